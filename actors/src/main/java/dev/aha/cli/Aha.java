@@ -1,0 +1,39 @@
+package dev.aha.cli;
+
+import java.util.ServiceLoader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code aha} command line. Subcommands that live in modules which may not be seen from here (the benchmark
+ * harness) register themselves through {@link AhaSubcommand} and {@link ServiceLoader}.
+ */
+@Command(
+        name = "aha",
+        mixinStandardHelpOptions = true,
+        versionProvider = Aha.Version.class,
+        description = "Aha: an actor-based, asynchronous GRPO runtime for the JVM.",
+        subcommands = {ScoreCommand.class, CommandLine.HelpCommand.class})
+public final class Aha {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command tree, with every plugged-in subcommand added; tests execute it in-process. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Aha());
+        for (AhaSubcommand plugin : ServiceLoader.load(AhaSubcommand.class)) {
+            cli.addSubcommand(plugin.name(), plugin.command());
+        }
+        return cli;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Aha.class.getPackage().getImplementationVersion();
+            return new String[] {"aha " + (v == null ? "dev" : v)};
+        }
+    }
+}
