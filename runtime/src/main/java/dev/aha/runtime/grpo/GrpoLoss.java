@@ -1,0 +1,94 @@
+package dev.aha.runtime.grpo;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * The GRPO objective (DeepSeekMath eq. 3, with DAPO's asymmetric clip and a choice of aggregation), as a loss to
+ * minimise. Per completion token t of sequence i:
+ *
+ * <pre>
+ *   rho_it   = pi_theta(o_it | q, o_i,&lt;t) / pi_old(o_it | ...)          importance ratio
+ *   surr_it  = min(rho_it * A_i, clip(rho_it, 1 - eps_low, 1 + eps_high) * A_i)
+ *   k3_it    = pi_ref / pi_theta - log(pi_ref / pi_theta) - 1             unbiased KL estimator, >= 0
+ *   J_it     = surr_it - beta * k3_it
+ *   loss     = -aggregate_i,t(J_it)                                       see {@link LossAggregation}
+ * </pre>
+ *
+ * All arrays are (B, T-1) over the shifted token positions, with {@code mask} selecting completion tokens, and
+ * {@code advantages} is (B, 1).
+ */
+public final class GrpoLoss {
+
+    private final GrpoSettings settings;
+
+    public GrpoLoss(GrpoSettings settings) {
+        this.settings = settings;
+    }
+
+    public GrpoSettings settings() {
+        return settings;
+    }
+
+    /**
+     * @param logProbs log pi_theta, recording gradients
+     * @param behaviourLogProbs log pi_old, recorded at sampling time
+     * @param referenceLogProbs log pi_ref; must be null when beta = 0 (the reference is never run then)
+     */
+    public Output compute(
+            NDArray logProbs, NDArray behaviourLogProbs, NDArray referenceLogProbs, NDArray mask, NDArray advantages) {
+        if (settings.usesReference() == (referenceLogProbs == null)) {
+            throw new IllegalArgumentException(settings.usesReference()
+                    ? "beta = " + settings.beta() + " needs reference log-probs"
+                    : "beta = 0: the reference must not be run, yet reference log-probs were given");
+        }
+        NDArray ratio = logProbs.sub(behaviourLogProbs).exp(); // rho, (B, T-1)
+        NDArray clipped = ratio.clip(1 - settings.epsLow(), 1 + settings.epsHigh());
+        NDArray unclippedTerm = ratio.mul(advantages); // pg term 1
+        NDArray clippedTerm = clipped.mul(advantages); // pg term 2
+        NDArray objective = unclippedTerm.minimum(clippedTerm); // surr
+
+        NDArray k3 = null;
+        if (referenceLogProbs != null) {
+            NDArray refMinusTheta = referenceLogProbs.sub(logProbs); // log(pi_ref / pi_theta)
+            k3 = refMinusTheta.exp().sub(refMinusTheta).sub(1);
+            objective = objective.sub(k3.mul(settings.beta()));
+        }
+        NDArray loss = aggregate(objective.mul(mask), mask).neg();
+        return new Output(loss, diagnostics(ratio, k3, mask, advantages));
+    }
+
+    private NDArray aggregate(NDArray maskedTerms, NDArray mask) {
+        long sequences = mask.getShape().get(0);
+        switch (settings.aggregation()) {
+            case SEQUENCE_MEAN: {
+                NDArray perSequence = maskedTerms.sum(new int[] {1}).div(mask.sum(new int[] {1}).maximum(1f));
+                return perSequence.mean();
+            }
+            case TOKEN_MEAN:
+                return maskedTerms.sum().div(mask.sum().maximum(1f));
+            case DR_GRPO:
+                return maskedTerms.sum().div((float) (sequences * (long) settings.drGrpoNormalizer()));
+            default:
+                throw new IllegalStateException("unknown aggregation " + settings.aggregation());
+        }
+    }
+
+    /** Token means over completion tokens; clip fractions count only tokens where the clip is active. */
+    private GrpoDiagnostics diagnostics(NDArray ratio, NDArray k3, NDArray mask, NDArray advantages) {
+        NDArray r = ratio.stopGradient();
+        float tokens = Math.max(1f, mask.sum().getFloat());
+        NDArray positive = advantages.gt(0).toType(mask.getDataType(), false);
+        NDArray negative = advantages.lt(0).toType(mask.getDataType(), false);
+        float clipLow = r.lt(1 - settings.epsLow()).toType(mask.getDataType(), false)
+                .mul(negative).mul(mask).sum().getFloat() / tokens;
+        float clipHigh = r.gt(1 + settings.epsHigh()).toType(mask.getDataType(), false)
+                .mul(positive).mul(mask).sum().getFloat() / tokens;
+        float meanRatio = r.mul(mask).sum().getFloat() / tokens;
+        float meanKl = k3 == null ? 0f : k3.stopGradient().mul(mask).sum().getFloat() / tokens;
+        float meanAdvantage = advantages.mean().getFloat();
+        return new GrpoDiagnostics(meanKl, clipLow, clipHigh, meanRatio, meanAdvantage, (long) tokens);
+    }
+
+    /** The scalar loss (recording gradients) and its diagnostics. */
+    public record Output(NDArray loss, GrpoDiagnostics diagnostics) {}
+}

@@ -1,0 +1,56 @@
+package dev.aha.runtime.grpo;
+
+/**
+ * The GRPO objective's knobs.
+ *
+ * @param epsLow lower clip range: ratios below 1 - epsLow stop pulling when A < 0 (0.2 in the paper)
+ * @param epsHigh upper clip range: ratios above 1 + epsHigh stop pushing when A > 0 (0.2; DAPO's clip-higher: 0.28)
+ * @param beta weight of the k3 KL penalty to the frozen reference (0.04 in DeepSeekMath; 0 turns it off and
+ *     skips the reference forward entirely)
+ * @param aggregation how per-token terms are averaged
+ * @param scaleAdvantagesByStd divide group-centred rewards by the group's std (the paper); Dr. GRPO does not
+ * @param advantageEps added to the std before dividing (TRL: 1e-4), so a near-uniform group cannot explode
+ * @param drGrpoNormalizer the constant token count Dr. GRPO divides by per sequence: the max completion length
+ */
+public record GrpoSettings(
+        double epsLow,
+        double epsHigh,
+        double beta,
+        LossAggregation aggregation,
+        boolean scaleAdvantagesByStd,
+        double advantageEps,
+        int drGrpoNormalizer) {
+
+    public GrpoSettings {
+        requireInRange("epsLow", epsLow, 0, 1);
+        requireInRange("epsHigh", epsHigh, 0, 10);
+        requireInRange("beta", beta, 0, 100);
+        requireInRange("advantageEps", advantageEps, 0, 1);
+        if (aggregation == null) {
+            throw new IllegalArgumentException("aggregation must be set");
+        }
+        if (aggregation == LossAggregation.DR_GRPO && scaleAdvantagesByStd) {
+            throw new IllegalArgumentException(
+                    "aggregation DR_GRPO removes the std normalisation: set scaleAdvantagesByStd = false");
+        }
+        if (aggregation == LossAggregation.DR_GRPO && drGrpoNormalizer <= 0) {
+            throw new IllegalArgumentException(
+                    "aggregation DR_GRPO needs drGrpoNormalizer > 0 (the max completion length), was " + drGrpoNormalizer);
+        }
+    }
+
+    /** The paper's defaults: eps 0.2 both sides, beta 0.04, sequence mean, std scaling. */
+    public static GrpoSettings paper() {
+        return new GrpoSettings(0.2, 0.2, 0.04, LossAggregation.SEQUENCE_MEAN, true, 1e-4, 0);
+    }
+
+    public boolean usesReference() {
+        return beta > 0;
+    }
+
+    private static void requireInRange(String name, double value, double min, double max) {
+        if (!(value >= min && value <= max)) {
+            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], was " + value);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.aha.runtime.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.aha.runtime.engine.ComputeThreads;
+import dev.aha.runtime.policy.PolicyParameter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * AdamW over the policy's parameters, written out so that its state is ours to checkpoint and its memory is ours
+ * to scope. Per parameter w with gradient g at step t:
+ *
+ * <pre>
+ *   m = b1 m + (1 - b1) g          v = b2 v + (1 - b2) g^2
+ *   w -= lr * ( m / (1 - b1^t) / (sqrt(v / (1 - b2^t)) + eps) + wd * w )
+ * </pre>
+ *
+ * Gradients are clipped to a global L2 norm first, then zeroed after the update (libtorch accumulates them).
+ */
+public final class AdamW implements AutoCloseable {
+
+    private final AdamWSettings settings;
+    private final List<PolicyParameter> parameters;
+    private final NDManager state;
+    private final List<NDArray> firstMoments = new ArrayList<>();
+    private final List<NDArray> secondMoments = new ArrayList<>();
+    private long steps;
+
+    public AdamW(List<PolicyParameter> parameters, AdamWSettings settings, NDManager parent) {
+        this.settings = settings;
+        this.parameters = parameters;
+        this.state = parent.newSubManager();
+        for (PolicyParameter p : parameters) {
+            firstMoments.add(state.zeros(p.shape()));
+            secondMoments.add(state.zeros(p.shape()));
+        }
+    }
+
+    public long steps() {
+        return steps;
+    }
+
+    /** Restores the step count (moments are restored through {@link #moments()}). */
+    public void setSteps(long steps) {
+        this.steps = steps;
+    }
+
+    /** First and second moments in parameter order, for checkpoints. */
+    public List<NDArray> moments() {
+        List<NDArray> all = new ArrayList<>(firstMoments);
+        all.addAll(secondMoments);
+        return all;
+    }
+
+    /**
+     * Applies one update from the gradients accumulated on the parameters, then zeroes them.
+     *
+     * @return the global gradient norm before clipping
+     */
+    public float step() {
+        ComputeThreads.stopRecording();
+        steps++;
+        try (NDManager scope = state.newSubManager()) {
+            // An op's result belongs to its first operand's manager: lend weights and moments to the scope so every
+            // temporary below is freed with it (they return to their own managers when it closes).
+            for (int i = 0; i < parameters.size(); i++) {
+                parameters.get(i).array().tempAttach(scope);
+                firstMoments.get(i).tempAttach(scope);
+                secondMoments.get(i).tempAttach(scope);
+            }
+            List<NDArray> grads = new ArrayList<>(parameters.size());
+            double squares = 0;
+            for (PolicyParameter p : parameters) {
+                NDArray g = p.array().getGradient();
+                grads.add(g);
+                squares += g.square().sum().getFloat();
+            }
+            float norm = (float) Math.sqrt(squares);
+            float clip = settings.maxGradNorm() > 0 && norm > settings.maxGradNorm()
+                    ? (float) (settings.maxGradNorm() / (norm + 1e-6)) : 1f;
+            double correction1 = 1 - Math.pow(settings.beta1(), steps);
+            double correction2 = 1 - Math.pow(settings.beta2(), steps);
+            float stepSize = (float) (settings.learningRate() / correction1);
+            for (int i = 0; i < parameters.size(); i++) {
+                NDArray w = parameters.get(i).array();
+                NDArray g = clip == 1f ? grads.get(i) : grads.get(i).mul(clip);
+                NDArray m = firstMoments.get(i);
+                NDArray v = secondMoments.get(i);
+                m.muli(settings.beta1()).addi(g.mul(1 - settings.beta1()));
+                v.muli(settings.beta2()).addi(g.square().mul(1 - settings.beta2()));
+                NDArray denominator = v.div(correction2).sqrt().add(settings.eps());
+                NDArray update = m.div(denominator).mul(stepSize);
+                if (settings.weightDecay() > 0 && w.getShape().dimension() >= 2) {
+                    update = update.add(w.mul(settings.learningRate() * settings.weightDecay()));
+                }
+                w.subi(update);
+                grads.get(i).subi(grads.get(i)); // zero the accumulated gradient in place
+            }
+            return norm;
+        }
+    }
+
+    @Override
+    public void close() {
+        state.close();
+    }
+}

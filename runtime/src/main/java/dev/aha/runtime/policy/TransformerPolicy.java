@@ -1,0 +1,336 @@
+package dev.aha.runtime.policy;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.norm.LayerNorm;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A small GPT-style decoder-only transformer: token and position embeddings, pre-norm blocks of causal
+ * self-attention and a GELU MLP, a final LayerNorm and an untied output head.
+ *
+ * <p>Memory rule (DJL): an op's result belongs to the manager of its first operand. Every op here takes the
+ * activation first, so all intermediates land in the caller's manager (the manager of the token array passed in):
+ * run each call inside a short-lived sub-manager and nothing accumulates in the policy's own manager. The one op
+ * whose first operand is a weight (slicing the position table) is re-attached explicitly.
+ *
+ * <p>Not thread-safe for concurrent calls on one instance; each rollout holds its own replica.
+ */
+public final class TransformerPolicy implements AutoCloseable {
+
+    private static final float LAYER_NORM_EPS = 1e-5f;
+    private static final float NEG_INF = -1e9f;
+
+    private final PolicyConfig config;
+    private final ParameterLayout layout;
+    private final NDManager manager;
+    private final List<PolicyParameter> parameters;
+
+    private TransformerPolicy(PolicyConfig config, NDManager manager, List<PolicyParameter> parameters) {
+        this.config = config;
+        this.layout = new ParameterLayout(config);
+        this.manager = manager;
+        this.parameters = Collections.unmodifiableList(parameters);
+    }
+
+    /**
+     * Builds a policy with GPT-2 style initial weights drawn from a Java RNG seeded by {@code config.initSeed()}
+     * (the engine's RNG is global and shared by threads, so it would make replicas differ).
+     *
+     * @param parent the policy's weights live in a sub-manager of this one, on its device
+     */
+    public static TransformerPolicy create(PolicyConfig config, NDManager parent) {
+        ParameterLayout layout = new ParameterLayout(config);
+        NDManager manager = parent.newSubManager();
+        Random rng = new Random(config.initSeed());
+        float residualStd = (float) (0.02 / Math.sqrt(2.0 * config.layers()));
+        List<PolicyParameter> params = new ArrayList<>();
+        for (int i = 0; i < layout.names().size(); i++) {
+            String name = layout.names().get(i);
+            Shape shape = layout.shapes().get(i);
+            float[] values = new float[Math.toIntExact(shape.size())];
+            if (name.endsWith(".g")) {
+                Arrays.fill(values, 1f); // LayerNorm gains
+            } else if (!name.contains(".b")) { // biases and LayerNorm shifts stay zero
+                float std = name.equals("wpe") ? 0.01f
+                        : (name.endsWith("attn.wo") || name.endsWith("mlp.w2")) ? residualStd : 0.02f;
+                for (int j = 0; j < values.length; j++) {
+                    values[j] = (float) (rng.nextGaussian() * std);
+                }
+            }
+            NDArray array = manager.create(values, shape);
+            array.setName(name);
+            params.add(new PolicyParameter(name, shape, array));
+        }
+        return new TransformerPolicy(config, manager, params);
+    }
+
+    public PolicyConfig config() {
+        return config;
+    }
+
+    public ParameterLayout layout() {
+        return layout;
+    }
+
+    /** The weights in layout order; the optimiser updates these arrays in place. */
+    public List<PolicyParameter> parameters() {
+        return parameters;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** Turns gradient tracking on (learner) or off (rollout replicas, the frozen reference). */
+    public void setTrainable(boolean trainable) {
+        for (PolicyParameter p : parameters) {
+            p.array().setRequiresGradient(trainable);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Forward passes
+
+    /**
+     * Full forward over right-padded sequences. Causal attention alone keeps real tokens from seeing the padding
+     * that follows them, so no key mask is needed.
+     *
+     * @param tokens (B, T) int32 ids
+     * @return logits (B, T, V), in the manager of {@code tokens}
+     */
+    public NDArray logits(NDArray tokens) {
+        int t = Math.toIntExact(tokens.getShape().get(1));
+        requireContext(t);
+        NDManager scope = tokens.getManager();
+        NDArray mask = causalMask(scope, t);
+        NDArray x = embed(tokens, 0);
+        for (int l = 0; l < config.layers(); l++) {
+            x = block(l, x, null, mask);
+        }
+        return head(x);
+    }
+
+    /**
+     * Per-token log-probabilities of each sequence under this policy, at the sampling temperature (the same
+     * distribution the rollout recorded as behaviour log-probs).
+     *
+     * @param tokens (B, T) int32 ids
+     * @return (B, T-1): entry [b, t] is log p(tokens[b, t+1] | tokens[b, 0..t])
+     */
+    public NDArray tokenLogProbs(NDArray tokens, float temperature) {
+        long t = tokens.getShape().get(1);
+        NDArray logits = logits(tokens).get(new NDIndex(":, :{}, :", t - 1));
+        if (temperature != 1f) {
+            logits = logits.div(temperature);
+        }
+        NDArray next = tokens.get(new NDIndex(":, 1:")).toType(DataType.INT64, false);
+        return logits.logSoftmax(-1).gather(next.expandDims(-1), -1).squeeze(-1);
+    }
+
+    /**
+     * Runs the prompt once and returns a cache holding every layer's keys and values, repeated for
+     * {@code batch} completions that share the prompt.
+     *
+     * @param prompt (1, P) int32 ids, in the manager the cache should live in
+     * @return the cache and the logits of the last prompt position, (batch, V)
+     */
+    public KvCache prefill(NDArray prompt, int batch) {
+        int p = Math.toIntExact(prompt.getShape().get(1));
+        requireContext(p);
+        NDManager scope = prompt.getManager();
+        KvCache cache = new KvCache(config.layers());
+        NDArray x = embed(prompt, 0);
+        NDArray mask = causalMask(scope, p);
+        for (int l = 0; l < config.layers(); l++) {
+            x = block(l, x, cache, mask);
+        }
+        cache.repeatBatch(batch);
+        NDArray last = head(x.get(new NDIndex(":, -1:, :"))).squeeze(1); // (1, V)
+        cache.setLastLogits(last.repeat(0, batch));
+        return cache;
+    }
+
+    /**
+     * One incremental decoding step: the new tokens attend to the cached keys and values, which grow by one
+     * position. Costs one token's forward instead of a re-run of the prefix.
+     *
+     * @param next (B,) or (B, 1) int32 ids of the tokens just sampled
+     * @return logits for the following position, (B, V), in the manager of {@code next}
+     */
+    public NDArray step(KvCache cache, NDArray next) {
+        requireContext(cache.length() + 1);
+        NDArray tokens = next.getShape().dimension() == 1 ? next.expandDims(1) : next;
+        NDArray x = embed(tokens, cache.length());
+        for (int l = 0; l < config.layers(); l++) {
+            x = block(l, x, cache, null);
+        }
+        return head(x).squeeze(1);
+    }
+
+    private NDArray embed(NDArray tokens, int offset) {
+        int t = Math.toIntExact(tokens.getShape().get(1));
+        NDManager scope = tokens.getManager();
+        NDArray tok = Embedding.embedding(tokens, weight("wte"), SparseFormat.DENSE).singletonOrThrow();
+        NDArray pos = weight("wpe").get(new NDIndex("{}:{}", offset, offset + t));
+        pos.attach(scope); // first operand was a weight: move the slice out of the policy's manager
+        return tok.add(pos);
+    }
+
+    private NDArray block(int l, NDArray x, KvCache cache, NDArray mask) {
+        String p = "h." + l + ".";
+        long b = x.getShape().get(0);
+        long t = x.getShape().get(1);
+        int d = config.modelDim();
+        int h = config.heads();
+        int hd = config.headDim();
+
+        NDArray normed = layerNorm(x, p + "ln1");
+        NDArray qkv = normed.matMul(weight(p + "attn.wqkv")).add(weight(p + "attn.bqkv")); // (B, T, 3d)
+        NDList split = qkv.split(3, 2);
+        NDArray q = heads(split.get(0), b, t, h, hd); // (B, h, T, hd)
+        NDArray k = heads(split.get(1), b, t, h, hd);
+        NDArray v = heads(split.get(2), b, t, h, hd);
+        if (cache != null) {
+            k = cache.append(l, k, v); // (B, h, S, hd), S = cached + T
+            v = cache.values(l);
+        }
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(hd)); // (B, h, T, S)
+        if (mask != null) {
+            scores = scores.add(mask);
+        }
+        NDArray attended = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, t, d); // (B, T, d)
+        x = x.add(attended.matMul(weight(p + "attn.wo")).add(weight(p + "attn.bo")));
+
+        NDArray hidden = layerNorm(x, p + "ln2").matMul(weight(p + "mlp.w1")).add(weight(p + "mlp.b1"));
+        NDArray mlp = Activation.gelu(hidden).matMul(weight(p + "mlp.w2")).add(weight(p + "mlp.b2"));
+        return x.add(mlp);
+    }
+
+    private NDArray head(NDArray x) {
+        return layerNorm(x, "lnf").matMul(weight("head"));
+    }
+
+    private NDArray layerNorm(NDArray x, String prefix) {
+        return LayerNorm.layerNorm(
+                        x, new Shape(config.modelDim()), weight(prefix + ".g"), weight(prefix + ".b"), LAYER_NORM_EPS)
+                .singletonOrThrow();
+    }
+
+    private static NDArray heads(NDArray x, long b, long t, int h, int hd) {
+        return x.reshape(b, t, h, hd).transpose(0, 2, 1, 3);
+    }
+
+    private static NDArray causalMask(NDManager scope, int t) {
+        float[] mask = new float[t * t];
+        for (int i = 0; i < t; i++) {
+            for (int j = i + 1; j < t; j++) {
+                mask[i * t + j] = NEG_INF;
+            }
+        }
+        return scope.create(mask, new Shape(t, t));
+    }
+
+    private void requireContext(int positions) {
+        if (positions > config.contextLength()) {
+            throw new IllegalArgumentException("sequence of " + positions + " tokens exceeds the context length "
+                    + config.contextLength() + " of this policy");
+        }
+    }
+
+    private NDArray weight(String name) {
+        return parameter(name).array();
+    }
+
+    private PolicyParameter parameter(String name) {
+        // Layout order is fixed; a linear scan over ~30 names is cheaper than it looks next to a matMul.
+        for (PolicyParameter p : parameters) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("no parameter " + name);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Flat weights (see ParameterLayout for the format)
+
+    /** Writes all weights into {@code target} at its position, in layout order, little-endian float32. */
+    public void exportWeights(ByteBuffer target) {
+        requireRoom(target);
+        ByteBuffer out = target.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        for (PolicyParameter p : parameters) {
+            ByteBuffer bytes = p.array().toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN);
+            out.put(bytes);
+        }
+        target.position(out.position());
+    }
+
+    /** A fresh direct buffer holding all weights. */
+    public ByteBuffer exportWeights() {
+        ByteBuffer flat = ByteBuffer.allocateDirect(Math.toIntExact(layout.totalBytes())).order(ByteOrder.LITTLE_ENDIAN);
+        exportWeights(flat);
+        flat.flip();
+        return flat;
+    }
+
+    /**
+     * Overwrites all weights, in place, from {@code source} at its position. Copies into each tensor's own memory
+     * (never shares the caller's buffer), so the caller may reuse it at once. Bit-exact with {@link #exportWeights}.
+     */
+    public void importWeights(ByteBuffer source) {
+        requireRoom(source);
+        ByteBuffer in = source.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        boolean onCpu = Device.Type.CPU.equals(manager.getDevice().getDeviceType());
+        for (PolicyParameter p : parameters) {
+            int n = Math.toIntExact(p.elementCount() * Float.BYTES);
+            ByteBuffer slice = in.slice().limit(n).order(ByteOrder.LITTLE_ENDIAN);
+            if (onCpu) {
+                // On the CPU the engine hands a view of the tensor's own memory: one copy, no allocation.
+                p.array().toByteBuffer(true).put(slice);
+            } else {
+                // On an accelerator the view would be a host copy: stage the bytes and copy them to the device.
+                try (NDManager staging = manager.newSubManager()) {
+                    NDArray host = staging.create(slice.asFloatBuffer(), p.shape());
+                    host.copyTo(p.array());
+                }
+            }
+            in.position(in.position() + n);
+        }
+        source.position(in.position());
+    }
+
+    /** Copies another policy's weights into this one (same config). */
+    public void copyWeightsFrom(TransformerPolicy other) {
+        if (!other.config.equals(config)) {
+            throw new IllegalArgumentException("configs differ: " + other.config + " vs " + config);
+        }
+        importWeights(other.exportWeights());
+    }
+
+    private void requireRoom(ByteBuffer buffer) {
+        if (buffer.remaining() < layout.totalBytes()) {
+            throw new IllegalArgumentException("flat weight buffer has " + buffer.remaining()
+                    + " bytes left, the layout needs " + layout.totalBytes());
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.aha.runtime.sampling;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.aha.runtime.policy.KvCache;
+import dev.aha.runtime.policy.TransformerPolicy;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Samples a group of G completions of one prompt in one batch: the prompt is run once (prefill), then each step
+ * feeds the G newly drawn tokens through {@link TransformerPolicy#step} against the KV cache. Completions that drew
+ * the end token ride along until the whole group is done (their extra tokens are discarded), which keeps the batch
+ * rectangular.
+ *
+ * <p>Call from a compute thread prepared with {@link dev.aha.runtime.engine.ComputeThreads#prepare}: sampling must not record autograd.
+ */
+public final class Sampler {
+
+    private final TransformerPolicy policy;
+    private final SamplingSettings settings;
+    private final int endId;
+    private final TokenSampler tokenSampler;
+
+    public Sampler(TransformerPolicy policy, SamplingSettings settings, int endId) {
+        this.policy = policy;
+        this.settings = settings;
+        this.endId = endId;
+        this.tokenSampler = new TokenSampler(settings, policy.config().vocabSize());
+    }
+
+    public SamplingSettings settings() {
+        return settings;
+    }
+
+    /**
+     * @param prompt token ids of the templated prompt
+     * @param groupSize G, completions to draw
+     * @param rng the rollout's own seeded RNG
+     */
+    public List<Completion> sampleGroup(int[] prompt, int groupSize, Random rng) {
+        if (prompt.length == 0) {
+            throw new IllegalArgumentException("prompt is empty");
+        }
+        if (groupSize <= 0) {
+            throw new IllegalArgumentException("groupSize must be positive, was " + groupSize);
+        }
+        int room = policy.config().contextLength() - prompt.length;
+        if (room <= 0) {
+            throw new IllegalArgumentException("prompt of " + prompt.length + " tokens leaves no room in the context of "
+                    + policy.config().contextLength());
+        }
+        int maxNew = Math.min(settings.maxNewTokens(), room);
+        int vocab = policy.config().vocabSize();
+        int[][] tokens = new int[groupSize][maxNew];
+        float[][] logProbs = new float[groupSize][maxNew];
+        int[] lengths = new int[groupSize];
+        boolean[] finished = new boolean[groupSize];
+        float[] logProb = new float[1];
+        int[] drawn = new int[groupSize];
+
+        try (NDManager session = policy.manager().newSubManager()) {
+            NDArray promptArray = session.create(prompt, new Shape(1, prompt.length));
+            KvCache cache = policy.prefill(promptArray, groupSize);
+            float[] logits = cache.lastLogits().toFloatArray();
+            for (int step = 0; step < maxNew; step++) {
+                int active = 0;
+                for (int g = 0; g < groupSize; g++) {
+                    if (finished[g]) {
+                        drawn[g] = endId; // a placeholder the batch needs; never recorded
+                        continue;
+                    }
+                    int token = tokenSampler.sample(logits, g * vocab, rng, logProb);
+                    drawn[g] = token;
+                    tokens[g][step] = token;
+                    logProbs[g][step] = logProb[0];
+                    lengths[g] = step + 1;
+                    if (token == endId) {
+                        finished[g] = true;
+                    } else {
+                        active++;
+                    }
+                }
+                if (active == 0 || step == maxNew - 1) {
+                    break;
+                }
+                try (NDManager stepScope = session.newSubManager()) {
+                    NDArray next = stepScope.create(drawn, new Shape(groupSize, 1));
+                    logits = policy.step(cache, next).toFloatArray();
+                }
+            }
+        }
+        List<Completion> group = new ArrayList<>(groupSize);
+        for (int g = 0; g < groupSize; g++) {
+            group.add(new Completion(
+                    Arrays.copyOf(tokens[g], lengths[g]), Arrays.copyOf(logProbs[g], lengths[g]), finished[g]));
+        }
+        return group;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.aha.runtime.grpo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.aha.runtime.engine.ComputeThreads;
+import dev.aha.runtime.optim.AdamW;
+import dev.aha.runtime.optim.AdamWSettings;
+import dev.aha.runtime.policy.PolicyConfig;
+import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.tokenizer.CharTokenizer;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class GrpoUpdaterTest {
+
+    private static final CharTokenizer TOKENIZER = new CharTokenizer();
+    private static final int[] PROMPT = TOKENIZER.encode("1+2=");
+    private static final int[] GOOD = TOKENIZER.encode("3");
+    private static final int[] BAD = TOKENIZER.encode("7");
+
+    private NDManager base;
+    private TransformerPolicy policy;
+
+    @BeforeEach
+    void setUp() {
+        ComputeThreads.prepare(1);
+        base = NDManager.newBaseManager();
+        policy = TransformerPolicy.create(PolicyConfig.tiny(TOKENIZER.vocabSize()), base);
+    }
+
+    @AfterEach
+    void tearDown() {
+        policy.close();
+        base.close();
+    }
+
+    @Test
+    void shouldRaiseTheLogProbsOfPositiveAdvantagesAndLowerThoseOfNegativeOnes() {
+        GrpoSettings settings = new GrpoSettings(0.2, 0.2, 0.0, LossAggregation.SEQUENCE_MEAN, true, 1e-4, 0);
+        try (AdamW adam = new AdamW(policy.parameters(), AdamWSettings.defaults(1e-2), base)) {
+            GrpoUpdater updater = new GrpoUpdater(policy, null, adam, new GrpoLoss(settings), 1f, TOKENIZER.padId());
+            float good = logProb(GOOD);
+            float bad = logProb(BAD);
+            GrpoUpdateResult result = updater.update(List.of(
+                    new GrpoSample(PROMPT, GOOD, new float[] {good}, 1f),
+                    new GrpoSample(PROMPT, BAD, new float[] {bad}, -1f)));
+            assertTrue(result.gradNorm() > 0, "no gradient reached the weights");
+            assertTrue(logProb(GOOD) > good, "positive advantage must raise its token's log-prob");
+            assertTrue(logProb(BAD) < bad, "negative advantage must lower its token's log-prob");
+            assertEquals(1f, result.diagnostics().meanRatio(), 1e-5f, "on-policy: ratio 1");
+        }
+    }
+
+    @Test
+    void shouldNeverTouchTheReferenceWhenBetaIsZero() {
+        TransformerPolicy reference = TransformerPolicy.create(PolicyConfig.tiny(TOKENIZER.vocabSize()), base);
+        reference.close(); // any use of a closed policy's weights fails
+        GrpoSettings noKl = new GrpoSettings(0.2, 0.2, 0.0, LossAggregation.TOKEN_MEAN, true, 1e-4, 0);
+        try (AdamW adam = new AdamW(policy.parameters(), AdamWSettings.defaults(1e-3), base)) {
+            GrpoUpdater updater =
+                    new GrpoUpdater(policy, reference, adam, new GrpoLoss(noKl), 1f, TOKENIZER.padId());
+            GrpoUpdateResult r = updater.update(List.of(
+                    new GrpoSample(PROMPT, GOOD, new float[] {-4f}, 1f),
+                    new GrpoSample(PROMPT, BAD, new float[] {-4f}, -1f)));
+            assertEquals(0f, r.diagnostics().meanKl());
+        }
+        GrpoSettings withKl = new GrpoSettings(0.2, 0.2, 0.04, LossAggregation.TOKEN_MEAN, true, 1e-4, 0);
+        try (AdamW adam = new AdamW(policy.parameters(), AdamWSettings.defaults(1e-3), base)) {
+            GrpoUpdater updater =
+                    new GrpoUpdater(policy, reference, adam, new GrpoLoss(withKl), 1f, TOKENIZER.padId());
+            assertThrows(RuntimeException.class, () -> updater.update(List.of(
+                    new GrpoSample(PROMPT, GOOD, new float[] {-4f}, 1f))), "the closed reference is run");
+        }
+    }
+
+    @Test
+    void shouldReportKlToTheReferenceOnceThePolicyMoves() {
+        TransformerPolicy reference = TransformerPolicy.create(PolicyConfig.tiny(TOKENIZER.vocabSize()), base);
+        GrpoSettings withKl = new GrpoSettings(0.2, 0.2, 0.04, LossAggregation.TOKEN_MEAN, true, 1e-4, 0);
+        try (AdamW adam = new AdamW(policy.parameters(), AdamWSettings.defaults(1e-2), base)) {
+            GrpoUpdater updater =
+                    new GrpoUpdater(policy, reference, adam, new GrpoLoss(withKl), 1f, TOKENIZER.padId());
+            List<GrpoSample> batch = List.of(
+                    new GrpoSample(PROMPT, GOOD, new float[] {logProb(GOOD)}, 1f),
+                    new GrpoSample(PROMPT, BAD, new float[] {logProb(BAD)}, -1f));
+            assertEquals(0f, updater.update(batch).diagnostics().meanKl(), 1e-6f, "identical at first");
+            assertTrue(updater.update(batch).diagnostics().meanKl() > 0f);
+        } finally {
+            reference.close();
+        }
+    }
+
+    private float logProb(int[] completion) {
+        int[] seq = new int[PROMPT.length + completion.length];
+        System.arraycopy(PROMPT, 0, seq, 0, PROMPT.length);
+        System.arraycopy(completion, 0, seq, PROMPT.length, completion.length);
+        ComputeThreads.stopRecording();
+        try (NDManager scope = base.newSubManager()) {
+            float[] lp = policy.tokenLogProbs(scope.create(seq, new Shape(1, seq.length)), 1f).toFloatArray();
+            return lp[lp.length - 1];
+        }
+    }
+}
