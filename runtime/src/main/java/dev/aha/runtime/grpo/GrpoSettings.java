@@ -1,5 +1,7 @@
 package dev.aha.runtime.grpo;
 
+import com.typesafe.config.Config;
+
 /**
  * The GRPO objective's knobs.
  *
@@ -37,6 +39,18 @@ public record GrpoSettings(
             throw new IllegalArgumentException(
                     "aggregation DR_GRPO needs drGrpoNormalizer > 0 (the max completion length), was " + drGrpoNormalizer);
         }
+    }
+
+    /**
+     * Reads {@code aha.grpo} (see reference.conf).
+     *
+     * @param maxNewTokens the sampling cap, Dr. GRPO's normaliser when {@code dr-grpo-normalizer} is 0
+     */
+    public static GrpoSettings fromConfig(Config grpo, int maxNewTokens) {
+        int normalizer = grpo.getInt("dr-grpo-normalizer");
+        return new GrpoSettings(grpo.getDouble("eps-low"), grpo.getDouble("eps-high"), grpo.getDouble("beta"),
+                grpo.getEnum(LossAggregation.class, "aggregation"), grpo.getBoolean("scale-advantages-by-std"),
+                grpo.getDouble("advantage-eps"), normalizer > 0 ? normalizer : maxNewTokens);
     }
 
     /** The paper's defaults: eps 0.2 both sides, beta 0.04, sequence mean, std scaling. */

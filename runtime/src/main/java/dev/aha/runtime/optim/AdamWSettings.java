@@ -1,5 +1,7 @@
 package dev.aha.runtime.optim;
 
+import com.typesafe.config.Config;
+
 /**
  * AdamW (Loshchilov and Hutter) with global gradient-norm clipping.
  *
@@ -25,6 +27,13 @@ public record AdamWSettings(
         if (!(maxGradNorm >= 0)) {
             throw new IllegalArgumentException("maxGradNorm must be >= 0, was " + maxGradNorm);
         }
+    }
+
+    /** Reads {@code aha.optimizer} (see reference.conf). */
+    public static AdamWSettings fromConfig(Config optimizer) {
+        return new AdamWSettings(optimizer.getDouble("learning-rate"), optimizer.getDouble("beta1"),
+                optimizer.getDouble("beta2"), optimizer.getDouble("eps"), optimizer.getDouble("weight-decay"),
+                optimizer.getDouble("max-grad-norm"));
     }
 
     public static AdamWSettings defaults(double learningRate) {

@@ -1,5 +1,7 @@
 package dev.aha.runtime.policy;
 
+import com.typesafe.config.Config;
+
 /**
  * Sizes of the built-in decoder-only transformer.
  *
@@ -25,6 +27,13 @@ public record PolicyConfig(
             throw new IllegalArgumentException(
                     "modelDim (" + modelDim + ") must be a multiple of heads (" + heads + ")");
         }
+    }
+
+    /** Reads {@code aha.policy} (see reference.conf); the vocabulary comes from the tokenizer. */
+    public static PolicyConfig fromConfig(Config policy, int vocabSize) {
+        return new PolicyConfig(vocabSize, policy.getInt("context-length"), policy.getInt("model-dim"),
+                policy.getInt("layers"), policy.getInt("heads"), policy.getInt("mlp-multiplier"),
+                policy.getLong("init-seed"));
     }
 
     /** A model small enough for unit tests: ~0.1M parameters. */

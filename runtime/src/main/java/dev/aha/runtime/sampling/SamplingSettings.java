@@ -1,5 +1,7 @@
 package dev.aha.runtime.sampling;
 
+import com.typesafe.config.Config;
+
 /**
  * How a rollout draws completions.
  *
@@ -21,6 +23,12 @@ public record SamplingSettings(float temperature, float topP, int maxNewTokens) 
         if (maxNewTokens <= 0) {
             throw new IllegalArgumentException("maxNewTokens must be positive, was " + maxNewTokens);
         }
+    }
+
+    /** Reads {@code aha.sampling} (see reference.conf). */
+    public static SamplingSettings fromConfig(Config sampling) {
+        return new SamplingSettings((float) sampling.getDouble("temperature"), (float) sampling.getDouble("top-p"),
+                sampling.getInt("max-new-tokens"));
     }
 
     public boolean greedy() {
