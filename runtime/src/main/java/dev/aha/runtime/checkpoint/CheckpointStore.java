@@ -1,0 +1,224 @@
+package dev.aha.runtime.checkpoint;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.runtime.engine.ComputeThreads;
+import dev.aha.runtime.optim.AdamW;
+import dev.aha.runtime.policy.PolicyParameter;
+import dev.aha.runtime.policy.TransformerPolicy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Checkpoints under one folder, each {@code step-NNNNNN/} holding:
+ *
+ * <pre>
+ *   policy.safetensors      the weights, named as in {@link dev.aha.runtime.policy.ParameterLayout}
+ *   optimizer.safetensors   AdamW moments, "m.&lt;name&gt;" and "v.&lt;name&gt;"
+ *   state.json              {"format", "optimizer_steps", "run": {...the caller's counters...}}
+ * </pre>
+ *
+ * A checkpoint is written into a temporary folder and renamed into place, then {@code latest} is replaced
+ * atomically, so a crash mid-write leaves the previous checkpoint intact and {@code latest} never names a torn one.
+ * The newest {@code keep} checkpoints are kept.
+ */
+public final class CheckpointStore {
+
+    public static final String FORMAT = "aha-checkpoint-1";
+    private static final String LATEST = "latest";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path root;
+    private final int keep;
+
+    public CheckpointStore(Path root, int keep) {
+        if (keep < 1) {
+            throw new IllegalArgumentException("keep must be at least 1, was " + keep);
+        }
+        this.root = root;
+        this.keep = keep;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Writes checkpoint {@code step} and points {@code latest} at it; returns its folder. */
+    public Path save(long step, TransformerPolicy policy, AdamW optimizer, ObjectNode run) {
+        try {
+            Files.createDirectories(root);
+            String name = String.format("step-%06d", step);
+            Path target = root.resolve(name);
+            Path staging = Files.createTempDirectory(root, "." + name + "-");
+            writeTensors(staging.resolve("policy.safetensors"), policyTensors(policy));
+            writeTensors(staging.resolve("optimizer.safetensors"), optimizerTensors(policy, optimizer));
+            ObjectNode state = JSON.createObjectNode();
+            state.put("format", FORMAT);
+            state.put("step", step);
+            state.put("optimizer_steps", optimizer.steps());
+            state.set("run", run.deepCopy());
+            Files.writeString(staging.resolve("state.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
+            if (Files.exists(target)) {
+                deleteTree(target);
+            }
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            Path pointer = Files.createTempFile(root, ".latest-", "");
+            Files.writeString(pointer, name, StandardCharsets.UTF_8);
+            Files.move(pointer, root.resolve(LATEST), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            prune();
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write checkpoint " + step + " under " + root, e);
+        }
+    }
+
+    /** The folder {@code latest} names, if any. */
+    public java.util.Optional<Path> latest() {
+        Path pointer = root.resolve(LATEST);
+        if (!Files.isRegularFile(pointer)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            Path dir = root.resolve(Files.readString(pointer, StandardCharsets.UTF_8).trim());
+            return Files.isDirectory(dir) ? java.util.Optional.of(dir) : java.util.Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Restores weights and, if {@code optimizer} is not null, its moments and step count, from a checkpoint folder.
+     *
+     * @return the caller's run state as saved
+     */
+    public static ObjectNode load(Path dir, TransformerPolicy policy, AdamW optimizer) {
+        try {
+            ObjectNode state = (ObjectNode) JSON.readTree(Files.readString(dir.resolve("state.json")));
+            if (!FORMAT.equals(state.path("format").asText())) {
+                throw new IllegalArgumentException(dir + " is not an Aha checkpoint (format "
+                        + state.path("format").asText("missing") + ", expected " + FORMAT + ")");
+            }
+            ComputeThreads.stopRecording();
+            try (NDManager scope = policy.manager().newSubManager()) {
+                Map<String, NDArray> weights = readTensors(scope, dir.resolve("policy.safetensors"));
+                ByteBuffer flat = ByteBuffer.allocateDirect(Math.toIntExact(policy.layout().totalBytes()))
+                        .order(ByteOrder.LITTLE_ENDIAN);
+                for (PolicyParameter p : policy.parameters()) {
+                    flat.put(require(weights, p.name(), p, dir).toByteBuffer());
+                }
+                flat.flip();
+                policy.importWeights(flat);
+                if (optimizer != null) {
+                    Map<String, NDArray> moments = readTensors(scope, dir.resolve("optimizer.safetensors"));
+                    List<NDArray> targets = optimizer.moments();
+                    int n = policy.parameters().size();
+                    for (int i = 0; i < n; i++) {
+                        PolicyParameter p = policy.parameters().get(i);
+                        overwrite(targets.get(i), require(moments, "m." + p.name(), p, dir));
+                        overwrite(targets.get(n + i), require(moments, "v." + p.name(), p, dir));
+                    }
+                    optimizer.setSteps(state.path("optimizer_steps").asLong());
+                }
+            }
+            return (ObjectNode) state.path("run");
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read checkpoint " + dir, e);
+        }
+    }
+
+    private static NDArray require(Map<String, NDArray> tensors, String name, PolicyParameter p, Path dir) {
+        NDArray a = tensors.get(name);
+        if (a == null) {
+            throw new IllegalArgumentException("checkpoint " + dir + " has no tensor " + name);
+        }
+        if (!a.getShape().equals(p.shape())) {
+            throw new IllegalArgumentException("checkpoint " + dir + ": " + name + " has shape " + a.getShape()
+                    + ", the policy needs " + p.shape() + " (was it saved with another policy config?)");
+        }
+        return a;
+    }
+
+    private static void overwrite(NDArray target, NDArray source) {
+        target.muli(0).addi(source); // arithmetic, not set(buffer): set() would alias the decoded buffer
+    }
+
+    private static NDList policyTensors(TransformerPolicy policy) {
+        NDList list = new NDList();
+        for (PolicyParameter p : policy.parameters()) {
+            NDArray a = p.array().duplicate();
+            a.setName(p.name());
+            list.add(a);
+        }
+        return list;
+    }
+
+    private static NDList optimizerTensors(TransformerPolicy policy, AdamW optimizer) {
+        List<NDArray> moments = optimizer.moments();
+        int n = policy.parameters().size();
+        NDList list = new NDList();
+        for (int i = 0; i < n; i++) {
+            String name = policy.parameters().get(i).name();
+            NDArray m = moments.get(i).duplicate();
+            m.setName("m." + name);
+            NDArray v = moments.get(n + i).duplicate();
+            v.setName("v." + name);
+            list.add(m);
+            list.add(v);
+        }
+        return list;
+    }
+
+    private static void writeTensors(Path file, NDList tensors) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            tensors.encode(out, NDList.Encoding.SAFETENSORS);
+        } finally {
+            tensors.close();
+        }
+    }
+
+    private static Map<String, NDArray> readTensors(NDManager scope, Path file) throws IOException {
+        Map<String, NDArray> byName = new HashMap<>();
+        try (InputStream in = Files.newInputStream(file)) {
+            for (NDArray a : NDList.decode(scope, in)) {
+                byName.put(a.getName(), a);
+            }
+        }
+        return byName;
+    }
+
+    private void prune() throws IOException {
+        List<Path> steps = new ArrayList<>();
+        try (Stream<Path> s = Files.list(root)) {
+            s.filter(p -> p.getFileName().toString().startsWith("step-") && Files.isDirectory(p)).forEach(steps::add);
+        }
+        steps.sort(Comparator.comparing(p -> p.getFileName().toString()));
+        for (int i = 0; i < steps.size() - keep; i++) {
+            deleteTree(steps.get(i));
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.aha.runtime.grpo;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Prompt + completion pairs packed into one right-padded (B, T) token array and a (B, T-1) mask of the log-prob
+ * columns that score completion tokens. Column t of anything per-token is about token t+1, as
+ * {@link dev.aha.runtime.policy.TransformerPolicy#tokenLogProbs} returns it; completion token j of row i sits in
+ * column {@code prompt_i.length - 1 + j}.
+ */
+public record PackedSequences(NDArray tokens, NDArray completionMask, int rows, int columns) {
+
+    public static PackedSequences pack(NDManager manager, List<int[]> prompts, List<int[]> completions, int padId) {
+        if (prompts.isEmpty() || prompts.size() != completions.size()) {
+            throw new IllegalArgumentException("need equally many prompts and completions, at least one; got "
+                    + prompts.size() + " and " + completions.size());
+        }
+        int b = prompts.size();
+        int t = 0;
+        for (int i = 0; i < b; i++) {
+            if (prompts.get(i).length == 0) {
+                throw new IllegalArgumentException("prompt " + i + " is empty");
+            }
+            t = Math.max(t, prompts.get(i).length + completions.get(i).length);
+        }
+        int[] tokens = new int[b * t];
+        float[] mask = new float[b * (t - 1)];
+        Arrays.fill(tokens, padId);
+        for (int i = 0; i < b; i++) {
+            int[] p = prompts.get(i);
+            int[] c = completions.get(i);
+            System.arraycopy(p, 0, tokens, i * t, p.length);
+            System.arraycopy(c, 0, tokens, i * t + p.length, c.length);
+            Arrays.fill(mask, i * (t - 1) + p.length - 1, i * (t - 1) + p.length - 1 + c.length, 1f);
+        }
+        return new PackedSequences(
+                manager.create(tokens, new Shape(b, t)), manager.create(mask, new Shape(b, t - 1)), b, t - 1);
+    }
+
+    /** The log-prob column of completion token {@code j} of a row whose prompt has {@code promptLength} tokens. */
+    public static int column(int promptLength, int j) {
+        return promptLength - 1 + j;
+    }
+}
