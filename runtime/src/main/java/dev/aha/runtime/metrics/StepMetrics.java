@@ -1,0 +1,47 @@
+package dev.aha.runtime.metrics;
+
+import java.util.SortedMap;
+
+/**
+ * What the learner reports after each step (one line of metrics.jsonl, snake_case keys).
+ *
+ * @param step learner steps taken so far
+ * @param version policy version after this step
+ * @param wallSeconds seconds since training started
+ * @param rewardMean mean total reward of the batch's completions
+ * @param rewardStd std of the batch's rewards
+ * @param accuracy share of the batch's completions with the right answer
+ * @param formatRate share in the exact think/answer format
+ * @param kl mean k3 KL to the reference (0 when beta = 0)
+ * @param clipFractionLow share of tokens where the lower clip binds
+ * @param clipFractionHigh share of tokens where the upper clip binds
+ * @param meanRatio mean importance ratio
+ * @param loss the GRPO loss
+ * @param gradNorm global gradient norm before clipping
+ * @param responseLength mean completion length in tokens
+ * @param stalenessHistogram versions a used sample lagged the learner -&gt; completions, for this batch
+ * @param groupsPerSecond groups the learner consumed per second, since the previous step
+ * @param generatedTokensPerSecond completion tokens sampled per second by all rollouts, since the previous step
+ * @param learnerBusyFraction share of wall time the learner spent computing, since the previous step
+ * @param rolloutBusyFraction mean share of wall time the rollouts spent sampling, since the previous step
+ */
+public record StepMetrics(
+        long step,
+        long version,
+        double wallSeconds,
+        double rewardMean,
+        double rewardStd,
+        double accuracy,
+        double formatRate,
+        double kl,
+        double clipFractionLow,
+        double clipFractionHigh,
+        double meanRatio,
+        double loss,
+        double gradNorm,
+        double responseLength,
+        SortedMap<Integer, Long> stalenessHistogram,
+        double groupsPerSecond,
+        double generatedTokensPerSecond,
+        double learnerBusyFraction,
+        double rolloutBusyFraction) {}

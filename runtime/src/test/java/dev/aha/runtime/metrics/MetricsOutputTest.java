@@ -1,0 +1,63 @@
+package dev.aha.runtime.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MetricsOutputTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldAppendOneSnakeCaseJsonLinePerStepAcrossReopens() throws Exception {
+        Path file = dir.resolve("metrics.jsonl");
+        try (MetricsLog log = new MetricsLog(file)) {
+            log.append(metrics(1));
+        }
+        try (MetricsLog log = new MetricsLog(file)) { // a resumed run appends
+            log.append(metrics(2));
+        }
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(2, lines.size());
+        JsonNode second = MetricsLog.JSON.readTree(lines.get(1));
+        assertEquals(2, second.get("step").asInt());
+        assertEquals(0.5, second.get("reward_mean").asDouble());
+        assertEquals(3, second.get("staleness_histogram").get("1").asInt());
+        assertTrue(second.has("generated_tokens_per_second"));
+    }
+
+    @Test
+    void shouldDrawTheFourCurvesAndTheirGrid() throws Exception {
+        List<StepMetrics> steps = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            steps.add(metrics(i));
+        }
+        List<Path> files = TrainingCharts.write(dir, "test", steps,
+                List.of(new TrainingCharts.EvalPoint(0, 0.3), new TrainingCharts.EvalPoint(20, 0.6)));
+        assertEquals(5, files.size());
+        for (Path f : files) {
+            BufferedImage image = ImageIO.read(f.toFile());
+            assertTrue(image.getWidth() >= 640 && image.getHeight() >= 400, f.toString());
+        }
+        assertEquals(1280, ImageIO.read(dir.resolve("training.png").toFile()).getWidth());
+    }
+
+    private static StepMetrics metrics(int step) {
+        TreeMap<Integer, Long> staleness = new TreeMap<>();
+        staleness.put(0, 5L);
+        staleness.put(1, 3L);
+        return new StepMetrics(step, step, step * 0.5, 0.5, 0.1, 0.4, 0.9, 0.01 * step, 0.01, 0.02, 1.0, 0.1, 0.5,
+                30 + step, staleness, 10, 1000, 0.6, 0.9);
+    }
+}
