@@ -1,0 +1,16 @@
+package dev.aha.runtime.eval;
+
+/**
+ * Held-out figures of one policy, in the R1 paper's terms.
+ *
+ * @param prompts held-out prompts evaluated
+ * @param k samples per prompt
+ * @param pass1 pass@1 estimated from k samples per prompt at the sampling temperature: mean share correct
+ * @param greedyAccuracy share of prompts answered correctly by greedy decoding
+ * @param consK cons@k: share of prompts whose majority-vote answer over the k samples is correct
+ * @param formatRate share of samples in the exact think/answer format
+ * @param meanCompletionTokens mean sampled completion length in tokens
+ */
+public record EvalResult(
+        int prompts, int k, double pass1, double greedyAccuracy, double consK, double formatRate,
+        double meanCompletionTokens) {}

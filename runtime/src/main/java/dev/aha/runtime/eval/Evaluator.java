@@ -1,0 +1,122 @@
+package dev.aha.runtime.eval;
+
+import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.reward.AccuracyReward;
+import dev.aha.runtime.reward.AnswerExtractor;
+import dev.aha.runtime.reward.AnswerNormalizer;
+import dev.aha.runtime.reward.FormatReward;
+import dev.aha.runtime.reward.RewardInput;
+import dev.aha.runtime.sampling.Completion;
+import dev.aha.runtime.sampling.Sampler;
+import dev.aha.runtime.sampling.SamplingSettings;
+import dev.aha.runtime.task.PromptTemplate;
+import dev.aha.runtime.task.TaskPrompt;
+import dev.aha.runtime.tokenizer.Tokenizer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.IntConsumer;
+
+/**
+ * Scores a policy on held-out prompts: k samples per prompt at the sampling temperature (pass@1 averaged over k,
+ * cons@k by majority vote over normalised answers) and one greedy decode. Uses the same reward code as training.
+ */
+public final class Evaluator {
+
+    private final TransformerPolicy policy;
+    private final Tokenizer tokenizer;
+    private final PromptTemplate template;
+    private final SamplingSettings sampling;
+    private final int k;
+    private final long seed;
+    private final AccuracyReward accuracy = new AccuracyReward();
+    private final FormatReward format = new FormatReward();
+
+    public Evaluator(
+            TransformerPolicy policy, Tokenizer tokenizer, PromptTemplate template, SamplingSettings sampling, int k,
+            long seed) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be at least 1, was " + k);
+        }
+        this.policy = policy;
+        this.tokenizer = tokenizer;
+        this.template = template;
+        this.sampling = sampling;
+        this.k = k;
+        this.seed = seed;
+    }
+
+    /** @param progress told the number of prompts done after each one (for a progress bar); may be null */
+    public EvalResult evaluate(List<TaskPrompt> prompts, IntConsumer progress) {
+        if (prompts.isEmpty()) {
+            throw new IllegalArgumentException("no prompts to evaluate");
+        }
+        Sampler sampled = new Sampler(policy, sampling, tokenizer.endId());
+        Sampler greedy = new Sampler(policy,
+                new SamplingSettings(0f, 1f, sampling.maxNewTokens()), tokenizer.endId());
+        Random rng = new Random(seed);
+        double pass1 = 0;
+        int greedyCorrect = 0;
+        int consCorrect = 0;
+        int formatted = 0;
+        long tokens = 0;
+        int done = 0;
+        for (TaskPrompt prompt : prompts) {
+            String text = template.render(prompt.question());
+            int[] ids = tokenizer.encode(text);
+            List<Completion> samples = sampled.sampleGroup(ids, k, rng);
+            int correct = 0;
+            Map<String, Integer> votes = new LinkedHashMap<>();
+            for (Completion c : samples) {
+                String completion = tokenizer.decode(c.tokens());
+                RewardInput input = new RewardInput(text, completion, prompt.referenceAnswer());
+                if (accuracy.score(input) == 1.0) {
+                    correct++;
+                }
+                if (format.score(input) == 1.0) {
+                    formatted++;
+                }
+                tokens += c.length();
+                vote(votes, completion);
+            }
+            pass1 += (double) correct / k;
+            if (majorityIsCorrect(votes, prompt.referenceAnswer())) {
+                consCorrect++;
+            }
+            Completion best = greedy.sampleGroup(ids, 1, rng).get(0);
+            if (accuracy.score(new RewardInput(text, tokenizer.decode(best.tokens()), prompt.referenceAnswer())) == 1.0) {
+                greedyCorrect++;
+            }
+            done++;
+            if (progress != null) {
+                progress.accept(done);
+            }
+        }
+        int n = prompts.size();
+        return new EvalResult(n, k, pass1 / n, (double) greedyCorrect / n, (double) consCorrect / n,
+                (double) formatted / (n * (long) k), (double) tokens / (n * (long) k));
+    }
+
+    private static void vote(Map<String, Integer> votes, String completion) {
+        Optional<String> answer = AnswerExtractor.extract(completion).flatMap(AnswerNormalizer::normalize);
+        answer.ifPresent(a -> votes.merge(a, 1, Integer::sum));
+    }
+
+    /** The most voted answer (ties: the one voted first) against the reference. */
+    private boolean majorityIsCorrect(Map<String, Integer> votes, String reference) {
+        String winner = null;
+        int most = 0;
+        for (Map.Entry<String, Integer> e : votes.entrySet()) {
+            if (e.getValue() > most) {
+                winner = e.getKey();
+                most = e.getValue();
+            }
+        }
+        if (winner == null) {
+            return false;
+        }
+        return accuracy.score(new RewardInput("", "<answer>" + winner + "</answer>", reference)) == 1.0;
+    }
+}

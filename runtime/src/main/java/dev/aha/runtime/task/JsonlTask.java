@@ -1,0 +1,138 @@
+package dev.aha.runtime.task;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.CRC32;
+
+/**
+ * Problems from JSON Lines files, as the Hugging Face world writes them: each line an object with {@code question}
+ * (or {@code prompt}), {@code answer} (string or number) and optionally {@code solution}. GSM8K's answers are
+ * understood: the reference is the text after the last {@code "#### "} (thousands separators removed), and the
+ * worked solution is the answer text with its {@code <<…>>} calculator annotations removed.
+ *
+ * <p>Ids are {@code <task>/<file name>:<line>}. Without a held-out file, a line is held out when the CRC32 of its
+ * question is 0 mod 10.
+ */
+public final class JsonlTask implements Task {
+
+    private final String name;
+    private final List<TaskPrompt> train;
+    private final List<TaskPrompt> heldOut;
+    private final JsonlReader.Summary trainSummary;
+
+    private JsonlTask(String name, List<TaskPrompt> train, List<TaskPrompt> heldOut, JsonlReader.Summary summary) {
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException("task " + name + " has no training prompts");
+        }
+        this.name = name;
+        this.train = List.copyOf(train);
+        this.heldOut = List.copyOf(heldOut);
+        this.trainSummary = summary;
+    }
+
+    /** GSM8K: train.jsonl to train on, test.jsonl held out. */
+    public static JsonlTask gsm8k(Path trainPath, Path heldOutPath, BadLinePolicy policy) {
+        return load("gsm8k", trainPath, heldOutPath, policy);
+    }
+
+    /**
+     * @param heldOutPath the held-out file, or null to hold out about a tenth of {@code trainPath} by hash
+     */
+    public static JsonlTask load(String name, Path trainPath, Path heldOutPath, BadLinePolicy policy) {
+        List<TaskPrompt> all = new ArrayList<>();
+        JsonlReader.Summary summary = JsonlReader.read(trainPath, policy, r -> all.add(toPrompt(name, r)));
+        if (heldOutPath != null) {
+            List<TaskPrompt> held = new ArrayList<>();
+            JsonlReader.read(heldOutPath, policy, r -> held.add(toPrompt(name, r)));
+            return new JsonlTask(name, all, held, summary);
+        }
+        List<TaskPrompt> train = new ArrayList<>();
+        List<TaskPrompt> held = new ArrayList<>();
+        for (TaskPrompt p : all) {
+            (hashHeldOut(p.question()) ? held : train).add(p);
+        }
+        return new JsonlTask(name, train, held, summary);
+    }
+
+    /** The reference answer under GSM8K's convention (also used for plain answers). */
+    public static String gsm8kReference(String answer) {
+        int at = answer.lastIndexOf("####");
+        String tail = at >= 0 ? answer.substring(at + 4) : answer;
+        return tail.trim().replace(",", "");
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String referenceAnswer(String datasetAnswer) {
+        return gsm8kReference(datasetAnswer);
+    }
+
+    /** Lines read and skipped from the training file. */
+    public JsonlReader.Summary trainSummary() {
+        return trainSummary;
+    }
+
+    public int trainSize() {
+        return train.size();
+    }
+
+    public int heldOutSize() {
+        return heldOut.size();
+    }
+
+    @Override
+    public PromptStream trainStream(long seed) {
+        Random rng = new Random(seed);
+        List<TaskPrompt> order = new ArrayList<>(train);
+        return new PromptStream() {
+            private int next = order.size();
+
+            @Override
+            public TaskPrompt next() {
+                if (next == order.size()) {
+                    Collections.shuffle(order, rng); // a new epoch
+                    next = 0;
+                }
+                return order.get(next++);
+            }
+        };
+    }
+
+    @Override
+    public List<TaskPrompt> heldOut(int n) {
+        if (n > heldOut.size()) {
+            throw new IllegalArgumentException(
+                    "task " + name + " holds out " + heldOut.size() + " prompts, fewer than the " + n + " asked for");
+        }
+        return heldOut.subList(0, n);
+    }
+
+    private static TaskPrompt toPrompt(String name, JsonlRecord r) {
+        String question = r.requireText("question", "prompt");
+        String answer = r.requireText("answer");
+        String reference = gsm8kReference(answer);
+        if (reference.isEmpty()) {
+            throw r.problem("\"answer\" has nothing after \"####\"");
+        }
+        String solution = r.optionalText("solution");
+        if (solution == null && answer.contains("####")) {
+            solution = answer.replaceAll("<<[^>]*>>", "");
+        }
+        String id = name + "/" + r.path().getFileName() + ":" + r.lineNumber();
+        return new TaskPrompt(id, question, reference, solution);
+    }
+
+    private static boolean hashHeldOut(String question) {
+        CRC32 crc = new CRC32();
+        crc.update(question.getBytes(StandardCharsets.UTF_8));
+        return crc.getValue() % 10 == 0;
+    }
+}
