@@ -26,7 +26,23 @@ public final class Aha {
         for (AhaSubcommand plugin : ServiceLoader.load(AhaSubcommand.class)) {
             cli.addSubcommand(plugin.name(), plugin.command());
         }
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler(Aha::reportUserError);
         return cli;
+    }
+
+    /**
+     * Bad input (a missing file, a malformed line, an invalid setting) is the user's to fix: say what and where in
+     * one line, exit 1, no stack trace. Anything else is a bug and keeps its stack trace.
+     */
+    private static int reportUserError(Exception e, CommandLine cli, CommandLine.ParseResult parsed) throws Exception {
+        if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException
+                || e instanceof java.io.IOException || e instanceof dev.aha.runtime.task.JsonlFormatException
+                || e instanceof com.typesafe.config.ConfigException) {
+            cli.getErr().println("aha " + cli.getCommandName() + ": " + e.getMessage());
+            return 1;
+        }
+        throw e;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

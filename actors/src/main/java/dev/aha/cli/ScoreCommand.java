@@ -1,0 +1,144 @@
+package dev.aha.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.runtime.config.AhaConfig;
+import dev.aha.runtime.reward.AnswerExtractor;
+import dev.aha.runtime.reward.CompositeReward;
+import dev.aha.runtime.reward.RewardBreakdown;
+import dev.aha.runtime.reward.RewardInput;
+import dev.aha.runtime.reward.RewardSettings;
+import dev.aha.runtime.task.BadLinePolicy;
+import dev.aha.runtime.task.JsonlReader;
+import dev.aha.runtime.task.Tasks;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code aha score}: scores model outputs offline with exactly the reward code training uses. Reads JSON Lines with
+ * a {@code completion} and a reference {@code answer}; writes one JSON line per input and a summary on stderr.
+ */
+@Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Score completions offline with the training reward functions.",
+            "Each input line: {\"completion\": ..., \"answer\": ...} (answer in the task's convention: GSM8K's "
+                    + "'#### n' for gsm8k and jsonl, the bare answer for arithmetic).",
+            "Each output line: line, id (if given), accuracy, format, [language,] reward, extracted."})
+public final class ScoreCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int PROGRESS_EVERY = 100_000;
+
+    @Option(names = "--task", required = true, description = "Answer convention: ${COMPLETION-CANDIDATES}.",
+            completionCandidates = TaskNames.class)
+    String task;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE", description = "JSON Lines to score.")
+    Path input;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Where to write scores (default: stdout).")
+    Path output;
+
+    @Option(names = "--on-bad-line", paramLabel = "POLICY", defaultValue = "STOP",
+            description = "STOP at the first bad line (default) or SKIP and count bad lines.")
+    BadLinePolicy onBadLine;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "HOCON overrides (aha.reward weights).")
+    Path config;
+
+    @Override
+    public Integer call() throws IOException {
+        Tasks.requireKnown(task);
+        CompositeReward reward = RewardSettings.fromConfig(AhaConfig.load(config).getConfig("aha.reward")).compose();
+        PrintStream err = System.err;
+        long start = System.nanoTime();
+        Totals totals = new Totals();
+        JsonlReader.Summary summary;
+        try (Writer out = open(output)) {
+            summary = JsonlReader.read(input, onBadLine, record -> {
+                String completion = record.requireText("completion");
+                String reference = Tasks.referenceAnswer(task, record.requireText("answer"));
+                RewardBreakdown scores = reward.evaluate(new RewardInput("", completion, reference));
+                ObjectNode line = JSON.createObjectNode();
+                line.put("line", record.lineNumber());
+                if (record.node().has("id")) {
+                    line.set("id", record.node().get("id"));
+                }
+                for (Map.Entry<String, Double> c : scores.components().entrySet()) {
+                    line.put(c.getKey(), c.getValue());
+                }
+                line.put("reward", scores.total());
+                line.put("extracted", AnswerExtractor.extract(completion).orElse(null));
+                write(out, line);
+                totals.add(scores);
+                if (totals.lines % PROGRESS_EVERY == 0) {
+                    err.printf("aha score: %,d lines...%n", totals.lines);
+                }
+            });
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        err.printf("aha score: %d lines scored, %d skipped, in %.2f s: accuracy %.4f, format %.4f, mean reward %.4f%s%n",
+                summary.records(), summary.skipped(), seconds, totals.mean(totals.accuracy), totals.mean(totals.format),
+                totals.mean(totals.reward), output == null ? "" : " -> " + output);
+        summary.firstProblems().forEach(p -> err.println("aha score: skipped " + p.getMessage()));
+        return 0;
+    }
+
+    private static Writer open(Path output) throws IOException {
+        if (output == null) {
+            return new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)) {
+                @Override
+                public void close() throws IOException {
+                    flush(); // never close stdout
+                }
+            };
+        }
+        Path parent = output.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        return Files.newBufferedWriter(output, StandardCharsets.UTF_8);
+    }
+
+    private static void write(Writer out, ObjectNode line) {
+        try {
+            out.write(JSON.writeValueAsString(line));
+            out.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final class Totals {
+        long lines;
+        double accuracy;
+        double format;
+        double reward;
+
+        void add(RewardBreakdown b) {
+            lines++;
+            accuracy += b.component("accuracy");
+            format += b.component("format");
+            reward += b.total();
+        }
+
+        double mean(double sum) {
+            return lines == 0 ? 0 : sum / lines;
+        }
+    }
+
+    static final class TaskNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Tasks.NAMES.iterator();
+        }
+    }
+}
