@@ -125,8 +125,8 @@ public final class ScoreCommand implements Callable<Integer> {
 
         void add(RewardBreakdown b) {
             lines++;
-            accuracy += b.component("accuracy");
-            format += b.component("format");
+            accuracy += b.components().getOrDefault("accuracy", 0.0);
+            format += b.components().getOrDefault("format", 0.0);
             reward += b.total();
         }
 

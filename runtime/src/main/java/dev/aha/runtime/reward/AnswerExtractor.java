@@ -1,96 +1,119 @@
 package dev.aha.runtime.reward;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Finds the final answer in a completion, trying the conventions in order of how explicitly they mark it:
+ * Finds the final answer in a completion, the way the rule-based accuracy reward of DeepSeek-R1 reads it.
+ *
+ * <p>The forms, in priority order; the first form present wins and, within it, the last occurrence (a model that
+ * revises itself means its last word):
  * <ol>
- *   <li>the last {@code <answer>…</answer>} (R1's format); a {@code \boxed{}} inside it wins over the rest of it;</li>
- *   <li>the last {@code \boxed{…}}, braces nested to any depth (MATH's convention);</li>
- *   <li>the last {@code #### n} line (GSM8K's convention);</li>
- *   <li>the last "the answer is …" (case-insensitive), up to the end of its sentence or line.</li>
+ *   <li>{@code <answer>...</answer>} — if its content contains a {@code \boxed{...}}, the boxed content;
+ *       if blocks nest, the innermost;</li>
+ *   <li>{@code \boxed{...}}, with nested braces ({@code \boxed{\frac{3}{4}}}); an unclosed box is not a box;</li>
+ *   <li>a line {@code #### n}, as GSM8K writes it; a {@code ####} line whose text does not start like a number
+ *       ({@code #### Step 2}) is a Markdown heading, not an answer;</li>
+ *   <li>"the answer is n" (any case), up to the end of the sentence or line.</li>
  * </ol>
- * The text is returned as written; {@link AnswerNormalizer} makes it comparable.
+ * A form whose last occurrence is blank ({@code \boxed{}}) yields nothing, and the next form is tried.
+ * The result is trimmed but otherwise as written; {@link AnswerNormalizer} decides what it means. Never throws, and
+ * takes time linear in the completion's length (degenerate, repetitive samples are common early in RL).
  */
 public final class AnswerExtractor {
+    private static final String BOX_OPEN = "\\boxed{";
+    private static final String ANSWER_OPEN = "<answer>";
+    private static final String ANSWER_CLOSE = "</answer>";
+    private static final Pattern HASH_LINE = Pattern.compile("^[ \\t]*####[ \\t]*([-+$.\\d\u2212].*?)[ \\t]*$",
+            Pattern.MULTILINE);
+    // The lazy group stops at a sentence-ending period (one followed by a space or the line end), so "3.5." gives 3.5.
+    private static final Pattern ANSWER_IS = Pattern.compile("the\\s+(?:final\\s+)?answer\\s+is\\s*:?[ \\t]*(.+?)(?:\\.(?=\\s|$)|$)",
+            Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
 
-    private static final Pattern ANSWER_TAG = Pattern.compile("<answer>(.*?)</answer>", Pattern.DOTALL);
-    private static final Pattern HASHES = Pattern.compile("####\\s*([^\\n]*)");
-    private static final Pattern ANSWER_IS =
-            Pattern.compile("the (?:final )?answer is[:\\s]*([^\\n]*)", Pattern.CASE_INSENSITIVE);
-    private static final String BOXED = "\\boxed{";
+    private static final List<Function<String, Optional<String>>> FORMS_BY_PRIORITY = List.of(
+            AnswerExtractor::lastAnswerTag,
+            AnswerExtractor::lastBoxed,
+            text -> lastGroup(HASH_LINE, text),
+            text -> lastGroup(ANSWER_IS, text));
 
-    private AnswerExtractor() {}
+    private AnswerExtractor() {
+    }
 
+    /** The final answer of {@code completion}, trimmed but un-normalised; empty when no form yields one. */
     public static Optional<String> extract(String completion) {
         if (completion == null || completion.isEmpty()) {
             return Optional.empty();
         }
-        String tagged = lastGroup(ANSWER_TAG.matcher(completion));
-        if (tagged != null) {
-            String boxed = lastBoxed(tagged);
-            return nonBlank(boxed != null ? boxed : tagged);
-        }
-        String boxed = lastBoxed(completion);
-        if (boxed != null) {
-            return nonBlank(boxed);
-        }
-        String hashes = lastGroup(HASHES.matcher(completion));
-        if (hashes != null) {
-            return nonBlank(hashes);
-        }
-        String said = lastGroup(ANSWER_IS.matcher(completion));
-        if (said != null) {
-            return nonBlank(endOfSentence(said));
+        for (Function<String, Optional<String>> form : FORMS_BY_PRIORITY) {
+            Optional<String> answer = form.apply(completion).map(String::strip);
+            if (answer.isPresent() && !answer.get().isEmpty()) {
+                return answer;
+            }
         }
         return Optional.empty();
     }
 
-    /** Content of the last {@code \boxed{...}} whose braces balance; null if none does. */
-    static String lastBoxed(String text) {
-        int from = text.lastIndexOf(BOXED);
-        while (from >= 0) {
-            int start = from + BOXED.length();
-            int depth = 1;
-            for (int i = start; i < text.length(); i++) {
-                char c = text.charAt(i);
-                if (c == '{') {
-                    depth++;
-                } else if (c == '}' && --depth == 0) {
-                    return text.substring(start, i);
-                }
-            }
-            from = text.lastIndexOf(BOXED, from - 1); // unbalanced: try an earlier one
+    /** The content of the last {@code <answer>} block (the innermost, if they nest), or of the last box inside it. */
+    static Optional<String> lastAnswerTag(String text) {
+        // indexOf rather than a regex: a degenerate completion repeating "<answer>" would make a lazy regex quadratic.
+        int close = text.lastIndexOf(ANSWER_CLOSE);
+        int open = close < 0 ? -1 : text.lastIndexOf(ANSWER_OPEN, close);
+        if (open < 0) {
+            return Optional.empty();
         }
-        return null;
+        String inside = text.substring(open + ANSWER_OPEN.length(), close);
+        return Optional.of(lastBoxed(inside).orElse(inside));
     }
 
-    private static String lastGroup(Matcher m) {
+    /** The content of the last well-formed {@code \boxed{...}}, braces balanced; an unclosed box is skipped. */
+    static Optional<String> lastBoxed(String text) {
+        int start = text.lastIndexOf(BOX_OPEN);
+        if (start < 0) {
+            return Optional.empty();
+        }
+        // One pass matching every brace, so that a completion full of unclosed boxes stays linear.
+        int[] closing = matchingBraces(text);
+        for (; start >= 0; start = text.lastIndexOf(BOX_OPEN, start - 1)) {
+            int open = start + BOX_OPEN.length() - 1;
+            if (closing[open] >= 0) {
+                return Optional.of(text.substring(open + 1, closing[open]));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * For each '{' the index of its matching '}', or -1 when it is never closed; an escaped brace ({@code \{}) is
+     * content, not structure.
+     */
+    private static int[] matchingBraces(String text) {
+        int[] closing = new int[text.length()];
+        Arrays.fill(closing, -1);
+        int[] open = new int[text.length()];
+        int depth = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '{') {
+                open[depth++] = i;
+            } else if (c == '}' && depth > 0) {
+                closing[open[--depth]] = i;
+            }
+        }
+        return closing;
+    }
+
+    private static Optional<String> lastGroup(Pattern pattern, String text) {
+        Matcher m = pattern.matcher(text);
         String last = null;
         while (m.find()) {
             last = m.group(1);
         }
-        return last;
-    }
-
-    /** "42. So we are done" -> "42"; keeps decimal points and thousands separators. */
-    private static String endOfSentence(String s) {
-        String t = s.trim();
-        for (int i = 0; i < t.length(); i++) {
-            char c = t.charAt(i);
-            boolean endsSentence = (c == '.' || c == '!' || c == '?' || c == ';')
-                    && (i + 1 == t.length() || Character.isWhitespace(t.charAt(i + 1)));
-            if (endsSentence) {
-                return t.substring(0, i);
-            }
-        }
-        return t;
-    }
-
-    private static Optional<String> nonBlank(String s) {
-        String t = s.trim();
-        return t.isEmpty() ? Optional.empty() : Optional.of(t);
+        return Optional.ofNullable(last);
     }
 }

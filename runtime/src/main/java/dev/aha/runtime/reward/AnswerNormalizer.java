@@ -1,153 +1,151 @@
 package dev.aha.runtime.reward;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Makes two answers comparable. Numbers become an exact reduced fraction in a canonical text form, so "0.75",
- * "3/4" and "\frac{3}{4}" are one answer; a percent sign is dropped ("75%" is 75, as GSM8K writes percentages).
- * Anything else is compared as lower-case text with collapsed whitespace.
+ * Brings a final answer into a canonical form, so that two answers are equal exactly when their canonical forms are.
  *
- * <p>Stripped before parsing: surrounding {@code **bold**}, {@code \text{…}} and {@code \mathrm{…}} wrappers,
- * {@code $} and {@code \$}, a trailing full stop, thousands separators, {@code %}, and a trailing unit word
- * ("18 dollars", "12 cm"). A unicode minus counts as a minus. Exact rational arithmetic throughout: no float
- * rounding can make 0.1 + 0.2 differ from 0.3.
+ * <p>Numbers: the surface forms models and datasets use for the same value all map to one string, compared by exact
+ * rational value ({@link Rational}): thousands separators ({@code 1,000,000}), currency and percent signs, LaTeX
+ * ({@code \frac{3}{4}}, {@code \text{...}}, {@code \boxed{...}}, {@code $...$}), Markdown bold, a unicode minus,
+ * leading zeros, trailing zeros ({@code 18.00}), a trailing sentence period, a leading {@code x =}, and trailing unit
+ * words ({@code 18 dollars}, {@code 12 cm}). {@code 3/4} and {@code 0.75} both become {@code "0.75"}; {@code 2/6}
+ * becomes {@code "1/3"}.
+ *
+ * <p>Anything else is compared as text: LaTeX and bold stripped, whitespace collapsed, lower-cased.
+ *
+ * <p>Never throws; empty only for a blank (or null) answer. Text over 1,000 characters is never read as a number.
  */
 public final class AnswerNormalizer {
+    /** An unsigned number: digits with proper thousands groups, or plain digits, optionally with a decimal part. */
+    private static final String NUMBER = "(?:\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d*)?|\\.\\d+)";
+    private static final String SIGNED = "[-+]?\\s*" + NUMBER;
+    /**
+     * A number or a fraction of two, then optional unit words made of letters only. The units are one character class
+     * on purpose: a repeated group recurses in java.util.regex and overflows the stack on long input.
+     */
+    private static final Pattern NUMERIC = Pattern.compile(
+            "(" + SIGNED + ")(?:\\s*/\\s*(" + SIGNED + "))?(?:\\s*\\p{L}[\\p{L}\\s.'’-]*)?");
+    /** Longer text is no number a task asks for; the cap also bounds the regex work on degenerate samples. */
+    private static final int MAX_NUMERIC_LENGTH = 1_000;
+    /** Enough for any real nesting ({@code $\boxed{\text{**18**}}$}); deeper wrappers are left in place. */
+    private static final int MAX_UNWRAP_PASSES = 8;
+    private static final Pattern FRAC = Pattern.compile(
+            "\\\\[dt]?frac\\s*\\{\\s*(" + SIGNED + ")\\s*}\\s*\\{\\s*(" + SIGNED + ")\\s*}");
+    /** Text wrappers whose content is the answer: {@code \text{18 dollars}} means {@code 18 dollars}. */
+    private static final Pattern TEXT_WRAPPER = Pattern.compile("\\\\(?:text|textbf|textrm|mathrm|mathbf|mbox)\\s*\\{([^{}]*)}");
+    private static final Pattern BOXED_WHOLE = Pattern.compile("\\\\boxed\\s*\\{(.*)}", Pattern.DOTALL);
+    /** LaTeX spacing commands ({@code 1\,000}) and sizing commands carry no value. */
+    private static final Pattern LATEX_NOISE = Pattern.compile("\\\\[,;:! ]|\\\\left|\\\\right|\\^\\s*\\{?\\\\circ}?");
+    private static final Pattern VARIABLE_PREFIX = Pattern.compile("^[A-Za-z]\\s*=\\s*");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
-    private static final Pattern WRAPPER = Pattern.compile("\\\\(?:text|mathrm|textbf|mbox)\\{([^{}]*)\\}");
-    private static final Pattern FRAC = Pattern.compile("^\\\\d?frac\\{([^{}]+)\\}\\{([^{}]+)\\}$");
-    private static final Pattern SHORT_FRAC = Pattern.compile("^\\\\d?frac(\\d)(\\d)$");
-    private static final Pattern NUMBER = Pattern.compile("^[-+]?(?:\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?$|^[-+]?\\.\\d+$");
-    private static final Pattern NUMBER_THEN_WORDS =
-            Pattern.compile("^([-+]?[\\d,]*\\.?\\d+)\\s*(?:[a-zA-Z][a-zA-Z.]*\\s*)+$");
-    private static final Pattern SLASH = Pattern.compile("^([-+]?[\\d,]*\\.?\\d+)\\s*/\\s*([-+]?[\\d,]*\\.?\\d+)$");
+    private AnswerNormalizer() {
+    }
 
-    private AnswerNormalizer() {}
-
-    /** The canonical form, or empty for a blank answer. */
+    /** The canonical form of {@code answer}, or empty when there is nothing to compare. */
     public static Optional<String> normalize(String answer) {
         if (answer == null) {
             return Optional.empty();
         }
-        String s = strip(answer);
-        if (s.isEmpty()) {
+        String text = stripMarkup(answer);
+        if (text.isEmpty()) {
             return Optional.empty();
         }
-        Optional<Fraction> number = parseNumber(s);
+        Optional<String> number = parseNumber(text).map(Rational::canonical);
         if (number.isPresent()) {
-            return Optional.of(number.get().toString());
+            return number;
         }
-        return Optional.of(s.toLowerCase(Locale.ROOT).replaceAll("\\s+", " "));
+        String plain = WHITESPACE.matcher(text.replace("$", "")).replaceAll(" ").strip().toLowerCase(Locale.ROOT);
+        return plain.isEmpty() ? Optional.empty() : Optional.of(plain);
     }
 
-    /** True when both normalise to the same non-empty form. */
+    /** Whether two answers are the same after normalisation; false when either has no canonical form. */
     public static boolean equivalent(String a, String b) {
-        Optional<String> x = normalize(a);
-        return x.isPresent() && x.equals(normalize(b));
+        Optional<String> left = normalize(a);
+        return left.isPresent() && left.equals(normalize(b));
     }
 
-    private static String strip(String answer) {
-        String s = answer.trim().replace('\u2212', '-').replace("\\!", "").replace("\\,", "").replace("\\ ", " ");
+    /** Removes the markup that never changes what the answer is, repeating until nothing changes (or the pass cap). */
+    private static String stripMarkup(String answer) {
         String previous;
+        String s = answer.strip();
+        int passes = 0;
         do {
             previous = s;
-            s = s.trim();
-            if (s.startsWith("**") && s.endsWith("**") && s.length() >= 4) {
-                s = s.substring(2, s.length() - 2);
-            }
-            Matcher w = WRAPPER.matcher(s);
-            s = w.replaceAll(m -> Matcher.quoteReplacement(m.group(1)));
-            s = s.replace("\\$", "").replace("$", "");
-            if (s.endsWith(".")) {
-                s = s.substring(0, s.length() - 1);
-            }
-            if (s.endsWith("\\%")) {
-                s = s.substring(0, s.length() - 2);
-            } else if (s.endsWith("%")) {
-                s = s.substring(0, s.length() - 1);
-            }
-        } while (!s.equals(previous));
-        return s.trim();
+            s = s.replace("**", "")
+                    .replace('\u2212', '-')   // unicode minus sign, as typeset math writes it
+                    .replace('\uFE63', '-')
+                    .replace('\uFF0D', '-')
+                    .replace("\\$", "$")
+                    .replace("\\%", "%");
+            s = TEXT_WRAPPER.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1)));
+            s = LATEX_NOISE.matcher(s).replaceAll("");
+            s = withoutTrailingPeriods(unwrap(s).strip());
+        } while (!s.equals(previous) && ++passes < MAX_UNWRAP_PASSES);
+        return s;
     }
 
-    private static Optional<Fraction> parseNumber(String s) {
-        Matcher frac = FRAC.matcher(s);
-        if (frac.matches()) {
-            return divide(plain(strip(frac.group(1))), plain(strip(frac.group(2))));
+    /** A sentence's final period is punctuation, not part of the answer ({@code 18.} is 18). */
+    private static String withoutTrailingPeriods(String s) {
+        int end = s.length();
+        while (end > 0 && (s.charAt(end - 1) == '.' || Character.isWhitespace(s.charAt(end - 1)))) {
+            end--;
         }
-        Matcher shortFrac = SHORT_FRAC.matcher(s);
-        if (shortFrac.matches()) {
-            return divide(plain(shortFrac.group(1)), plain(shortFrac.group(2)));
-        }
-        Matcher slash = SLASH.matcher(s);
-        if (slash.matches()) {
-            return divide(plain(slash.group(1)), plain(slash.group(2)));
-        }
-        Optional<Fraction> n = plain(s);
-        if (n.isPresent()) {
-            return n;
-        }
-        Matcher unit = NUMBER_THEN_WORDS.matcher(s);
-        if (unit.matches()) {
-            return plain(unit.group(1));
-        }
-        return Optional.empty();
+        return s.substring(0, end);
     }
 
-    private static Optional<Fraction> plain(String s) {
-        if (!NUMBER.matcher(s).matches()) {
+    /** Peels one layer of whole-answer math delimiters or a whole-answer box. */
+    private static String unwrap(String s) {
+        if (s.length() >= 2 && s.startsWith("$") && s.endsWith("$") && s.indexOf('$', 1) == s.length() - 1) {
+            return s.substring(1, s.length() - 1);
+        }
+        if (s.length() >= 4 && s.startsWith("$$") && s.endsWith("$$")) {
+            return s.substring(2, s.length() - 2);
+        }
+        if ((s.startsWith("\\(") && s.endsWith("\\)")) || (s.startsWith("\\[") && s.endsWith("\\]"))) {
+            return s.substring(2, s.length() - 2);
+        }
+        Matcher boxed = BOXED_WHOLE.matcher(s);
+        if (boxed.matches() && balanced(boxed.group(1))) {
+            return boxed.group(1);
+        }
+        return s;
+    }
+
+    private static boolean balanced(String s) {
+        int depth = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '{') {
+                depth++;
+            } else if (c == '}' && --depth < 0) {
+                return false;
+            }
+        }
+        return depth == 0;
+    }
+
+    /** The exact value of a numeric answer, or empty when the text is not one number (with optional units). */
+    private static Optional<Rational> parseNumber(String text) {
+        if (text.length() > MAX_NUMERIC_LENGTH) {
             return Optional.empty();
         }
-        return Optional.of(Fraction.of(new BigDecimal(s.replace(",", ""))));
-    }
-
-    private static Optional<Fraction> divide(Optional<Fraction> a, Optional<Fraction> b) {
-        if (a.isEmpty() || b.isEmpty() || b.get().isZero()) {
+        String s = text.replace("$", "").replace("%", "").strip();
+        s = FRAC.matcher(s).replaceAll("$1/$2");
+        s = VARIABLE_PREFIX.matcher(s).replaceFirst("");
+        Matcher m = NUMERIC.matcher(s);
+        if (!m.matches()) {
             return Optional.empty();
         }
-        return Optional.of(a.get().divide(b.get()));
-    }
-
-    /** An exact reduced fraction p/q with q &gt; 0. */
-    private record Fraction(BigInteger p, BigInteger q) {
-
-        static Fraction of(BigDecimal d) {
-            BigDecimal stripped = d.stripTrailingZeros();
-            int scale = stripped.scale();
-            if (scale <= 0) {
-                return new Fraction(stripped.toBigIntegerExact(), BigInteger.ONE);
-            }
-            return reduce(stripped.unscaledValue(), BigInteger.TEN.pow(scale));
+        Optional<Rational> numerator = Rational.parseDecimal(m.group(1).replace(",", ""));
+        if (m.group(2) == null) {
+            return numerator;
         }
-
-        static Fraction reduce(BigInteger p, BigInteger q) {
-            if (q.signum() < 0) {
-                p = p.negate();
-                q = q.negate();
-            }
-            BigInteger g = p.gcd(q);
-            if (g.signum() == 0) {
-                return new Fraction(BigInteger.ZERO, BigInteger.ONE);
-            }
-            return new Fraction(p.divide(g), q.divide(g));
-        }
-
-        boolean isZero() {
-            return p.signum() == 0;
-        }
-
-        Fraction divide(Fraction other) {
-            return reduce(p.multiply(other.q), q.multiply(other.p));
-        }
-
-        @Override
-        public String toString() {
-            return q.equals(BigInteger.ONE) ? p.toString() : p + "/" + q;
-        }
+        Optional<Rational> denominator = Rational.parseDecimal(m.group(2).replace(",", ""));
+        return numerator.flatMap(n -> denominator.flatMap(n::divide));
     }
 }

@@ -1,25 +1,32 @@
 package dev.aha.runtime.reward;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.List;
+import java.util.Locale;
 
 /**
- * 1 when the completion is exactly R1's format, else 0: optional whitespace, {@code <think>} reasoning
- * {@code </think>}, optional whitespace, {@code <answer>} answer {@code </answer>}, optional whitespace. Both parts
- * must be non-blank and hold no tag of their own; nothing may stand outside them.
+ * The format reward of DeepSeek-R1: 1.0 when the completion is exactly
+ * <pre>
+ *   [whitespace] &lt;think&gt; reasoning &lt;/think&gt; [whitespace] &lt;answer&gt; answer &lt;/answer&gt; [whitespace]
+ * </pre>
+ * with non-blank reasoning and answer, each of the four tags appearing once (no nested or stray {@code think} /
+ * {@code answer} tags, in any letter case) and nothing else outside; otherwise 0.0.
  *
- * <p>The rule is deliberately strict and does not know about prompts that pre-fill {@code <think>}: such a
- * pipeline should score the pre-filled tag as part of the completion.
+ * <p>The rule is deliberately strict and looks at the completion alone. A pipeline that prefills {@code <think>}
+ * into the prompt (after "Assistant:") must put it back in front of the completion before scoring; this class does
+ * not guess, because a lenient rule is one the policy learns to exploit.
  */
 public final class FormatReward implements RewardFunction {
+    public static final String NAME = "format";
 
-    private static final Pattern SHAPE =
-            Pattern.compile("\\s*<think>(.*?)</think>\\s*<answer>(.*?)</answer>\\s*", Pattern.DOTALL);
-    private static final Pattern ANY_TAG = Pattern.compile("</?(?:think|answer)>");
+    private static final String THINK_OPEN = "<think>";
+    private static final String THINK_CLOSE = "</think>";
+    private static final String ANSWER_OPEN = "<answer>";
+    private static final String ANSWER_CLOSE = "</answer>";
+    private static final List<String> TAGS = List.of(THINK_OPEN, THINK_CLOSE, ANSWER_OPEN, ANSWER_CLOSE);
 
     @Override
     public String name() {
-        return "format";
+        return NAME;
     }
 
     @Override
@@ -29,18 +36,39 @@ public final class FormatReward implements RewardFunction {
 
     @Override
     public double score(RewardInput input) {
-        Matcher m = SHAPE.matcher(input.completion());
-        if (!m.matches()) {
-            return 0;
+        return isWellFormed(input.completion()) ? 1.0 : 0.0;
+    }
+
+    /** Whether {@code completion} has exactly the think-then-answer shape described above. */
+    public static boolean isWellFormed(String completion) {
+        String s = completion.strip();
+        // Case-insensitive counting, so that a stray <Answer> inside the reasoning also fails.
+        String lower = s.toLowerCase(Locale.ROOT);
+        for (String tag : TAGS) {
+            if (occurrences(lower, tag) != 1) {
+                return false;
+            }
         }
-        String think = m.group(1);
-        String answer = m.group(2);
-        if (think.isBlank() || answer.isBlank()) {
-            return 0;
+        if (!s.startsWith(THINK_OPEN) || !s.endsWith(ANSWER_CLOSE)) {
+            return false;
         }
-        if (ANY_TAG.matcher(think).find() || ANY_TAG.matcher(answer).find()) {
-            return 0;
+        int thinkClose = s.indexOf(THINK_CLOSE);
+        int answerOpen = s.indexOf(ANSWER_OPEN);
+        // The counts were case-insensitive; a tag in the wrong case is missing here.
+        if (thinkClose < 0 || answerOpen < thinkClose) {
+            return false;
         }
-        return 1;
+        String reasoning = s.substring(THINK_OPEN.length(), thinkClose);
+        String between = s.substring(thinkClose + THINK_CLOSE.length(), answerOpen);
+        String answer = s.substring(answerOpen + ANSWER_OPEN.length(), s.length() - ANSWER_CLOSE.length());
+        return !reasoning.isBlank() && between.isBlank() && !answer.isBlank();
+    }
+
+    private static int occurrences(String text, String tag) {
+        int count = 0;
+        for (int i = text.indexOf(tag); i >= 0; i = text.indexOf(tag, i + tag.length())) {
+            count++;
+        }
+        return count;
     }
 }

@@ -1,16 +1,17 @@
 package dev.aha.runtime.reward;
 
 /**
- * A rule-based reward, as R1 trains with: no learned reward model, so nothing to hack but the rule itself.
- * Implementations are stateless and thread-safe; a reward actor calls them from its own thread.
+ * A rule-based reward of GRPO: a pure function from one completion (with its prompt and reference) to a score.
+ * Implementations are stateless and thread-safe so that one instance serves a whole pool of reward actors.
+ * A score is always within {@link #range()}; malformed model output scores low, it does not throw.
  */
 public interface RewardFunction {
-
-    /** Short key used in metrics and in {@code aha score}'s output ("accuracy", "format", "language"). */
+    /** A short, stable identifier used as the metric key, e.g. {@code "accuracy"}; unique within a composite. */
     String name();
 
-    /** The bounds every {@link #score} stays within. */
+    /** The documented interval of {@link #score(RewardInput)}. */
     RewardRange range();
 
+    /** Scores one completion. */
     double score(RewardInput input);
 }

@@ -1,17 +1,19 @@
 package dev.aha.runtime.reward;
 
+import java.util.Objects;
+
 /**
- * What a reward function sees of one completion.
+ * What a reward function sees of one sampled completion: the decoded prompt, the decoded completion and the task's
+ * reference answer. All three are non-null; a task without a prompt or a reference passes {@code ""}.
  *
- * @param prompt the templated prompt (may be empty)
- * @param completion the decoded completion
- * @param referenceAnswer the bare reference answer ("18", "3/4"), in the task's convention
+ * @param prompt          the prompt the completion answers; may be empty
+ * @param completion      the decoded completion, exactly as sampled (no prefill added or removed)
+ * @param referenceAnswer the bare final answer, e.g. {@code "18"} or {@code "3/4"}; empty when the task has none
  */
 public record RewardInput(String prompt, String completion, String referenceAnswer) {
-
     public RewardInput {
-        prompt = prompt == null ? "" : prompt;
-        completion = completion == null ? "" : completion;
-        referenceAnswer = referenceAnswer == null ? "" : referenceAnswer;
+        Objects.requireNonNull(prompt, "prompt (use \"\" when there is none)");
+        Objects.requireNonNull(completion, "completion");
+        Objects.requireNonNull(referenceAnswer, "referenceAnswer (use \"\" when there is none)");
     }
 }

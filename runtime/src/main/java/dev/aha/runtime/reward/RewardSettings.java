@@ -12,12 +12,12 @@ import java.util.List;
  * @param languageWeight weight of {@link LanguageConsistencyReward}; 0 leaves it out
  * @param language the target script of the language reward
  */
-public record RewardSettings(double accuracyWeight, double formatWeight, double languageWeight, Script language) {
+public record RewardSettings(double accuracyWeight, double formatWeight, double languageWeight, TargetScript language) {
 
     /** Reads {@code aha.reward} (see reference.conf). */
     public static RewardSettings fromConfig(Config reward) {
         return new RewardSettings(reward.getDouble("accuracy-weight"), reward.getDouble("format-weight"),
-                reward.getDouble("language-weight"), reward.getEnum(Script.class, "language"));
+                reward.getDouble("language-weight"), reward.getEnum(TargetScript.class, "language"));
     }
 
     /** Accuracy and format always (their scores are reported even at weight 0), language when weighted. */

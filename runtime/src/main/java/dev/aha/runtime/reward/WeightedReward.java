@@ -1,15 +1,11 @@
 package dev.aha.runtime.reward;
 
-/** One part of a {@link CompositeReward}: a function and its weight in the total. */
+/**
+ * One term of a {@link CompositeReward}: a reward function and the weight its score is multiplied by.
+ * Validated by the composite, which can name the offending part in its message.
+ *
+ * @param function the reward function
+ * @param weight   a finite, non-negative multiplier; 0 keeps the component in the breakdown without affecting the total
+ */
 public record WeightedReward(RewardFunction function, double weight) {
-
-    public WeightedReward {
-        if (function == null) {
-            throw new IllegalArgumentException("reward function must be set");
-        }
-        if (!(weight >= 0) || Double.isInfinite(weight)) {
-            throw new IllegalArgumentException(
-                    "weight of reward '" + function.name() + "' must be finite and >= 0, was " + weight);
-        }
-    }
 }

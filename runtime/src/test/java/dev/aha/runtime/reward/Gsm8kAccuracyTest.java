@@ -11,66 +11,95 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** The accuracy rule against every real GSM8K reference solution: each must score 1 on itself, 0 when altered. */
+/** The accuracy and format rewards against every real GSM8K test solution, and a sample of the training set. */
 class Gsm8kAccuracyTest {
-
+    private static final Path GSM8K = Path.of(System.getProperty("aha.shared.dir", "../../shared"), "data/gsm8k");
+    private static final String MARKER = "#### ";
     private static final ObjectMapper JSON = new ObjectMapper();
+
     private final AccuracyReward accuracy = new AccuracyReward();
+    private final FormatReward format = new FormatReward();
 
-    static Path gsm8k(String file) {
-        return Path.of(System.getProperty("aha.shared.dir", "../../shared"), "data", "gsm8k", file);
+    /** One GSM8K solution: the worked text (the completion) and the text after "#### " (the reference). */
+    private record Solution(int line, String text, String reference) {
+        String withFinalAnswer(String answer) {
+            return text.substring(0, text.lastIndexOf(MARKER) + MARKER.length()) + answer;
+        }
+
+        String reasoning() {
+            return text.substring(0, text.lastIndexOf(MARKER)).strip();
+        }
+
+        BigDecimal value() {
+            return new BigDecimal(reference.replace(",", ""));
+        }
     }
 
     @Test
-    void shouldScoreEveryTestSolutionCorrectOnItselfAndWrongWhenItsFinalNumberChanges() throws IOException {
-        List<String[]> rows = read(gsm8k("test.jsonl"), Integer.MAX_VALUE);
-        assertEquals(1319, rows.size());
-        checkAll(rows);
+    void shouldScoreEveryTestSolutionAgainstItsOwnAnswer() throws IOException {
+        List<Solution> solutions = read("test.jsonl");
+        assertEquals(1319, solutions.size());
+        assertAll(solutions, s -> s.text, s -> s.reference, 1.0);
+        assertAll(solutions, s -> s.text, s -> s.value().toPlainString(), 1.0);
     }
 
     @Test
-    void shouldScoreTrainSolutionsToo() throws IOException {
-        List<String[]> rows = read(gsm8k("train.jsonl"), 2000);
-        assertEquals(2000, rows.size());
-        checkAll(rows);
+    void shouldScoreZeroForEveryTestSolutionWithItsFinalNumberChanged() throws IOException {
+        List<Solution> solutions = read("test.jsonl");
+        assertAll(solutions, s -> s.withFinalAnswer(s.value().add(BigDecimal.ONE).toPlainString()), s -> s.reference, 0.0);
+        assertAll(solutions, s -> s.withFinalAnswer(s.value().subtract(BigDecimal.ONE).toPlainString()), s -> s.reference,
+                0.0);
     }
 
-    private void checkAll(List<String[]> rows) {
-        int right = 0;
-        int wrongWhenAltered = 0;
-        for (String[] row : rows) {
-            String solution = row[0];
-            String reference = row[1];
-            if (accuracy.score(new RewardInput("", solution, reference)) == 1.0) {
-                right++;
-            }
-            String altered = solution.substring(0, solution.lastIndexOf("####")) + "#### " + plusOne(reference);
-            if (accuracy.score(new RewardInput("", altered, reference)) == 0.0) {
-                wrongWhenAltered++;
+    @Test
+    void shouldScoreTestSolutionsRewrittenInR1Format() throws IOException {
+        List<String> failures = new ArrayList<>();
+        for (Solution s : read("test.jsonl")) {
+            String completion = "<think>\n" + s.reasoning() + "\n</think>\n<answer>" + s.reference + "</answer>";
+            RewardInput input = new RewardInput("", completion, s.value().toPlainString());
+            if (accuracy.score(input) != 1.0 || format.score(input) != 1.0) {
+                failures.add("line " + s.line + ": " + completion);
             }
         }
-        assertEquals(rows.size(), right, "solutions scored correct on themselves");
-        assertEquals(rows.size(), wrongWhenAltered, "altered solutions scored wrong");
+        assertTrue(failures.isEmpty(), () -> failures.size() + " failures, first: " + failures.get(0));
     }
 
-    private static String plusOne(String reference) {
-        return new BigDecimal(reference.replace(",", "")).add(BigDecimal.ONE).toPlainString();
+    @Test
+    void shouldScoreASampleOfTrainingSolutions() throws IOException {
+        List<Solution> all = read("train.jsonl");
+        assertEquals(7473, all.size());
+        // Every fifth line: a spread across the file that keeps the test fast.
+        List<Solution> sample = IntStream.range(0, all.size()).filter(i -> i % 5 == 0).mapToObj(all::get).toList();
+        assertAll(sample, s -> s.text, s -> s.reference, 1.0);
+        assertAll(sample, s -> s.withFinalAnswer(s.value().add(BigDecimal.ONE).toPlainString()), s -> s.reference, 0.0);
     }
 
-    private static List<String[]> read(Path file, int limit) throws IOException {
-        assertTrue(Files.isRegularFile(file), "GSM8K not found at " + file.toAbsolutePath());
-        List<String[]> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            if (line.isBlank() || rows.size() == limit) {
-                continue;
+    private void assertAll(List<Solution> solutions, Function<Solution, String> completion,
+                           Function<Solution, String> reference, double expected) {
+        List<String> failures = new ArrayList<>();
+        for (Solution s : solutions) {
+            RewardInput input = new RewardInput("", completion.apply(s), reference.apply(s));
+            if (accuracy.score(input) != expected) {
+                failures.add("line " + s.line + " (reference " + input.referenceAnswer() + "): " + input.completion());
             }
-            JsonNode node = JSON.readTree(line);
-            String answer = node.get("answer").asText();
-            String reference = answer.substring(answer.lastIndexOf("####") + 4).trim();
-            rows.add(new String[] {answer, reference});
         }
-        return rows;
+        assertTrue(failures.isEmpty(),
+                () -> failures.size() + " of " + solutions.size() + " not " + expected + ", first: " + failures.get(0));
+    }
+
+    private static List<Solution> read(String file) throws IOException {
+        List<String> lines = Files.readAllLines(GSM8K.resolve(file));
+        List<Solution> solutions = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode node = JSON.readTree(lines.get(i));
+            String text = node.get("answer").asText();
+            String reference = text.substring(text.lastIndexOf(MARKER) + MARKER.length()).strip();
+            solutions.add(new Solution(i + 1, text, reference));
+        }
+        return solutions;
     }
 }

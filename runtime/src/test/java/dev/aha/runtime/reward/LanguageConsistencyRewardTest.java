@@ -3,35 +3,60 @@ package dev.aha.runtime.reward;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class LanguageConsistencyRewardTest {
 
-    @ParameterizedTest(name = "[{index}] {0} in {1}: {2}")
-    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-        "<think>we add two and two</think><answer>4</answer>|LATIN|1.0",
-        "<think>我们 先 计算</think><answer>4</answer>|CJK|1.0",
-        "<think>我们先计算</think><answer>4</answer>|LATIN|0.0",
-        "<think>first 计算</think><answer>4</answer>|LATIN|0.3333333333333333",
-        "<think>one two 三四</think><answer>4</answer>|CJK|0.5",
-        "<think>12 + 7 = 19</think><answer>19</answer>|LATIN|1.0",
-        "<think></think><answer>1</answer>|CJK|1.0",
-        "plain english words without tags|LATIN|1.0",
-        "<think>привет мир hello world</think>|CYRILLIC|0.5",
-        "<think>don't stop</think>|LATIN|1.0",
-        "<think>αβγ abc</think>|GREEK|0.5",
-        "<think>カタカナ ひらがな</think>|CJK|1.0",
-        "<think>only the think counts</think> 日本語日本語|LATIN|1.0",
-    })
-    void shouldScoreTheShareOfThoughtWordsInTheTargetScript(String completion, Script target, double expected) {
-        double score = new LanguageConsistencyReward(target).score(new RewardInput("", completion, "4"));
-        assertEquals(expected, score, 1e-12);
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of("pure English", TargetScript.LATIN, "<think>First add the eggs, then sell them.</think><answer>18</answer>", 1.0),
+                Arguments.of("pure Chinese, CJK target", TargetScript.CJK, "<think>先算鸡蛋</think><answer>18</answer>", 1.0),
+                Arguments.of("pure Chinese, Latin target", TargetScript.LATIN, "<think>先算鸡蛋</think><answer>18</answer>", 0.0),
+                // four English words, four ideographs
+                Arguments.of("mixed half and half", TargetScript.LATIN, "<think>add the eggs now 先算鸡蛋</think><answer>18</answer>", 0.5),
+                Arguments.of("mixed, CJK target", TargetScript.CJK, "<think>先算鸡蛋 then add</think>", 4.0 / 6.0),
+                Arguments.of("numbers only", TargetScript.LATIN, "<think>16 - 3 - 4 = 9; 9 * 2 = 18</think><answer>18</answer>", 1.0),
+                Arguments.of("empty think", TargetScript.CJK, "<think></think><answer>x</answer>", 1.0),
+                Arguments.of("no think tags: whole completion", TargetScript.LATIN, "We add: 先算", 0.5),
+                Arguments.of("no think tags: tag names are not words", TargetScript.CJK, "<answer>鸡蛋</answer>", 1.0),
+                Arguments.of("answer text is not judged", TargetScript.LATIN, "<think>just English</think><answer>先算鸡蛋</answer>", 1.0),
+                Arguments.of("prefilled think, close only", TargetScript.LATIN, "eggs 鸡</think><answer>先算</answer>", 0.5),
+                Arguments.of("truncated think, open only", TargetScript.LATIN, "<think>eggs 鸡 蛋 算", 0.25),
+                Arguments.of("nested think tags are not words", TargetScript.CJK, "<think>先<think>算</think>鸡</think>", 1.0),
+                Arguments.of("unclosed think after a closed one", TargetScript.LATIN, "<think>one</think> x <think>два", 0.5),
+                Arguments.of("several think blocks", TargetScript.LATIN, "<think>one</think><think>два</think>", 0.5),
+                Arguments.of("Russian, Cyrillic target", TargetScript.CYRILLIC, "<think>Сначала сложим яйца, потом 18.</think>", 1.0),
+                Arguments.of("Russian, Latin target", TargetScript.LATIN, "<think>Сначала сложим</think>", 0.0),
+                Arguments.of("word mixing scripts", TargetScript.LATIN, "<think>abcабв ok</think>", 0.5),
+                Arguments.of("Arabic", TargetScript.ARABIC, "<think>نجمع البيض</think>", 1.0),
+                Arguments.of("Hindi with vowel signs is one word each", TargetScript.DEVANAGARI, "<think>हिन्दी भाषा x</think>", 2.0 / 3.0),
+                Arguments.of("Japanese kana and prolonged mark", TargetScript.CJK, "<think>コーヒーを飲む</think>", 1.0),
+                Arguments.of("Korean Hangul", TargetScript.CJK, "<think>계란을 더하면</think>", 1.0),
+                Arguments.of("accented Latin", TargetScript.LATIN, "<think>café naïve résumé</think>", 1.0),
+                Arguments.of("LaTeX commands are Latin words", TargetScript.CJK, "<think>\\frac{1}{2} 一半</think>", 2.0 / 3.0));
     }
 
-    @org.junit.jupiter.api.Test
-    void shouldRequireATarget() {
-        assertThrows(IllegalArgumentException.class, () -> new LanguageConsistencyReward(null));
-        assertEquals(Script.LATIN, Script.valueOf("LATIN"));
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("cases")
+    void shouldScoreShareOfWordsInTargetScript(String description, TargetScript target, String completion, double expected) {
+        double score = new LanguageConsistencyReward(target).score(new RewardInput("", completion, ""));
+        assertEquals(expected, score, 1e-12, description);
+    }
+
+    @Test
+    void shouldDefaultToLatin() {
+        LanguageConsistencyReward reward = new LanguageConsistencyReward();
+        assertEquals(TargetScript.LATIN, reward.target());
+        assertEquals("language", reward.name());
+        assertEquals(RewardRange.UNIT, reward.range());
+    }
+
+    @Test
+    void shouldRejectNullTarget() {
+        assertThrows(NullPointerException.class, () -> new LanguageConsistencyReward(null));
     }
 }

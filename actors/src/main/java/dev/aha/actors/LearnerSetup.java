@@ -1,0 +1,34 @@
+package dev.aha.actors;
+
+import dev.aha.actors.weights.WeightPlane;
+import dev.aha.runtime.checkpoint.CheckpointStore;
+import dev.aha.runtime.task.TaskPrompt;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything the learner starts from.
+ *
+ * @param config the run's settings
+ * @param initialWeights the policy to train (cold start or resumed checkpoint), flat
+ * @param referenceWeights the frozen reference for the KL term (the cold-start policy), flat
+ * @param resumeFrom a checkpoint folder whose optimiser state and counters to restore, or null
+ * @param state counters to continue from (zeros for a fresh run)
+ * @param weights the weight plane the learner publishes on
+ * @param checkpoints where checkpoints go
+ * @param outDir metrics.jsonl, charts and the evaluation log go here
+ * @param heldOut the held-out prompts for evaluations
+ * @param deadlineNanos System.nanoTime() at which to finish
+ */
+public record LearnerSetup(
+        RunConfig config,
+        ByteBuffer initialWeights,
+        ByteBuffer referenceWeights,
+        Path resumeFrom,
+        RunState state,
+        WeightPlane weights,
+        CheckpointStore checkpoints,
+        Path outDir,
+        List<TaskPrompt> heldOut,
+        long deadlineNanos) {}

@@ -1,0 +1,198 @@
+package dev.aha.actors;
+
+import ai.djl.ndarray.NDManager;
+import dev.aha.actors.weights.WeightPlane;
+import dev.aha.protocol.pipeline.DispatcherMessage;
+import dev.aha.protocol.pipeline.RequestWork;
+import dev.aha.protocol.pipeline.RewardMessage;
+import dev.aha.protocol.pipeline.RolloutMessage;
+import dev.aha.protocol.pipeline.RolloutWork;
+import dev.aha.protocol.pipeline.SampledGroup;
+import dev.aha.runtime.engine.ComputeThreads;
+import dev.aha.runtime.policy.PolicyConfig;
+import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.sampling.Completion;
+import dev.aha.runtime.sampling.Sampler;
+import dev.aha.runtime.sampling.SamplingSettings;
+import dev.aha.runtime.tokenizer.Tokenizer;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Random;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.Routers;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+
+/**
+ * One inference device: a policy replica at some version that samples a group of G completions per leased prompt
+ * and streams each group to the reward pool as soon as it is done. Between groups it swaps in the newest complete
+ * weight snapshot and asks the dispatcher for more work with its free queue slots as credits.
+ *
+ * <p>Runs on a pinned dispatcher: sampling blocks its own thread, never Pekko's default dispatcher. A group is one
+ * message ({@link SampleNext}), so weight swaps and new leases interleave between groups.
+ */
+public final class Rollout extends AbstractBehavior<RolloutMessage> {
+
+    /** A complete snapshot is ready (from the weight plane's thread). */
+    record WeightsReady(long version, ByteBuffer weights) implements RolloutMessage {}
+
+    private record SampleNext() implements RolloutMessage {}
+
+    private record DispatchersFound(Receptionist.Listing listing) implements RolloutMessage {}
+
+    private final String id;
+    private final TrainSettings settings;
+    private final Tokenizer tokenizer;
+    private final NDManager manager;
+    private final TransformerPolicy policy;
+    private final Sampler sampler;
+    private final Random rng;
+    private final ActorRef<RewardMessage> rewards;
+    private final Deque<RolloutWork> queue = new ArrayDeque<>();
+    private final AutoCloseable subscription;
+    private ActorRef<DispatcherMessage> dispatcher;
+    private ByteBuffer pendingWeights;
+    private long pendingVersion = -1;
+    private long version = -1;
+    private boolean sampling;
+
+    private Rollout(ActorContext<RolloutMessage> context, String id, TrainSettings settings, PolicyConfig policyConfig,
+            SamplingSettings samplingSettings, Tokenizer tokenizer, WeightPlane weights, long seed) {
+        super(context);
+        ComputeThreads.prepare(1);
+        this.id = id;
+        this.settings = settings;
+        this.tokenizer = tokenizer;
+        this.manager = NDManager.newBaseManager();
+        this.policy = TransformerPolicy.create(policyConfig, manager);
+        this.sampler = new Sampler(policy, samplingSettings, tokenizer.endId());
+        this.rng = new Random(seed);
+        this.rewards = context.spawn(Routers.group(Reward.KEY).withRoundRobinRouting(), "rewards");
+        ActorRef<RolloutMessage> self = context.getSelf();
+        this.subscription = weights.subscribe(id, Math.toIntExact(policy.layout().totalBytes()),
+                (v, buffer) -> self.tell(new WeightsReady(v, buffer)));
+        ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class, DispatchersFound::new);
+        context.getSystem().receptionist().tell(Receptionist.subscribe(Dispatcher.KEY, listings));
+    }
+
+    /** @param seed this rollout's own RNG seed, so runs are reproducible per rollout */
+    public static Behavior<RolloutMessage> create(String id, TrainSettings settings, PolicyConfig policy,
+            SamplingSettings sampling, Tokenizer tokenizer, WeightPlane weights, long seed) {
+        return Behaviors.setup(ctx -> new Rollout(ctx, id, settings, policy, sampling, tokenizer, weights, seed));
+    }
+
+    @Override
+    public Receive<RolloutMessage> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(DispatchersFound.class, this::onDispatchers)
+                .onMessage(WeightsReady.class, this::onWeights)
+                .onMessage(RolloutWork.class, this::onWork)
+                .onMessage(SampleNext.class, s -> onSampleNext())
+                .onSignal(PostStop.class, s -> onStop())
+                .build();
+    }
+
+    private Behavior<RolloutMessage> onDispatchers(DispatchersFound found) {
+        dispatcher = found.listing().getServiceInstances(Dispatcher.KEY).stream().findFirst().orElse(null);
+        askForWork();
+        return this;
+    }
+
+    private Behavior<RolloutMessage> onWeights(WeightsReady ready) {
+        if (ready.version() > pendingVersion) {
+            pendingVersion = ready.version();
+            pendingWeights = ready.weights(); // an older pending snapshot is simply dropped
+        }
+        if (!sampling) {
+            swapWeights();
+            askForWork();
+            scheduleNext();
+        }
+        return this;
+    }
+
+    private Behavior<RolloutMessage> onWork(RolloutWork work) {
+        queue.add(work);
+        scheduleNext();
+        return this;
+    }
+
+    /**
+     * Queues one {@link SampleNext} when there is work this replica may sample. Work leased for a newer version than
+     * the replica holds (the learner moved on while it waited) waits for the next snapshot rather than being sampled
+     * only to be dropped as stale.
+     */
+    private void scheduleNext() {
+        RolloutWork head = queue.peek();
+        if (!sampling && head != null && version >= head.minVersion()) {
+            sampling = true;
+            getContext().getSelf().tell(new SampleNext());
+        }
+    }
+
+    private Behavior<RolloutMessage> onSampleNext() {
+        sampling = false;
+        swapWeights();
+        RolloutWork work = queue.peek();
+        if (work != null && version >= work.minVersion()) {
+            queue.poll();
+            rewards.tell(sample(work));
+            askForWork();
+        }
+        scheduleNext();
+        return this;
+    }
+
+    private SampledGroup sample(RolloutWork work) {
+        long start = System.nanoTime();
+        int[] prompt = tokenizer.encode(work.prompt());
+        List<Completion> group = sampler.sampleGroup(prompt, work.groupSize(), rng);
+        int g = group.size();
+        int[][] tokens = new int[g][];
+        float[][] logProbs = new float[g][];
+        String[] texts = new String[g];
+        for (int i = 0; i < g; i++) {
+            tokens[i] = group.get(i).tokens();
+            logProbs[i] = group.get(i).logProbs();
+            texts[i] = tokenizer.decode(tokens[i]);
+        }
+        return new SampledGroup(work.promptId(), work.attempt(), id, version, work.prompt(), work.referenceAnswer(),
+                prompt, tokens, logProbs, texts, System.currentTimeMillis(), System.nanoTime() - start);
+    }
+
+    /** Swaps in the newest complete snapshot, if one is waiting; true if it did. */
+    private boolean swapWeights() {
+        if (pendingWeights == null) {
+            return false;
+        }
+        policy.importWeights(pendingWeights);
+        version = pendingVersion;
+        pendingWeights = null;
+        return true;
+    }
+
+    private void askForWork() {
+        int free = settings.rolloutQueue() - queue.size();
+        if (dispatcher != null && version >= 0 && free > 0) {
+            dispatcher.tell(new RequestWork(id, version, free, getContext().getSelf().narrow()));
+        }
+    }
+
+    private Behavior<RolloutMessage> onStop() {
+        try {
+            subscription.close();
+        } catch (Exception e) {
+            getContext().getLog().warn("closing the weight subscription of {} failed", id, e);
+        }
+        policy.close();
+        manager.close();
+        return this;
+    }
+}

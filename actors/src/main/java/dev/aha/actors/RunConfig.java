@@ -1,0 +1,48 @@
+package dev.aha.actors;
+
+import com.typesafe.config.Config;
+import dev.aha.runtime.grpo.GrpoSettings;
+import dev.aha.runtime.optim.AdamWSettings;
+import dev.aha.runtime.policy.PolicyConfig;
+import dev.aha.runtime.reward.RewardSettings;
+import dev.aha.runtime.sampling.SamplingSettings;
+import dev.aha.runtime.task.ArithmeticSettings;
+import dev.aha.runtime.task.PromptTemplate;
+import dev.aha.runtime.tokenizer.CharTokenizer;
+import dev.aha.runtime.tokenizer.Tokenizer;
+
+/** Every typed setting of a run, read once from the layered config; invalid values fail here, at start. */
+public record RunConfig(
+        Config raw,
+        TrainSettings train,
+        PolicyConfig policy,
+        SamplingSettings sampling,
+        GrpoSettings grpo,
+        AdamWSettings optimizer,
+        RewardSettings reward,
+        ArithmeticSettings arithmetic,
+        PromptTemplate template,
+        Tokenizer tokenizer) {
+
+    public static RunConfig from(Config c) {
+        Tokenizer tokenizer = new CharTokenizer();
+        TrainSettings train = TrainSettings.fromConfig(c.getConfig("aha.train"));
+        SamplingSettings sampling = SamplingSettings.fromConfig(c.getConfig("aha.sampling"));
+        String template = train.template();
+        return new RunConfig(
+                c,
+                train,
+                PolicyConfig.fromConfig(c.getConfig("aha.policy"), tokenizer.vocabSize()),
+                sampling,
+                GrpoSettings.fromConfig(c.getConfig("aha.grpo"), sampling.maxNewTokens()),
+                AdamWSettings.fromConfig(c.getConfig("aha.optimizer")),
+                RewardSettings.fromConfig(c.getConfig("aha.reward")),
+                ArithmeticSettings.fromConfig(c.getConfig("aha.task.arithmetic")),
+                "r1-zero".equals(template) ? PromptTemplate.r1Zero() : PromptTemplate.of(template),
+                tokenizer);
+    }
+
+    public RunConfig withTrain(TrainSettings t) {
+        return new RunConfig(raw, t, policy, sampling, grpo, optimizer, reward, arithmetic, template, tokenizer);
+    }
+}

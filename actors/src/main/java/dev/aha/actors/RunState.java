@@ -1,0 +1,32 @@
+package dev.aha.actors;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.runtime.metrics.MetricsLog;
+
+/**
+ * The counters a checkpoint carries so that {@code --resume} continues them.
+ *
+ * @param step learner steps taken
+ * @param version policy version (equal to step when every step publishes)
+ * @param nextPromptId where the prompt stream continues
+ * @param promptsDispatched prompts handed out before this segment
+ * @param promptsUsed prompts trained on before this segment
+ * @param promptsDroppedStale prompts dropped as stale before this segment
+ * @param wallSeconds RL wall time before this segment
+ * @param initialPass1 held-out pass@1 of the cold-start policy (-1 until measured)
+ */
+public record RunState(long step, long version, long nextPromptId, long promptsDispatched, long promptsUsed,
+        long promptsDroppedStale, double wallSeconds, double initialPass1) {
+
+    public static RunState fresh() {
+        return new RunState(0, 0, 0, 0, 0, 0, 0, -1);
+    }
+
+    public ObjectNode toJson() {
+        return MetricsLog.JSON.valueToTree(this);
+    }
+
+    public static RunState fromJson(ObjectNode node) {
+        return MetricsLog.JSON.convertValue(node, RunState.class);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.aha.actors;
+
+import dev.aha.runtime.task.ArithmeticTask;
+import dev.aha.runtime.task.BadLinePolicy;
+import dev.aha.runtime.task.JsonlTask;
+import dev.aha.runtime.task.Task;
+import dev.aha.runtime.task.Tasks;
+import java.nio.file.Path;
+
+/** Builds the task a run names, with the data files the user passed for the file-based ones. */
+public final class TaskFactory {
+
+    private TaskFactory() {}
+
+    /**
+     * @param trainFile JSON Lines to train on (gsm8k, jsonl)
+     * @param evalFile JSON Lines held out (gsm8k: its test.jsonl; jsonl: optional, else a tenth of train by hash)
+     */
+    public static Task create(String name, RunConfig config, Path trainFile, Path evalFile) {
+        return switch (Tasks.requireKnown(name)) {
+            case "arithmetic" -> new ArithmeticTask(config.arithmetic());
+            case "gsm8k" -> JsonlTask.gsm8k(require(trainFile, "--train", name), require(evalFile, "--eval", name),
+                    BadLinePolicy.STOP);
+            default -> JsonlTask.load(name, require(trainFile, "--train", name), evalFile, BadLinePolicy.STOP);
+        };
+    }
+
+    private static Path require(Path file, String option, String task) {
+        if (file == null) {
+            throw new IllegalArgumentException("task " + task + " needs " + option + " FILE (JSON Lines)");
+        }
+        return file;
+    }
+}

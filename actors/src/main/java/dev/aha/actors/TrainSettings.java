@@ -1,0 +1,102 @@
+package dev.aha.actors;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/**
+ * The pipeline's shape (see {@code aha.train} in reference.conf for each key).
+ *
+ * @param task task name
+ * @param template prompt template text, or "r1-zero"
+ * @param groupSize G
+ * @param batchGroups groups per learner step
+ * @param rollouts rollout actors in this JVM
+ * @param rewardActors reward actors in this JVM
+ * @param maxStaleness most versions a used sample may lag the learner
+ * @param sync staleness 0 and a barrier per step
+ * @param maxInFlightGroups leases outstanding at once
+ * @param rolloutQueue credits per rollout
+ * @param leaseTimeout when an open lease is handed out again
+ * @param checkpointEvery learner steps between checkpoints (0 = end only)
+ * @param evalEvery learner steps between evaluations (0 = before and after only)
+ * @param evalPrompts held-out prompts per evaluation
+ * @param evalK samples per held-out prompt
+ * @param seed seeds prompts and rollouts
+ * @param learnerThreads intra-op threads of the learner
+ * @param coldStartSteps SFT steps of the cold start
+ * @param coldStartBatchSize SFT batch size
+ * @param coldStartLearningRate SFT learning rate
+ */
+public record TrainSettings(
+        String task,
+        String template,
+        int groupSize,
+        int batchGroups,
+        int rollouts,
+        int rewardActors,
+        int maxStaleness,
+        boolean sync,
+        int maxInFlightGroups,
+        int rolloutQueue,
+        Duration leaseTimeout,
+        int checkpointEvery,
+        int evalEvery,
+        int evalPrompts,
+        int evalK,
+        long seed,
+        int learnerThreads,
+        int coldStartSteps,
+        int coldStartBatchSize,
+        double coldStartLearningRate) {
+
+    public TrainSettings {
+        atLeast("group-size", groupSize, 2);
+        atLeast("batch-groups", batchGroups, 1);
+        atLeast("rollouts", rollouts, 0);
+        atLeast("reward-actors", rewardActors, 0);
+        atLeast("max-staleness", maxStaleness, 0);
+        atLeast("max-in-flight-groups", maxInFlightGroups, 1);
+        atLeast("rollout-queue", rolloutQueue, 1);
+        atLeast("checkpoint-every", checkpointEvery, 0);
+        atLeast("eval-every", evalEvery, 0);
+        atLeast("eval-prompts", evalPrompts, 1);
+        atLeast("eval-k", evalK, 1);
+        atLeast("learner-threads", learnerThreads, 1);
+        atLeast("cold-start.steps", coldStartSteps, 0);
+        atLeast("cold-start.batch-size", coldStartBatchSize, 1);
+        if (sync && maxStaleness != 0) {
+            throw new IllegalArgumentException("sync mode means max-staleness = 0, was " + maxStaleness);
+        }
+        if (!sync && maxInFlightGroups < batchGroups) {
+            throw new IllegalArgumentException("max-in-flight-groups (" + maxInFlightGroups
+                    + ") must be >= batch-groups (" + batchGroups + "), or no batch can ever fill");
+        }
+        if (leaseTimeout.isNegative() || leaseTimeout.isZero()) {
+            throw new IllegalArgumentException("lease-timeout must be positive, was " + leaseTimeout);
+        }
+    }
+
+    /** Reads {@code aha.train}. */
+    public static TrainSettings fromConfig(Config t) {
+        return new TrainSettings(t.getString("task"), t.getString("template"), t.getInt("group-size"),
+                t.getInt("batch-groups"), t.getInt("rollouts"), t.getInt("reward-actors"), t.getInt("max-staleness"),
+                t.getBoolean("sync"), t.getInt("max-in-flight-groups"), t.getInt("rollout-queue"),
+                t.getDuration("lease-timeout"), t.getInt("checkpoint-every"), t.getInt("eval-every"),
+                t.getInt("eval-prompts"), t.getInt("eval-k"), t.getLong("seed"), t.getInt("learner-threads"),
+                t.getInt("cold-start.steps"), t.getInt("cold-start.batch-size"),
+                t.getDouble("cold-start.learning-rate"));
+    }
+
+    /** Sync mode as the run uses it: staleness 0. */
+    public TrainSettings withSync(boolean on) {
+        return new TrainSettings(task, template, groupSize, batchGroups, rollouts, rewardActors, on ? 0 : maxStaleness,
+                on, maxInFlightGroups, rolloutQueue, leaseTimeout, checkpointEvery, evalEvery, evalPrompts, evalK,
+                seed, learnerThreads, coldStartSteps, coldStartBatchSize, coldStartLearningRate);
+    }
+
+    private static void atLeast(String key, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException("aha.train." + key + " must be at least " + min + ", was " + value);
+        }
+    }
+}

@@ -1,0 +1,287 @@
+package dev.aha.actors;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.actors.weights.InProcessWeightPlane;
+import dev.aha.actors.weights.WeightPlane;
+import dev.aha.runtime.checkpoint.CheckpointStore;
+import dev.aha.runtime.engine.ComputeThreads;
+import dev.aha.runtime.eval.EvalResult;
+import dev.aha.runtime.eval.Evaluator;
+import dev.aha.runtime.metrics.MetricsLog;
+import dev.aha.runtime.metrics.StepMetrics;
+import dev.aha.runtime.metrics.TrainingCharts;
+import dev.aha.runtime.optim.AdamWSettings;
+import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.sft.SftLoop;
+import dev.aha.runtime.task.Task;
+import dev.aha.runtime.task.TaskPrompt;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code aha train} in one JVM: cold start (or resume), the held-out evaluation before RL, the actor pipeline
+ * as a one-node cluster on loopback for the given minutes, then summary.json and the charts.
+ *
+ * <pre>
+ *   OUT/cold-start/     the SFT checkpoint RL starts from (and the KL reference)
+ *   OUT/checkpoints/    RL checkpoints; latest is what --resume continues
+ *   OUT/metrics.jsonl   one line per learner step, and one per evaluation
+ *   OUT/summary.json    the run's figures
+ *   OUT/charts/         reward, accuracy, KL and response length against step
+ * </pre>
+ */
+public final class TrainingSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingSession.class);
+
+    /** What the command line chose. */
+    public record Options(Path out, double minutes, Path resume, Path init, Path trainFile, Path evalFile) {}
+
+    private final RunConfig config;
+    private final Options options;
+
+    public TrainingSession(RunConfig config, Options options) {
+        if (!(options.minutes() > 0)) {
+            throw new IllegalArgumentException("--minutes must be positive, was " + options.minutes());
+        }
+        this.config = config;
+        this.options = options;
+    }
+
+    public ObjectNode run() {
+        ComputeThreads.prepare(1);
+        Path out = options.out();
+        Task task = TaskFactory.create(config.train().task(), config, options.trainFile(), options.evalFile());
+        List<TaskPrompt> heldOut = task.heldOut(config.train().evalPrompts());
+        CheckpointStore coldStartStore = new CheckpointStore(out.resolve("cold-start"), 1);
+        CheckpointStore checkpoints = new CheckpointStore(out.resolve("checkpoints"), 3);
+
+        try (NDManager manager = NDManager.newBaseManager();
+                TransformerPolicy policy = TransformerPolicy.create(config.policy(), manager)) {
+            RunState state;
+            Path resumeFrom = null;
+            ByteBuffer reference;
+            if (options.resume() != null) {
+                CheckpointStore previous = new CheckpointStore(options.resume().resolve("checkpoints"), 3);
+                resumeFrom = previous.latest().orElseThrow(() -> new IllegalArgumentException(
+                        "nothing to resume in " + options.resume() + ": no checkpoints/latest"));
+                state = RunState.fromJson(CheckpointStore.load(resumeFrom, policy, null));
+                Path cold = new CheckpointStore(options.resume().resolve("cold-start"), 1).latest()
+                        .orElseThrow(() -> new IllegalArgumentException("no cold-start checkpoint in " + options.resume()));
+                reference = weightsOf(cold, manager);
+                if (!options.resume().toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
+                    copyColdStart(cold, coldStartStore);
+                }
+                LOG.info("resuming from {}: step {}, version {}", resumeFrom, state.step(), state.version());
+            } else {
+                coldStart(task, policy, coldStartStore);
+                reference = policy.exportWeights();
+                EvalResult initial = evaluate(policy, heldOut, "cold-start policy");
+                state = new RunState(0, 0, 0, 0, 0, 0, 0, initial.pass1());
+                try (MetricsLog log = new MetricsLog(out.resolve("metrics.jsonl"))) {
+                    log.append(new Learner.EvalLine(0, 0, initial));
+                }
+            }
+            ByteBuffer initialWeights = policy.exportWeights();
+            Learner.Finished finished = runPipeline(task, state, resumeFrom, initialWeights, reference, checkpoints,
+                    heldOut);
+            return writeSummary(out, state, finished);
+        }
+    }
+
+    private void coldStart(Task task, TransformerPolicy policy, CheckpointStore store) {
+        if (options.init() != null) {
+            CheckpointStore.load(latestOrSelf(options.init()), policy, null);
+            LOG.info("cold start from {}", options.init());
+        } else {
+            int steps = config.train().coldStartSteps();
+            LOG.info("cold start: {} SFT steps on the task's worked solutions (batch {})", steps,
+                    config.train().coldStartBatchSize());
+            try (ProgressBar bar = progressBar("cold-start SFT", steps)) {
+                float loss = SftLoop.run(policy, config.tokenizer(), config.template(),
+                        task.trainStream(config.train().seed() + 99), steps, config.train().coldStartBatchSize(),
+                        AdamWSettings.defaults(config.train().coldStartLearningRate()), p -> {
+                            bar.step();
+                            bar.setExtraMessage(String.format("loss %.3f", p.loss()));
+                        });
+                LOG.info("cold start done: SFT loss {}", String.format("%.4f", loss));
+            }
+        }
+        try (NDManager scratch = policy.manager().newSubManager();
+                dev.aha.runtime.optim.AdamW none = new dev.aha.runtime.optim.AdamW(policy.parameters(),
+                        AdamWSettings.defaults(1e-3), scratch)) {
+            store.save(0, policy, none, new RunState(0, 0, 0, 0, 0, 0, 0, -1).toJson());
+        }
+    }
+
+    private EvalResult evaluate(TransformerPolicy policy, List<TaskPrompt> heldOut, String what) {
+        ComputeThreads.stopRecording();
+        Evaluator evaluator = new Evaluator(policy, config.tokenizer(), config.template(), config.sampling(),
+                config.train().evalK(), config.train().seed() + 17);
+        EvalResult r;
+        try (ProgressBar bar = progressBar("eval " + what, heldOut.size())) {
+            r = evaluator.evaluate(heldOut, done -> bar.stepTo(done));
+        }
+        LOG.info(String.format("%s: held-out pass@1 %.3f, greedy %.3f, cons@%d %.3f, format %.3f on %d prompts", what,
+                r.pass1(), r.greedyAccuracy(), r.k(), r.consK(), r.formatRate(), r.prompts()));
+        return r;
+    }
+
+    private Learner.Finished runPipeline(Task task, RunState state, Path resumeFrom, ByteBuffer initialWeights,
+            ByteBuffer reference, CheckpointStore checkpoints, List<TaskPrompt> heldOut) {
+        long deadline = System.nanoTime() + (long) (options.minutes() * 60e9);
+        CompletableFuture<Learner.Finished> finished = new CompletableFuture<>();
+        dev.aha.runtime.task.PromptStream prompts = task.trainStream(config.train().seed());
+        for (long i = 0; i < state.nextPromptId(); i++) {
+            prompts.next(); // a resumed run continues the same stream where it stopped
+        }
+        try (WeightPlane weights = new InProcessWeightPlane()) {
+            LearnerSetup setup = new LearnerSetup(config, initialWeights, reference, resumeFrom, state, weights,
+                    checkpoints, options.out(), heldOut, deadline);
+            ActorSystem<Learner.Finished> system =
+                    ActorSystem.create(TrainingRun.create(setup, prompts, finished), "aha", config.raw());
+            Cluster cluster = Cluster.get(system);
+            cluster.manager().tell(Join.create(cluster.selfMember().address()));
+            LOG.info("training for {} minutes: {} rollout(s), {} reward actor(s), G = {}, {} groups per step, "
+                            + "max-staleness {}{}", options.minutes(), config.train().rollouts(),
+                    config.train().rewardActors(), config.train().groupSize(), config.train().batchGroups(),
+                    config.train().maxStaleness(), config.train().sync() ? " (sync)" : "");
+            try {
+                long waitSeconds = (long) (options.minutes() * 60) + 600;
+                return finished.get(waitSeconds, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("training did not finish: " + e, e);
+            } finally {
+                system.terminate();
+                try {
+                    system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    LOG.warn("actor system did not terminate cleanly", e);
+                }
+            }
+        }
+    }
+
+    private ObjectNode writeSummary(Path out, RunState start, Learner.Finished f) {
+        RunState end = f.state();
+        ObjectNode s = MetricsLog.JSON.createObjectNode();
+        s.put("task", config.train().task());
+        s.put("mode", config.train().sync() ? "sync" : "async");
+        s.put("initial_pass1", end.initialPass1());
+        s.put("final_pass1", f.finalEval().pass1());
+        s.put("pass1_gain", f.finalEval().pass1() - end.initialPass1());
+        s.put("final_greedy_accuracy", f.finalEval().greedyAccuracy());
+        s.put("final_cons_at_k", f.finalEval().consK());
+        s.put("final_format_rate", f.finalEval().formatRate());
+        s.put("eval_prompts", f.finalEval().prompts());
+        s.put("eval_k", f.finalEval().k());
+        s.put("steps", end.step());
+        s.put("version", end.version());
+        s.put("wall_seconds", end.wallSeconds());
+        s.put("prompts_dispatched", end.promptsDispatched());
+        s.put("prompts_used", end.promptsUsed());
+        s.put("prompts_dropped_stale", end.promptsDroppedStale());
+        s.put("prompts_outstanding_at_end", f.dispatcherStats().outstanding());
+        s.put("prompts_reissued", f.dispatcherStats().reissued());
+        s.put("late_duplicates", f.lateDuplicates());
+        List<StepMetrics> segment = f.history();
+        double rlSeconds = end.wallSeconds() - start.wallSeconds();
+        long groups = end.promptsUsed() - start.promptsUsed();
+        s.put("groups_per_second", rlSeconds > 0 ? groups / rlSeconds : 0);
+        s.put("mean_generated_tokens_per_second",
+                segment.stream().mapToDouble(StepMetrics::generatedTokensPerSecond).average().orElse(0));
+        s.put("mean_learner_busy_fraction",
+                segment.stream().mapToDouble(StepMetrics::learnerBusyFraction).average().orElse(0));
+        s.put("mean_rollout_busy_fraction",
+                segment.stream().mapToDouble(StepMetrics::rolloutBusyFraction).average().orElse(0));
+        ObjectNode settings = s.putObject("settings");
+        settings.put("group_size", config.train().groupSize());
+        settings.put("batch_groups", config.train().batchGroups());
+        settings.put("rollouts", config.train().rollouts());
+        settings.put("max_staleness", config.train().maxStaleness());
+        settings.put("beta", config.grpo().beta());
+        settings.put("aggregation", config.grpo().aggregation().name());
+        settings.put("learning_rate", config.optimizer().learningRate());
+        ArrayNode evals = s.putArray("evals");
+        for (Learner.EvalRecord e : f.evals()) {
+            evals.addObject().put("step", e.step()).put("pass1", e.result().pass1())
+                    .put("greedy_accuracy", e.result().greedyAccuracy()).put("cons_at_k", e.result().consK());
+        }
+        try {
+            Files.writeString(out.resolve("summary.json"), MetricsLog.JSON.writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(s));
+            List<StepMetrics> all = readSteps(out.resolve("metrics.jsonl"));
+            List<TrainingCharts.EvalPoint> points = new ArrayList<>();
+            points.add(new TrainingCharts.EvalPoint(0, end.initialPass1()));
+            f.evals().forEach(e -> points.add(new TrainingCharts.EvalPoint(e.step(), e.result().pass1())));
+            TrainingCharts.write(out.resolve("charts"), "aha train " + config.train().task(), all, points);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the summary into " + out, e);
+        }
+        return s;
+    }
+
+    /** Every step line of metrics.jsonl, this segment's and those of the runs it resumed. */
+    private static List<StepMetrics> readSteps(Path metrics) throws IOException {
+        List<StepMetrics> steps = new ArrayList<>();
+        for (String line : Files.readAllLines(metrics)) {
+            var node = MetricsLog.JSON.readTree(line);
+            if (!node.has("eval")) {
+                steps.add(MetricsLog.JSON.treeToValue(node, StepMetrics.class));
+            }
+        }
+        return steps;
+    }
+
+    /** Loads a checkpoint into a throwaway policy to read its flat weights. */
+    private ByteBuffer weightsOf(Path checkpoint, NDManager manager) {
+        try (NDManager scope = manager.newSubManager();
+                TransformerPolicy p = TransformerPolicy.create(config.policy(), scope)) {
+            CheckpointStore.load(checkpoint, p, null);
+            return p.exportWeights();
+        }
+    }
+
+    private void copyColdStart(Path cold, CheckpointStore target) {
+        try (NDManager scope = NDManager.newBaseManager();
+                TransformerPolicy p = TransformerPolicy.create(config.policy(), scope);
+                dev.aha.runtime.optim.AdamW none = new dev.aha.runtime.optim.AdamW(p.parameters(),
+                        AdamWSettings.defaults(1e-3), scope)) {
+            CheckpointStore.load(cold, p, null);
+            target.save(0, p, none, new RunState(0, 0, 0, 0, 0, 0, 0, -1).toJson());
+        }
+    }
+
+    /** A checkpoint folder itself, or the latest one under a folder of checkpoints. */
+    static Path latestOrSelf(Path dir) {
+        if (Files.isRegularFile(dir.resolve("state.json"))) {
+            return dir;
+        }
+        return new CheckpointStore(dir, 1).latest().orElseThrow(
+                () -> new IllegalArgumentException(dir + " is neither a checkpoint nor a folder with a latest one"));
+    }
+
+    static ProgressBar progressBar(String task, long max) {
+        return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(500)
+                .build();
+    }
+
+}

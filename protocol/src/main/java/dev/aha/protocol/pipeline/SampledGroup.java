@@ -1,0 +1,51 @@
+package dev.aha.protocol.pipeline;
+
+
+/**
+ * G completions of one prompt as a rollout sampled them, streamed on as soon as the group is done.
+ *
+ * @param promptId the lease's prompt
+ * @param attempt the lease's attempt
+ * @param rolloutId which rollout sampled it
+ * @param policyVersion the version of the weights that sampled it (pi_old)
+ * @param prompt the templated prompt text
+ * @param referenceAnswer the bare reference answer
+ * @param promptTokens the prompt's token ids
+ * @param completions each completion's token ids (end token included when drawn)
+ * @param behaviourLogProbs log pi_old of each completion token, recorded at sampling time
+ * @param completionTexts each completion decoded, for the reward actors
+ * @param sampledAtMillis wall-clock time the group was finished (epoch ms), for sample-to-use latency
+ * @param samplingNanos time the rollout spent sampling it, for its busy fraction
+ */
+public record SampledGroup(
+        long promptId,
+        int attempt,
+        String rolloutId,
+        long policyVersion,
+        String prompt,
+        String referenceAnswer,
+        int[] promptTokens,
+        int[][] completions,
+        float[][] behaviourLogProbs,
+        String[] completionTexts,
+        long sampledAtMillis,
+        long samplingNanos) implements RewardMessage {
+
+    public SampledGroup {
+        if (completions.length != behaviourLogProbs.length || completions.length != completionTexts.length) {
+            throw new IllegalArgumentException("a group needs as many log-prob rows and texts as completions");
+        }
+    }
+
+    public int groupSize() {
+        return completions.length;
+    }
+
+    public long completionTokens() {
+        long n = 0;
+        for (int[] c : completions) {
+            n += c.length;
+        }
+        return n;
+    }
+}
