@@ -48,7 +48,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
 
     /** Sent to the parent when training is over, after the final evaluation and checkpoint. */
     public record Finished(RunState state, EvalResult finalEval, List<StepMetrics> history,
-            List<EvalRecord> evals, DispatcherStats dispatcherStats, long lateDuplicates) {}
+            List<EvalRecord> evals, DispatcherStats dispatcherStats, long lateDuplicates, long rewardFailures) {}
 
     /** One held-out evaluation at a step. */
     public record EvalRecord(long step, long version, EvalResult result) {}
@@ -83,11 +83,13 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     private long droppedStale;
     private long duplicates;
     private long maxPromptIdSeen = -1;
+    private long rewardFailures;
     private boolean finishing;
     private long lastStepNanos = System.nanoTime();
     private long busyNanos;
     private long sampledTokensSinceStep;
-    private long samplingNanosSinceStep;
+    private long samplingNanosTotal;
+    private long learnerBusyNanosTotal;
     private final SortedMap<Integer, Long> stalenessSinceStep = new TreeMap<>();
 
     private Learner(ActorContext<LearnerMessage> context, LearnerSetup setup, ActorRef<Finished> parent) {
@@ -148,6 +150,10 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     private Behavior<LearnerMessage> onScored(ScoredGroup scored) {
         SampledGroup g = scored.group();
         maxPromptIdSeen = Math.max(maxPromptIdSeen, g.promptId());
+        // throughput counts every group that arrived, used or not: it is what the rollouts produced
+        sampledTokensSinceStep += g.completionTokens();
+        samplingNanosTotal += g.samplingNanos();
+        rewardFailures += scored.rewardFailures();
         if (finishing) {
             return this; // arrived after the deadline: neither used nor dropped; the stats say it was outstanding
         }
@@ -194,8 +200,6 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
             SampledGroup g = s.group();
             int lag = (int) (version - g.policyVersion());
             stalenessSinceStep.merge(lag, (long) g.groupSize(), Long::sum);
-            sampledTokensSinceStep += g.completionTokens();
-            samplingNanosSinceStep += g.samplingNanos();
             for (int i = 0; i < g.groupSize(); i++) {
                 samples.add(new GrpoSample(g.promptTokens(), g.completions()[i], g.behaviourLogProbs()[i],
                         s.advantages()[i]));
@@ -213,6 +217,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         publish();
         long now = System.nanoTime();
         busyNanos = now - start;
+        learnerBusyNanosTotal += busyNanos;
         for (ScoredGroup s : buffer) {
             usedPromptIds.add(s.group().promptId());
             done(s.group(), WorkDone.Outcome.USED);
@@ -234,14 +239,13 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
                 format / completions, result.diagnostics().meanKl(), result.diagnostics().clipFractionLow(),
                 result.diagnostics().clipFractionHigh(), result.diagnostics().meanRatio(), result.loss(),
                 result.gradNorm(), (double) tokens / completions, new TreeMap<>(stalenessSinceStep),
-                groups / interval, sampledTokensSinceStep / interval, busyNanos / 1e9 / interval,
-                samplingNanosSinceStep / 1e9 / interval / Math.max(1, config.train().rollouts()));
+                groups / interval, sampledTokensSinceStep / interval, busyFraction(learnerBusyNanosTotal, 1),
+                busyFraction(samplingNanosTotal, Math.max(1, config.train().rollouts())));
         metrics.append(m);
         history.add(m);
         getContext().getLog().info(progressLine(m));
         stalenessSinceStep.clear();
         sampledTokensSinceStep = 0;
-        samplingNanosSinceStep = 0;
         lastStepNanos = now;
 
         int every = config.train().checkpointEvery();
@@ -252,6 +256,15 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         if (evalEvery > 0 && step % evalEvery == 0) {
             evaluate();
         }
+    }
+
+    /**
+     * Busy time over wall time since this segment started, per actor: a group's sampling time arrives with the
+     * group, after the fact, so a per-step ratio would swing above 1 when several groups land in one interval.
+     */
+    private double busyFraction(long busyNanos, int actors) {
+        double wall = (System.nanoTime() - segmentStartNanos) * (double) actors;
+        return wall > 0 ? Math.min(1.0, busyNanos / wall) : 0;
     }
 
     private static String progressLine(StepMetrics m) {
@@ -335,7 +348,8 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
                 s.promptsDispatched() + f.stats().dispatched(), s.promptsUsed() + used,
                 s.promptsDroppedStale() + droppedStale, wallSeconds(), s.initialPass1());
         setup.checkpoints().save(step, policy, optimizer, end.toJson());
-        parent.tell(new Finished(end, f.finalEval(), List.copyOf(history), List.copyOf(evals), f.stats(), duplicates));
+        parent.tell(new Finished(end, f.finalEval(), List.copyOf(history), List.copyOf(evals), f.stats(), duplicates,
+                rewardFailures));
         return Behaviors.stopped();
     }
 

@@ -21,6 +21,12 @@ public final class TrainingRun {
 
     public static Behavior<Learner.Finished> create(LearnerSetup setup, PromptStream prompts,
             CompletableFuture<Learner.Finished> finished) {
+        return create(setup, prompts, setup.config().reward().compose(), finished);
+    }
+
+    /** @param reward the reward every reward actor scores with (tests inject failing ones) */
+    public static Behavior<Learner.Finished> create(LearnerSetup setup, PromptStream prompts,
+            dev.aha.runtime.reward.CompositeReward reward, CompletableFuture<Learner.Finished> finished) {
         return Behaviors.setup(ctx -> {
             RunConfig config = setup.config();
             TrainSettings train = config.train();
@@ -28,10 +34,10 @@ public final class TrainingRun {
                     setup.state().version()), "dispatcher");
             ctx.spawn(Learner.create(setup, ctx.getSelf()), "learner", DispatcherSelector.fromConfig(COMPUTE_DISPATCHER));
             for (int i = 0; i < train.rewardActors(); i++) {
-                Behavior<dev.aha.protocol.pipeline.RewardMessage> reward = Behaviors.supervise(
-                        Reward.create(config.reward().compose(), config.grpo()))
+                Behavior<dev.aha.protocol.pipeline.RewardMessage> scorer = Behaviors.supervise(
+                        Reward.create(reward, config.grpo()))
                         .onFailure(SupervisorStrategy.restart().withLimit(10, java.time.Duration.ofSeconds(10)));
-                ctx.spawn(reward, "reward-" + i, DispatcherSelector.fromConfig(REWARD_DISPATCHER));
+                ctx.spawn(scorer, "reward-" + i, DispatcherSelector.fromConfig(REWARD_DISPATCHER));
             }
             for (int i = 0; i < train.rollouts(); i++) {
                 Behavior<RolloutMessage> rollout = Rollout.create("rollout-" + i, train, config.policy(),

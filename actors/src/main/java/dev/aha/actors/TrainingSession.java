@@ -201,6 +201,7 @@ public final class TrainingSession {
         s.put("prompts_outstanding_at_end", f.dispatcherStats().outstanding());
         s.put("prompts_reissued", f.dispatcherStats().reissued());
         s.put("late_duplicates", f.lateDuplicates());
+        s.put("reward_failures", f.rewardFailures());
         List<StepMetrics> segment = f.history();
         double rlSeconds = end.wallSeconds() - start.wallSeconds();
         long groups = end.promptsUsed() - start.promptsUsed();

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Aha.Version.class,
         description = "Aha: an actor-based, asynchronous GRPO runtime for the JVM.",
-        subcommands = {ScoreCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, SftCommand.class, EvalCommand.class, ScoreCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Aha {
 
     public static void main(String[] args) {

@@ -8,17 +8,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Loads the layered configuration: -D system properties over the user's file over every module's
- * {@code reference.conf}. The typed settings records read their own sections from the result.
+ * Loads the layered configuration, highest first: -D system properties, the user's file, Aha's own settings for the
+ * libraries it uses ({@value #LIBRARY_SETTINGS}: Pekko's provider, serializers, Artery, which must override those
+ * libraries' reference.conf and so cannot live in ours), then every module's {@code reference.conf}. The typed
+ * settings records read their own sections from the result.
  */
 public final class AhaConfig {
+
+    /** Classpath resource with Aha's settings of Pekko (and other libraries). */
+    public static final String LIBRARY_SETTINGS = "aha-library.conf";
 
     private AhaConfig() {}
 
     /** The defaults and -D overrides alone. */
     public static Config load() {
-        ConfigFactory.invalidateCaches();
-        return ConfigFactory.load();
+        return layer(ConfigFactory.empty());
     }
 
     /**
@@ -34,13 +38,18 @@ public final class AhaConfig {
         }
         try {
             Config user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
-            ConfigFactory.invalidateCaches();
-            return ConfigFactory.systemProperties()
-                    .withFallback(user)
-                    .withFallback(ConfigFactory.defaultReference())
-                    .resolve();
+            return layer(user);
         } catch (ConfigException e) {
             throw new IllegalArgumentException("config file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static Config layer(Config user) {
+        ConfigFactory.invalidateCaches();
+        return ConfigFactory.systemProperties()
+                .withFallback(user)
+                .withFallback(ConfigFactory.parseResources(LIBRARY_SETTINGS))
+                .withFallback(ConfigFactory.defaultReference())
+                .resolve();
     }
 }

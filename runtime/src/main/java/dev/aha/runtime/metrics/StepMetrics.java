@@ -21,9 +21,9 @@ import java.util.SortedMap;
  * @param responseLength mean completion length in tokens
  * @param stalenessHistogram versions a used sample lagged the learner -&gt; completions, for this batch
  * @param groupsPerSecond groups the learner consumed per second, since the previous step
- * @param generatedTokensPerSecond completion tokens sampled per second by all rollouts, since the previous step
- * @param learnerBusyFraction share of wall time the learner spent computing, since the previous step
- * @param rolloutBusyFraction mean share of wall time the rollouts spent sampling, since the previous step
+ * @param generatedTokensPerSecond completion tokens that reached the learner per second, since the previous step
+ * @param learnerBusyFraction share of wall time the learner spent in steps, since training started
+ * @param rolloutBusyFraction mean share of wall time the rollouts spent sampling, since training started
  */
 public record StepMetrics(
         long step,

@@ -1,0 +1,75 @@
+package dev.aha.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.actors.RunConfig;
+import dev.aha.actors.TaskFactory;
+import dev.aha.runtime.checkpoint.CheckpointStore;
+import dev.aha.runtime.engine.ComputeThreads;
+import dev.aha.runtime.eval.EvalResult;
+import dev.aha.runtime.eval.Evaluator;
+import dev.aha.runtime.metrics.MetricsLog;
+import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.task.Task;
+import dev.aha.runtime.task.TaskPrompt;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code aha eval}: held-out pass@1 (from k samples), greedy accuracy and cons@k of a checkpoint. */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Evaluate a checkpoint on the task's held-out split (never used in training).")
+public final class EvalCommand implements Callable<Integer> {
+
+    @Mixin
+    RunOptions run = new RunOptions();
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
+            description = "A checkpoint folder, or a folder of them (its latest is used): a run's checkpoints/.")
+    Path checkpoint;
+
+    @Option(names = "--k", description = "Samples per prompt (default: aha.train.eval-k).")
+    Integer k;
+
+    @Option(names = "--prompts", description = "Held-out prompts (default: aha.train.eval-prompts, at least 200).")
+    Integer prompts;
+
+    @Override
+    public Integer call() throws Exception {
+        RunConfig config = run.load(Map.of());
+        ComputeThreads.prepare(1);
+        Task task = TaskFactory.create(config.train().task(), config, run.trainFile, run.evalFile);
+        List<TaskPrompt> heldOut = task.heldOut(prompts != null ? prompts : config.train().evalPrompts());
+        Path dir = resolve(checkpoint);
+        try (NDManager manager = NDManager.newBaseManager();
+                TransformerPolicy policy = TransformerPolicy.create(config.policy(), manager)) {
+            CheckpointStore.load(dir, policy, null);
+            Evaluator evaluator = new Evaluator(policy, config.tokenizer(), config.template(), config.sampling(),
+                    k != null ? k : config.train().evalK(), config.train().seed() + 17);
+            EvalResult r = evaluator.evaluate(heldOut, null);
+            ObjectNode out = MetricsLog.JSON.valueToTree(r);
+            out.put("checkpoint", dir.toString());
+            out.put("task", config.train().task());
+            System.out.println(MetricsLog.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+        }
+        return 0;
+    }
+
+    private static Path resolve(Path dir) {
+        if (Files.isRegularFile(dir.resolve("state.json"))) {
+            return dir;
+        }
+        for (Path candidate : List.of(dir, dir.resolve("checkpoints"))) {
+            var latest = new CheckpointStore(candidate, 1).latest();
+            if (latest.isPresent()) {
+                return latest.get();
+            }
+        }
+        throw new IllegalArgumentException(dir + " holds no checkpoint (no state.json, no latest)");
+    }
+}

@@ -1,0 +1,109 @@
+package dev.aha.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.aha.actors.RunConfig;
+import dev.aha.runtime.checkpoint.CheckpointStore;
+import dev.aha.runtime.engine.ComputeThreads;
+import dev.aha.runtime.optim.AdamW;
+import dev.aha.runtime.optim.AdamWSettings;
+import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.sft.SftLoop;
+import dev.aha.runtime.task.BadLinePolicy;
+import dev.aha.runtime.task.JsonlReader;
+import dev.aha.runtime.task.PromptStream;
+import dev.aha.runtime.task.PromptTemplate;
+import dev.aha.runtime.task.TaskPrompt;
+import dev.aha.actors.TaskFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code aha sft}: supervised fine-tuning, the cold start of R1. */
+@Command(name = "sft", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Supervised fine-tuning: on JSON Lines of {prompt, completion} (--data), or on the task's "
+                + "generated worked solutions (with a <think> trace). Writes a checkpoint folder that "
+                + "aha train --init and aha eval --checkpoint take."})
+public final class SftCommand implements Callable<Integer> {
+
+    @Mixin
+    RunOptions run = new RunOptions();
+
+    @Option(names = "--data", paramLabel = "FILE", description = "JSON Lines with prompt and completion (raw text).")
+    Path data;
+
+    @Option(names = "--steps", description = "Optimiser steps (default: aha.train.cold-start.steps).")
+    Integer steps;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/sft", description = "Checkpoint folder.")
+    Path out;
+
+    @Override
+    public Integer call() {
+        RunConfig config = run.load(Map.of());
+        ComputeThreads.prepare(1);
+        int n = steps != null ? steps : config.train().coldStartSteps();
+        PromptStream examples;
+        PromptTemplate template;
+        if (data != null) {
+            // Raw prompt/completion pairs: the prompt is used as written, so the template is the identity.
+            List<TaskPrompt> rows = new ArrayList<>();
+            JsonlReader.read(data, BadLinePolicy.STOP, r -> rows.add(new TaskPrompt("sft/" + r.lineNumber(),
+                    r.requireText("prompt"), "", r.requireText("completion"))));
+            if (rows.isEmpty()) {
+                throw new IllegalArgumentException(data + " holds no examples");
+            }
+            examples = shuffled(rows, config.train().seed());
+            template = PromptTemplate.of("{question}");
+        } else {
+            examples = TaskFactory.create(config.train().task(), config, run.trainFile, run.evalFile)
+                    .trainStream(config.train().seed() + 99);
+            template = config.template();
+        }
+        try (NDManager manager = NDManager.newBaseManager();
+                TransformerPolicy policy = TransformerPolicy.create(config.policy(), manager);
+                ProgressBar bar = new ProgressBarBuilder().setTaskName("sft").setInitialMax(n)
+                        .setStyle(ProgressBarStyle.ASCII).setConsumer(
+                                new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
+            AdamWSettings adam = AdamWSettings.defaults(config.train().coldStartLearningRate());
+            float loss = SftLoop.run(policy, config.tokenizer(), template, examples, n,
+                    config.train().coldStartBatchSize(), adam, p -> {
+                        bar.step();
+                        bar.setExtraMessage(String.format("loss %.3f", p.loss()));
+                    });
+            try (AdamW none = new AdamW(policy.parameters(), adam, manager)) {
+                Path saved = new CheckpointStore(out, 1).save(n, policy, none,
+                        dev.aha.runtime.metrics.MetricsLog.JSON.createObjectNode().put("sft_steps", n)
+                                .put("final_loss", loss));
+                System.err.printf("aha sft: %d steps, final loss %.4f; checkpoint %s%n", n, loss, saved);
+            }
+        }
+        return 0;
+    }
+
+    private static PromptStream shuffled(List<TaskPrompt> rows, long seed) {
+        Random rng = new Random(seed);
+        List<TaskPrompt> order = new ArrayList<>(rows);
+        return new PromptStream() {
+            private int next = order.size();
+
+            @Override
+            public TaskPrompt next() {
+                if (next == order.size()) {
+                    Collections.shuffle(order, rng);
+                    next = 0;
+                }
+                return order.get(next++);
+            }
+        };
+    }
+}

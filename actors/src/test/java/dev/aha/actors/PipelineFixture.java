@@ -1,0 +1,57 @@
+package dev.aha.actors;
+
+import ai.djl.ndarray.NDManager;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.aha.actors.weights.InProcessWeightPlane;
+import dev.aha.runtime.checkpoint.CheckpointStore;
+import dev.aha.runtime.config.AhaConfig;
+import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.reward.CompositeReward;
+import dev.aha.runtime.task.ArithmeticTask;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+
+/** A tiny, fast pipeline: a real one-node cluster, real actors, the real DJL engine on a ~30k-parameter model. */
+final class PipelineFixture {
+
+    static final String TINY = String.join("\n",
+            "aha.policy { context-length = 96, model-dim = 32, layers = 1, heads = 2 }",
+            "aha.sampling.max-new-tokens = 12",
+            "aha.train { group-size = 4, batch-groups = 2, rollouts = 2, max-in-flight-groups = 6,",
+            "  eval-prompts = 4, eval-k = 1, checkpoint-every = 0, cold-start.steps = 3, cold-start.batch-size = 4 }");
+
+    private PipelineFixture() {}
+
+    static RunConfig config(String overrides) {
+        Config c = ConfigFactory.parseString(overrides + "\n" + TINY).withFallback(AhaConfig.load()).resolve();
+        return RunConfig.from(c);
+    }
+
+    /** Runs the pipeline for {@code seconds} from freshly initialised weights and returns what the learner reports. */
+    static Learner.Finished run(RunConfig config, double seconds, CompositeReward reward, Path out) throws Exception {
+        ArithmeticTask task = new ArithmeticTask(config.arithmetic());
+        ByteBuffer weights;
+        try (NDManager m = NDManager.newBaseManager(); TransformerPolicy p = TransformerPolicy.create(config.policy(), m)) {
+            weights = p.exportWeights();
+        }
+        CompletableFuture<Learner.Finished> finished = new CompletableFuture<>();
+        ActorTestKit kit = ActorTestKit.create("pipeline", config.raw());
+        try (InProcessWeightPlane plane = new InProcessWeightPlane()) {
+            Cluster cluster = Cluster.get(kit.system());
+            cluster.manager().tell(Join.create(cluster.selfMember().address()));
+            LearnerSetup setup = new LearnerSetup(config, weights, weights, null, RunState.fresh(), plane,
+                    new CheckpointStore(out.resolve("checkpoints"), 1), out,
+                    task.heldOut(config.train().evalPrompts()), System.nanoTime() + (long) (seconds * 1e9));
+            kit.spawn(TrainingRun.create(setup, task.trainStream(1), reward, finished), "run");
+            return finished.get((long) seconds + 120, TimeUnit.SECONDS);
+        } finally {
+            kit.shutdownTestKit();
+        }
+    }
+}

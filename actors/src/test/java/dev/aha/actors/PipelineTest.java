@@ -1,0 +1,87 @@
+package dev.aha.actors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aha.runtime.metrics.StepMetrics;
+import dev.aha.runtime.reward.AccuracyReward;
+import dev.aha.runtime.reward.CompositeReward;
+import dev.aha.runtime.reward.RewardFunction;
+import dev.aha.runtime.reward.RewardInput;
+import dev.aha.runtime.reward.RewardRange;
+import dev.aha.runtime.reward.WeightedReward;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The actor pipeline end to end, for a few seconds, with the invariants the design promises. */
+class PipelineTest {
+
+    @TempDir
+    Path out;
+
+    @Test
+    void shouldAccountForEveryPromptAndKeepStalenessWithinItsBound() throws Exception {
+        RunConfig config = PipelineFixture.config("aha.train.max-staleness = 1");
+        Learner.Finished f = PipelineFixture.run(config, 12, config.reward().compose(), out);
+
+        assertTrue(f.history().size() >= 3, "too few steps to check anything: " + f.history().size());
+        long previous = 0;
+        for (StepMetrics m : f.history()) {
+            assertTrue(m.version() > previous, "versions must only increase: " + m.version() + " after " + previous);
+            previous = m.version();
+            for (int lag : m.stalenessHistogram().keySet()) {
+                assertTrue(lag >= 0 && lag <= 1, "a used sample lagged " + lag + " versions (max-staleness 1)");
+            }
+        }
+        DispatcherStats d = f.dispatcherStats();
+        assertEquals(d.dispatched(), d.used() + d.droppedStale() + d.outstanding(),
+                "every dispatched prompt is used, dropped as stale, or still out: " + d);
+        assertEquals(f.state().promptsUsed(), d.used(), "learner and dispatcher agree on what was used");
+        assertEquals(f.history().size() * (long) config.train().batchGroups(), d.used());
+    }
+
+    @Test
+    void shouldNeverMixVersionsInASyncStep() throws Exception {
+        RunConfig config = PipelineFixture.config("aha.train { sync = on, max-staleness = 0 }");
+        Learner.Finished f = PipelineFixture.run(config, 10, config.reward().compose(), out);
+        assertTrue(f.history().size() >= 3, "too few steps: " + f.history().size());
+        for (StepMetrics m : f.history()) {
+            assertEquals(List.of(0), List.copyOf(m.stalenessHistogram().keySet()),
+                    "step " + m.step() + " used samples of another version: " + m.stalenessHistogram());
+        }
+        assertEquals(0, f.dispatcherStats().droppedStale());
+    }
+
+    @Test
+    void shouldKeepTrainingWhenARewardFunctionThrows() throws Exception {
+        AtomicLong calls = new AtomicLong();
+        RewardFunction flaky = new RewardFunction() {
+            @Override
+            public String name() {
+                return "flaky";
+            }
+
+            @Override
+            public RewardRange range() {
+                return RewardRange.UNIT;
+            }
+
+            @Override
+            public double score(RewardInput input) {
+                if (calls.incrementAndGet() % 3 == 0) {
+                    throw new IllegalStateException("a broken rule");
+                }
+                return input.completion().length() % 2;
+            }
+        };
+        CompositeReward reward = new CompositeReward(List.of(
+                new WeightedReward(new AccuracyReward(), 1), new WeightedReward(flaky, 1)));
+        RunConfig config = PipelineFixture.config("");
+        Learner.Finished f = PipelineFixture.run(config, 10, reward, out);
+        assertTrue(f.history().size() >= 3, "training stopped: " + f.history().size() + " steps");
+        assertTrue(f.rewardFailures() > 0, "failures must be counted");
+    }
+}
