@@ -3,8 +3,9 @@ package dev.aha.actors;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aha.actors.weights.InProcessWeightPlane;
+import dev.aha.actors.weights.AeronWeightPlane;
 import dev.aha.actors.weights.WeightPlane;
+import dev.aha.protocol.weights.WeightPlaneSettings;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.eval.EvalResult;
@@ -152,7 +153,8 @@ public final class TrainingSession {
         for (long i = 0; i < state.nextPromptId(); i++) {
             prompts.next(); // a resumed run continues the same stream where it stopped
         }
-        try (WeightPlane weights = new InProcessWeightPlane()) {
+        WeightPlaneSettings planeSettings = WeightPlaneSettings.fromConfig(config.raw().getConfig("aha.weights"));
+        try (WeightPlane weights = new AeronWeightPlane(planeSettings, planeSettings.host(), "train")) {
             LearnerSetup setup = new LearnerSetup(config, initialWeights, reference, resumeFrom, state, weights,
                     checkpoints, options.out(), heldOut, deadline);
             ActorSystem<Learner.Finished> system =

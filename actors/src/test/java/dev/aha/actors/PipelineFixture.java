@@ -3,7 +3,8 @@ package dev.aha.actors;
 import ai.djl.ndarray.NDManager;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.aha.actors.weights.InProcessWeightPlane;
+import dev.aha.actors.weights.AeronWeightPlane;
+import dev.aha.protocol.weights.WeightPlaneSettings;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.config.AhaConfig;
 import dev.aha.runtime.policy.TransformerPolicy;
@@ -42,7 +43,8 @@ final class PipelineFixture {
         }
         CompletableFuture<Learner.Finished> finished = new CompletableFuture<>();
         ActorTestKit kit = ActorTestKit.create("pipeline", config.raw());
-        try (InProcessWeightPlane plane = new InProcessWeightPlane()) {
+        WeightPlaneSettings planeSettings = WeightPlaneSettings.fromConfig(config.raw().getConfig("aha.weights"));
+        try (AeronWeightPlane plane = new AeronWeightPlane(planeSettings, "127.0.0.1", "pipeline-test")) {
             Cluster cluster = Cluster.get(kit.system());
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
             LearnerSetup setup = new LearnerSetup(config, weights, weights, null, RunState.fresh(), plane,

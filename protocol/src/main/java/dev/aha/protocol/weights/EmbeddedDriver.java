@@ -1,0 +1,76 @@
+package dev.aha.protocol.weights;
+
+import io.aeron.Aeron;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import java.io.File;
+import java.util.UUID;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.BackoffIdleStrategy;
+
+/**
+ * An Aeron media driver inside this JVM with its client, in a directory of its own under /dev/shm (deleted on
+ * close), SHARED threading with a backoff idle strategy: on a 2-core machine a dedicated conductor, sender and
+ * receiver would each take a core (stack-facts.md measured DEDICATED slower here).
+ */
+public final class EmbeddedDriver implements AutoCloseable {
+
+    private final File dir;
+    private final MediaDriver driver;
+    private final Aeron aeron;
+
+    private EmbeddedDriver(File dir, MediaDriver driver, Aeron aeron) {
+        this.dir = dir;
+        this.driver = driver;
+        this.aeron = aeron;
+    }
+
+    /** @param name part of the directory name, to tell drivers apart in /dev/shm */
+    public static EmbeddedDriver launch(String name, WeightPlaneSettings settings) {
+        File shm = new File("/dev/shm");
+        File base = shm.isDirectory() && shm.canWrite() ? shm : new File(System.getProperty("java.io.tmpdir"));
+        File dir = new File(base, "aha-" + name + "-" + ProcessHandle.current().pid() + "-"
+                + UUID.randomUUID().toString().substring(0, 8));
+        MediaDriver.Context ctx = new MediaDriver.Context()
+                .aeronDirectoryName(dir.getAbsolutePath())
+                .threadingMode(ThreadingMode.SHARED)
+                .sharedIdleStrategy(new BackoffIdleStrategy(1, 10, 1_000, 1_000_000))
+                .dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true)
+                .socketRcvbufLength(settings.socketBuffer())
+                .socketSndbufLength(settings.socketBuffer())
+                .initialWindowLength(settings.receiverWindow())
+                .publicationTermBufferLength(settings.termLength())
+                .ipcTermBufferLength(settings.termLength())
+                .mtuLength(settings.mtu())
+                .ipcMtuLength(settings.mtu())
+                .warnIfDirectoryExists(false);
+        MediaDriver driver = MediaDriver.launch(ctx);
+        try {
+            Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir.getAbsolutePath()));
+            return new EmbeddedDriver(dir, driver, aeron);
+        } catch (RuntimeException e) {
+            driver.close();
+            IoUtil.delete(dir, true);
+            throw e;
+        }
+    }
+
+    public Aeron aeron() {
+        return aeron;
+    }
+
+    public File directory() {
+        return dir;
+    }
+
+    @Override
+    public void close() {
+        try {
+            aeron.close();
+        } finally {
+            driver.close();
+            IoUtil.delete(dir, true);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.aha.protocol.weights;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/**
+ * Transport settings of the weight plane (see {@code aha.weights} in reference.conf for each key).
+ *
+ * @param transport IPC (publisher and subscribers share a host and a driver) or UDP (unicast per subscriber)
+ * @param host the publisher's address for UDP (the interface to bind)
+ * @param dataPort UDP port the publisher's data stream is controlled from (subscribers connect here)
+ * @param controlPort UDP port the publisher listens on for subscribers' requests
+ * @param dataStreamId Aeron stream id of snapshot chunks
+ * @param controlStreamId Aeron stream id of subscribers' requests
+ * @param mtu Aeron MTU: chunk size is the MTU less Aeron's and our headers
+ * @param termLength Aeron term buffer length
+ * @param receiverWindow UDP receiver window
+ * @param socketBuffer UDP socket send/receive buffer size
+ * @param sendTimeout longest the publisher's sender waits on a back-pressured subscriber for one chunk before it
+ *     abandons the transfer (the subscriber re-requests)
+ * @param stallTimeout a subscriber with a transfer open and no chunk for this long asks for the version again
+ */
+public record WeightPlaneSettings(
+        Transport transport,
+        String host,
+        int dataPort,
+        int controlPort,
+        int dataStreamId,
+        int controlStreamId,
+        int mtu,
+        int termLength,
+        int receiverWindow,
+        int socketBuffer,
+        Duration sendTimeout,
+        Duration stallTimeout) {
+
+    public enum Transport { IPC, UDP }
+
+    public WeightPlaneSettings {
+        if (transport == null) {
+            throw new IllegalArgumentException("aha.weights.transport must be IPC or UDP");
+        }
+        if (mtu < 4096 || mtu > 65504 || mtu % 32 != 0) {
+            throw new IllegalArgumentException("aha.weights.mtu must be a multiple of 32 in [4096, 65504], was " + mtu);
+        }
+        if (Integer.bitCount(termLength) != 1 || termLength < 65536 || termLength / 8 < mtu) {
+            throw new IllegalArgumentException("aha.weights.term-length must be a power of two >= 64k and >= 8 x mtu, was "
+                    + termLength);
+        }
+        if (transport == Transport.UDP && (dataPort <= 0 || controlPort <= 0 || dataPort == controlPort)) {
+            throw new IllegalArgumentException("UDP needs distinct positive aha.weights.data-port and control-port, were "
+                    + dataPort + " and " + controlPort);
+        }
+        if (sendTimeout.isNegative() || sendTimeout.isZero() || stallTimeout.isNegative() || stallTimeout.isZero()) {
+            throw new IllegalArgumentException("aha.weights.send-timeout and stall-timeout must be positive");
+        }
+    }
+
+    public static WeightPlaneSettings fromConfig(Config c) {
+        return new WeightPlaneSettings(c.getEnum(Transport.class, "transport"), c.getString("host"),
+                c.getInt("data-port"), c.getInt("control-port"), c.getInt("data-stream-id"),
+                c.getInt("control-stream-id"), (int) c.getBytes("mtu").longValue(),
+                (int) c.getBytes("term-length").longValue(), (int) c.getBytes("receiver-window").longValue(),
+                (int) c.getBytes("socket-buffer").longValue(), c.getDuration("send-timeout"),
+                c.getDuration("stall-timeout"));
+    }
+
+    public WeightPlaneSettings withTransport(Transport t, int dataPort, int controlPort) {
+        return new WeightPlaneSettings(t, host, dataPort, controlPort, dataStreamId, controlStreamId, mtu, termLength,
+                receiverWindow, socketBuffer, sendTimeout, stallTimeout);
+    }
+
+    /** Where the publisher sends chunks from (UDP: multi-destination with dynamic subscriber control). */
+    String publisherDataChannel() {
+        return transport == Transport.IPC
+                ? "aeron:ipc?term-length=" + termLength + "|mtu=" + mtu
+                : "aeron:udp?control=" + host + ":" + dataPort + "|control-mode=dynamic|term-length=" + termLength
+                        + "|mtu=" + mtu + "|so-sndbuf=" + socketBuffer;
+    }
+
+    /** Where a subscriber receives chunks ({@code localHost}: its own interface for UDP). */
+    String subscriberDataChannel(String localHost) {
+        return transport == Transport.IPC
+                ? "aeron:ipc"
+                : "aeron:udp?endpoint=" + localHost + ":0|control=" + host + ":" + dataPort
+                        + "|rcv-wnd=" + receiverWindow + "|so-rcvbuf=" + socketBuffer;
+    }
+
+    String controlChannel() {
+        return transport == Transport.IPC ? "aeron:ipc" : "aeron:udp?endpoint=" + host + ":" + controlPort;
+    }
+}

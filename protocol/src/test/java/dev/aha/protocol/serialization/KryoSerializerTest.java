@@ -1,0 +1,189 @@
+package dev.aha.protocol.serialization;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aha.protocol.AhaMessage;
+import dev.aha.protocol.pipeline.RequestWork;
+import dev.aha.protocol.pipeline.RolloutWork;
+import dev.aha.protocol.pipeline.SampledGroup;
+import dev.aha.protocol.pipeline.ScoredGroup;
+import dev.aha.protocol.pipeline.VersionAdvanced;
+import dev.aha.protocol.pipeline.WorkDone;
+import java.io.NotSerializableException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Function;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every message type round-trips over random contents; bad input fails with an exception, never a wrong message. */
+class KryoSerializerTest {
+
+    private static final int CASES = 300;
+    private static ActorTestKit kit;
+    private static KryoSerializer serializer;
+    private static ActorRef<RolloutWork> rollout;
+
+    @BeforeAll
+    static void start() {
+        kit = ActorTestKit.create("kryo-test");
+        serializer = new KryoSerializer((ExtendedActorSystem) Adapter.toClassic(kit.system()));
+        rollout = kit.<RolloutWork>createTestProbe().ref();
+    }
+
+    @AfterAll
+    static void stop() {
+        kit.shutdownTestKit();
+    }
+
+    static List<Function<Random, AhaMessage>> generators() {
+        return List.of(
+                r -> new RequestWork("rollout-" + r.nextInt(9), r.nextLong(), 1 + r.nextInt(8), rollout),
+                r -> new RolloutWork(r.nextLong(), r.nextInt(5), text(r), text(r), 2 + r.nextInt(14), r.nextLong()),
+                KryoSerializerTest::sampled,
+                r -> {
+                    SampledGroup g = sampled(r);
+                    int n = g.groupSize();
+                    return new ScoredGroup(g, doubles(r, n), floats(r, n), doubles(r, n), doubles(r, n), r.nextInt(3));
+                },
+                r -> new WorkDone(r.nextLong(), r.nextInt(4), WorkDone.Outcome.values()[r.nextInt(3)]),
+                r -> new VersionAdvanced(r.nextLong(), r.nextLong()));
+    }
+
+    @Test
+    void shouldRoundTripEveryMessageTypeOverRandomContents() throws Exception {
+        Random r = new Random(42);
+        for (Function<Random, AhaMessage> g : generators()) {
+            for (int i = 0; i < CASES; i++) {
+                AhaMessage m = g.apply(r);
+                String manifest = serializer.manifest(m);
+                Object back = serializer.fromBinary(serializer.toBinary(m), manifest);
+                assertEquivalent(m, back);
+                ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+                serializer.toBinary(m, buf);
+                buf.flip();
+                assertEquivalent(m, serializer.fromBinary(buf, manifest));
+            }
+        }
+    }
+
+    @Test
+    void shouldBeTheSerializerPekkoPicksForAhaMessages() {
+        var serialization = SerializationExtension.get(Adapter.toClassic(kit.system()));
+        AhaMessage m = new WorkDone(1, 0, WorkDone.Outcome.USED);
+        assertEquals(KryoSerializer.IDENTIFIER, serialization.findSerializerFor(m).identifier());
+    }
+
+    @Test
+    void shouldRefuseAnUnregisteredClassClearly() {
+        record Stray(int x) implements AhaMessage {}
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> serializer.toBinary(new Stray(1)));
+        assertTrue(e.getMessage().contains("not registered in AhaKryoRegistry"), e.getMessage());
+    }
+
+    @Test
+    void shouldFailCleanlyOnTruncatedOrCorruptedFrames() throws Exception {
+        Random r = new Random(7);
+        int checked = 0;
+        for (Function<Random, AhaMessage> g : generators()) {
+            for (int i = 0; i < 50; i++) {
+                AhaMessage m = g.apply(r);
+                String manifest = serializer.manifest(m);
+                byte[] frame = serializer.toBinary(m);
+                byte[] truncated = java.util.Arrays.copyOf(frame, r.nextInt(frame.length));
+                assertThrows(NotSerializableException.class, () -> serializer.fromBinary(truncated, manifest));
+                byte[] flipped = frame.clone();
+                int at = r.nextInt(flipped.length);
+                flipped[at] ^= (byte) (1 << r.nextInt(8));
+                assertThrows(NotSerializableException.class, () -> serializer.fromBinary(flipped, manifest));
+                checked++;
+            }
+        }
+        assertEquals(300, checked);
+        assertThrows(NotSerializableException.class, () -> serializer.fromBinary(new byte[] {1, 2, 3, 4, 5}, "999"));
+        byte[] ok = serializer.toBinary(new VersionAdvanced(1, 1));
+        assertThrows(NotSerializableException.class, () -> serializer.fromBinary(ok, "not-a-number"));
+    }
+
+    private static void assertEquivalent(Object expected, Object actual) {
+        assertEquals(expected.getClass(), actual.getClass());
+        if (expected instanceof SampledGroup a) {
+            assertSampled(a, (SampledGroup) actual);
+        } else if (expected instanceof ScoredGroup a) {
+            ScoredGroup b = (ScoredGroup) actual;
+            assertSampled(a.group(), b.group());
+            assertArrayEquals(a.rewards(), b.rewards());
+            assertArrayEquals(a.advantages(), b.advantages());
+            assertArrayEquals(a.accuracy(), b.accuracy());
+            assertArrayEquals(a.format(), b.format());
+            assertEquals(a.rewardFailures(), b.rewardFailures());
+        } else {
+            assertEquals(expected, actual); // records of scalars and ActorRefs compare by value
+        }
+    }
+
+    private static void assertSampled(SampledGroup a, SampledGroup b) {
+        assertEquals(a.promptId(), b.promptId());
+        assertEquals(a.attempt(), b.attempt());
+        assertEquals(a.rolloutId(), b.rolloutId());
+        assertEquals(a.policyVersion(), b.policyVersion());
+        assertEquals(a.prompt(), b.prompt());
+        assertEquals(a.referenceAnswer(), b.referenceAnswer());
+        assertArrayEquals(a.promptTokens(), b.promptTokens());
+        assertArrayEquals(a.completions(), b.completions());
+        assertArrayEquals(a.behaviourLogProbs(), b.behaviourLogProbs());
+        assertArrayEquals(a.completionTexts(), b.completionTexts());
+        assertEquals(a.sampledAtMillis(), b.sampledAtMillis());
+        assertEquals(a.samplingNanos(), b.samplingNanos());
+    }
+
+    private static SampledGroup sampled(Random r) {
+        int g = 1 + r.nextInt(8);
+        int[][] tokens = new int[g][];
+        float[][] lps = new float[g][];
+        String[] texts = new String[g];
+        for (int i = 0; i < g; i++) {
+            int n = r.nextInt(64);
+            tokens[i] = r.ints(n, 0, 100).toArray();
+            lps[i] = floats(r, n);
+            texts[i] = text(r);
+        }
+        return new SampledGroup(r.nextLong(), r.nextInt(3), "rollout-" + r.nextInt(4), r.nextLong(), text(r), text(r),
+                r.ints(r.nextInt(40), 0, 100).toArray(), tokens, lps, texts, r.nextLong(), r.nextLong());
+    }
+
+    private static String text(Random r) {
+        StringBuilder s = new StringBuilder();
+        int n = r.nextInt(60);
+        for (int i = 0; i < n; i++) {
+            s.append(r.nextInt(10) == 0 ? (char) (0x4e00 + r.nextInt(500)) : (char) (' ' + r.nextInt(95)));
+        }
+        return s.toString();
+    }
+
+    private static float[] floats(Random r, int n) {
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) {
+            f[i] = (float) r.nextGaussian();
+        }
+        return f;
+    }
+
+    private static double[] doubles(Random r, int n) {
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = r.nextDouble();
+        }
+        return d;
+    }
+}
