@@ -34,7 +34,7 @@ public final class EmbeddedDriver implements AutoCloseable {
         MediaDriver.Context ctx = new MediaDriver.Context()
                 .aeronDirectoryName(dir.getAbsolutePath())
                 .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy(1, 10, 1_000, 1_000_000))
+                .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, 1_000, 100_000))
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true)
                 .socketRcvbufLength(settings.socketBuffer())

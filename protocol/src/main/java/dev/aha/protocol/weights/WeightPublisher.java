@@ -94,7 +94,7 @@ public final class WeightPublisher implements AutoCloseable {
     }
 
     private void run() {
-        IdleStrategy idle = new BackoffIdleStrategy(1, 10, 1_000, 200_000);
+        IdleStrategy idle = new BackoffIdleStrategy(100, 100, 1_000, 100_000);
         while (running) {
             int work = control.poll((buffer, offset, length, header) -> {
                 resendRequested = true;

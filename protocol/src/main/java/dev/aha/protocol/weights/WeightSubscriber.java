@@ -89,7 +89,7 @@ public final class WeightSubscriber implements AutoCloseable {
     }
 
     private void run() {
-        IdleStrategy idle = new BackoffIdleStrategy(1, 10, 1_000, 200_000);
+        IdleStrategy idle = new BackoffIdleStrategy(100, 100, 1_000, 100_000);
         FragmentHandler onChunk = this::onChunk;
         while (running) {
             int work = data.poll(onChunk, 64);

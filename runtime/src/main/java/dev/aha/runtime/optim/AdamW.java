@@ -2,6 +2,7 @@ package dev.aha.runtime.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.policy.PolicyParameter;
 import java.util.ArrayList;
@@ -16,7 +17,8 @@ import java.util.List;
  *   w -= lr * ( m / (1 - b1^t) / (sqrt(v / (1 - b2^t)) + eps) + wd * w )
  * </pre>
  *
- * Gradients are clipped to a global L2 norm first, then zeroed after the update (libtorch accumulates them).
+ * Gradients are clipped to a global L2 norm first, then zeroed after the update (libtorch accumulates them). A step
+ * whose gradient norm is not finite is skipped and counted.
  */
 public final class AdamW implements AutoCloseable {
 
@@ -26,6 +28,7 @@ public final class AdamW implements AutoCloseable {
     private final List<NDArray> firstMoments = new ArrayList<>();
     private final List<NDArray> secondMoments = new ArrayList<>();
     private long steps;
+    private long skipped;
 
     public AdamW(List<PolicyParameter> parameters, AdamWSettings settings, NDManager parent) {
         this.settings = settings;
@@ -39,6 +42,16 @@ public final class AdamW implements AutoCloseable {
 
     public long steps() {
         return steps;
+    }
+
+    /** Updates skipped because the gradient was not finite. */
+    public long skipped() {
+        return skipped;
+    }
+
+    /** Zeroes a gradient in place by filling it: subtracting it from itself would keep a NaN. */
+    private static void clear(NDArray gradient) {
+        gradient.set(new NDIndex("..."), 0f);
     }
 
     /** Restores the step count (moments are restored through {@link #moments()}). */
@@ -77,6 +90,14 @@ public final class AdamW implements AutoCloseable {
                 squares += g.square().sum().getFloat();
             }
             float norm = (float) Math.sqrt(squares);
+            if (!Float.isFinite(norm)) {
+                // A non-finite gradient would poison every weight it touches: skip the update (as mixed-precision
+                // trainers skip inf/NaN steps), clear the gradients, and let the caller see NaN and count it.
+                skipped++;
+                grads.forEach(AdamW::clear);
+                steps--;
+                return norm;
+            }
             float clip = settings.maxGradNorm() > 0 && norm > settings.maxGradNorm()
                     ? (float) (settings.maxGradNorm() / (norm + 1e-6)) : 1f;
             double correction1 = 1 - Math.pow(settings.beta1(), steps);
@@ -95,7 +116,7 @@ public final class AdamW implements AutoCloseable {
                     update = update.add(w.mul(settings.learningRate() * settings.weightDecay()));
                 }
                 w.subi(update);
-                grads.get(i).subi(grads.get(i)); // zero the accumulated gradient in place
+                clear(grads.get(i));
             }
             return norm;
         }
