@@ -51,7 +51,9 @@ public final class WeightsBench implements Callable<Integer> {
         CRC32C c = new CRC32C();
         c.update(snapshot.duplicate());
         int crc = (int) c.getValue();
-        WeightPlaneSettings defaults = WeightPlaneSettings.fromConfig(AhaConfig.load().getConfig("aha.weights"));
+        // A dedicated transfer: the low-latency end of the idle trade-off (training parks longer; see reference.conf).
+        WeightPlaneSettings defaults = WeightPlaneSettings.fromConfig(AhaConfig.load().getConfig("aha.weights"))
+                .withIdle(100, java.time.Duration.ofNanos(50_000));
 
         log("memcpy...");
         double memcpy = memcpy(snapshot);
@@ -80,6 +82,8 @@ public final class WeightsBench implements Callable<Integer> {
         s.put("term_length", defaults.termLength());
         s.put("receiver_window", defaults.receiverWindow());
         s.put("socket_buffer", defaults.socketBuffer());
+        s.put("idle_spins", defaults.idleSpins());
+        s.put("max_idle_park_ns", defaults.maxIdlePark().toNanos());
         s.put("artery_chunk", ArteryTransfer.CHUNK);
         s.put("cores", Runtime.getRuntime().availableProcessors());
         System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));

@@ -6,7 +6,6 @@ import io.aeron.driver.ThreadingMode;
 import java.io.File;
 import java.util.UUID;
 import org.agrona.IoUtil;
-import org.agrona.concurrent.BackoffIdleStrategy;
 
 /**
  * An Aeron media driver inside this JVM with its client, in a directory of its own under /dev/shm (deleted on
@@ -34,7 +33,7 @@ public final class EmbeddedDriver implements AutoCloseable {
         MediaDriver.Context ctx = new MediaDriver.Context()
                 .aeronDirectoryName(dir.getAbsolutePath())
                 .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, 1_000, 100_000))
+                .sharedIdleStrategy(settings.idleStrategy())
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true)
                 .socketRcvbufLength(settings.socketBuffer())

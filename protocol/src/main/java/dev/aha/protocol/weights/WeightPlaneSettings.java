@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param sendTimeout longest the publisher's sender waits on a back-pressured subscriber for one chunk before it
  *     abandons the transfer (the subscriber re-requests)
  * @param stallTimeout a subscriber with a transfer open and no chunk for this long asks for the version again
+ * @param idleSpins busy spins of an idle weight-plane thread (sender, receiver, driver) before it yields, then parks
+ * @param maxIdlePark the longest an idle weight-plane thread parks: short is low latency, long is low CPU
  */
 public record WeightPlaneSettings(
         Transport transport,
@@ -32,7 +34,9 @@ public record WeightPlaneSettings(
         int receiverWindow,
         int socketBuffer,
         Duration sendTimeout,
-        Duration stallTimeout) {
+        Duration stallTimeout,
+        int idleSpins,
+        Duration maxIdlePark) {
 
     public enum Transport { IPC, UDP }
 
@@ -54,6 +58,10 @@ public record WeightPlaneSettings(
         if (sendTimeout.isNegative() || sendTimeout.isZero() || stallTimeout.isNegative() || stallTimeout.isZero()) {
             throw new IllegalArgumentException("aha.weights.send-timeout and stall-timeout must be positive");
         }
+        if (idleSpins < 0 || maxIdlePark.toNanos() < 1_000) {
+            throw new IllegalArgumentException("aha.weights.idle-spins must be >= 0 and max-idle-park >= 1us, were "
+                    + idleSpins + " and " + maxIdlePark);
+        }
     }
 
     public static WeightPlaneSettings fromConfig(Config c) {
@@ -62,12 +70,23 @@ public record WeightPlaneSettings(
                 c.getInt("control-stream-id"), (int) c.getBytes("mtu").longValue(),
                 (int) c.getBytes("term-length").longValue(), (int) c.getBytes("receiver-window").longValue(),
                 (int) c.getBytes("socket-buffer").longValue(), c.getDuration("send-timeout"),
-                c.getDuration("stall-timeout"));
+                c.getDuration("stall-timeout"), c.getInt("idle-spins"), c.getDuration("max-idle-park"));
     }
 
     public WeightPlaneSettings withTransport(Transport t, int dataPort, int controlPort) {
         return new WeightPlaneSettings(t, host, dataPort, controlPort, dataStreamId, controlStreamId, mtu, termLength,
-                receiverWindow, socketBuffer, sendTimeout, stallTimeout);
+                receiverWindow, socketBuffer, sendTimeout, stallTimeout, idleSpins, maxIdlePark);
+    }
+
+    /** The same plane with another idle trade-off (the benchmark measures the low-latency end). */
+    public WeightPlaneSettings withIdle(int spins, Duration maxPark) {
+        return new WeightPlaneSettings(transport, host, dataPort, controlPort, dataStreamId, controlStreamId, mtu,
+                termLength, receiverWindow, socketBuffer, sendTimeout, stallTimeout, spins, maxPark);
+    }
+
+    /** How the plane's threads wait for work. */
+    public org.agrona.concurrent.IdleStrategy idleStrategy() {
+        return new org.agrona.concurrent.BackoffIdleStrategy(idleSpins, idleSpins, 1_000, maxIdlePark.toNanos());
     }
 
     /** Where the publisher sends chunks from (UDP: multi-destination with dynamic subscriber control). */

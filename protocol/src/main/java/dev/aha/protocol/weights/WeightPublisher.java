@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
@@ -94,7 +93,7 @@ public final class WeightPublisher implements AutoCloseable {
     }
 
     private void run() {
-        IdleStrategy idle = new BackoffIdleStrategy(100, 100, 1_000, 100_000);
+        IdleStrategy idle = settings.idleStrategy();
         while (running) {
             int work = control.poll((buffer, offset, length, header) -> {
                 resendRequested = true;

@@ -9,7 +9,6 @@ import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
@@ -89,7 +88,7 @@ public final class WeightSubscriber implements AutoCloseable {
     }
 
     private void run() {
-        IdleStrategy idle = new BackoffIdleStrategy(100, 100, 1_000, 100_000);
+        IdleStrategy idle = settings.idleStrategy();
         FragmentHandler onChunk = this::onChunk;
         while (running) {
             int work = data.poll(onChunk, 64);
