@@ -41,8 +41,4 @@ public record RunConfig(
                 "r1-zero".equals(template) ? PromptTemplate.r1Zero() : PromptTemplate.of(template),
                 tokenizer);
     }
-
-    public RunConfig withTrain(TrainSettings t) {
-        return new RunConfig(raw, t, policy, sampling, grpo, optimizer, reward, arithmetic, template, tokenizer);
-    }
 }

@@ -87,13 +87,6 @@ public record TrainSettings(
                 t.getDouble("cold-start.learning-rate"));
     }
 
-    /** Sync mode as the run uses it: staleness 0. */
-    public TrainSettings withSync(boolean on) {
-        return new TrainSettings(task, template, groupSize, batchGroups, rollouts, rewardActors, on ? 0 : maxStaleness,
-                on, maxInFlightGroups, rolloutQueue, leaseTimeout, checkpointEvery, evalEvery, evalPrompts, evalK,
-                seed, learnerThreads, coldStartSteps, coldStartBatchSize, coldStartLearningRate);
-    }
-
     private static void atLeast(String key, long value, long min) {
         if (value < min) {
             throw new IllegalArgumentException("aha.train." + key + " must be at least " + min + ", was " + value);
