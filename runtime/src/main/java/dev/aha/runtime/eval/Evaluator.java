@@ -117,6 +117,6 @@ public final class Evaluator {
         if (winner == null) {
             return false;
         }
-        return accuracy.score(new RewardInput("", "<answer>" + winner + "</answer>", reference)) == 1.0;
+        return AnswerNormalizer.equivalent(winner, reference);
     }
 }

@@ -37,7 +37,7 @@ public record ArithmeticSettings(int minTerms, int maxTerms, int maxDigits, Stri
 
     /**
      * One-digit operands, two or three terms, + and -: a cold-start policy made by a short SFT lands at roughly
-     * 20-40% pass@1 here, which leaves RL room to show (measured; see README).
+     * 0.31-0.42 held-out pass@1 here with 400 SFT steps, which leaves RL room to show (measured; see README).
      */
     public static ArithmeticSettings defaults() {
         return new ArithmeticSettings(2, 3, 1, "+-", true);
