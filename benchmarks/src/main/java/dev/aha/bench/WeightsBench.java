@@ -38,7 +38,7 @@ public final class WeightsBench implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "20", description = "Timed transfers per transport (default ${DEFAULT-VALUE}).")
     int repeat;
 
-    @Option(names = "--warmup", defaultValue = "3", description = "Untimed transfers first (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "10", description = "Untimed transfers first (default ${DEFAULT-VALUE}).")
     int warmup;
 
     @Override

@@ -3,7 +3,7 @@ package dev.aha.protocol.weights;
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
-import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.ControlledFragmentHandler;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicLong;
@@ -89,9 +89,14 @@ public final class WeightSubscriber implements AutoCloseable {
 
     private void run() {
         IdleStrategy idle = settings.idleStrategy();
-        FragmentHandler onChunk = this::onChunk;
+        // Commit the position after every chunk, not once per poll: the publisher's window (and on IPC the
+        // driver's cleaning of the consumed log) then moves chunk by chunk, so a small term stays cache-resident.
+        ControlledFragmentHandler onChunk = (buffer, offset, length, header) -> {
+            onChunk(buffer, offset, length, header);
+            return ControlledFragmentHandler.Action.COMMIT;
+        };
         while (running) {
-            int work = data.poll(onChunk, 64);
+            int work = data.controlledPoll(onChunk, 64);
             work += maybeRequest();
             idle.idle(work);
         }
