@@ -1,0 +1,393 @@
+package dev.aha.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Checks the Kubernetes manifests (deploy/k8s/*.yaml) and the container recipe (deploy/Dockerfile) against the
+ * interface the Java side implements: roles and CLI arguments, ports, environment, volumes, probes, RBAC, and the
+ * HOCON in the ConfigMap. Parsing only: nothing here talks to a cluster. Surefire runs with basedir = deploy/.
+ */
+class K8sManifestsTest {
+
+    private static final Path K8S = Path.of("k8s");
+    private static final Path DOCKERFILE = Path.of("Dockerfile");
+    private static final Set<String> WORKLOADS = Set.of("aha-seed", "aha-rollout", "aha-reward");
+
+    private static List<JsonNode> docs;
+
+    @BeforeAll
+    static void parseManifests() throws IOException {
+        assertTrue(Files.isDirectory(K8S), "no manifests directory at " + K8S.toAbsolutePath());
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        docs = new ArrayList<>();
+        List<Path> files;
+        try (Stream<Path> s = Files.list(K8S)) {
+            files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().collect(Collectors.toList());
+        }
+        assertFalse(files.isEmpty(), "no *.yaml in " + K8S.toAbsolutePath());
+        for (Path file : files) {
+            try (MappingIterator<JsonNode> it = yaml.readerFor(JsonNode.class).readValues(file.toFile())) {
+                while (it.hasNext()) {
+                    JsonNode doc = it.next();
+                    if (doc == null || doc.isNull() || doc.isEmpty()) continue;
+                    assertTrue(doc.hasNonNull("apiVersion") && doc.hasNonNull("kind"),
+                            file + ": a document without apiVersion/kind: " + doc);
+                    assertFalse(doc.path("metadata").has("namespace"),
+                            file + ": manifests must stay namespace-agnostic, found a namespace in " + name(doc));
+                    docs.add(doc);
+                }
+            }
+        }
+    }
+
+    // ---- workloads ----
+
+    @Test
+    void theThreeWorkloadsExistWithTheirKindsAndLabels() {
+        assertWorkload("StatefulSet", "aha-seed", "seed", 1);
+        assertWorkload("Deployment", "aha-rollout", "rollout", 2);
+        assertWorkload("Deployment", "aha-reward", "reward", -1);
+        JsonNode seed = object("StatefulSet", "aha-seed");
+        assertEquals("aha", seed.at("/spec/serviceName").asText(), "aha-seed: serviceName must be the headless service");
+    }
+
+    @Test
+    void seedRunsSeedWithTheTrainingArguments() {
+        List<String> args = args(container("aha-seed"));
+        assertEquals("seed", args.get(0), "aha-seed: args must start with 'seed': " + args);
+        assertOption(args, "--host", "$(POD_IP)", "aha-seed");
+        assertOption(args, "--port", "25520", "aha-seed");
+        assertOption(args, "--config", "/etc/aha/aha.conf", "aha-seed");
+        assertOption(args, "--task", "gsm8k", "aha-seed");
+        assertOption(args, "--dataset", "/data/gsm8k/train.jsonl", "aha-seed");
+        assertOption(args, "--out", "/runs/aha", "aha-seed");
+        assertTrue(args.contains("--minutes"), "aha-seed: no --minutes in " + args);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rollout", "reward"})
+    void joinersJoinThroughKubernetesBootstrapWithTheirRole(String role) {
+        String name = "aha-" + role;
+        List<String> args = args(container(name));
+        assertEquals("join", args.get(0), name + ": args must start with 'join': " + args);
+        assertOption(args, "--bootstrap", "kubernetes", name);
+        assertOption(args, "--roles", role, name);
+        assertOption(args, "--host", "$(POD_IP)", name);
+        assertOption(args, "--port", "25520", name);
+        assertOption(args, "--config", "/etc/aha/aha.conf", name);
+        assertEquals("false", env(container(name), "AHA_NEW_CLUSTER_ENABLED").path("value").asText(),
+                name + ": must set AHA_NEW_CLUSTER_ENABLED=false (only the seed may form a cluster)");
+    }
+
+    @Test
+    void seedKeepsTheDefaultAndMayFormTheCluster() {
+        assertTrue(env(container("aha-seed"), "AHA_NEW_CLUSTER_ENABLED").isMissingNode(),
+                "aha-seed must not disable new-cluster formation");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aha-seed", "aha-rollout", "aha-reward"})
+    void everyContainerExposesRemotingManagementAndTheUdpWeightPlane(String workload) {
+        JsonNode c = container(workload);
+        assertPort(c, workload, "remoting", 25520, "TCP");
+        assertPort(c, workload, "management", 8558, "TCP");
+        assertPort(c, workload, "weights-data", 40601, "UDP");
+        assertPort(c, workload, "weights-ctl", 40602, "UDP");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aha-seed", "aha-rollout", "aha-reward"})
+    void everyContainerKnowsItsPodIpAndNamespace(String workload) {
+        JsonNode c = container(workload);
+        assertEquals("status.podIP", env(c, "POD_IP").at("/valueFrom/fieldRef/fieldPath").asText(),
+                workload + ": POD_IP must come from the downward API status.podIP");
+        assertEquals("$(POD_IP)", env(c, "AHA_HOST").path("value").asText(), workload + ": AHA_HOST must be $(POD_IP)");
+        List<String> order = names(c.path("env"));
+        assertTrue(order.indexOf("POD_IP") < order.indexOf("AHA_HOST"),
+                workload + ": POD_IP must be defined before AHA_HOST, or $(POD_IP) does not expand: " + order);
+        assertEquals("metadata.namespace", env(c, "POD_NAMESPACE").at("/valueFrom/fieldRef/fieldPath").asText(),
+                workload + ": POD_NAMESPACE must come from metadata.namespace");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aha-seed", "aha-rollout", "aha-reward"})
+    void everyPodHasSharedMemoryForAeronAndTheConfigMap(String workload) {
+        JsonNode pod = podSpec(workload);
+        JsonNode c = container(workload);
+
+        JsonNode shm = volume(pod, workload, mountedVolume(c, workload, "/dev/shm"));
+        assertEquals("Memory", shm.at("/emptyDir/medium").asText(), workload + ": /dev/shm must be a memory emptyDir");
+        assertFalse(shm.at("/emptyDir/sizeLimit").asText().isEmpty(), workload + ": /dev/shm emptyDir needs a sizeLimit");
+
+        JsonNode config = volume(pod, workload, mountedVolume(c, workload, "/etc/aha"));
+        assertEquals("aha-config", config.at("/configMap/name").asText(),
+                workload + ": /etc/aha must be the ConfigMap aha-config");
+
+        assertEquals("aha", pod.path("serviceAccountName").asText(),
+                workload + ": pods must run as ServiceAccount aha (kubernetes-api discovery lists pods)");
+        int grace = pod.path("terminationGracePeriodSeconds").asInt(-1);
+        assertTrue(grace >= 20, workload + ": terminationGracePeriodSeconds should leave Pekko time to leave, got " + grace);
+    }
+
+    @Test
+    void seedMountsDatasetAndRuns() {
+        JsonNode c = container("aha-seed");
+        mountedVolume(c, "aha-seed", "/data");
+        String runs = mountedVolume(c, "aha-seed", "/runs");
+        JsonNode seed = object("StatefulSet", "aha-seed");
+        boolean claimTemplate = StreamSupport.stream(seed.at("/spec/volumeClaimTemplates").spliterator(), false)
+                .anyMatch(t -> runs.equals(t.at("/metadata/name").asText()));
+        boolean podVolume = StreamSupport.stream(seed.at("/spec/template/spec/volumes").spliterator(), false)
+                .anyMatch(v -> runs.equals(v.path("name").asText()) && v.has("persistentVolumeClaim"));
+        assertTrue(claimTemplate || podVolume, "aha-seed: /runs must be persistent (a volumeClaimTemplate or PVC)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aha-seed", "aha-rollout", "aha-reward"})
+    void probesHitPekkoManagementHealthEndpoints(String workload) {
+        JsonNode c = container(workload);
+        assertProbe(c, workload, "readinessProbe", "/ready");
+        assertProbe(c, workload, "livenessProbe", "/alive");
+    }
+
+    @Test
+    void rolloutPodsAskForAGpuAndRewardPodsDoNot() {
+        assertEquals("1", container("aha-rollout").at("/resources/limits/nvidia.com~1gpu").asText(),
+                "aha-rollout: must limit nvidia.com/gpu to 1");
+        assertFalse(container("aha-rollout").at("/resources/requests/cpu").isMissingNode(),
+                "aha-rollout: needs a cpu request");
+        assertFalse(container("aha-rollout").at("/resources/requests/memory").isMissingNode(),
+                "aha-rollout: needs a memory request");
+        assertTrue(container("aha-reward").at("/resources/limits/nvidia.com~1gpu").isMissingNode(),
+                "aha-reward: CPU only, must not ask for a GPU");
+    }
+
+    // ---- service, RBAC ----
+
+    @Test
+    void headlessServicePublishesNotReadyPods() {
+        JsonNode svc = object("Service", "aha");
+        assertEquals("None", svc.at("/spec/clusterIP").asText(), "service aha must be headless (clusterIP: None)");
+        assertTrue(svc.at("/spec/publishNotReadyAddresses").asBoolean(false),
+                "service aha must set publishNotReadyAddresses: true (bootstrap runs before readiness)");
+        assertEquals("aha", svc.at("/spec/selector/app").asText(), "service aha must select app=aha");
+        Map<String, Integer> ports = StreamSupport.stream(svc.at("/spec/ports").spliterator(), false)
+                .collect(Collectors.toMap(p -> p.path("name").asText(), p -> p.path("port").asInt()));
+        assertEquals(Map.of("remoting", 25520, "management", 8558), ports, "service aha ports");
+    }
+
+    @Test
+    void roleLetsTheServiceAccountReadPods() {
+        object("ServiceAccount", "aha");
+        JsonNode binding = only("RoleBinding");
+        String roleName = binding.at("/roleRef/name").asText();
+        assertEquals("Role", binding.at("/roleRef/kind").asText(), "the RoleBinding must refer to a Role");
+        assertTrue(StreamSupport.stream(binding.path("subjects").spliterator(), false)
+                        .anyMatch(s -> "ServiceAccount".equals(s.path("kind").asText()) && "aha".equals(s.path("name").asText())),
+                "the RoleBinding must bind ServiceAccount aha");
+        JsonNode role = object("Role", roleName);
+        boolean readsPods = StreamSupport.stream(role.path("rules").spliterator(), false)
+                .filter(r -> texts(r.path("resources")).contains("pods"))
+                .filter(r -> texts(r.path("apiGroups")).contains(""))
+                .anyMatch(r -> texts(r.path("verbs")).containsAll(List.of("get", "watch", "list")));
+        assertTrue(readsPods, "Role " + roleName + " must grant pods get/watch/list in the core API group");
+    }
+
+    // ---- aha.conf ----
+
+    @Test
+    void configMapHoldsParseableHoconForKubernetesBootstrap() {
+        Config conf = ahaConf().resolve();
+        assertEquals("kubernetes-api", conf.getString("pekko.discovery.method"));
+        assertEquals(8558, conf.getInt("pekko.management.http.port"));
+        String boot = "pekko.management.cluster.bootstrap.contact-point-discovery.";
+        assertEquals("aha", conf.getString(boot + "service-name"));
+        assertEquals("kubernetes-api", conf.getString(boot + "discovery-method"));
+        assertEquals(1, conf.getInt(boot + "required-contact-point-nr"));
+        assertTrue(conf.getString("pekko.discovery.kubernetes-api.pod-label-selector").startsWith("app=%s"),
+                "pod-label-selector must select app=<service-name>");
+        assertEquals(25520, conf.getInt("pekko.remote.artery.canonical.port"));
+        assertEquals("UDP", conf.getString("aha.weights.transport"));
+        assertEquals("ready", conf.getString("pekko.management.health-checks.readiness-path"));
+        assertEquals("alive", conf.getString("pekko.management.health-checks.liveness-path"));
+    }
+
+    @Test
+    void configMapTakesPerPodValuesFromTheEnvironment() {
+        Config env = ConfigFactory.parseMap(Map.of(
+                "AHA_HOST", "10.1.2.3", "AHA_NEW_CLUSTER_ENABLED", "false", "POD_NAMESPACE", "training"));
+        Config conf = ahaConf().resolveWith(env);
+        assertEquals("10.1.2.3", conf.getString("pekko.remote.artery.canonical.hostname"));
+        assertEquals("10.1.2.3", conf.getString("pekko.management.http.hostname"));
+        assertEquals("10.1.2.3", conf.getString("aha.weights.host"));
+        assertEquals("training", conf.getString("pekko.discovery.kubernetes-api.pod-namespace"));
+        assertFalse(conf.getBoolean("pekko.management.cluster.bootstrap.new-cluster-enabled"),
+                "AHA_NEW_CLUSTER_ENABLED=false must turn new-cluster-enabled off");
+    }
+
+    // ---- container recipe ----
+
+    @Test
+    void dockerfileBuildsTheDistAndRunsTheLauncher() throws IOException {
+        assertTrue(Files.isRegularFile(DOCKERFILE), "no Dockerfile at " + DOCKERFILE.toAbsolutePath());
+        List<String> lines = Files.readAllLines(DOCKERFILE).stream()
+                .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(Collectors.toList());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("FROM maven:3.9-eclipse-temurin-17")), "build stage image");
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("FROM eclipse-temurin:17-jre")), "runtime stage image");
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("RUN") && l.contains("mvn -B -DskipTests package")),
+                "the build stage must run mvn -B -DskipTests package");
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("COPY --from=build")
+                        && l.contains("deploy/target/dist") && l.endsWith("/opt/aha/deploy/target/dist")),
+                "the runtime stage must copy the dist to /opt/aha/deploy/target/dist (where deploy/bin/aha looks)");
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("COPY --from=build")
+                        && l.contains("deploy/bin/aha") && l.endsWith("/opt/aha/deploy/bin/aha")),
+                "the runtime stage must copy the launcher to /opt/aha/deploy/bin/aha");
+        String entrypoint = lines.stream().filter(l -> l.startsWith("ENTRYPOINT")).reduce((a, b) -> b)
+                .orElseGet(() -> fail("the Dockerfile has no ENTRYPOINT"));
+        assertTrue(entrypoint.contains("/opt/aha/bin/aha"), "ENTRYPOINT must run the aha launcher: " + entrypoint);
+    }
+
+    // ---- helpers ----
+
+    private static String name(JsonNode doc) {
+        return doc.path("kind").asText() + "/" + doc.at("/metadata/name").asText();
+    }
+
+    private static JsonNode object(String kind, String name) {
+        return docs.stream()
+                .filter(d -> kind.equals(d.path("kind").asText()) && name.equals(d.at("/metadata/name").asText()))
+                .findFirst()
+                .orElseGet(() -> fail("no " + kind + " named " + name + " in " + K8S + "; found "
+                        + docs.stream().map(K8sManifestsTest::name).collect(Collectors.toList())));
+    }
+
+    private static JsonNode only(String kind) {
+        List<JsonNode> found = docs.stream().filter(d -> kind.equals(d.path("kind").asText())).collect(Collectors.toList());
+        assertEquals(1, found.size(), "expected exactly one " + kind);
+        return found.get(0);
+    }
+
+    private static JsonNode workload(String name) {
+        return docs.stream()
+                .filter(d -> Set.of("StatefulSet", "Deployment").contains(d.path("kind").asText()))
+                .filter(d -> name.equals(d.at("/metadata/name").asText()))
+                .findFirst().orElseGet(() -> fail("no workload named " + name));
+    }
+
+    private static void assertWorkload(String kind, String name, String role, int replicas) {
+        JsonNode w = object(kind, name);
+        for (String path : List.of("/metadata/labels", "/spec/selector/matchLabels", "/spec/template/metadata/labels")) {
+            assertEquals("aha", w.at(path + "/app").asText(), name + ": " + path + " must carry app=aha");
+            assertEquals(role, w.at(path + "/role").asText(), name + ": " + path + " must carry role=" + role);
+        }
+        if (replicas >= 0) {
+            assertEquals(replicas, w.at("/spec/replicas").asInt(-1), name + ": replicas");
+        }
+        assertTrue(WORKLOADS.contains(name));
+    }
+
+    private static JsonNode podSpec(String workload) {
+        return workload(workload).at("/spec/template/spec");
+    }
+
+    /** The Aha container: the one running the launcher (the pod's only regular container). */
+    private static JsonNode container(String workload) {
+        JsonNode containers = podSpec(workload).path("containers");
+        assertEquals(1, containers.size(), workload + ": expected exactly one container");
+        return containers.get(0);
+    }
+
+    private static List<String> args(JsonNode container) {
+        List<String> args = texts(container.path("args"));
+        assertFalse(args.isEmpty(), container.path("name").asText() + ": no args");
+        return args;
+    }
+
+    private static void assertOption(List<String> args, String option, String value, String workload) {
+        int i = args.indexOf(option);
+        assertTrue(i >= 0 && i + 1 < args.size(), workload + ": no " + option + " in " + args);
+        assertEquals(value, args.get(i + 1), workload + ": value of " + option);
+    }
+
+    private static JsonNode env(JsonNode container, String name) {
+        for (JsonNode e : container.path("env")) {
+            if (name.equals(e.path("name").asText())) return e;
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    private static void assertPort(JsonNode container, String workload, String name, int port, String protocol) {
+        JsonNode found = null;
+        for (JsonNode p : container.path("ports")) {
+            if (name.equals(p.path("name").asText())) found = p;
+        }
+        assertNotNull(found, workload + ": no container port named " + name);
+        assertEquals(port, found.path("containerPort").asInt(), workload + ": port " + name);
+        assertEquals(protocol, found.path("protocol").asText("TCP"), workload + ": protocol of port " + name);
+    }
+
+    /** The name of the volume mounted at mountPath (fails when nothing is mounted there). */
+    private static String mountedVolume(JsonNode container, String workload, String mountPath) {
+        for (JsonNode m : container.path("volumeMounts")) {
+            if (mountPath.equals(m.path("mountPath").asText())) return m.path("name").asText();
+        }
+        return fail(workload + ": nothing mounted at " + mountPath);
+    }
+
+    private static JsonNode volume(JsonNode podSpec, String workload, String name) {
+        for (JsonNode v : podSpec.path("volumes")) {
+            if (name.equals(v.path("name").asText())) return v;
+        }
+        return fail(workload + ": no pod volume named " + name);
+    }
+
+    private static void assertProbe(JsonNode container, String workload, String probe, String path) {
+        JsonNode get = container.at("/" + probe + "/httpGet");
+        assertFalse(get.isMissingNode(), workload + ": no " + probe + " httpGet");
+        assertEquals(path, get.path("path").asText(), workload + ": " + probe + " path");
+        assertEquals("management", get.path("port").asText(), workload + ": " + probe + " must use port 'management'");
+    }
+
+    private static Config ahaConf() {
+        String hocon = object("ConfigMap", "aha-config").at("/data/aha.conf").asText();
+        assertFalse(hocon.isBlank(), "ConfigMap aha-config has no aha.conf");
+        return ConfigFactory.parseString(hocon);
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static List<String> names(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.path("name").asText()));
+        return out;
+    }
+}
