@@ -236,8 +236,28 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
     }
 
     private Behavior<DispatcherMessage> onGetStats(GetStats get) {
-        get.replyTo().tell(new DispatcherStats(dispatched, used, droppedStale, reissued, duplicates,
-                leases.size() + reissue.size(), nextPromptId, learnerVersion));
+        long outstanding = leases.size() + reissue.size();
+        long unplaced = Math.max(0, dispatched - used - droppedStale - outstanding);
+        get.replyTo().tell(new DispatcherStats(dispatched, used, droppedStale, reissued, duplicates, outstanding,
+                nextPromptId, learnerVersion, heldByLostNodes() + unplaced));
         return this;
+    }
+
+    /** Leases whose rollout's node is no longer a reachable member: their prompts would be lost if the run ended. */
+    private long heldByLostNodes() {
+        org.apache.pekko.cluster.ClusterEvent.CurrentClusterState state =
+                org.apache.pekko.cluster.typed.Cluster.get(getContext().getSystem()).state();
+        java.util.Set<org.apache.pekko.actor.Address> alive = new java.util.HashSet<>();
+        state.getMembers().forEach(m -> {
+            if (m.status() == org.apache.pekko.cluster.MemberStatus.up()) {
+                alive.add(m.address());
+            }
+        });
+        state.getUnreachable().forEach(m -> alive.remove(m.address()));
+        org.apache.pekko.actor.Address self = getContext().getSystem().address();
+        return leases.values().stream().filter(l -> {
+            org.apache.pekko.actor.Address a = l.rollout().path().address();
+            return a.hasGlobalScope() && !alive.contains(a) || !a.hasGlobalScope() && !alive.contains(self);
+        }).count();
     }
 }

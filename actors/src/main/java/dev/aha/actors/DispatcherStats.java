@@ -11,6 +11,15 @@ package dev.aha.actors;
  * @param outstanding prompts leased or waiting to be re-issued
  * @param nextPromptId where the stream continues (for resume)
  * @param learnerVersion the latest version the learner announced
+ * @param lost prompts dispatched but neither used, dropped nor re-issuable: leases still held by rollouts whose node
+ *     is gone, plus any prompt the accounting cannot place (dispatched - used - dropped - outstanding); 0 when
+ *     nothing was lost
  */
 public record DispatcherStats(long dispatched, long used, long droppedStale, long reissued, long duplicates,
-        long outstanding, long nextPromptId, long learnerVersion) {}
+        long outstanding, long nextPromptId, long learnerVersion, long lost) {
+
+    /** Before the dispatcher answered (it never started): nothing dispatched. */
+    public static DispatcherStats none(long nextPromptId, long learnerVersion) {
+        return new DispatcherStats(0, 0, 0, 0, 0, 0, nextPromptId, learnerVersion, 0);
+    }
+}

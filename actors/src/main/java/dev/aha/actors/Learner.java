@@ -1,24 +1,17 @@
 package dev.aha.actors;
 
-import ai.djl.ndarray.NDManager;
 import dev.aha.protocol.pipeline.DispatcherMessage;
 import dev.aha.protocol.pipeline.LearnerMessage;
 import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.pipeline.ScoredGroup;
 import dev.aha.protocol.pipeline.VersionAdvanced;
 import dev.aha.protocol.pipeline.WorkDone;
-import dev.aha.runtime.checkpoint.CheckpointStore;
-import dev.aha.runtime.engine.ComputeThreads;
+import dev.aha.runtime.backend.PolicyTrainer;
 import dev.aha.runtime.eval.EvalResult;
-import dev.aha.runtime.eval.Evaluator;
-import dev.aha.runtime.grpo.GrpoLoss;
 import dev.aha.runtime.grpo.GrpoSample;
 import dev.aha.runtime.grpo.GrpoUpdateResult;
-import dev.aha.runtime.grpo.GrpoUpdater;
 import dev.aha.runtime.metrics.MetricsLog;
 import dev.aha.runtime.metrics.StepMetrics;
-import dev.aha.runtime.optim.AdamW;
-import dev.aha.runtime.policy.TransformerPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,7 +39,10 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
 
     public static final ServiceKey<LearnerMessage> KEY = ServiceKey.create(LearnerMessage.class, "aha-learner");
 
-    /** Sent to the parent when training is over, after the final evaluation and checkpoint. */
+    /**
+     * Sent to the parent when training is over, after the final evaluation and checkpoint. {@code finalEval} is null
+     * where the backend has no policy to evaluate (a simulation).
+     */
     public record Finished(RunState state, EvalResult finalEval, List<StepMetrics> history,
             List<EvalRecord> evals, DispatcherStats dispatcherStats, long lateDuplicates, long rewardFailures) {}
 
@@ -65,11 +61,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     private final LearnerSetup setup;
     private final RunConfig config;
     private final ActorRef<Finished> parent;
-    private final NDManager manager;
-    private final TransformerPolicy policy;
-    private final TransformerPolicy reference;
-    private final AdamW optimizer;
-    private final GrpoUpdater updater;
+    private final PolicyTrainer device;
     private final MetricsLog metrics;
     private final List<ScoredGroup> buffer = new ArrayList<>();
     private final LinkedHashSet<Long> usedPromptIds = new LinkedHashSet<>();
@@ -97,20 +89,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         this.setup = setup;
         this.config = setup.config();
         this.parent = parent;
-        ComputeThreads.prepare(config.train().learnerThreads());
-        this.manager = NDManager.newBaseManager();
-        this.policy = TransformerPolicy.create(config.policy(), manager);
-        policy.importWeights(setup.initialWeights().duplicate());
-        this.reference = config.grpo().usesReference() ? TransformerPolicy.create(config.policy(), manager) : null;
-        if (reference != null) {
-            reference.importWeights(setup.referenceWeights().duplicate());
-        }
-        this.optimizer = new AdamW(policy.parameters(), config.optimizer(), manager);
-        if (setup.resumeFrom() != null) {
-            CheckpointStore.load(setup.resumeFrom(), policy, optimizer);
-        }
-        this.updater = new GrpoUpdater(policy, reference, optimizer, new GrpoLoss(config.grpo()),
-                config.sampling().temperature(), config.tokenizer().padId());
+        this.device = Backends.trainer(setup); // on this actor's pinned thread: DJL state is per thread
         this.metrics = new MetricsLog(setup.outDir().resolve("metrics.jsonl"));
         this.step = setup.state().step();
         this.version = setup.state().version();
@@ -211,7 +190,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
                 completions++;
             }
         }
-        GrpoUpdateResult result = updater.update(samples);
+        GrpoUpdateResult result = device.update(samples);
         step++;
         version++;
         publish();
@@ -283,7 +262,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     }
 
     private void publish() {
-        setup.weights().publish(version, policy.exportWeights());
+        setup.weights().publish(version, device.exportWeights());
     }
 
     private double wallSeconds() {
@@ -304,15 +283,16 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     private void checkpoint() {
         long cursor = Math.max(setup.state().nextPromptId(), maxPromptIdSeen + 1);
         long dispatchedBefore = setup.state().promptsDispatched() + (cursor - setup.state().nextPromptId());
-        setup.checkpoints().save(step, policy, optimizer, state(cursor, dispatchedBefore).toJson());
+        device.checkpoint(setup.checkpoints(), step, state(cursor, dispatchedBefore).toJson());
     }
 
+    /** A held-out evaluation, or null where the backend has no policy to evaluate (a simulation). */
     private EvalResult evaluate() {
-        ComputeThreads.stopRecording();
-        Evaluator evaluator = new Evaluator(policy, config.tokenizer(), config.template(), config.sampling(),
-                config.train().evalK(), config.train().seed() + 17);
         long start = System.nanoTime();
-        EvalResult r = evaluator.evaluate(setup.heldOut(), null);
+        EvalResult r = device.evaluate(setup.heldOut()).orElse(null);
+        if (r == null) {
+            return null;
+        }
         evals.add(new EvalRecord(step, version, r));
         metrics.append(new EvalLine(step, version, r));
         getContext().getLog().info(String.format("eval at step %d: pass@1 %.3f greedy %.3f cons@%d %.3f format %.3f "
@@ -332,11 +312,10 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         getContext().getLog().info("deadline reached after {} steps: final evaluation and checkpoint", step);
         EvalResult last = evaluate();
         if (dispatcher == null) {
-            return onFinalStats(new FinalStats(new DispatcherStats(0, 0, 0, 0, 0, 0, setup.state().nextPromptId(),
-                    version), last));
+            return onFinalStats(new FinalStats(DispatcherStats.none(setup.state().nextPromptId(), version), last));
         }
         getContext().ask(DispatcherStats.class, dispatcher, java.time.Duration.ofSeconds(30), Dispatcher.GetStats::new,
-                (stats, failure) -> new FinalStats(stats != null ? stats : new DispatcherStats(0, 0, 0, 0, 0, 0,
+                (stats, failure) -> new FinalStats(stats != null ? stats : DispatcherStats.none(
                         Math.max(setup.state().nextPromptId(), maxPromptIdSeen + 1), version), last));
         return this;
     }
@@ -347,7 +326,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         RunState end = new RunState(step, version, f.stats().nextPromptId(),
                 s.promptsDispatched() + f.stats().dispatched(), s.promptsUsed() + used,
                 s.promptsDroppedStale() + droppedStale, wallSeconds(), s.initialPass1());
-        setup.checkpoints().save(step, policy, optimizer, end.toJson());
+        device.checkpoint(setup.checkpoints(), step, end.toJson());
         parent.tell(new Finished(end, f.finalEval(), List.copyOf(history), List.copyOf(evals), f.stats(), duplicates,
                 rewardFailures));
         return Behaviors.stopped();
@@ -355,7 +334,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
 
     private Behavior<LearnerMessage> onStop() {
         metrics.close();
-        manager.close();
+        device.close();
         return this;
     }
 }

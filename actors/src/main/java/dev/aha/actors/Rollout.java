@@ -1,6 +1,5 @@
 package dev.aha.actors;
 
-import ai.djl.ndarray.NDManager;
 import dev.aha.actors.weights.WeightPlane;
 import dev.aha.protocol.pipeline.DispatcherMessage;
 import dev.aha.protocol.pipeline.RequestWork;
@@ -8,12 +7,8 @@ import dev.aha.protocol.pipeline.RewardMessage;
 import dev.aha.protocol.pipeline.RolloutMessage;
 import dev.aha.protocol.pipeline.RolloutWork;
 import dev.aha.protocol.pipeline.SampledGroup;
-import dev.aha.runtime.engine.ComputeThreads;
-import dev.aha.runtime.policy.PolicyConfig;
-import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.backend.GroupGenerator;
 import dev.aha.runtime.sampling.Completion;
-import dev.aha.runtime.sampling.Sampler;
-import dev.aha.runtime.sampling.SamplingSettings;
 import dev.aha.runtime.tokenizer.Tokenizer;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -50,9 +45,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     private final String id;
     private final TrainSettings settings;
     private final Tokenizer tokenizer;
-    private final NDManager manager;
-    private final TransformerPolicy policy;
-    private final Sampler sampler;
+    private final GroupGenerator device;
     private final Random rng;
     private final ActorRef<RewardMessage> rewards;
     private final Deque<RolloutWork> queue = new ArrayDeque<>();
@@ -63,29 +56,24 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     private long version = -1;
     private boolean sampling;
 
-    private Rollout(ActorContext<RolloutMessage> context, String id, TrainSettings settings, PolicyConfig policyConfig,
-            SamplingSettings samplingSettings, Tokenizer tokenizer, WeightPlane weights, long seed) {
+    private Rollout(ActorContext<RolloutMessage> context, String id, RunConfig config, WeightPlane weights, long seed) {
         super(context);
-        ComputeThreads.prepare(1);
         this.id = id;
-        this.settings = settings;
-        this.tokenizer = tokenizer;
-        this.manager = NDManager.newBaseManager();
-        this.policy = TransformerPolicy.create(policyConfig, manager);
-        this.sampler = new Sampler(policy, samplingSettings, tokenizer.endId());
+        this.settings = config.train();
+        this.tokenizer = config.tokenizer();
+        this.device = Backends.generator(config); // on this actor's pinned thread: DJL state is per thread
         this.rng = new Random(seed);
         this.rewards = context.spawn(Routers.group(Reward.KEY).withRoundRobinRouting(), "rewards");
         ActorRef<RolloutMessage> self = context.getSelf();
-        this.subscription = weights.subscribe(id, Math.toIntExact(policy.layout().totalBytes()),
+        this.subscription = weights.subscribe(id, Math.toIntExact(device.weightBytes()),
                 (v, buffer) -> self.tell(new WeightsReady(v, buffer)));
         ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class, DispatchersFound::new);
         context.getSystem().receptionist().tell(Receptionist.subscribe(Dispatcher.KEY, listings));
     }
 
     /** @param seed this rollout's own RNG seed, so runs are reproducible per rollout */
-    public static Behavior<RolloutMessage> create(String id, TrainSettings settings, PolicyConfig policy,
-            SamplingSettings sampling, Tokenizer tokenizer, WeightPlane weights, long seed) {
-        return Behaviors.setup(ctx -> new Rollout(ctx, id, settings, policy, sampling, tokenizer, weights, seed));
+    public static Behavior<RolloutMessage> create(String id, RunConfig config, WeightPlane weights, long seed) {
+        return Behaviors.setup(ctx -> new Rollout(ctx, id, config, weights, seed));
     }
 
     @Override
@@ -153,7 +141,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     private SampledGroup sample(RolloutWork work) {
         long start = System.nanoTime();
         int[] prompt = tokenizer.encode(work.prompt());
-        List<Completion> group = sampler.sampleGroup(prompt, work.groupSize(), rng);
+        List<Completion> group = device.sampleGroup(prompt, work.groupSize(), rng);
         int g = group.size();
         int[][] tokens = new int[g][];
         float[][] logProbs = new float[g][];
@@ -172,7 +160,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
         if (pendingWeights == null) {
             return false;
         }
-        policy.importWeights(pendingWeights);
+        device.loadWeights(pendingWeights);
         version = pendingVersion;
         pendingWeights = null;
         return true;
@@ -191,8 +179,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
         } catch (Exception e) {
             getContext().getLog().warn("closing the weight subscription of {} failed", id, e);
         }
-        policy.close();
-        manager.close();
+        device.close();
         return this;
     }
 }

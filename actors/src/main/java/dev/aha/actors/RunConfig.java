@@ -6,6 +6,7 @@ import dev.aha.runtime.optim.AdamWSettings;
 import dev.aha.runtime.policy.PolicyConfig;
 import dev.aha.runtime.reward.RewardSettings;
 import dev.aha.runtime.sampling.SamplingSettings;
+import dev.aha.runtime.simulation.SimulationSettings;
 import dev.aha.runtime.task.ArithmeticSettings;
 import dev.aha.runtime.task.PromptTemplate;
 import dev.aha.runtime.tokenizer.CharTokenizer;
@@ -22,7 +23,21 @@ public record RunConfig(
         RewardSettings reward,
         ArithmeticSettings arithmetic,
         PromptTemplate template,
-        Tokenizer tokenizer) {
+        Tokenizer tokenizer,
+        Backend backend,
+        SimulationSettings simulation) {
+
+    /** Where policies run (aha.backend). */
+    public enum Backend {
+        /** The transformer on DJL. */
+        TORCH,
+        /** Modelled devices that spend aha.simulation's costs as wall time. */
+        SIMULATED
+    }
+
+    public boolean simulated() {
+        return backend == Backend.SIMULATED;
+    }
 
     public static RunConfig from(Config c) {
         Tokenizer tokenizer = new CharTokenizer();
@@ -39,6 +54,16 @@ public record RunConfig(
                 RewardSettings.fromConfig(c.getConfig("aha.reward")),
                 ArithmeticSettings.fromConfig(c.getConfig("aha.task.arithmetic")),
                 "r1-zero".equals(template) ? PromptTemplate.r1Zero() : PromptTemplate.of(template),
-                tokenizer);
+                tokenizer,
+                backend(c.getString("aha.backend")),
+                SimulationSettings.fromConfig(c.getConfig("aha.simulation")));
+    }
+
+    private static Backend backend(String name) {
+        return switch (name) {
+            case "torch" -> Backend.TORCH;
+            case "simulated" -> Backend.SIMULATED;
+            default -> throw new IllegalArgumentException("aha.backend must be torch or simulated, was '" + name + "'");
+        };
     }
 }

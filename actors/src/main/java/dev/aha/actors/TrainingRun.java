@@ -1,16 +1,18 @@
 package dev.aha.actors;
 
-import dev.aha.protocol.pipeline.RolloutMessage;
+import dev.aha.runtime.reward.CompositeReward;
 import dev.aha.runtime.task.PromptStream;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * The guardian of a single-JVM training run: starts the learner, the dispatcher, the reward pool and the rollouts
- * (compute actors on pinned threads of their own), and completes {@code finished} when the learner is done.
+ * The guardian of the learner's node: the learner, the dispatcher and the membership log, plus whichever of
+ * rollouts and reward actors this node's roles include (all of them in a single-JVM run). Compute actors run on
+ * pinned threads of their own. Completes {@code finished} when the learner is done.
  */
 public final class TrainingRun {
 
@@ -19,30 +21,37 @@ public final class TrainingRun {
 
     private TrainingRun() {}
 
+    /** Every role in this JVM: aha train. */
     public static Behavior<Learner.Finished> create(LearnerSetup setup, PromptStream prompts,
             CompletableFuture<Learner.Finished> finished) {
-        return create(setup, prompts, setup.config().reward().compose(), finished);
+        return create(setup, prompts, setup.config().reward().compose(), finished, ClusterNode.singleJvm(),
+                new ConcurrentLinkedQueue<>());
     }
 
-    /** @param reward the reward every reward actor scores with (tests inject failing ones) */
-    public static Behavior<Learner.Finished> create(LearnerSetup setup, PromptStream prompts,
-            dev.aha.runtime.reward.CompositeReward reward, CompletableFuture<Learner.Finished> finished) {
+    /** Every role in this JVM, with a given reward (tests inject failing ones). */
+    public static Behavior<Learner.Finished> create(LearnerSetup setup, PromptStream prompts, CompositeReward reward,
+            CompletableFuture<Learner.Finished> finished) {
+        return create(setup, prompts, reward, finished, ClusterNode.singleJvm(), new ConcurrentLinkedQueue<>());
+    }
+
+    /**
+     * @param node this node's roles: the learner's node always hosts the learner and the dispatcher
+     * @param membership the membership journal, read by the session when the run is over
+     */
+    static Behavior<Learner.Finished> create(LearnerSetup setup, PromptStream prompts, CompositeReward reward,
+            CompletableFuture<Learner.Finished> finished, ClusterNode node, Queue<MembershipLog.Change> membership) {
         return Behaviors.setup(ctx -> {
             RunConfig config = setup.config();
             TrainSettings train = config.train();
+            ctx.spawn(MembershipLog.create(membership), "membership");
             ctx.spawn(Dispatcher.create(train, prompts, config.template(), setup.state().nextPromptId(),
                     setup.state().version()), "dispatcher");
             ctx.spawn(Learner.create(setup, ctx.getSelf()), "learner", DispatcherSelector.fromConfig(COMPUTE_DISPATCHER));
-            for (int i = 0; i < train.rewardActors(); i++) {
-                Behavior<dev.aha.protocol.pipeline.RewardMessage> scorer = Behaviors.supervise(
-                        Reward.create(reward, config.grpo()))
-                        .onFailure(SupervisorStrategy.restart().withLimit(10, java.time.Duration.ofSeconds(10)));
-                ctx.spawn(scorer, "reward-" + i, DispatcherSelector.fromConfig(REWARD_DISPATCHER));
+            if (node.has(NodeRole.REWARD)) {
+                WorkerNode.spawnRewards(ctx, config, reward);
             }
-            for (int i = 0; i < train.rollouts(); i++) {
-                Behavior<RolloutMessage> rollout = Rollout.create("rollout-" + i, train, config.policy(),
-                        config.sampling(), config.tokenizer(), setup.weights(), train.seed() * 1000 + i);
-                ctx.spawn(rollout, "rollout-" + i, DispatcherSelector.fromConfig(COMPUTE_DISPATCHER));
+            if (node.has(NodeRole.ROLLOUT)) {
+                WorkerNode.spawnRollouts(ctx, config, node, setup.weights());
             }
             return Behaviors.receive(Learner.Finished.class)
                     .onMessage(Learner.Finished.class, done -> {

@@ -25,14 +25,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,22 +58,45 @@ public final class TrainingSession {
 
     private final RunConfig config;
     private final Options options;
+    private final ClusterNode node;
+    private final Queue<MembershipLog.Change> membership = new ConcurrentLinkedQueue<>();
+    private long pipelineStartNanos;
 
+    /** Every role in this JVM (aha train). */
     public TrainingSession(RunConfig config, Options options) {
+        this(config, options, ClusterNode.singleJvm());
+    }
+
+    /** The learner's node of a cluster (aha seed): rollout and reward nodes join it. */
+    public TrainingSession(RunConfig config, Options options, ClusterNode node) {
         if (!(options.minutes() > 0)) {
             throw new IllegalArgumentException("--minutes must be positive, was " + options.minutes());
         }
+        if (!node.isSeed() || !node.has(NodeRole.LEARNER) || !node.has(NodeRole.DISPATCHER)) {
+            throw new IllegalArgumentException("a training session runs on the seed, with the learner and dispatcher");
+        }
+        if (config.simulated() && (options.resume() != null || options.init() != null)) {
+            throw new IllegalArgumentException("a simulated run has no policy: --resume and --init do not apply");
+        }
         this.config = config;
         this.options = options;
+        this.node = node;
     }
 
     public ObjectNode run() {
-        ComputeThreads.prepare(1);
         Path out = options.out();
         Task task = TaskFactory.create(config.train().task(), config, options.trainFile(), options.evalFile());
+        CheckpointStore checkpoints = new CheckpointStore(out.resolve("checkpoints"), 3);
+        if (config.simulated()) {
+            LOG.warn("SIMULATED devices (aha.backend = simulated): generation and training spend modelled time; "
+                    + "no policy is trained and nothing is evaluated");
+            RunState state = new RunState(0, 0, 0, 0, 0, 0, 0, Double.NaN);
+            Learner.Finished finished = runPipeline(task, state, null, null, null, checkpoints, List.of());
+            return writeSummary(out, state, finished);
+        }
+        ComputeThreads.prepare(1);
         List<TaskPrompt> heldOut = task.heldOut(config.train().evalPrompts());
         CheckpointStore coldStartStore = new CheckpointStore(out.resolve("cold-start"), 1);
-        CheckpointStore checkpoints = new CheckpointStore(out.resolve("checkpoints"), 3);
 
         try (NDManager manager = NDManager.newBaseManager();
                 TransformerPolicy policy = TransformerPolicy.create(config.policy(), manager)) {
@@ -153,18 +177,28 @@ public final class TrainingSession {
         for (long i = 0; i < state.nextPromptId(); i++) {
             prompts.next(); // a resumed run continues the same stream where it stopped
         }
-        WeightPlaneSettings planeSettings = WeightPlaneSettings.fromConfig(config.raw().getConfig("aha.weights"));
-        try (WeightPlane weights = new AeronWeightPlane(planeSettings, planeSettings.host(), "train")) {
+        WeightPlaneSettings planeSettings = weightPlane();
+        try (WeightPlane weights = new AeronWeightPlane(planeSettings, node.host(), "learner")) {
             LearnerSetup setup = new LearnerSetup(config, initialWeights, reference, resumeFrom, state, weights,
                     checkpoints, options.out(), heldOut, deadline);
-            ActorSystem<Learner.Finished> system =
-                    ActorSystem.create(TrainingRun.create(setup, prompts, finished), "aha", config.raw());
+            pipelineStartNanos = System.nanoTime();
+            ActorSystem<Learner.Finished> system = ActorSystem.create(TrainingRun.create(setup, prompts,
+                    config.reward().compose(), finished, node, membership), ClusterNode.SYSTEM,
+                    node.applyTo(config.raw()));
             Cluster cluster = Cluster.get(system);
-            cluster.manager().tell(Join.create(cluster.selfMember().address()));
-            LOG.info("training for {} minutes: {} rollout(s), {} reward actor(s), G = {}, {} groups per step, "
-                            + "max-staleness {}{}", options.minutes(), config.train().rollouts(),
-                    config.train().rewardActors(), config.train().groupSize(), config.train().batchGroups(),
-                    config.train().maxStaleness(), config.train().sync() ? " (sync)" : "");
+            node.join(system);
+            if (node.equals(ClusterNode.singleJvm())) {
+                LOG.info("training for {} minutes: {} rollout(s), {} reward actor(s), G = {}, {} groups per step, "
+                                + "max-staleness {}{}", options.minutes(), config.train().rollouts(),
+                        config.train().rewardActors(), config.train().groupSize(), config.train().batchGroups(),
+                        config.train().maxStaleness(), config.train().sync() ? " (sync)" : "");
+            } else {
+                LOG.info("seed node up at {} (roles {}): rollout and reward nodes join with "
+                                + "'aha join --seed {}:{} --roles rollout|reward'; weights go out over {} from {}:{}; "
+                                + "training for {} minutes", cluster.selfMember().address(), node.roles(), node.host(),
+                        cluster.selfMember().address().getPort().orElse(node.port()), planeSettings.transport(),
+                        planeSettings.host(), planeSettings.dataPort(), options.minutes());
+            }
             try {
                 long waitSeconds = (long) (options.minutes() * 60) + 600;
                 return finished.get(waitSeconds, TimeUnit.SECONDS);
@@ -181,19 +215,41 @@ public final class TrainingSession {
         }
     }
 
+    /** IPC within one JVM; UDP from this node's interface when other JVMs subscribe. */
+    private WeightPlaneSettings weightPlane() {
+        WeightPlaneSettings s = WeightPlaneSettings.fromConfig(config.raw().getConfig("aha.weights"));
+        if (node.equals(ClusterNode.singleJvm())) {
+            return s;
+        }
+        return s.withTransport(WeightPlaneSettings.Transport.UDP, s.dataPort(), s.controlPort()).withHost(node.host());
+    }
+
     private ObjectNode writeSummary(Path out, RunState start, Learner.Finished f) {
         RunState end = f.state();
         ObjectNode s = MetricsLog.JSON.createObjectNode();
         s.put("task", config.train().task());
         s.put("mode", config.train().sync() ? "sync" : "async");
-        s.put("initial_pass1", end.initialPass1());
-        s.put("final_pass1", f.finalEval().pass1());
-        s.put("pass1_gain", f.finalEval().pass1() - end.initialPass1());
-        s.put("final_greedy_accuracy", f.finalEval().greedyAccuracy());
-        s.put("final_cons_at_k", f.finalEval().consK());
-        s.put("final_format_rate", f.finalEval().formatRate());
-        s.put("eval_prompts", f.finalEval().prompts());
-        s.put("eval_k", f.finalEval().k());
+        s.put("backend", config.simulated() ? "simulated" : "torch");
+        if (config.simulated()) {
+            ObjectNode sim = s.putObject("simulation");
+            sim.put("note", "SIMULATED devices: generation and training spend modelled wall time; no policy is "
+                    + "trained; actors, dispatcher, rewards and the weight plane are real");
+            sim.put("decode_ms_per_token", config.simulation().decodePerToken().toNanos() / 1e6);
+            sim.put("train_ms_per_token", config.simulation().trainPerToken().toNanos() / 1e6);
+            sim.put("median_length", config.simulation().medianLength());
+            sim.put("length_sigma", config.simulation().lengthSigma());
+            sim.put("weight_bytes", config.simulation().weightBytes());
+        }
+        if (f.finalEval() != null) {
+            s.put("initial_pass1", end.initialPass1());
+            s.put("final_pass1", f.finalEval().pass1());
+            s.put("pass1_gain", f.finalEval().pass1() - end.initialPass1());
+            s.put("final_greedy_accuracy", f.finalEval().greedyAccuracy());
+            s.put("final_cons_at_k", f.finalEval().consK());
+            s.put("final_format_rate", f.finalEval().formatRate());
+            s.put("eval_prompts", f.finalEval().prompts());
+            s.put("eval_k", f.finalEval().k());
+        }
         s.put("steps", end.step());
         s.put("version", end.version());
         s.put("wall_seconds", end.wallSeconds());
@@ -202,6 +258,7 @@ public final class TrainingSession {
         s.put("prompts_dropped_stale", end.promptsDroppedStale());
         s.put("prompts_outstanding_at_end", f.dispatcherStats().outstanding());
         s.put("prompts_reissued", f.dispatcherStats().reissued());
+        s.put("lost_prompts", f.dispatcherStats().lost());
         s.put("late_duplicates", f.lateDuplicates());
         s.put("reward_failures", f.rewardFailures());
         List<StepMetrics> segment = f.history();
@@ -222,14 +279,23 @@ public final class TrainingSession {
         settings.put("beta", config.grpo().beta());
         settings.put("aggregation", config.grpo().aggregation().name());
         settings.put("learning_rate", config.optimizer().learningRate());
+        List<MembershipLog.Change> changes = List.copyOf(membership);
+        s.put("nodes_joined", MembershipLog.count(changes, "up"));
+        s.put("nodes_lost", MembershipLog.count(changes, "lost"));
+        MembershipThroughput.write(s, changes, segment, pipelineStartNanos, start.wallSeconds(),
+                config.train().batchGroups());
         ArrayNode evals = s.putArray("evals");
         for (Learner.EvalRecord e : f.evals()) {
             evals.addObject().put("step", e.step()).put("pass1", e.result().pass1())
                     .put("greedy_accuracy", e.result().greedyAccuracy()).put("cons_at_k", e.result().consK());
         }
         try {
+            Files.createDirectories(out);
             Files.writeString(out.resolve("summary.json"), MetricsLog.JSON.writerWithDefaultPrettyPrinter()
                     .writeValueAsString(s));
+            if (f.finalEval() == null) {
+                return s; // a simulation has no reward or accuracy curves worth drawing
+            }
             List<StepMetrics> all = readSteps(out.resolve("metrics.jsonl"));
             List<TrainingCharts.EvalPoint> points = new ArrayList<>();
             points.add(new TrainingCharts.EvalPoint(0, end.initialPass1()));

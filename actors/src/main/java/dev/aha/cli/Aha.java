@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Aha.Version.class,
         description = "Aha: an actor-based, asynchronous GRPO runtime for the JVM.",
-        subcommands = {TrainCommand.class, SftCommand.class, EvalCommand.class, ScoreCommand.class,
+        subcommands = {TrainCommand.class, SeedCommand.class, JoinCommand.class, SftCommand.class, EvalCommand.class,
+            ScoreCommand.class,
             CommandLine.HelpCommand.class})
 public final class Aha {
 

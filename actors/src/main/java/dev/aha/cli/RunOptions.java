@@ -24,11 +24,18 @@ final class RunOptions {
     @Option(names = "--eval", paramLabel = "FILE", description = "Held-out JSON Lines (gsm8k; optional for jsonl).")
     Path evalFile;
 
+    @Option(names = "--backend", paramLabel = "torch|simulated",
+            description = "Where policies run (default: aha.backend): the real model, or modelled devices.")
+    String backend;
+
     /** The layered config with this command line's overrides on top. */
     RunConfig load(Map<String, Object> overrides) {
         Map<String, Object> all = new HashMap<>(overrides);
         if (task != null) {
             all.put("aha.train.task", task);
+        }
+        if (backend != null) {
+            all.put("aha.backend", backend);
         }
         Config base = AhaConfig.load(config);
         return RunConfig.from(ConfigFactory.parseMap(all).withFallback(base).resolve());

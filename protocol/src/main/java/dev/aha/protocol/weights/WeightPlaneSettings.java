@@ -78,6 +78,12 @@ public record WeightPlaneSettings(
                 receiverWindow, socketBuffer, sendTimeout, stallTimeout, idleSpins, maxIdlePark);
     }
 
+    /** The same plane reaching a publisher on {@code learnerHost} (a joining node learns it from the cluster). */
+    public WeightPlaneSettings withHost(String learnerHost) {
+        return new WeightPlaneSettings(transport, learnerHost, dataPort, controlPort, dataStreamId, controlStreamId,
+                mtu, termLength, receiverWindow, socketBuffer, sendTimeout, stallTimeout, idleSpins, maxIdlePark);
+    }
+
     /** The same plane with another idle trade-off (the benchmark measures the low-latency end). */
     public WeightPlaneSettings withIdle(int spins, Duration maxPark) {
         return new WeightPlaneSettings(transport, host, dataPort, controlPort, dataStreamId, controlStreamId, mtu,

@@ -1,0 +1,38 @@
+package dev.aha.actors;
+
+import dev.aha.runtime.backend.GroupGenerator;
+import dev.aha.runtime.backend.PolicyTrainer;
+import dev.aha.runtime.backend.TorchGenerator;
+import dev.aha.runtime.backend.TorchTrainer;
+import dev.aha.runtime.simulation.SimulatedGenerator;
+import dev.aha.runtime.simulation.SimulatedTrainer;
+
+/** Makes the devices aha.backend names: one switch, so the actors have a single code path for both. */
+final class Backends {
+
+    private Backends() {}
+
+    /** A rollout's replica; call on the rollout's own thread. */
+    static GroupGenerator generator(RunConfig c) {
+        return c.simulated()
+                ? new SimulatedGenerator(c.simulation(), c.tokenizer().vocabSize(), c.tokenizer().endId())
+                : new TorchGenerator(c.policy(), c.sampling(), c.tokenizer().endId());
+    }
+
+    /** The learner's device; call on the learner's own thread. */
+    static PolicyTrainer trainer(LearnerSetup s) {
+        RunConfig c = s.config();
+        if (c.simulated()) {
+            return new SimulatedTrainer(c.simulation(), c.train().seed());
+        }
+        return new TorchTrainer(c.policy(), c.grpo(), c.optimizer(), c.train().learnerThreads(), s.initialWeights(),
+                s.referenceWeights(), s.resumeFrom(), new TorchTrainer.EvalSettings(c.tokenizer(), c.template(),
+                        c.sampling(), c.train().evalK(), c.train().seed() + 17));
+    }
+
+    /** Bytes of one weight snapshot. */
+    static long weightBytes(RunConfig c) {
+        return c.simulated() ? c.simulation().weightBytes()
+                : new dev.aha.runtime.policy.ParameterLayout(c.policy()).totalBytes();
+    }
+}

@@ -1,0 +1,102 @@
+package dev.aha.actors;
+
+import dev.aha.actors.weights.AeronWeightPlane;
+import dev.aha.actors.weights.WeightPlane;
+import dev.aha.protocol.pipeline.RewardMessage;
+import dev.aha.protocol.pipeline.RolloutMessage;
+import dev.aha.protocol.weights.WeightPlaneSettings;
+import java.time.Duration;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+
+/**
+ * The guardian of a node that joined a training cluster ({@code aha join}). Reward actors start at once. Rollouts
+ * start when the learner's node is Up: the weight plane's publisher lives there, and its host is the learner
+ * member's address, so a joining node needs no address but the seed's. When the learner's node leaves the cluster
+ * the run is over and this node stops.
+ */
+final class WorkerNode {
+
+    private WorkerNode() {}
+
+    static Behavior<ClusterEvent.MemberEvent> create(RunConfig config, ClusterNode node, WeightPlaneSettings plane) {
+        return Behaviors.setup(ctx -> {
+            Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(ctx.getSelf(),
+                    ClusterEvent.MemberEvent.class));
+            if (node.has(NodeRole.REWARD)) {
+                spawnRewards(ctx, config, config.reward().compose());
+            }
+            return waitingForLearner(ctx, config, node, plane);
+        });
+    }
+
+    private static Behavior<ClusterEvent.MemberEvent> waitingForLearner(ActorContext<ClusterEvent.MemberEvent> ctx,
+            RunConfig config, ClusterNode node, WeightPlaneSettings plane) {
+        return Behaviors.receive(ClusterEvent.MemberEvent.class)
+                .onMessage(ClusterEvent.MemberUp.class, up -> isLearner(up.member()), up -> {
+                    String learnerHost = up.member().address().getHost().orElseThrow();
+                    if (!node.has(NodeRole.ROLLOUT)) {
+                        return running(ctx, null);
+                    }
+                    WeightPlane weights = new AeronWeightPlane(plane.withHost(learnerHost), node.host(),
+                            "node-" + node.port());
+                    ctx.getLog().info("learner is up at {}: receiving weights from {}:{} over {}",
+                            up.member().address(), learnerHost, plane.dataPort(), plane.transport());
+                    spawnRollouts(ctx, config, node, weights);
+                    return running(ctx, weights);
+                })
+                .onMessage(ClusterEvent.MemberEvent.class, e -> Behaviors.same())
+                .build();
+    }
+
+    private static Behavior<ClusterEvent.MemberEvent> running(ActorContext<ClusterEvent.MemberEvent> ctx,
+            WeightPlane weights) {
+        return Behaviors.receive(ClusterEvent.MemberEvent.class)
+                .onMessage(ClusterEvent.MemberRemoved.class, removed -> isLearner(removed.member()), removed -> {
+                    ctx.getLog().info("the learner's node left the cluster: the run is over, stopping this node");
+                    ctx.getSystem().terminate();
+                    return Behaviors.same();
+                })
+                .onMessage(ClusterEvent.MemberEvent.class, e -> Behaviors.same())
+                .onSignal(PostStop.class, signal -> {
+                    if (weights != null) {
+                        weights.close();
+                    }
+                    return Behaviors.same();
+                })
+                .build();
+    }
+
+    private static boolean isLearner(Member m) {
+        return m.hasRole(NodeRole.LEARNER.roleName());
+    }
+
+    /** Rollout ids carry the node's port so they are unique across the cluster's nodes on one host. */
+    static void spawnRollouts(ActorContext<?> ctx, RunConfig config, ClusterNode node, WeightPlane weights) {
+        int port = Cluster.get(ctx.getSystem()).selfMember().address().getPort().orElse(0);
+        for (int i = 0; i < config.train().rollouts(); i++) {
+            String id = node.isSeed() ? "rollout-" + i : "rollout-" + port + "-" + i;
+            long seed = node.isSeed() ? config.train().seed() * 1000 + i
+                    : config.train().seed() * 1_000_000 + port * 100L + i;
+            Behavior<RolloutMessage> rollout = Rollout.create(id, config, weights, seed);
+            ctx.spawn(rollout, id, DispatcherSelector.fromConfig(TrainingRun.COMPUTE_DISPATCHER));
+        }
+    }
+
+    /** @param reward the rule every reward actor scores with (tests inject failing ones) */
+    static void spawnRewards(ActorContext<?> ctx, RunConfig config, dev.aha.runtime.reward.CompositeReward reward) {
+        for (int i = 0; i < config.train().rewardActors(); i++) {
+            Behavior<RewardMessage> scorer = Behaviors.supervise(Reward.create(reward, config.grpo()))
+                    .onFailure(SupervisorStrategy.restart().withLimit(10, Duration.ofSeconds(10)));
+            ctx.spawn(scorer, "reward-" + i, DispatcherSelector.fromConfig(TrainingRun.REWARD_DISPATCHER));
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.aha.actors;
+
+import dev.aha.protocol.weights.WeightPlaneSettings;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs a joining node ({@code aha join}) until the run ends or the process is told to stop. */
+public final class WorkerNodes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerNodes.class);
+
+    private WorkerNodes() {}
+
+    /** Blocks until this node's actor system terminates: the learner left, this node was downed, or SIGTERM. */
+    public static void run(RunConfig config, ClusterNode node) throws InterruptedException {
+        if (node.seed() == null && !node.kubernetesBootstrap()) {
+            throw new IllegalArgumentException("a joining node needs --seed HOST:PORT or --bootstrap kubernetes");
+        }
+        WeightPlaneSettings base = WeightPlaneSettings.fromConfig(config.raw().getConfig("aha.weights"));
+        WeightPlaneSettings plane = base.withTransport(WeightPlaneSettings.Transport.UDP, base.dataPort(),
+                base.controlPort());
+        ActorSystem<?> system = ActorSystem.create(WorkerNode.create(config, node, plane), ClusterNode.SYSTEM,
+                node.applyTo(config.raw()));
+        node.join(system);
+        LOG.info("node {} (roles {}{}) joining {}", Cluster.get(system).selfMember().address(), node.roles(),
+                config.simulated() ? ", SIMULATED devices" : "",
+                node.kubernetesBootstrap() ? "through Kubernetes bootstrap" : "the seed at " + node.seed());
+        system.getWhenTerminated().toCompletableFuture().join();
+        LOG.info("node stopped");
+    }
+}

@@ -1,0 +1,97 @@
+package dev.aha.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cluster with real JVM processes on loopback, through the launcher users run: a seed (learner + dispatcher),
+ * two rollout nodes and a reward node; a third rollout node joins during training and one is killed with SIGKILL.
+ * Training must go on, throughput must rise while three rollout nodes run, and no prompt may be lost. Simulated
+ * devices (modelled time) keep it short and let throughput scale on two cores; actors, Kryo over Artery, the UDP
+ * weight plane between JVMs and the split-brain resolver are all real.
+ */
+class LocalClusterIT {
+
+    private static final Path SCRIPT = Path.of("bin", "aha-local-cluster");
+
+    @Test
+    void rolloutNodesJoinAndDieWhileTrainingGoesOn() throws Exception {
+        Path out = Path.of("target", "it-local-cluster").toAbsolutePath();
+        deleteRecursively(out);
+        int port = freePorts();
+        Process p = new ProcessBuilder("bash", SCRIPT.toString(), "--rollouts", "2", "--rewards", "1",
+                "--minutes", "1.5", "--out", out.toString(), "--add-rollout-after", "25",
+                "--kill-rollout-after", "55", "--port", String.valueOf(port))
+                .redirectErrorStream(true)
+                .redirectOutput(out.resolveSibling("it-local-cluster.console").toFile())
+                .start();
+        try {
+            assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the local cluster did not finish within 5 minutes");
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals(0, p.exitValue(), "aha-local-cluster failed: see " + out.resolveSibling("it-local-cluster.console"));
+
+        JsonNode s = new ObjectMapper().readTree(out.resolve("run/summary.json").toFile());
+        assertEquals("simulated", s.get("backend").asText());
+        assertTrue(s.get("nodes_joined").asLong() >= 5, "seed, 2 rollouts, 1 reward and the added rollout: " + s);
+        assertTrue(s.get("nodes_lost").asLong() >= 1, "the killed rollout node is downed and counted: " + s);
+        assertEquals(0, s.get("lost_prompts").asLong(), "no prompt may be lost: " + s);
+        assertTrue(s.get("steps_after_last_node_lost").asLong() >= 2, "training goes on after the kill: " + s);
+        JsonNode rates = s.get("groups_per_second_by_rollout_nodes");
+        assertTrue(rates.has("2") && rates.has("3"), "both phases measured: " + rates);
+        assertTrue(rates.get("3").asDouble() > rates.get("2").asDouble(),
+                "groups/s with three rollout nodes must exceed two: " + rates);
+        long dispatched = s.get("prompts_dispatched").asLong();
+        assertEquals(dispatched, s.get("prompts_used").asLong() + s.get("prompts_dropped_stale").asLong()
+                + s.get("prompts_outstanding_at_end").asLong(), "every dispatched prompt is accounted for: " + s);
+        for (String node : List.of("seed", "reward-1", "rollout-1", "rollout-2", "rollout-3")) {
+            assertTrue(Files.size(out.resolve(node + ".log")) > 0, node + " logged nothing");
+        }
+        assertNoAeronDirectoriesLeft();
+    }
+
+    /** Every node's /dev/shm directory is gone, the killed one's too (the script removes it). */
+    private static void assertNoAeronDirectoriesLeft() {
+        File[] left = new File("/dev/shm").listFiles((dir, name) -> name.startsWith("aha-node-")
+                || name.startsWith("aha-learner-"));
+        assertTrue(left == null || left.length == 0, "Aeron directories left in /dev/shm: " + List.of(left));
+    }
+
+    /** An Artery port whose weight-plane UDP ports (+15081, +15082, see the script) are free too. */
+    private static int freePorts() throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(21000, 25000);
+            try (ServerSocket tcp = new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
+                    DatagramSocket d = new DatagramSocket(port + 15081, InetAddress.getLoopbackAddress());
+                    DatagramSocket c = new DatagramSocket(port + 15082, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException busy) {
+                // try another
+            }
+        }
+        throw new IOException("no free port range found");
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+}

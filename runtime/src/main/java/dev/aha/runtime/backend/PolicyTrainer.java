@@ -1,0 +1,33 @@
+package dev.aha.runtime.backend;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.runtime.checkpoint.CheckpointStore;
+import dev.aha.runtime.eval.EvalResult;
+import dev.aha.runtime.grpo.GrpoSample;
+import dev.aha.runtime.grpo.GrpoUpdateResult;
+import dev.aha.runtime.task.TaskPrompt;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The learner's device: the trained policy, its optimiser and the frozen reference. The real one runs the GRPO
+ * loss on DJL ({@link TorchTrainer}); the simulated one spends modelled time. Used from one thread only.
+ */
+public interface PolicyTrainer extends AutoCloseable {
+
+    /** One GRPO step on these samples. */
+    GrpoUpdateResult update(List<GrpoSample> samples);
+
+    /** The current weights, flat, in a new buffer the caller owns (it is handed to the weight plane). */
+    ByteBuffer exportWeights();
+
+    /** Writes policy, optimiser state and {@code state} as checkpoint {@code step}. */
+    void checkpoint(CheckpointStore store, long step, ObjectNode state);
+
+    /** Held-out pass@1 and friends; empty where there is no real policy to evaluate (a simulation). */
+    Optional<EvalResult> evaluate(List<TaskPrompt> heldOut);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,93 @@
+package dev.aha.runtime.backend;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.runtime.checkpoint.CheckpointStore;
+import dev.aha.runtime.engine.ComputeThreads;
+import dev.aha.runtime.eval.EvalResult;
+import dev.aha.runtime.eval.Evaluator;
+import dev.aha.runtime.grpo.GrpoLoss;
+import dev.aha.runtime.grpo.GrpoSample;
+import dev.aha.runtime.grpo.GrpoSettings;
+import dev.aha.runtime.grpo.GrpoUpdateResult;
+import dev.aha.runtime.grpo.GrpoUpdater;
+import dev.aha.runtime.optim.AdamW;
+import dev.aha.runtime.optim.AdamWSettings;
+import dev.aha.runtime.policy.PolicyConfig;
+import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.sampling.SamplingSettings;
+import dev.aha.runtime.task.PromptTemplate;
+import dev.aha.runtime.task.TaskPrompt;
+import dev.aha.runtime.tokenizer.Tokenizer;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** The real learner: GRPO on the transformer with AdamW, a frozen reference for the KL term, and evaluations. */
+public final class TorchTrainer implements PolicyTrainer {
+
+    /** What the evaluator needs besides the policy. */
+    public record EvalSettings(Tokenizer tokenizer, PromptTemplate template, SamplingSettings sampling, int k, long seed) {}
+
+    private final NDManager manager;
+    private final TransformerPolicy policy;
+    private final AdamW optimizer;
+    private final GrpoUpdater updater;
+    private final EvalSettings eval;
+
+    /**
+     * Call on the learner's thread.
+     *
+     * @param initial the weights to train, flat
+     * @param reference the KL reference's weights (unused when beta = 0)
+     * @param resumeFrom a checkpoint whose weights and optimiser state to restore, or null
+     */
+    public TorchTrainer(PolicyConfig config, GrpoSettings grpo, AdamWSettings adamw, int threads, ByteBuffer initial,
+            ByteBuffer reference, Path resumeFrom, EvalSettings eval) {
+        ComputeThreads.prepare(threads);
+        this.eval = eval;
+        this.manager = NDManager.newBaseManager();
+        this.policy = TransformerPolicy.create(config, manager);
+        policy.importWeights(initial.duplicate());
+        TransformerPolicy ref = null;
+        if (grpo.usesReference()) {
+            ref = TransformerPolicy.create(config, manager);
+            ref.importWeights(reference.duplicate());
+        }
+        this.optimizer = new AdamW(policy.parameters(), adamw, manager);
+        if (resumeFrom != null) {
+            CheckpointStore.load(resumeFrom, policy, optimizer);
+        }
+        this.updater = new GrpoUpdater(policy, ref, optimizer, new GrpoLoss(grpo), eval.sampling().temperature(),
+                eval.tokenizer().padId());
+    }
+
+    @Override
+    public GrpoUpdateResult update(List<GrpoSample> samples) {
+        return updater.update(samples);
+    }
+
+    @Override
+    public ByteBuffer exportWeights() {
+        return policy.exportWeights();
+    }
+
+    @Override
+    public void checkpoint(CheckpointStore store, long step, ObjectNode state) {
+        store.save(step, policy, optimizer, state);
+    }
+
+    @Override
+    public Optional<EvalResult> evaluate(List<TaskPrompt> heldOut) {
+        ComputeThreads.stopRecording();
+        Evaluator evaluator = new Evaluator(policy, eval.tokenizer(), eval.template(), eval.sampling(), eval.k(),
+                eval.seed());
+        return Optional.of(evaluator.evaluate(heldOut, null));
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
