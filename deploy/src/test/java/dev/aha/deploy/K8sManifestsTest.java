@@ -84,7 +84,10 @@ class K8sManifestsTest {
         assertOption(args, "--port", "25520", "aha-seed");
         assertOption(args, "--config", "/etc/aha/aha.conf", "aha-seed");
         assertOption(args, "--task", "gsm8k", "aha-seed");
-        assertOption(args, "--dataset", "/data/gsm8k/train.jsonl", "aha-seed");
+        assertOption(args, "--train", "/data/gsm8k/train.jsonl", "aha-seed");
+        assertOption(args, "--eval", "/data/gsm8k/test.jsonl", "aha-seed");
+        assertOption(args, "--bootstrap", "kubernetes", "aha-seed");
+        assertParsesAsAhaCommand(args, "aha-seed");
         assertOption(args, "--out", "/runs/aha", "aha-seed");
         assertTrue(args.contains("--minutes"), "aha-seed: no --minutes in " + args);
     }
@@ -100,8 +103,19 @@ class K8sManifestsTest {
         assertOption(args, "--host", "$(POD_IP)", name);
         assertOption(args, "--port", "25520", name);
         assertOption(args, "--config", "/etc/aha/aha.conf", name);
+        assertParsesAsAhaCommand(args, name);
         assertEquals("false", env(container(name), "AHA_NEW_CLUSTER_ENABLED").path("value").asText(),
                 name + ": must set AHA_NEW_CLUSTER_ENABLED=false (only the seed may form a cluster)");
+    }
+
+    /** The args are a valid command line of the aha CLI this distribution ships (options exist, values parse). */
+    private static void assertParsesAsAhaCommand(List<String> args, String workload) {
+        String[] line = args.stream().map(a -> a.replace("$(POD_IP)", "10.0.0.7")).toArray(String[]::new);
+        try {
+            dev.aha.cli.Aha.commandLine().parseArgs(line);
+        } catch (picocli.CommandLine.ParameterException e) {
+            fail(workload + ": args are not a valid aha command line (" + e.getMessage() + "): " + args);
+        }
     }
 
     @Test
