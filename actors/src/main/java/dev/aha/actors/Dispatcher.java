@@ -203,6 +203,13 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
         });
         expired.forEach(id -> reissueLease(id, "lease timed out"));
         dispatch();
+        if (!waiting.isEmpty()) {
+            StringBuilder parked = new StringBuilder();
+            waiting.values().forEach(r -> parked.append(' ').append(r.rolloutId()).append("@v")
+                    .append(r.policyVersion()).append('x').append(r.credits()));
+            getContext().getLog().info("dispatcher: learner v{}, {} leases out, {} to re-issue, waiting:{}",
+                    learnerVersion, leases.size(), reissue.size(), parked);
+        }
         return this;
     }
 

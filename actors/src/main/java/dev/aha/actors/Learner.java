@@ -12,11 +12,13 @@ import dev.aha.runtime.grpo.GrpoSample;
 import dev.aha.runtime.grpo.GrpoUpdateResult;
 import dev.aha.runtime.metrics.MetricsLog;
 import dev.aha.runtime.metrics.StepMetrics;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -44,7 +46,15 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
      * where the backend has no policy to evaluate (a simulation).
      */
     public record Finished(RunState state, EvalResult finalEval, List<StepMetrics> history,
-            List<EvalRecord> evals, DispatcherStats dispatcherStats, long lateDuplicates, long rewardFailures) {}
+            List<EvalRecord> evals, DispatcherStats dispatcherStats, long lateDuplicates, long rewardFailures,
+            Timings timings) {}
+
+    /**
+     * Latencies and staleness over the whole segment: weight sync (publish of a version until a rollout's node holds
+     * it verified), sample to use (a group finished until the step that trained on it), in microseconds; and the
+     * staleness (learner version - sampling version) of every used group.
+     */
+    public record Timings(Histogram weightSyncMicros, Histogram sampleToUseMicros, SortedMap<Integer, Long> staleness) {}
 
     /** One held-out evaluation at a step. */
     public record EvalRecord(long step, long version, EvalResult result) {}
@@ -83,6 +93,12 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     private long samplingNanosTotal;
     private long learnerBusyNanosTotal;
     private final SortedMap<Integer, Long> stalenessSinceStep = new TreeMap<>();
+    private final SortedMap<Integer, Long> stalenessTotal = new TreeMap<>();
+    private final Histogram weightSyncMicros = new Histogram(3_600_000_000L, 3);
+    private final Histogram sampleToUseMicros = new Histogram(3_600_000_000L, 3);
+    /** Publish time of recent versions, and the (rollout, version) pairs whose sync is already recorded. */
+    private final java.util.Map<Long, Long> publishedMicros = new java.util.HashMap<>();
+    private final java.util.Set<String> syncRecorded = new java.util.HashSet<>();
 
     private Learner(ActorContext<LearnerMessage> context, LearnerSetup setup, ActorRef<Finished> parent) {
         super(context);
@@ -157,6 +173,24 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         return this;
     }
 
+    /**
+     * Sample-to-use for every used group; weight sync once per (rollout, version), for versions this segment
+     * published after its first (a replica's first version measures its joining, not a sync).
+     */
+    private void recordLatencies(SampledGroup g, long nowMicros) {
+        sampleToUseMicros.recordValue(clamp(nowMicros - g.sampledAtMicros()));
+        Long published = publishedMicros.get(g.policyVersion());
+        if (published != null && g.policyVersion() > setup.state().version()
+                && syncRecorded.add(g.rolloutId() + "@" + g.policyVersion())) {
+            weightSyncMicros.recordValue(clamp(g.weightsReceivedMicros() - published));
+        }
+    }
+
+    /** Into the histograms' range (clocks of two nodes may disagree by a little: never below 0). */
+    private static long clamp(long micros) {
+        return Math.max(0, Math.min(3_600_000_000L, micros));
+    }
+
     private boolean buffered(long promptId) {
         for (ScoredGroup s : buffer) {
             if (s.group().promptId() == promptId) {
@@ -175,10 +209,13 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         double format = 0;
         long tokens = 0;
         int completions = 0;
+        long nowMicros = WallClock.micros();
         for (ScoredGroup s : buffer) {
             SampledGroup g = s.group();
             int lag = (int) (version - g.policyVersion());
             stalenessSinceStep.merge(lag, (long) g.groupSize(), Long::sum);
+            stalenessTotal.merge(lag, 1L, Long::sum);
+            recordLatencies(g, nowMicros);
             for (int i = 0; i < g.groupSize(); i++) {
                 samples.add(new GrpoSample(g.promptTokens(), g.completions()[i], g.behaviourLogProbs()[i],
                         s.advantages()[i]));
@@ -222,7 +259,9 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
                 busyFraction(samplingNanosTotal, Math.max(1, config.train().rollouts())));
         metrics.append(m);
         history.add(m);
-        getContext().getLog().info(progressLine(m));
+        if (step % config.train().progressEvery() == 0) {
+            getContext().getLog().info(progressLine(m));
+        }
         stalenessSinceStep.clear();
         sampledTokensSinceStep = 0;
         lastStepNanos = now;
@@ -262,7 +301,13 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     }
 
     private void publish() {
-        setup.weights().publish(version, device.exportWeights());
+        ByteBuffer weights = device.exportWeights();
+        publishedMicros.put(version, WallClock.micros());
+        publishedMicros.remove(version - 64); // older versions are far beyond any staleness bound
+        if (syncRecorded.size() > 100_000) {
+            syncRecorded.clear();
+        }
+        setup.weights().publish(version, weights);
     }
 
     private double wallSeconds() {
@@ -288,6 +333,9 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
 
     /** A held-out evaluation, or null where the backend has no policy to evaluate (a simulation). */
     private EvalResult evaluate() {
+        if (setup.heldOut().isEmpty()) {
+            return null; // a benchmark run: no held-out set
+        }
         long start = System.nanoTime();
         EvalResult r = device.evaluate(setup.heldOut()).orElse(null);
         if (r == null) {
@@ -328,7 +376,8 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
                 s.promptsDroppedStale() + droppedStale, wallSeconds(), s.initialPass1());
         device.checkpoint(setup.checkpoints(), step, end.toJson());
         parent.tell(new Finished(end, f.finalEval(), List.copyOf(history), List.copyOf(evals), f.stats(), duplicates,
-                rewardFailures));
+                rewardFailures, new Timings(weightSyncMicros.copy(), sampleToUseMicros.copy(),
+                        new TreeMap<>(stalenessTotal))));
         return Behaviors.stopped();
     }
 

@@ -36,11 +36,12 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 public final class Rollout extends AbstractBehavior<RolloutMessage> {
 
     /** A complete snapshot is ready (from the weight plane's thread). */
-    record WeightsReady(long version, ByteBuffer weights) implements RolloutMessage {}
+    record WeightsReady(long version, ByteBuffer weights, long receivedMicros) implements RolloutMessage {}
 
     private record SampleNext() implements RolloutMessage {}
 
-    private record DispatchersFound(Receptionist.Listing listing) implements RolloutMessage {}
+    /** A Receptionist listing of the dispatcher or of the reward actors (one adapter serves both keys). */
+    private record ListingFound(Receptionist.Listing listing) implements RolloutMessage {}
 
     private final String id;
     private final TrainSettings settings;
@@ -53,8 +54,11 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     private ActorRef<DispatcherMessage> dispatcher;
     private ByteBuffer pendingWeights;
     private long pendingVersion = -1;
+    private long pendingReceivedMicros;
     private long version = -1;
+    private long versionReceivedMicros;
     private boolean sampling;
+    private boolean rewardsKnown;
 
     private Rollout(ActorContext<RolloutMessage> context, String id, RunConfig config, WeightPlane weights, long seed) {
         super(context);
@@ -66,9 +70,11 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
         this.rewards = context.spawn(Routers.group(Reward.KEY).withRoundRobinRouting(), "rewards");
         ActorRef<RolloutMessage> self = context.getSelf();
         this.subscription = weights.subscribe(id, Math.toIntExact(device.weightBytes()),
-                (v, buffer) -> self.tell(new WeightsReady(v, buffer)));
-        ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class, DispatchersFound::new);
+                (v, buffer) -> self.tell(new WeightsReady(v, buffer, WallClock.micros())));
+        ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class, ListingFound::new);
         context.getSystem().receptionist().tell(Receptionist.subscribe(Dispatcher.KEY, listings));
+        // The reward router drops what it cannot route: take no work before a reward actor is known.
+        context.getSystem().receptionist().tell(Receptionist.subscribe(Reward.KEY, listings));
     }
 
     /** @param seed this rollout's own RNG seed, so runs are reproducible per rollout */
@@ -79,7 +85,8 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     @Override
     public Receive<RolloutMessage> createReceive() {
         return newReceiveBuilder()
-                .onMessage(DispatchersFound.class, this::onDispatchers)
+                .onMessage(ListingFound.class, found -> found.listing().isForKey(Dispatcher.KEY)
+                        ? onDispatchers(found.listing()) : onRewards(found.listing()))
                 .onMessage(WeightsReady.class, this::onWeights)
                 .onMessage(RolloutWork.class, this::onWork)
                 .onMessage(SampleNext.class, s -> onSampleNext())
@@ -87,9 +94,18 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
                 .build();
     }
 
-    private Behavior<RolloutMessage> onDispatchers(DispatchersFound found) {
-        dispatcher = found.listing().getServiceInstances(Dispatcher.KEY).stream().findFirst().orElse(null);
+    private Behavior<RolloutMessage> onDispatchers(Receptionist.Listing listing) {
+        dispatcher = listing.getServiceInstances(Dispatcher.KEY).stream().findFirst().orElse(null);
         askForWork();
+        return this;
+    }
+
+    private Behavior<RolloutMessage> onRewards(Receptionist.Listing listing) {
+        boolean before = rewardsKnown;
+        rewardsKnown = !listing.getServiceInstances(Reward.KEY).isEmpty();
+        if (rewardsKnown && !before) {
+            askForWork();
+        }
         return this;
     }
 
@@ -97,6 +113,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
         if (ready.version() > pendingVersion) {
             pendingVersion = ready.version();
             pendingWeights = ready.weights(); // an older pending snapshot is simply dropped
+            pendingReceivedMicros = ready.receivedMicros();
         }
         if (!sampling) {
             swapWeights();
@@ -152,7 +169,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
             texts[i] = tokenizer.decode(tokens[i]);
         }
         return new SampledGroup(work.promptId(), work.attempt(), id, version, work.prompt(), work.referenceAnswer(),
-                prompt, tokens, logProbs, texts, System.currentTimeMillis(), System.nanoTime() - start);
+                prompt, tokens, logProbs, texts, WallClock.micros(), versionReceivedMicros, System.nanoTime() - start);
     }
 
     /** Swaps in the newest complete snapshot, if one is waiting; true if it did. */
@@ -162,13 +179,14 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
         }
         device.loadWeights(pendingWeights);
         version = pendingVersion;
+        versionReceivedMicros = pendingReceivedMicros;
         pendingWeights = null;
         return true;
     }
 
     private void askForWork() {
         int free = settings.rolloutQueue() - queue.size();
-        if (dispatcher != null && version >= 0 && free > 0) {
+        if (dispatcher != null && rewardsKnown && version >= 0 && free > 0) {
             dispatcher.tell(new RequestWork(id, version, free, getContext().getSelf().narrow()));
         }
     }

@@ -26,6 +26,7 @@ import java.time.Duration;
  * @param coldStartSteps SFT steps of the cold start
  * @param coldStartBatchSize SFT batch size
  * @param coldStartLearningRate SFT learning rate
+ * @param progressEvery learner steps between progress log lines
  */
 public record TrainSettings(
         String task,
@@ -47,7 +48,8 @@ public record TrainSettings(
         int learnerThreads,
         int coldStartSteps,
         int coldStartBatchSize,
-        double coldStartLearningRate) {
+        double coldStartLearningRate,
+        int progressEvery) {
 
     public TrainSettings {
         atLeast("group-size", groupSize, 2);
@@ -64,6 +66,7 @@ public record TrainSettings(
         atLeast("learner-threads", learnerThreads, 1);
         atLeast("cold-start.steps", coldStartSteps, 0);
         atLeast("cold-start.batch-size", coldStartBatchSize, 1);
+        atLeast("progress-every", progressEvery, 1);
         if (sync && maxStaleness != 0) {
             throw new IllegalArgumentException("sync mode means max-staleness = 0, was " + maxStaleness);
         }
@@ -84,7 +87,7 @@ public record TrainSettings(
                 t.getDuration("lease-timeout"), t.getInt("checkpoint-every"), t.getInt("eval-every"),
                 t.getInt("eval-prompts"), t.getInt("eval-k"), t.getLong("seed"), t.getInt("learner-threads"),
                 t.getInt("cold-start.steps"), t.getInt("cold-start.batch-size"),
-                t.getDouble("cold-start.learning-rate"));
+                t.getDouble("cold-start.learning-rate"), t.getInt("progress-every"));
     }
 
     private static void atLeast(String key, long value, long min) {

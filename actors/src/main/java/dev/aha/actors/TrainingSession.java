@@ -60,7 +60,9 @@ public final class TrainingSession {
     private final Options options;
     private final ClusterNode node;
     private final Queue<MembershipLog.Change> membership = new ConcurrentLinkedQueue<>();
+    private final boolean benchmark;
     private long pipelineStartNanos;
+    private Learner.Finished finished;
 
     /** Every role in this JVM (aha train). */
     public TrainingSession(RunConfig config, Options options) {
@@ -69,6 +71,19 @@ public final class TrainingSession {
 
     /** The learner's node of a cluster (aha seed): rollout and reward nodes join it. */
     public TrainingSession(RunConfig config, Options options, ClusterNode node) {
+        this(config, options, node, false);
+    }
+
+    /**
+     * A run for the benchmark harness, in one JVM: the pipeline alone for {@code minutes}, from a freshly initialised
+     * policy (or simulated devices), without cold start or evaluations. {@link #finished()} has its timings.
+     */
+    public static TrainingSession benchmark(RunConfig config, double minutes, Path out) {
+        return new TrainingSession(config, new Options(out, minutes, null, null, null, null), ClusterNode.singleJvm(),
+                true);
+    }
+
+    private TrainingSession(RunConfig config, Options options, ClusterNode node, boolean benchmark) {
         if (!(options.minutes() > 0)) {
             throw new IllegalArgumentException("--minutes must be positive, was " + options.minutes());
         }
@@ -81,17 +96,26 @@ public final class TrainingSession {
         this.config = config;
         this.options = options;
         this.node = node;
+        this.benchmark = benchmark;
+    }
+
+    /** What the learner reported at the end of {@link #run()}. */
+    public Learner.Finished finished() {
+        return finished;
     }
 
     public ObjectNode run() {
         Path out = options.out();
         Task task = TaskFactory.create(config.train().task(), config, options.trainFile(), options.evalFile());
         CheckpointStore checkpoints = new CheckpointStore(out.resolve("checkpoints"), 3);
-        if (config.simulated()) {
-            LOG.warn("SIMULATED devices (aha.backend = simulated): generation and training spend modelled time; "
-                    + "no policy is trained and nothing is evaluated");
+        if (config.simulated() || benchmark) {
+            if (config.simulated()) {
+                LOG.warn("SIMULATED devices (aha.backend = simulated): generation and training spend modelled time; "
+                        + "no policy is trained and nothing is evaluated");
+            }
             RunState state = new RunState(0, 0, 0, 0, 0, 0, 0, Double.NaN);
-            Learner.Finished finished = runPipeline(task, state, null, null, null, checkpoints, List.of());
+            ByteBuffer initial = config.simulated() ? null : initialisedWeights();
+            finished = runPipeline(task, state, null, initial, initial, checkpoints, List.of());
             return writeSummary(out, state, finished);
         }
         ComputeThreads.prepare(1);
@@ -125,8 +149,7 @@ public final class TrainingSession {
                 }
             }
             ByteBuffer initialWeights = policy.exportWeights();
-            Learner.Finished finished = runPipeline(task, state, resumeFrom, initialWeights, reference, checkpoints,
-                    heldOut);
+            finished = runPipeline(task, state, resumeFrom, initialWeights, reference, checkpoints, heldOut);
             return writeSummary(out, state, finished);
         }
     }
@@ -279,6 +302,12 @@ public final class TrainingSession {
         settings.put("beta", config.grpo().beta());
         settings.put("aggregation", config.grpo().aggregation().name());
         settings.put("learning_rate", config.optimizer().learningRate());
+        Learner.Timings t = f.timings();
+        s.put("learner_steps_per_second", rlSeconds > 0 ? (end.step() - start.step()) / rlSeconds : 0);
+        putLatency(s.putObject("weight_sync_ms"), t.weightSyncMicros());
+        putLatency(s.putObject("sample_to_use_ms"), t.sampleToUseMicros());
+        ObjectNode staleness = s.putObject("staleness_groups");
+        t.staleness().forEach((lag, n) -> staleness.put(String.valueOf(lag), n));
         List<MembershipLog.Change> changes = List.copyOf(membership);
         s.put("nodes_joined", MembershipLog.count(changes, "up"));
         s.put("nodes_lost", MembershipLog.count(changes, "lost"));
@@ -307,6 +336,15 @@ public final class TrainingSession {
         return s;
     }
 
+    private static void putLatency(ObjectNode o, org.HdrHistogram.Histogram h) {
+        o.put("count", h.getTotalCount());
+        if (h.getTotalCount() > 0) {
+            o.put("p50", h.getValueAtPercentile(50) / 1000.0);
+            o.put("p99", h.getValueAtPercentile(99) / 1000.0);
+            o.put("max", h.getMaxValue() / 1000.0);
+        }
+    }
+
     /** Every step line of metrics.jsonl, this segment's and those of the runs it resumed. */
     private static List<StepMetrics> readSteps(Path metrics) throws IOException {
         List<StepMetrics> steps = new ArrayList<>();
@@ -317,6 +355,15 @@ public final class TrainingSession {
             }
         }
         return steps;
+    }
+
+    /** A freshly initialised policy's weights (aha.policy.init-seed). */
+    private ByteBuffer initialisedWeights() {
+        ComputeThreads.prepare(1);
+        try (NDManager scope = NDManager.newBaseManager();
+                TransformerPolicy p = TransformerPolicy.create(config.policy(), scope)) {
+            return p.exportWeights();
+        }
     }
 
     /** Loads a checkpoint into a throwaway policy to read its flat weights. */

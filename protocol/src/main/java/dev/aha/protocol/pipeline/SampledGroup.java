@@ -14,7 +14,9 @@ package dev.aha.protocol.pipeline;
  * @param completions each completion's token ids (end token included when drawn)
  * @param behaviourLogProbs log pi_old of each completion token, recorded at sampling time
  * @param completionTexts each completion decoded, for the reward actors
- * @param sampledAtMillis wall-clock time the group was finished (epoch ms), for sample-to-use latency
+ * @param sampledAtMicros wall-clock time the group was finished (epoch microseconds), for sample-to-use latency
+ * @param weightsReceivedMicros wall-clock time the rollout's node received version {@code policyVersion} (epoch
+ *     microseconds), for weight-sync latency
  * @param samplingNanos time the rollout spent sampling it, for its busy fraction
  */
 public record SampledGroup(
@@ -28,7 +30,8 @@ public record SampledGroup(
         int[][] completions,
         float[][] behaviourLogProbs,
         String[] completionTexts,
-        long sampledAtMillis,
+        long sampledAtMicros,
+        long weightsReceivedMicros,
         long samplingNanos) implements RewardMessage {
 
     public SampledGroup {

@@ -95,12 +95,20 @@ public record WeightPlaneSettings(
         return new org.agrona.concurrent.BackoffIdleStrategy(idleSpins, idleSpins, 1_000, maxIdlePark.toNanos());
     }
 
+    /**
+     * UDP flow control paces the publisher by its slowest live subscriber. Aeron's default ("max", the fastest) lets
+     * a slower subscriber fall behind what the log still holds: its stream is then stuck on a gap no retransmit can
+     * fill and it never applies another version (seen with three rollout JVMs on 2 cores). A subscriber silent for
+     * this long (a killed node) stops pacing the others.
+     */
+    static final String MIN_FLOW_RECEIVER_TIMEOUT = "2s";
+
     /** Where the publisher sends chunks from (UDP: multi-destination with dynamic subscriber control). */
     String publisherDataChannel() {
         return transport == Transport.IPC
                 ? "aeron:ipc?term-length=" + termLength + "|mtu=" + mtu
                 : "aeron:udp?control=" + host + ":" + dataPort + "|control-mode=dynamic|term-length=" + termLength
-                        + "|mtu=" + mtu + "|so-sndbuf=" + socketBuffer;
+                        + "|mtu=" + mtu + "|so-sndbuf=" + socketBuffer + "|fc=min,t:" + MIN_FLOW_RECEIVER_TIMEOUT;
     }
 
     /** Where a subscriber receives chunks ({@code localHost}: its own interface for UDP). */

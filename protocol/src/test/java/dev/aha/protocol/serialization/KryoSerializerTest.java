@@ -143,7 +143,8 @@ class KryoSerializerTest {
         assertArrayEquals(a.completions(), b.completions());
         assertArrayEquals(a.behaviourLogProbs(), b.behaviourLogProbs());
         assertArrayEquals(a.completionTexts(), b.completionTexts());
-        assertEquals(a.sampledAtMillis(), b.sampledAtMillis());
+        assertEquals(a.sampledAtMicros(), b.sampledAtMicros());
+        assertEquals(a.weightsReceivedMicros(), b.weightsReceivedMicros());
         assertEquals(a.samplingNanos(), b.samplingNanos());
     }
 
@@ -159,7 +160,7 @@ class KryoSerializerTest {
             texts[i] = text(r);
         }
         return new SampledGroup(r.nextLong(), r.nextInt(3), "rollout-" + r.nextInt(4), r.nextLong(), text(r), text(r),
-                r.ints(r.nextInt(40), 0, 100).toArray(), tokens, lps, texts, r.nextLong(), r.nextLong());
+                r.ints(r.nextInt(40), 0, 100).toArray(), tokens, lps, texts, r.nextLong(), r.nextLong(), r.nextLong());
     }
 
     private static String text(Random r) {

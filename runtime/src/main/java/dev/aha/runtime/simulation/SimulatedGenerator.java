@@ -16,8 +16,10 @@ public final class SimulatedGenerator implements GroupGenerator {
 
     private final SimulationSettings settings;
     private final ResponseLengths lengths;
-    private final int vocabSize;
     private final int endId;
+    /** Random tokens and log-probs, cut into completions: drawing fresh ones per token would cost real CPU. */
+    private final int[] tokenPool;
+    private final float[] logProbPool;
 
     /**
      * @param vocabSize tokens are drawn from {@code [2, vocabSize)} (0 and 1 are padding and end in Aha's tokenizers)
@@ -25,8 +27,14 @@ public final class SimulatedGenerator implements GroupGenerator {
     public SimulatedGenerator(SimulationSettings settings, int vocabSize, int endId) {
         this.settings = settings;
         this.lengths = new ResponseLengths(settings.medianLength(), settings.lengthSigma(), settings.maxLength());
-        this.vocabSize = vocabSize;
         this.endId = endId;
+        Random r = new Random(vocabSize * 31L + settings.maxLength());
+        this.tokenPool = new int[2 * settings.maxLength()];
+        this.logProbPool = new float[tokenPool.length];
+        for (int i = 0; i < tokenPool.length; i++) {
+            tokenPool[i] = 2 + r.nextInt(vocabSize - 2);
+            logProbPool[i] = -3f * r.nextFloat();
+        }
     }
 
     @Override
@@ -49,12 +57,9 @@ public final class SimulatedGenerator implements GroupGenerator {
         for (int i = 0; i < groupSize; i++) {
             int n = lengths.next(rng);
             longest = Math.max(longest, n);
-            int[] tokens = new int[n];
-            float[] logProbs = new float[n];
-            for (int t = 0; t < n; t++) {
-                tokens[t] = 2 + rng.nextInt(vocabSize - 2);
-                logProbs[t] = (float) -rng.nextDouble() * 3f;
-            }
+            int from = rng.nextInt(tokenPool.length - n + 1);
+            int[] tokens = java.util.Arrays.copyOfRange(tokenPool, from, from + n);
+            float[] logProbs = java.util.Arrays.copyOfRange(logProbPool, from, from + n);
             boolean finished = n < settings.maxLength();
             if (finished) {
                 tokens[n - 1] = endId;

@@ -1,0 +1,77 @@
+package dev.aha.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.actors.RunConfig;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code aha bench throughput}: the real pipeline (the configured backend, policy and task) for a fixed time in one
+ * JVM, from a freshly initialised policy, and what it sustained: groups, tokens and learner steps per second, busy
+ * fractions, weight-sync and sample-to-use latencies (HdrHistogram), and the staleness of the groups it used.
+ */
+@Command(name = "throughput", mixinStandardHelpOptions = true,
+        description = "Throughput of the real pipeline in one JVM for a fixed time; prints one JSON object.")
+public final class ThroughputBench implements Callable<Integer> {
+
+    @Option(names = "--seconds", defaultValue = "60", description = "How long to run (default ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--warmup", defaultValue = "10",
+            description = "Seconds not measured at the start (default ${DEFAULT-VALUE}).")
+    double warmup;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "HOCON overrides (rollouts, backend, policy...).")
+    Path config;
+
+    @Option(names = "--backend", paramLabel = "torch|simulated", description = "Override aha.backend.")
+    String backend;
+
+    @Option(names = "--out", defaultValue = "runs/bench/throughput", description = "Run folder (metrics.jsonl).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!(seconds > warmup) || warmup < 0) {
+            throw new IllegalArgumentException("--seconds must exceed --warmup (>= 0)");
+        }
+        Map<String, Object> o = new HashMap<>();
+        if (backend != null) {
+            o.put("aha.backend", backend);
+        }
+        RunConfig c = PipelineBench.config(config, o);
+        PipelineBench.log("throughput: " + seconds + " s, backend " + c.backend() + ", " + c.train().rollouts()
+                + " rollout(s)");
+        PipelineBench.Result r = PipelineBench.run(c, seconds, warmup, out);
+        ObjectNode s = r.summary();
+        ObjectNode j = new ObjectMapper().createObjectNode();
+        j.put("backend", s.get("backend").asText());
+        if (c.simulated()) {
+            j.set("simulation", s.get("simulation"));
+        }
+        j.put("seconds", seconds);
+        j.put("steps_measured", r.stepsMeasured());
+        j.put("groups_per_second", PipelineBench.round(r.groupsPerSecond()));
+        j.put("generated_tokens_per_second", PipelineBench.round(r.tokensPerSecond()));
+        j.put("learner_steps_per_second", PipelineBench.round(r.stepsPerSecond()));
+        j.put("learner_busy_fraction", PipelineBench.round(s.get("mean_learner_busy_fraction").asDouble()));
+        j.put("rollout_busy_fraction", PipelineBench.round(s.get("mean_rollout_busy_fraction").asDouble()));
+        j.set("weight_sync_ms", s.get("weight_sync_ms"));
+        j.set("sample_to_use_ms", s.get("sample_to_use_ms"));
+        j.set("staleness_groups", s.get("staleness_groups"));
+        j.put("prompts_dropped_stale", s.get("prompts_dropped_stale").asLong());
+        ObjectNode settings = j.putObject("settings");
+        settings.put("rollouts", c.train().rollouts());
+        settings.put("group_size", c.train().groupSize());
+        settings.put("batch_groups", c.train().batchGroups());
+        settings.put("max_staleness", c.train().maxStaleness());
+        settings.put("cores", Runtime.getRuntime().availableProcessors());
+        System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(j));
+        return 0;
+    }
+}
