@@ -48,8 +48,8 @@ public final class OverheadBench implements Callable<Integer> {
         o.put("aha.train.rollouts", rollouts);
         o.put("aha.train.reward-actors", 2);
         o.put("aha.train.batch-groups", 64);
-        o.put("aha.train.rollout-queue", 64);
-        o.put("aha.train.max-in-flight-groups", 512);
+        o.put("aha.train.rollout-queue", 8);
+        o.put("aha.train.max-in-flight-groups", 128);
         o.put("aha.train.max-staleness", 4);
         o.put("aha.train.checkpoint-every", 0);
         o.put("aha.train.progress-every", 1000);

@@ -37,8 +37,10 @@ public final class AnswerExtractor {
     private static final List<Function<String, Optional<String>>> FORMS_BY_PRIORITY = List.of(
             AnswerExtractor::lastAnswerTag,
             AnswerExtractor::lastBoxed,
-            text -> lastGroup(HASH_LINE, text),
-            text -> lastGroup(ANSWER_IS, text));
+            // Literal pre-checks skip the regex scan when its anchor word is absent (most early RL samples): the
+            // reward pool was the runtime's hottest code on such text.
+            text -> text.contains("####") ? lastGroup(HASH_LINE, text) : Optional.empty(),
+            text -> containsAsciiIgnoreCase(text, "answer") ? lastGroup(ANSWER_IS, text) : Optional.empty());
 
     private AnswerExtractor() {
     }
@@ -106,6 +108,26 @@ public final class AnswerExtractor {
             }
         }
         return closing;
+    }
+
+    /** Whether {@code text} contains the lower-case ASCII {@code word} in any case (as CASE_INSENSITIVE matches). */
+    static boolean containsAsciiIgnoreCase(String text, String word) {
+        char first = word.charAt(0);
+        char upper = Character.toUpperCase(first);
+        int lower = text.indexOf(first);
+        int capital = text.indexOf(upper);
+        while (lower >= 0 || capital >= 0) {
+            int i = lower < 0 ? capital : capital < 0 ? lower : Math.min(lower, capital);
+            if (text.regionMatches(true, i, word, 0, word.length())) {
+                return true;
+            }
+            if (i == lower) {
+                lower = text.indexOf(first, i + 1);
+            } else {
+                capital = text.indexOf(upper, i + 1);
+            }
+        }
+        return false;
     }
 
     private static Optional<String> lastGroup(Pattern pattern, String text) {

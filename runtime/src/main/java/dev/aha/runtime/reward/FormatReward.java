@@ -42,15 +42,15 @@ public final class FormatReward implements RewardFunction {
     /** Whether {@code completion} has exactly the think-then-answer shape described above. */
     public static boolean isWellFormed(String completion) {
         String s = completion.strip();
+        if (!s.startsWith(THINK_OPEN) || !s.endsWith(ANSWER_CLOSE)) {
+            return false; // checked first: cheap, and most malformed samples fail here without a lower-case copy
+        }
         // Case-insensitive counting, so that a stray <Answer> inside the reasoning also fails.
         String lower = s.toLowerCase(Locale.ROOT);
         for (String tag : TAGS) {
             if (occurrences(lower, tag) != 1) {
                 return false;
             }
-        }
-        if (!s.startsWith(THINK_OPEN) || !s.endsWith(ANSWER_CLOSE)) {
-            return false;
         }
         int thinkClose = s.indexOf(THINK_CLOSE);
         int answerOpen = s.indexOf(ANSWER_OPEN);

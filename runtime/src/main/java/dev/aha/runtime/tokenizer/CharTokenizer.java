@@ -44,14 +44,14 @@ public final class CharTokenizer implements Tokenizer {
 
     @Override
     public String decode(int[] ids) {
-        StringBuilder text = new StringBuilder(ids.length);
+        char[] text = new char[ids.length]; // one array, no builder growth: decoding runs for every completion
+        int n = 0;
         for (int id : ids) {
-            if (id == PAD || id == END) {
-                continue;
+            if (id != PAD && id != END) {
+                text[n++] = charOf(id);
             }
-            text.append(charOf(id));
         }
-        return text.toString();
+        return new String(text, 0, n);
     }
 
     private static int idOf(char c) {

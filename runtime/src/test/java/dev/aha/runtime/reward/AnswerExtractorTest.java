@@ -1,5 +1,7 @@
 package dev.aha.runtime.reward;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,5 +86,14 @@ class AnswerExtractorTest {
 
     private static Optional<String> expectation(String expected) {
         return NONE.equals(expected) ? Optional.empty() : Optional.of(expected);
+    }
+
+    @Test
+    void theAnswerIsPreCheckFindsTheWordInAnyCaseAndOnlyThen() {
+        assertTrue(AnswerExtractor.containsAsciiIgnoreCase("so The ANSWER is 4", "answer"));
+        assertTrue(AnswerExtractor.containsAsciiIgnoreCase("aaanswer", "answer"));
+        assertFalse(AnswerExtractor.containsAsciiIgnoreCase("answe", "answer"));
+        assertFalse(AnswerExtractor.containsAsciiIgnoreCase("an swer", "answer"));
+        assertEquals("4", AnswerExtractor.extract("The Final Answer Is 4.").orElseThrow());
     }
 }
