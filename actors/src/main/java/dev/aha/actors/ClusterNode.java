@@ -7,6 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
+import org.apache.pekko.management.javadsl.PekkoManagement;
 
 /**
  * Where this JVM sits in the Pekko cluster: the interface and port Artery binds, its roles, and the seed it joins
@@ -51,14 +57,14 @@ public record ClusterNode(String host, int port, Set<NodeRole> roles, String see
      * Joins the cluster: itself if it is the seed, else the configured seed-nodes (retried until the seed is up);
      * with Kubernetes bootstrap, starts Pekko Management and lets the bootstrap find the contact points.
      */
-    public void join(org.apache.pekko.actor.typed.ActorSystem<?> system) {
+    public void join(ActorSystem<?> system) {
         if (kubernetesBootstrap) {
-            org.apache.pekko.actor.ActorSystem classic = org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system);
-            org.apache.pekko.management.javadsl.PekkoManagement.get(classic).start();
-            org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap.get(classic).start();
+            org.apache.pekko.actor.ActorSystem classic = Adapter.toClassic(system);
+            PekkoManagement.get(classic).start();
+            ClusterBootstrap.get(classic).start();
         } else if (seed == null) {
-            org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(system);
-            cluster.manager().tell(org.apache.pekko.cluster.typed.Join.create(cluster.selfMember().address()));
+            Cluster cluster = Cluster.get(system);
+            cluster.manager().tell(Join.create(cluster.selfMember().address()));
         }
         // otherwise pekko.cluster.seed-nodes joins the seed
     }

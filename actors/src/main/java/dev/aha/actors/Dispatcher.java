@@ -13,10 +13,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -25,6 +28,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * Owns the prompt stream and hands prompts out as leases to rollouts that ask with credits. It enforces
@@ -252,18 +258,17 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
 
     /** Leases whose rollout's node is no longer a reachable member: their prompts would be lost if the run ended. */
     private long heldByLostNodes() {
-        org.apache.pekko.cluster.ClusterEvent.CurrentClusterState state =
-                org.apache.pekko.cluster.typed.Cluster.get(getContext().getSystem()).state();
-        java.util.Set<org.apache.pekko.actor.Address> alive = new java.util.HashSet<>();
+        ClusterEvent.CurrentClusterState state = Cluster.get(getContext().getSystem()).state();
+        Set<Address> alive = new HashSet<>();
         state.getMembers().forEach(m -> {
-            if (m.status() == org.apache.pekko.cluster.MemberStatus.up()) {
+            if (m.status() == MemberStatus.up()) {
                 alive.add(m.address());
             }
         });
         state.getUnreachable().forEach(m -> alive.remove(m.address()));
-        org.apache.pekko.actor.Address self = getContext().getSystem().address();
+        Address self = getContext().getSystem().address();
         return leases.values().stream().filter(l -> {
-            org.apache.pekko.actor.Address a = l.rollout().path().address();
+            Address a = l.rollout().path().address();
             return a.hasGlobalScope() && !alive.contains(a) || !a.hasGlobalScope() && !alive.contains(self);
         }).count();
     }

@@ -14,8 +14,12 @@ import dev.aha.runtime.metrics.MetricsLog;
 import dev.aha.runtime.metrics.StepMetrics;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
@@ -97,8 +101,8 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     private final Histogram weightSyncMicros = new Histogram(3_600_000_000L, 3);
     private final Histogram sampleToUseMicros = new Histogram(3_600_000_000L, 3);
     /** Publish time of recent versions, and the (rollout, version) pairs whose sync is already recorded. */
-    private final java.util.Map<Long, Long> publishedMicros = new java.util.HashMap<>();
-    private final java.util.Set<String> syncRecorded = new java.util.HashSet<>();
+    private final Map<Long, Long> publishedMicros = new HashMap<>();
+    private final Set<String> syncRecorded = new HashSet<>();
 
     private Learner(ActorContext<LearnerMessage> context, LearnerSetup setup, ActorRef<Finished> parent) {
         super(context);
