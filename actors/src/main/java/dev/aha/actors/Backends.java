@@ -29,10 +29,4 @@ final class Backends {
                 s.referenceWeights(), s.resumeFrom(), new TorchTrainer.EvalSettings(c.tokenizer(), c.template(),
                         c.sampling(), c.train().evalK(), c.train().seed() + 17));
     }
-
-    /** Bytes of one weight snapshot. */
-    static long weightBytes(RunConfig c) {
-        return c.simulated() ? c.simulation().weightBytes()
-                : new dev.aha.runtime.policy.ParameterLayout(c.policy()).totalBytes();
-    }
 }

@@ -15,11 +15,9 @@ import dev.aha.runtime.metrics.StepMetrics;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
@@ -100,9 +98,9 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     private final SortedMap<Integer, Long> stalenessTotal = new TreeMap<>();
     private final Histogram weightSyncMicros = new Histogram(3_600_000_000L, 3);
     private final Histogram sampleToUseMicros = new Histogram(3_600_000_000L, 3);
-    /** Publish time of recent versions, and the (rollout, version) pairs whose sync is already recorded. */
+    /** Publish time of recent versions, and per rollout the newest version whose sync is recorded. */
     private final Map<Long, Long> publishedMicros = new HashMap<>();
-    private final Set<String> syncRecorded = new HashSet<>();
+    private final Map<String, Long> syncRecordedUpTo = new HashMap<>();
 
     private Learner(ActorContext<LearnerMessage> context, LearnerSetup setup, ActorRef<Finished> parent) {
         super(context);
@@ -178,14 +176,16 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     }
 
     /**
-     * Sample-to-use for every used group; weight sync once per (rollout, version), for versions this segment
-     * published after its first (a replica's first version measures its joining, not a sync).
+     * Sample-to-use for every used group; weight sync once per rollout and version, the first time a rollout's
+     * group shows a newer version than any recorded for it (a map bounded by the rollouts, not by the run), for
+     * versions this segment published after its first (a replica's first version measures its joining, not a sync).
      */
     private void recordLatencies(SampledGroup g, long nowMicros) {
         sampleToUseMicros.recordValue(clamp(nowMicros - g.sampledAtMicros()));
         Long published = publishedMicros.get(g.policyVersion());
         if (published != null && g.policyVersion() > setup.state().version()
-                && syncRecorded.add(g.rolloutId() + "@" + g.policyVersion())) {
+                && g.policyVersion() > syncRecordedUpTo.getOrDefault(g.rolloutId(), -1L)) {
+            syncRecordedUpTo.put(g.rolloutId(), g.policyVersion());
             weightSyncMicros.recordValue(clamp(g.weightsReceivedMicros() - published));
         }
     }
@@ -308,9 +308,6 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         ByteBuffer weights = device.exportWeights();
         publishedMicros.put(version, WallClock.micros());
         publishedMicros.remove(version - 64); // older versions are far beyond any staleness bound
-        if (syncRecorded.size() > 100_000) {
-            syncRecorded.clear();
-        }
         setup.weights().publish(version, weights);
     }
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** The accuracy and format rewards against every real GSM8K test solution, and a sample of the training set. */
 class Gsm8kAccuracyTest {
-    private static final Path GSM8K = Path.of(System.getProperty("aha.shared.dir", "../../shared"), "data/gsm8k");
+    private static final Path GSM8K = dev.aha.runtime.testing.SharedData.dir().resolve("data/gsm8k");
     private static final String MARKER = "#### ";
     private static final ObjectMapper JSON = new ObjectMapper();
 
