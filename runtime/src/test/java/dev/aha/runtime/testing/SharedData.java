@@ -56,7 +56,8 @@ public final class SharedData {
                     || url.contains("@")) {
                 return null;
             }
-            Path parent = Path.of(url.startsWith("file:") ? url.substring(5) : url).toAbsolutePath().getParent();
+            Path parent = Path.of(url.startsWith("file:") ? url.substring(5) : url).toAbsolutePath().normalize()
+                    .getParent();
             return parent == null ? null : parent.resolve("shared");
         } catch (IOException | RuntimeException e) {
             return null;
