@@ -61,17 +61,19 @@ public final class TrainingSession {
     private final ClusterNode node;
     private final Queue<MembershipLog.Change> membership = new ConcurrentLinkedQueue<>();
     private final boolean benchmark;
+    /** No other JVM joins: the weight plane runs over IPC. A seed always publishes over UDP, whatever its address. */
+    private final boolean singleJvm;
     private long pipelineStartNanos;
     private Learner.Finished finished;
 
     /** Every role in this JVM (aha train). */
     public TrainingSession(RunConfig config, Options options) {
-        this(config, options, ClusterNode.singleJvm());
+        this(config, options, ClusterNode.singleJvm(), false, true);
     }
 
     /** The learner's node of a cluster (aha seed): rollout and reward nodes join it. */
     public TrainingSession(RunConfig config, Options options, ClusterNode node) {
-        this(config, options, node, false);
+        this(config, options, node, false, false);
     }
 
     /**
@@ -80,10 +82,11 @@ public final class TrainingSession {
      */
     public static TrainingSession benchmark(RunConfig config, double minutes, Path out) {
         return new TrainingSession(config, new Options(out, minutes, null, null, null, null), ClusterNode.singleJvm(),
-                true);
+                true, true);
     }
 
-    private TrainingSession(RunConfig config, Options options, ClusterNode node, boolean benchmark) {
+    private TrainingSession(RunConfig config, Options options, ClusterNode node, boolean benchmark,
+            boolean singleJvm) {
         if (!(options.minutes() > 0)) {
             throw new IllegalArgumentException("--minutes must be positive, was " + options.minutes());
         }
@@ -97,6 +100,7 @@ public final class TrainingSession {
         this.options = options;
         this.node = node;
         this.benchmark = benchmark;
+        this.singleJvm = singleJvm;
     }
 
     /** What the learner reported at the end of {@link #run()}. */
@@ -210,7 +214,7 @@ public final class TrainingSession {
                     node.applyTo(config.raw()));
             Cluster cluster = Cluster.get(system);
             node.join(system);
-            if (node.equals(ClusterNode.singleJvm())) {
+            if (singleJvm) {
                 LOG.info("training for {} minutes: {} rollout(s), {} reward actor(s), G = {}, {} groups per step, "
                                 + "max-staleness {}{}", options.minutes(), config.train().rollouts(),
                         config.train().rewardActors(), config.train().groupSize(), config.train().batchGroups(),
@@ -241,7 +245,7 @@ public final class TrainingSession {
     /** IPC within one JVM; UDP from this node's interface when other JVMs subscribe. */
     private WeightPlaneSettings weightPlane() {
         WeightPlaneSettings s = WeightPlaneSettings.fromConfig(config.raw().getConfig("aha.weights"));
-        if (node.equals(ClusterNode.singleJvm())) {
+        if (singleJvm) {
             return s;
         }
         return s.withTransport(WeightPlaneSettings.Transport.UDP, s.dataPort(), s.controlPort()).withHost(node.host());

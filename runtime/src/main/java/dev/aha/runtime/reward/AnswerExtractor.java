@@ -62,7 +62,7 @@ public final class AnswerExtractor {
     /** The content of the last {@code <answer>} block (the innermost, if they nest), or of the last box inside it. */
     static Optional<String> lastAnswerTag(String text) {
         // indexOf rather than a regex: a degenerate completion repeating "<answer>" would make a lazy regex quadratic.
-        int close = text.lastIndexOf(ANSWER_CLOSE);
+        int close = lastIndexOf(text, ANSWER_CLOSE);
         int open = close < 0 ? -1 : text.lastIndexOf(ANSWER_OPEN, close);
         if (open < 0) {
             return Optional.empty();
@@ -73,7 +73,7 @@ public final class AnswerExtractor {
 
     /** The content of the last well-formed {@code \boxed{...}}, braces balanced; an unclosed box is skipped. */
     static Optional<String> lastBoxed(String text) {
-        int start = text.lastIndexOf(BOX_OPEN);
+        int start = lastIndexOf(text, BOX_OPEN);
         if (start < 0) {
             return Optional.empty();
         }
@@ -108,6 +108,19 @@ public final class AnswerExtractor {
             }
         }
         return closing;
+    }
+
+    /**
+     * The last occurrence of {@code tag}, found by forward searches: String.indexOf is a vectorised intrinsic and
+     * String.lastIndexOf a plain loop, and a tag occurs at most a few times in a completion (the reward rules were the
+     * runtime's hottest code). Linear even in a completion that repeats the tag.
+     */
+    private static int lastIndexOf(String text, String tag) {
+        int last = -1;
+        for (int i = text.indexOf(tag); i >= 0; i = text.indexOf(tag, i + 1)) {
+            last = i;
+        }
+        return last;
     }
 
     /** Whether {@code text} contains the lower-case ASCII {@code word} in any case (as CASE_INSENSITIVE matches). */
