@@ -305,7 +305,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     }
 
     private void publish() {
-        ByteBuffer weights = device.exportWeights();
+        ByteBuffer weights = device.exportWeights().toByteBuffer();
         publishedMicros.put(version, WallClock.micros());
         publishedMicros.remove(version - 64); // older versions are far beyond any staleness bound
         setup.weights().publish(version, weights);

@@ -1,9 +1,9 @@
 package dev.aha.actors;
 
 import dev.aha.actors.weights.WeightPlane;
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.task.TaskPrompt;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -23,8 +23,8 @@ import java.util.List;
  */
 public record LearnerSetup(
         RunConfig config,
-        ByteBuffer initialWeights,
-        ByteBuffer referenceWeights,
+        FlatWeights initialWeights,
+        FlatWeights referenceWeights,
         Path resumeFrom,
         RunState state,
         WeightPlane weights,

@@ -1,6 +1,7 @@
 package dev.aha.actors;
 
 import dev.aha.actors.weights.WeightPlane;
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.protocol.pipeline.DispatcherMessage;
 import dev.aha.protocol.pipeline.RequestWork;
 import dev.aha.protocol.pipeline.RewardMessage;
@@ -177,7 +178,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
         if (pendingWeights == null) {
             return false;
         }
-        device.loadWeights(pendingWeights);
+        device.loadWeights(FlatWeights.wrap(pendingWeights));
         version = pendingVersion;
         versionReceivedMicros = pendingReceivedMicros;
         pendingWeights = null;

@@ -3,7 +3,9 @@ package dev.aha.actors;
 import com.typesafe.config.Config;
 import dev.aha.runtime.grpo.GrpoSettings;
 import dev.aha.runtime.optim.AdamWSettings;
-import dev.aha.runtime.policy.PolicyConfig;
+import dev.aha.runtime.policy.PolicyFactory;
+import dev.aha.runtime.policy.gpt.GptConfig;
+import dev.aha.runtime.policy.gpt.GptFactory;
 import dev.aha.runtime.reward.RewardSettings;
 import dev.aha.runtime.sampling.SamplingSettings;
 import dev.aha.runtime.simulation.SimulationSettings;
@@ -16,7 +18,7 @@ import dev.aha.runtime.tokenizer.Tokenizer;
 public record RunConfig(
         Config raw,
         TrainSettings train,
-        PolicyConfig policy,
+        PolicyFactory policy,
         SamplingSettings sampling,
         GrpoSettings grpo,
         AdamWSettings optimizer,
@@ -47,7 +49,7 @@ public record RunConfig(
         return new RunConfig(
                 c,
                 train,
-                PolicyConfig.fromConfig(c.getConfig("aha.policy"), tokenizer.vocabSize()),
+                new GptFactory(GptConfig.fromConfig(c.getConfig("aha.policy"), tokenizer.vocabSize())),
                 sampling,
                 GrpoSettings.fromConfig(c.getConfig("aha.grpo"), sampling.maxNewTokens()),
                 AdamWSettings.fromConfig(c.getConfig("aha.optimizer")),

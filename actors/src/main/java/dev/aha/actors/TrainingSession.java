@@ -14,13 +14,13 @@ import dev.aha.runtime.metrics.MetricsLog;
 import dev.aha.runtime.metrics.StepMetrics;
 import dev.aha.runtime.metrics.TrainingCharts;
 import dev.aha.runtime.optim.AdamWSettings;
-import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.protocol.weights.FlatWeights;
+import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.sft.SftLoop;
 import dev.aha.runtime.task.Task;
 import dev.aha.runtime.task.TaskPrompt;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -118,7 +118,7 @@ public final class TrainingSession {
                         + "no policy is trained and nothing is evaluated");
             }
             RunState state = new RunState(0, 0, 0, 0, 0, 0, 0, Double.NaN);
-            ByteBuffer initial = config.simulated() ? null : initialisedWeights();
+            FlatWeights initial = config.simulated() ? null : initialisedWeights();
             finished = runPipeline(task, state, null, initial, initial, checkpoints, List.of());
             return writeSummary(out, state, finished);
         }
@@ -127,10 +127,10 @@ public final class TrainingSession {
         CheckpointStore coldStartStore = new CheckpointStore(out.resolve("cold-start"), 1);
 
         try (NDManager manager = NDManager.newBaseManager();
-                TransformerPolicy policy = TransformerPolicy.create(config.policy(), manager)) {
+                Policy policy = config.policy().create(manager)) {
             RunState state;
             Path resumeFrom = null;
-            ByteBuffer reference;
+            FlatWeights reference;
             if (options.resume() != null) {
                 CheckpointStore previous = new CheckpointStore(options.resume().resolve("checkpoints"), 3);
                 resumeFrom = previous.latest().orElseThrow(() -> new IllegalArgumentException(
@@ -152,13 +152,13 @@ public final class TrainingSession {
                     log.append(new Learner.EvalLine(0, 0, initial));
                 }
             }
-            ByteBuffer initialWeights = policy.exportWeights();
+            FlatWeights initialWeights = policy.exportWeights();
             finished = runPipeline(task, state, resumeFrom, initialWeights, reference, checkpoints, heldOut);
             return writeSummary(out, state, finished);
         }
     }
 
-    private void coldStart(Task task, TransformerPolicy policy, CheckpointStore store) {
+    private void coldStart(Task task, Policy policy, CheckpointStore store) {
         if (options.init() != null) {
             CheckpointStore.load(latestOrSelf(options.init()), policy, null);
             LOG.info("cold start from {}", options.init());
@@ -183,7 +183,7 @@ public final class TrainingSession {
         }
     }
 
-    private EvalResult evaluate(TransformerPolicy policy, List<TaskPrompt> heldOut, String what) {
+    private EvalResult evaluate(Policy policy, List<TaskPrompt> heldOut, String what) {
         ComputeThreads.stopRecording();
         Evaluator evaluator = new Evaluator(policy, config.tokenizer(), config.template(), config.sampling(),
                 config.train().evalK(), config.train().seed() + 17);
@@ -196,8 +196,8 @@ public final class TrainingSession {
         return r;
     }
 
-    private Learner.Finished runPipeline(Task task, RunState state, Path resumeFrom, ByteBuffer initialWeights,
-            ByteBuffer reference, CheckpointStore checkpoints, List<TaskPrompt> heldOut) {
+    private Learner.Finished runPipeline(Task task, RunState state, Path resumeFrom, FlatWeights initialWeights,
+            FlatWeights reference, CheckpointStore checkpoints, List<TaskPrompt> heldOut) {
         long deadline = System.nanoTime() + (long) (options.minutes() * 60e9);
         CompletableFuture<Learner.Finished> finished = new CompletableFuture<>();
         dev.aha.runtime.task.PromptStream prompts = task.trainStream(config.train().seed());
@@ -362,18 +362,18 @@ public final class TrainingSession {
     }
 
     /** A freshly initialised policy's weights (aha.policy.init-seed). */
-    private ByteBuffer initialisedWeights() {
+    private FlatWeights initialisedWeights() {
         ComputeThreads.prepare(1);
         try (NDManager scope = NDManager.newBaseManager();
-                TransformerPolicy p = TransformerPolicy.create(config.policy(), scope)) {
+                Policy p = config.policy().create(scope)) {
             return p.exportWeights();
         }
     }
 
     /** Loads a checkpoint into a throwaway policy to read its flat weights. */
-    private ByteBuffer weightsOf(Path checkpoint, NDManager manager) {
+    private FlatWeights weightsOf(Path checkpoint, NDManager manager) {
         try (NDManager scope = manager.newSubManager();
-                TransformerPolicy p = TransformerPolicy.create(config.policy(), scope)) {
+                Policy p = config.policy().create(scope)) {
             CheckpointStore.load(checkpoint, p, null);
             return p.exportWeights();
         }
@@ -381,7 +381,7 @@ public final class TrainingSession {
 
     private void copyColdStart(Path cold, CheckpointStore target) {
         try (NDManager scope = NDManager.newBaseManager();
-                TransformerPolicy p = TransformerPolicy.create(config.policy(), scope);
+                Policy p = config.policy().create(scope);
                 dev.aha.runtime.optim.AdamW none = new dev.aha.runtime.optim.AdamW(p.parameters(),
                         AdamWSettings.defaults(1e-3), scope)) {
             CheckpointStore.load(cold, p, null);

@@ -9,7 +9,7 @@ import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.eval.EvalResult;
 import dev.aha.runtime.eval.Evaluator;
 import dev.aha.runtime.metrics.MetricsLog;
-import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.task.Task;
 import dev.aha.runtime.task.TaskPrompt;
 import java.nio.file.Files;
@@ -47,7 +47,7 @@ public final class EvalCommand implements Callable<Integer> {
         List<TaskPrompt> heldOut = task.heldOut(prompts != null ? prompts : config.train().evalPrompts());
         Path dir = resolve(checkpoint);
         try (NDManager manager = NDManager.newBaseManager();
-                TransformerPolicy policy = TransformerPolicy.create(config.policy(), manager)) {
+                Policy policy = config.policy().create(manager)) {
             CheckpointStore.load(dir, policy, null);
             Evaluator evaluator = new Evaluator(policy, config.tokenizer(), config.template(), config.sampling(),
                     k != null ? k : config.train().evalK(), config.train().seed() + 17);

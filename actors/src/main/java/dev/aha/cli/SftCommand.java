@@ -6,7 +6,7 @@ import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.optim.AdamWSettings;
-import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.sft.SftLoop;
 import dev.aha.runtime.task.BadLinePolicy;
 import dev.aha.runtime.task.JsonlReader;
@@ -70,7 +70,7 @@ public final class SftCommand implements Callable<Integer> {
             template = config.template();
         }
         try (NDManager manager = NDManager.newBaseManager();
-                TransformerPolicy policy = TransformerPolicy.create(config.policy(), manager);
+                Policy policy = config.policy().create(manager);
                 ProgressBar bar = new ProgressBarBuilder().setTaskName("sft").setInitialMax(n)
                         .setStyle(ProgressBarStyle.ASCII).setConsumer(
                                 new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {

@@ -7,10 +7,10 @@ import dev.aha.actors.weights.AeronWeightPlane;
 import dev.aha.protocol.weights.WeightPlaneSettings;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.config.AhaConfig;
-import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.reward.CompositeReward;
 import dev.aha.runtime.task.ArithmeticTask;
-import java.nio.ByteBuffer;
+import dev.aha.protocol.weights.FlatWeights;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,8 +37,8 @@ final class PipelineFixture {
     /** Runs the pipeline for {@code seconds} from freshly initialised weights and returns what the learner reports. */
     static Learner.Finished run(RunConfig config, double seconds, CompositeReward reward, Path out) throws Exception {
         ArithmeticTask task = new ArithmeticTask(config.arithmetic());
-        ByteBuffer weights;
-        try (NDManager m = NDManager.newBaseManager(); TransformerPolicy p = TransformerPolicy.create(config.policy(), m)) {
+        FlatWeights weights;
+        try (NDManager m = NDManager.newBaseManager(); Policy p = config.policy().create(m)) {
             weights = p.exportWeights();
         }
         CompletableFuture<Learner.Finished> finished = new CompletableFuture<>();

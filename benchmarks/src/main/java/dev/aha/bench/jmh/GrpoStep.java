@@ -11,8 +11,8 @@ import dev.aha.runtime.grpo.GrpoUpdateResult;
 import dev.aha.runtime.grpo.GrpoUpdater;
 import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.optim.AdamWSettings;
-import dev.aha.runtime.policy.PolicyConfig;
-import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.policy.gpt.GptConfig;
+import dev.aha.runtime.policy.gpt.GptPolicy;
 import dev.aha.runtime.tokenizer.CharTokenizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * One learner update through the project's {@link GrpoUpdater} on the tiny test model ({@link PolicyConfig#tiny}):
+ * One learner update through the project's {@link GrpoUpdater} on the tiny test model ({@link GptConfig#tiny}):
  * pack one group of G short sequences, reference forward (beta &gt; 0 in reference.conf), policy forward, GRPO loss,
  * backward and one AdamW step, all in the updater's per-step NDManager scope.
  *
@@ -49,8 +49,8 @@ public class GrpoStep {
     public int intraOpThreads;
 
     private NDManager base;
-    private TransformerPolicy policy;
-    private TransformerPolicy reference;
+    private GptPolicy policy;
+    private GptPolicy reference;
     private AdamW optimizer;
     private GrpoUpdater updater;
     private List<GrpoSample> samples;
@@ -59,14 +59,14 @@ public class GrpoStep {
     public void setUp() {
         ComputeThreads.prepare(intraOpThreads);
         CharTokenizer tokenizer = new CharTokenizer();
-        PolicyConfig config = PolicyConfig.tiny(tokenizer.vocabSize());
+        GptConfig config = GptConfig.tiny(tokenizer.vocabSize());
         var aha = AhaConfig.load().getConfig("aha");
         int maxNew = aha.getInt("sampling.max-new-tokens");
         GrpoSettings settings = GrpoSettings.fromConfig(aha.getConfig("grpo"), maxNew);
         base = NDManager.newBaseManager();
-        policy = TransformerPolicy.create(config, base);
+        policy = GptPolicy.create(config, base);
         if (settings.usesReference()) {
-            reference = TransformerPolicy.create(config, base);
+            reference = GptPolicy.create(config, base);
             reference.setTrainable(false);
         }
         optimizer = new AdamW(policy.parameters(), AdamWSettings.fromConfig(aha.getConfig("optimizer")), base);

@@ -7,8 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import dev.aha.runtime.config.AhaConfig;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.policy.KvCache;
-import dev.aha.runtime.policy.PolicyConfig;
-import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.policy.gpt.GptConfig;
+import dev.aha.runtime.policy.gpt.GptPolicy;
 import dev.aha.runtime.tokenizer.CharTokenizer;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -30,9 +30,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * <ul>
  *   <li>{@link #cachedStep}: the cache holds the first context-1 positions, built untimed before each invocation
  *       the way the sampler builds it (a prefill, then a step: in sampling a step always follows a step); one
- *       {@link TransformerPolicy#step} feeds token number {@code context} and returns the logits;</li>
+ *       {@link GptPolicy#step} feeds token number {@code context} and returns the logits;</li>
  *   <li>{@link #rerunPrefix}: no cache; the whole {@code context}-token prefix goes through {@link
- *       TransformerPolicy#logits} and the last position's logits are taken.</li>
+ *       GptPolicy#logits} and the last position's logits are taken.</li>
  * </ul>
  *
  * Both copy the (G, V) logits to the Java heap, as the sampler does, and both attend over the same {@code context}
@@ -57,7 +57,7 @@ public class KvCacheSampling {
     public int intraOpThreads;
 
     private NDManager base;
-    private TransformerPolicy policy;
+    private GptPolicy policy;
     private int[] prefix;
     private int[] lastTokens;
     private int[] full;
@@ -70,13 +70,13 @@ public class KvCacheSampling {
     @Setup(Level.Trial)
     public void setUp() {
         ComputeThreads.prepare(intraOpThreads);
-        PolicyConfig config = PolicyConfig.fromConfig(
+        GptConfig config = GptConfig.fromConfig(
                 AhaConfig.load().getConfig("aha.policy"), new CharTokenizer().vocabSize());
         if (context < 3 || context > config.contextLength()) {
             throw new IllegalArgumentException("context must be in 3.." + config.contextLength() + ", was " + context);
         }
         base = NDManager.newBaseManager();
-        policy = TransformerPolicy.create(config, base);
+        policy = GptPolicy.create(config, base);
         policy.setTrainable(false);
         Random r = new Random(5);
         prefix = new int[context - 1]; // the shared prompt and the completion so far (identical rows keep it simple)

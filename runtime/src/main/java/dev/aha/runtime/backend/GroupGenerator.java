@@ -1,7 +1,7 @@
 package dev.aha.runtime.backend;
 
 import dev.aha.runtime.sampling.Completion;
-import java.nio.ByteBuffer;
+import dev.aha.protocol.weights.FlatWeights;
 import java.util.List;
 import java.util.Random;
 
@@ -15,8 +15,8 @@ public interface GroupGenerator extends AutoCloseable {
     /** Size of the flat weight snapshot this replica loads. */
     long weightBytes();
 
-    /** Replaces the replica's weights with a complete, verified snapshot (read from position to limit). */
-    void loadWeights(ByteBuffer flat);
+    /** Replaces the replica's weights with a complete, verified snapshot . */
+    void loadWeights(FlatWeights flat);
 
     /** G completions of {@code prompt}, with the behaviour log-prob of every token. */
     List<Completion> sampleGroup(int[] prompt, int groupSize, Random rng);

@@ -6,7 +6,7 @@ import dev.aha.runtime.eval.EvalResult;
 import dev.aha.runtime.grpo.GrpoSample;
 import dev.aha.runtime.grpo.GrpoUpdateResult;
 import dev.aha.runtime.task.TaskPrompt;
-import java.nio.ByteBuffer;
+import dev.aha.protocol.weights.FlatWeights;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,7 +20,7 @@ public interface PolicyTrainer extends AutoCloseable {
     GrpoUpdateResult update(List<GrpoSample> samples);
 
     /** The current weights, flat, in a new buffer the caller owns (it is handed to the weight plane). */
-    ByteBuffer exportWeights();
+    FlatWeights exportWeights();
 
     /** Writes policy, optimiser state and {@code state} as checkpoint {@code step}. */
     void checkpoint(CheckpointStore store, long step, ObjectNode state);

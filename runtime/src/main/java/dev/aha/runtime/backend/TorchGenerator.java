@@ -1,28 +1,32 @@
 package dev.aha.runtime.backend;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.engine.ComputeThreads;
-import dev.aha.runtime.policy.PolicyConfig;
-import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.policy.Policy;
+import dev.aha.runtime.policy.PolicyFactory;
 import dev.aha.runtime.sampling.Completion;
 import dev.aha.runtime.sampling.Sampler;
 import dev.aha.runtime.sampling.SamplingSettings;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Random;
 
-/** The real replica: the transformer sampling with its KV cache, on the calling thread. */
+/** The real replica: the policy sampling with its KV cache, on the calling thread. */
 public final class TorchGenerator implements GroupGenerator {
 
     private final NDManager manager;
-    private final TransformerPolicy policy;
+    private final Policy policy;
     private final Sampler sampler;
 
-    /** Call on the thread that will sample: DJL state is per thread. */
-    public TorchGenerator(PolicyConfig config, SamplingSettings sampling, int endId) {
+    /**
+     * Call on the thread that will sample: DJL state is per thread. The replica starts blank; the weight plane
+     * fills it before it samples.
+     */
+    public TorchGenerator(PolicyFactory factory, Device device, SamplingSettings sampling, int endId) {
         ComputeThreads.prepare(1);
-        this.manager = NDManager.newBaseManager();
-        this.policy = TransformerPolicy.create(config, manager);
+        this.manager = NDManager.newBaseManager(device);
+        this.policy = factory.blank(manager);
         this.sampler = new Sampler(policy, sampling, endId);
     }
 
@@ -32,7 +36,7 @@ public final class TorchGenerator implements GroupGenerator {
     }
 
     @Override
-    public void loadWeights(ByteBuffer flat) {
+    public void loadWeights(FlatWeights flat) {
         policy.importWeights(flat);
     }
 

@@ -1,7 +1,9 @@
 package dev.aha.runtime.backend;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.eval.EvalResult;
@@ -13,25 +15,24 @@ import dev.aha.runtime.grpo.GrpoUpdateResult;
 import dev.aha.runtime.grpo.GrpoUpdater;
 import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.optim.AdamWSettings;
-import dev.aha.runtime.policy.PolicyConfig;
-import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.policy.Policy;
+import dev.aha.runtime.policy.PolicyFactory;
 import dev.aha.runtime.sampling.SamplingSettings;
 import dev.aha.runtime.task.PromptTemplate;
 import dev.aha.runtime.task.TaskPrompt;
 import dev.aha.runtime.tokenizer.Tokenizer;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-/** The real learner: GRPO on the transformer with AdamW, a frozen reference for the KL term, and evaluations. */
+/** The real learner: GRPO on the policy with AdamW, a frozen reference for the KL term, and evaluations. */
 public final class TorchTrainer implements PolicyTrainer {
 
     /** What the evaluator needs besides the policy. */
     public record EvalSettings(Tokenizer tokenizer, PromptTemplate template, SamplingSettings sampling, int k, long seed) {}
 
     private final NDManager manager;
-    private final TransformerPolicy policy;
+    private final Policy policy;
     private final AdamW optimizer;
     private final GrpoUpdater updater;
     private final EvalSettings eval;
@@ -43,17 +44,17 @@ public final class TorchTrainer implements PolicyTrainer {
      * @param reference the KL reference's weights (unused when beta = 0)
      * @param resumeFrom a checkpoint whose weights and optimiser state to restore, or null
      */
-    public TorchTrainer(PolicyConfig config, GrpoSettings grpo, AdamWSettings adamw, int threads, ByteBuffer initial,
-            ByteBuffer reference, Path resumeFrom, EvalSettings eval) {
+    public TorchTrainer(PolicyFactory factory, Device device, GrpoSettings grpo, AdamWSettings adamw, int threads,
+            FlatWeights initial, FlatWeights reference, Path resumeFrom, EvalSettings eval) {
         ComputeThreads.prepare(threads);
         this.eval = eval;
-        this.manager = NDManager.newBaseManager();
-        this.policy = TransformerPolicy.create(config, manager);
-        policy.importWeights(initial.duplicate());
-        TransformerPolicy ref = null;
+        this.manager = NDManager.newBaseManager(device);
+        this.policy = factory.blank(manager);
+        policy.importWeights(initial);
+        Policy ref = null;
         if (grpo.usesReference()) {
-            ref = TransformerPolicy.create(config, manager);
-            ref.importWeights(reference.duplicate());
+            ref = factory.blank(manager);
+            ref.importWeights(reference);
         }
         this.optimizer = new AdamW(policy.parameters(), adamw, manager);
         if (resumeFrom != null) {
@@ -69,7 +70,7 @@ public final class TorchTrainer implements PolicyTrainer {
     }
 
     @Override
-    public ByteBuffer exportWeights() {
+    public FlatWeights exportWeights() {
         return policy.exportWeights();
     }
 

@@ -3,12 +3,14 @@ package dev.aha.runtime.checkpoint;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.policy.PolicyParameter;
-import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.policy.Policy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,7 +32,7 @@ import java.util.stream.Stream;
  * Checkpoints under one folder, each {@code step-NNNNNN/} holding:
  *
  * <pre>
- *   policy.safetensors      the weights, named as in {@link dev.aha.runtime.policy.ParameterLayout}
+ *   policy.safetensors      the weights, named as in the policy's {@link dev.aha.runtime.policy.ParameterLayout}
  *   optimizer.safetensors   AdamW moments, "m.&lt;name&gt;" and "v.&lt;name&gt;"
  *   state.json              {"format", "optimizer_steps", "run": {...the caller's counters...}}
  * </pre>
@@ -61,7 +63,7 @@ public final class CheckpointStore {
     }
 
     /** Writes checkpoint {@code step} and points {@code latest} at it; returns its folder. */
-    public Path save(long step, TransformerPolicy policy, AdamW optimizer, ObjectNode run) {
+    public Path save(long step, Policy policy, AdamW optimizer, ObjectNode run) {
         try {
             Files.createDirectories(root);
             String name = String.format("step-%06d", step);
@@ -108,7 +110,7 @@ public final class CheckpointStore {
      *
      * @return the caller's run state as saved
      */
-    public static ObjectNode load(Path dir, TransformerPolicy policy, AdamW optimizer) {
+    public static ObjectNode load(Path dir, Policy policy, AdamW optimizer) {
         try {
             ObjectNode state = (ObjectNode) JSON.readTree(Files.readString(dir.resolve("state.json")));
             if (!FORMAT.equals(state.path("format").asText())) {
@@ -118,12 +120,14 @@ public final class CheckpointStore {
             ComputeThreads.stopRecording();
             try (NDManager scope = policy.manager().newSubManager()) {
                 Map<String, NDArray> weights = readTensors(scope, dir.resolve("policy.safetensors"));
-                ByteBuffer flat = ByteBuffer.allocateDirect(Math.toIntExact(policy.layout().totalBytes()))
-                        .order(ByteOrder.LITTLE_ENDIAN);
+                FlatWeights flat = FlatWeights.allocate(policy.layout().totalBytes());
+                long offset = 0;
                 for (PolicyParameter p : policy.parameters()) {
-                    flat.put(require(weights, p.name(), p, dir).toByteBuffer());
+                    ByteBuffer bytes = require(weights, p.name(), p, dir).toType(DataType.FLOAT32, false)
+                            .toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+                    offset += bytes.remaining();
+                    flat.put(offset - bytes.remaining(), bytes);
                 }
-                flat.flip();
                 policy.importWeights(flat);
                 if (optimizer != null) {
                     Map<String, NDArray> moments = readTensors(scope, dir.resolve("optimizer.safetensors"));
@@ -159,7 +163,7 @@ public final class CheckpointStore {
         target.muli(0).addi(source); // arithmetic, not set(buffer): set() would alias the decoded buffer
     }
 
-    private static NDList policyTensors(TransformerPolicy policy) {
+    private static NDList policyTensors(Policy policy) {
         NDList list = new NDList();
         for (PolicyParameter p : policy.parameters()) {
             NDArray a = p.array().duplicate();
@@ -169,7 +173,7 @@ public final class CheckpointStore {
         return list;
     }
 
-    private static NDList optimizerTensors(TransformerPolicy policy, AdamW optimizer) {
+    private static NDList optimizerTensors(Policy policy, AdamW optimizer) {
         List<NDArray> moments = optimizer.moments();
         int n = policy.parameters().size();
         NDList list = new NDList();

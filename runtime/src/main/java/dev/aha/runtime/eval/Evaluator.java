@@ -1,6 +1,6 @@
 package dev.aha.runtime.eval;
 
-import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.reward.AccuracyReward;
 import dev.aha.runtime.reward.AnswerExtractor;
 import dev.aha.runtime.reward.AnswerNormalizer;
@@ -25,7 +25,7 @@ import java.util.function.IntConsumer;
  */
 public final class Evaluator {
 
-    private final TransformerPolicy policy;
+    private final Policy policy;
     private final Tokenizer tokenizer;
     private final PromptTemplate template;
     private final SamplingSettings sampling;
@@ -35,7 +35,7 @@ public final class Evaluator {
     private final FormatReward format = new FormatReward();
 
     public Evaluator(
-            TransformerPolicy policy, Tokenizer tokenizer, PromptTemplate template, SamplingSettings sampling, int k,
+            Policy policy, Tokenizer tokenizer, PromptTemplate template, SamplingSettings sampling, int k,
             long seed) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1, was " + k);

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.aha.runtime.optim.AdamW;
-import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.policy.Policy;
 import java.util.List;
 
 /**
@@ -17,8 +17,8 @@ import java.util.List;
  */
 public final class GrpoUpdater {
 
-    private final TransformerPolicy policy;
-    private final TransformerPolicy reference;
+    private final Policy policy;
+    private final Policy reference;
     private final AdamW optimizer;
     private final GrpoLoss loss;
     private final float temperature;
@@ -29,8 +29,8 @@ public final class GrpoUpdater {
      * @param temperature the sampling temperature, so log pi_theta is taken over the distribution pi_old sampled
      */
     public GrpoUpdater(
-            TransformerPolicy policy,
-            TransformerPolicy reference,
+            Policy policy,
+            Policy reference,
             AdamW optimizer,
             GrpoLoss loss,
             float temperature,

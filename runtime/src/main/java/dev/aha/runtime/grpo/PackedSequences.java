@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * Prompt + completion pairs packed into one right-padded (B, T) token array and a (B, T-1) mask of the log-prob
  * columns that score completion tokens. Column t of anything per-token is about token t+1, as
- * {@link dev.aha.runtime.policy.TransformerPolicy#tokenLogProbs} returns it; completion token j of row i sits in
+ * {@link dev.aha.runtime.policy.Policy#tokenLogProbs} returns it; completion token j of row i sits in
  * column {@code prompt_i.length - 1 + j}.
  */
 public record PackedSequences(NDArray tokens, NDArray completionMask, int rows, int columns) {

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * Keys and values of every layer for the positions decoded so far, so that each new token costs one incremental
- * forward. The arrays live in the manager of the prompt given to {@link TransformerPolicy#prefill}; each append
+ * forward. The arrays live in the manager of the prompt given to {@link Policy#prefill}; each append
  * replaces (and closes) the previous arrays, so a sampling session holds one copy per layer at a time.
  */
 public final class KvCache {
@@ -14,7 +14,7 @@ public final class KvCache {
     private NDArray lastLogits;
     private int length;
 
-    KvCache(int layers) {
+    public KvCache(int layers) {
         this.keys = new NDArray[layers];
         this.values = new NDArray[layers];
     }
@@ -29,7 +29,7 @@ public final class KvCache {
         return lastLogits;
     }
 
-    void setLastLogits(NDArray logits) {
+    public void setLastLogits(NDArray logits) {
         this.lastLogits = logits;
     }
 
@@ -37,7 +37,7 @@ public final class KvCache {
      * Appends one layer's new keys and values (B, h, T, hd) and returns the layer's full keys (B, h, S, hd).
      * Positions advance after the last layer appends.
      */
-    NDArray append(int layer, NDArray newKeys, NDArray newValues) {
+    public NDArray append(int layer, NDArray newKeys, NDArray newValues) {
         if (keys[layer] == null) {
             keys[layer] = newKeys;
             values[layer] = newValues;
@@ -56,12 +56,12 @@ public final class KvCache {
         return keys[layer];
     }
 
-    NDArray values(int layer) {
+    public NDArray values(int layer) {
         return values[layer];
     }
 
     /** After a prefill of one prompt: the same keys and values for each of {@code batch} completions. */
-    void repeatBatch(int batch) {
+    public void repeatBatch(int batch) {
         if (batch == 1) {
             return;
         }

@@ -2,74 +2,47 @@ package dev.aha.runtime.policy;
 
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
- * The fixed order and shapes of the policy's weights. The flat weight buffer (what the weight plane ships and what
- * {@link TransformerPolicy#exportWeights} writes) is these tensors back to back, each row-major, as little-endian
- * float32, with no header and no padding:
- *
- * <pre>
- *   wte            [vocab, d]          token embedding
- *   wpe            [context, d]        position embedding
- *   for each layer l = 0 .. layers-1:
- *     h.l.ln1.g    [d]     h.l.ln1.b    [d]        pre-attention LayerNorm
- *     h.l.attn.wqkv [d, 3d] h.l.attn.bqkv [3d]     fused q, k, v projection (q | k | v along the last axis)
- *     h.l.attn.wo  [d, d]  h.l.attn.bo  [d]        attention output projection
- *     h.l.ln2.g    [d]     h.l.ln2.b    [d]        pre-MLP LayerNorm
- *     h.l.mlp.w1   [d, m]  h.l.mlp.b1   [m]        m = mlpMultiplier * d
- *     h.l.mlp.w2   [m, d]  h.l.mlp.b2   [d]
- *   lnf.g [d]  lnf.b [d]                           final LayerNorm
- *   head           [d, vocab]          output head (not tied to wte)
- * </pre>
- *
- * Changing this order changes the wire format of every snapshot and checkpoint: append, never reorder.
+ * The fixed order, names and shapes of a policy's weights. The flat weight image (what the weight plane ships and
+ * what {@link Policy#exportWeights} writes) is these tensors back to back, each row-major, as little-endian float32,
+ * with no header and no padding. Names are the checkpoint's tensor names: for a Hugging Face model, transformers'
+ * own. Changing an architecture's order changes the wire format of its snapshots: append, never reorder.
  */
 public final class ParameterLayout {
-
-    /** Per-layer tensor names, in order, after the {@code h.<l>.} prefix. */
-    static final List<String> LAYER_TENSORS = List.of(
-            "ln1.g", "ln1.b", "attn.wqkv", "attn.bqkv", "attn.wo", "attn.bo",
-            "ln2.g", "ln2.b", "mlp.w1", "mlp.b1", "mlp.w2", "mlp.b2");
 
     private final List<String> names;
     private final List<Shape> shapes;
     private final long totalElements;
 
-    public ParameterLayout(PolicyConfig config) {
-        List<String> n = new ArrayList<>();
-        List<Shape> s = new ArrayList<>();
-        int d = config.modelDim();
-        int m = config.mlpDim();
-        add(n, s, "wte", new Shape(config.vocabSize(), d));
-        add(n, s, "wpe", new Shape(config.contextLength(), d));
-        for (int l = 0; l < config.layers(); l++) {
-            String p = "h." + l + ".";
-            add(n, s, p + "ln1.g", new Shape(d));
-            add(n, s, p + "ln1.b", new Shape(d));
-            add(n, s, p + "attn.wqkv", new Shape(d, 3L * d));
-            add(n, s, p + "attn.bqkv", new Shape(3L * d));
-            add(n, s, p + "attn.wo", new Shape(d, d));
-            add(n, s, p + "attn.bo", new Shape(d));
-            add(n, s, p + "ln2.g", new Shape(d));
-            add(n, s, p + "ln2.b", new Shape(d));
-            add(n, s, p + "mlp.w1", new Shape(d, m));
-            add(n, s, p + "mlp.b1", new Shape(m));
-            add(n, s, p + "mlp.w2", new Shape(m, d));
-            add(n, s, p + "mlp.b2", new Shape(d));
-        }
-        add(n, s, "lnf.g", new Shape(d));
-        add(n, s, "lnf.b", new Shape(d));
-        add(n, s, "head", new Shape(d, config.vocabSize()));
-        this.names = Collections.unmodifiableList(n);
-        this.shapes = Collections.unmodifiableList(s);
-        this.totalElements = s.stream().mapToLong(Shape::size).sum();
+    private ParameterLayout(List<String> names, List<Shape> shapes) {
+        this.names = List.copyOf(names);
+        this.shapes = List.copyOf(shapes);
+        this.totalElements = shapes.stream().mapToLong(Shape::size).sum();
     }
 
-    private static void add(List<String> names, List<Shape> shapes, String name, Shape shape) {
-        names.add(name);
-        shapes.add(shape);
+    /** Collects tensors in order. */
+    public static final class Builder {
+        private final List<String> names = new ArrayList<>();
+        private final List<Shape> shapes = new ArrayList<>();
+
+        public Builder add(String name, long... dims) {
+            if (names.contains(name)) {
+                throw new IllegalArgumentException("tensor " + name + " is in the layout twice");
+            }
+            names.add(name);
+            shapes.add(new Shape(dims));
+            return this;
+        }
+
+        public ParameterLayout build() {
+            return new ParameterLayout(names, shapes);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
     }
 
     public List<String> names() {
@@ -80,12 +53,36 @@ public final class ParameterLayout {
         return shapes;
     }
 
+    public int size() {
+        return names.size();
+    }
+
+    /** Index of {@code name}, or -1. */
+    public int indexOf(String name) {
+        return names.indexOf(name);
+    }
+
     public long totalElements() {
         return totalElements;
     }
 
-    /** Size of the flat float32 buffer. */
+    /** Size of the flat float32 image. */
     public long totalBytes() {
         return totalElements * Float.BYTES;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ParameterLayout other && names.equals(other.names) && shapes.equals(other.shapes);
+    }
+
+    @Override
+    public int hashCode() {
+        return names.hashCode() * 31 + shapes.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ParameterLayout(" + names.size() + " tensors, " + totalElements + " parameters)";
     }
 }

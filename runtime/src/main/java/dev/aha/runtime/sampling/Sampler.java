@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.aha.runtime.policy.KvCache;
-import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.policy.Policy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.Random;
 
 /**
  * Samples a group of G completions of one prompt in one batch: the prompt is run once (prefill), then each step
- * feeds the G newly drawn tokens through {@link TransformerPolicy#step} against the KV cache. Completions that drew
+ * feeds the G newly drawn tokens through {@link Policy#step} against the KV cache. Completions that drew
  * the end token ride along until the whole group is done (their extra tokens are discarded), which keeps the batch
  * rectangular.
  *
@@ -20,16 +20,16 @@ import java.util.Random;
  */
 public final class Sampler {
 
-    private final TransformerPolicy policy;
+    private final Policy policy;
     private final SamplingSettings settings;
     private final int endId;
     private final TokenSampler tokenSampler;
 
-    public Sampler(TransformerPolicy policy, SamplingSettings settings, int endId) {
+    public Sampler(Policy policy, SamplingSettings settings, int endId) {
         this.policy = policy;
         this.settings = settings;
         this.endId = endId;
-        this.tokenSampler = new TokenSampler(settings, policy.config().vocabSize());
+        this.tokenSampler = new TokenSampler(settings, policy.vocabSize());
     }
 
     public SamplingSettings settings() {
@@ -48,13 +48,13 @@ public final class Sampler {
         if (groupSize <= 0) {
             throw new IllegalArgumentException("groupSize must be positive, was " + groupSize);
         }
-        int room = policy.config().contextLength() - prompt.length;
+        int room = policy.contextLength() - prompt.length;
         if (room <= 0) {
             throw new IllegalArgumentException("prompt of " + prompt.length + " tokens leaves no room in the context of "
-                    + policy.config().contextLength());
+                    + policy.contextLength());
         }
         int maxNew = Math.min(settings.maxNewTokens(), room);
-        int vocab = policy.config().vocabSize();
+        int vocab = policy.vocabSize();
         int[][] tokens = new int[groupSize][maxNew];
         float[][] logProbs = new float[groupSize][maxNew];
         int[] lengths = new int[groupSize];

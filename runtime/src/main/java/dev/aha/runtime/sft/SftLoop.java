@@ -2,7 +2,7 @@ package dev.aha.runtime.sft;
 
 import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.optim.AdamWSettings;
-import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.task.PromptStream;
 import dev.aha.runtime.task.PromptTemplate;
 import dev.aha.runtime.task.TaskPrompt;
@@ -27,7 +27,7 @@ public final class SftLoop {
      * @param progress told after every step; may be null
      * @return the mean loss of the last 10% of steps
      */
-    public static float run(TransformerPolicy policy, Tokenizer tokenizer, PromptTemplate template,
+    public static float run(Policy policy, Tokenizer tokenizer, PromptTemplate template,
             PromptStream examples, int steps, int batchSize, AdamWSettings optimizer, Consumer<Progress> progress) {
         float tail = 0;
         int tailSteps = 0;

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.aha.runtime.grpo.PackedSequences;
 import dev.aha.runtime.optim.AdamW;
-import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.policy.Policy;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,11 +20,11 @@ import java.util.List;
  */
 public final class SupervisedFineTuner {
 
-    private final TransformerPolicy policy;
+    private final Policy policy;
     private final AdamW optimizer;
     private final int padId;
 
-    public SupervisedFineTuner(TransformerPolicy policy, AdamW optimizer, int padId) {
+    public SupervisedFineTuner(Policy policy, AdamW optimizer, int padId) {
         this.policy = policy;
         this.optimizer = optimizer;
         this.padId = padId;

@@ -8,6 +8,7 @@ import dev.aha.runtime.grpo.GrpoDiagnostics;
 import dev.aha.runtime.grpo.GrpoSample;
 import dev.aha.runtime.grpo.GrpoUpdateResult;
 import dev.aha.runtime.task.TaskPrompt;
+import dev.aha.protocol.weights.FlatWeights;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
@@ -47,8 +48,10 @@ public final class SimulatedTrainer implements PolicyTrainer {
     }
 
     @Override
-    public ByteBuffer exportWeights() {
-        return ByteBuffer.wrap(weights.clone());
+    public FlatWeights exportWeights() {
+        FlatWeights flat = FlatWeights.allocate(weights.length);
+        flat.put(0, ByteBuffer.wrap(weights));
+        return flat;
     }
 
     @Override

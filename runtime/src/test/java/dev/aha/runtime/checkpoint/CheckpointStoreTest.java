@@ -8,11 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.optim.AdamWSettings;
-import dev.aha.runtime.policy.PolicyConfig;
-import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.policy.gpt.GptConfig;
+import dev.aha.runtime.policy.gpt.GptPolicy;
 import dev.aha.runtime.sft.SftExample;
 import dev.aha.runtime.sft.SupervisedFineTuner;
 import java.nio.ByteBuffer;
@@ -48,8 +49,8 @@ class CheckpointStoreTest {
 
     @Test
     void shouldRestoreWeightsOptimiserStateAndRunCountersExactly() {
-        PolicyConfig config = PolicyConfig.tiny(VOCAB);
-        try (TransformerPolicy policy = TransformerPolicy.create(config, base);
+        GptConfig config = GptConfig.tiny(VOCAB);
+        try (GptPolicy policy = GptPolicy.create(config, base);
                 AdamW adam = new AdamW(policy.parameters(), AdamWSettings.defaults(1e-2), base)) {
             SupervisedFineTuner sft = new SupervisedFineTuner(policy, adam, 0);
             sft.step(BATCH);
@@ -58,28 +59,28 @@ class CheckpointStoreTest {
             CheckpointStore store = new CheckpointStore(dir, 2);
             Path saved = store.save(2, policy, adam, run);
             assertEquals(saved, store.latest().orElseThrow());
-            ByteBuffer weightsAtSave = policy.exportWeights();
+            FlatWeights weightsAtSave = policy.exportWeights();
             float nextLoss = sft.step(BATCH);
-            ByteBuffer weightsAfterThree = policy.exportWeights();
+            FlatWeights weightsAfterThree = policy.exportWeights();
 
-            try (TransformerPolicy restored = TransformerPolicy.create(
-                            new PolicyConfig(VOCAB, 96, 64, 2, 4, 4, 123L), base);
+            try (GptPolicy restored = GptPolicy.create(
+                            new GptConfig(VOCAB, 96, 64, 2, 4, 4, 123L), base);
                     AdamW restoredAdam = new AdamW(restored.parameters(), AdamWSettings.defaults(1e-2), base)) {
                 ObjectNode back = CheckpointStore.load(saved, restored, restoredAdam);
                 assertEquals(2, back.get("version").asInt());
                 assertEquals(2, restoredAdam.steps());
-                assertEquals(weightsAtSave, restored.exportWeights(), "weights must match bit for bit");
+                assertTrue(weightsAtSave.contentEquals(restored.exportWeights()), "weights must match bit for bit");
                 // same weights and same moments: the next step must land on the same weights as the original's
                 float restoredLoss = new SupervisedFineTuner(restored, restoredAdam, 0).step(BATCH);
                 assertEquals(nextLoss, restoredLoss, 0f);
-                assertEquals(weightsAfterThree, restored.exportWeights());
+                assertTrue(weightsAfterThree.contentEquals(restored.exportWeights()));
             }
         }
     }
 
     @Test
     void shouldKeepTheNewestCheckpointsAndPointLatestAtTheLast() throws Exception {
-        try (TransformerPolicy policy = TransformerPolicy.create(PolicyConfig.tiny(VOCAB), base);
+        try (GptPolicy policy = GptPolicy.create(GptConfig.tiny(VOCAB), base);
                 AdamW adam = new AdamW(policy.parameters(), AdamWSettings.defaults(1e-3), base)) {
             CheckpointStore store = new CheckpointStore(dir, 2);
             ObjectNode run = new ObjectMapper().createObjectNode();
@@ -96,9 +97,9 @@ class CheckpointStoreTest {
 
     @Test
     void shouldRefuseACheckpointOfAnotherShapeWithAClearMessage() {
-        try (TransformerPolicy small = TransformerPolicy.create(PolicyConfig.tiny(VOCAB), base);
+        try (GptPolicy small = GptPolicy.create(GptConfig.tiny(VOCAB), base);
                 AdamW adam = new AdamW(small.parameters(), AdamWSettings.defaults(1e-3), base);
-                TransformerPolicy wide = TransformerPolicy.create(new PolicyConfig(VOCAB, 96, 32, 2, 4, 4, 1L), base)) {
+                GptPolicy wide = GptPolicy.create(new GptConfig(VOCAB, 96, 32, 2, 4, 4, 1L), base)) {
             Path saved = new CheckpointStore(dir, 1).save(1, small, adam, new ObjectMapper().createObjectNode());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> CheckpointStore.load(saved, wide, null));

@@ -8,7 +8,7 @@ import com.typesafe.config.Config;
 import dev.aha.runtime.grpo.GrpoSettings;
 import dev.aha.runtime.grpo.LossAggregation;
 import dev.aha.runtime.optim.AdamWSettings;
-import dev.aha.runtime.policy.PolicyConfig;
+import dev.aha.runtime.policy.gpt.GptConfig;
 import dev.aha.runtime.sampling.SamplingSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +20,7 @@ class AhaConfigTest {
     @Test
     void shouldReadEveryDefaultIntoItsSettingsRecord() {
         Config c = AhaConfig.load();
-        PolicyConfig policy = PolicyConfig.fromConfig(c.getConfig("aha.policy"), 99);
+        GptConfig policy = GptConfig.fromConfig(c.getConfig("aha.policy"), 99);
         SamplingSettings sampling = SamplingSettings.fromConfig(c.getConfig("aha.sampling"));
         GrpoSettings grpo = GrpoSettings.fromConfig(c.getConfig("aha.grpo"), sampling.maxNewTokens());
         AdamWSettings adam = AdamWSettings.fromConfig(c.getConfig("aha.optimizer"));

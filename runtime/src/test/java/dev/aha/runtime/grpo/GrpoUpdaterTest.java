@@ -9,8 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.optim.AdamWSettings;
-import dev.aha.runtime.policy.PolicyConfig;
-import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.policy.gpt.GptConfig;
+import dev.aha.runtime.policy.gpt.GptPolicy;
 import dev.aha.runtime.tokenizer.CharTokenizer;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -25,13 +25,13 @@ class GrpoUpdaterTest {
     private static final int[] BAD = TOKENIZER.encode("7");
 
     private NDManager base;
-    private TransformerPolicy policy;
+    private GptPolicy policy;
 
     @BeforeEach
     void setUp() {
         ComputeThreads.prepare(1);
         base = NDManager.newBaseManager();
-        policy = TransformerPolicy.create(PolicyConfig.tiny(TOKENIZER.vocabSize()), base);
+        policy = GptPolicy.create(GptConfig.tiny(TOKENIZER.vocabSize()), base);
     }
 
     @AfterEach
@@ -59,7 +59,7 @@ class GrpoUpdaterTest {
 
     @Test
     void shouldNeverTouchTheReferenceWhenBetaIsZero() {
-        TransformerPolicy reference = TransformerPolicy.create(PolicyConfig.tiny(TOKENIZER.vocabSize()), base);
+        GptPolicy reference = GptPolicy.create(GptConfig.tiny(TOKENIZER.vocabSize()), base);
         reference.close(); // any use of a closed policy's weights fails
         GrpoSettings noKl = new GrpoSettings(0.2, 0.2, 0.0, LossAggregation.TOKEN_MEAN, true, 1e-4, 0);
         try (AdamW adam = new AdamW(policy.parameters(), AdamWSettings.defaults(1e-3), base)) {
@@ -81,7 +81,7 @@ class GrpoUpdaterTest {
 
     @Test
     void shouldReportKlToTheReferenceOnceThePolicyMoves() {
-        TransformerPolicy reference = TransformerPolicy.create(PolicyConfig.tiny(TOKENIZER.vocabSize()), base);
+        GptPolicy reference = GptPolicy.create(GptConfig.tiny(TOKENIZER.vocabSize()), base);
         GrpoSettings withKl = new GrpoSettings(0.2, 0.2, 0.04, LossAggregation.TOKEN_MEAN, true, 1e-4, 0);
         try (AdamW adam = new AdamW(policy.parameters(), AdamWSettings.defaults(1e-2), base)) {
             GrpoUpdater updater =

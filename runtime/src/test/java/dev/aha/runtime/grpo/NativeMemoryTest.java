@@ -7,8 +7,8 @@ import ai.djl.ndarray.NDManager;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.optim.AdamWSettings;
-import dev.aha.runtime.policy.PolicyConfig;
-import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.policy.gpt.GptConfig;
+import dev.aha.runtime.policy.gpt.GptPolicy;
 import dev.aha.runtime.sampling.Completion;
 import dev.aha.runtime.sampling.Sampler;
 import dev.aha.runtime.sampling.SamplingSettings;
@@ -38,8 +38,8 @@ class NativeMemoryTest {
         CharTokenizer tokenizer = new CharTokenizer();
         int[] prompt = tokenizer.encode("2+2=");
         try (NDManager base = NDManager.newBaseManager();
-                TransformerPolicy policy = TransformerPolicy.create(PolicyConfig.tiny(tokenizer.vocabSize()), base);
-                TransformerPolicy reference = TransformerPolicy.create(PolicyConfig.tiny(tokenizer.vocabSize()), base);
+                GptPolicy policy = GptPolicy.create(GptConfig.tiny(tokenizer.vocabSize()), base);
+                GptPolicy reference = GptPolicy.create(GptConfig.tiny(tokenizer.vocabSize()), base);
                 AdamW adam = new AdamW(policy.parameters(), AdamWSettings.defaults(1e-3), base)) {
             reference.setTrainable(false);
             GrpoSettings settings = new GrpoSettings(0.2, 0.28, 0.04, LossAggregation.TOKEN_MEAN, true, 1e-4, 0);

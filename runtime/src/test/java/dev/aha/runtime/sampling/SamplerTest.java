@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.aha.runtime.engine.ComputeThreads;
-import dev.aha.runtime.policy.PolicyConfig;
-import dev.aha.runtime.policy.TransformerPolicy;
+import dev.aha.runtime.policy.gpt.GptConfig;
+import dev.aha.runtime.policy.gpt.GptPolicy;
 import dev.aha.runtime.tokenizer.CharTokenizer;
 import java.util.List;
 import java.util.Random;
@@ -25,13 +25,13 @@ class SamplerTest {
     private static final int[] PROMPT = TOKENIZER.encode("What is 2+3?");
 
     private NDManager base;
-    private TransformerPolicy policy;
+    private GptPolicy policy;
 
     @BeforeEach
     void setUp() {
         ComputeThreads.prepare(1);
         base = NDManager.newBaseManager();
-        policy = TransformerPolicy.create(PolicyConfig.tiny(TOKENIZER.vocabSize()), base);
+        policy = GptPolicy.create(GptConfig.tiny(TOKENIZER.vocabSize()), base);
     }
 
     @AfterEach

@@ -1,18 +1,18 @@
-package dev.aha.runtime.policy;
+package dev.aha.runtime.policy.gpt;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.norm.LayerNorm;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import dev.aha.runtime.policy.KvCache;
+import dev.aha.runtime.policy.ParameterLayout;
+import dev.aha.runtime.policy.Policy;
+import dev.aha.runtime.policy.PolicyParameter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -30,19 +30,19 @@ import java.util.Random;
  *
  * <p>Not thread-safe for concurrent calls on one instance; each rollout holds its own replica.
  */
-public final class TransformerPolicy implements AutoCloseable {
+public final class GptPolicy implements Policy {
 
     private static final float LAYER_NORM_EPS = 1e-5f;
     private static final float NEG_INF = -1e9f;
 
-    private final PolicyConfig config;
+    private final GptConfig config;
     private final ParameterLayout layout;
     private final NDManager manager;
     private final List<PolicyParameter> parameters;
 
-    private TransformerPolicy(PolicyConfig config, NDManager manager, List<PolicyParameter> parameters) {
+    private GptPolicy(GptConfig config, NDManager manager, List<PolicyParameter> parameters) {
         this.config = config;
-        this.layout = new ParameterLayout(config);
+        this.layout = config.layout();
         this.manager = manager;
         this.parameters = Collections.unmodifiableList(parameters);
     }
@@ -53,8 +53,8 @@ public final class TransformerPolicy implements AutoCloseable {
      *
      * @param parent the policy's weights live in a sub-manager of this one, on its device
      */
-    public static TransformerPolicy create(PolicyConfig config, NDManager parent) {
-        ParameterLayout layout = new ParameterLayout(config);
+    public static GptPolicy create(GptConfig config, NDManager parent) {
+        ParameterLayout layout = config.layout();
         NDManager manager = parent.newSubManager();
         Random rng = new Random(config.initSeed());
         float residualStd = (float) (0.02 / Math.sqrt(2.0 * config.layers()));
@@ -76,31 +76,41 @@ public final class TransformerPolicy implements AutoCloseable {
             array.setName(name);
             params.add(new PolicyParameter(name, shape, array));
         }
-        return new TransformerPolicy(config, manager, params);
+        return new GptPolicy(config, manager, params);
     }
 
-    public PolicyConfig config() {
+    public GptConfig config() {
         return config;
     }
 
+    @Override
+    public String architecture() {
+        return GptConfig.ARCHITECTURE;
+    }
+
+    @Override
+    public int vocabSize() {
+        return config.vocabSize();
+    }
+
+    @Override
+    public int contextLength() {
+        return config.contextLength();
+    }
+
+    @Override
     public ParameterLayout layout() {
         return layout;
     }
 
-    /** The weights in layout order; the optimiser updates these arrays in place. */
+    @Override
     public List<PolicyParameter> parameters() {
         return parameters;
     }
 
+    @Override
     public NDManager manager() {
         return manager;
-    }
-
-    /** Turns gradient tracking on (learner) or off (rollout replicas, the frozen reference). */
-    public void setTrainable(boolean trainable) {
-        for (PolicyParameter p : parameters) {
-            p.array().setRequiresGradient(trainable);
-        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -113,6 +123,7 @@ public final class TransformerPolicy implements AutoCloseable {
      * @param tokens (B, T) int32 ids
      * @return logits (B, T, V), in the manager of {@code tokens}
      */
+    @Override
     public NDArray logits(NDArray tokens) {
         int t = Math.toIntExact(tokens.getShape().get(1));
         requireContext(t);
@@ -126,29 +137,13 @@ public final class TransformerPolicy implements AutoCloseable {
     }
 
     /**
-     * Per-token log-probabilities of each sequence under this policy, at the sampling temperature (the same
-     * distribution the rollout recorded as behaviour log-probs).
-     *
-     * @param tokens (B, T) int32 ids
-     * @return (B, T-1): entry [b, t] is log p(tokens[b, t+1] | tokens[b, 0..t])
-     */
-    public NDArray tokenLogProbs(NDArray tokens, float temperature) {
-        long t = tokens.getShape().get(1);
-        NDArray logits = logits(tokens).get(new NDIndex(":, :{}, :", t - 1));
-        if (temperature != 1f) {
-            logits = logits.div(temperature);
-        }
-        NDArray next = tokens.get(new NDIndex(":, 1:")).toType(DataType.INT64, false);
-        return logits.logSoftmax(-1).gather(next.expandDims(-1), -1).squeeze(-1);
-    }
-
-    /**
      * Runs the prompt once and returns a cache holding every layer's keys and values, repeated for
      * {@code batch} completions that share the prompt.
      *
      * @param prompt (1, P) int32 ids, in the manager the cache should live in
      * @return the cache and the logits of the last prompt position, (batch, V)
      */
+    @Override
     public KvCache prefill(NDArray prompt, int batch) {
         int p = Math.toIntExact(prompt.getShape().get(1));
         requireContext(p);
@@ -172,6 +167,7 @@ public final class TransformerPolicy implements AutoCloseable {
      * @param next (B,) or (B, 1) int32 ids of the tokens just sampled
      * @return logits for the following position, (B, V), in the manager of {@code next}
      */
+    @Override
     public NDArray step(KvCache cache, NDArray next) {
         requireContext(cache.length() + 1);
         NDArray tokens = next.getShape().dimension() == 1 ? next.expandDims(1) : next;
@@ -245,13 +241,6 @@ public final class TransformerPolicy implements AutoCloseable {
         return scope.create(mask, new Shape(t, t));
     }
 
-    private void requireContext(int positions) {
-        if (positions > config.contextLength()) {
-            throw new IllegalArgumentException("sequence of " + positions + " tokens exceeds the context length "
-                    + config.contextLength() + " of this policy");
-        }
-    }
-
     private NDArray weight(String name) {
         return parameter(name).array();
     }
@@ -264,69 +253,6 @@ public final class TransformerPolicy implements AutoCloseable {
             }
         }
         throw new IllegalArgumentException("no parameter " + name);
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // Flat weights (see ParameterLayout for the format)
-
-    /** Writes all weights into {@code target} at its position, in layout order, little-endian float32. */
-    public void exportWeights(ByteBuffer target) {
-        requireRoom(target);
-        ByteBuffer out = target.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        for (PolicyParameter p : parameters) {
-            ByteBuffer bytes = p.array().toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN);
-            out.put(bytes);
-        }
-        target.position(out.position());
-    }
-
-    /** A fresh direct buffer holding all weights. */
-    public ByteBuffer exportWeights() {
-        ByteBuffer flat = ByteBuffer.allocateDirect(Math.toIntExact(layout.totalBytes())).order(ByteOrder.LITTLE_ENDIAN);
-        exportWeights(flat);
-        flat.flip();
-        return flat;
-    }
-
-    /**
-     * Overwrites all weights, in place, from {@code source} at its position. Copies into each tensor's own memory
-     * (never shares the caller's buffer), so the caller may reuse it at once. Bit-exact with {@link #exportWeights}.
-     */
-    public void importWeights(ByteBuffer source) {
-        requireRoom(source);
-        ByteBuffer in = source.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        boolean onCpu = Device.Type.CPU.equals(manager.getDevice().getDeviceType());
-        for (PolicyParameter p : parameters) {
-            int n = Math.toIntExact(p.elementCount() * Float.BYTES);
-            ByteBuffer slice = in.slice().limit(n).order(ByteOrder.LITTLE_ENDIAN);
-            if (onCpu) {
-                // On the CPU the engine hands a view of the tensor's own memory: one copy, no allocation.
-                p.array().toByteBuffer(true).put(slice);
-            } else {
-                // On an accelerator the view would be a host copy: stage the bytes and copy them to the device.
-                try (NDManager staging = manager.newSubManager()) {
-                    NDArray host = staging.create(slice.asFloatBuffer(), p.shape());
-                    host.copyTo(p.array());
-                }
-            }
-            in.position(in.position() + n);
-        }
-        source.position(in.position());
-    }
-
-    /** Copies another policy's weights into this one (same config). */
-    public void copyWeightsFrom(TransformerPolicy other) {
-        if (!other.config.equals(config)) {
-            throw new IllegalArgumentException("configs differ: " + other.config + " vs " + config);
-        }
-        importWeights(other.exportWeights());
-    }
-
-    private void requireRoom(ByteBuffer buffer) {
-        if (buffer.remaining() < layout.totalBytes()) {
-            throw new IllegalArgumentException("flat weight buffer has " + buffer.remaining()
-                    + " bytes left, the layout needs " + layout.totalBytes());
-        }
     }
 
     @Override

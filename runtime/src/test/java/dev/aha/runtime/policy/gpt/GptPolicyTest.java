@@ -1,4 +1,4 @@
-package dev.aha.runtime.policy;
+package dev.aha.runtime.policy.gpt;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,12 +12,15 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.support.Engines;
+import dev.aha.protocol.weights.FlatWeights;
+import dev.aha.runtime.policy.KvCache;
+import dev.aha.runtime.policy.ParameterLayout;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class TransformerPolicyTest {
+class GptPolicyTest {
 
     private static final int VOCAB = 20;
 
@@ -36,7 +39,7 @@ class TransformerPolicyTest {
 
     @Test
     void shouldGiveTheSameLogitsIncrementallyWithTheKvCacheAsWithAFullForward() {
-        try (TransformerPolicy policy = TransformerPolicy.create(PolicyConfig.tiny(VOCAB), base);
+        try (GptPolicy policy = GptPolicy.create(GptConfig.tiny(VOCAB), base);
                 NDManager scope = base.newSubManager()) {
             int[] sequence = {3, 7, 1, 9, 4, 4, 12, 5, 6, 2};
             int prompt = 4;
@@ -59,34 +62,34 @@ class TransformerPolicyTest {
 
     @Test
     void shouldRoundTripFlatWeightsBitExactly() {
-        PolicyConfig config = PolicyConfig.tiny(VOCAB);
-        PolicyConfig otherSeed = new PolicyConfig(VOCAB, config.contextLength(), config.modelDim(), config.layers(),
+        GptConfig config = GptConfig.tiny(VOCAB);
+        GptConfig otherSeed = new GptConfig(VOCAB, config.contextLength(), config.modelDim(), config.layers(),
                 config.heads(), config.mlpMultiplier(), 99L);
-        try (TransformerPolicy source = TransformerPolicy.create(config, base);
-                TransformerPolicy target = TransformerPolicy.create(otherSeed, base)) {
-            ByteBuffer flat = source.exportWeights();
-            assertEquals(source.layout().totalBytes(), flat.remaining());
-            assertFalse(flat.equals(target.exportWeights()), "different seeds must start different");
+        try (GptPolicy source = GptPolicy.create(config, base);
+                GptPolicy target = GptPolicy.create(otherSeed, base)) {
+            FlatWeights flat = source.exportWeights();
+            assertEquals(source.layout().totalBytes(), flat.size());
+            assertFalse(flat.contentEquals(target.exportWeights()), "different seeds must start different");
 
-            target.importWeights(flat.duplicate());
-            ByteBuffer back = target.exportWeights();
-            assertEquals(flat, back, "export after import must equal the source bit for bit");
+            target.importWeights(flat);
+            assertTrue(flat.contentEquals(target.exportWeights()), "export after import must equal the source bit for bit");
 
             // the policy must not share the caller's buffer: scribbling on it afterwards changes nothing
-            ByteBuffer scratch = ByteBuffer.allocateDirect(flat.remaining());
-            scratch.put(flat.duplicate()).flip();
-            target.importWeights(scratch.duplicate());
-            while (scratch.hasRemaining()) {
-                scratch.put((byte) 0x7f);
+            FlatWeights scratch = flat.copy();
+            target.importWeights(scratch);
+            ByteBuffer junk = ByteBuffer.allocate(Math.toIntExact(scratch.size()));
+            while (junk.hasRemaining()) {
+                junk.put((byte) 0x7f);
             }
-            assertEquals(flat, target.exportWeights());
+            scratch.put(0, junk.flip());
+            assertTrue(flat.contentEquals(target.exportWeights()));
         }
     }
 
     @Test
     void shouldLayOutParametersInTheDocumentedOrder() {
-        PolicyConfig config = PolicyConfig.tiny(VOCAB);
-        ParameterLayout layout = new ParameterLayout(config);
+        GptConfig config = GptConfig.tiny(VOCAB);
+        ParameterLayout layout = config.layout();
         assertEquals("wte", layout.names().get(0));
         assertEquals("wpe", layout.names().get(1));
         assertEquals("h.0.ln1.g", layout.names().get(2));
@@ -100,7 +103,7 @@ class TransformerPolicyTest {
 
     @Test
     void shouldKeepIntermediatesOutOfThePolicysManager() {
-        try (TransformerPolicy policy = TransformerPolicy.create(PolicyConfig.tiny(VOCAB), base)) {
+        try (GptPolicy policy = GptPolicy.create(GptConfig.tiny(VOCAB), base)) {
             int before = Engines.liveArrays(policy.manager());
             try (NDManager scope = base.newSubManager()) {
                 NDArray tokens = scope.create(new int[] {1, 2, 3, 4, 5, 6}, new Shape(2, 3));
@@ -114,7 +117,7 @@ class TransformerPolicyTest {
 
     @Test
     void shouldComputeTokenLogProbsThatAreLogProbabilities() {
-        try (TransformerPolicy policy = TransformerPolicy.create(PolicyConfig.tiny(VOCAB), base);
+        try (GptPolicy policy = GptPolicy.create(GptConfig.tiny(VOCAB), base);
                 NDManager scope = base.newSubManager()) {
             NDArray tokens = scope.create(new int[] {1, 2, 3, 4, 5, 6, 7, 8}, new Shape(2, 4));
             float[] lp = policy.tokenLogProbs(tokens, 1f).toFloatArray();
@@ -127,7 +130,7 @@ class TransformerPolicyTest {
 
     @Test
     void shouldRefuseSequencesLongerThanTheContext() {
-        try (TransformerPolicy policy = TransformerPolicy.create(PolicyConfig.tiny(VOCAB), base);
+        try (GptPolicy policy = GptPolicy.create(GptConfig.tiny(VOCAB), base);
                 NDManager scope = base.newSubManager()) {
             int t = policy.config().contextLength() + 1;
             NDArray tokens = scope.zeros(new Shape(1, t), ai.djl.ndarray.types.DataType.INT32);
@@ -139,7 +142,7 @@ class TransformerPolicyTest {
     @Test
     void shouldRejectInconsistentSizes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new PolicyConfig(VOCAB, 32, 30, 1, 4, 4, 1L));
+                () -> new GptConfig(VOCAB, 32, 30, 1, 4, 4, 1L));
         assertEquals("modelDim (30) must be a multiple of heads (4)", e.getMessage());
     }
 

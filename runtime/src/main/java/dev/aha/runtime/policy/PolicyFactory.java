@@ -1,0 +1,34 @@
+package dev.aha.runtime.policy;
+
+import ai.djl.ndarray.NDManager;
+
+/**
+ * How to build one configured policy, on whatever thread and device asks: the learner, every rollout replica, the
+ * frozen reference and the evaluator each build their own from the same factory, so they agree on the layout.
+ */
+public interface PolicyFactory {
+
+    /** {@code gpt}, {@code llama}, {@code qwen2}, {@code qwen3}. */
+    String architecture();
+
+    int vocabSize();
+
+    int contextLength();
+
+    /** The weights' names, shapes and order, known without building the policy. */
+    ParameterLayout layout();
+
+    /**
+     * A policy with its initial weights: seeded for the built-in GPT, read from the model directory for a Hugging
+     * Face model. The weights live in a sub-manager of {@code parent}, on its device.
+     */
+    Policy create(NDManager parent);
+
+    /**
+     * A policy whose weights are about to be overwritten by {@link Policy#importWeights} (a rollout replica, a
+     * reference restored from a snapshot): it may skip reading the model's files.
+     */
+    default Policy blank(NDManager parent) {
+        return create(parent);
+    }
+}
