@@ -1,6 +1,5 @@
 package dev.aha.actors;
 
-import ai.djl.Device;
 import dev.aha.runtime.backend.GroupGenerator;
 import dev.aha.runtime.backend.PolicyTrainer;
 import dev.aha.runtime.backend.TorchGenerator;
@@ -17,7 +16,7 @@ final class Backends {
     static GroupGenerator generator(RunConfig c) {
         return c.simulated()
                 ? new SimulatedGenerator(c.simulation(), c.tokenizer().vocabSize(), c.tokenizer().endId())
-                : new TorchGenerator(c.policy(), Device.cpu(), c.sampling(), c.tokenizer().endId());
+                : new TorchGenerator(c.policy(), c.devices().rollout(), c.sampling(), c.tokenizer().endId());
     }
 
     /** The learner's device; call on the learner's own thread. */
@@ -26,7 +25,7 @@ final class Backends {
         if (c.simulated()) {
             return new SimulatedTrainer(c.simulation(), c.train().seed());
         }
-        return new TorchTrainer(c.policy(), Device.cpu(), c.grpo(), c.optimizer(), c.train().learnerThreads(), s.initialWeights(),
+        return new TorchTrainer(c.policy(), c.devices().learner(), c.grpo(), c.optimizer(), c.train().learnerThreads(), s.initialWeights(),
                 s.referenceWeights(), s.resumeFrom(), new TorchTrainer.EvalSettings(c.tokenizer(), c.template(),
                         c.sampling(), c.train().evalK(), c.train().seed() + 17));
     }

@@ -1,6 +1,7 @@
 package dev.aha.actors;
 
 import com.typesafe.config.Config;
+import dev.aha.runtime.engine.DeviceSettings;
 import dev.aha.runtime.grpo.GrpoSettings;
 import dev.aha.runtime.optim.AdamWSettings;
 import dev.aha.runtime.policy.PolicyFactory;
@@ -27,7 +28,8 @@ public record RunConfig(
         PromptTemplate template,
         Tokenizer tokenizer,
         Backend backend,
-        SimulationSettings simulation) {
+        SimulationSettings simulation,
+        DeviceSettings devices) {
 
     /** Where policies run (aha.backend). */
     public enum Backend {
@@ -58,7 +60,16 @@ public record RunConfig(
                 "r1-zero".equals(template) ? PromptTemplate.r1Zero() : PromptTemplate.of(template),
                 tokenizer,
                 backend(c.getString("aha.backend")),
-                SimulationSettings.fromConfig(c.getConfig("aha.simulation")));
+                SimulationSettings.fromConfig(c.getConfig("aha.simulation")),
+                devices(c));
+    }
+
+    private static DeviceSettings devices(Config c) {
+        DeviceSettings devices = DeviceSettings.fromConfig(c.getConfig("aha"));
+        if ("torch".equals(c.getString("aha.backend"))) {
+            devices.requireAvailable(); // loads the engine only when a role asks for a GPU
+        }
+        return devices;
     }
 
     private static Backend backend(String name) {

@@ -126,7 +126,7 @@ public final class TrainingSession {
         List<TaskPrompt> heldOut = task.heldOut(config.train().evalPrompts());
         CheckpointStore coldStartStore = new CheckpointStore(out.resolve("cold-start"), 1);
 
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = NDManager.newBaseManager(config.devices().learner());
                 Policy policy = config.policy().create(manager)) {
             RunState state;
             Path resumeFrom = null;
@@ -364,7 +364,7 @@ public final class TrainingSession {
     /** A freshly initialised policy's weights (aha.policy.init-seed). */
     private FlatWeights initialisedWeights() {
         ComputeThreads.prepare(1);
-        try (NDManager scope = NDManager.newBaseManager();
+        try (NDManager scope = NDManager.newBaseManager(config.devices().learner());
                 Policy p = config.policy().create(scope)) {
             return p.exportWeights();
         }
@@ -380,7 +380,7 @@ public final class TrainingSession {
     }
 
     private void copyColdStart(Path cold, CheckpointStore target) {
-        try (NDManager scope = NDManager.newBaseManager();
+        try (NDManager scope = NDManager.newBaseManager(config.devices().learner());
                 Policy p = config.policy().create(scope);
                 dev.aha.runtime.optim.AdamW none = new dev.aha.runtime.optim.AdamW(p.parameters(),
                         AdamWSettings.defaults(1e-3), scope)) {

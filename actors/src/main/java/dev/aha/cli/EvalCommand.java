@@ -46,7 +46,7 @@ public final class EvalCommand implements Callable<Integer> {
         Task task = TaskFactory.create(config.train().task(), config, run.trainFile, run.evalFile);
         List<TaskPrompt> heldOut = task.heldOut(prompts != null ? prompts : config.train().evalPrompts());
         Path dir = resolve(checkpoint);
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = NDManager.newBaseManager(config.devices().learner());
                 Policy policy = config.policy().create(manager)) {
             CheckpointStore.load(dir, policy, null);
             Evaluator evaluator = new Evaluator(policy, config.tokenizer(), config.template(), config.sampling(),

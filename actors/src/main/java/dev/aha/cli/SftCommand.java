@@ -69,7 +69,7 @@ public final class SftCommand implements Callable<Integer> {
                     .trainStream(config.train().seed() + 99);
             template = config.template();
         }
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = NDManager.newBaseManager(config.devices().learner());
                 Policy policy = config.policy().create(manager);
                 ProgressBar bar = new ProgressBarBuilder().setTaskName("sft").setInitialMax(n)
                         .setStyle(ProgressBarStyle.ASCII).setConsumer(
