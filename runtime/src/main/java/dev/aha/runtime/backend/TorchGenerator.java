@@ -23,11 +23,11 @@ public final class TorchGenerator implements GroupGenerator {
      * Call on the thread that will sample: DJL state is per thread. The replica starts blank; the weight plane
      * fills it before it samples.
      */
-    public TorchGenerator(PolicyFactory factory, Device device, SamplingSettings sampling, int endId) {
+    public TorchGenerator(PolicyFactory factory, Device device, SamplingSettings sampling, int... endIds) {
         ComputeThreads.prepare(1);
         this.manager = NDManager.newBaseManager(device);
         this.policy = factory.blank(manager);
-        this.sampler = new Sampler(policy, sampling, endId);
+        this.sampler = new Sampler(policy, sampling, endIds);
     }
 
     @Override

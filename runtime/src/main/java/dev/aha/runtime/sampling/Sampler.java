@@ -22,13 +22,17 @@ public final class Sampler {
 
     private final Policy policy;
     private final SamplingSettings settings;
-    private final int endId;
+    private final int[] endIds;
     private final TokenSampler tokenSampler;
 
-    public Sampler(Policy policy, SamplingSettings settings, int endId) {
+    /** @param endIds the tokens that end a completion (a chat model may have several); at least one */
+    public Sampler(Policy policy, SamplingSettings settings, int... endIds) {
+        if (endIds.length == 0) {
+            throw new IllegalArgumentException("a sampler needs at least one end token");
+        }
         this.policy = policy;
         this.settings = settings;
-        this.endId = endId;
+        this.endIds = endIds.clone();
         this.tokenSampler = new TokenSampler(settings, policy.vocabSize());
     }
 
@@ -70,7 +74,7 @@ public final class Sampler {
                 int active = 0;
                 for (int g = 0; g < groupSize; g++) {
                     if (finished[g]) {
-                        drawn[g] = endId; // a placeholder the batch needs; never recorded
+                        drawn[g] = endIds[0]; // a placeholder the batch needs; never recorded
                         continue;
                     }
                     int token = tokenSampler.sample(logits, g * vocab, rng, logProb);
@@ -78,7 +82,7 @@ public final class Sampler {
                     tokens[g][step] = token;
                     logProbs[g][step] = logProb[0];
                     lengths[g] = step + 1;
-                    if (token == endId) {
+                    if (isEnd(token)) {
                         finished[g] = true;
                     } else {
                         active++;
@@ -99,5 +103,14 @@ public final class Sampler {
                     Arrays.copyOf(tokens[g], lengths[g]), Arrays.copyOf(logProbs[g], lengths[g]), finished[g]));
         }
         return group;
+    }
+
+    private boolean isEnd(int token) {
+        for (int end : endIds) {
+            if (token == end) {
+                return true;
+            }
+        }
+        return false;
     }
 }
