@@ -33,7 +33,7 @@ public final class Sampler {
         this.policy = policy;
         this.settings = settings;
         this.endIds = endIds.clone();
-        this.tokenSampler = new TokenSampler(settings, policy.vocabSize());
+        this.tokenSampler = new TokenSampler(settings);
     }
 
     public SamplingSettings settings() {
@@ -58,29 +58,32 @@ public final class Sampler {
                     + policy.contextLength());
         }
         int maxNew = Math.min(settings.maxNewTokens(), room);
-        int vocab = policy.vocabSize();
         int[][] tokens = new int[groupSize][maxNew];
         float[][] logProbs = new float[groupSize][maxNew];
         int[] lengths = new int[groupSize];
         boolean[] finished = new boolean[groupSize];
-        float[] logProb = new float[1];
         int[] drawn = new int[groupSize];
 
         try (NDManager session = policy.manager().newSubManager()) {
             NDArray promptArray = session.create(prompt, new Shape(1, prompt.length));
             KvCache cache = policy.prefill(promptArray, groupSize);
-            float[] logits = cache.lastLogits().toFloatArray();
+            NDArray logits = cache.lastLogits();
             for (int step = 0; step < maxNew; step++) {
+                TokenSampler.Draw draw;
+                try (NDManager drawScope = session.newSubManager()) {
+                    logits.attach(drawScope); // these logits and the draw's temporaries go when it closes
+                    draw = tokenSampler.sample(logits, rng);
+                }
                 int active = 0;
                 for (int g = 0; g < groupSize; g++) {
                     if (finished[g]) {
                         drawn[g] = endIds[0]; // a placeholder the batch needs; never recorded
                         continue;
                     }
-                    int token = tokenSampler.sample(logits, g * vocab, rng, logProb);
+                    int token = draw.tokens()[g];
                     drawn[g] = token;
                     tokens[g][step] = token;
-                    logProbs[g][step] = logProb[0];
+                    logProbs[g][step] = draw.logProbs()[g];
                     lengths[g] = step + 1;
                     if (isEnd(token)) {
                         finished[g] = true;
@@ -91,10 +94,11 @@ public final class Sampler {
                 if (active == 0 || step == maxNew - 1) {
                     break;
                 }
-                try (NDManager stepScope = session.newSubManager()) {
-                    NDArray next = stepScope.create(drawn, new Shape(groupSize, 1));
-                    logits = policy.step(cache, next).toFloatArray();
-                }
+                NDManager stepScope = session.newSubManager();
+                NDArray next = stepScope.create(drawn, new Shape(groupSize, 1));
+                logits = policy.step(cache, next);
+                logits.attach(session);
+                stepScope.close();
             }
         }
         List<Completion> group = new ArrayList<>(groupSize);

@@ -1,81 +1,81 @@
 package dev.aha.runtime.sampling;
 
-import java.util.Arrays;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.util.Random;
 
 /**
- * Draws one token from a row of logits with temperature and top-p, in plain Java with the caller's seeded RNG:
- * the engine's RNG is global across threads, so rollouts would not be reproducible with it, and the vocabulary of
- * the built-in models is small enough that this costs microseconds.
+ * Draws one token per row of logits with temperature and top-p, on the policy's device: a real vocabulary has
+ * ~150k entries, so the softmax, the cumulative sum and the search stay vectorised in the engine and only B ids and
+ * B log-probs come back. The randomness is one uniform per row from the caller's seeded Java RNG (the engine's RNG
+ * is global across threads, so rollouts would not be reproducible with it); inverse-CDF sampling turns it into a
+ * draw from exactly the tempered (and truncated) distribution.
  */
 final class TokenSampler {
 
+    /** The drawn ids and their log-probs under the tempered, untruncated distribution (what GRPO's ratio uses). */
+    record Draw(int[] tokens, float[] logProbs) {}
+
     private final SamplingSettings settings;
-    private final double[] probs;
-    private final Integer[] order;
 
-    TokenSampler(SamplingSettings settings, int vocabSize) {
+    TokenSampler(SamplingSettings settings) {
         this.settings = settings;
-        this.probs = new double[vocabSize];
-        this.order = new Integer[vocabSize];
     }
 
-    /** Returns the drawn token and writes its log-prob (under the tempered distribution) to {@code logProbOut[0]}. */
-    int sample(float[] logits, int offset, Random rng, float[] logProbOut) {
-        int v = probs.length;
-        double scale = settings.greedy() ? 1.0 : 1.0 / settings.temperature();
-        double max = Double.NEGATIVE_INFINITY;
-        int argMax = 0;
-        for (int i = 0; i < v; i++) {
-            double z = logits[offset + i] * scale;
-            probs[i] = z;
-            if (z > max) {
-                max = z;
-                argMax = i;
-            }
+    /**
+     * @param logits (B, V); every temporary lands in its manager
+     * @param rng consumed once per row, whatever the row's outcome, so a seed fixes the whole group
+     */
+    Draw sample(NDArray logits, Random rng) {
+        int rows = Math.toIntExact(logits.getShape().get(0));
+        NDArray logProbs = (settings.greedy() ? logits : logits.div(settings.temperature())).logSoftmax(-1);
+        NDArray tokens;
+        if (settings.greedy()) {
+            tokens = logProbs.argMax(-1);
+        } else if (settings.topP() >= 1f) {
+            tokens = inverseCdf(logProbs.exp(), uniforms(logits.getManager(), rows, rng));
+        } else {
+            tokens = nucleus(logProbs, uniforms(logits.getManager(), rows, rng));
         }
-        double sum = 0;
-        for (int i = 0; i < v; i++) {
-            probs[i] = Math.exp(probs[i] - max);
-            sum += probs[i];
+        NDArray ids = tokens.toType(DataType.INT64, false).reshape(rows, 1);
+        float[] lp = logProbs.gather(ids, 1).toFloatArray();
+        long[] drawn = ids.toLongArray();
+        int[] out = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            out[i] = Math.toIntExact(drawn[i]);
         }
-        double logSum = Math.log(sum) + max;
-        int token = settings.greedy() ? argMax : draw(sum, rng);
-        logProbOut[0] = (float) (logits[offset + token] * scale - logSum);
-        return token;
+        return new Draw(out, lp);
     }
 
-    private int draw(double sum, Random rng) {
-        int v = probs.length;
-        if (settings.topP() >= 1f) {
-            double u = rng.nextDouble() * sum;
-            double acc = 0;
-            for (int i = 0; i < v; i++) {
-                acc += probs[i];
-                if (u < acc) {
-                    return i;
-                }
-            }
-            return v - 1;
+    /** Index of the first cumulative probability reaching u x total, per row: (B,) ids. */
+    private static NDArray inverseCdf(NDArray probs, NDArray u) {
+        NDArray cdf = probs.cumSum(1);
+        long v = probs.getShape().get(1);
+        NDArray total = cdf.get(":, -1:"); // about 1, exactly what the float cumulative sum reached
+        // Clamp: u x total can equal the total when u rounds to 1, and no cdf entry is then below it but the last.
+        return cdf.lt(u.mul(total)).sum(new int[] {1}).minimum(v - 1);
+    }
+
+    /**
+     * Top-p: sort descending, keep the shortest prefix whose mass reaches top-p (a token is kept while the mass
+     * before it is below the threshold), draw within it, map back to vocabulary ids.
+     */
+    private NDArray nucleus(NDArray logProbs, NDArray u) {
+        NDArray order = logProbs.argSort(1, false);
+        NDArray sorted = logProbs.exp().gather(order, 1);
+        NDArray before = sorted.cumSum(1).sub(sorted);
+        NDArray kept = sorted.mul(before.lt(settings.topP()).toType(DataType.FLOAT32, false));
+        NDArray position = inverseCdf(kept, u).toType(DataType.INT64, false).reshape(-1, 1);
+        return order.gather(position, 1).reshape(-1);
+    }
+
+    private static NDArray uniforms(NDManager manager, int rows, Random rng) {
+        float[] u = new float[rows];
+        for (int i = 0; i < rows; i++) {
+            u[i] = rng.nextFloat();
         }
-        for (int i = 0; i < v; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Double.compare(probs[b], probs[a]));
-        double threshold = settings.topP() * sum;
-        double kept = 0;
-        int n = 0;
-        while (n < v && kept < threshold) {
-            kept += probs[order[n++]];
-        }
-        double u = rng.nextDouble() * kept;
-        double acc = 0;
-        for (int i = 0; i < n; i++) {
-            acc += probs[order[i]];
-            if (u < acc) {
-                return order[i];
-            }
-        }
-        return order[n - 1];
+        return manager.create(u, new Shape(rows, 1));
     }
 }
