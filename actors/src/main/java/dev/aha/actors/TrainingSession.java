@@ -160,7 +160,7 @@ public final class TrainingSession {
 
     private void coldStart(Task task, Policy policy, CheckpointStore store) {
         if (options.init() != null) {
-            CheckpointStore.load(latestOrSelf(options.init()), policy, null);
+            CheckpointStore.load(CheckpointStore.resolve(options.init()), policy, null);
             LOG.info("cold start from {}", options.init());
         } else {
             int steps = config.train().coldStartSteps();
@@ -176,11 +176,7 @@ public final class TrainingSession {
                 LOG.info("cold start done: SFT loss {}", String.format("%.4f", loss));
             }
         }
-        try (NDManager scratch = policy.manager().newSubManager();
-                dev.aha.runtime.optim.AdamW none = new dev.aha.runtime.optim.AdamW(policy.parameters(),
-                        AdamWSettings.defaults(1e-3), scratch)) {
-            store.save(0, policy, none, new RunState(0, 0, 0, 0, 0, 0, 0, -1).toJson());
-        }
+        store.savePolicy(0, policy, new RunState(0, 0, 0, 0, 0, 0, 0, -1).toJson());
     }
 
     private EvalResult evaluate(Policy policy, List<TaskPrompt> heldOut, String what) {
@@ -373,7 +369,7 @@ public final class TrainingSession {
     /** Loads a checkpoint into a throwaway policy to read its flat weights. */
     private FlatWeights weightsOf(Path checkpoint, NDManager manager) {
         try (NDManager scope = manager.newSubManager();
-                Policy p = config.policy().create(scope)) {
+                Policy p = config.policy().blank(scope)) {
             CheckpointStore.load(checkpoint, p, null);
             return p.exportWeights();
         }
@@ -381,21 +377,10 @@ public final class TrainingSession {
 
     private void copyColdStart(Path cold, CheckpointStore target) {
         try (NDManager scope = NDManager.newBaseManager(config.devices().learner());
-                Policy p = config.policy().create(scope);
-                dev.aha.runtime.optim.AdamW none = new dev.aha.runtime.optim.AdamW(p.parameters(),
-                        AdamWSettings.defaults(1e-3), scope)) {
+                Policy p = config.policy().blank(scope)) {
             CheckpointStore.load(cold, p, null);
-            target.save(0, p, none, new RunState(0, 0, 0, 0, 0, 0, 0, -1).toJson());
+            target.savePolicy(0, p, new RunState(0, 0, 0, 0, 0, 0, 0, -1).toJson());
         }
-    }
-
-    /** A checkpoint folder itself, or the latest one under a folder of checkpoints. */
-    static Path latestOrSelf(Path dir) {
-        if (Files.isRegularFile(dir.resolve("state.json"))) {
-            return dir;
-        }
-        return new CheckpointStore(dir, 1).latest().orElseThrow(
-                () -> new IllegalArgumentException(dir + " is neither a checkpoint nor a folder with a latest one"));
     }
 
     static ProgressBar progressBar(String task, long max) {

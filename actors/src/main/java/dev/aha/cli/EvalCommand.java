@@ -45,7 +45,7 @@ public final class EvalCommand implements Callable<Integer> {
         ComputeThreads.prepare(1);
         Task task = TaskFactory.create(config.train().task(), config, run.trainFile, run.evalFile);
         List<TaskPrompt> heldOut = task.heldOut(prompts != null ? prompts : config.train().evalPrompts());
-        Path dir = resolve(checkpoint);
+        Path dir = CheckpointStore.resolve(checkpoint);
         try (NDManager manager = NDManager.newBaseManager(config.devices().learner());
                 Policy policy = config.policy().create(manager)) {
             CheckpointStore.load(dir, policy, null);
@@ -58,18 +58,5 @@ public final class EvalCommand implements Callable<Integer> {
             System.out.println(MetricsLog.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
         }
         return 0;
-    }
-
-    private static Path resolve(Path dir) {
-        if (Files.isRegularFile(dir.resolve("state.json"))) {
-            return dir;
-        }
-        for (Path candidate : List.of(dir, dir.resolve("checkpoints"))) {
-            var latest = new CheckpointStore(candidate, 1).latest();
-            if (latest.isPresent()) {
-                return latest.get();
-            }
-        }
-        throw new IllegalArgumentException(dir + " holds no checkpoint (no state.json, no latest)");
     }
 }

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dev.aha.actors.RunConfig;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.engine.ComputeThreads;
-import dev.aha.runtime.optim.AdamW;
+import dev.aha.runtime.metrics.MetricsLog;
 import dev.aha.runtime.optim.AdamWSettings;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.sft.SftLoop;
@@ -80,12 +80,9 @@ public final class SftCommand implements Callable<Integer> {
                         bar.step();
                         bar.setExtraMessage(String.format("loss %.3f", p.loss()));
                     });
-            try (AdamW none = new AdamW(policy.parameters(), adam, manager)) {
-                Path saved = new CheckpointStore(out, 1).save(n, policy, none,
-                        dev.aha.runtime.metrics.MetricsLog.JSON.createObjectNode().put("sft_steps", n)
-                                .put("final_loss", loss));
-                System.err.printf("aha sft: %d steps, final loss %.4f; checkpoint %s%n", n, loss, saved);
-            }
+            Path saved = new CheckpointStore(out, 1).savePolicy(n, policy,
+                    MetricsLog.JSON.createObjectNode().put("sft_steps", n).put("final_loss", loss));
+            System.err.printf("aha sft: %d steps, final loss %.4f; checkpoint %s%n", n, loss, saved);
         }
         return 0;
     }

@@ -26,6 +26,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -33,7 +34,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  *   policy.safetensors      the weights, named as in the policy's {@link dev.aha.runtime.policy.ParameterLayout}
- *   optimizer.safetensors   AdamW moments, "m.&lt;name&gt;" and "v.&lt;name&gt;"
+ *   optimizer.safetensors   AdamW moments, "m.&lt;name&gt;" and "v.&lt;name&gt;" (absent in a policy-only checkpoint)
  *   state.json              {"format", "optimizer_steps", "run": {...the caller's counters...}}
  * </pre>
  *
@@ -62,7 +63,16 @@ public final class CheckpointStore {
         return root;
     }
 
-    /** Writes checkpoint {@code step} and points {@code latest} at it; returns its folder. */
+    /** Writes the policy alone as checkpoint {@code step} (a cold start, an SFT result): no optimiser state. */
+    public Path savePolicy(long step, Policy policy, ObjectNode run) {
+        return save(step, policy, null, run);
+    }
+
+    /**
+     * Writes checkpoint {@code step} and points {@code latest} at it; returns its folder.
+     *
+     * @param optimizer whose moments to keep for a resume, or null for a policy alone
+     */
     public Path save(long step, Policy policy, AdamW optimizer, ObjectNode run) {
         try {
             Files.createDirectories(root);
@@ -70,11 +80,13 @@ public final class CheckpointStore {
             Path target = root.resolve(name);
             Path staging = Files.createTempDirectory(root, "." + name + "-");
             writeTensors(staging.resolve("policy.safetensors"), policyTensors(policy));
-            writeTensors(staging.resolve("optimizer.safetensors"), optimizerTensors(policy, optimizer));
+            if (optimizer != null) {
+                writeTensors(staging.resolve("optimizer.safetensors"), optimizerTensors(policy, optimizer));
+            }
             ObjectNode state = JSON.createObjectNode();
             state.put("format", FORMAT);
             state.put("step", step);
-            state.put("optimizer_steps", optimizer.steps());
+            state.put("optimizer_steps", optimizer == null ? 0 : optimizer.steps());
             state.set("run", run.deepCopy());
             Files.writeString(staging.resolve("state.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
             if (Files.exists(target)) {
@@ -92,17 +104,34 @@ public final class CheckpointStore {
     }
 
     /** The folder {@code latest} names, if any. */
-    public java.util.Optional<Path> latest() {
+    public Optional<Path> latest() {
         Path pointer = root.resolve(LATEST);
         if (!Files.isRegularFile(pointer)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try {
             Path dir = root.resolve(Files.readString(pointer, StandardCharsets.UTF_8).trim());
-            return Files.isDirectory(dir) ? java.util.Optional.of(dir) : java.util.Optional.empty();
+            return Files.isDirectory(dir) ? Optional.of(dir) : Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A checkpoint folder itself, or the latest checkpoint under a folder of them, or under a run's
+     * {@code checkpoints/}: what a user means by "this checkpoint" on the command line.
+     */
+    public static Path resolve(Path dir) {
+        if (Files.isRegularFile(dir.resolve("state.json"))) {
+            return dir;
+        }
+        for (Path candidate : List.of(dir, dir.resolve("checkpoints"))) {
+            Optional<Path> latest = new CheckpointStore(candidate, 1).latest();
+            if (latest.isPresent()) {
+                return latest.get();
+            }
+        }
+        throw new IllegalArgumentException(dir + " holds no checkpoint (no state.json, no latest, no checkpoints/latest)");
     }
 
     /**
@@ -130,6 +159,10 @@ public final class CheckpointStore {
                 }
                 policy.importWeights(flat);
                 if (optimizer != null) {
+                    if (!Files.isRegularFile(dir.resolve("optimizer.safetensors"))) {
+                        throw new IllegalArgumentException("checkpoint " + dir + " holds a policy alone (no "
+                                + "optimizer.safetensors): it can start a run (--init) but not resume one");
+                    }
                     Map<String, NDArray> moments = readTensors(scope, dir.resolve("optimizer.safetensors"));
                     List<NDArray> targets = optimizer.moments();
                     int n = policy.parameters().size();
