@@ -12,7 +12,7 @@ import dev.aha.runtime.sampling.SamplingSettings;
 import dev.aha.runtime.simulation.SimulationSettings;
 import dev.aha.runtime.task.ArithmeticSettings;
 import dev.aha.runtime.task.PromptTemplate;
-import dev.aha.runtime.tokenizer.CharTokenizer;
+import dev.aha.runtime.tokenizer.Tokenizers;
 import dev.aha.runtime.tokenizer.Tokenizer;
 
 /** Every typed setting of a run, read once from the layered config; invalid values fail here, at start. */
@@ -44,7 +44,7 @@ public record RunConfig(
     }
 
     public static RunConfig from(Config c) {
-        Tokenizer tokenizer = new CharTokenizer();
+        Tokenizer tokenizer = Tokenizers.load(c.getString("aha.tokenizer"));
         TrainSettings train = TrainSettings.fromConfig(c.getConfig("aha.train"));
         SamplingSettings sampling = SamplingSettings.fromConfig(c.getConfig("aha.sampling"));
         String template = train.template();
