@@ -40,7 +40,8 @@ public final class Aha {
     private static int reportUserError(Exception e, CommandLine cli, CommandLine.ParseResult parsed) throws Exception {
         if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException
                 || e instanceof java.io.IOException || e instanceof dev.aha.runtime.task.JsonlFormatException
-                || e instanceof com.typesafe.config.ConfigException) {
+                || e instanceof com.typesafe.config.ConfigException
+                || e instanceof dev.aha.runtime.tokenizer.TokenizerLoadException) {
             cli.getErr().println("aha " + cli.getCommandName() + ": " + e.getMessage());
             return 1;
         }
