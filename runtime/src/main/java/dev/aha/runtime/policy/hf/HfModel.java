@@ -1,0 +1,132 @@
+package dev.aha.runtime.policy.hf;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.runtime.policy.ParameterLayout;
+import dev.aha.runtime.policy.Policy;
+import dev.aha.runtime.policy.PolicyFactory;
+import dev.aha.runtime.policy.llama.LlamaConfig;
+import dev.aha.runtime.policy.llama.LlamaPolicy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A Hugging Face model directory (llama, qwen2, qwen3) as a {@link PolicyFactory}. {@link #open} reads only
+ * {@code config.json}, so the layout is known without the weights; {@link #create} reads the weights
+ * ({@code model.safetensors} or the shards of {@code model.safetensors.index.json}, F32/F16/BF16, converted to
+ * float32); {@link #blank} never touches the weight files (a rollout replica gets its weights over the weight plane).
+ * Computation is float32 only.
+ *
+ * <pre>
+ *   HfModel model = HfModel.open(dir, 4096);          // refuses unimplemented configs by name
+ *   try (Policy policy = model.create(manager)) { ... }
+ *   model.export(policy, outDir, HfModelWriter.Options.float32(dir));   // back to a HF directory
+ * </pre>
+ */
+public final class HfModel implements PolicyFactory {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+    private final ObjectNode configJson;
+    private final LlamaConfig config;
+    private final int contextLength;
+
+    private HfModel(Path dir, ObjectNode configJson, LlamaConfig config, int contextLength) {
+        this.dir = dir;
+        this.configJson = configJson;
+        this.config = config;
+        this.contextLength = contextLength;
+    }
+
+    /**
+     * Reads and checks {@code dir/config.json}.
+     *
+     * @param maxContext caps the context length below max_position_embeddings (Qwen3 declares 40,960 positions;
+     *     a run that never samples past 2,048 should not pay for more)
+     */
+    public static HfModel open(Path dir, int maxContext) {
+        if (maxContext <= 0) {
+            throw new IllegalArgumentException("maxContext must be positive, was " + maxContext);
+        }
+        Path file = dir.resolve("config.json");
+        if (!Files.isRegularFile(file)) {
+            throw new HfFormatException(dir + " has no config.json: not a Hugging Face model directory");
+        }
+        JsonNode json;
+        try {
+            json = JSON.readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+        if (json == null || !json.isObject()) {
+            throw new HfFormatException(file + " is not a JSON object");
+        }
+        LlamaConfig config = LlamaConfig.parse(json, file.toString());
+        return new HfModel(dir, (ObjectNode) json, config, Math.min(maxContext, config.maxPositionEmbeddings()));
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    /** The original config.json, key for key (a copy). */
+    public ObjectNode configJson() {
+        return configJson.deepCopy();
+    }
+
+    @Override
+    public String architecture() {
+        return config.modelType();
+    }
+
+    @Override
+    public int vocabSize() {
+        return config.vocabSize();
+    }
+
+    @Override
+    public int contextLength() {
+        return contextLength;
+    }
+
+    @Override
+    public ParameterLayout layout() {
+        return config.layout();
+    }
+
+    /** The policy with the directory's weights, checked against config.json tensor by tensor. */
+    @Override
+    public LlamaPolicy create(NDManager parent) {
+        LlamaPolicy policy = LlamaPolicy.zeros(config, contextLength, parent);
+        try (HfCheckpoint checkpoint = HfCheckpoint.open(dir)) {
+            checkpoint.loadInto(policy);
+            return policy;
+        } catch (RuntimeException e) {
+            policy.close();
+            throw e;
+        }
+    }
+
+    /** The architecture with zero weights; reads no weight file. */
+    @Override
+    public LlamaPolicy blank(NDManager parent) {
+        return LlamaPolicy.zeros(config, contextLength, parent);
+    }
+
+    /**
+     * Writes {@code policy} (built from this model, possibly trained since) as a Hugging Face directory with this
+     * model's config.json.
+     */
+    public Path export(Policy policy, Path target, HfModelWriter.Options options) {
+        return HfModelWriter.write(policy, configJson, target, options);
+    }
+}

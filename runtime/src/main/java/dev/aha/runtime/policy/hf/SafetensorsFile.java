@@ -1,0 +1,145 @@
+package dev.aha.runtime.policy.hf;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+/**
+ * One open safetensors file: its checked header, and tensors read as little-endian float32 whatever their stored
+ * float type. Reads go through a {@link FileChannel} at {@code long} positions, in bounded chunks, so neither the
+ * file nor one tensor needs to fit a single buffer of the source type.
+ */
+public final class SafetensorsFile implements AutoCloseable {
+
+    /** Bytes of the stored type read per system call: large enough to stream, small enough to stay cheap. */
+    private static final int CHUNK_BYTES = 8 << 20;
+
+    private final Path path;
+    private final FileChannel channel;
+    private final SafetensorsHeader header;
+
+    private SafetensorsFile(Path path, FileChannel channel, SafetensorsHeader header) {
+        this.path = path;
+        this.channel = channel;
+        this.header = header;
+    }
+
+    /** Opens {@code path} and checks its header; fails with {@link HfFormatException} if it is corrupt. */
+    public static SafetensorsFile open(Path path) {
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(path, StandardOpenOption.READ);
+            return new SafetensorsFile(path, channel, SafetensorsHeader.read(channel, path));
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new UncheckedIOException("could not read safetensors file " + path, e);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public SafetensorsHeader header() {
+        return header;
+    }
+
+    /** The entry named {@code name}, or null. */
+    public SafetensorsHeader.Entry entry(String name) {
+        return header.entries().get(name);
+    }
+
+    /**
+     * Writes tensor {@code name} into {@code target} as little-endian float32 (exact widening from F16 and BF16).
+     * {@code target} must have exactly {@code elements * 4} bytes remaining; its position advances past them.
+     */
+    public void readFloat32(String name, ByteBuffer target) {
+        SafetensorsHeader.Entry e = entry(name);
+        if (e == null) {
+            throw new HfFormatException("safetensors file " + path + " has no tensor " + name);
+        }
+        if (!e.dtype().readableAsFloat32()) {
+            throw new HfFormatException("safetensors file " + path + ": tensor " + name + " is " + e.dtype()
+                    + "; Aha reads weights stored as F32, F16 or BF16");
+        }
+        long need = e.elementCount() * Float.BYTES;
+        if (target.remaining() != need) {
+            throw new IllegalArgumentException("tensor " + name + " " + Arrays.toString(e.shape()) + " needs " + need
+                    + " float32 bytes, the target has " + target.remaining());
+        }
+        ByteBuffer out = target.slice().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer chunk = ByteBuffer.allocateDirect((int) Math.min(CHUNK_BYTES, Math.max(e.byteCount(), 1)))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            long at = e.begin();
+            while (at < e.end()) {
+                chunk.clear().limit((int) Math.min(chunk.capacity(), e.end() - at));
+                SafetensorsHeader.readFully(channel, chunk, at, path);
+                at += chunk.limit();
+                chunk.flip();
+                convert(e.dtype(), chunk, out);
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException("could not read tensor " + name + " from " + path, ex);
+        }
+        target.position(target.position() + (int) need);
+    }
+
+    /** Tensor {@code name} as a float32 array (for small tensors: tests, tools). */
+    public float[] readFloats(String name) {
+        SafetensorsHeader.Entry e = entry(name);
+        if (e == null) {
+            throw new HfFormatException("safetensors file " + path + " has no tensor " + name);
+        }
+        ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(e.elementCount() * Float.BYTES))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        readFloat32(name, bytes);
+        float[] values = new float[bytes.capacity() / Float.BYTES];
+        bytes.flip().asFloatBuffer().get(values);
+        return values;
+    }
+
+    private static void convert(SafetensorsDType type, ByteBuffer in, ByteBuffer out) {
+        switch (type) {
+            case F32 -> out.put(in);
+            case BF16 -> {
+                while (in.hasRemaining()) {
+                    out.putFloat(HalfFloats.bf16ToFloat(in.getShort()));
+                }
+            }
+            case F16 -> {
+                while (in.hasRemaining()) {
+                    out.putFloat(HalfFloats.f16ToFloat(in.getShort()));
+                }
+            }
+            default -> throw new IllegalStateException("not a float type: " + type);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // the open failed already; that error is the one to report
+            }
+        }
+    }
+}

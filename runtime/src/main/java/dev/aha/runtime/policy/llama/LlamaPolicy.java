@@ -1,0 +1,280 @@
+package dev.aha.runtime.policy.llama;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import dev.aha.runtime.policy.KvCache;
+import dev.aha.runtime.policy.ParameterLayout;
+import dev.aha.runtime.policy.Policy;
+import dev.aha.runtime.policy.PolicyParameter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Llama-family decoder (llama, qwen2, qwen3) computed as transformers' {@code LlamaForCausalLM},
+ * {@code Qwen2ForCausalLM} and {@code Qwen3ForCausalLM} compute it, in float32, with transformers' parameter names
+ * and shapes (see {@link LlamaConfig#layout()}). Per layer, with x the residual stream:
+ *
+ * <pre>
+ *   h = RMSNorm_in(x)
+ *   q, k, v = h Wq^T (+bq), h Wk^T (+bk), h Wv^T (+bv)        split into heads of head_dim
+ *   q, k = RMSNorm_q(q), RMSNorm_k(k)                          qwen3 only, per head, before RoPE
+ *   q, k = RoPE(q, p), RoPE(k, p)                               p = position, offset by the KV cache length
+ *   a = softmax(q k^T / sqrt(head_dim) + causal mask) v         each kv head serves heads/kv_heads query heads
+ *   x = x + a Wo^T (+bo)
+ *   x = x + W_down( silu(RMSNorm_post(x) W_gate^T) * (RMSNorm_post(x) W_up^T) )
+ * then logits = RMSNorm_final(x) W_lm^T, with W_lm = embed_tokens when tie_word_embeddings.
+ * RMSNorm(x) = x / sqrt(mean(x^2) + eps) * weight, over the last axis.
+ * </pre>
+ *
+ * <p>Grouped-query attention without copying keys: transformers' {@code repeat_kv} repeats each kv head for its
+ * {@code groups} query heads; here the query heads of one group are folded into the row axis instead ((B, kv, g*T,
+ * hd) against (B, kv, S, hd)), which computes the same dot products without materialising the repeat — the KV cache
+ * holds kv_heads, not heads.
+ *
+ * <p>Memory rule (DJL): every op takes the activation as its first operand ({@code Linear.linear(x, W, b)},
+ * {@code Embedding.embedding(ids, W)}, {@code x.mul(weight)}), so every intermediate lands in the manager of the
+ * token array passed in, never in the policy's. Not thread-safe; each rollout holds its own replica.
+ */
+public final class LlamaPolicy implements Policy {
+
+    private final LlamaConfig config;
+    private final int contextLength;
+    private final ParameterLayout layout;
+    private final NDManager manager;
+    private final List<PolicyParameter> parameters;
+    private final NDArray embedTokens;
+    private final NDArray finalNorm;
+    private final NDArray lmHead;
+    private final List<Layer> layers;
+    private final RotaryEmbedding rope;
+    private final float eps;
+    private final double scaling;
+
+    /** One decoder layer's weights; biases and q/k norms are null when the model type has none. */
+    private record Layer(
+            NDArray inputNorm,
+            NDArray qWeight, NDArray qBias, NDArray kWeight, NDArray kBias, NDArray vWeight, NDArray vBias,
+            NDArray oWeight, NDArray oBias, NDArray qNorm, NDArray kNorm,
+            NDArray postAttentionNorm, NDArray gate, NDArray up, NDArray down) {}
+
+    private LlamaPolicy(LlamaConfig config, int contextLength, NDManager manager, List<PolicyParameter> parameters) {
+        this.config = config;
+        this.contextLength = contextLength;
+        this.layout = config.layout();
+        this.manager = manager;
+        this.parameters = Collections.unmodifiableList(parameters);
+        Map<String, NDArray> byName = new HashMap<>();
+        for (PolicyParameter p : parameters) {
+            byName.put(p.name(), p.array());
+        }
+        this.embedTokens = byName.get(LlamaConfig.Names.EMBED);
+        this.finalNorm = byName.get(LlamaConfig.Names.NORM);
+        this.lmHead = config.tieWordEmbeddings() ? embedTokens : byName.get(LlamaConfig.Names.LM_HEAD);
+        List<Layer> list = new ArrayList<>();
+        for (int i = 0; i < config.numHiddenLayers(); i++) {
+            LlamaConfig.Names n = new LlamaConfig.Names(i);
+            list.add(new Layer(byName.get(n.inputNorm),
+                    byName.get(n.qWeight), byName.get(n.qBias), byName.get(n.kWeight), byName.get(n.kBias),
+                    byName.get(n.vWeight), byName.get(n.vBias), byName.get(n.oWeight), byName.get(n.oBias),
+                    byName.get(n.qNorm), byName.get(n.kNorm),
+                    byName.get(n.postAttentionNorm), byName.get(n.gate), byName.get(n.up), byName.get(n.down)));
+        }
+        this.layers = List.copyOf(list);
+        this.rope = new RotaryEmbedding(config.headDim(), config.ropeTheta(), contextLength);
+        this.eps = (float) config.rmsNormEps();
+        this.scaling = Math.pow(config.headDim(), -0.5); // transformers: self.head_dim ** -0.5
+    }
+
+    /**
+     * A policy whose weights are all zero, about to be filled (from a Hugging Face directory, a checkpoint or the
+     * weight plane).
+     *
+     * @param contextLength most positions one sequence may hold; at most {@code max_position_embeddings}
+     * @param parent the weights live in a sub-manager of this one, on its device
+     */
+    public static LlamaPolicy zeros(LlamaConfig config, int contextLength, NDManager parent) {
+        if (contextLength <= 0 || contextLength > config.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("context length " + contextLength + " must be in 1.."
+                    + config.maxPositionEmbeddings() + " (max_position_embeddings)");
+        }
+        ParameterLayout layout = config.layout();
+        NDManager manager = parent.newSubManager();
+        List<PolicyParameter> params = new ArrayList<>();
+        for (int i = 0; i < layout.size(); i++) {
+            String name = layout.names().get(i);
+            Shape shape = layout.shapes().get(i);
+            NDArray array = manager.zeros(shape, DataType.FLOAT32);
+            array.setName(name);
+            params.add(new PolicyParameter(name, shape, array));
+        }
+        return new LlamaPolicy(config, contextLength, manager, params);
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    @Override
+    public String architecture() {
+        return config.modelType();
+    }
+
+    @Override
+    public int vocabSize() {
+        return config.vocabSize();
+    }
+
+    @Override
+    public int contextLength() {
+        return contextLength;
+    }
+
+    @Override
+    public ParameterLayout layout() {
+        return layout;
+    }
+
+    @Override
+    public List<PolicyParameter> parameters() {
+        return parameters;
+    }
+
+    @Override
+    public NDManager manager() {
+        return manager;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Forward passes
+
+    @Override
+    public NDArray logits(NDArray tokens) {
+        requireContext(Math.toIntExact(tokens.getShape().get(1)));
+        return lmHead(decoder(tokens, 0, null));
+    }
+
+    @Override
+    public KvCache prefill(NDArray prompt, int batch) {
+        requireContext(Math.toIntExact(prompt.getShape().get(1)));
+        KvCache cache = new KvCache(config.numHiddenLayers());
+        NDArray hidden = decoder(prompt, 0, cache);
+        cache.repeatBatch(batch);
+        NDArray last = lmHead(hidden.get(new NDIndex(":, -1:, :"))).squeeze(1); // (1, V)
+        cache.setLastLogits(last.repeat(0, batch));
+        return cache;
+    }
+
+    @Override
+    public NDArray step(KvCache cache, NDArray next) {
+        NDArray tokens = next.getShape().dimension() == 1 ? next.expandDims(1) : next;
+        requireContext(cache.length() + Math.toIntExact(tokens.getShape().get(1)));
+        return lmHead(decoder(tokens, cache.length(), cache)).squeeze(1);
+    }
+
+    /**
+     * Embedding, the decoder layers and the final norm over {@code tokens} (B, T) at positions offset..offset+T-1;
+     * the keys and values of every layer go to {@code cache} when there is one. Returns (B, T, hidden).
+     */
+    private NDArray decoder(NDArray tokens, int offset, KvCache cache) {
+        NDManager scope = tokens.getManager();
+        int t = Math.toIntExact(tokens.getShape().get(1));
+        NDArray[] cosSin = rope.cosSin(scope, offset, t);
+        NDArray mask = t > 1 ? causalMask(scope, t, offset) : null; // one new token may see every cached one
+        NDArray hidden = Embedding.embedding(tokens, embedTokens, SparseFormat.DENSE).singletonOrThrow();
+        for (int l = 0; l < layers.size(); l++) {
+            Layer w = layers.get(l);
+            // residual + self_attn(input_layernorm(x))
+            hidden = hidden.add(attention(l, w, rmsNorm(hidden, w.inputNorm()), cosSin[0], cosSin[1], mask, cache));
+            // residual + mlp(post_attention_layernorm(x))
+            hidden = hidden.add(mlp(w, rmsNorm(hidden, w.postAttentionNorm())));
+        }
+        return rmsNorm(hidden, finalNorm);
+    }
+
+    private NDArray attention(int l, Layer w, NDArray x, NDArray cos, NDArray sin, NDArray mask, KvCache cache) {
+        long b = x.getShape().get(0);
+        long t = x.getShape().get(1);
+        int kvHeads = config.numKeyValueHeads();
+        int groups = config.groups();
+        int hd = config.headDim();
+
+        // (B, T, heads*hd) viewed as (B, T, kv, g, hd): query head kv*g + j belongs to kv head kv, as in repeat_kv.
+        NDArray q = linear(x, w.qWeight(), w.qBias()).reshape(b, t, kvHeads, groups, hd);
+        NDArray k = linear(x, w.kWeight(), w.kBias()).reshape(b, t, kvHeads, hd);
+        NDArray v = linear(x, w.vWeight(), w.vBias()).reshape(b, t, kvHeads, hd).transpose(0, 2, 1, 3);
+        if (config.qkNorm()) {
+            q = rmsNorm(q, w.qNorm()); // over head_dim, before RoPE (Qwen3Attention)
+            k = rmsNorm(k, w.kNorm());
+        }
+        q = RotaryEmbedding.apply(q.transpose(0, 2, 3, 1, 4), cos, sin); // (B, kv, g, T, hd)
+        k = RotaryEmbedding.apply(k.transpose(0, 2, 1, 3), cos, sin); // (B, kv, T, hd)
+        if (cache != null) {
+            k = cache.append(l, k, v); // keys after RoPE, kv heads only: (B, kv, S, hd)
+            v = cache.values(l);
+        }
+        long s = k.getShape().get(2);
+        NDArray scores = q.reshape(b, kvHeads, groups * t, hd).matMul(k.transpose(0, 1, 3, 2)).mul(scaling);
+        scores = scores.reshape(b, kvHeads, groups, t, s); // (B, kv, g, T, S)
+        if (mask != null) {
+            scores = scores.add(mask);
+        }
+        NDArray attended = scores.softmax(-1).reshape(b, kvHeads, groups * t, s).matMul(v); // (B, kv, g*T, hd)
+        NDArray merged = attended.reshape(b, kvHeads, groups, t, hd).transpose(0, 3, 1, 2, 4)
+                .reshape(b, t, (long) config.numAttentionHeads() * hd);
+        return linear(merged, w.oWeight(), w.oBias());
+    }
+
+    /** down_proj(silu(gate_proj(x)) * up_proj(x)), silu(z) = z * sigmoid(z). */
+    private static NDArray mlp(Layer w, NDArray x) {
+        NDArray gate = linear(x, w.gate(), null);
+        return linear(gate.mul(Activation.sigmoid(gate)).mul(linear(x, w.up(), null)), w.down(), null);
+    }
+
+    private NDArray lmHead(NDArray hidden) {
+        return linear(hidden, lmHead, null);
+    }
+
+    /**
+     * x / sqrt(mean(x^2) + eps) * weight over the last axis, in float32 (transformers multiplies by rsqrt, which
+     * libtorch computes as 1/sqrt: the same value to one rounding).
+     */
+    private NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray variance = x.square().mean(new int[] {-1}, true);
+        return x.div(variance.add(eps).sqrt()).mul(weight);
+    }
+
+    /** nn.Linear: x W^T + b, with W stored [out, in] as in the checkpoint. */
+    private static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        return Linear.linear(x, weight, bias).singletonOrThrow();
+    }
+
+    /**
+     * Additive mask for T new queries at positions offset.. against offset+T keys: query i sees keys up to
+     * offset+i. Masked scores get float32's lowest value, as transformers' eager mask (torch.finfo.min).
+     */
+    private static NDArray causalMask(NDManager scope, int t, int offset) {
+        int s = offset + t;
+        float[] mask = new float[t * s];
+        for (int i = 0; i < t; i++) {
+            for (int j = offset + i + 1; j < s; j++) {
+                mask[i * s + j] = -Float.MAX_VALUE;
+            }
+        }
+        return scope.create(mask, new Shape(t, s));
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

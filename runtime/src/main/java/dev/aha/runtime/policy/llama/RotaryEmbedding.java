@@ -1,0 +1,98 @@
+package dev.aha.runtime.policy.llama;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+
+/**
+ * Rotary position embeddings with the rotate-half convention, as transformers' {@code LlamaRotaryEmbedding} (default
+ * rope_type) and {@code apply_rotary_pos_emb} compute them. Symbols: d = head_dim, theta = rope_theta, p = position.
+ *
+ * <pre>
+ *   inv_freq[i] = 1 / theta^(2i / d)                 i = 0 .. d/2-1, in float32
+ *   freqs[p, i] = p * inv_freq[i]                    float32, as transformers (autocast off)
+ *   emb[p]      = concat(freqs[p], freqs[p])         (d)
+ *   x'          = x * cos(emb) + rotate_half(x) * sin(emb),   rotate_half(x) = concat(-x[d/2:], x[:d/2])
+ * </pre>
+ *
+ * The cos/sin tables are computed on the host for the positions actually used (grown on demand, never past the
+ * context), not for all max_position_embeddings: Qwen3 declares 40,960 positions. Each call copies the rows it needs
+ * into the caller's manager, so nothing lives in the policy's manager.
+ */
+final class RotaryEmbedding {
+
+    private final int headDim;
+    private final int maxPositions;
+    private final float[] invFreq;
+    private float[] cos = new float[0];
+    private float[] sin = new float[0];
+    private int cachedPositions;
+
+    RotaryEmbedding(int headDim, double theta, int maxPositions) {
+        this.headDim = headDim;
+        this.maxPositions = maxPositions;
+        this.invFreq = new float[headDim / 2];
+        float base = (float) theta;
+        for (int i = 0; i < invFreq.length; i++) {
+            // transformers: 1.0 / (base ** (torch.arange(0, dim, 2).float() / dim)), each step rounded to float32
+            float exponent = (float) (2 * i) / (float) headDim;
+            float power = (float) Math.pow(base, exponent);
+            invFreq[i] = 1f / power;
+        }
+    }
+
+    /** cos and sin of positions {@code offset .. offset+length-1}: two (length, d) arrays in {@code scope}. */
+    NDArray[] cosSin(NDManager scope, int offset, int length) {
+        ensure(offset + length);
+        int from = offset * headDim;
+        int to = (offset + length) * headDim;
+        Shape shape = new Shape(length, headDim);
+        return new NDArray[] {
+            scope.create(Arrays.copyOfRange(cos, from, to), shape), scope.create(Arrays.copyOfRange(sin, from, to), shape)
+        };
+    }
+
+    /** x * cos + rotate_half(x) * sin, broadcasting the (T, d) tables over x's leading axes (..., T, d). */
+    static NDArray apply(NDArray x, NDArray cos, NDArray sin) {
+        return x.mul(cos).add(rotateHalf(x).mul(sin));
+    }
+
+    /** concat(-x2, x1) for x = concat(x1, x2) along the last axis. */
+    static NDArray rotateHalf(NDArray x) {
+        long half = x.getShape().get(x.getShape().dimension() - 1) / 2;
+        NDArray x1 = x.get(new NDIndex("..., :{}", half));
+        NDArray x2 = x.get(new NDIndex("..., {}:", half));
+        return x2.neg().concat(x1, -1);
+    }
+
+    private void ensure(int positions) {
+        if (positions <= cachedPositions) {
+            return;
+        }
+        if (positions > maxPositions) {
+            throw new IllegalArgumentException("position " + (positions - 1) + " is past the context of "
+                    + maxPositions);
+        }
+        // Grow geometrically so a decode loop recomputes the table O(log n) times, not once per token.
+        int n = Math.min(maxPositions, Math.max(positions, Math.max(64, 2 * cachedPositions)));
+        float[] c = new float[n * headDim];
+        float[] s = new float[n * headDim];
+        int half = headDim / 2;
+        for (int p = 0; p < n; p++) {
+            for (int i = 0; i < half; i++) {
+                float angle = (float) p * invFreq[i]; // float32 product, as transformers' matmul of float32s
+                float cv = (float) Math.cos(angle);
+                float sv = (float) Math.sin(angle);
+                c[p * headDim + i] = cv;
+                c[p * headDim + half + i] = cv;
+                s[p * headDim + i] = sv;
+                s[p * headDim + half + i] = sv;
+            }
+        }
+        cos = c;
+        sin = s;
+        cachedPositions = n;
+    }
+}
