@@ -5,8 +5,7 @@ import dev.aha.runtime.engine.DeviceSettings;
 import dev.aha.runtime.grpo.GrpoSettings;
 import dev.aha.runtime.optim.AdamWSettings;
 import dev.aha.runtime.policy.PolicyFactory;
-import dev.aha.runtime.policy.gpt.GptConfig;
-import dev.aha.runtime.policy.gpt.GptFactory;
+import dev.aha.runtime.policy.Policies;
 import dev.aha.runtime.reward.RewardSettings;
 import dev.aha.runtime.sampling.SamplingSettings;
 import dev.aha.runtime.simulation.SimulationSettings;
@@ -51,7 +50,7 @@ public record RunConfig(
         return new RunConfig(
                 c,
                 train,
-                new GptFactory(GptConfig.fromConfig(c.getConfig("aha.policy"), tokenizer.vocabSize())),
+                Policies.fromConfig(c.getConfig("aha.policy"), tokenizer),
                 sampling,
                 GrpoSettings.fromConfig(c.getConfig("aha.grpo"), sampling.maxNewTokens()),
                 AdamWSettings.fromConfig(c.getConfig("aha.optimizer")),

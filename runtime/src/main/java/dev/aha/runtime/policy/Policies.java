@@ -1,0 +1,56 @@
+package dev.aha.runtime.policy;
+
+import com.typesafe.config.Config;
+import dev.aha.runtime.policy.gpt.GptConfig;
+import dev.aha.runtime.policy.gpt.GptFactory;
+import dev.aha.runtime.policy.hf.HfModel;
+import dev.aha.runtime.tokenizer.Tokenizer;
+import java.nio.file.Path;
+
+/** Makes the factory {@code aha.policy} describes: the one place that names the implementations. */
+public final class Policies {
+
+    public static final String GPT = GptConfig.ARCHITECTURE;
+    /** A Hugging Face model directory; its config.json's model_type picks llama, qwen2 or qwen3. */
+    public static final String HF = "hf";
+
+    private Policies() {}
+
+    /**
+     * @param policy the {@code aha.policy} block
+     * @param tokenizer the run's tokenizer: it sizes the built-in GPT, and must fit a Hugging Face model's vocabulary
+     */
+    public static PolicyFactory fromConfig(Config policy, Tokenizer tokenizer) {
+        String architecture = policy.getString("architecture");
+        String model = policy.getString("model");
+        String dtype = policy.getString("dtype");
+        if (!"f32".equals(dtype)) {
+            throw new IllegalArgumentException("aha.policy.dtype = " + dtype + " is not implemented: policies compute "
+                    + "in f32 (files in F16 or BF16 are converted on load; aha.weights.wire-dtype sends bf16)");
+        }
+        switch (architecture) {
+            case GPT -> {
+                if (!model.isBlank()) {
+                    throw new IllegalArgumentException("aha.policy.model = " + model + " needs aha.policy.architecture"
+                            + " = hf (the built-in gpt is sized by aha.policy, not loaded from a directory)");
+                }
+                return new GptFactory(GptConfig.fromConfig(policy, tokenizer.vocabSize()));
+            }
+            case HF -> {
+                if (model.isBlank()) {
+                    throw new IllegalArgumentException("aha.policy.architecture = hf needs aha.policy.model = DIR "
+                            + "(or --model DIR): a Hugging Face model directory");
+                }
+                HfModel hf = HfModel.open(Path.of(model), policy.getInt("context-length"));
+                if (tokenizer.vocabSize() > hf.vocabSize()) {
+                    throw new IllegalArgumentException("the tokenizer makes ids up to " + (tokenizer.vocabSize() - 1)
+                            + " but " + model + " has a vocabulary of " + hf.vocabSize()
+                            + ": is aha.tokenizer the model's own?");
+                }
+                return hf;
+            }
+            default -> throw new IllegalArgumentException(
+                    "aha.policy.architecture must be gpt or hf, was '" + architecture + "'");
+        }
+    }
+}
