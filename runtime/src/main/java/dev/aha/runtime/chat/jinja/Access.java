@@ -84,17 +84,20 @@ final class Access {
 
     /** A dict lookup where, as in Python, {@code 1}, {@code 1.0} and {@code True} are the same key. */
     static Object lookupKey(Map<?, ?> map, Object key) {
-        if (map.containsKey(key)) {
-            return map.get(key);
-        }
-        if (PyOps.isNumber(key)) {
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                if (PyOps.isNumber(e.getKey()) && PyOps.equal(e.getKey(), key)) {
-                    return e.getValue();
+        Object existing = existingKey(map, key);
+        return map.containsKey(existing) ? map.get(existing) : NOT_FOUND;
+    }
+
+    /** The key of {@code map} that Python would consider equal to {@code key}, or {@code key} itself. */
+    static Object existingKey(Map<?, ?> map, Object key) {
+        if (PyOps.isNumber(key) && !map.containsKey(key)) {
+            for (Object k : map.keySet()) {
+                if (PyOps.isNumber(k) && PyOps.equal(k, key)) {
+                    return k;
                 }
             }
         }
-        return NOT_FOUND;
+        return key;
     }
 
     private static Object slice(Object target, PySlice slice) {

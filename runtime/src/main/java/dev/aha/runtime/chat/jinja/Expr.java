@@ -45,10 +45,11 @@ interface Expr {
             Map<Object, Object> map = new LinkedHashMap<>();
             for (int i = 0; i < keys.size(); i++) {
                 Object key = keys.get(i).eval(scope);
-                if (key instanceof List || key instanceof Map || key instanceof Namespace) {
+                if (key instanceof List && !(key instanceof PyTuple) || key instanceof Map || key instanceof Namespace) {
                     throw new JinjaException("TypeError: unhashable type: '" + PyFormat.typeName(key) + "'");
                 }
-                map.put(key, values.get(i).eval(scope));
+                // 1, 1.0 and True are one key in Python: the first spelling stays, the last value wins
+                map.put(Access.existingKey(map, key), values.get(i).eval(scope));
             }
             return Collections.unmodifiableMap(map);
         }
@@ -84,8 +85,8 @@ interface Expr {
             }
             Long i = PyOps.asInt(v);
             if (i == null) {
-                throw new JinjaException("TypeError: slice indices must be integers or None, not "
-                        + PyFormat.typeName(v));
+                throw new JinjaException(
+                        "TypeError: slice indices must be integers or None or have an __index__ method");
             }
             return i;
         }

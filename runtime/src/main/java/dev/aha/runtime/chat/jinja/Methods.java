@@ -128,6 +128,9 @@ final class Methods {
                 }
                 return out.toString();
             }
+            case "format" -> {
+                return format(s, args);
+            }
             case "removeprefix" -> {
                 String prefix = text(args.bind(callee, "prefix").required(0), callee);
                 return s.startsWith(prefix) ? s.substring(prefix.length()) : s;
@@ -153,6 +156,62 @@ final class Methods {
             }
             default -> throw new JinjaException(callee + "() is not supported by this template interpreter");
         }
+    }
+
+    /**
+     * {@code str.format} for replacement fields without a format spec: {@code {}}, {@code {0}}, {@code {name}},
+     * optionally {@code !s}/{@code !r}; {@code {{}} and {@code }}} are literal braces.
+     */
+    private static String format(String s, Args args) {
+        StringBuilder out = new StringBuilder();
+        int auto = 0;
+        boolean manual = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c == '{' || c == '}') && i + 1 < s.length() && s.charAt(i + 1) == c) {
+                out.append(c);
+                i++;
+            } else if (c == '{') {
+                int close = s.indexOf('}', i);
+                if (close < 0) {
+                    throw new JinjaException("ValueError: Single '{' encountered in format string");
+                }
+                String field = s.substring(i + 1, close);
+                boolean repr = field.endsWith("!r");
+                if (repr || field.endsWith("!s")) {
+                    field = field.substring(0, field.length() - 2);
+                }
+                if (field.contains(":") || field.contains("!") || field.contains(".") || field.contains("[")) {
+                    throw new JinjaException("str.format(): the field {" + field + "} is not supported (only {}, "
+                            + "{0}, {name}, !r and !s)");
+                }
+                Object value;
+                if (field.isEmpty() || field.chars().allMatch(Character::isDigit)) {
+                    if (field.isEmpty() ? manual : auto > 0) {
+                        throw new JinjaException("ValueError: cannot switch between automatic field numbering and "
+                                + "manual field specification");
+                    }
+                    manual |= !field.isEmpty();
+                    int index = field.isEmpty() ? auto++ : Integer.parseInt(field);
+                    if (index >= args.positional().size()) {
+                        throw new JinjaException("IndexError: Replacement index " + index
+                                + " out of range for positional args tuple");
+                    }
+                    value = args.positional().get(index);
+                } else if (args.keyword().containsKey(field)) {
+                    value = args.keyword().get(field);
+                } else {
+                    throw new JinjaException("KeyError: " + PyFormat.repr(field));
+                }
+                out.append(repr ? PyFormat.repr(value) : PyFormat.str(value));
+                i = close;
+            } else if (c == '}') {
+                throw new JinjaException("ValueError: Single '}' encountered in format string");
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private static Object dict(Map<?, ?> m, String name, Args args) {

@@ -268,7 +268,8 @@ final class PyOps {
                 case "/" -> floating(op, x, y);
                 case "//" -> Math.floorDiv(x, nonZero(y, "integer division or modulo by zero"));
                 case "%" -> Math.floorMod(x, nonZero(y, "integer division or modulo by zero"));
-                case "**" -> y < 0 ? floating(op, x, y) : power(x, y);
+                // a negative exponent makes a float; cast each arm or Java would promote the int to double
+                case "**" -> y < 0 ? (Object) floating(op, x, y) : (Object) power(x, y);
                 default -> throw new IllegalArgumentException(op);
             };
         } catch (ArithmeticException e) {
