@@ -74,6 +74,7 @@ public final class ChatTemplate {
      */
     public String render(List<Map<String, Object>> messages, boolean addGenerationPrompt, Map<String, Object> extra) {
         Objects.requireNonNull(messages, "messages");
+        Objects.requireNonNull(extra, "extra (use Map.of() for none)");
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("messages", messages);
         context.put("tools", null);

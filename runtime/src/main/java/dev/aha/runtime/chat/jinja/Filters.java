@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -162,27 +163,48 @@ final class Filters {
     private static Object toInt(Object v, Args args) {
         Args.Bound a = args.bind("int", "default", "base");
         Object fallback = a.get(0, 0L);
-        int base = (int) integer(a.get(1, 10L), "int");
         if (v instanceof String s) {
-            String digits = PyStrings.strip(s, null).replace("_", "");
-            if (base == 16 || base == 8 || base == 2) {
-                String prefix = base == 16 ? "0x" : base == 8 ? "0o" : "0b";
-                if (digits.toLowerCase().startsWith(prefix)) {
-                    digits = digits.substring(2);
-                }
-            }
-            try {
-                return Long.parseLong(digits.startsWith("+") ? digits.substring(1) : digits, base);
-            } catch (NumberFormatException e) {
-                Double d = toDouble(v);
-                return d == null || d.isNaN() || d.isInfinite() ? fallback : (long) d.doubleValue();
+            Long base = PyOps.asInt(a.get(1, 10L));
+            Long parsed = base == null ? null : parseInt(s, base);
+            if (parsed != null) {
+                return parsed;
             }
         }
-        if (v instanceof Double d) {
-            return d.isNaN() || d.isInfinite() ? fallback : (long) d.doubleValue();
+        Double d = v instanceof String ? toDouble(v) : v instanceof Double x ? x : null;
+        if (d != null) {
+            return d.isNaN() || d.isInfinite() ? fallback : (Object) (long) d.doubleValue();
         }
         Long i = PyOps.asInt(v);
         return i != null ? i : fallback;
+    }
+
+    /** Python's {@code int(text, base)}, base 0 meaning "from the prefix"; {@code null} where Python raises. */
+    private static Long parseInt(String text, long base) {
+        String digits = PyStrings.strip(text, null).replace("_", "");
+        boolean negative = digits.startsWith("-");
+        if (negative || digits.startsWith("+")) {
+            digits = digits.substring(1);
+        }
+        long radix = base;
+        String prefix = digits.length() > 1 ? digits.substring(0, 2).toLowerCase(Locale.ROOT) : "";
+        long prefixed = prefix.equals("0x") ? 16 : prefix.equals("0o") ? 8 : prefix.equals("0b") ? 2 : 0;
+        if (prefixed != 0 && (base == 0 || base == prefixed)) {
+            digits = digits.substring(2);
+            radix = prefixed;
+        }
+        if (radix == 0) {
+            radix = 10;
+        }
+        if (radix < Character.MIN_RADIX || radix > Character.MAX_RADIX || digits.startsWith("-")
+                || digits.startsWith("+")) {
+            return null;
+        }
+        try {
+            long value = Long.parseLong(digits, (int) radix);
+            return negative ? -value : value;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** Python's {@code float(v)}, or {@code null} where it raises. */

@@ -24,7 +24,7 @@ final class Globals {
         Map<String, Object> globals = new HashMap<>();
         add(globals, "range", Globals::range);
         add(globals, "dict", args -> Collections.unmodifiableMap(pairs("dict", args)));
-        add(globals, "namespace", args -> new Namespace(stringKeys(pairs("namespace", args))));
+        add(globals, "namespace", args -> new Namespace(pairs("namespace", args)));
         add(globals, "raise_exception", args -> {
             throw new JinjaException(PyFormat.str(args.bind("raise_exception", "message").required(0)));
         });
@@ -109,17 +109,6 @@ final class Globals {
             }
         }
         out.putAll(args.keyword());
-        return out;
-    }
-
-    private static Map<String, Object> stringKeys(Map<Object, Object> map) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        map.forEach((k, v) -> {
-            if (!(k instanceof String s)) {
-                throw new JinjaException("TypeError: namespace keys must be strings, not " + PyFormat.typeName(k));
-            }
-            out.put(s, v);
-        });
         return out;
     }
 }

@@ -9,9 +9,10 @@ import java.util.Map;
  */
 final class Namespace {
 
-    private final Map<String, Object> attributes = new LinkedHashMap<>();
+    /** Keys are names, though Python lets {@code namespace({1: 2})} hold any key. */
+    private final Map<Object, Object> attributes = new LinkedHashMap<>();
 
-    Namespace(Map<String, Object> initial) {
+    Namespace(Map<?, ?> initial) {
         attributes.putAll(initial);
     }
 
@@ -27,7 +28,7 @@ final class Namespace {
         attributes.put(name, value);
     }
 
-    Map<String, Object> attributes() {
+    Map<Object, Object> attributes() {
         return attributes;
     }
 }

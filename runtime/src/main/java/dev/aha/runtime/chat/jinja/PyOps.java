@@ -248,8 +248,13 @@ final class PyOps {
     }
 
     private static Object repeat(Object sequence, long times) {
+        long size = sequence instanceof String s ? s.length() : ((List<?>) sequence).size();
+        if (times > 0 && size * (double) times > Integer.MAX_VALUE) {
+            throw new JinjaException("MemoryError: repeating a " + PyFormat.typeName(sequence) + " of length " + size
+                    + " " + times + " times");
+        }
         if (sequence instanceof String s) {
-            return times <= 0 ? "" : s.repeat(Math.toIntExact(times));
+            return times <= 0 ? "" : s.repeat((int) times);
         }
         List<?> items = (List<?>) sequence;
         List<Object> out = new ArrayList<>();

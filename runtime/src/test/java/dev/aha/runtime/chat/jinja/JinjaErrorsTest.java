@@ -103,6 +103,43 @@ class JinjaErrorsTest {
     }
 
     @Test
+    void shouldFailOnBadArgumentsToBuiltins() {
+        assertFails("{{ 'ab' * 2000000000 }}", 1, "MemoryError: repeating a str of length 2 2000000000 times");
+        assertFails("{{ dict(1, 2) }}", 1, "TypeError: dict expected at most 1 argument, got 2");
+        assertFails("{{ dict([(1, 2, 3)]) }}", 1, "ValueError: dict update sequence element has length 3; 2 is required");
+        assertFails("{{ range('a') }}", 1, "TypeError: 'str' object cannot be interpreted as an integer");
+        assertFails("{{ range() }}", 1, "TypeError: range expected 1 to 3 positional arguments, got 0");
+        assertFails("{{ [1]|tojson(separators=',') }}", 1, "TypeError: tojson separators must be a pair of strings");
+        assertFails("{{ [1]|tojson(indent=[]) }}", 1, "TypeError: tojson indent must be an int or a string, not list");
+        assertFails("{{ '{x}'.format() }}", 1, "KeyError: 'x'");
+        assertFails("{{ '{1}'.format(0) }}", 1, "IndexError: Replacement index 1 out of range for positional args tuple");
+        assertFails("{{ '{'.format() }}", 1, "ValueError: Single '{' encountered in format string");
+        assertFails("{{ '}'.format() }}", 1, "ValueError: Single '}' encountered in format string");
+        assertFails("{{ '{:>3}'.format(1) }}", 1,
+                "str.format(): the field {:>3} is not supported (only {}, {0}, {name}, !r and !s)");
+        assertFails("{{ 2.5|round(method='up') }}", 1, "method must be common, ceil or floor");
+        assertFails("{{ 'a'|round }}", 1, "TypeError: type str doesn't define __round__ method");
+        assertFails("{{ 'a'|abs }}", 1, "TypeError: bad operand type for abs(): 'str'");
+        assertFails("{{ 'a'.strip(1) }}", 1, "TypeError: strip arg must be None or str");
+        assertFails("{{ 'a'.split(1) }}", 1, "TypeError: must be str or None, not int");
+        assertFails("{{ 'a'.replace(1, 'b') }}", 1, "TypeError: str.replace() argument must be str, not int");
+        assertFails("{{ 'a'.split(',', 'x') }}", 1, "TypeError: str.split() argument must be int, not str");
+        assertFails("{{ 0.0 ** -1 }}", 1, "ZeroDivisionError: 0.0 cannot be raised to a negative power");
+        assertFails("{% for x in [1] %}{{ loop.cycle() }}{% endfor %}", 1, "TypeError: no items for cycling given");
+        assertFails("{{ 5 is divisibleby }}", 1, "TypeError: divisibleby() missing required argument 'other'");
+        assertFails("{{ [1]|join(attribute='x.y') }}", 1, "'int object' has no attribute 'x'");
+        assertFails("{{ 1|items }}", 1, "TypeError: Can only get item pairs from a mapping.");
+    }
+
+    @Test
+    void shouldFailEarlyWhereJinjaWouldFailOnceTheGeneratorIsConsumed() {
+        assertFails("{{ [1]|map|list }}", 1, "map requires a filter argument");
+        assertFails("{{ [1]|map('nope')|list }}", 1, "No filter named 'nope'.");
+        assertFails("{{ [1]|select('nope')|list }}", 1, "No test named 'nope'.");
+        assertFails("{{ [1]|selectattr|list }}", 1, "TypeError: Missing parameter for attribute name");
+    }
+
+    @Test
     void shouldStopEndlessMacroRecursion() {
         JinjaException e = failure("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}");
         assertTrue(e.reason().startsWith("recursion too deep"), e.getMessage());
@@ -160,5 +197,8 @@ class JinjaErrorsTest {
                 () -> Render.render("{{ x }}", "x", List.of(new Object())));
         assertTrue(e.getMessage().startsWith("x[0]: a template value must be a map, list, string, number, boolean "
                 + "or null"), e.getMessage());
+        IllegalArgumentException big = assertThrows(IllegalArgumentException.class,
+                () -> Render.render("{{ x }}", "x", Map.of("n", java.math.BigInteger.TWO.pow(70))));
+        assertEquals("x.n: integer 1180591620717411303424 does not fit in 64 bits", big.getMessage());
     }
 }

@@ -59,6 +59,9 @@ class JinjaFiltersTest {
         assertEquals("424094-4313.50.03.01", render("{{ '42'|int }}{{ '4.7'|int }}{{ 'x'|int }}{{ 'x'|int(9) }}"
                 + "{{ 4.7|int }}{{ -4.7|int }}{{ '0x1f'|int(0, 16) }}{{ '3.5'|float }}{{ 'x'|float }}{{ 3|float }}"
                 + "{{ true|int }}"));
+        assertEquals("31 -3 10 0 4 35 12 0 0 1000", render("{{ '0x1f'|int(base=0) }} {{ '-0b11'|int(base=0) }} "
+                + "{{ ' 1_0 '|int }} {{ 'a'|int(base='x') }} {{ '4.5'|int(base='x') }} {{ 'z'|int(base=36) }} "
+                + "{{ '12'|int(base=1) }} {{ none|int }} {{ '--5'|int }} {{ '1e3'|int }}"));
         assertEquals("32.572.033.0", render("{{ -3|abs }}{{ 2.567|round(2) }}{{ 2.5|round }}{{ 3|round }}"
                 + "{{ 2.1|round(0, 'ceil') }}"));
     }
