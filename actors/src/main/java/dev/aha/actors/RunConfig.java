@@ -1,6 +1,12 @@
 package dev.aha.actors;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import dev.aha.runtime.chat.ChatTemplate;
 import dev.aha.runtime.engine.DeviceSettings;
 import dev.aha.runtime.grpo.GrpoSettings;
 import dev.aha.runtime.optim.AdamWSettings;
@@ -12,6 +18,7 @@ import dev.aha.runtime.simulation.SimulationSettings;
 import dev.aha.runtime.task.ArithmeticSettings;
 import dev.aha.runtime.task.PromptTemplate;
 import dev.aha.runtime.tokenizer.Tokenizers;
+import dev.aha.runtime.tokenizer.HfTokenizer;
 import dev.aha.runtime.tokenizer.Tokenizer;
 
 /** Every typed setting of a run, read once from the layered config; invalid values fail here, at start. */
@@ -38,6 +45,23 @@ public record RunConfig(
         SIMULATED
     }
 
+    /**
+     * The policy and tokenizer as a checkpoint records them (policy.json): the factory's description plus
+     * {@code tokenizer}, {@code char} or the absolute directory.
+     */
+    public ObjectNode policyDescription() {
+        ObjectNode d = policy.describe();
+        String name = raw.getString("aha.tokenizer");
+        d.put("tokenizer", Tokenizers.CHAR.equals(name) ? name : Path.of(name).toAbsolutePath().normalize().toString());
+        return d;
+    }
+
+    /** These settings with another policy (the one a checkpoint describes). */
+    public RunConfig withPolicy(PolicyFactory other) {
+        return new RunConfig(raw, train, other, sampling, grpo, optimizer, reward, arithmetic, template, tokenizer,
+                backend, simulation, devices);
+    }
+
     public boolean simulated() {
         return backend == Backend.SIMULATED;
     }
@@ -56,11 +80,39 @@ public record RunConfig(
                 AdamWSettings.fromConfig(c.getConfig("aha.optimizer")),
                 RewardSettings.fromConfig(c.getConfig("aha.reward")),
                 ArithmeticSettings.fromConfig(c.getConfig("aha.task.arithmetic")),
-                "r1-zero".equals(template) ? PromptTemplate.r1Zero() : PromptTemplate.of(template),
+                prompts(c, tokenizer, "r1-zero".equals(template) ? PromptTemplate.r1Zero() : PromptTemplate.of(template)),
                 tokenizer,
                 backend(c.getString("aha.backend")),
                 SimulationSettings.fromConfig(c.getConfig("aha.simulation")),
                 devices(c));
+    }
+
+    /** aha.train.chat: auto = through the tokenizer's chat template when it has one. */
+    private static PromptTemplate prompts(Config c, Tokenizer tokenizer, PromptTemplate text) {
+        String mode = c.getString("aha.train.chat");
+        if (!List.of("auto", "on", "off").contains(mode)) {
+            throw new IllegalArgumentException("aha.train.chat must be auto, on or off, was '" + mode + "'");
+        }
+        if (mode.equals("off")) {
+            return text;
+        }
+        if (!(tokenizer instanceof HfTokenizer hf)) {
+            if (mode.equals("on")) {
+                throw new IllegalArgumentException("aha.train.chat = on needs a Hugging Face tokenizer with a chat "
+                        + "template (aha.tokenizer = DIR), not " + tokenizer);
+            }
+            return text;
+        }
+        try {
+            Path file = hf.config().file();
+            if (mode.equals("auto") && !ChatTemplate.present(file)) {
+                return text;
+            }
+            return text.inChat(ChatTemplate.fromTokenizerConfig(file), c.getConfig("aha.train.chat-flags").root()
+                    .unwrapped());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the chat template of " + hf.directory(), e);
+        }
     }
 
     private static DeviceSettings devices(Config c) {

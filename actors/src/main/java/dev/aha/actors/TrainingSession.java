@@ -111,7 +111,8 @@ public final class TrainingSession {
     public ObjectNode run() {
         Path out = options.out();
         Task task = TaskFactory.create(config.train().task(), config, options.trainFile(), options.evalFile());
-        CheckpointStore checkpoints = new CheckpointStore(out.resolve("checkpoints"), 3);
+        CheckpointStore checkpoints = new CheckpointStore(out.resolve("checkpoints"), 3)
+                .describing(config.policyDescription());
         if (config.simulated() || benchmark) {
             if (config.simulated()) {
                 LOG.warn("SIMULATED devices (aha.backend = simulated): generation and training spend modelled time; "
@@ -124,7 +125,8 @@ public final class TrainingSession {
         }
         ComputeThreads.prepare(1);
         List<TaskPrompt> heldOut = task.heldOut(config.train().evalPrompts());
-        CheckpointStore coldStartStore = new CheckpointStore(out.resolve("cold-start"), 1);
+        CheckpointStore coldStartStore = new CheckpointStore(out.resolve("cold-start"), 1)
+                .describing(config.policyDescription());
 
         try (NDManager manager = NDManager.newBaseManager(config.devices().learner());
                 Policy policy = config.policy().create(manager)) {

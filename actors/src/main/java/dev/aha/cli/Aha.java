@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
         versionProvider = Aha.Version.class,
         description = "Aha: an actor-based, asynchronous GRPO runtime for the JVM.",
         subcommands = {TrainCommand.class, SeedCommand.class, JoinCommand.class, SftCommand.class, EvalCommand.class,
-            ScoreCommand.class,
+            ScoreCommand.class, TokenizeCommand.class, InitModelCommand.class, GenerateCommand.class,
+            ExportCommand.class,
             CommandLine.HelpCommand.class})
 public final class Aha {
 

@@ -41,13 +41,13 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RunConfig config = run.load(Map.of());
+        Path dir = CheckpointStore.resolve(checkpoint);
+        RunConfig config = run.loadFor(dir, Map.of());
         ComputeThreads.prepare(1);
         Task task = TaskFactory.create(config.train().task(), config, run.trainFile, run.evalFile);
         List<TaskPrompt> heldOut = task.heldOut(prompts != null ? prompts : config.train().evalPrompts());
-        Path dir = CheckpointStore.resolve(checkpoint);
         try (NDManager manager = NDManager.newBaseManager(config.devices().learner());
-                Policy policy = config.policy().create(manager)) {
+                Policy policy = config.policy().blank(manager)) {
             CheckpointStore.load(dir, policy, null);
             Evaluator evaluator = new Evaluator(policy, config.tokenizer(), config.template(), config.sampling(),
                     k != null ? k : config.train().evalK(), config.train().seed() + 17);

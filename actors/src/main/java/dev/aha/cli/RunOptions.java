@@ -1,19 +1,17 @@
 package dev.aha.cli;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.aha.actors.RunConfig;
-import dev.aha.runtime.config.AhaConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Options shared by the commands that build a policy from configuration: the config file and the task. */
+/** Options of the commands that run a task: the model's options, the task and its data, the backend. */
 final class RunOptions {
 
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON overrides of reference.conf.")
-    Path config;
+    @Mixin
+    ModelOptions model = new ModelOptions();
 
     @Option(names = "--task", paramLabel = "NAME", description = "arithmetic (default), gsm8k or jsonl.")
     String task;
@@ -30,6 +28,15 @@ final class RunOptions {
 
     /** The layered config with this command line's overrides on top. */
     RunConfig load(Map<String, Object> overrides) {
+        return model.load(withTask(overrides));
+    }
+
+    /** The same for working with a checkpoint (see {@link ModelOptions#loadFor}). */
+    RunConfig loadFor(Path checkpoint, Map<String, Object> overrides) {
+        return model.loadFor(checkpoint, withTask(overrides));
+    }
+
+    private Map<String, Object> withTask(Map<String, Object> overrides) {
         Map<String, Object> all = new HashMap<>(overrides);
         if (task != null) {
             all.put("aha.train.task", task);
@@ -37,7 +44,6 @@ final class RunOptions {
         if (backend != null) {
             all.put("aha.backend", backend);
         }
-        Config base = AhaConfig.load(config);
-        return RunConfig.from(ConfigFactory.parseMap(all).withFallback(base).resolve());
+        return all;
     }
 }

@@ -80,7 +80,7 @@ public final class SftCommand implements Callable<Integer> {
                         bar.step();
                         bar.setExtraMessage(String.format("loss %.3f", p.loss()));
                     });
-            Path saved = new CheckpointStore(out, 1).savePolicy(n, policy,
+            Path saved = new CheckpointStore(out, 1).describing(config.policyDescription()).savePolicy(n, policy,
                     MetricsLog.JSON.createObjectNode().put("sft_steps", n).put("final_loss", loss));
             System.err.printf("aha sft: %d steps, final loss %.4f; checkpoint %s%n", n, loss, saved);
         }

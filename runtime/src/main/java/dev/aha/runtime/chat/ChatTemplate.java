@@ -61,6 +61,15 @@ public final class ChatTemplate {
         return new ChatTemplate(parse(source, tokenizerConfigJson), Collections.unmodifiableMap(tokens));
     }
 
+    /** Whether a tokenizer directory's config (or a chat_template.jinja beside it) carries a chat template. */
+    public static boolean present(Path tokenizerConfigJson) throws IOException {
+        if (Files.isRegularFile(tokenizerConfigJson.resolveSibling("chat_template.jinja"))) {
+            return true;
+        }
+        Map<String, Object> config = JSON.readValue(tokenizerConfigJson.toFile(), new TypeReference<>() {});
+        return config.get("chat_template") != null;
+    }
+
     /** A template from its source, with the given special tokens (e.g. {@code eos_token}) in its context. */
     public static ChatTemplate of(String source, Map<String, ?> specialTokens) {
         return new ChatTemplate(Map.of("default", JinjaTemplate.parse(source)),

@@ -36,6 +36,8 @@ import java.util.stream.Stream;
  *   policy.safetensors      the weights, named as in the policy's {@link dev.aha.runtime.policy.ParameterLayout}
  *   optimizer.safetensors   AdamW moments, "m.&lt;name&gt;" and "v.&lt;name&gt;" (absent in a policy-only checkpoint)
  *   state.json              {"format", "optimizer_steps", "run": {...the caller's counters...}}
+ *   policy.json             the architecture and its config (for a Hugging Face model, its config.json) and the
+ *                           tokenizer, when the store was made {@link #describing} them
  * </pre>
  *
  * A checkpoint is written into a temporary folder and renamed into place, then {@code latest} is replaced
@@ -48,15 +50,47 @@ public final class CheckpointStore {
     private static final String LATEST = "latest";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final String POLICY = "policy.json";
+
     private final Path root;
     private final int keep;
+    private final ObjectNode policy;
 
     public CheckpointStore(Path root, int keep) {
+        this(root, keep, null);
+    }
+
+    private CheckpointStore(Path root, int keep, ObjectNode policy) {
         if (keep < 1) {
             throw new IllegalArgumentException("keep must be at least 1, was " + keep);
         }
         this.root = root;
         this.keep = keep;
+        this.policy = policy;
+    }
+
+    /**
+     * The same store, writing {@code description} ({@link dev.aha.runtime.policy.PolicyFactory#describe}) as each
+     * checkpoint's {@code policy.json}, so that tools rebuild the architecture from the checkpoint alone.
+     */
+    public CheckpointStore describing(ObjectNode description) {
+        return new CheckpointStore(root, keep, description.deepCopy());
+    }
+
+    /** What a checkpoint's {@code policy.json} says, if it has one (checkpoints of older versions do not). */
+    public static Optional<ObjectNode> policyDescription(Path checkpoint) {
+        Path file = checkpoint.resolve(POLICY);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            if (JSON.readTree(file.toFile()) instanceof ObjectNode o) {
+                return Optional.of(o);
+            }
+            throw new IllegalArgumentException(file + " is not a JSON object");
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
     }
 
     public Path root() {
@@ -89,6 +123,9 @@ public final class CheckpointStore {
             state.put("optimizer_steps", optimizer == null ? 0 : optimizer.steps());
             state.set("run", run.deepCopy());
             Files.writeString(staging.resolve("state.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
+            if (policy != null) {
+                Files.writeString(staging.resolve(POLICY), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(policy));
+            }
             if (Files.exists(target)) {
                 deleteTree(target);
             }

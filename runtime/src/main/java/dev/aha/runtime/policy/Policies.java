@@ -1,5 +1,6 @@
 package dev.aha.runtime.policy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import dev.aha.runtime.policy.gpt.GptConfig;
 import dev.aha.runtime.policy.gpt.GptFactory;
@@ -52,5 +53,16 @@ public final class Policies {
             default -> throw new IllegalArgumentException(
                     "aha.policy.architecture must be gpt or hf, was '" + architecture + "'");
         }
+    }
+
+    /** Rebuilds the factory a checkpoint's policy.json describes ({@link PolicyFactory#describe}). */
+    public static PolicyFactory fromDescription(ObjectNode description) {
+        String architecture = description.path("architecture").asText("");
+        return switch (architecture) {
+            case GPT -> GptFactory.fromDescription(description);
+            case HF -> HfModel.fromDescription(description);
+            default -> throw new IllegalArgumentException("policy description names no known architecture ('"
+                    + architecture + "'): " + description);
+        };
     }
 }

@@ -1,6 +1,7 @@
 package dev.aha.runtime.policy;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * How to build one configured policy, on whatever thread and device asks: the learner, every rollout replica, the
@@ -31,4 +32,10 @@ public interface PolicyFactory {
     default Policy blank(NDManager parent) {
         return create(parent);
     }
+
+    /**
+     * What a checkpoint records (its {@code policy.json}) so that {@code aha eval}, {@code generate} and
+     * {@code export} rebuild this architecture from the checkpoint alone; {@link Policies#fromDescription} reads it.
+     */
+    ObjectNode describe();
 }

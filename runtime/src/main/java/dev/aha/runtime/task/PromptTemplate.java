@@ -1,6 +1,15 @@
 package dev.aha.runtime.task;
 
-/** Turns a question into the text the policy sees, by replacing the one {@code {question}} placeholder. */
+import dev.aha.runtime.chat.ChatTemplate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a question into the text the policy sees: the one {@code {question}} placeholder is replaced, and for a chat
+ * model the result is the user's turn of the model's own chat template, with the assistant's turn opened
+ * ({@code add_generation_prompt}), as the model was trained to see it.
+ */
 public final class PromptTemplate {
 
     public static final String PLACEHOLDER = "{question}";
@@ -15,8 +24,14 @@ public final class PromptTemplate {
     private final String prefix;
     private final String suffix;
     private final String text;
+    private final ChatTemplate chat;
+    private final Map<String, Object> chatFlags;
 
     private PromptTemplate(String text) {
+        this(text, null, Map.of());
+    }
+
+    private PromptTemplate(String text, ChatTemplate chat, Map<String, Object> chatFlags) {
         int at = text.indexOf(PLACEHOLDER);
         if (at < 0) {
             throw new IllegalArgumentException("prompt template must contain " + PLACEHOLDER + ": " + abbreviate(text));
@@ -28,6 +43,27 @@ public final class PromptTemplate {
         this.text = text;
         this.prefix = text.substring(0, at);
         this.suffix = text.substring(at + PLACEHOLDER.length());
+        this.chat = chat;
+        this.chatFlags = Map.copyOf(chatFlags);
+    }
+
+    /**
+     * This template as the user's turn of a chat template.
+     *
+     * @param flags the template's keyword arguments, e.g. Qwen3's {@code enable_thinking}
+     */
+    public PromptTemplate inChat(ChatTemplate template, Map<String, Object> flags) {
+        return new PromptTemplate(text, template, flags);
+    }
+
+    /** Another text in the same chat template (if any). */
+    public PromptTemplate withText(String other) {
+        return new PromptTemplate(other, chat, chatFlags);
+    }
+
+    /** True when prompts go through a chat template. */
+    public boolean isChat() {
+        return chat != null;
     }
 
     public static PromptTemplate r1Zero() {
@@ -42,7 +78,14 @@ public final class PromptTemplate {
     }
 
     public String render(String question) {
-        return prefix + question + suffix;
+        String user = prefix + question + suffix;
+        if (chat == null) {
+            return user;
+        }
+        Map<String, Object> turn = new LinkedHashMap<>();
+        turn.put("role", "user");
+        turn.put("content", user);
+        return chat.render(List.of(turn), true, chatFlags);
     }
 
     public String text() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.runtime.policy.ParameterLayout;
+import dev.aha.runtime.policy.Policies;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.PolicyFactory;
 import dev.aha.runtime.policy.llama.LlamaConfig;
@@ -103,9 +104,37 @@ public final class HfModel implements PolicyFactory {
         return config.layout();
     }
 
+    /**
+     * A model known from its config.json alone (as recorded in a checkpoint's policy.json): {@link #blank} works,
+     * {@link #create} has no files to read.
+     */
+    public static HfModel fromDescription(ObjectNode description) {
+        JsonNode json = description.get("config");
+        if (json == null || !json.isObject()) {
+            throw new HfFormatException("policy description has no config object: " + description);
+        }
+        LlamaConfig config = LlamaConfig.parse(json, "policy.json");
+        return new HfModel(null, (ObjectNode) json.deepCopy(), config,
+                Math.min(description.path("context_length").asInt(config.maxPositionEmbeddings()),
+                        config.maxPositionEmbeddings()));
+    }
+
+    @Override
+    public ObjectNode describe() {
+        ObjectNode d = JSON.createObjectNode();
+        d.put("architecture", Policies.HF);
+        d.put("context_length", contextLength);
+        d.set("config", configJson.deepCopy());
+        return d;
+    }
+
     /** The policy with the directory's weights, checked against config.json tensor by tensor. */
     @Override
     public LlamaPolicy create(NDManager parent) {
+        if (dir == null) {
+            throw new IllegalStateException("this " + architecture() + " model was described by a checkpoint, not "
+                    + "opened from a directory: it has no weight files to load (use blank and load the checkpoint)");
+        }
         LlamaPolicy policy = LlamaPolicy.zeros(config, contextLength, parent);
         try (HfCheckpoint checkpoint = HfCheckpoint.open(dir)) {
             checkpoint.loadInto(policy);
