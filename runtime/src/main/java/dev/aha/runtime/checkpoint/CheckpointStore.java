@@ -54,19 +54,19 @@ public final class CheckpointStore {
 
     private final Path root;
     private final int keep;
-    private final ObjectNode policy;
+    private final ObjectNode description;
 
     public CheckpointStore(Path root, int keep) {
         this(root, keep, null);
     }
 
-    private CheckpointStore(Path root, int keep, ObjectNode policy) {
+    private CheckpointStore(Path root, int keep, ObjectNode description) {
         if (keep < 1) {
             throw new IllegalArgumentException("keep must be at least 1, was " + keep);
         }
         this.root = root;
         this.keep = keep;
-        this.policy = policy;
+        this.description = description;
     }
 
     /**
@@ -123,8 +123,9 @@ public final class CheckpointStore {
             state.put("optimizer_steps", optimizer == null ? 0 : optimizer.steps());
             state.set("run", run.deepCopy());
             Files.writeString(staging.resolve("state.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
-            if (policy != null) {
-                Files.writeString(staging.resolve(POLICY), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(policy));
+            if (description != null) {
+                Files.writeString(staging.resolve(POLICY),
+                        JSON.writerWithDefaultPrettyPrinter().writeValueAsString(description));
             }
             if (Files.exists(target)) {
                 deleteTree(target);
@@ -136,7 +137,7 @@ public final class CheckpointStore {
             prune();
             return target;
         } catch (IOException e) {
-            throw new UncheckedIOException("could not write checkpoint " + step + " under " + root, e);
+            throw new UncheckedIOException("could not write checkpoint " + step + " under " + root + ": " + e, e);
         }
     }
 
