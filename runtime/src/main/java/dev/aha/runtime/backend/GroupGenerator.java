@@ -1,7 +1,7 @@
 package dev.aha.runtime.backend;
 
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.sampling.Completion;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Random;
 
@@ -12,11 +12,11 @@ import java.util.Random;
  */
 public interface GroupGenerator extends AutoCloseable {
 
-    /** Size of the flat weight snapshot this replica loads. */
+    /** Size of the flat float32 weight image this replica loads. */
     long weightBytes();
 
-    /** Replaces the replica's weights with a complete, verified snapshot (read from position to limit). */
-    void loadWeights(ByteBuffer flat);
+    /** Replaces the replica's weights with a complete, verified image (read-only, shared: it only reads it). */
+    void loadWeights(FlatWeights flat);
 
     /** G completions of {@code prompt}, with the behaviour log-prob of every token. */
     List<Completion> sampleGroup(int[] prompt, int groupSize, Random rng);

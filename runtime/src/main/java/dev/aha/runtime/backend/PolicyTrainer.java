@@ -1,12 +1,12 @@
 package dev.aha.runtime.backend;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.eval.EvalResult;
 import dev.aha.runtime.grpo.GrpoSample;
 import dev.aha.runtime.grpo.GrpoUpdateResult;
 import dev.aha.runtime.task.TaskPrompt;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,8 +19,8 @@ public interface PolicyTrainer extends AutoCloseable {
     /** One GRPO step on these samples. */
     GrpoUpdateResult update(List<GrpoSample> samples);
 
-    /** The current weights, flat, in a new buffer the caller owns (it is handed to the weight plane). */
-    ByteBuffer exportWeights();
+    /** The current weights as a new flat float32 image the caller owns (it is handed to the weight plane). */
+    FlatWeights exportWeights();
 
     /** Writes policy, optimiser state and {@code state} as checkpoint {@code step}. */
     void checkpoint(CheckpointStore store, long step, ObjectNode state);

@@ -1,13 +1,13 @@
 package dev.aha.runtime.backend;
 
 import ai.djl.ndarray.NDManager;
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.policy.PolicyConfig;
 import dev.aha.runtime.policy.TransformerPolicy;
 import dev.aha.runtime.sampling.Completion;
 import dev.aha.runtime.sampling.Sampler;
 import dev.aha.runtime.sampling.SamplingSettings;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Random;
 
@@ -32,8 +32,8 @@ public final class TorchGenerator implements GroupGenerator {
     }
 
     @Override
-    public void loadWeights(ByteBuffer flat) {
-        policy.importWeights(flat);
+    public void loadWeights(FlatWeights flat) {
+        policy.importWeights(flat.segmentCount() == 1 ? flat.segment(0) : flat.toByteBuffer());
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.aha.runtime.backend;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.eval.EvalResult;
@@ -69,8 +70,8 @@ public final class TorchTrainer implements PolicyTrainer {
     }
 
     @Override
-    public ByteBuffer exportWeights() {
-        return policy.exportWeights();
+    public FlatWeights exportWeights() {
+        return FlatWeights.wrap(policy.exportWeights());
     }
 
     @Override

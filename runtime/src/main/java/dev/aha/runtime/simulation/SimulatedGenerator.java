@@ -1,8 +1,8 @@
 package dev.aha.runtime.simulation;
 
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.backend.GroupGenerator;
 import dev.aha.runtime.sampling.Completion;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -43,10 +43,10 @@ public final class SimulatedGenerator implements GroupGenerator {
     }
 
     @Override
-    public void loadWeights(ByteBuffer flat) {
-        if (flat.remaining() != settings.weightBytes()) {
+    public void loadWeights(FlatWeights flat) {
+        if (flat.size() != settings.weightBytes()) {
             throw new IllegalArgumentException("a simulated replica of " + settings.weightBytes()
-                    + " bytes was sent a snapshot of " + flat.remaining() + " (do all nodes share aha.simulation?)");
+                    + " bytes was sent a snapshot of " + flat.size() + " (do all nodes share aha.simulation?)");
         }
     }
 

@@ -1,15 +1,15 @@
 package dev.aha.runtime.simulation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.grpo.GrpoSample;
 import dev.aha.runtime.sampling.Completion;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -64,22 +64,22 @@ class SimulatedDevicesTest {
     @Test
     void aReplicaRefusesASnapshotOfAnotherSize() {
         SimulatedGenerator device = new SimulatedGenerator(settings(Duration.ZERO, Duration.ZERO), 100, 1);
-        device.loadWeights(ByteBuffer.allocate(4096));
-        assertThrows(IllegalArgumentException.class, () -> device.loadWeights(ByteBuffer.allocate(4000)));
+        device.loadWeights(FlatWeights.allocate(4096));
+        assertThrows(IllegalArgumentException.class, () -> device.loadWeights(FlatWeights.allocate(4000)));
     }
 
     @Test
     void everyStepPublishesADistinctSnapshotAndSpendsTrainTimePerToken() {
         SimulatedTrainer trainer = new SimulatedTrainer(settings(Duration.ZERO, Duration.ofNanos(100_000)), 7);
-        ByteBuffer before = trainer.exportWeights();
+        FlatWeights before = trainer.exportWeights();
         List<GrpoSample> batch = List.of(new GrpoSample(new int[] {2}, new int[100], new float[100], 1f),
                 new GrpoSample(new int[] {2}, new int[100], new float[100], -1f));
         long t0 = System.nanoTime();
         assertEquals(2, trainer.update(batch).sequences());
         assertTrue(System.nanoTime() - t0 >= 200 * 100_000L, "200 tokens x 100 us");
-        ByteBuffer after = trainer.exportWeights();
-        assertEquals(4096, after.remaining());
-        assertNotEquals(before, after);
+        FlatWeights after = trainer.exportWeights();
+        assertEquals(4096, after.size());
+        assertFalse(before.contentEquals(after));
         assertTrue(trainer.evaluate(List.of()).isEmpty(), "nothing to evaluate in a simulation");
     }
 }
