@@ -6,13 +6,13 @@ import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.pipeline.ScoredGroup;
 import dev.aha.protocol.pipeline.VersionAdvanced;
 import dev.aha.protocol.pipeline.WorkDone;
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.backend.PolicyTrainer;
 import dev.aha.runtime.eval.EvalResult;
 import dev.aha.runtime.grpo.GrpoSample;
 import dev.aha.runtime.grpo.GrpoUpdateResult;
 import dev.aha.runtime.metrics.MetricsLog;
 import dev.aha.runtime.metrics.StepMetrics;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -305,7 +305,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     }
 
     private void publish() {
-        ByteBuffer weights = device.exportWeights().toByteBuffer();
+        FlatWeights weights = device.exportWeights();
         publishedMicros.put(version, WallClock.micros());
         publishedMicros.remove(version - 64); // older versions are far beyond any staleness bound
         setup.weights().publish(version, weights);

@@ -1,17 +1,16 @@
 package dev.aha.actors;
 
 import dev.aha.actors.weights.WeightPlane;
-import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.protocol.pipeline.DispatcherMessage;
 import dev.aha.protocol.pipeline.RequestWork;
 import dev.aha.protocol.pipeline.RewardMessage;
 import dev.aha.protocol.pipeline.RolloutMessage;
 import dev.aha.protocol.pipeline.RolloutWork;
 import dev.aha.protocol.pipeline.SampledGroup;
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.backend.GroupGenerator;
 import dev.aha.runtime.sampling.Completion;
 import dev.aha.runtime.tokenizer.Tokenizer;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -36,8 +35,8 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  */
 public final class Rollout extends AbstractBehavior<RolloutMessage> {
 
-    /** A complete snapshot is ready (from the weight plane's thread). */
-    record WeightsReady(long version, ByteBuffer weights, long receivedMicros) implements RolloutMessage {}
+    /** A complete snapshot is ready (from the weight plane's thread; read-only, shared with the node's rollouts). */
+    record WeightsReady(long version, FlatWeights weights, long receivedMicros) implements RolloutMessage {}
 
     private record SampleNext() implements RolloutMessage {}
 
@@ -53,7 +52,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     private final Deque<RolloutWork> queue = new ArrayDeque<>();
     private final AutoCloseable subscription;
     private ActorRef<DispatcherMessage> dispatcher;
-    private ByteBuffer pendingWeights;
+    private FlatWeights pendingWeights;
     private long pendingVersion = -1;
     private long pendingReceivedMicros;
     private long version = -1;
@@ -70,8 +69,8 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
         this.rng = new Random(seed);
         this.rewards = context.spawn(Routers.group(Reward.KEY).withRoundRobinRouting(), "rewards");
         ActorRef<RolloutMessage> self = context.getSelf();
-        this.subscription = weights.subscribe(id, Math.toIntExact(device.weightBytes()),
-                (v, buffer) -> self.tell(new WeightsReady(v, buffer, WallClock.micros())));
+        this.subscription = weights.subscribe(id, device.weightBytes(),
+                s -> self.tell(new WeightsReady(s.version(), s.weights(), WallClock.micros())));
         ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class, ListingFound::new);
         context.getSystem().receptionist().tell(Receptionist.subscribe(Dispatcher.KEY, listings));
         // The reward router drops what it cannot route: take no work before a reward actor is known.
@@ -178,7 +177,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
         if (pendingWeights == null) {
             return false;
         }
-        device.loadWeights(FlatWeights.wrap(pendingWeights));
+        device.loadWeights(pendingWeights);
         version = pendingVersion;
         versionReceivedMicros = pendingReceivedMicros;
         pendingWeights = null;

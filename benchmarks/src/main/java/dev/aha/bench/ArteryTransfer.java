@@ -2,10 +2,10 @@ package dev.aha.bench;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.aha.protocol.weights.FlatWeights;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32C;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -15,7 +15,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * The baseline the weight plane replaces: the same bytes sent as Pekko messages between two ActorSystems over Artery
  * TCP on 127.0.0.1. Snapshots are cut into 1 MiB byte[] messages (Pekko's built-in byte-array serializer) on the
  * large-message lane, whose frame limit is raised to fit them; the receiver copies each into its offset of a
- * preallocated buffer and checks the CRC32C at the end, the same work the Aeron subscriber does.
+ * preallocated image and checks the CRC32C at the end, the same work the Aeron subscriber does. Always float32: it
+ * is the baseline.
  */
 final class ArteryTransfer implements AutoCloseable {
 
@@ -24,13 +25,13 @@ final class ArteryTransfer implements AutoCloseable {
     private final ActorSystem<Void> senderSystem;
     private final ActorSystem<byte[]> receiverSystem;
     private final ActorRef<byte[]> remoteSink;
-    private final ByteBuffer target;
+    private final FlatWeights target;
     private volatile Expectation expectation;
 
-    private record Expectation(int total, int crc, CompletableFuture<Boolean> done) {}
+    private record Expectation(long total, int crc, CompletableFuture<Boolean> done) {}
 
-    ArteryTransfer(int capacity) {
-        target = ByteBuffer.allocateDirect(capacity);
+    ArteryTransfer(long capacity) {
+        target = FlatWeights.allocate(capacity);
         receiverSystem = ActorSystem.create(sink(), "artery-receiver", config(0));
         int port = receiverSystem.address().getPort().get();
         senderSystem = ActorSystem.create(Behaviors.empty(), "artery-sender", config(0));
@@ -40,16 +41,14 @@ final class ArteryTransfer implements AutoCloseable {
 
     private Behavior<byte[]> sink() {
         return Behaviors.setup(ctx -> {
-            int[] received = {0};
+            long[] received = {0};
             return Behaviors.receiveMessage(chunk -> {
                 Expectation e = expectation;
-                target.put(received[0], chunk);
+                target.put(received[0], ByteBuffer.wrap(chunk));
                 received[0] += chunk.length;
                 if (received[0] == e.total()) {
                     received[0] = 0;
-                    CRC32C crc = new CRC32C();
-                    crc.update(target.duplicate().position(0).limit(e.total()));
-                    e.done().complete((int) crc.getValue() == e.crc());
+                    e.done().complete(target.crc32c() == e.crc());
                 }
                 return Behaviors.same();
             });
@@ -71,13 +70,13 @@ final class ArteryTransfer implements AutoCloseable {
     }
 
     /** Sends {@code snapshot} and returns once the receiver has all of it and the CRC matched (or throws). */
-    boolean send(ByteBuffer snapshot, int crc) throws Exception {
-        int total = snapshot.remaining();
+    boolean send(FlatWeights snapshot, int crc) throws Exception {
+        long total = snapshot.size();
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         expectation = new Expectation(total, crc, done);
-        for (int at = 0; at < total; at += CHUNK) {
-            byte[] chunk = new byte[Math.min(CHUNK, total - at)];
-            snapshot.duplicate().position(snapshot.position() + at).get(chunk);
+        for (long at = 0; at < total; at += CHUNK) {
+            byte[] chunk = new byte[(int) Math.min(CHUNK, total - at)];
+            snapshot.get(at, ByteBuffer.wrap(chunk));
             remoteSink.tell(chunk);
         }
         return done.get(120, TimeUnit.SECONDS);

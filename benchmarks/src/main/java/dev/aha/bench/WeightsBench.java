@@ -2,37 +2,48 @@ package dev.aha.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.protocol.weights.Bf16;
 import dev.aha.protocol.weights.EmbeddedDriver;
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.protocol.weights.WeightPlaneSettings;
 import dev.aha.protocol.weights.WeightPublisher;
 import dev.aha.protocol.weights.WeightSubscriber;
+import dev.aha.protocol.weights.WireDtype;
 import dev.aha.runtime.config.AhaConfig;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32C;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code aha bench weights}: how fast a weight snapshot reaches a subscriber, against memcpy and against Pekko
+ * {@code aha bench weights}: how fast a float32 weight image reaches a subscriber, against memcpy and against Pekko
  * messages over Artery, all measured in this one run (medians after warm-up). Each transfer is timed end to end:
- * from the publish call until the subscriber holds the whole snapshot with its CRC32C verified.
+ * from the publish call until the subscriber's listener holds the whole float32 image with the CRC32C of what crossed
+ * the wire verified. Rates are float32 image bytes per second, whatever the wire dtype (with bf16 half as many bytes
+ * cross the wire, and the time includes narrowing on the publisher and widening on the subscriber).
  *
  * <ul>
- *   <li>memcpy: one copy of the snapshot between two preallocated direct buffers (ByteBuffer.put);</li>
+ *   <li>memcpy: one copy of the image between two preallocated direct images;</li>
  *   <li>aeron_ipc: the weight plane over IPC through this JVM's embedded media driver;</li>
  *   <li>aeron_udp: the same over UDP on 127.0.0.1 (MTU 65504, socket buffers as configured);</li>
- *   <li>artery: 1 MiB byte[] messages between two ActorSystems over Artery TCP on 127.0.0.1, large-message lane.</li>
+ *   <li>artery: 1 MiB byte[] messages between two ActorSystems over Artery TCP on 127.0.0.1, large-message lane
+ *       (always float32: the baseline).</li>
  * </ul>
+ *
+ * Images may pass 2 GiB ({@code --mib 2100}). The JVM then needs direct memory for about four images at once (the
+ * source, the subscriber's receive buffer, the snapshot just handed over, Artery's target): set
+ * {@code AHA_JAVA_OPTS=-XX:MaxDirectMemorySize=...} if the heap default (a quarter of RAM) is short of that.
  */
 @Command(name = "weights", mixinStandardHelpOptions = true,
         description = "Weight-plane bandwidth against memcpy and Artery; prints one JSON object.")
 public final class WeightsBench implements Callable<Integer> {
 
-    @Option(names = "--mib", defaultValue = "64", description = "Snapshot size in MiB (default ${DEFAULT-VALUE}).")
+    @Option(names = "--mib", defaultValue = "64", description = "Float32 image size in MiB; over 2048 works "
+            + "(default ${DEFAULT-VALUE}).")
     int mib;
 
     @Option(names = "--repeat", defaultValue = "20", description = "Timed transfers per transport (default ${DEFAULT-VALUE}).")
@@ -41,33 +52,44 @@ public final class WeightsBench implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "10", description = "Untimed transfers first (default ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--wire-dtype", defaultValue = "f32", converter = WireDtypeConverter.class,
+            description = "How the image crosses the Aeron plane: f32 or bf16 (default ${DEFAULT-VALUE}).")
+    WireDtype wireDtype;
+
+    static final class WireDtypeConverter implements picocli.CommandLine.ITypeConverter<WireDtype> {
+        @Override
+        public WireDtype convert(String value) {
+            return WireDtype.parse(value);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         if (mib < 1 || repeat < 1 || warmup < 0) {
             throw new IllegalArgumentException("--mib and --repeat must be at least 1, --warmup at least 0");
         }
-        int bytes = mib << 20;
-        ByteBuffer snapshot = random(bytes);
-        CRC32C c = new CRC32C();
-        c.update(snapshot.duplicate());
-        int crc = (int) c.getValue();
+        long bytes = (long) mib << 20;
+        FlatWeights image = random(bytes);
+        int crc = image.crc32c();
         // A dedicated transfer: the low-latency end of the idle trade-off (training parks longer; see reference.conf).
         WeightPlaneSettings defaults = WeightPlaneSettings.fromConfig(AhaConfig.load().getConfig("aha.weights"))
-                .withIdle(100, java.time.Duration.ofNanos(50_000));
+                .withIdle(100, java.time.Duration.ofNanos(50_000)).withWireDtype(wireDtype);
 
         log("memcpy...");
-        double memcpy = memcpy(snapshot);
+        double memcpy = memcpy(image);
         boolean[] ok = {true, true, true};
-        log("aeron ipc...");
-        double ipc = aeron(snapshot, defaults.withTransport(WeightPlaneSettings.Transport.IPC, 0, 0), ok, 0);
-        log("aeron udp...");
-        double udp = aeron(snapshot, defaults.withTransport(WeightPlaneSettings.Transport.UDP,
+        log("aeron ipc (" + wireDtype.configName() + ")...");
+        double ipc = aeron(image, defaults.withTransport(WeightPlaneSettings.Transport.IPC, 0, 0), ok, 0);
+        log("aeron udp (" + wireDtype.configName() + ")...");
+        double udp = aeron(image, defaults.withTransport(WeightPlaneSettings.Transport.UDP,
                 defaults.dataPort(), defaults.controlPort()), ok, 1);
         log("artery...");
-        double artery = artery(snapshot, crc, ok);
+        double artery = artery(image, crc, ok);
 
         ObjectNode out = new ObjectMapper().createObjectNode();
         out.put("mib", mib);
+        out.put("wire_dtype", wireDtype.configName());
+        out.put("wire_mib", wireDtype.wireBytes(bytes) / (double) (1 << 20));
         out.put("repeat", repeat);
         out.put("memcpy_gbps", round(memcpy));
         out.put("aeron_ipc_gbps", round(ipc));
@@ -76,6 +98,10 @@ public final class WeightsBench implements Callable<Integer> {
         out.put("ipc_over_memcpy", round(ipc / memcpy));
         out.put("ipc_over_artery", round(ipc / artery));
         out.put("udp_over_artery", round(udp / artery));
+        if (wireDtype == WireDtype.BF16) {
+            log("bf16 narrowing and widening...");
+            bf16Rates(image, out);
+        }
         out.put("crc_ok", ok[0] && ok[1] && ok[2]);
         ObjectNode s = out.putObject("settings");
         s.put("mtu", defaults.mtu());
@@ -90,75 +116,98 @@ public final class WeightsBench implements Callable<Integer> {
         return ok[0] && ok[1] && ok[2] ? 0 : 1;
     }
 
-    private double memcpy(ByteBuffer snapshot) {
-        ByteBuffer target = ByteBuffer.allocateDirect(snapshot.remaining());
+    private double memcpy(FlatWeights image) {
+        FlatWeights target = FlatWeights.allocate(image.size());
         double[] gbps = new double[repeat];
         for (int i = -warmup; i < repeat; i++) {
-            target.clear();
             long t0 = System.nanoTime();
-            target.put(snapshot.duplicate());
+            for (int s = 0; s < image.segmentCount(); s++) {
+                target.put((long) s << FlatWeights.SEGMENT_SHIFT, image.segment(s));
+            }
             long t = System.nanoTime() - t0;
             if (i >= 0) {
-                gbps[i] = Stats.gbps(snapshot.remaining(), t);
+                gbps[i] = Stats.gbps(image.size(), t);
             }
         }
         return Stats.median(gbps);
     }
 
-    private double aeron(ByteBuffer snapshot, WeightPlaneSettings s, boolean[] ok, int slot) throws Exception {
+    private double aeron(FlatWeights image, WeightPlaneSettings s, boolean[] ok, int slot) throws Exception {
         // The listener records the arrival time itself; the main thread blocks (never spins: on 2 cores a spinning
-        // waiter would take the core the sender or the receiver needs).
-        java.util.concurrent.BlockingQueue<long[]> arrivals = new java.util.concurrent.LinkedBlockingQueue<>();
+        // waiter would take the core the sender or the receiver needs). It keeps no snapshot: each is garbage at once.
+        BlockingQueue<long[]> arrivals = new ArrayBlockingQueue<>(repeat + warmup + 1);
         try (EmbeddedDriver driver = EmbeddedDriver.launch("bench", s);
-                WeightSubscriber sub = new WeightSubscriber(driver.aeron(), s, "bench", "127.0.0.1",
-                        snapshot.remaining(), (version, received) ->
-                                // CRC32C already verified by the subscriber when it calls this
-                                arrivals.add(new long[] {version, System.nanoTime()}));
+                WeightSubscriber sub = new WeightSubscriber(driver.aeron(), s, "bench", "127.0.0.1", image.size(),
+                        snapshot -> // CRC32C already verified by the subscriber when it calls this
+                                arrivals.add(new long[] {snapshot.version(), System.nanoTime()}));
                 WeightPublisher pub = new WeightPublisher(driver.aeron(), s)) {
             double[] gbps = new double[repeat];
             for (int i = -warmup - 1; i < repeat; i++) {
                 long version = i + warmup + 2;
                 long t0 = System.nanoTime();
-                pub.publish(version, snapshot.duplicate());
+                pub.publish(version, image); // the plane only reads it: the same image serves every version
                 long[] arrival;
                 do {
-                    arrival = arrivals.poll(60, TimeUnit.SECONDS);
+                    arrival = arrivals.poll(60 + image.size() / (20L << 20), TimeUnit.SECONDS);
                     if (arrival == null) {
                         throw new IllegalStateException(s.transport() + ": version " + version + " never arrived");
                     }
                 } while (arrival[0] < version);
                 if (i >= 0) {
-                    gbps[i] = Stats.gbps(snapshot.remaining(), arrival[1] - t0);
+                    gbps[i] = Stats.gbps(image.size(), arrival[1] - t0);
                 }
             }
-            ok[slot] = sub.rejected() == 0; // the subscriber hands on only CRC-verified snapshots and counts rejects
+            // the subscriber hands on only CRC-verified snapshots and counts what it turns away
+            ok[slot] = sub.rejected() == 0 && sub.dropped() == 0 && sub.refused() == 0;
             return Stats.median(gbps);
         }
     }
 
-    private double artery(ByteBuffer snapshot, int crc, boolean[] ok) throws Exception {
-        try (ArteryTransfer artery = new ArteryTransfer(snapshot.remaining())) {
+    private double artery(FlatWeights image, int crc, boolean[] ok) throws Exception {
+        try (ArteryTransfer artery = new ArteryTransfer(image.size())) {
             double[] gbps = new double[repeat];
             for (int i = -warmup; i < repeat; i++) {
                 long t0 = System.nanoTime();
-                boolean good = artery.send(snapshot.duplicate(), crc);
+                boolean good = artery.send(image, crc);
                 long t = System.nanoTime() - t0;
                 ok[2] &= good;
                 if (i >= 0) {
-                    gbps[i] = Stats.gbps(snapshot.remaining(), t);
+                    gbps[i] = Stats.gbps(image.size(), t);
                 }
             }
             return Stats.median(gbps);
         }
     }
 
-    private static ByteBuffer random(int bytes) {
-        ByteBuffer b = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        Random r = new Random(1);
-        while (b.remaining() >= 8) {
-            b.putLong(r.nextLong());
+    /** The publisher's narrowing and the subscriber's widening alone, in float32 image bytes per second. */
+    private void bf16Rates(FlatWeights image, ObjectNode out) {
+        FlatWeights narrow = FlatWeights.allocate(image.size() / 2);
+        int n = Math.max(3, Math.min(repeat, 10));
+        double[] down = new double[n];
+        double[] up = new double[n];
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            Bf16.narrow(image, narrow);
+            long t1 = System.nanoTime();
+            Bf16.widen(narrow, image); // the source becomes its bf16 rounding: measured last, on purpose
+            long t2 = System.nanoTime();
+            down[i] = Stats.gbps(image.size(), t1 - t0);
+            up[i] = Stats.gbps(image.size(), t2 - t1);
         }
-        return b.flip();
+        out.put("bf16_narrow_gbps", round(Stats.median(down)));
+        out.put("bf16_widen_gbps", round(Stats.median(up)));
+    }
+
+    private static FlatWeights random(long bytes) {
+        FlatWeights w = FlatWeights.allocate(bytes);
+        Random r = new Random(1);
+        for (int s = 0; s < w.segmentCount(); s++) {
+            ByteBuffer b = w.segment(s);
+            while (b.remaining() >= 8) {
+                b.putLong(r.nextLong());
+            }
+        }
+        return w;
     }
 
     private static double round(double v) {

@@ -54,6 +54,7 @@ public final class AhaKryoRegistry {
     /** Any ActorRef implementation (Pekko has several) is written under the one registration of the interface. */
     private static final class ActorRefClassResolver extends DefaultClassResolver {
         @Override
+        @SuppressWarnings("rawtypes") // Kryo's ClassResolver declares the raw type; an override cannot narrow it
         public Registration getRegistration(Class type) {
             if (type != ActorRef.class && ActorRef.class.isAssignableFrom(type)) {
                 return super.getRegistration(ActorRef.class);

@@ -21,6 +21,8 @@ import java.time.Duration;
  * @param stallTimeout a subscriber with a transfer open and no chunk for this long asks for the version again
  * @param idleSpins busy spins of an idle weight-plane thread (sender, receiver, driver) before it yields, then parks
  * @param maxIdlePark the longest an idle weight-plane thread parks: short is low latency, long is low CPU
+ * @param wireDtype how the float32 image crosses the wire: as it is, or narrowed to bfloat16 (half the bytes);
+ *     publisher and subscribers must agree, and a subscriber refuses a version sent in another dtype
  */
 public record WeightPlaneSettings(
         Transport transport,
@@ -36,7 +38,8 @@ public record WeightPlaneSettings(
         Duration sendTimeout,
         Duration stallTimeout,
         int idleSpins,
-        Duration maxIdlePark) {
+        Duration maxIdlePark,
+        WireDtype wireDtype) {
 
     public enum Transport { IPC, UDP }
 
@@ -62,6 +65,9 @@ public record WeightPlaneSettings(
             throw new IllegalArgumentException("aha.weights.idle-spins must be >= 0 and max-idle-park >= 1us, were "
                     + idleSpins + " and " + maxIdlePark);
         }
+        if (wireDtype == null) {
+            throw new IllegalArgumentException("aha.weights.wire-dtype must be f32 or bf16");
+        }
     }
 
     public static WeightPlaneSettings fromConfig(Config c) {
@@ -70,24 +76,32 @@ public record WeightPlaneSettings(
                 c.getInt("control-stream-id"), (int) c.getBytes("mtu").longValue(),
                 (int) c.getBytes("term-length").longValue(), (int) c.getBytes("receiver-window").longValue(),
                 (int) c.getBytes("socket-buffer").longValue(), c.getDuration("send-timeout"),
-                c.getDuration("stall-timeout"), c.getInt("idle-spins"), c.getDuration("max-idle-park"));
+                c.getDuration("stall-timeout"), c.getInt("idle-spins"), c.getDuration("max-idle-park"),
+                WireDtype.parse(c.getString("wire-dtype")));
     }
 
     public WeightPlaneSettings withTransport(Transport t, int dataPort, int controlPort) {
         return new WeightPlaneSettings(t, host, dataPort, controlPort, dataStreamId, controlStreamId, mtu, termLength,
-                receiverWindow, socketBuffer, sendTimeout, stallTimeout, idleSpins, maxIdlePark);
+                receiverWindow, socketBuffer, sendTimeout, stallTimeout, idleSpins, maxIdlePark, wireDtype);
     }
 
     /** The same plane reaching a publisher on {@code learnerHost} (a joining node learns it from the cluster). */
     public WeightPlaneSettings withHost(String learnerHost) {
         return new WeightPlaneSettings(transport, learnerHost, dataPort, controlPort, dataStreamId, controlStreamId,
-                mtu, termLength, receiverWindow, socketBuffer, sendTimeout, stallTimeout, idleSpins, maxIdlePark);
+                mtu, termLength, receiverWindow, socketBuffer, sendTimeout, stallTimeout, idleSpins, maxIdlePark,
+                wireDtype);
     }
 
     /** The same plane with another idle trade-off (the benchmark measures the low-latency end). */
     public WeightPlaneSettings withIdle(int spins, Duration maxPark) {
         return new WeightPlaneSettings(transport, host, dataPort, controlPort, dataStreamId, controlStreamId, mtu,
-                termLength, receiverWindow, socketBuffer, sendTimeout, stallTimeout, spins, maxPark);
+                termLength, receiverWindow, socketBuffer, sendTimeout, stallTimeout, spins, maxPark, wireDtype);
+    }
+
+    /** The same plane sending the image as {@code dtype}. */
+    public WeightPlaneSettings withWireDtype(WireDtype dtype) {
+        return new WeightPlaneSettings(transport, host, dataPort, controlPort, dataStreamId, controlStreamId, mtu,
+                termLength, receiverWindow, socketBuffer, sendTimeout, stallTimeout, idleSpins, maxIdlePark, dtype);
     }
 
     /** How the plane's threads wait for work. */

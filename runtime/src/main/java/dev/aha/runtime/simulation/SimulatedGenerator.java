@@ -1,8 +1,8 @@
 package dev.aha.runtime.simulation;
 
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.backend.GroupGenerator;
 import dev.aha.runtime.sampling.Completion;
-import dev.aha.protocol.weights.FlatWeights;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

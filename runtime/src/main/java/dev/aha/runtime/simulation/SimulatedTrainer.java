@@ -1,6 +1,7 @@
 package dev.aha.runtime.simulation;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.backend.PolicyTrainer;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.eval.EvalResult;
@@ -8,7 +9,6 @@ import dev.aha.runtime.grpo.GrpoDiagnostics;
 import dev.aha.runtime.grpo.GrpoSample;
 import dev.aha.runtime.grpo.GrpoUpdateResult;
 import dev.aha.runtime.task.TaskPrompt;
-import dev.aha.protocol.weights.FlatWeights;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
@@ -22,13 +22,19 @@ import java.util.Random;
 public final class SimulatedTrainer implements PolicyTrainer {
 
     private final SimulationSettings settings;
-    private final byte[] weights;
+    private final FlatWeights weights;
     private long steps;
 
     public SimulatedTrainer(SimulationSettings settings, long seed) {
         this.settings = settings;
-        this.weights = new byte[(int) settings.weightBytes()];
-        new Random(seed).nextBytes(weights);
+        this.weights = FlatWeights.allocate(settings.weightBytes());
+        Random random = new Random(seed);
+        for (int i = 0; i < weights.segmentCount(); i++) {
+            ByteBuffer segment = weights.segment(i);
+            while (segment.remaining() >= Long.BYTES) {
+                segment.putLong(random.nextLong());
+            }
+        }
     }
 
     @Override
@@ -41,7 +47,7 @@ public final class SimulatedTrainer implements PolicyTrainer {
         }
         ModelledTime.spend(tokens * settings.trainPerToken().toNanos());
         steps++;
-        ByteBuffer.wrap(weights).putLong(0, steps); // a new version is a different snapshot
+        weights.segment(0).putLong(0, steps); // a new version is a different snapshot
         GrpoDiagnostics d = new GrpoDiagnostics(0f, 0f, 0f, 1f, (float) (advantage / Math.max(1, samples.size())),
                 tokens);
         return new GrpoUpdateResult(0f, 0f, d, samples.size());
@@ -49,9 +55,7 @@ public final class SimulatedTrainer implements PolicyTrainer {
 
     @Override
     public FlatWeights exportWeights() {
-        FlatWeights flat = FlatWeights.allocate(weights.length);
-        flat.put(0, ByteBuffer.wrap(weights));
-        return flat;
+        return weights.copy();
     }
 
     @Override

@@ -15,7 +15,8 @@ import java.time.Duration;
  * @param medianLength median completion length in tokens
  * @param lengthSigma sigma of the log-normal length distribution: reasoning traces have a long right tail
  * @param maxLength completions are cut at this length (the sampling cap)
- * @param weightBytes size of the modelled policy's weight snapshot: this many bytes cross the weight plane per version
+ * @param weightBytes size of the modelled policy's float32 weight image: it crosses the weight plane every version
+ *     (half of it on the wire with {@code aha.weights.wire-dtype = bf16}); beyond 2 GiB works
  */
 public record SimulationSettings(
         Duration decodePerToken,
@@ -34,8 +35,9 @@ public record SimulationSettings(
             throw new IllegalArgumentException("aha.simulation: need 1 <= median-length <= max-length and "
                     + "length-sigma >= 0, were " + medianLength + ", " + maxLength + ", " + lengthSigma);
         }
-        if (weightBytes < 8 || weightBytes > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("aha.simulation.weight-bytes must be in [8, 2 GiB), was " + weightBytes);
+        if (weightBytes < 8 || weightBytes % Float.BYTES != 0) {
+            throw new IllegalArgumentException("aha.simulation.weight-bytes must be a multiple of 4 (whole floats), at "
+                    + "least 8, was " + weightBytes);
         }
     }
 

@@ -2,15 +2,14 @@ package dev.aha.runtime.simulation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.grpo.GrpoSample;
 import dev.aha.runtime.sampling.Completion;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import dev.aha.protocol.weights.FlatWeights;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

@@ -1,0 +1,54 @@
+package dev.aha.protocol.weights;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+/** The chunk layout and cut, at offsets past 2 and 4 GiB (arithmetic only: no image that large is allocated). */
+class ChunkHeaderTest {
+
+    private static final long GIB = 1L << 30;
+    private static final int MAX = 65432;
+
+    @Test
+    void shouldCarry64BitOffsetsAndLengths() {
+        UnsafeBuffer b = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
+        ChunkHeader.write(b, 8, WireDtype.BF16, 42, 5 * GIB + 12, 6 * GIB, 0xcafe, MAX);
+        assertEquals(ChunkHeader.MAGIC, ChunkHeader.magic(b, 8));
+        assertEquals(WireDtype.BF16, WireDtype.fromCode(ChunkHeader.dtypeCode(b, 8)));
+        assertEquals(42, ChunkHeader.version(b, 8));
+        assertEquals(5 * GIB + 12, ChunkHeader.offset(b, 8));
+        assertEquals(6 * GIB, ChunkHeader.totalLength(b, 8));
+        assertEquals(0xcafe, ChunkHeader.crc(b, 8));
+        assertEquals(MAX, ChunkHeader.payloadLength(b, 8));
+    }
+
+    @Test
+    void shouldCutChunksOnEveryMebibyteAndAtTheEnd() {
+        assertEquals(MAX, ChunkHeader.payloadAt(5 * GIB, 6 * GIB, MAX));
+        assertEquals(100, ChunkHeader.payloadAt(5 * GIB - 100, 6 * GIB, MAX), "stops at the segment end");
+        assertEquals(1664, ChunkHeader.payloadAt((1L << 20) - 1664, 6 * GIB, MAX), "16 full chunks, then the rest");
+        assertEquals(8, ChunkHeader.payloadAt(6 * GIB - 8, 6 * GIB, MAX), "stops at the image end");
+        long at = 2 * GIB - 3 * MAX;
+        int chunks = 0;
+        while (at < 2 * GIB + (1L << 20)) {
+            int p = ChunkHeader.payloadAt(at, 6 * GIB, MAX);
+            assertFalse(ChunkHeader.crossesSegment(at, p), "the publisher never cuts across a segment end");
+            at += p;
+            chunks++;
+        }
+        assertEquals(2 * GIB + (1L << 20), at, "chunks tile the image past 2 GiB without gaps");
+        assertEquals(3 + 17, chunks);
+    }
+
+    @Test
+    void shouldSeeAChunkThatCrossesASegmentEnd() {
+        assertTrue(ChunkHeader.crossesSegment(3 * GIB - 8, 16));
+        assertFalse(ChunkHeader.crossesSegment(3 * GIB - 8, 8));
+        assertFalse(ChunkHeader.crossesSegment(3 * GIB, 1 << 20));
+    }
+}
