@@ -10,11 +10,13 @@ import java.util.List;
  * GRPO samples packed for the learner (see {@link PackedSequences} for the layout).
  *
  * @param tokens (B, T) int32: prompt, completion, padding
- * @param mask (B, T-1) float: 1 where the column scores a completion token
- * @param behaviourLogProbs (B, T-1) float: log pi_old of completion tokens, 0 elsewhere
+ * @param mask (B, C) float: 1 where the column scores a completion token; C = T-1-firstColumn
+ * @param behaviourLogProbs (B, C) float: log pi_old of completion tokens, 0 elsewhere
  * @param advantages (B, 1) float
+ * @param firstColumn the first log-prob column (see {@link PackedSequences})
  */
-public record GrpoBatch(NDArray tokens, NDArray mask, NDArray behaviourLogProbs, NDArray advantages, int size) {
+public record GrpoBatch(NDArray tokens, NDArray mask, NDArray behaviourLogProbs, NDArray advantages, int size,
+        int firstColumn) {
 
     /** Packs {@code samples} into arrays of {@code manager}. */
     public static GrpoBatch pack(NDManager manager, List<GrpoSample> samples, int padId) {
@@ -35,7 +37,8 @@ public record GrpoBatch(NDArray tokens, NDArray mask, NDArray behaviourLogProbs,
         for (int i = 0; i < b; i++) {
             GrpoSample s = samples.get(i);
             float[] lp = s.behaviourLogProbs();
-            System.arraycopy(lp, 0, behaviour, i * columns + PackedSequences.column(s.prompt().length, 0), lp.length);
+            System.arraycopy(lp, 0, behaviour,
+                    i * columns + PackedSequences.column(s.prompt().length, 0, packed.firstColumn()), lp.length);
             advantages[i] = s.advantage();
         }
         return new GrpoBatch(
@@ -43,6 +46,7 @@ public record GrpoBatch(NDArray tokens, NDArray mask, NDArray behaviourLogProbs,
                 packed.completionMask(),
                 manager.create(behaviour, new Shape(b, columns)),
                 manager.create(advantages, new Shape(b, 1)),
-                b);
+                b,
+                packed.firstColumn());
     }
 }

@@ -52,11 +52,11 @@ public final class GrpoUpdater {
             GrpoBatch batch = GrpoBatch.pack(scope, samples, padId);
             NDArray referenceLogProbs = null;
             if (loss.settings().usesReference()) {
-                referenceLogProbs = reference.tokenLogProbs(batch.tokens(), temperature);
+                referenceLogProbs = reference.tokenLogProbs(batch.tokens(), temperature, batch.firstColumn());
             }
             GrpoLoss.Output output;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray logProbs = policy.tokenLogProbs(batch.tokens(), temperature);
+                NDArray logProbs = policy.tokenLogProbs(batch.tokens(), temperature, batch.firstColumn());
                 output = loss.compute(
                         logProbs, batch.behaviourLogProbs(), referenceLogProbs, batch.mask(), batch.advantages());
                 collector.backward(output.loss());

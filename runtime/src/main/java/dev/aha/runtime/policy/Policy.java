@@ -40,13 +40,26 @@ public interface Policy extends AutoCloseable {
     NDManager manager();
 
     /**
-     * Full forward over right-padded sequences. Causal attention alone keeps real tokens from seeing the padding
-     * that follows them, so no key mask is needed.
+     * The decoder over right-padded sequences up to and including the final norm: what the output head reads.
+     * Causal attention alone keeps real tokens from seeing the padding that follows them, so no key mask is needed.
+     *
+     * @param tokens (B, T) int32 ids
+     * @return (B, T, d), in the manager of {@code tokens}
+     */
+    NDArray hiddenStates(NDArray tokens);
+
+    /** The output head: (..., d) hidden states to (..., V) logits, in the manager of {@code hidden}. */
+    NDArray outputHead(NDArray hidden);
+
+    /**
+     * Full forward over right-padded sequences.
      *
      * @param tokens (B, T) int32 ids
      * @return logits (B, T, V), in the manager of {@code tokens}
      */
-    NDArray logits(NDArray tokens);
+    default NDArray logits(NDArray tokens) {
+        return outputHead(hiddenStates(tokens));
+    }
 
     /**
      * Runs the prompt once and returns a cache holding every layer's keys and values, repeated for {@code batch}
@@ -73,12 +86,27 @@ public interface Policy extends AutoCloseable {
      * @return (B, T-1): entry [b, t] is log p(tokens[b, t+1] | tokens[b, 0..t])
      */
     default NDArray tokenLogProbs(NDArray tokens, float temperature) {
+        return tokenLogProbs(tokens, temperature, 0);
+    }
+
+    /**
+     * The same from column {@code fromColumn} on. The output head is the costliest layer of a model with a real
+     * vocabulary (151,936 x d multiply-adds per position for Qwen), and prompt positions carry no loss: the learner
+     * runs the head only where some row has a completion token.
+     *
+     * @return (B, T-1-fromColumn): entry [b, c] is log p(tokens[b, fromColumn+c+1] | tokens[b, 0..fromColumn+c])
+     */
+    default NDArray tokenLogProbs(NDArray tokens, float temperature, int fromColumn) {
         long t = tokens.getShape().get(1);
-        NDArray logits = logits(tokens).get(new NDIndex(":, :{}, :", t - 1));
+        if (fromColumn < 0 || fromColumn >= t - 1) {
+            throw new IllegalArgumentException("fromColumn " + fromColumn + " outside [0, " + (t - 1) + ")");
+        }
+        NDArray hidden = hiddenStates(tokens).get(new NDIndex(":, {}:{}, :", fromColumn, t - 1));
+        NDArray logits = outputHead(hidden);
         if (temperature != 1f) {
             logits = logits.div(temperature);
         }
-        NDArray next = tokens.get(new NDIndex(":, 1:")).toType(DataType.INT64, false);
+        NDArray next = tokens.get(new NDIndex(":, {}:", fromColumn + 1)).toType(DataType.INT64, false);
         return logits.logSoftmax(-1).gather(next.expandDims(-1), -1).squeeze(-1);
     }
 

@@ -43,7 +43,7 @@ public final class SupervisedFineTuner {
             PackedSequences packed = PackedSequences.pack(scope, prompts, completions, padId);
             NDArray loss;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray logProbs = policy.tokenLogProbs(packed.tokens(), 1f); // (B, T-1)
+                NDArray logProbs = policy.tokenLogProbs(packed.tokens(), 1f, packed.firstColumn()); // (B, C)
                 NDArray mask = packed.completionMask();
                 loss = logProbs.mul(mask).sum().div(mask.sum()).neg();
                 collector.backward(loss);

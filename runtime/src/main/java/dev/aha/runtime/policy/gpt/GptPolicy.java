@@ -124,7 +124,7 @@ public final class GptPolicy implements Policy {
      * @return logits (B, T, V), in the manager of {@code tokens}
      */
     @Override
-    public NDArray logits(NDArray tokens) {
+    public NDArray hiddenStates(NDArray tokens) {
         int t = Math.toIntExact(tokens.getShape().get(1));
         requireContext(t);
         NDManager scope = tokens.getManager();
@@ -133,16 +133,14 @@ public final class GptPolicy implements Policy {
         for (int l = 0; l < config.layers(); l++) {
             x = block(l, x, null, mask);
         }
-        return head(x);
+        return layerNorm(x, "lnf");
     }
 
-    /**
-     * Runs the prompt once and returns a cache holding every layer's keys and values, repeated for
-     * {@code batch} completions that share the prompt.
-     *
-     * @param prompt (1, P) int32 ids, in the manager the cache should live in
-     * @return the cache and the logits of the last prompt position, (batch, V)
-     */
+    @Override
+    public NDArray outputHead(NDArray hidden) {
+        return hidden.matMul(weight("head"));
+    }
+
     @Override
     public KvCache prefill(NDArray prompt, int batch) {
         int p = Math.toIntExact(prompt.getShape().get(1));
@@ -218,7 +216,7 @@ public final class GptPolicy implements Policy {
     }
 
     private NDArray head(NDArray x) {
-        return layerNorm(x, "lnf").matMul(weight("head"));
+        return outputHead(layerNorm(x, "lnf"));
     }
 
     private NDArray layerNorm(NDArray x, String prefix) {

@@ -158,9 +158,14 @@ public final class LlamaPolicy implements Policy {
     // Forward passes
 
     @Override
-    public NDArray logits(NDArray tokens) {
+    public NDArray hiddenStates(NDArray tokens) {
         requireContext(Math.toIntExact(tokens.getShape().get(1)));
-        return lmHead(decoder(tokens, 0, null));
+        return decoder(tokens, 0, null);
+    }
+
+    @Override
+    public NDArray outputHead(NDArray hidden) {
+        return lmHead(hidden);
     }
 
     @Override
