@@ -52,7 +52,10 @@ public final class HfCheckpoint implements AutoCloseable {
         if (Files.isRegularFile(index)) {
             return openSharded(dir, index);
         }
-        throw new HfFormatException(dir + " has no " + SINGLE_FILE + " and no " + INDEX_FILE);
+        String pickled = Files.exists(dir.resolve("pytorch_model.bin"))
+                || Files.exists(dir.resolve("pytorch_model.bin.index.json"))
+                ? " (PyTorch pickle weights are not read: convert them to safetensors)" : "";
+        throw new HfFormatException(dir + " has no " + SINGLE_FILE + " and no " + INDEX_FILE + pickled);
     }
 
     private static HfCheckpoint openSharded(Path dir, Path index) {

@@ -158,4 +158,24 @@ public final class HfModel implements PolicyFactory {
     public Path export(Policy policy, Path target, HfModelWriter.Options options) {
         return HfModelWriter.write(policy, configJson, target, options);
     }
+
+    /**
+     * The same in float32, copying the tokenizer files from this model's own directory when it has a
+     * tokenizer.json (the usual layout of a Hugging Face model).
+     */
+    public Path export(Policy policy, Path target) {
+        Path tokenizer = Files.isRegularFile(dir.resolve("tokenizer.json")) ? dir : null;
+        return export(policy, target, HfModelWriter.Options.float32(tokenizer));
+    }
+
+    /**
+     * Checks a requested compute dtype (e.g. the {@code aha.policy.dtype} setting): Llama-family policies compute
+     * in float32 only; 16-bit weight files are widened exactly on load and {@link HfModelWriter} can write BF16.
+     */
+    public static void requireComputeDtype(String dtype) {
+        if (!dtype.equals("f32") && !dtype.equals("float32")) {
+            throw new IllegalArgumentException("compute dtype '" + dtype + "' is not implemented: Llama-family policies"
+                    + " compute in float32 (F16/BF16 files are widened exactly on load; export can write BF16)");
+        }
+    }
 }

@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -181,7 +182,7 @@ public final class SafetensorsHeader {
         }
         long bytes = multiply(elements, dtype.bytes(), name, file);
         if (end - begin != bytes) {
-            throw corrupt(file, "tensor " + name + " is " + dtype + " " + java.util.Arrays.toString(shape) + " = "
+            throw corrupt(file, "tensor " + name + " is " + dtype + " " + Arrays.toString(shape) + " = "
                     + bytes + " bytes, but its data_offsets " + offsets + " span " + (end - begin));
         }
         if (end > Long.MAX_VALUE - dataStart) {

@@ -41,6 +41,10 @@ import java.util.Map;
  * hd) against (B, kv, S, hd)), which computes the same dot products without materialising the repeat — the KV cache
  * holds kv_heads, not heads.
  *
+ * <p>One training difference: transformers builds embed_tokens with {@code padding_idx = pad_token_id}, which keeps
+ * that row's gradient at zero; Aha does not (Qwen and Llama configs leave pad_token_id unset, and padded positions
+ * are masked out of every loss).
+ *
  * <p>Memory rule (DJL): every op takes the activation as its first operand ({@code Linear.linear(x, W, b)},
  * {@code Embedding.embedding(ids, W)}, {@code x.mul(weight)}), so every intermediate lands in the manager of the
  * token array passed in, never in the policy's. Not thread-safe; each rollout holds its own replica.

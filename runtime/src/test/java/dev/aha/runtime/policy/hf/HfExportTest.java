@@ -193,6 +193,20 @@ class HfExportTest {
     }
 
     @Test
+    void shouldTakeTheTokenizerFromTheModelsOwnDirectoryByDefault() throws IOException {
+        Path source = HfModelInit.write(HfModelInit.Spec.of("qwen3", 32, 1, 4, 2, 48, 50, true, 4), tmp.resolve("src"),
+                fakeTokenizer());
+        HfModel model = HfModel.open(source, 64);
+        try (LlamaPolicy policy = model.create(base)) {
+            Path out = model.export(policy, tmp.resolve("default"));
+            assertEquals(-1, Files.mismatch(source.resolve("tokenizer.json"), out.resolve("tokenizer.json")));
+            try (LlamaPolicy reloaded = HfModel.open(out, 64).create(base)) {
+                assertTrue(policy.exportWeights().contentEquals(reloaded.exportWeights()));
+            }
+        }
+    }
+
+    @Test
     void shouldShardLargeExportsWithAnIndexAndLoadThemBackBitExactly() throws IOException {
         HfModel model = HfModel.open(LlamaFixtures.model("llama"), 64);
         try (LlamaPolicy policy = model.create(base)) {

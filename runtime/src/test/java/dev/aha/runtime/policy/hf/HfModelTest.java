@@ -65,6 +65,19 @@ class HfModelTest {
     }
 
     @Test
+    void shouldSayWhatItDoesNotRead() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("pickled"));
+        Files.copy(LlamaFixtures.model("llama").resolve("config.json"), dir.resolve("config.json"));
+        Files.writeString(dir.resolve("pytorch_model.bin"), "not read");
+        String message = assertThrows(HfFormatException.class, () -> HfModel.open(dir, 64).create(base)).getMessage();
+        assertTrue(message.contains("PyTorch pickle weights are not read"), message);
+        HfModel.requireComputeDtype("f32");
+        String dtype = assertThrows(IllegalArgumentException.class, () -> HfModel.requireComputeDtype("bf16"))
+                .getMessage();
+        assertTrue(dtype.contains("compute dtype 'bf16' is not implemented"), dtype);
+    }
+
+    @Test
     void shouldNameAMissingTensorAndItsFile() {
         Path dir = HfTestFiles.copyDir(LlamaFixtures.model("qwen3"), tmp.resolve("missing"));
         Map<String, long[]> shapes = new HashMap<>();

@@ -54,6 +54,25 @@ class LlamaConfigTest {
         assertEquals(List.of(2), qwen3.eosTokenIds());
     }
 
+    /** The keys of Qwen/Qwen3-0.6B's config.json (transformers 4.51): 0.6B parameters, 0.44B of them not embedding. */
+    @Test
+    void shouldReadAQwen3ConfigAsPublished() throws Exception {
+        String published = """
+                {"architectures": ["Qwen3ForCausalLM"], "attention_bias": false, "attention_dropout": 0.0,
+                 "bos_token_id": 151643, "eos_token_id": 151645, "head_dim": 128, "hidden_act": "silu",
+                 "hidden_size": 1024, "initializer_range": 0.02, "intermediate_size": 3072,
+                 "max_position_embeddings": 40960, "max_window_layers": 28, "model_type": "qwen3",
+                 "num_attention_heads": 16, "num_hidden_layers": 28, "num_key_value_heads": 8, "rms_norm_eps": 1e-06,
+                 "rope_scaling": null, "rope_theta": 1000000, "sliding_window": null, "tie_word_embeddings": true,
+                 "torch_dtype": "bfloat16", "transformers_version": "4.51.0", "use_cache": true,
+                 "use_sliding_window": false, "vocab_size": 151936}""";
+        LlamaConfig c = LlamaConfig.parse(JSON.readTree(published), "config.json");
+        assertEquals(128, c.headDim()); // != 1024 / 16
+        assertEquals(596_049_920L, c.layout().totalElements());
+        assertEquals(440_467_456L, c.layout().totalElements() - 151_936L * 1024);
+        assertFalse(c.layout().names().contains("lm_head.weight"));
+    }
+
     @Test
     void shouldApplyTransformersClassDefaultsForAbsentKeys() {
         ObjectNode llama = base("llama");
