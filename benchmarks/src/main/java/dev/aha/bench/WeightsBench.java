@@ -3,19 +3,13 @@ package dev.aha.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.protocol.weights.Bf16;
-import dev.aha.protocol.weights.EmbeddedDriver;
 import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.protocol.weights.WeightPlaneSettings;
-import dev.aha.protocol.weights.WeightPublisher;
-import dev.aha.protocol.weights.WeightSubscriber;
 import dev.aha.protocol.weights.WireDtype;
 import dev.aha.runtime.config.AhaConfig;
 import java.nio.ByteBuffer;
 import java.util.Random;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -117,50 +111,13 @@ public final class WeightsBench implements Callable<Integer> {
     }
 
     private double memcpy(FlatWeights image) {
-        FlatWeights target = FlatWeights.allocate(image.size());
-        double[] gbps = new double[repeat];
-        for (int i = -warmup; i < repeat; i++) {
-            long t0 = System.nanoTime();
-            for (int s = 0; s < image.segmentCount(); s++) {
-                target.put((long) s << FlatWeights.SEGMENT_SHIFT, image.segment(s));
-            }
-            long t = System.nanoTime() - t0;
-            if (i >= 0) {
-                gbps[i] = Stats.gbps(image.size(), t);
-            }
-        }
-        return Stats.median(gbps);
+        return Stats.median(PlaneTimer.gbps(image.size(), PlaneTimer.memcpy(image, warmup, repeat)));
     }
 
     private double aeron(FlatWeights image, WeightPlaneSettings s, boolean[] ok, int slot) throws Exception {
-        // The listener records the arrival time itself; the main thread blocks (never spins: on 2 cores a spinning
-        // waiter would take the core the sender or the receiver needs). It keeps no snapshot: each is garbage at once.
-        BlockingQueue<long[]> arrivals = new ArrayBlockingQueue<>(repeat + warmup + 1);
-        try (EmbeddedDriver driver = EmbeddedDriver.launch("bench", s);
-                WeightSubscriber sub = new WeightSubscriber(driver.aeron(), s, "bench", "127.0.0.1", image.size(),
-                        snapshot -> // CRC32C already verified by the subscriber when it calls this
-                                arrivals.add(new long[] {snapshot.version(), System.nanoTime()}));
-                WeightPublisher pub = new WeightPublisher(driver.aeron(), s)) {
-            double[] gbps = new double[repeat];
-            for (int i = -warmup - 1; i < repeat; i++) {
-                long version = i + warmup + 2;
-                long t0 = System.nanoTime();
-                pub.publish(version, image); // the plane only reads it: the same image serves every version
-                long[] arrival;
-                do {
-                    arrival = arrivals.poll(60 + image.size() / (20L << 20), TimeUnit.SECONDS);
-                    if (arrival == null) {
-                        throw new IllegalStateException(s.transport() + ": version " + version + " never arrived");
-                    }
-                } while (arrival[0] < version);
-                if (i >= 0) {
-                    gbps[i] = Stats.gbps(image.size(), arrival[1] - t0);
-                }
-            }
-            // the subscriber hands on only CRC-verified snapshots and counts what it turns away
-            ok[slot] = sub.rejected() == 0 && sub.dropped() == 0 && sub.refused() == 0;
-            return Stats.median(gbps);
-        }
+        PlaneTimer.Result r = PlaneTimer.aeron(image, s, warmup, repeat);
+        ok[slot] = r.clean();
+        return Stats.median(PlaneTimer.gbps(image.size(), r.seconds()));
     }
 
     private double artery(FlatWeights image, int crc, boolean[] ok) throws Exception {

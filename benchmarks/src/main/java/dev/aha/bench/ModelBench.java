@@ -1,0 +1,257 @@
+package dev.aha.bench;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.protocol.weights.FlatWeights;
+import dev.aha.protocol.weights.WeightPlaneSettings;
+import dev.aha.runtime.config.AhaConfig;
+import dev.aha.runtime.engine.ComputeThreads;
+import dev.aha.runtime.grpo.GrpoLoss;
+import dev.aha.runtime.grpo.GrpoSample;
+import dev.aha.runtime.grpo.GrpoSettings;
+import dev.aha.runtime.grpo.GrpoUpdateResult;
+import dev.aha.runtime.grpo.GrpoUpdater;
+import dev.aha.runtime.optim.AdamW;
+import dev.aha.runtime.optim.AdamWSettings;
+import dev.aha.runtime.policy.ParameterLayout;
+import dev.aha.runtime.policy.Policy;
+import dev.aha.runtime.policy.PolicyFactory;
+import dev.aha.runtime.policy.hf.HfModel;
+import dev.aha.runtime.policy.hf.HfModelInit;
+import dev.aha.runtime.policy.llama.LlamaConfig;
+import dev.aha.runtime.policy.llama.LlamaPolicy;
+import dev.aha.runtime.sampling.Completion;
+import dev.aha.runtime.sampling.Sampler;
+import dev.aha.runtime.sampling.SamplingSettings;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code aha bench model}: does a real model size fit, and what does it cost? A randomly initialised Llama-family
+ * model (Qwen2.5-0.5B's shape by default) samples G completions of a random prompt and takes a GRPO step with the
+ * KL reference, {@code --steps} times, on one device; then its snapshot crosses the weight plane over IPC against
+ * one memcpy of the same bytes. Every figure is measured in this run.
+ *
+ * <p>Sampling and learning share the learner's policy here (a colocated device); in a run the rollout holds its own
+ * replica. Random weights never emit an end token, so every completion runs to --max-new-tokens: the worst case.
+ */
+@Command(name = "model", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Sample and take GRPO steps on a random model of a real size; move its snapshot over the "
+                + "weight plane. Prints one JSON object.", "Defaults: Qwen2.5-0.5B's shape (hidden 896, 24 layers, "
+                + "14 heads, 2 KV heads, intermediate 4864, vocabulary 151936, tied). Needs ~16 GB of memory."})
+public final class ModelBench implements Callable<Integer> {
+
+    @Option(names = "--model", paramLabel = "DIR", description = "Bench this Hugging Face model instead of a random shape.")
+    Path model;
+
+    @Option(names = "--architecture", defaultValue = "qwen2") String architecture;
+    @Option(names = "--hidden", defaultValue = "896") int hidden;
+    @Option(names = "--layers", defaultValue = "24") int layers;
+    @Option(names = "--heads", defaultValue = "14") int heads;
+    @Option(names = "--kv-heads", defaultValue = "2") int kvHeads;
+    @Option(names = "--intermediate", defaultValue = "4864") int intermediate;
+    @Option(names = "--vocab", defaultValue = "151936") int vocab;
+    @Option(names = "--untied", description = "A separate lm_head (default: tied, as Qwen2.5-0.5B).") boolean untied;
+
+    @Option(names = "--group-size", defaultValue = "4", description = "G (default ${DEFAULT-VALUE}).")
+    int groupSize;
+
+    @Option(names = "--prompt-tokens", defaultValue = "32", description = "Random prompt length (default ${DEFAULT-VALUE}).")
+    int promptTokens;
+
+    @Option(names = "--max-new-tokens", defaultValue = "64", description = "Completion length (default ${DEFAULT-VALUE}).")
+    int maxNewTokens;
+
+    @Option(names = "--steps", defaultValue = "20", description = "Sample + GRPO steps (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--threads", defaultValue = "2", description = "libtorch intra-op threads (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--plane-repeat", defaultValue = "3", description = "Timed snapshot transfers (default ${DEFAULT-VALUE}).")
+    int planeRepeat;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "HOCON overrides (aha.grpo, aha.optimizer, aha.weights).")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        if (steps < 2 || groupSize < 2 || promptTokens < 1 || maxNewTokens < 1 || planeRepeat < 1) {
+            throw new IllegalArgumentException("--steps and --group-size must be at least 2, the rest at least 1");
+        }
+        var conf = AhaConfig.load(config);
+        ComputeThreads.prepare(threads);
+        PolicyFactory factory = model != null ? HfModel.open(model, promptTokens + maxNewTokens) : null;
+        LlamaConfig shape = model != null ? ((HfModel) factory).config()
+                : HfModelInit.Spec.of(architecture, hidden, layers, heads, kvHeads, intermediate, vocab, !untied, 1)
+                        .config();
+        ObjectNode out = new ObjectMapper().createObjectNode();
+        out.put("architecture", shape.modelType());
+        out.put("parameters", shape.layout().totalElements());
+        out.put("snapshot_bytes", shape.layout().totalBytes());
+        out.put("group_size", groupSize);
+        out.put("prompt_tokens", promptTokens);
+        out.put("max_new_tokens", maxNewTokens);
+        out.put("threads", threads);
+        out.put("cores", Runtime.getRuntime().availableProcessors());
+
+        GrpoSettings grpo = GrpoSettings.fromConfig(conf.getConfig("aha.grpo"), maxNewTokens);
+        Random rng = new Random(7);
+        FlatWeights snapshot;
+        try (NDManager device = NDManager.newBaseManager()) {
+            long t0 = System.nanoTime();
+            Policy policy = model != null ? factory.create(device)
+                    : LlamaPolicy.zeros(shape, promptTokens + maxNewTokens, device);
+            if (model == null) {
+                policy.importWeights(randomWeights(shape.layout(), rng));
+            }
+            Policy reference = LlamaPolicy.zeros(shape, promptTokens + maxNewTokens, device);
+            reference.copyWeightsFrom(policy);
+            out.put("build_seconds", (System.nanoTime() - t0) / 1e9);
+            log(String.format("%s, %,d parameters, built in %.1f s; %d steps of G = %d x %d new tokens",
+                    shape.modelType(), shape.layout().totalElements(), (System.nanoTime() - t0) / 1e9, steps,
+                    groupSize, maxNewTokens));
+            ArrayNode perStep = out.putArray("steps");
+            try (AdamW adam = new AdamW(policy.parameters(), AdamWSettings.fromConfig(conf.getConfig("aha.optimizer")),
+                    device)) {
+                GrpoUpdater updater = new GrpoUpdater(policy, reference, adam, new GrpoLoss(grpo), 1f, 0);
+                Sampler sampler = new Sampler(policy, new SamplingSettings(1f, 1f, maxNewTokens), -1);
+                for (int s = 0; s < steps; s++) {
+                    int[] prompt = rng.ints(promptTokens, 0, shape.vocabSize()).toArray();
+                    long a = System.nanoTime();
+                    ComputeThreads.stopRecording();
+                    List<Completion> group = sampler.sampleGroup(prompt, groupSize, rng);
+                    long b = System.nanoTime();
+                    GrpoUpdateResult r = updater.update(samples(prompt, group));
+                    long c = System.nanoTime();
+                    int arrays = device.getManagedArrays().size();
+                    long tokens = group.stream().mapToLong(Completion::length).sum();
+                    perStep.addObject().put("step", s + 1).put("sample_seconds", (b - a) / 1e9)
+                            .put("grpo_seconds", (c - b) / 1e9).put("sampled_tokens", tokens)
+                            .put("loss", r.loss()).put("ndarrays", arrays).put("rss_bytes", Memory.rss());
+                    log(String.format("step %d/%d: sample %.1f s (%d tokens), GRPO step %.1f s, %d NDArrays, RSS %.1f GB",
+                            s + 1, steps, (b - a) / 1e9, tokens, (c - b) / 1e9, arrays, Memory.rss() / 1e9));
+                }
+            }
+            summarise(perStep, out);
+            snapshot = policy.exportWeights();
+            reference.close();
+            policy.close();
+        }
+
+        log("weight plane: the " + snapshot.size() / (1 << 20) + " MiB snapshot over IPC, and memcpy...");
+        WeightPlaneSettings plane = WeightPlaneSettings.fromConfig(conf.getConfig("aha.weights"))
+                .withTransport(WeightPlaneSettings.Transport.IPC, 0, 0);
+        double memcpy = Stats.median(PlaneTimer.memcpy(snapshot, 1, planeRepeat));
+        PlaneTimer.Result ipc = PlaneTimer.aeron(snapshot, plane, 1, planeRepeat);
+        double ipcSeconds = Stats.median(ipc.seconds());
+        ObjectNode w = out.putObject("weight_plane");
+        w.put("wire_dtype", plane.wireDtype().name().toLowerCase());
+        w.put("ipc_seconds", ipcSeconds);
+        w.put("memcpy_seconds", memcpy);
+        w.put("ipc_over_memcpy_time", ipcSeconds / memcpy);
+        w.put("crc_ok", ipc.clean());
+        out.put("peak_rss_bytes", Memory.peakRss());
+        System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
+        return ipc.clean() ? 0 : 1;
+    }
+
+    /** Medians over the steps after the first (which pays for first-touch allocation), and the NDArray trend. */
+    private static void summarise(ArrayNode perStep, ObjectNode out) {
+        int n = perStep.size();
+        double[] step = new double[n - 1];
+        double[] sample = new double[n - 1];
+        double[] grpo = new double[n - 1];
+        double[] tokensPerSecond = new double[n - 1];
+        for (int i = 1; i < n; i++) {
+            var s = perStep.get(i);
+            sample[i - 1] = s.get("sample_seconds").asDouble();
+            grpo[i - 1] = s.get("grpo_seconds").asDouble();
+            step[i - 1] = sample[i - 1] + grpo[i - 1];
+            tokensPerSecond[i - 1] = s.get("sampled_tokens").asDouble() / sample[i - 1];
+        }
+        out.put("seconds_per_step_p50", Stats.median(step));
+        out.put("sample_seconds_p50", Stats.median(sample));
+        out.put("grpo_seconds_p50", Stats.median(grpo));
+        out.put("sampled_tokens_per_second_p50", Stats.median(tokensPerSecond));
+        out.put("ndarrays_after_step_2", perStep.get(1).get("ndarrays").asInt());
+        out.put("ndarrays_after_last_step", perStep.get(n - 1).get("ndarrays").asInt());
+        out.put("ndarrays_flat", perStep.get(1).get("ndarrays").asInt() == perStep.get(n - 1).get("ndarrays").asInt());
+    }
+
+    /** Random advantages of both signs, so the step moves the policy and the KL term is live. */
+    private static List<GrpoSample> samples(int[] prompt, List<Completion> group) {
+        List<GrpoSample> samples = new ArrayList<>(group.size());
+        for (int g = 0; g < group.size(); g++) {
+            Completion c = group.get(g);
+            samples.add(new GrpoSample(prompt, c.tokens(), c.logProbs(), g % 2 == 0 ? 1f : -1f));
+        }
+        return samples;
+    }
+
+    /** transformers' initialisation: normal(0, 0.02) for matrices and embeddings, 1 for norms, 0 for biases. */
+    private static FlatWeights randomWeights(ParameterLayout layout, Random rng) {
+        FlatWeights flat = FlatWeights.allocate(layout.totalBytes());
+        ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long offset = 0;
+        for (int i = 0; i < layout.size(); i++) {
+            String name = layout.names().get(i);
+            long n = layout.shapes().get(i).size();
+            for (long k = 0; k < n; k++) {
+                float v = name.contains("norm") ? 1f : name.endsWith(".bias") ? 0f
+                        : (float) (rng.nextGaussian() * HfModelInit.INITIALIZER_RANGE);
+                chunk.putFloat(v);
+                if (!chunk.hasRemaining()) {
+                    offset = flush(flat, chunk, offset);
+                }
+            }
+        }
+        flush(flat, chunk, offset);
+        return flat;
+    }
+
+    private static long flush(FlatWeights flat, ByteBuffer chunk, long offset) {
+        chunk.flip();
+        int n = chunk.remaining();
+        flat.put(offset, chunk);
+        chunk.clear();
+        return offset + n;
+    }
+
+    private static void log(String what) {
+        System.err.println("aha bench model: " + what);
+    }
+
+    /** Resident memory of this process, from /proc (Linux). */
+    static final class Memory {
+        static long rss() {
+            return field("VmRSS:");
+        }
+
+        static long peakRss() {
+            return field("VmHWM:");
+        }
+
+        private static long field(String name) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                    if (line.startsWith(name)) {
+                        return Long.parseLong(line.substring(name.length()).trim().split("\\s+")[0]) * 1024;
+                    }
+                }
+            } catch (java.io.IOException e) {
+                return -1;
+            }
+            return -1;
+        }
+    }
+}
