@@ -25,7 +25,8 @@ final class Backends {
         if (c.simulated()) {
             return new SimulatedTrainer(c.simulation(), c.train().seed());
         }
-        return new TorchTrainer(c.policy(), c.devices().learner(), c.grpo(), c.optimizer(), c.train().learnerThreads(), s.initialWeights(),
+        return new TorchTrainer(c.policy(), c.devices().learner(), c.grpo(), c.optimizer(), c.train().learnerThreads(),
+                c.train().logitsBudget(), s.initialWeights(),
                 s.referenceWeights(), s.resumeFrom(), new TorchTrainer.EvalSettings(c.tokenizer(), c.template(),
                         c.sampling(), c.train().evalK(), c.train().seed() + 17));
     }

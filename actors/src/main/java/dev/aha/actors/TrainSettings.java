@@ -27,6 +27,8 @@ import java.time.Duration;
  * @param coldStartBatchSize SFT batch size
  * @param coldStartLearningRate SFT learning rate
  * @param progressEvery learner steps between progress log lines
+ * @param logitsBudget most bytes of logits one learner forward (GRPO or SFT) holds; larger batches run as
+ *     micro-batches whose gradients accumulate
  */
 public record TrainSettings(
         String task,
@@ -49,7 +51,8 @@ public record TrainSettings(
         int coldStartSteps,
         int coldStartBatchSize,
         double coldStartLearningRate,
-        int progressEvery) {
+        int progressEvery,
+        long logitsBudget) {
 
     public TrainSettings {
         atLeast("group-size", groupSize, 2);
@@ -67,6 +70,7 @@ public record TrainSettings(
         atLeast("cold-start.steps", coldStartSteps, 0);
         atLeast("cold-start.batch-size", coldStartBatchSize, 1);
         atLeast("progress-every", progressEvery, 1);
+        atLeast("logits-budget", logitsBudget, 1);
         if (sync && maxStaleness != 0) {
             throw new IllegalArgumentException("sync mode means max-staleness = 0, was " + maxStaleness);
         }
@@ -87,7 +91,7 @@ public record TrainSettings(
                 t.getDuration("lease-timeout"), t.getInt("checkpoint-every"), t.getInt("eval-every"),
                 t.getInt("eval-prompts"), t.getInt("eval-k"), t.getLong("seed"), t.getInt("learner-threads"),
                 t.getInt("cold-start.steps"), t.getInt("cold-start.batch-size"),
-                t.getDouble("cold-start.learning-rate"), t.getInt("progress-every"));
+                t.getDouble("cold-start.learning-rate"), t.getInt("progress-every"), t.getBytes("logits-budget"));
     }
 
     private static void atLeast(String key, long value, long min) {

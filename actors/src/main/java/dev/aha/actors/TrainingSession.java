@@ -171,7 +171,8 @@ public final class TrainingSession {
             try (ProgressBar bar = progressBar("cold-start SFT", steps)) {
                 float loss = SftLoop.run(policy, config.tokenizer(), config.template(),
                         task.trainStream(config.train().seed() + 99), steps, config.train().coldStartBatchSize(),
-                        AdamWSettings.defaults(config.train().coldStartLearningRate()), p -> {
+                        AdamWSettings.defaults(config.train().coldStartLearningRate()), config.train().logitsBudget(),
+                        p -> {
                             bar.step();
                             bar.setExtraMessage(String.format("loss %.3f", p.loss()));
                         });

@@ -76,7 +76,7 @@ public final class SftCommand implements Callable<Integer> {
                                 new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
             AdamWSettings adam = AdamWSettings.defaults(config.train().coldStartLearningRate());
             float loss = SftLoop.run(policy, config.tokenizer(), template, examples, n,
-                    config.train().coldStartBatchSize(), adam, p -> {
+                    config.train().coldStartBatchSize(), adam, config.train().logitsBudget(), p -> {
                         bar.step();
                         bar.setExtraMessage(String.format("loss %.3f", p.loss()));
                     });

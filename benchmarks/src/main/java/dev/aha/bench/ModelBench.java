@@ -17,11 +17,10 @@ import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.optim.AdamWSettings;
 import dev.aha.runtime.policy.ParameterLayout;
 import dev.aha.runtime.policy.Policy;
-import dev.aha.runtime.policy.PolicyFactory;
+import dev.aha.runtime.policy.Policies;
 import dev.aha.runtime.policy.hf.HfModel;
 import dev.aha.runtime.policy.hf.HfModelInit;
 import dev.aha.runtime.policy.llama.LlamaConfig;
-import dev.aha.runtime.policy.llama.LlamaPolicy;
 import dev.aha.runtime.sampling.Completion;
 import dev.aha.runtime.sampling.Sampler;
 import dev.aha.runtime.sampling.SamplingSettings;
@@ -90,10 +89,8 @@ public final class ModelBench implements Callable<Integer> {
         }
         var conf = AhaConfig.load(config);
         ComputeThreads.prepare(threads);
-        PolicyFactory factory = model != null ? HfModel.open(model, promptTokens + maxNewTokens) : null;
-        LlamaConfig shape = model != null ? ((HfModel) factory).config()
-                : HfModelInit.Spec.of(architecture, hidden, layers, heads, kvHeads, intermediate, vocab, !untied, 1)
-                        .config();
+        HfModel factory = model != null ? HfModel.open(model, promptTokens + maxNewTokens) : shape();
+        LlamaConfig shape = factory.config();
         ObjectNode out = new ObjectMapper().createObjectNode();
         out.put("architecture", shape.modelType());
         out.put("parameters", shape.layout().totalElements());
@@ -109,12 +106,11 @@ public final class ModelBench implements Callable<Integer> {
         FlatWeights snapshot;
         try (NDManager device = NDManager.newBaseManager()) {
             long t0 = System.nanoTime();
-            Policy policy = model != null ? factory.create(device)
-                    : LlamaPolicy.zeros(shape, promptTokens + maxNewTokens, device);
+            Policy policy = model != null ? factory.create(device) : factory.blank(device);
             if (model == null) {
                 policy.importWeights(randomWeights(shape.layout(), rng));
             }
-            Policy reference = LlamaPolicy.zeros(shape, promptTokens + maxNewTokens, device);
+            Policy reference = factory.blank(device);
             reference.copyWeightsFrom(policy);
             out.put("build_seconds", (System.nanoTime() - t0) / 1e9);
             log(String.format("%s, %,d parameters, built in %.1f s; %d steps of G = %d x %d new tokens",
@@ -163,6 +159,16 @@ public final class ModelBench implements Callable<Integer> {
         out.put("peak_rss_bytes", Memory.peakRss());
         System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
         return ipc.clean() ? 0 : 1;
+    }
+
+    /** The model the size options describe, known from its config alone (no files). */
+    private HfModel shape() {
+        ObjectNode description = new ObjectMapper().createObjectNode();
+        description.put("architecture", Policies.HF);
+        description.put("context_length", promptTokens + maxNewTokens);
+        description.set("config", HfModelInit.Spec.of(architecture, hidden, layers, heads, kvHeads, intermediate,
+                vocab, !untied, 1).config().toJson());
+        return HfModel.fromDescription(description);
     }
 
     /** Medians over the steps after the first (which pays for first-touch allocation), and the NDArray trend. */

@@ -40,12 +40,13 @@ public final class TorchTrainer implements PolicyTrainer {
     /**
      * Call on the learner's thread.
      *
+     * @param logitsBudget most bytes of logits one forward may hold (micro-batches past it)
      * @param initial the weights to train, flat
      * @param reference the KL reference's weights (unused when beta = 0)
      * @param resumeFrom a checkpoint whose weights and optimiser state to restore, or null
      */
     public TorchTrainer(PolicyFactory factory, Device device, GrpoSettings grpo, AdamWSettings adamw, int threads,
-            FlatWeights initial, FlatWeights reference, Path resumeFrom, EvalSettings eval) {
+            long logitsBudget, FlatWeights initial, FlatWeights reference, Path resumeFrom, EvalSettings eval) {
         ComputeThreads.prepare(threads);
         this.eval = eval;
         this.manager = NDManager.newBaseManager(device);
@@ -61,7 +62,7 @@ public final class TorchTrainer implements PolicyTrainer {
             CheckpointStore.load(resumeFrom, policy, optimizer);
         }
         this.updater = new GrpoUpdater(policy, ref, optimizer, new GrpoLoss(grpo), eval.sampling().temperature(),
-                eval.tokenizer().padId());
+                eval.tokenizer().padId(), logitsBudget);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.aha.runtime.grpo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,19 @@ import java.util.List;
  */
 public record GrpoBatch(NDArray tokens, NDArray mask, NDArray behaviourLogProbs, NDArray advantages, int size,
         int firstColumn) {
+
+    /** Rows {@code [from, to)}, in {@code manager} (so a micro-batch's arrays go when it closes). */
+    public GrpoBatch rows(NDManager manager, int from, int to) {
+        NDIndex rows = new NDIndex("{}:{}", from, to);
+        NDArray t = tokens.get(rows);
+        NDArray m = mask.get(rows);
+        NDArray b = behaviourLogProbs.get(rows);
+        NDArray a = advantages.get(rows);
+        for (NDArray x : new NDArray[] {t, m, b, a}) {
+            x.attach(manager);
+        }
+        return new GrpoBatch(t, m, b, a, to - from, firstColumn);
+    }
 
     /** Packs {@code samples} into arrays of {@code manager}. */
     public static GrpoBatch pack(NDManager manager, List<GrpoSample> samples, int padId) {

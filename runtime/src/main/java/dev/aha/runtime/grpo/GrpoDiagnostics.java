@@ -11,4 +11,32 @@ package dev.aha.runtime.grpo;
  * @param tokens completion tokens in the batch
  */
 public record GrpoDiagnostics(
-        float meanKl, float clipFractionLow, float clipFractionHigh, float meanRatio, float meanAdvantage, long tokens) {}
+        float meanKl, float clipFractionLow, float clipFractionHigh, float meanRatio, float meanAdvantage, long tokens) {
+
+    /** The diagnostics of a whole batch from those of its micro-batches: token-weighted, advantage row-weighted. */
+    public static GrpoDiagnostics combine(java.util.List<GrpoDiagnostics> parts, java.util.List<Integer> rows) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        double kl = 0;
+        double low = 0;
+        double high = 0;
+        double ratio = 0;
+        double advantage = 0;
+        long tokens = 0;
+        long sequences = 0;
+        for (int i = 0; i < parts.size(); i++) {
+            GrpoDiagnostics d = parts.get(i);
+            kl += (double) d.meanKl() * d.tokens();
+            low += (double) d.clipFractionLow() * d.tokens();
+            high += (double) d.clipFractionHigh() * d.tokens();
+            ratio += (double) d.meanRatio() * d.tokens();
+            advantage += (double) d.meanAdvantage() * rows.get(i);
+            tokens += d.tokens();
+            sequences += rows.get(i);
+        }
+        double t = Math.max(1, tokens);
+        return new GrpoDiagnostics((float) (kl / t), (float) (low / t), (float) (high / t), (float) (ratio / t),
+                (float) (advantage / Math.max(1, sequences)), tokens);
+    }
+}

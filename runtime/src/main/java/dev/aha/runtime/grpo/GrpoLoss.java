@@ -30,12 +30,25 @@ public final class GrpoLoss {
     }
 
     /**
+     * The batch a loss is normalised over. A micro-batch (some rows of a batch) is normalised over the whole batch,
+     * so that the micro-batches' losses, and their gradients, add up to the batch's.
+     */
+    public record Totals(long sequences, float tokens) {}
+
+    /**
      * @param logProbs log pi_theta, recording gradients
      * @param behaviourLogProbs log pi_old, recorded at sampling time
      * @param referenceLogProbs log pi_ref; must be null when beta = 0 (the reference is never run then)
      */
     public Output compute(
             NDArray logProbs, NDArray behaviourLogProbs, NDArray referenceLogProbs, NDArray mask, NDArray advantages) {
+        return compute(logProbs, behaviourLogProbs, referenceLogProbs, mask, advantages,
+                new Totals(mask.getShape().get(0), mask.sum().getFloat()));
+    }
+
+    /** The loss of some rows of a batch, normalised over the whole batch ({@code totals}). */
+    public Output compute(NDArray logProbs, NDArray behaviourLogProbs, NDArray referenceLogProbs, NDArray mask,
+            NDArray advantages, Totals totals) {
         if (settings.usesReference() == (referenceLogProbs == null)) {
             throw new IllegalArgumentException(settings.usesReference()
                     ? "beta = " + settings.beta() + " needs reference log-probs"
@@ -53,21 +66,20 @@ public final class GrpoLoss {
             k3 = refMinusTheta.exp().sub(refMinusTheta).sub(1);
             objective = objective.sub(k3.mul(settings.beta()));
         }
-        NDArray loss = aggregate(objective.mul(mask), mask).neg();
+        NDArray loss = aggregate(objective.mul(mask), mask, totals).neg();
         return new Output(loss, diagnostics(ratio, k3, mask, advantages));
     }
 
-    private NDArray aggregate(NDArray maskedTerms, NDArray mask) {
-        long sequences = mask.getShape().get(0);
+    private NDArray aggregate(NDArray maskedTerms, NDArray mask, Totals totals) {
         switch (settings.aggregation()) {
             case SEQUENCE_MEAN: {
                 NDArray perSequence = maskedTerms.sum(new int[] {1}).div(mask.sum(new int[] {1}).maximum(1f));
-                return perSequence.mean();
+                return perSequence.sum().div((float) totals.sequences());
             }
             case TOKEN_MEAN:
-                return maskedTerms.sum().div(mask.sum().maximum(1f));
+                return maskedTerms.sum().div(Math.max(1f, totals.tokens()));
             case DR_GRPO:
-                return maskedTerms.sum().div((float) (sequences * (long) settings.drGrpoNormalizer()));
+                return maskedTerms.sum().div((float) (totals.sequences() * (long) settings.drGrpoNormalizer()));
             default:
                 throw new IllegalStateException("unknown aggregation " + settings.aggregation());
         }

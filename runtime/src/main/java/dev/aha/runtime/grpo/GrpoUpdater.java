@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.aha.runtime.optim.AdamW;
+import dev.aha.runtime.policy.MicroBatches;
 import dev.aha.runtime.policy.Policy;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,10 +25,18 @@ public final class GrpoUpdater {
     private final GrpoLoss loss;
     private final float temperature;
     private final int padId;
+    private final long logitsBudget;
+
+    /** The whole batch in one forward (a small vocabulary's logits are small). */
+    public GrpoUpdater(Policy policy, Policy reference, AdamW optimizer, GrpoLoss loss, float temperature, int padId) {
+        this(policy, reference, optimizer, loss, temperature, padId, Long.MAX_VALUE);
+    }
 
     /**
      * @param reference the frozen reference policy; may be null when beta = 0, and is never run then
      * @param temperature the sampling temperature, so log pi_theta is taken over the distribution pi_old sampled
+     * @param logitsBudget most bytes of logits one forward may hold: larger batches run as micro-batches of rows
+     *     whose gradients accumulate into one step ({@link MicroBatches})
      */
     public GrpoUpdater(
             Policy policy,
@@ -34,7 +44,8 @@ public final class GrpoUpdater {
             AdamW optimizer,
             GrpoLoss loss,
             float temperature,
-            int padId) {
+            int padId,
+            long logitsBudget) {
         if (loss.settings().usesReference() && reference == null) {
             throw new IllegalArgumentException("beta = " + loss.settings().beta() + " needs a reference policy");
         }
@@ -44,26 +55,45 @@ public final class GrpoUpdater {
         this.loss = loss;
         this.temperature = temperature;
         this.padId = padId;
+        this.logitsBudget = logitsBudget;
         policy.setTrainable(true);
     }
 
     public GrpoUpdateResult update(List<GrpoSample> samples) {
         try (NDManager scope = policy.manager().newSubManager()) {
             GrpoBatch batch = GrpoBatch.pack(scope, samples, padId);
-            NDArray referenceLogProbs = null;
-            if (loss.settings().usesReference()) {
-                referenceLogProbs = reference.tokenLogProbs(batch.tokens(), temperature, batch.firstColumn());
+            GrpoLoss.Totals totals = new GrpoLoss.Totals(batch.size(), batch.mask().sum().getFloat());
+            int per = MicroBatches.rows(logitsBudget, batch.mask().getShape().get(1), policy.vocabSize(), batch.size());
+            float lossValue = 0;
+            List<GrpoDiagnostics> parts = new ArrayList<>();
+            List<Integer> rows = new ArrayList<>();
+            for (int from = 0; from < batch.size(); from += per) {
+                int to = Math.min(batch.size(), from + per);
+                try (NDManager micro = scope.newSubManager()) {
+                    GrpoLoss.Output output = forwardBackward(from == 0 && to == batch.size() ? batch
+                            : batch.rows(micro, from, to), totals);
+                    lossValue += output.loss().getFloat();
+                    parts.add(output.diagnostics());
+                    rows.add(to - from);
+                }
             }
-            GrpoLoss.Output output;
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray logProbs = policy.tokenLogProbs(batch.tokens(), temperature, batch.firstColumn());
-                output = loss.compute(
-                        logProbs, batch.behaviourLogProbs(), referenceLogProbs, batch.mask(), batch.advantages());
-                collector.backward(output.loss());
-            }
-            float lossValue = output.loss().getFloat();
             float gradNorm = optimizer.step();
-            return new GrpoUpdateResult(lossValue, gradNorm, output.diagnostics(), samples.size());
+            return new GrpoUpdateResult(lossValue, gradNorm, GrpoDiagnostics.combine(parts, rows), samples.size());
+        }
+    }
+
+    /** One (micro-)batch: its loss, normalised over the whole batch, backpropagated into the accumulating gradients. */
+    private GrpoLoss.Output forwardBackward(GrpoBatch part, GrpoLoss.Totals totals) {
+        NDArray referenceLogProbs = null;
+        if (loss.settings().usesReference()) {
+            referenceLogProbs = reference.tokenLogProbs(part.tokens(), temperature, part.firstColumn());
+        }
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray logProbs = policy.tokenLogProbs(part.tokens(), temperature, part.firstColumn());
+            GrpoLoss.Output output = loss.compute(logProbs, part.behaviourLogProbs(), referenceLogProbs, part.mask(),
+                    part.advantages(), totals);
+            collector.backward(output.loss());
+            return output;
         }
     }
 }

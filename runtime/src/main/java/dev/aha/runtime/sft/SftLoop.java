@@ -24,15 +24,17 @@ public final class SftLoop {
     private SftLoop() {}
 
     /**
+     * @param logitsBudget most bytes of logits one forward may hold (see {@link dev.aha.runtime.policy.MicroBatches})
      * @param progress told after every step; may be null
      * @return the mean loss of the last 10% of steps
      */
     public static float run(Policy policy, Tokenizer tokenizer, PromptTemplate template,
-            PromptStream examples, int steps, int batchSize, AdamWSettings optimizer, Consumer<Progress> progress) {
+            PromptStream examples, int steps, int batchSize, AdamWSettings optimizer, long logitsBudget,
+            Consumer<Progress> progress) {
         float tail = 0;
         int tailSteps = 0;
         try (AdamW adam = new AdamW(policy.parameters(), optimizer, policy.manager())) {
-            SupervisedFineTuner tuner = new SupervisedFineTuner(policy, adam, tokenizer.padId());
+            SupervisedFineTuner tuner = new SupervisedFineTuner(policy, adam, tokenizer.padId(), logitsBudget);
             for (int s = 1; s <= steps; s++) {
                 List<SftExample> batch = new ArrayList<>(batchSize);
                 while (batch.size() < batchSize) {

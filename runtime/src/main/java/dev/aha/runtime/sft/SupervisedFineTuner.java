@@ -3,9 +3,11 @@ package dev.aha.runtime.sft;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import dev.aha.runtime.grpo.PackedSequences;
 import dev.aha.runtime.optim.AdamW;
+import dev.aha.runtime.policy.MicroBatches;
 import dev.aha.runtime.policy.Policy;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,11 +25,18 @@ public final class SupervisedFineTuner {
     private final Policy policy;
     private final AdamW optimizer;
     private final int padId;
+    private final long logitsBudget;
 
     public SupervisedFineTuner(Policy policy, AdamW optimizer, int padId) {
+        this(policy, optimizer, padId, Long.MAX_VALUE);
+    }
+
+    /** @param logitsBudget most bytes of logits one forward may hold (see {@link MicroBatches}) */
+    public SupervisedFineTuner(Policy policy, AdamW optimizer, int padId, long logitsBudget) {
         this.policy = policy;
         this.optimizer = optimizer;
         this.padId = padId;
+        this.logitsBudget = logitsBudget;
         policy.setTrainable(true);
     }
 
@@ -41,14 +50,26 @@ public final class SupervisedFineTuner {
         }
         try (NDManager scope = policy.manager().newSubManager()) {
             PackedSequences packed = PackedSequences.pack(scope, prompts, completions, padId);
-            NDArray loss;
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray logProbs = policy.tokenLogProbs(packed.tokens(), 1f, packed.firstColumn()); // (B, C)
-                NDArray mask = packed.completionMask();
-                loss = logProbs.mul(mask).sum().div(mask.sum()).neg();
-                collector.backward(loss);
+            float tokens = packed.completionMask().sum().getFloat();
+            int per = MicroBatches.rows(logitsBudget, packed.columns(), policy.vocabSize(), packed.rows());
+            float value = 0;
+            for (int from = 0; from < packed.rows(); from += per) {
+                int to = Math.min(packed.rows(), from + per);
+                try (NDManager micro = scope.newSubManager()) {
+                    NDIndex rows = new NDIndex("{}:{}", from, to);
+                    NDArray part = packed.tokens().get(rows);
+                    NDArray mask = packed.completionMask().get(rows);
+                    part.attach(micro);
+                    mask.attach(micro);
+                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        NDArray logProbs = policy.tokenLogProbs(part, 1f, packed.firstColumn()); // (b, C)
+                        // normalised over the whole batch's tokens, so the micro-batches' gradients add up to its
+                        NDArray loss = logProbs.mul(mask).sum().div(Math.max(1f, tokens)).neg();
+                        collector.backward(loss);
+                        value += loss.getFloat();
+                    }
+                }
             }
-            float value = loss.getFloat();
             optimizer.step();
             return value;
         }

@@ -96,6 +96,45 @@ class GrpoUpdaterTest {
         }
     }
 
+    /**
+     * Micro-batches of one row each (a logits budget of one byte) take the same step as the whole batch, for every
+     * aggregation, with the KL term on: each micro-batch is normalised over the whole batch and gradients add up.
+     * Adam's eps is large so the update is near-linear in the gradient and float rounding cannot flip a sign.
+     */
+    @Test
+    void shouldTakeTheSameStepInMicroBatchesAsInOne() {
+        AdamWSettings linear = new AdamWSettings(1e-2, 0.9, 0.99, 1.0, 0.0, 0.0);
+        List<GrpoSample> batch = List.of(
+                new GrpoSample(TOKENIZER.encode("12+3="), TOKENIZER.encode("15"), new float[] {-4f, -3f}, 1.2f),
+                new GrpoSample(PROMPT, GOOD, new float[] {-4.5f}, -0.3f),
+                new GrpoSample(TOKENIZER.encode("9-1="), TOKENIZER.encode("8 ok"), new float[] {-4f, -4f, -5f, -4f}, 0.7f),
+                new GrpoSample(PROMPT, BAD, new float[] {-4f}, -1.6f));
+        for (LossAggregation aggregation : LossAggregation.values()) {
+            GrpoSettings settings = new GrpoSettings(0.2, 0.28, 0.04, aggregation,
+                    aggregation != LossAggregation.DR_GRPO, 1e-4, 8);
+            try (GptPolicy whole = GptPolicy.create(GptConfig.tiny(TOKENIZER.vocabSize()), base);
+                    GptPolicy micro = GptPolicy.create(GptConfig.tiny(TOKENIZER.vocabSize()), base);
+                    GptPolicy reference = GptPolicy.create(GptConfig.tiny(TOKENIZER.vocabSize()), base);
+                    AdamW adamWhole = new AdamW(whole.parameters(), linear, base);
+                    AdamW adamMicro = new AdamW(micro.parameters(), linear, base)) {
+                reference.parameters().get(0).array().muli(0.9f); // a reference that differs: the KL term is live
+                GrpoUpdateResult a = new GrpoUpdater(whole, reference, adamWhole, new GrpoLoss(settings), 1f,
+                        TOKENIZER.padId()).update(batch);
+                GrpoUpdateResult b = new GrpoUpdater(micro, reference, adamMicro, new GrpoLoss(settings), 1f,
+                        TOKENIZER.padId(), 1).update(batch);
+                assertEquals(a.loss(), b.loss(), 1e-5f, aggregation + " loss");
+                assertEquals(a.gradNorm(), b.gradNorm(), 1e-4f * a.gradNorm(), aggregation + " gradient norm");
+                assertEquals(a.diagnostics().meanKl(), b.diagnostics().meanKl(), 1e-6f, aggregation + " KL");
+                assertEquals(a.diagnostics().tokens(), b.diagnostics().tokens());
+                java.nio.FloatBuffer wa = whole.exportWeights().toByteBuffer().asFloatBuffer();
+                java.nio.FloatBuffer wb = micro.exportWeights().toByteBuffer().asFloatBuffer();
+                for (int i = 0; i < wa.limit(); i++) {
+                    assertEquals(wa.get(i), wb.get(i), 1e-6f, aggregation + " weight " + i);
+                }
+            }
+        }
+    }
+
     private float logProb(int[] completion) {
         int[] seq = new int[PROMPT.length + completion.length];
         System.arraycopy(PROMPT, 0, seq, 0, PROMPT.length);

@@ -1,0 +1,165 @@
+package dev.aha.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aha.runtime.checkpoint.CheckpointStore;
+import dev.aha.runtime.engine.ComputeThreads;
+import dev.aha.runtime.policy.Policy;
+import dev.aha.runtime.policy.hf.HfModel;
+import dev.aha.runtime.testing.SharedData;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The real-model commands run in-process as a user runs them: init-model with the real Qwen3 tokenizer, generate,
+ * sft into a checkpoint, export of that checkpoint, tokenize through the chat template; and their refusals.
+ */
+class ModelCommandsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+
+    private static Path model;
+
+    private static Path tokenizer() {
+        return SharedData.dir().resolve("data").resolve("tokenizers").resolve("qwen3");
+    }
+
+    @BeforeAll
+    static void initModel() {
+        model = dir.resolve("q3");
+        assertEquals(0, run("init-model", "--architecture", "qwen3", "--hidden", "32", "--layers", "1", "--heads", "2",
+                "--kv-heads", "1", "--intermediate", "64", "--tokenizer", tokenizer().toString(), "--seed", "3",
+                "--out", model.toString()).code());
+        assertTrue(Files.isRegularFile(model.resolve("model.safetensors")));
+        assertTrue(Files.isRegularFile(model.resolve("tokenizer.json")), "the tokenizer travels with the model");
+    }
+
+    @Test
+    void initModelSizesTheVocabularyFromTheTokenizer() throws Exception {
+        JsonNode config = JSON.readTree(model.resolve("config.json").toFile());
+        assertEquals("qwen3", config.get("model_type").asText());
+        assertEquals(151_680, config.get("vocab_size").asInt(), "151,669 ids rounded up to a multiple of 128");
+        assertEquals(151_645, config.get("eos_token_id").asInt(), "<|im_end|>");
+    }
+
+    @Test
+    void generateGivesIdsAndOneLogProbPerGeneratedToken() throws Exception {
+        Result r = run("generate", "--model", model.toString(), "--prompt", "What is 2+3?", "--chat",
+                "--max-new-tokens", "6", "--json", "--seed", "5");
+        assertEquals(0, r.code(), r.err());
+        JsonNode out = JSON.readTree(r.out());
+        assertTrue(out.get("prompt").asText().startsWith("<|im_start|>user\nWhat is 2+3?<|im_end|>"));
+        assertEquals(151_644, out.get("prompt_ids").get(0).asInt(), "<|im_start|> is one token");
+        assertEquals(out.get("ids").size(), out.get("logprobs").size());
+        assertTrue(out.get("ids").size() >= 1 && out.get("ids").size() <= 6);
+        for (JsonNode lp : out.get("logprobs")) {
+            assertTrue(lp.asDouble() <= 0, "a log-probability");
+        }
+        Result again = run("generate", "--model", model.toString(), "--prompt", "What is 2+3?", "--chat",
+                "--max-new-tokens", "6", "--json", "--seed", "5");
+        assertEquals(r.out(), again.out(), "one seed, one completion");
+    }
+
+    @Test
+    void anSftCheckpointExportsAsTheSameHuggingFaceModel() throws Exception {
+        Path sft = dir.resolve("sft");
+        Result trained = run("sft", "--model", model.toString(), "--task", "arithmetic", "--steps", "2", "--out",
+                sft.toString(), "--config", conf("aha.train.cold-start.batch-size = 2").toString());
+        assertEquals(0, trained.code(), trained.err());
+        Path checkpoint = CheckpointStore.resolve(sft);
+        assertTrue(Files.isRegularFile(checkpoint.resolve("policy.json")), "the checkpoint names its policy");
+
+        Path exported = dir.resolve("exported");
+        assertEquals(0, run("export", "--checkpoint", sft.toString(), "--out", exported.toString()).code());
+        assertTrue(Files.isRegularFile(exported.resolve("tokenizer_config.json")));
+        ComputeThreads.prepare(1);
+        try (NDManager m = NDManager.newBaseManager();
+                Policy fromExport = HfModel.open(exported, 64).create(m);
+                Policy fromCheckpoint = HfModel.open(model, 64).blank(m);
+                Policy original = HfModel.open(model, 64).create(m)) {
+            CheckpointStore.load(checkpoint, fromCheckpoint, null);
+            assertTrue(fromExport.exportWeights().contentEquals(fromCheckpoint.exportWeights()), "bit-exact in f32");
+            assertFalse(fromExport.exportWeights().contentEquals(original.exportWeights()), "SFT changed it");
+        }
+        Result evaluated = run("generate", "--checkpoint", sft.toString(), "--prompt", "1+1", "--max-new-tokens", "2");
+        assertEquals(0, evaluated.code(), "a checkpoint alone is enough to generate: " + evaluated.err());
+    }
+
+    @Test
+    void tokenizeRendersTheChatTemplateWithItsFlags() throws Exception {
+        Path input = Files.writeString(dir.resolve("in.jsonl"),
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}\n");
+        Result r = run("tokenize", "--tokenizer", tokenizer().toString(), "--input", input.toString(), "--chat",
+                "--flag", "enable_thinking=false");
+        assertEquals(0, r.code(), r.err());
+        JsonNode line = JSON.readTree(r.out());
+        assertEquals("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n",
+                line.get("text").asText());
+        assertEquals(line.get("ids").size(), line.get("count").asInt());
+    }
+
+    @Test
+    void refusesWhatItCannotDoInOneLine() throws Exception {
+        assertRefused(List.of("generate", "--prompt", "x"), "give exactly one of --model DIR and --checkpoint DIR");
+        assertRefused(List.of("init-model", "--architecture", "qwen3", "--hidden", "8", "--layers", "1", "--heads",
+                "1", "--intermediate", "8", "--out", dir.resolve("none").toString()), "give --tokenizer DIR");
+        assertRefused(List.of("init-model", "--architecture", "mistral", "--hidden", "8", "--layers", "1", "--heads",
+                "1", "--intermediate", "8", "--vocab", "64", "--out", dir.resolve("m").toString()), "mistral");
+        assertRefused(List.of("generate", "--model", model.toString(), "--prompt", "x", "--device", "gpu:7"),
+                "asks for gpu(7)");
+        assertRefused(List.of("generate", "--model", dir.resolve("missing").toString(), "--prompt", "x"),
+                "no config.json");
+        Path gptRun = dir.resolve("gpt-sft");
+        assertEquals(0, run("sft", "--task", "arithmetic", "--steps", "1", "--out", gptRun.toString(),
+                "--config", conf("aha.train.cold-start.batch-size = 2").toString()).code());
+        assertRefused(List.of("export", "--checkpoint", gptRun.toString(), "--out", dir.resolve("x").toString()),
+                "only llama, qwen2 and qwen3 policies export");
+    }
+
+    private static void assertRefused(List<String> args, String expected) {
+        Result r = run(args.toArray(String[]::new));
+        assertEquals(1, r.code(), "exit 1 for " + args + ": " + r.err());
+        assertTrue(r.err().contains(expected), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    private static Path conf(String text) throws Exception {
+        return Files.writeString(Files.createTempFile(dir, "aha", ".conf"), text);
+    }
+
+    private record Result(int code, String out, String err) {}
+
+    private static Result run(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Aha.commandLine();
+        cli.setErr(new PrintWriter(err));
+        cli.getSubcommands().values().forEach(c -> c.setErr(new PrintWriter(err)));
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            int code = cli.execute(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8).trim(), err.toString());
+        } finally {
+            System.setOut(stdout);
+        }
+    }
+}
