@@ -116,13 +116,6 @@ public final class GptPolicy implements Policy {
     // ---------------------------------------------------------------------------------------------------------
     // Forward passes
 
-    /**
-     * Full forward over right-padded sequences. Causal attention alone keeps real tokens from seeing the padding
-     * that follows them, so no key mask is needed.
-     *
-     * @param tokens (B, T) int32 ids
-     * @return logits (B, T, V), in the manager of {@code tokens}
-     */
     @Override
     public NDArray hiddenStates(NDArray tokens) {
         int t = Math.toIntExact(tokens.getShape().get(1));
