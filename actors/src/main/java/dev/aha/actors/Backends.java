@@ -16,7 +16,8 @@ final class Backends {
     static GroupGenerator generator(RunConfig c) {
         return c.simulated()
                 ? new SimulatedGenerator(c.simulation(), c.tokenizer().vocabSize(), c.tokenizer().endId())
-                : new TorchGenerator(c.policy(), c.devices().rollout(), c.sampling(), c.tokenizer().endIds());
+                : new TorchGenerator(c.policy(), c.devices().rollout(), c.sampling(), c.tokenizer().vocabSize(),
+                        c.tokenizer().endIds());
     }
 
     /** The learner's device; call on the learner's own thread. */

@@ -86,7 +86,8 @@ public final class GenerateCommand implements Callable<Integer> {
             if (dir != null) {
                 CheckpointStore.load(dir, policy, null);
             }
-            c = new Sampler(policy, sampling, config.tokenizer().endIds()).sampleGroup(ids, 1, new Random(seed)).get(0);
+            c = new Sampler(policy, sampling, config.tokenizer().vocabSize(), config.tokenizer().endIds())
+                    .sampleGroup(ids, 1, new Random(seed)).get(0);
         }
         String completion = config.tokenizer().decode(c.tokens());
         if (!json) {

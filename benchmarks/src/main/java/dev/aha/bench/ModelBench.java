@@ -139,6 +139,7 @@ public final class ModelBench implements Callable<Integer> {
                 }
             }
             summarise(perStep, out);
+            forwardBreakdown(policy, shape.vocabSize(), rng, out);
             snapshot = policy.exportWeights();
             reference.close();
             policy.close();
@@ -159,6 +160,37 @@ public final class ModelBench implements Callable<Integer> {
         out.put("peak_rss_bytes", Memory.peakRss());
         System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
         return ipc.clean() ? 0 : 1;
+    }
+
+    /**
+     * Where a forward's time goes: the decoder (embedding, layers, final norm) against the output head, on a batch
+     * of G full-length rows, without gradients; medians of 3 after one warm-up.
+     */
+    private void forwardBreakdown(Policy policy, int vocabSize, Random rng, ObjectNode out) {
+        ComputeThreads.stopRecording();
+        int length = promptTokens + maxNewTokens;
+        double[] decoder = new double[3];
+        double[] head = new double[3];
+        for (int i = -1; i < 3; i++) {
+            try (NDManager scope = policy.manager().newSubManager()) {
+                var tokens = scope.create(rng.ints((long) groupSize * length, 0, vocabSize).toArray(),
+                        new ai.djl.ndarray.types.Shape(groupSize, length));
+                long a = System.nanoTime();
+                var hidden = policy.hiddenStates(tokens);
+                hidden.toFloatArray(); // wait for the engine: DJL's PyTorch ops run eagerly, this is one copy
+                long b = System.nanoTime();
+                policy.outputHead(hidden).get("0, 0, 0").getFloat();
+                long c = System.nanoTime();
+                if (i >= 0) {
+                    decoder[i] = (b - a) / 1e9;
+                    head[i] = (c - b) / 1e9;
+                }
+            }
+        }
+        ObjectNode f = out.putObject("forward_" + groupSize + "x" + length);
+        f.put("decoder_seconds", Stats.median(decoder));
+        f.put("output_head_seconds", Stats.median(head));
+        f.put("output_head_share", Stats.median(head) / (Stats.median(head) + Stats.median(decoder)));
     }
 
     /** The model the size options describe, known from its config alone (no files). */

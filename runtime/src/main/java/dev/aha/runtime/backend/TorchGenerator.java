@@ -22,12 +22,14 @@ public final class TorchGenerator implements GroupGenerator {
     /**
      * Call on the thread that will sample: DJL state is per thread. The replica starts blank; the weight plane
      * fills it before it samples.
+     *
+     * @param vocabularyLimit the tokenizer's ids: wider output layers never draw past them
      */
-    public TorchGenerator(PolicyFactory factory, Device device, SamplingSettings sampling, int... endIds) {
+    public TorchGenerator(PolicyFactory factory, Device device, SamplingSettings sampling, int vocabularyLimit, int[] endIds) {
         ComputeThreads.prepare(1);
         this.manager = NDManager.newBaseManager(device);
         this.policy = factory.blank(manager);
-        this.sampler = new Sampler(policy, sampling, endIds);
+        this.sampler = new Sampler(policy, sampling, vocabularyLimit, endIds);
     }
 
     @Override

@@ -53,9 +53,9 @@ public final class Evaluator {
         if (prompts.isEmpty()) {
             throw new IllegalArgumentException("no prompts to evaluate");
         }
-        Sampler sampled = new Sampler(policy, sampling, tokenizer.endIds());
+        Sampler sampled = new Sampler(policy, sampling, tokenizer.vocabSize(), tokenizer.endIds());
         Sampler greedy = new Sampler(policy,
-                new SamplingSettings(0f, 1f, sampling.maxNewTokens()), tokenizer.endIds());
+                new SamplingSettings(0f, 1f, sampling.maxNewTokens()), tokenizer.vocabSize(), tokenizer.endIds());
         Random rng = new Random(seed);
         double pass1 = 0;
         int greedyCorrect = 0;

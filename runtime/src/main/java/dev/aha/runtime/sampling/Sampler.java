@@ -2,6 +2,7 @@ package dev.aha.runtime.sampling;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.aha.runtime.policy.KvCache;
 import dev.aha.runtime.policy.Policy;
@@ -23,15 +24,30 @@ public final class Sampler {
     private final Policy policy;
     private final SamplingSettings settings;
     private final int[] endIds;
+    private final int vocabularyLimit;
     private final TokenSampler tokenSampler;
 
-    /** @param endIds the tokens that end a completion (a chat model may have several); at least one */
+    /** A sampler over every row of the policy's output layer. */
     public Sampler(Policy policy, SamplingSettings settings, int... endIds) {
+        this(policy, settings, policy.vocabSize(), endIds);
+    }
+
+    /**
+     * @param vocabularyLimit ids at or past this are never drawn: a model's output layer may be wider than its
+     *     tokenizer (Qwen pads 151,669 ids to 151,936 rows), and an id the tokenizer cannot decode is no completion
+     * @param endIds the tokens that end a completion (a chat model may have several); at least one
+     */
+    public Sampler(Policy policy, SamplingSettings settings, int vocabularyLimit, int[] endIds) {
         if (endIds.length == 0) {
             throw new IllegalArgumentException("a sampler needs at least one end token");
         }
+        if (vocabularyLimit < 1 || vocabularyLimit > policy.vocabSize()) {
+            throw new IllegalArgumentException("vocabularyLimit " + vocabularyLimit + " outside [1, "
+                    + policy.vocabSize() + "]");
+        }
         this.policy = policy;
         this.settings = settings;
+        this.vocabularyLimit = vocabularyLimit;
         this.endIds = endIds.clone();
         this.tokenSampler = new TokenSampler(settings);
     }
@@ -72,7 +88,8 @@ public final class Sampler {
                 TokenSampler.Draw draw;
                 try (NDManager drawScope = session.newSubManager()) {
                     logits.attach(drawScope); // these logits and the draw's temporaries go when it closes
-                    draw = tokenSampler.sample(logits, rng);
+                    draw = tokenSampler.sample(vocabularyLimit == policy.vocabSize() ? logits
+                            : logits.get(new NDIndex(":, :{}", vocabularyLimit)), rng);
                 }
                 int active = 0;
                 for (int g = 0; g < groupSize; g++) {

@@ -105,6 +105,20 @@ class SamplerTest {
         assertTrue(halfMean > fullMean, "nucleus draws should be likelier: " + halfMean + " vs " + fullMean);
     }
 
+    /** An output layer wider than the tokenizer (Qwen's padded rows) never yields an id the tokenizer lacks. */
+    @Test
+    void shouldNeverDrawPastTheTokenizersIds() {
+        int limit = 12;
+        Sampler narrow = new Sampler(policy, new SamplingSettings(3f, 1f, 30), limit, new int[] {TOKENIZER.endId()});
+        for (var c : narrow.sampleGroup(PROMPT, 16, new Random(4))) {
+            for (int t : c.tokens()) {
+                assertTrue(t < limit, "drew " + t + " past the limit " + limit);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> new Sampler(policy, new SamplingSettings(1f, 1f, 4),
+                policy.vocabSize() + 1, new int[] {1}));
+    }
+
     @Test
     void shouldRejectBadArguments() {
         assertThrows(IllegalArgumentException.class, () -> new SamplingSettings(-1f, 1f, 4));
