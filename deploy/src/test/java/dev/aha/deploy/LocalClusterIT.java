@@ -30,6 +30,7 @@ class LocalClusterIT {
 
     @Test
     void rolloutNodesJoinAndDieWhileTrainingGoesOn() throws Exception {
+        List<String> shmBefore = aeronDirectories();
         Path out = Path.of("target", "it-local-cluster").toAbsolutePath();
         deleteRecursively(out);
         int port = freePorts();
@@ -62,14 +63,23 @@ class LocalClusterIT {
         for (String node : List.of("seed", "reward-1", "rollout-1", "rollout-2", "rollout-3")) {
             assertTrue(Files.size(out.resolve(node + ".log")) > 0, node + " logged nothing");
         }
-        assertNoAeronDirectoriesLeft();
+        assertNoAeronDirectoriesLeft(shmBefore);
     }
 
-    /** Every node's /dev/shm directory is gone, the killed one's too (the script removes it). */
-    private static void assertNoAeronDirectoriesLeft() {
-        File[] left = new File("/dev/shm").listFiles((dir, name) -> name.startsWith("aha-node-")
+    /**
+     * Every node's /dev/shm directory is gone, the killed one's too (the script removes it). Directories that were
+     * there before the test (another Aha process on this machine) are not the test's.
+     */
+    private static void assertNoAeronDirectoriesLeft(List<String> before) {
+        List<String> left = aeronDirectories();
+        left.removeAll(before);
+        assertTrue(left.isEmpty(), "Aeron directories left in /dev/shm: " + left);
+    }
+
+    private static List<String> aeronDirectories() {
+        String[] names = new File("/dev/shm").list((dir, name) -> name.startsWith("aha-node-")
                 || name.startsWith("aha-learner-"));
-        assertTrue(left == null || left.length == 0, "Aeron directories left in /dev/shm: " + List.of(left));
+        return names == null ? new java.util.ArrayList<>() : new java.util.ArrayList<>(List.of(names));
     }
 
     /** An Artery port whose weight-plane UDP ports (+15081, +15082, see the script) are free too. */
