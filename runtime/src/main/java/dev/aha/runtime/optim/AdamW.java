@@ -75,19 +75,20 @@ public final class AdamW implements AutoCloseable {
         ComputeThreads.stopRecording();
         steps++;
         try (NDManager scope = state.newSubManager()) {
-            // An op's result belongs to its first operand's manager: lend weights and moments to the scope so every
-            // temporary below is freed with it (they return to their own managers when it closes).
-            for (int i = 0; i < parameters.size(); i++) {
-                parameters.get(i).array().tempAttach(scope);
-                firstMoments.get(i).tempAttach(scope);
-                secondMoments.get(i).tempAttach(scope);
-            }
+            // Temporaries live in a scope per parameter and go as soon as that parameter is updated: a real model's
+            // embedding alone is hundreds of MB per temporary, and holding every parameter's until the end of the
+            // step would need several times the model's size. An op's result belongs to its first operand's
+            // manager, so each parameter's arrays are lent to its scope (they return to their own when it closes).
             List<NDArray> grads = new ArrayList<>(parameters.size());
             double squares = 0;
             for (PolicyParameter p : parameters) {
-                NDArray g = p.array().getGradient();
+                NDArray g = p.array().getGradient(); // a new handle on the gradient: closed with the step's scope
+                g.attach(scope);
                 grads.add(g);
-                squares += g.square().sum().getFloat();
+                try (NDManager one = scope.newSubManager()) {
+                    g.tempAttach(one);
+                    squares += g.square().sum().getFloat();
+                }
             }
             float norm = (float) Math.sqrt(squares);
             if (!Float.isFinite(norm)) {
@@ -105,18 +106,23 @@ public final class AdamW implements AutoCloseable {
             float stepSize = (float) (settings.learningRate() / correction1);
             for (int i = 0; i < parameters.size(); i++) {
                 NDArray w = parameters.get(i).array();
-                NDArray g = clip == 1f ? grads.get(i) : grads.get(i).mul(clip);
                 NDArray m = firstMoments.get(i);
                 NDArray v = secondMoments.get(i);
-                m.muli(settings.beta1()).addi(g.mul(1 - settings.beta1()));
-                v.muli(settings.beta2()).addi(g.square().mul(1 - settings.beta2()));
-                NDArray denominator = v.div(correction2).sqrt().add(settings.eps());
-                NDArray update = m.div(denominator).mul(stepSize);
-                if (settings.weightDecay() > 0 && w.getShape().dimension() >= 2) {
-                    update = update.add(w.mul(settings.learningRate() * settings.weightDecay()));
+                try (NDManager one = scope.newSubManager()) {
+                    for (NDArray a : new NDArray[] {w, m, v, grads.get(i)}) {
+                        a.tempAttach(one);
+                    }
+                    NDArray g = clip == 1f ? grads.get(i) : grads.get(i).mul(clip);
+                    m.muli(settings.beta1()).addi(g.mul(1 - settings.beta1()));
+                    v.muli(settings.beta2()).addi(g.square().mul(1 - settings.beta2()));
+                    NDArray denominator = v.div(correction2).sqrt().add(settings.eps());
+                    NDArray update = m.div(denominator).mul(stepSize);
+                    if (settings.weightDecay() > 0 && w.getShape().dimension() >= 2) {
+                        update = update.add(w.mul(settings.learningRate() * settings.weightDecay()));
+                    }
+                    w.subi(update);
+                    clear(grads.get(i));
                 }
-                w.subi(update);
-                clear(grads.get(i));
             }
             return norm;
         }
