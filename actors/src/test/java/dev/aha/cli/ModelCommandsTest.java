@@ -132,6 +132,8 @@ class ModelCommandsTest {
                 "--config", conf("aha.train.cold-start.batch-size = 2").toString()).code());
         assertRefused(List.of("export", "--checkpoint", gptRun.toString(), "--out", dir.resolve("x").toString()),
                 "only llama, qwen2 and qwen3 policies export");
+        assertRefused(List.of("eval", "--model", model.toString(), "--checkpoint", gptRun.toString()),
+                "both name the policy");
     }
 
     private static void assertRefused(List<String> args, String expected) {
