@@ -2,8 +2,8 @@ package dev.aha.cli;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aha.actors.RunConfig;
-import dev.aha.actors.TaskFactory;
+import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.run.TaskFactory;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.eval.EvalResult;
@@ -12,7 +12,6 @@ import dev.aha.runtime.metrics.MetricsLog;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.task.Task;
 import dev.aha.runtime.task.TaskPrompt;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

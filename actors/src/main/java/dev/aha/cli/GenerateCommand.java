@@ -3,7 +3,7 @@ package dev.aha.cli;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aha.actors.RunConfig;
+import dev.aha.actors.config.RunConfig;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.metrics.MetricsLog;

@@ -1,9 +1,9 @@
 package dev.aha.cli;
 
-import dev.aha.actors.ClusterNode;
-import dev.aha.actors.NodeRole;
-import dev.aha.actors.RunConfig;
-import dev.aha.actors.WorkerNodes;
+import dev.aha.actors.cluster.ClusterNode;
+import dev.aha.actors.cluster.NodeRole;
+import dev.aha.actors.cluster.WorkerNodes;
+import dev.aha.actors.config.RunConfig;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;

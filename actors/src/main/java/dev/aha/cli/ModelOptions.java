@@ -3,7 +3,7 @@ package dev.aha.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.aha.actors.RunConfig;
+import dev.aha.actors.config.RunConfig;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.config.AhaConfig;
 import dev.aha.runtime.policy.Policies;

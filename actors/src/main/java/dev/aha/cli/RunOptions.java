@@ -1,6 +1,6 @@
 package dev.aha.cli;
 
-import dev.aha.actors.RunConfig;
+import dev.aha.actors.config.RunConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

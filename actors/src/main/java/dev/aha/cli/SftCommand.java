@@ -1,7 +1,8 @@
 package dev.aha.cli;
 
 import ai.djl.ndarray.NDManager;
-import dev.aha.actors.RunConfig;
+import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.run.TaskFactory;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.metrics.MetricsLog;
@@ -13,7 +14,6 @@ import dev.aha.runtime.task.JsonlReader;
 import dev.aha.runtime.task.PromptStream;
 import dev.aha.runtime.task.PromptTemplate;
 import dev.aha.runtime.task.TaskPrompt;
-import dev.aha.actors.TaskFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;

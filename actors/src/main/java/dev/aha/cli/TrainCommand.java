@@ -1,8 +1,8 @@
 package dev.aha.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aha.actors.RunConfig;
-import dev.aha.actors.TrainingSession;
+import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.run.TrainingSession;
 import dev.aha.runtime.metrics.MetricsLog;
 import java.nio.file.Path;
 import java.util.HashMap;

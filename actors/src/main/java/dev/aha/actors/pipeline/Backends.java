@@ -1,5 +1,6 @@
-package dev.aha.actors;
+package dev.aha.actors.pipeline;
 
+import dev.aha.actors.config.RunConfig;
 import dev.aha.runtime.backend.GroupGenerator;
 import dev.aha.runtime.backend.PolicyTrainer;
 import dev.aha.runtime.backend.TorchGenerator;

@@ -1,5 +1,6 @@
-package dev.aha.actors;
+package dev.aha.actors.pipeline;
 
+import dev.aha.actors.config.TrainSettings;
 import dev.aha.protocol.pipeline.DispatcherMessage;
 import dev.aha.protocol.pipeline.RequestWork;
 import dev.aha.protocol.pipeline.RolloutWork;

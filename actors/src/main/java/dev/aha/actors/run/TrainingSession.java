@@ -1,10 +1,19 @@
-package dev.aha.actors;
+package dev.aha.actors.run;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.actors.cluster.ClusterNode;
+import dev.aha.actors.cluster.MembershipLog;
+import dev.aha.actors.cluster.MembershipThroughput;
+import dev.aha.actors.cluster.NodeRole;
+import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.pipeline.Learner;
+import dev.aha.actors.pipeline.LearnerSetup;
+import dev.aha.actors.pipeline.RunState;
 import dev.aha.actors.weights.AeronWeightPlane;
 import dev.aha.actors.weights.WeightPlane;
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.protocol.weights.WeightPlaneSettings;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.engine.ComputeThreads;
@@ -14,7 +23,6 @@ import dev.aha.runtime.metrics.MetricsLog;
 import dev.aha.runtime.metrics.StepMetrics;
 import dev.aha.runtime.metrics.TrainingCharts;
 import dev.aha.runtime.optim.AdamWSettings;
-import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.sft.SftLoop;
 import dev.aha.runtime.task.Task;

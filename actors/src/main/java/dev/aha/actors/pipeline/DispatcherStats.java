@@ -1,4 +1,4 @@
-package dev.aha.actors;
+package dev.aha.actors.pipeline;
 
 /**
  * The dispatcher's accounting: every dispatched prompt is used, dropped as stale, or still outstanding.

@@ -1,5 +1,6 @@
-package dev.aha.actors;
+package dev.aha.actors.pipeline;
 
+import dev.aha.actors.config.RunConfig;
 import dev.aha.protocol.pipeline.DispatcherMessage;
 import dev.aha.protocol.pipeline.LearnerMessage;
 import dev.aha.protocol.pipeline.SampledGroup;
@@ -351,7 +352,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     }
 
     /** An evaluation line in metrics.jsonl, told apart from step lines by its "eval" key. */
-    record EvalLine(long step, long version, EvalResult eval) {}
+    public record EvalLine(long step, long version, EvalResult eval) {}
 
     private Behavior<LearnerMessage> finish() {
         if (finishing) {

@@ -1,5 +1,6 @@
-package dev.aha.actors;
+package dev.aha.actors.pipeline;
 
+import dev.aha.actors.config.RunConfig;
 import dev.aha.actors.weights.WeightPlane;
 import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.checkpoint.CheckpointStore;

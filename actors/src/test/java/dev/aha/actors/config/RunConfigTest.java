@@ -1,4 +1,4 @@
-package dev.aha.actors;
+package dev.aha.actors.config;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,16 +1,18 @@
-package dev.aha.actors;
+package dev.aha.actors.pipeline;
 
 import ai.djl.ndarray.NDManager;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.run.TrainingRun;
 import dev.aha.actors.weights.AeronWeightPlane;
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.protocol.weights.WeightPlaneSettings;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.config.AhaConfig;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.reward.CompositeReward;
 import dev.aha.runtime.task.ArithmeticTask;
-import dev.aha.protocol.weights.FlatWeights;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,9 +21,9 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 
 /** A tiny, fast pipeline: a real one-node cluster, real actors, the real DJL engine on a ~30k-parameter model. */
-final class PipelineFixture {
+public final class PipelineFixture {
 
-    static final String TINY = String.join("\n",
+    public static final String TINY = String.join("\n",
             "aha.policy { context-length = 96, model-dim = 32, layers = 1, heads = 2 }",
             "aha.sampling.max-new-tokens = 12",
             "aha.train { group-size = 4, batch-groups = 2, rollouts = 2, max-in-flight-groups = 6,",
@@ -29,13 +31,13 @@ final class PipelineFixture {
 
     private PipelineFixture() {}
 
-    static RunConfig config(String overrides) {
+    public static RunConfig config(String overrides) {
         Config c = ConfigFactory.parseString(overrides + "\n" + TINY).withFallback(AhaConfig.load()).resolve();
         return RunConfig.from(c);
     }
 
     /** Runs the pipeline for {@code seconds} from freshly initialised weights and returns what the learner reports. */
-    static Learner.Finished run(RunConfig config, double seconds, CompositeReward reward, Path out) throws Exception {
+    public static Learner.Finished run(RunConfig config, double seconds, CompositeReward reward, Path out) throws Exception {
         ArithmeticTask task = new ArithmeticTask(config.arithmetic());
         FlatWeights weights;
         try (NDManager m = NDManager.newBaseManager(); Policy p = config.policy().create(m)) {

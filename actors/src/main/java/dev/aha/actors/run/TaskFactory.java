@@ -1,5 +1,6 @@
-package dev.aha.actors;
+package dev.aha.actors.run;
 
+import dev.aha.actors.config.RunConfig;
 import dev.aha.runtime.task.ArithmeticTask;
 import dev.aha.runtime.task.BadLinePolicy;
 import dev.aha.runtime.task.JsonlTask;

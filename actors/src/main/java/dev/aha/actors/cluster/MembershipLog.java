@@ -1,4 +1,4 @@
-package dev.aha.actors;
+package dev.aha.actors.cluster;
 
 import java.util.HashSet;
 import java.util.List;
@@ -18,7 +18,7 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * back or was removed, with the number of reachable rollout nodes after each change. The run's summary turns the
  * journal into nodes_joined, nodes_lost and the throughput between changes.
  */
-final class MembershipLog {
+public final class MembershipLog {
 
     /**
      * One change.
@@ -29,12 +29,12 @@ final class MembershipLog {
      * @param roles its roles
      * @param rolloutNodes reachable Up nodes with the rollout role after the change
      */
-    record Change(long atNanos, String kind, String address, Set<String> roles, int rolloutNodes) {}
+    public record Change(long atNanos, String kind, String address, Set<String> roles, int rolloutNodes) {}
 
     private MembershipLog() {}
 
     /** @param journal where changes go; the session reads it after the actor system has stopped */
-    static Behavior<ClusterEvent.ClusterDomainEvent> create(Queue<Change> journal) {
+    public static Behavior<ClusterEvent.ClusterDomainEvent> create(Queue<Change> journal) {
         return Behaviors.setup(ctx -> {
             ActorRef<ClusterEvent.ClusterDomainEvent> self = ctx.getSelf();
             Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(self.narrow(),
@@ -82,7 +82,7 @@ final class MembershipLog {
     }
 
     /** Nodes that came up, and nodes removed after being downed (crashed, killed, cut off). */
-    static long count(List<Change> journal, String kind) {
+    public static long count(List<Change> journal, String kind) {
         return journal.stream().filter(c -> c.kind().equals(kind)).count();
     }
 }

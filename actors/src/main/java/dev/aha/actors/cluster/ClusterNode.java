@@ -1,4 +1,4 @@
-package dev.aha.actors;
+package dev.aha.actors.cluster;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;

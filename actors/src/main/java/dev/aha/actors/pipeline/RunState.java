@@ -1,4 +1,4 @@
-package dev.aha.actors;
+package dev.aha.actors.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.runtime.metrics.MetricsLog;

@@ -1,4 +1,4 @@
-package dev.aha.actors;
+package dev.aha.actors.pipeline;
 
 import java.time.Instant;
 

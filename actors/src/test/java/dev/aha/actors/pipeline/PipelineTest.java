@@ -1,8 +1,9 @@
-package dev.aha.actors;
+package dev.aha.actors.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aha.actors.config.RunConfig;
 import dev.aha.runtime.metrics.StepMetrics;
 import dev.aha.runtime.reward.AccuracyReward;
 import dev.aha.runtime.reward.CompositeReward;

@@ -1,5 +1,6 @@
-package dev.aha.actors;
+package dev.aha.actors.cluster;
 
+import dev.aha.actors.config.RunConfig;
 import dev.aha.protocol.weights.WeightPlaneSettings;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.typed.Cluster;

@@ -1,4 +1,4 @@
-package dev.aha.actors;
+package dev.aha.actors.cluster;
 
 import java.util.Arrays;
 import java.util.EnumSet;

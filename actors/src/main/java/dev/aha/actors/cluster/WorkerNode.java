@@ -1,15 +1,13 @@
-package dev.aha.actors;
+package dev.aha.actors.cluster;
 
+import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.pipeline.Reward;
+import dev.aha.actors.pipeline.Workers;
 import dev.aha.actors.weights.AeronWeightPlane;
 import dev.aha.actors.weights.WeightPlane;
-import dev.aha.protocol.pipeline.RewardMessage;
-import dev.aha.protocol.pipeline.RolloutMessage;
 import dev.aha.protocol.weights.WeightPlaneSettings;
-import java.time.Duration;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ClusterEvent;
@@ -32,7 +30,7 @@ final class WorkerNode {
             Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(ctx.getSelf(),
                     ClusterEvent.MemberEvent.class));
             if (node.has(NodeRole.REWARD)) {
-                spawnRewards(ctx, config, config.reward().compose());
+                Workers.spawnRewards(ctx, config, config.reward().compose());
             }
             return waitingForLearner(ctx, config, node, plane);
         });
@@ -50,7 +48,7 @@ final class WorkerNode {
                             "node-" + node.port());
                     ctx.getLog().info("learner is up at {}: receiving weights from {}:{} over {}",
                             up.member().address(), learnerHost, plane.dataPort(), plane.transport());
-                    spawnRollouts(ctx, config, node, weights);
+                    Workers.spawnRollouts(ctx, config, false, weights);
                     return running(ctx, weights);
                 })
                 .onMessage(ClusterEvent.MemberEvent.class, e -> Behaviors.same())
@@ -77,26 +75,5 @@ final class WorkerNode {
 
     private static boolean isLearner(Member m) {
         return m.hasRole(NodeRole.LEARNER.roleName());
-    }
-
-    /** Rollout ids carry the node's port so they are unique across the cluster's nodes on one host. */
-    static void spawnRollouts(ActorContext<?> ctx, RunConfig config, ClusterNode node, WeightPlane weights) {
-        int port = Cluster.get(ctx.getSystem()).selfMember().address().getPort().orElse(0);
-        for (int i = 0; i < config.train().rollouts(); i++) {
-            String id = node.isSeed() ? "rollout-" + i : "rollout-" + port + "-" + i;
-            long seed = node.isSeed() ? config.train().seed() * 1000 + i
-                    : config.train().seed() * 1_000_000 + port * 100L + i;
-            Behavior<RolloutMessage> rollout = Rollout.create(id, config, weights, seed);
-            ctx.spawn(rollout, id, DispatcherSelector.fromConfig(TrainingRun.COMPUTE_DISPATCHER));
-        }
-    }
-
-    /** @param reward the rule every reward actor scores with (tests inject failing ones) */
-    static void spawnRewards(ActorContext<?> ctx, RunConfig config, dev.aha.runtime.reward.CompositeReward reward) {
-        for (int i = 0; i < config.train().rewardActors(); i++) {
-            Behavior<RewardMessage> scorer = Behaviors.supervise(Reward.create(reward, config.grpo()))
-                    .onFailure(SupervisorStrategy.restart().withLimit(10, Duration.ofSeconds(10)));
-            ctx.spawn(scorer, "reward-" + i, DispatcherSelector.fromConfig(TrainingRun.REWARD_DISPATCHER));
-        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.aha.actors;
+package dev.aha.actors.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.pipeline.PipelineFixture;
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.metrics.MetricsLog;
 import dev.aha.runtime.policy.Policy;
-import dev.aha.protocol.weights.FlatWeights;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

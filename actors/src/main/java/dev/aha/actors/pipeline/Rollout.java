@@ -1,5 +1,7 @@
-package dev.aha.actors;
+package dev.aha.actors.pipeline;
 
+import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.config.TrainSettings;
 import dev.aha.actors.weights.WeightPlane;
 import dev.aha.protocol.pipeline.DispatcherMessage;
 import dev.aha.protocol.pipeline.RequestWork;

@@ -1,4 +1,4 @@
-package dev.aha.actors;
+package dev.aha.actors.cluster;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * each piece's rate is measured from its first learner step to its last ((steps - 1) x batch groups over that
  * time), so start-up and the moments of change are not counted against either side.
  */
-final class MembershipThroughput {
+public final class MembershipThroughput {
 
     /** A stretch of the run with a constant number of reachable rollout nodes. */
     record Segment(double fromSeconds, double toSeconds, int rolloutNodes, int steps, double firstStep,
@@ -58,7 +58,7 @@ final class MembershipThroughput {
     }
 
     /** Adds throughput_by_membership, groups_per_second_by_rollout_nodes and steps_after_last_node_lost. */
-    static void write(ObjectNode summary, List<MembershipLog.Change> changes, List<StepMetrics> steps,
+    public static void write(ObjectNode summary, List<MembershipLog.Change> changes, List<StepMetrics> steps,
             long originNanos, double originWallSeconds, int batchGroups) {
         List<Segment> segments = segments(changes, steps, originNanos, originWallSeconds);
         ArrayNode list = summary.putArray("throughput_by_membership");

@@ -1,5 +1,14 @@
-package dev.aha.actors;
+package dev.aha.actors.run;
 
+import dev.aha.actors.cluster.ClusterNode;
+import dev.aha.actors.cluster.MembershipLog;
+import dev.aha.actors.cluster.NodeRole;
+import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.config.TrainSettings;
+import dev.aha.actors.pipeline.Dispatcher;
+import dev.aha.actors.pipeline.Learner;
+import dev.aha.actors.pipeline.LearnerSetup;
+import dev.aha.actors.pipeline.Workers;
 import dev.aha.runtime.reward.CompositeReward;
 import dev.aha.runtime.task.PromptStream;
 import java.util.Queue;
@@ -15,9 +24,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * pinned threads of their own. Completes {@code finished} when the learner is done.
  */
 public final class TrainingRun {
-
-    public static final String COMPUTE_DISPATCHER = "aha.compute-dispatcher";
-    public static final String REWARD_DISPATCHER = "aha.reward-dispatcher";
 
     private TrainingRun() {}
 
@@ -46,12 +52,12 @@ public final class TrainingRun {
             ctx.spawn(MembershipLog.create(membership), "membership");
             ctx.spawn(Dispatcher.create(train, prompts, config.template(), setup.state().nextPromptId(),
                     setup.state().version()), "dispatcher");
-            ctx.spawn(Learner.create(setup, ctx.getSelf()), "learner", DispatcherSelector.fromConfig(COMPUTE_DISPATCHER));
+            ctx.spawn(Learner.create(setup, ctx.getSelf()), "learner", DispatcherSelector.fromConfig(Workers.COMPUTE_DISPATCHER));
             if (node.has(NodeRole.REWARD)) {
-                WorkerNode.spawnRewards(ctx, config, reward);
+                Workers.spawnRewards(ctx, config, reward);
             }
             if (node.has(NodeRole.ROLLOUT)) {
-                WorkerNode.spawnRollouts(ctx, config, node, setup.weights());
+                Workers.spawnRollouts(ctx, config, true, setup.weights());
             }
             return Behaviors.receive(Learner.Finished.class)
                     .onMessage(Learner.Finished.class, done -> {

@@ -1,25 +1,25 @@
-package dev.aha.actors;
+package dev.aha.actors.config;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.List;
 import dev.aha.runtime.chat.ChatTemplate;
 import dev.aha.runtime.engine.DeviceSettings;
 import dev.aha.runtime.grpo.GrpoSettings;
 import dev.aha.runtime.optim.AdamWSettings;
-import dev.aha.runtime.policy.PolicyFactory;
 import dev.aha.runtime.policy.Policies;
+import dev.aha.runtime.policy.PolicyFactory;
 import dev.aha.runtime.reward.RewardSettings;
 import dev.aha.runtime.sampling.SamplingSettings;
 import dev.aha.runtime.simulation.SimulationSettings;
 import dev.aha.runtime.task.ArithmeticSettings;
 import dev.aha.runtime.task.PromptTemplate;
-import dev.aha.runtime.tokenizer.Tokenizers;
 import dev.aha.runtime.tokenizer.HfTokenizer;
 import dev.aha.runtime.tokenizer.Tokenizer;
+import dev.aha.runtime.tokenizer.Tokenizers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
 
 /** Every typed setting of a run, read once from the layered config; invalid values fail here, at start. */
 public record RunConfig(

@@ -1,4 +1,4 @@
-package dev.aha.actors;
+package dev.aha.actors.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

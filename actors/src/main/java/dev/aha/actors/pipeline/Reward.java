@@ -1,4 +1,4 @@
-package dev.aha.actors;
+package dev.aha.actors.pipeline;
 
 import dev.aha.protocol.pipeline.LearnerMessage;
 import dev.aha.protocol.pipeline.RewardMessage;

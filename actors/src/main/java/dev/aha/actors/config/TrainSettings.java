@@ -1,4 +1,4 @@
-package dev.aha.actors;
+package dev.aha.actors.config;
 
 import com.typesafe.config.Config;
 import java.time.Duration;

@@ -1,0 +1,52 @@
+package dev.aha.actors.pipeline;
+
+import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.weights.WeightPlane;
+import dev.aha.protocol.pipeline.RewardMessage;
+import dev.aha.protocol.pipeline.RolloutMessage;
+import dev.aha.runtime.reward.CompositeReward;
+import java.time.Duration;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+
+/**
+ * Spawns a node's rollouts and reward actors, each on the thread pool its work needs: rollouts (and the learner) on
+ * pinned compute threads, reward actors on a small pool of their own.
+ */
+public final class Workers {
+
+    /** Pinned threads for DJL compute: one per rollout and one for the learner. */
+    public static final String COMPUTE_DISPATCHER = "aha.compute-dispatcher";
+    public static final String REWARD_DISPATCHER = "aha.reward-dispatcher";
+
+    private Workers() {}
+
+    /**
+     * Rollout ids carry a joining node's port so they are unique across the cluster's nodes on one host.
+     *
+     * @param onSeed whether this is the learner's node (its rollouts are rollout-0, rollout-1, ...)
+     */
+    public static void spawnRollouts(ActorContext<?> ctx, RunConfig config, boolean onSeed, WeightPlane weights) {
+        int port = Cluster.get(ctx.getSystem()).selfMember().address().getPort().orElse(0);
+        for (int i = 0; i < config.train().rollouts(); i++) {
+            String id = onSeed ? "rollout-" + i : "rollout-" + port + "-" + i;
+            long seed = onSeed ? config.train().seed() * 1000 + i
+                    : config.train().seed() * 1_000_000 + port * 100L + i;
+            Behavior<RolloutMessage> rollout = Rollout.create(id, config, weights, seed);
+            ctx.spawn(rollout, id, DispatcherSelector.fromConfig(COMPUTE_DISPATCHER));
+        }
+    }
+
+    /** @param reward the rule every reward actor scores with (tests inject failing ones) */
+    public static void spawnRewards(ActorContext<?> ctx, RunConfig config, CompositeReward reward) {
+        for (int i = 0; i < config.train().rewardActors(); i++) {
+            Behavior<RewardMessage> scorer = Behaviors.supervise(Reward.create(reward, config.grpo()))
+                    .onFailure(SupervisorStrategy.restart().withLimit(10, Duration.ofSeconds(10)));
+            ctx.spawn(scorer, "reward-" + i, DispatcherSelector.fromConfig(REWARD_DISPATCHER));
+        }
+    }
+}
