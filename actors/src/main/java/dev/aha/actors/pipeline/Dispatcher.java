@@ -46,12 +46,15 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
 
     public static final ServiceKey<DispatcherMessage> KEY = ServiceKey.create(DispatcherMessage.class, "aha-dispatcher");
 
+    /** What the dispatcher sends itself, and the stats query of the learner in its JVM. */
+    sealed interface Command extends DispatcherMessage.Local permits GetStats, LeaseTick, RolloutStopped {}
+
     /** Asks for the accounting so far. */
-    public record GetStats(ActorRef<DispatcherStats> replyTo) implements DispatcherMessage {}
+    record GetStats(ActorRef<DispatcherStats> replyTo) implements Command {}
 
-    private record LeaseTick() implements DispatcherMessage {}
+    private record LeaseTick() implements Command {}
 
-    private record RolloutStopped(ActorRef<RolloutWork> rollout) implements DispatcherMessage {}
+    private record RolloutStopped(ActorRef<RolloutWork> rollout) implements Command {}
 
     private record Lease(RolloutWork work, ActorRef<RolloutWork> rollout, long deadlineNanos) {}
 

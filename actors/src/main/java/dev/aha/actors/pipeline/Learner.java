@@ -62,11 +62,14 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     /** One held-out evaluation at a step. */
     public record EvalRecord(long step, long version, EvalResult result) {}
 
-    private record DispatchersFound(Receptionist.Listing listing) implements LearnerMessage {}
+    /** What the learner sends itself: listings, its deadline, the dispatcher's final stats. */
+    private sealed interface Command extends LearnerMessage.Local permits DispatchersFound, Deadline, FinalStats {}
 
-    private record Deadline() implements LearnerMessage {}
+    private record DispatchersFound(Receptionist.Listing listing) implements Command {}
 
-    private record FinalStats(DispatcherStats stats, EvalResult finalEval) implements LearnerMessage {}
+    private record Deadline() implements Command {}
+
+    private record FinalStats(DispatcherStats stats, EvalResult finalEval) implements Command {}
 
     /** Prompt ids remembered for duplicate detection; re-issues happen long before this many newer prompts. */
     private static final int USED_IDS_KEPT = 1_000_000;

@@ -29,7 +29,10 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
 
     public static final ServiceKey<RewardMessage> KEY = ServiceKey.create(RewardMessage.class, "aha-reward");
 
-    private record LearnersFound(Receptionist.Listing listing) implements RewardMessage {}
+    /** What a reward actor sends itself: the learner's listing. */
+    private sealed interface Command extends RewardMessage.Local permits LearnersFound {}
+
+    private record LearnersFound(Receptionist.Listing listing) implements Command {}
 
     /** Groups held while no learner is known yet; bounded by the dispatcher's in-flight cap. */
     private final Deque<ScoredGroup> waiting = new ArrayDeque<>();

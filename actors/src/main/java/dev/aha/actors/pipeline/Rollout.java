@@ -37,13 +37,16 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  */
 public final class Rollout extends AbstractBehavior<RolloutMessage> {
 
-    /** A complete snapshot is ready (from the weight plane's thread; read-only, shared with the node's rollouts). */
-    record WeightsReady(long version, FlatWeights weights, long receivedMicros) implements RolloutMessage {}
+    /** What a rollout sends itself: snapshots from the plane's thread, its next-group tick, listings. */
+    private sealed interface Command extends RolloutMessage.Local permits WeightsReady, SampleNext, ListingFound {}
 
-    private record SampleNext() implements RolloutMessage {}
+    /** A complete snapshot is ready (from the weight plane's thread; read-only, shared with the node's rollouts). */
+    private record WeightsReady(long version, FlatWeights weights, long receivedMicros) implements Command {}
+
+    private record SampleNext() implements Command {}
 
     /** A Receptionist listing of the dispatcher or of the reward actors (one adapter serves both keys). */
-    private record ListingFound(Receptionist.Listing listing) implements RolloutMessage {}
+    private record ListingFound(Receptionist.Listing listing) implements Command {}
 
     private final String id;
     private final TrainSettings settings;
