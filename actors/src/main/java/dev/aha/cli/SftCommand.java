@@ -2,6 +2,7 @@ package dev.aha.cli;
 
 import ai.djl.ndarray.NDManager;
 import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.run.Progress;
 import dev.aha.actors.run.TaskFactory;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.engine.ComputeThreads;
@@ -16,14 +17,10 @@ import dev.aha.runtime.task.PromptTemplate;
 import dev.aha.runtime.task.TaskPrompt;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -62,7 +59,7 @@ public final class SftCommand implements Callable<Integer> {
             if (rows.isEmpty()) {
                 throw new IllegalArgumentException(data + " holds no examples");
             }
-            examples = shuffled(rows, config.train().seed());
+            examples = PromptStream.shuffledEpochs(rows, config.train().seed());
             template = PromptTemplate.of("{question}");
         } else {
             examples = TaskFactory.create(config.train().task(), config, run.trainFile, run.evalFile)
@@ -71,9 +68,7 @@ public final class SftCommand implements Callable<Integer> {
         }
         try (NDManager manager = NDManager.newBaseManager(config.devices().learner());
                 Policy policy = config.policy().create(manager);
-                ProgressBar bar = new ProgressBarBuilder().setTaskName("sft").setInitialMax(n)
-                        .setStyle(ProgressBarStyle.ASCII).setConsumer(
-                                new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
+                ProgressBar bar = Progress.bar("sft", n)) {
             AdamWSettings adam = AdamWSettings.defaults(config.train().coldStartLearningRate());
             float loss = SftLoop.run(policy, config.tokenizer(), template, examples, n,
                     config.train().coldStartBatchSize(), adam, config.train().logitsBudget(), p -> {
@@ -85,22 +80,5 @@ public final class SftCommand implements Callable<Integer> {
             System.err.printf("aha sft: %d steps, final loss %.4f; checkpoint %s%n", n, loss, saved);
         }
         return 0;
-    }
-
-    private static PromptStream shuffled(List<TaskPrompt> rows, long seed) {
-        Random rng = new Random(seed);
-        List<TaskPrompt> order = new ArrayList<>(rows);
-        return new PromptStream() {
-            private int next = order.size();
-
-            @Override
-            public TaskPrompt next() {
-                if (next == order.size()) {
-                    Collections.shuffle(order, rng);
-                    next = 0;
-                }
-                return order.get(next++);
-            }
-        };
     }
 }

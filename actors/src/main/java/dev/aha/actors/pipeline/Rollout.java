@@ -51,7 +51,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     private final String id;
     private final TrainSettings settings;
     private final Tokenizer tokenizer;
-    private final GroupGenerator device;
+    private final GroupGenerator generator;
     private final Random rng;
     private final ActorRef<RewardMessage> rewards;
     private final Deque<RolloutWork> queue = new ArrayDeque<>();
@@ -70,11 +70,11 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
         this.id = id;
         this.settings = config.train();
         this.tokenizer = config.tokenizer();
-        this.device = Backends.generator(config); // on this actor's pinned thread: DJL state is per thread
+        this.generator = Backends.generator(config); // on this actor's pinned thread: DJL state is per thread
         this.rng = new Random(seed);
         this.rewards = context.spawn(Routers.group(Reward.KEY).withRoundRobinRouting(), "rewards");
         ActorRef<RolloutMessage> self = context.getSelf();
-        this.subscription = weights.subscribe(id, device.weightBytes(),
+        this.subscription = weights.subscribe(id, generator.weightBytes(),
                 s -> self.tell(new WeightsReady(s.version(), s.weights(), WallClock.micros())));
         ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class, ListingFound::new);
         context.getSystem().receptionist().tell(Receptionist.subscribe(Dispatcher.KEY, listings));
@@ -163,7 +163,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     private SampledGroup sample(RolloutWork work) {
         long start = System.nanoTime();
         int[] prompt = tokenizer.encode(work.prompt());
-        List<Completion> group = device.sampleGroup(prompt, work.groupSize(), rng);
+        List<Completion> group = generator.sampleGroup(prompt, work.groupSize(), rng);
         int g = group.size();
         int[][] tokens = new int[g][];
         float[][] logProbs = new float[g][];
@@ -182,7 +182,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
         if (pendingWeights == null) {
             return false;
         }
-        device.loadWeights(pendingWeights);
+        generator.loadWeights(pendingWeights);
         version = pendingVersion;
         versionReceivedMicros = pendingReceivedMicros;
         pendingWeights = null;
@@ -202,7 +202,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
         } catch (Exception e) {
             getContext().getLog().warn("closing the weight subscription of {} failed", id, e);
         }
-        device.close();
+        generator.close();
         return this;
     }
 }

@@ -1,8 +1,10 @@
 package dev.aha.runtime.metrics;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.aha.runtime.eval.EvalResult;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Appends records as JSON Lines, one flushed line each, so a crash loses at most the line being written and
@@ -39,6 +43,25 @@ public final class MetricsLog implements AutoCloseable {
 
     public Path file() {
         return file;
+    }
+
+    /** An evaluation line, told apart from step lines by its "eval" key. */
+    public record EvalLine(long step, long version, EvalResult eval) {}
+
+    public void appendEval(long step, long version, EvalResult eval) {
+        append(new EvalLine(step, version, eval));
+    }
+
+    /** Every step line of a metrics file: this segment's and those of the runs it resumed. */
+    public static List<StepMetrics> readSteps(Path file) throws IOException {
+        List<StepMetrics> steps = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            JsonNode node = JSON.readTree(line);
+            if (!node.has("eval")) {
+                steps.add(JSON.treeToValue(node, StepMetrics.class));
+            }
+        }
+        return steps;
     }
 
     public synchronized void append(Object record) {

@@ -3,9 +3,7 @@ package dev.aha.runtime.task;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import java.util.zip.CRC32;
 
 /**
@@ -90,20 +88,7 @@ public final class JsonlTask implements Task {
 
     @Override
     public PromptStream trainStream(long seed) {
-        Random rng = new Random(seed);
-        List<TaskPrompt> order = new ArrayList<>(train);
-        return new PromptStream() {
-            private int next = order.size();
-
-            @Override
-            public TaskPrompt next() {
-                if (next == order.size()) {
-                    Collections.shuffle(order, rng); // a new epoch
-                    next = 0;
-                }
-                return order.get(next++);
-            }
-        };
+        return PromptStream.shuffledEpochs(train, seed);
     }
 
     @Override

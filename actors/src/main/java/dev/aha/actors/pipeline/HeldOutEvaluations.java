@@ -1,0 +1,48 @@
+package dev.aha.actors.pipeline;
+
+import dev.aha.runtime.backend.PolicyTrainer;
+import dev.aha.runtime.eval.EvalResult;
+import dev.aha.runtime.metrics.MetricsLog;
+import dev.aha.runtime.task.TaskPrompt;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+
+/** The learner's held-out evaluations: each logged, appended to metrics.jsonl and kept for the summary. */
+final class HeldOutEvaluations {
+
+    private final PolicyTrainer trainer;
+    private final List<TaskPrompt> heldOut;
+    private final MetricsLog metricsLog;
+    private final Logger log;
+    private final List<Learner.EvalRecord> done = new ArrayList<>();
+
+    HeldOutEvaluations(PolicyTrainer trainer, List<TaskPrompt> heldOut, MetricsLog metricsLog, Logger log) {
+        this.trainer = trainer;
+        this.heldOut = heldOut;
+        this.metricsLog = metricsLog;
+        this.log = log;
+    }
+
+    /** Evaluates the trainer's policy, or returns null without a held-out set or a policy (a simulation). */
+    EvalResult at(long step, long version) {
+        if (heldOut.isEmpty()) {
+            return null;
+        }
+        long start = System.nanoTime();
+        EvalResult r = trainer.evaluate(heldOut).orElse(null);
+        if (r == null) {
+            return null;
+        }
+        done.add(new Learner.EvalRecord(step, version, r));
+        metricsLog.appendEval(step, version, r);
+        log.info(String.format("eval at step %d: pass@1 %.3f greedy %.3f cons@%d %.3f format %.3f (%d prompts, %.0fs)",
+                step, r.pass1(), r.greedyAccuracy(), r.k(), r.consK(), r.formatRate(), r.prompts(),
+                (System.nanoTime() - start) / 1e9));
+        return r;
+    }
+
+    List<Learner.EvalRecord> done() {
+        return List.copyOf(done);
+    }
+}

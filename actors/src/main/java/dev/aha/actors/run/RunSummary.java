@@ -1,0 +1,150 @@
+package dev.aha.actors.run;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.actors.cluster.MembershipLog;
+import dev.aha.actors.cluster.MembershipThroughput;
+import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.pipeline.DispatcherStats;
+import dev.aha.actors.pipeline.Learner;
+import dev.aha.actors.pipeline.RunState;
+import dev.aha.runtime.eval.EvalResult;
+import dev.aha.runtime.metrics.LearnerMetrics;
+import dev.aha.runtime.metrics.MetricsLog;
+import dev.aha.runtime.metrics.StepMetrics;
+import dev.aha.runtime.metrics.TrainingCharts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+
+/** A finished run's figures: {@code summary.json}, and the charts of a run that trained a policy. */
+final class RunSummary {
+
+    private RunSummary() {}
+
+    /**
+     * @param start the counters the run started from (non-zero for a resume)
+     * @param membership the cluster's membership changes during the run
+     * @param pipelineStartNanos when the actor system started, the origin of the membership timeline
+     */
+    static ObjectNode write(Path out, RunConfig config, RunState start, Learner.Finished f,
+            List<MembershipLog.Change> membership, long pipelineStartNanos) {
+        RunState end = f.state();
+        ObjectNode s = MetricsLog.JSON.createObjectNode();
+        s.put("task", config.train().task());
+        s.put("mode", config.train().sync() ? "sync" : "async");
+        s.put("backend", config.simulated() ? "simulated" : "torch");
+        if (config.simulated()) {
+            putSimulation(s.putObject("simulation"), config);
+        }
+        if (f.finalEval() != null) {
+            putFinalEval(s, end.initialPass1(), f.finalEval());
+        }
+        s.put("steps", end.step());
+        s.put("version", end.version());
+        s.put("wall_seconds", end.wallSeconds());
+        putPrompts(s, end, f.dispatcherStats());
+        s.put("late_duplicates", f.lateDuplicates());
+        s.put("reward_failures", f.rewardFailures());
+        List<StepMetrics> segment = f.history();
+        double rlSeconds = end.wallSeconds() - start.wallSeconds();
+        long groups = end.promptsUsed() - start.promptsUsed();
+        s.put("groups_per_second", rlSeconds > 0 ? groups / rlSeconds : 0);
+        s.put("mean_generated_tokens_per_second",
+                segment.stream().mapToDouble(StepMetrics::generatedTokensPerSecond).average().orElse(0));
+        s.put("mean_learner_busy_fraction",
+                segment.stream().mapToDouble(StepMetrics::learnerBusyFraction).average().orElse(0));
+        s.put("mean_rollout_busy_fraction",
+                segment.stream().mapToDouble(StepMetrics::rolloutBusyFraction).average().orElse(0));
+        putSettings(s.putObject("settings"), config);
+        LearnerMetrics.Timings t = f.timings();
+        s.put("learner_steps_per_second", rlSeconds > 0 ? (end.step() - start.step()) / rlSeconds : 0);
+        putLatency(s.putObject("weight_sync_ms"), t.weightSyncMicros());
+        putLatency(s.putObject("sample_to_use_ms"), t.sampleToUseMicros());
+        ObjectNode staleness = s.putObject("staleness_groups");
+        t.staleness().forEach((lag, n) -> staleness.put(String.valueOf(lag), n));
+        s.put("nodes_joined", MembershipLog.count(membership, "up"));
+        s.put("nodes_lost", MembershipLog.count(membership, "lost"));
+        MembershipThroughput.write(s, membership, segment, pipelineStartNanos, start.wallSeconds(),
+                config.train().batchGroups());
+        ArrayNode evals = s.putArray("evals");
+        for (Learner.EvalRecord e : f.evals()) {
+            evals.addObject().put("step", e.step()).put("pass1", e.result().pass1())
+                    .put("greedy_accuracy", e.result().greedyAccuracy()).put("cons_at_k", e.result().consK());
+        }
+        try {
+            Files.createDirectories(out);
+            Files.writeString(out.resolve("summary.json"), MetricsLog.JSON.writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(s));
+            if (f.finalEval() != null) { // a simulation has no reward or accuracy curves worth drawing
+                writeCharts(out, config, end, f.evals());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the summary into " + out, e);
+        }
+        return s;
+    }
+
+    /** Reward, accuracy, KL and length against step over the whole run, resumed segments included. */
+    private static void writeCharts(Path out, RunConfig config, RunState end, List<Learner.EvalRecord> evals)
+            throws IOException {
+        List<StepMetrics> all = MetricsLog.readSteps(out.resolve("metrics.jsonl"));
+        List<TrainingCharts.EvalPoint> points = new ArrayList<>();
+        points.add(new TrainingCharts.EvalPoint(0, end.initialPass1()));
+        evals.forEach(e -> points.add(new TrainingCharts.EvalPoint(e.step(), e.result().pass1())));
+        TrainingCharts.write(out.resolve("charts"), "aha train " + config.train().task(), all, points);
+    }
+
+    private static void putSimulation(ObjectNode sim, RunConfig config) {
+        sim.put("note", "SIMULATED devices: generation and training spend modelled wall time; no policy is "
+                + "trained; actors, dispatcher, rewards and the weight plane are real");
+        sim.put("decode_ms_per_token", config.simulation().decodePerToken().toNanos() / 1e6);
+        sim.put("train_ms_per_token", config.simulation().trainPerToken().toNanos() / 1e6);
+        sim.put("median_length", config.simulation().medianLength());
+        sim.put("length_sigma", config.simulation().lengthSigma());
+        sim.put("weight_bytes", config.simulation().weightBytes());
+    }
+
+    private static void putFinalEval(ObjectNode s, double initialPass1, EvalResult last) {
+        s.put("initial_pass1", initialPass1);
+        s.put("final_pass1", last.pass1());
+        s.put("pass1_gain", last.pass1() - initialPass1);
+        s.put("final_greedy_accuracy", last.greedyAccuracy());
+        s.put("final_cons_at_k", last.consK());
+        s.put("final_format_rate", last.formatRate());
+        s.put("eval_prompts", last.prompts());
+        s.put("eval_k", last.k());
+    }
+
+    private static void putPrompts(ObjectNode s, RunState end, DispatcherStats d) {
+        s.put("prompts_dispatched", end.promptsDispatched());
+        s.put("prompts_used", end.promptsUsed());
+        s.put("prompts_dropped_stale", end.promptsDroppedStale());
+        s.put("prompts_outstanding_at_end", d.outstanding());
+        s.put("prompts_reissued", d.reissued());
+        s.put("lost_prompts", d.lost());
+    }
+
+    private static void putSettings(ObjectNode settings, RunConfig config) {
+        settings.put("group_size", config.train().groupSize());
+        settings.put("batch_groups", config.train().batchGroups());
+        settings.put("rollouts", config.train().rollouts());
+        settings.put("max_staleness", config.train().maxStaleness());
+        settings.put("beta", config.grpo().beta());
+        settings.put("aggregation", config.grpo().aggregation().name());
+        settings.put("learning_rate", config.optimizer().learningRate());
+    }
+
+    private static void putLatency(ObjectNode o, Histogram h) {
+        o.put("count", h.getTotalCount());
+        if (h.getTotalCount() > 0) {
+            o.put("p50", h.getValueAtPercentile(50) / 1000.0);
+            o.put("p99", h.getValueAtPercentile(99) / 1000.0);
+            o.put("max", h.getMaxValue() / 1000.0);
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package dev.aha.runtime.metrics;
+
+import dev.aha.protocol.pipeline.SampledGroup;
+import dev.aha.protocol.pipeline.ScoredGroup;
+import dev.aha.runtime.grpo.GrpoDiagnostics;
+import dev.aha.runtime.grpo.GrpoUpdateResult;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The learner's bookkeeping for one segment of a run (a fresh start or a resume): what each step's metrics line
+ * says, the latency histograms, the staleness of used groups and the busy fractions. A plain class, fed by the
+ * learner actor on its thread; the clock is injected so its arithmetic can be tested.
+ *
+ * <p>Busy fractions are busy time over wall time since the segment started: a group's sampling time arrives with
+ * the group, after the fact, so a per-step ratio would swing above 1 when several groups land in one interval. The
+ * rollouts' wall time is counted per rollout from when it started sampling its first group, so rollouts on nodes
+ * that joined later (or run elsewhere) count for the time they were there; a rollout that left keeps counting as
+ * idle.
+ */
+public final class LearnerMetrics {
+
+    /** Latencies above an hour are clamped: the histograms' range. */
+    private static final long MAX_MICROS = 3_600_000_000L;
+    /** Publish times kept: versions older than this are far beyond any staleness bound. */
+    private static final int PUBLISHED_KEPT = 64;
+
+    /**
+     * Latencies and staleness over the whole segment: weight sync (publish of a version until a rollout's node holds
+     * it verified), sample to use (a group finished until the step that trained on it), in microseconds; and the
+     * staleness (learner version - sampling version) of every used group.
+     */
+    public record Timings(Histogram weightSyncMicros, Histogram sampleToUseMicros,
+            SortedMap<Integer, Long> staleness) {}
+
+    private final LongSupplier nanoClock;
+    private final long segmentStartNanos;
+    private final double wallSecondsBefore;
+    private final long firstVersion;
+    private final Histogram weightSyncMicros = new Histogram(MAX_MICROS, 3);
+    private final Histogram sampleToUseMicros = new Histogram(MAX_MICROS, 3);
+    private final SortedMap<Integer, Long> stalenessSinceStep = new TreeMap<>();
+    private final SortedMap<Integer, Long> stalenessTotal = new TreeMap<>();
+    private final Map<Long, Long> publishedMicros = new HashMap<>();
+    private final Map<String, Long> syncRecordedUpTo = new HashMap<>();
+    private final Map<String, Long> rolloutStartNanos = new HashMap<>();
+    private long lastStepNanos;
+    private long learnerBusyNanos;
+    private long samplingNanos;
+    private long sampledTokensSinceStep;
+
+    /**
+     * @param firstVersion the version this segment starts at: a replica's first version measures its joining, not a
+     *     weight sync, so syncs are recorded only for later versions
+     * @param wallSecondsBefore RL wall time of the segments this one resumes
+     * @param nanoClock {@code System::nanoTime} outside tests
+     */
+    public LearnerMetrics(long firstVersion, double wallSecondsBefore, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+        this.firstVersion = firstVersion;
+        this.wallSecondsBefore = wallSecondsBefore;
+        this.segmentStartNanos = nanoClock.getAsLong();
+        this.lastStepNanos = segmentStartNanos;
+    }
+
+    /** Every group that reached the learner, used or not: throughput counts what the rollouts produced. */
+    public void arrived(SampledGroup g) {
+        long now = nanoClock.getAsLong();
+        rolloutStartNanos.putIfAbsent(g.rolloutId(), Math.max(segmentStartNanos, now - g.samplingNanos()));
+        sampledTokensSinceStep += g.completionTokens();
+        samplingNanos += g.samplingNanos();
+    }
+
+    /** The learner published {@code version} at {@code atMicros} (wall clock, comparable across nodes). */
+    public void published(long version, long atMicros) {
+        publishedMicros.put(version, atMicros);
+        publishedMicros.remove(version - PUBLISHED_KEPT);
+    }
+
+    /**
+     * One learner step over {@code batch}, trained at {@code learnerVersion} (before the step bumped it).
+     *
+     * @param busyNanos how long the step (update and publish) took
+     * @param nowMicros wall clock when the batch was used, for sample-to-use
+     */
+    public StepMetrics step(long step, long version, long learnerVersion, List<ScoredGroup> batch,
+            GrpoUpdateResult result, long busyNanos, long nowMicros) {
+        double rewardSum = 0;
+        double rewardSquares = 0;
+        double accuracy = 0;
+        double format = 0;
+        long tokens = 0;
+        int completions = 0;
+        for (ScoredGroup s : batch) {
+            SampledGroup g = s.group();
+            int lag = (int) (learnerVersion - g.policyVersion());
+            stalenessSinceStep.merge(lag, (long) g.groupSize(), Long::sum);
+            stalenessTotal.merge(lag, 1L, Long::sum);
+            recordLatencies(g, nowMicros);
+            for (int i = 0; i < g.groupSize(); i++) {
+                rewardSum += s.rewards()[i];
+                rewardSquares += s.rewards()[i] * s.rewards()[i];
+                accuracy += s.accuracy()[i];
+                format += s.format()[i];
+                tokens += g.completions()[i].length;
+                completions++;
+            }
+        }
+        long now = nanoClock.getAsLong();
+        learnerBusyNanos += busyNanos;
+        double interval = Math.max(1e-9, (now - lastStepNanos) / 1e9);
+        int n = Math.max(1, completions);
+        double mean = rewardSum / n;
+        GrpoDiagnostics d = result.diagnostics();
+        StepMetrics m = new StepMetrics(step, version, wallSeconds(), mean,
+                Math.sqrt(Math.max(0, rewardSquares / n - mean * mean)), accuracy / n, format / n, d.meanKl(),
+                d.clipFractionLow(), d.clipFractionHigh(), d.meanRatio(), result.loss(), result.gradNorm(),
+                (double) tokens / n, new TreeMap<>(stalenessSinceStep), batch.size() / interval,
+                sampledTokensSinceStep / interval, learnerBusyFraction(now), rolloutBusyFraction(now));
+        stalenessSinceStep.clear();
+        sampledTokensSinceStep = 0;
+        lastStepNanos = now;
+        return m;
+    }
+
+    /**
+     * Sample-to-use for every used group; weight sync once per rollout and version, the first time a rollout's
+     * group shows a newer version than any recorded for it (a map bounded by the rollouts, not by the run).
+     */
+    private void recordLatencies(SampledGroup g, long nowMicros) {
+        sampleToUseMicros.recordValue(clamp(nowMicros - g.sampledAtMicros()));
+        Long published = publishedMicros.get(g.policyVersion());
+        if (published != null && g.policyVersion() > firstVersion
+                && g.policyVersion() > syncRecordedUpTo.getOrDefault(g.rolloutId(), -1L)) {
+            syncRecordedUpTo.put(g.rolloutId(), g.policyVersion());
+            weightSyncMicros.recordValue(clamp(g.weightsReceivedMicros() - published));
+        }
+    }
+
+    /** Into the histograms' range: clocks of two nodes may disagree by a little, never below 0. */
+    private static long clamp(long micros) {
+        return Math.max(0, Math.min(MAX_MICROS, micros));
+    }
+
+    private double learnerBusyFraction(long now) {
+        double wall = now - segmentStartNanos;
+        return wall > 0 ? Math.min(1.0, learnerBusyNanos / wall) : 0;
+    }
+
+    /** Mean over the rollouts seen, local or remote, each over the time since it started. */
+    private double rolloutBusyFraction(long now) {
+        double wall = 0;
+        for (long start : rolloutStartNanos.values()) {
+            wall += now - start;
+        }
+        return wall > 0 ? Math.min(1.0, samplingNanos / wall) : 0;
+    }
+
+    /** Distinct rollouts whose groups reached the learner this segment. */
+    public int rolloutsSeen() {
+        return rolloutStartNanos.size();
+    }
+
+    /** RL wall time of the whole run so far, resumed segments included. */
+    public double wallSeconds() {
+        return wallSecondsBefore + (nanoClock.getAsLong() - segmentStartNanos) / 1e9;
+    }
+
+    public Timings timings() {
+        return new Timings(weightSyncMicros.copy(), sampleToUseMicros.copy(), new TreeMap<>(stalenessTotal));
+    }
+
+    /** The line the learner logs every few steps. */
+    public static String progressLine(StepMetrics m) {
+        return String.format("step %d v%d | reward %.3f acc %.3f fmt %.3f | KL %.4f clip %.3f/%.3f | len %.1f | "
+                        + "%.0f tok/s %.2f groups/s | learner %.0f%% rollout %.0f%% | staleness %s | %.0fs",
+                m.step(), m.version(), m.rewardMean(), m.accuracy(), m.formatRate(), m.kl(), m.clipFractionLow(),
+                m.clipFractionHigh(), m.responseLength(), m.generatedTokensPerSecond(), m.groupsPerSecond(),
+                100 * m.learnerBusyFraction(), 100 * m.rolloutBusyFraction(), m.stalenessHistogram(),
+                m.wallSeconds());
+    }
+}

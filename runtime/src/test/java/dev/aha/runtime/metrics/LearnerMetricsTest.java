@@ -1,0 +1,128 @@
+package dev.aha.runtime.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aha.protocol.pipeline.SampledGroup;
+import dev.aha.protocol.pipeline.ScoredGroup;
+import dev.aha.runtime.grpo.GrpoDiagnostics;
+import dev.aha.runtime.grpo.GrpoUpdateResult;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class LearnerMetricsTest {
+
+    private static final long SECOND = 1_000_000_000L;
+    private static final GrpoUpdateResult RESULT =
+            new GrpoUpdateResult(0.5f, 2f, new GrpoDiagnostics(0.01f, 0.1f, 0.2f, 1.0f, 0f, 10), 4);
+
+    /** A clock the test moves by hand. */
+    private long now = 100 * SECOND;
+
+    private LearnerMetrics metrics(long firstVersion, double wallBefore) {
+        return new LearnerMetrics(firstVersion, wallBefore, () -> now);
+    }
+
+    /** Two completions: rewards {1, 0}, lengths {3, 1}; sampled at version {@code v} by {@code rollout}. */
+    private static ScoredGroup group(String rollout, long v, long samplingNanos, long sampledAtMicros,
+            long receivedMicros) {
+        SampledGroup g = new SampledGroup(7, 0, rollout, v, "p", "1", new int[] {1}, new int[][] {{1, 2, 3}, {4}},
+                new float[][] {{0, 0, 0}, {0}}, new String[] {"a", "b"}, sampledAtMicros, receivedMicros,
+                samplingNanos);
+        return new ScoredGroup(g, new double[] {1, 0}, new float[] {1, -1}, new double[] {1, 0}, new double[] {1, 1},
+                0);
+    }
+
+    @Test
+    void aStepLineAveragesTheBatchAndCountsThroughputSinceThePreviousStep() {
+        LearnerMetrics m = metrics(0, 0);
+        ScoredGroup a = group("r0", 0, SECOND, 0, 0);
+        ScoredGroup b = group("r1", 0, SECOND, 0, 0);
+        now += SECOND;
+        m.arrived(a.group());
+        m.arrived(b.group());
+        now += SECOND;
+        StepMetrics s = m.step(1, 1, 0, List.of(a, b), RESULT, SECOND / 2, 0);
+
+        assertEquals(0.5, s.rewardMean(), 1e-9);
+        assertEquals(0.5, s.rewardStd(), 1e-9);
+        assertEquals(0.5, s.accuracy(), 1e-9);
+        assertEquals(1.0, s.formatRate(), 1e-9);
+        assertEquals(2.0, s.responseLength(), 1e-9);
+        assertEquals(1.0, s.groupsPerSecond(), 1e-9, "2 groups over the 2 s since the segment started");
+        assertEquals(4.0, s.generatedTokensPerSecond(), 1e-9, "8 completion tokens over 2 s");
+        assertEquals(Map.of(0, 4L), s.stalenessHistogram(), "completions per lag");
+        assertEquals(0.25, s.learnerBusyFraction(), 1e-9, "0.5 s busy over 2 s");
+        assertEquals(2.0, s.wallSeconds(), 1e-9);
+
+        now += 2 * SECOND;
+        StepMetrics next = m.step(2, 2, 1, List.of(group("r0", 0, 0, 0, 0)), RESULT, 0, 0);
+        assertEquals(0.5, next.groupsPerSecond(), 1e-9, "1 group over the 2 s since the previous step");
+        assertEquals(0.0, next.generatedTokensPerSecond(), 1e-9, "nothing arrived since the previous step");
+        assertEquals(Map.of(1, 2L), next.stalenessHistogram(), "only this step's batch");
+        assertEquals(new TreeMap<>(Map.of(0, 2L, 1, 1L)), m.timings().staleness(), "groups per lag, whole segment");
+    }
+
+    @Test
+    void rolloutBusyFractionCountsEveryRolloutSeenIncludingOnesThatJoinedLater() {
+        LearnerMetrics m = metrics(0, 0);
+        // r0 samples for the whole 10 s; r1, on a node that joined at 6 s, samples its 4 s.
+        now += 10 * SECOND;
+        m.arrived(group("r0", 0, 10 * SECOND, 0, 0).group());
+        m.arrived(group("r1", 0, 4 * SECOND, 0, 0).group());
+        StepMetrics s = m.step(1, 1, 0, List.of(), RESULT, 0, 0);
+        assertEquals(2, m.rolloutsSeen());
+        assertEquals(1.0, s.rolloutBusyFraction(), 1e-9, "both were busy the whole time they were there");
+
+        // r2 joins at 19 s and sends one 1 s group at 20 s; r0 and r1 have been idle since 10 s
+        now += 10 * SECOND;
+        m.arrived(group("r2", 0, SECOND, 0, 0).group());
+        StepMetrics later = m.step(2, 2, 1, List.of(), RESULT, 0, 0);
+        // busy 10 + 4 + 1 = 15 s over r0 20 s + r1 14 s + r2 1 s = 35 s
+        assertEquals(15.0 / 35.0, later.rolloutBusyFraction(), 1e-9);
+    }
+
+    @Test
+    void weightSyncIsRecordedOncePerRolloutAndVersionAndNotForTheFirstVersion() {
+        LearnerMetrics m = metrics(3, 0);
+        m.published(3, 1_000);
+        m.published(4, 2_000);
+        // version 3 is where the segment started: a rollout receiving it was joining, not syncing
+        m.step(4, 4, 3, List.of(group("r0", 3, 0, 5_000, 1_500)), RESULT, 0, 10_000);
+        assertEquals(0, m.timings().weightSyncMicros().getTotalCount());
+        m.step(5, 5, 4, List.of(group("r0", 4, 0, 5_000, 2_700), group("r0", 4, 0, 5_000, 9_999)), RESULT, 0,
+                10_000);
+        assertEquals(1, m.timings().weightSyncMicros().getTotalCount(), "r0 synced version 4 once");
+        assertEquals(700, m.timings().weightSyncMicros().getMaxValue(), 1);
+        assertEquals(3, m.timings().sampleToUseMicros().getTotalCount(), "every used group");
+        assertEquals(5_000, m.timings().sampleToUseMicros().getMaxValue(), 5);
+    }
+
+    @Test
+    void latenciesFromSkewedClocksAreClampedAtZero() {
+        LearnerMetrics m = metrics(0, 0);
+        m.published(1, 5_000);
+        m.step(1, 2, 1, List.of(group("r0", 1, 0, 20_000, 4_000)), RESULT, 0, 10_000);
+        assertEquals(0, m.timings().weightSyncMicros().getMaxValue(), "received before published: clock skew");
+        assertEquals(0, m.timings().sampleToUseMicros().getMaxValue(), "used before sampled: clock skew");
+    }
+
+    @Test
+    void wallSecondsContinueAResumedRun() {
+        LearnerMetrics m = metrics(0, 120.0);
+        now += 3 * SECOND;
+        assertEquals(123.0, m.wallSeconds(), 1e-9);
+    }
+
+    @Test
+    void theProgressLineShowsTheStepTheRewardAndTheBusyFractions() {
+        LearnerMetrics m = metrics(0, 0);
+        now += SECOND;
+        String line = LearnerMetrics.progressLine(m.step(1, 1, 0, List.of(group("r0", 0, 0, 0, 0)), RESULT,
+                SECOND / 2, 0));
+        assertTrue(line.startsWith("step 1 v1 | reward 0.500 acc 0.500 fmt 1.000"), line);
+        assertTrue(line.contains("learner 50%"), line);
+    }
+}
