@@ -1,8 +1,13 @@
 package dev.aha.cli;
 
+import com.typesafe.config.ConfigException;
+import dev.aha.runtime.task.JsonlFormatException;
+import dev.aha.runtime.tokenizer.TokenizerLoadException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ServiceLoader;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code aha} command line. Subcommands that live in modules which may not be seen from here (the benchmark
@@ -39,10 +44,10 @@ public final class Aha {
      * one line, exit 1, no stack trace. Anything else is a bug and keeps its stack trace.
      */
     private static int reportUserError(Exception e, CommandLine cli, CommandLine.ParseResult parsed) throws Exception {
-        if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException
-                || e instanceof java.io.IOException || e instanceof dev.aha.runtime.task.JsonlFormatException
-                || e instanceof com.typesafe.config.ConfigException
-                || e instanceof dev.aha.runtime.tokenizer.TokenizerLoadException) {
+        if (e instanceof IllegalArgumentException || e instanceof UncheckedIOException
+                || e instanceof IOException || e instanceof JsonlFormatException
+                || e instanceof ConfigException
+                || e instanceof TokenizerLoadException) {
             cli.getErr().println("aha " + cli.getCommandName() + ": " + e.getMessage());
             return 1;
         }

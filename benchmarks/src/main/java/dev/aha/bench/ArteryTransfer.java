@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -36,7 +37,7 @@ final class ArteryTransfer implements AutoCloseable {
         int port = receiverSystem.address().getPort().get();
         senderSystem = ActorSystem.create(Behaviors.empty(), "artery-sender", config(0));
         String path = "pekko://artery-receiver@127.0.0.1:" + port + "/user";
-        remoteSink = org.apache.pekko.actor.typed.ActorRefResolver.get(senderSystem).resolveActorRef(path);
+        remoteSink = ActorRefResolver.get(senderSystem).resolveActorRef(path);
     }
 
     private Behavior<byte[]> sink() {

@@ -1,5 +1,6 @@
 package dev.aha.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.actors.config.RunConfig;
@@ -98,7 +99,7 @@ public final class AsyncVsSyncBench implements Callable<Integer> {
         return PipelineBench.config(config, o);
     }
 
-    private static double meanStaleness(com.fasterxml.jackson.databind.JsonNode histogram) {
+    private static double meanStaleness(JsonNode histogram) {
         double n = 0;
         double sum = 0;
         for (var it = histogram.fields(); it.hasNext(); ) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -88,9 +89,9 @@ public final class MicroBench implements Callable<Integer> {
         }
         List<String> jvmFlags = forkJvmFlags();
         ChainedOptionsBuilder options = new OptionsBuilder()
-                .include("^" + java.util.regex.Pattern.quote(KryoRoundTrip.class.getName()) + "\\.")
-                .include("^" + java.util.regex.Pattern.quote(GrpoStep.class.getName()) + "\\.")
-                .include("^" + java.util.regex.Pattern.quote(KvCacheSampling.class.getName()) + "\\.")
+                .include("^" + Pattern.quote(KryoRoundTrip.class.getName()) + "\\.")
+                .include("^" + Pattern.quote(GrpoStep.class.getName()) + "\\.")
+                .include("^" + Pattern.quote(KvCacheSampling.class.getName()) + "\\.")
                 .param("context", Integer.toString(context))
                 .param("groupSize", Integer.toString(GROUP_SIZE))
                 .param("batch", Integer.toString(GROUP_SIZE))

@@ -1,6 +1,7 @@
 package dev.aha.bench;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,15 +17,17 @@ import dev.aha.runtime.grpo.GrpoUpdater;
 import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.optim.AdamWSettings;
 import dev.aha.runtime.policy.ParameterLayout;
-import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.Policies;
+import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.hf.HfModel;
 import dev.aha.runtime.policy.hf.HfModelInit;
 import dev.aha.runtime.policy.llama.LlamaConfig;
 import dev.aha.runtime.sampling.Completion;
 import dev.aha.runtime.sampling.Sampler;
 import dev.aha.runtime.sampling.SamplingSettings;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -177,7 +180,7 @@ public final class ModelBench implements Callable<Integer> {
         for (int i = -1; i < 3; i++) {
             try (NDManager scope = policy.manager().newSubManager()) {
                 var tokens = scope.create(rng.ints((long) groupSize * length, 0, vocabSize).toArray(),
-                        new ai.djl.ndarray.types.Shape(groupSize, length));
+                        new Shape(groupSize, length));
                 long a = System.nanoTime();
                 var hidden = policy.hiddenStates(tokens);
                 hidden.toFloatArray(); // wait for the engine: DJL's PyTorch ops run eagerly, this is one copy
@@ -242,7 +245,7 @@ public final class ModelBench implements Callable<Integer> {
     /** transformers' initialisation: normal(0, 0.02) for matrices and embeddings, 1 for norms, 0 for biases. */
     private static FlatWeights randomWeights(ParameterLayout layout, Random rng) {
         FlatWeights flat = FlatWeights.allocate(layout.totalBytes());
-        ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
         long offset = 0;
         for (int i = 0; i < layout.size(); i++) {
             String name = layout.names().get(i);
@@ -289,7 +292,7 @@ public final class ModelBench implements Callable<Integer> {
                         return Long.parseLong(line.substring(name.length()).trim().split("\\s+")[0]) * 1024;
                     }
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return -1;
             }
             return -1;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.actors.config.RunConfig;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,7 +116,7 @@ public final class ScalingBench implements Callable<Integer> {
         return 0;
     }
 
-    private static Path chart(List<double[]> points, double base, Path out) throws java.io.IOException {
+    private static Path chart(List<double[]> points, double base, Path out) throws IOException {
         XYChart chart = new XYChartBuilder().width(800).height(500)
                 .title("aha bench scaling (SIMULATED devices)").xAxisTitle("rollouts").yAxisTitle("groups/s").build();
         double[] x = points.stream().mapToDouble(p -> p[0]).toArray();

@@ -8,6 +8,7 @@ import dev.aha.protocol.weights.WeightPlaneSettings;
 import dev.aha.protocol.weights.WireDtype;
 import dev.aha.runtime.config.AhaConfig;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -67,7 +68,7 @@ public final class WeightsBench implements Callable<Integer> {
         int crc = image.crc32c();
         // A dedicated transfer: the low-latency end of the idle trade-off (training parks longer; see reference.conf).
         WeightPlaneSettings defaults = WeightPlaneSettings.fromConfig(AhaConfig.load().getConfig("aha.weights"))
-                .withIdle(100, java.time.Duration.ofNanos(50_000)).withWireDtype(wireDtype);
+                .withIdle(100, Duration.ofNanos(50_000)).withWireDtype(wireDtype);
 
         log("memcpy...");
         double memcpy = memcpy(image);

@@ -4,12 +4,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 
@@ -63,7 +65,7 @@ public final class MembershipLog {
                     })
                     .onMessage(ClusterEvent.MemberRemoved.class, e -> {
                         rollouts.remove(e.member().address());
-                        boolean wasDown = e.previousStatus() == org.apache.pekko.cluster.MemberStatus.down();
+                        boolean wasDown = e.previousStatus() == MemberStatus.down();
                         record(journal, wasDown ? "lost" : "left", e.member(), rollouts, unreachable);
                         unreachable.remove(e.member().address());
                         return Behaviors.same();
@@ -77,7 +79,7 @@ public final class MembershipLog {
             Set<Address> unreachable) {
         int reachable = (int) rollouts.stream().filter(a -> !unreachable.contains(a)).count();
         journal.add(new Change(System.nanoTime(), kind, m.address().toString(),
-                m.getRoles().stream().filter(r -> !r.startsWith("dc-")).collect(java.util.stream.Collectors.toSet()),
+                m.getRoles().stream().filter(r -> !r.startsWith("dc-")).collect(Collectors.toSet()),
                 reachable));
     }
 

@@ -10,6 +10,7 @@ import dev.aha.runtime.policy.KvCache;
 import dev.aha.runtime.policy.gpt.GptConfig;
 import dev.aha.runtime.policy.gpt.GptPolicy;
 import dev.aha.runtime.tokenizer.CharTokenizer;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -87,7 +88,7 @@ public class KvCacheSampling {
         for (int g = 0; g < batch; g++) {
             lastTokens[g] = 4 + r.nextInt(config.vocabSize() - 4);
         }
-        promptPart = java.util.Arrays.copyOf(prefix, prefix.length - 1);
+        promptPart = Arrays.copyOf(prefix, prefix.length - 1);
         full = new int[batch * context];
         for (int g = 0; g < batch; g++) {
             System.arraycopy(prefix, 0, full, g * context, prefix.length);
@@ -113,7 +114,7 @@ public class KvCacheSampling {
         session = policy.manager().newSubManager();
         cache = policy.prefill(session.create(promptPart, new Shape(1, promptPart.length)), batch);
         int[] previous = new int[batch];
-        java.util.Arrays.fill(previous, prefix[prefix.length - 1]);
+        Arrays.fill(previous, prefix[prefix.length - 1]);
         try (NDManager step = session.newSubManager()) {
             policy.step(cache, step.create(previous, new Shape(batch, 1))).toFloatArray();
         }

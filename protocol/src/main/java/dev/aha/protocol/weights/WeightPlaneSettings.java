@@ -2,6 +2,8 @@ package dev.aha.protocol.weights;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 
 /**
  * Transport settings of the weight plane (see {@code aha.weights} in reference.conf for each key).
@@ -105,8 +107,8 @@ public record WeightPlaneSettings(
     }
 
     /** How the plane's threads wait for work. */
-    public org.agrona.concurrent.IdleStrategy idleStrategy() {
-        return new org.agrona.concurrent.BackoffIdleStrategy(idleSpins, idleSpins, 1_000, maxIdlePark.toNanos());
+    public IdleStrategy idleStrategy() {
+        return new BackoffIdleStrategy(idleSpins, idleSpins, 1_000, maxIdlePark.toNanos());
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.aha.runtime.grpo;
 
+import java.util.List;
+
 /**
  * What one loss evaluation says about the update, averaged over completion tokens.
  *
@@ -14,7 +16,7 @@ public record GrpoDiagnostics(
         float meanKl, float clipFractionLow, float clipFractionHigh, float meanRatio, float meanAdvantage, long tokens) {
 
     /** The diagnostics of a whole batch from those of its micro-batches: token-weighted, advantage row-weighted. */
-    public static GrpoDiagnostics combine(java.util.List<GrpoDiagnostics> parts, java.util.List<Integer> rows) {
+    public static GrpoDiagnostics combine(List<GrpoDiagnostics> parts, List<Integer> rows) {
         if (parts.size() == 1) {
             return parts.get(0);
         }

@@ -4,6 +4,7 @@ import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.backend.GroupGenerator;
 import dev.aha.runtime.sampling.Completion;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -58,8 +59,8 @@ public final class SimulatedGenerator implements GroupGenerator {
             int n = lengths.next(rng);
             longest = Math.max(longest, n);
             int from = rng.nextInt(tokenPool.length - n + 1);
-            int[] tokens = java.util.Arrays.copyOfRange(tokenPool, from, from + n);
-            float[] logProbs = java.util.Arrays.copyOfRange(logProbPool, from, from + n);
+            int[] tokens = Arrays.copyOfRange(tokenPool, from, from + n);
+            float[] logProbs = Arrays.copyOfRange(logProbPool, from, from + n);
             boolean finished = n < settings.maxLength();
             if (finished) {
                 tokens[n - 1] = endId;

@@ -3,6 +3,7 @@ package dev.aha.runtime.task;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /** One JSON object read from a JSON Lines file, with where it came from. */
 public record JsonlRecord(Path path, int lineNumber, ObjectNode node) {
@@ -27,7 +28,7 @@ public record JsonlRecord(Path path, int lineNumber, ObjectNode node) {
             return text;
         }
         throw problem(keys.length == 1 ? "missing \"" + keys[0] + "\""
-                : "missing " + String.join(" or ", java.util.Arrays.stream(keys).map(k -> "\"" + k + "\"").toList()));
+                : "missing " + String.join(" or ", Arrays.stream(keys).map(k -> "\"" + k + "\"").toList()));
     }
 
     /** The text under {@code key}, or null when absent. */

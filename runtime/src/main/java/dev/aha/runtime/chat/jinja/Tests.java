@@ -3,6 +3,8 @@ package dev.aha.runtime.chat.jinja;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 
 /** Jinja2's built-in tests ({@code x is defined}, {@code x is none}, {@code n is divisibleby 3}, ...). */
 final class Tests {
@@ -57,14 +59,14 @@ final class Tests {
         return TESTS.get(name);
     }
 
-    private static void simple(String name, java.util.function.Predicate<Object> test) {
+    private static void simple(String name, Predicate<Object> test) {
         TESTS.put(name, (v, args) -> {
             args.bind(name);
             return test.test(v);
         });
     }
 
-    private static void binary(String name, java.util.function.BiPredicate<Object, Object> test) {
+    private static void binary(String name, BiPredicate<Object, Object> test) {
         TESTS.put(name, (v, args) -> test.test(v, args.bind(name, "other").required(0)));
     }
 

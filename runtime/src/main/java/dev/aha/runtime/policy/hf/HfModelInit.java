@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -109,7 +110,7 @@ public final class HfModelInit {
         }
         float[] values = new float[Math.toIntExact(count)];
         if (name.endsWith("norm.weight")) {
-            java.util.Arrays.fill(values, 1f);
+            Arrays.fill(values, 1f);
         } else if (!name.endsWith(".bias")) {
             for (int j = 0; j < values.length; j++) {
                 values[j] = (float) (rng.nextGaussian() * INITIALIZER_RANGE);
