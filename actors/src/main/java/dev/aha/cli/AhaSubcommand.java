@@ -1,7 +1,7 @@
 package dev.aha.cli;
 
 /**
- * A subcommand contributed by a module that {@code actors} may not depend on (DESIGN.md's arrows), found through
+ * A subcommand contributed by a module that {@code actors} may not depend on (the module arrows in README), found through
  * {@link java.util.ServiceLoader} in {@code META-INF/services/dev.aha.cli.AhaSubcommand}.
  */
 public interface AhaSubcommand {

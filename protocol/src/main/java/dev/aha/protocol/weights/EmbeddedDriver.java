@@ -9,8 +9,8 @@ import org.agrona.IoUtil;
 
 /**
  * An Aeron media driver inside this JVM with its client, in a directory of its own under /dev/shm (deleted on
- * close), SHARED threading with a backoff idle strategy: on a 2-core machine a dedicated conductor, sender and
- * receiver would each take a core (stack-facts.md measured DEDICATED slower here).
+ * close), SHARED threading with a backoff idle strategy: on a small machine a dedicated conductor, sender and
+ * receiver would each take a core from sampling and learning.
  */
 public final class EmbeddedDriver implements AutoCloseable {
 

@@ -37,9 +37,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * lock keeps {@link #close()} (which frees the native handle) from running under an encode or decode in flight;
  * after close both throw {@link IllegalStateException}.
  *
- * <p>Cost, measured on 2 shared cores: loading Qwen3 takes ~0.5 s (1.2 s in a fresh JVM, which unpacks the native
- * library); decoding a 256-token completion 32-64 µs; encoding a GSM8K question (~60 tokens) 120-300 µs.
- * Run with {@code -Dai.djl.offline=true} (the project's JVM flags set it): without it DJL probes the EC2 metadata
+ * <p>Loading is the slow part (the first load in a JVM also unpacks the native library); encoding a prompt and
+ * decoding a completion are small next to sampling it. Run with {@code -Dai.djl.offline=true} (the project's JVM flags set it): without it DJL probes the EC2 metadata
  * service for telemetry on load, and on a CUDA machine tries to download a CUDA build of the library.
  */
 public final class HfTokenizer implements Tokenizer {
