@@ -9,7 +9,7 @@ import dev.aha.protocol.pipeline.RewardMessage;
 import dev.aha.protocol.pipeline.RolloutMessage;
 import dev.aha.protocol.pipeline.RolloutWork;
 import dev.aha.protocol.pipeline.SampledGroup;
-import dev.aha.protocol.weights.FlatWeights;
+import dev.aha.protocol.weights.WeightSnapshot;
 import dev.aha.runtime.backend.GroupGenerator;
 import dev.aha.runtime.sampling.Completion;
 import dev.aha.runtime.tokenizer.Tokenizer;
@@ -41,7 +41,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     private sealed interface Command extends RolloutMessage.Local permits WeightsReady, SampleNext, ListingFound {}
 
     /** A complete snapshot is ready (from the weight plane's thread; read-only, shared with the node's rollouts). */
-    private record WeightsReady(long version, FlatWeights weights, long receivedMicros) implements Command {}
+    private record WeightsReady(WeightSnapshot snapshot, long receivedMicros) implements Command {}
 
     private record SampleNext() implements Command {}
 
@@ -57,8 +57,8 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     private final Deque<RolloutWork> queue = new ArrayDeque<>();
     private final AutoCloseable subscription;
     private ActorRef<DispatcherMessage> dispatcher;
-    private FlatWeights pendingWeights;
-    private long pendingVersion = -1;
+    /** The newest snapshot not yet swapped in (an older one waiting is simply replaced), and when it arrived. */
+    private WeightSnapshot pending;
     private long pendingReceivedMicros;
     private long version = -1;
     private long versionReceivedMicros;
@@ -75,7 +75,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
         this.rewards = context.spawn(Routers.group(Reward.KEY).withRoundRobinRouting(), "rewards");
         ActorRef<RolloutMessage> self = context.getSelf();
         this.subscription = weights.subscribe(id, generator.weightBytes(),
-                s -> self.tell(new WeightsReady(s.version(), s.weights(), WallClock.micros())));
+                s -> self.tell(new WeightsReady(s, WallClock.micros())));
         ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class, ListingFound::new);
         context.getSystem().receptionist().tell(Receptionist.subscribe(Dispatcher.KEY, listings));
         // The reward router drops what it cannot route: take no work before a reward actor is known.
@@ -115,9 +115,9 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     }
 
     private Behavior<RolloutMessage> onWeights(WeightsReady ready) {
-        if (ready.version() > pendingVersion) {
-            pendingVersion = ready.version();
-            pendingWeights = ready.weights(); // an older pending snapshot is simply dropped
+        long newest = pending != null ? pending.version() : version;
+        if (ready.snapshot().version() > newest) {
+            pending = ready.snapshot();
             pendingReceivedMicros = ready.receivedMicros();
         }
         if (!sampling) {
@@ -179,13 +179,13 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
 
     /** Swaps in the newest complete snapshot, if one is waiting; true if it did. */
     private boolean swapWeights() {
-        if (pendingWeights == null) {
+        if (pending == null) {
             return false;
         }
-        generator.loadWeights(pendingWeights);
-        version = pendingVersion;
+        generator.loadWeights(pending.weights());
+        version = pending.version();
         versionReceivedMicros = pendingReceivedMicros;
-        pendingWeights = null;
+        pending = null;
         return true;
     }
 
