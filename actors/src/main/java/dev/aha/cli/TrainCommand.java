@@ -26,8 +26,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--minutes", defaultValue = "10", description = "RL wall time (default: ${DEFAULT-VALUE}).")
     double minutes;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/train",
-            description = "Output folder (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Output folder (default: runs/train, or the --resume folder when resuming).")
     Path out;
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its latest checkpoint.")
@@ -53,13 +53,19 @@ public final class TrainCommand implements Callable<Integer> {
             overrides.put("aha.train.rollouts", rollouts);
         }
         RunConfig config = run.load(overrides);
-        Path target = resume != null && out.equals(Path.of("runs/train")) ? resume : out;
+        Path target = out != null ? out : resume != null ? resume : Path.of("runs/train");
         ObjectNode summary = new TrainingSession(config,
                 new TrainingSession.Options(target, minutes, resume, init, run.trainFile, run.evalFile)).run();
         System.out.println(MetricsLog.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
-        System.err.printf("aha train: held-out pass@1 %.3f -> %.3f in %d steps; written to %s%n",
-                summary.get("initial_pass1").asDouble(), summary.get("final_pass1").asDouble(),
-                summary.get("steps").asLong(), target.toAbsolutePath());
+        if (summary.has("final_pass1")) {
+            System.err.printf("aha train: held-out pass@1 %.3f -> %.3f in %d steps; written to %s%n",
+                    summary.get("initial_pass1").asDouble(), summary.get("final_pass1").asDouble(),
+                    summary.get("steps").asLong(), target.toAbsolutePath());
+        } else {
+            System.err.printf("aha train: %d steps, %.2f groups/s, nothing evaluated (%s backend); written to %s%n",
+                    summary.get("steps").asLong(), summary.get("groups_per_second").asDouble(),
+                    summary.get("backend").asText(), target.toAbsolutePath());
+        }
         return 0;
     }
 }
