@@ -1,6 +1,7 @@
 package dev.aha.cli;
 
 import com.typesafe.config.ConfigException;
+import dev.aha.actors.run.TrainingFailed;
 import dev.aha.runtime.task.JsonlFormatException;
 import dev.aha.runtime.tokenizer.TokenizerLoadException;
 import java.io.IOException;
@@ -50,6 +51,10 @@ public final class Aha {
                 || e instanceof TokenizerLoadException) {
             cli.getErr().println("aha " + cli.getCommandName() + ": " + e.getMessage());
             return 1;
+        }
+        if (e instanceof TrainingFailed) { // its stack trace is already in the log, where the actor failed
+            cli.getErr().println("aha " + cli.getCommandName() + ": training failed: " + e.getMessage());
+            return 2;
         }
         throw e;
     }

@@ -15,6 +15,7 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.ChildFailed;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -22,6 +23,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * The guardian of the learner's node: the learner, the dispatcher and the membership log, plus whichever of
  * rollouts and reward actors this node's roles include (all of them in a single-JVM run). Compute actors run on
  * pinned threads of their own. Completes {@code finished} when the learner is done.
+ *
+ * <p>Failure policy: the learner and the dispatcher are watched; the run cannot go on without either, so the
+ * failure of one completes {@code finished} exceptionally at once with a {@link TrainingFailed} naming the cause,
+ * and the session ends with it rather than at its deadline. Rollouts and reward actors fail on their own terms
+ * (their leases are re-issued; see {@code Workers}).
  */
 public final class TrainingRun {
 
@@ -50,9 +56,10 @@ public final class TrainingRun {
             RunConfig config = setup.config();
             TrainSettings train = config.train();
             ctx.spawn(MembershipLog.create(membership), "membership");
-            ctx.spawn(Dispatcher.create(train, prompts, config.template(), setup.state().nextPromptId(),
-                    setup.state().version()), "dispatcher");
-            ctx.spawn(Learner.create(setup, ctx.getSelf()), "learner", DispatcherSelector.fromConfig(Workers.COMPUTE_DISPATCHER));
+            ctx.watch(ctx.spawn(Dispatcher.create(train, prompts, config.template(), setup.state().nextPromptId(),
+                    setup.state().version()), "dispatcher"));
+            ctx.watch(ctx.spawn(Learner.create(setup, ctx.getSelf()), "learner",
+                    DispatcherSelector.fromConfig(Workers.COMPUTE_DISPATCHER)));
             if (node.has(NodeRole.REWARD)) {
                 Workers.spawnRewards(ctx, config, reward);
             }
@@ -62,6 +69,13 @@ public final class TrainingRun {
             return Behaviors.receive(Learner.Finished.class)
                     .onMessage(Learner.Finished.class, done -> {
                         finished.complete(done);
+                        return Behaviors.stopped();
+                    })
+                    .onSignal(ChildFailed.class, failed -> {
+                        ctx.getLog().error("the {} failed: the run ends now", failed.getRef().path().name(),
+                                failed.getCause());
+                        finished.completeExceptionally(new TrainingFailed(failed.getRef().path().name(),
+                                failed.getCause()));
                         return Behaviors.stopped();
                     })
                     .build();

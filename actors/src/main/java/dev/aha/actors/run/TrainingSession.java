@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.slf4j.Logger;
@@ -158,11 +160,16 @@ public final class TrainingSession {
                         cluster.selfMember().address().getPort().orElse(node.port()), planeSettings.transport(),
                         planeSettings.host(), planeSettings.dataPort(), options.minutes());
             }
+            long waitSeconds = (long) (options.minutes() * 60) + 600;
             try {
-                long waitSeconds = (long) (options.minutes() * 60) + 600;
                 return finished.get(waitSeconds, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException("training did not finish: " + e, e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof TrainingFailed f ? f : new TrainingFailed("run", e.getCause());
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("training did not finish " + waitSeconds + " s after it started", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while training", e);
             } finally {
                 system.terminate();
                 try {

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.aha.actors.config.RunConfig;
 import dev.aha.actors.run.TrainingRun;
 import dev.aha.actors.weights.AeronWeightPlane;
+import dev.aha.actors.weights.WeightPlane;
 import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.protocol.weights.WeightPlaneSettings;
 import dev.aha.runtime.checkpoint.CheckpointStore;
@@ -16,6 +17,7 @@ import dev.aha.runtime.task.ArithmeticTask;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
@@ -37,7 +39,14 @@ public final class PipelineFixture {
     }
 
     /** Runs the pipeline for {@code seconds} from freshly initialised weights and returns what the learner reports. */
-    public static Learner.Finished run(RunConfig config, double seconds, CompositeReward reward, Path out) throws Exception {
+    public static Learner.Finished run(RunConfig config, double seconds, CompositeReward reward, Path out)
+            throws Exception {
+        return run(config, seconds, reward, out, plane -> plane);
+    }
+
+    /** As above, with the learner's view of the weight plane wrapped (tests inject faults). */
+    public static Learner.Finished run(RunConfig config, double seconds, CompositeReward reward, Path out,
+            UnaryOperator<WeightPlane> learnerPlane) throws Exception {
         ArithmeticTask task = new ArithmeticTask(config.arithmetic());
         FlatWeights weights;
         try (NDManager m = NDManager.newBaseManager(); Policy p = config.policy().create(m)) {
@@ -49,7 +58,8 @@ public final class PipelineFixture {
         try (AeronWeightPlane plane = new AeronWeightPlane(planeSettings, "127.0.0.1", "pipeline-test")) {
             Cluster cluster = Cluster.get(kit.system());
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
-            LearnerSetup setup = new LearnerSetup(config, weights, weights, null, RunState.fresh(), plane,
+            LearnerSetup setup = new LearnerSetup(config, weights, weights, null, RunState.fresh(),
+                    learnerPlane.apply(plane),
                     new CheckpointStore(out.resolve("checkpoints"), 1), out,
                     task.heldOut(config.train().evalPrompts()), System.nanoTime() + (long) (seconds * 1e9));
             kit.spawn(TrainingRun.create(setup, task.trainStream(1), reward, finished), "run");
