@@ -11,6 +11,7 @@ import dev.aha.runtime.reward.RewardBreakdown;
 import dev.aha.runtime.reward.RewardInput;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -22,8 +23,12 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * Scores each completion of a sampled group with the rule-based reward, turns the group's rewards into
- * group-relative advantages and forwards the {@link ScoredGroup} to the learner. A reward function that throws
- * scores that completion 0 and is counted in the group; it never stops the actor.
+ * group-relative advantages and forwards the {@link ScoredGroup} to the learner.
+ *
+ * <p>Failure policy: a reward function that throws, or returns a reward that is not finite, scores that completion 0;
+ * the error is counted in the group (the run's {@code reward_failures}) and logged with its class and message at
+ * most every 10 s; it never stops the actor. Anything else that throws restarts it (supervised in
+ * {@link Workers}).
  */
 public final class Reward extends AbstractBehavior<RewardMessage> {
 
@@ -34,11 +39,15 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
 
     private record LearnersFound(Receptionist.Listing listing) implements Command {}
 
+    private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
+
     /** Groups held while no learner is known yet; bounded by the dispatcher's in-flight cap. */
     private final Deque<ScoredGroup> waiting = new ArrayDeque<>();
     private final CompositeReward reward;
     private final GrpoSettings grpo;
     private ActorRef<LearnerMessage> learner;
+    private long failuresSinceLog;
+    private long lastLogNanos = System.nanoTime() - LOG_INTERVAL_NANOS;
 
     private Reward(ActorContext<RewardMessage> context, CompositeReward reward, GrpoSettings grpo) {
         super(context);
@@ -70,7 +79,7 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
     }
 
     private Behavior<RewardMessage> onSampled(SampledGroup group) {
-        ScoredGroup scored = score(group);
+        ScoredGroup scored = score(group, reward, grpo, this::failed);
         if (learner == null) {
             waiting.add(scored);
         } else {
@@ -79,8 +88,24 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
         return this;
     }
 
-    /** Scores a group; public for the synchronous baseline and tests, which use the same code. */
-    public static ScoredGroup score(SampledGroup group, CompositeReward reward, GrpoSettings grpo) {
+    /** One log line per interval at most: a rule failing on every completion must not flood the log. */
+    private void failed(RuntimeException e) {
+        failuresSinceLog++;
+        long now = System.nanoTime();
+        if (now - lastLogNanos >= LOG_INTERVAL_NANOS) {
+            getContext().getLog().warn("{} completion(s) failed to score since the last report (each scored 0); "
+                    + "latest: {}: {}", failuresSinceLog, e.getClass().getName(), e.getMessage());
+            failuresSinceLog = 0;
+            lastLogNanos = now;
+        }
+    }
+
+    /**
+     * Scores a group: a completion whose rule throws, or gives a reward that is not a finite number, scores 0 and
+     * is counted in the group; {@code onError} hears each such error.
+     */
+    static ScoredGroup score(SampledGroup group, CompositeReward reward, GrpoSettings grpo,
+            Consumer<RuntimeException> onError) {
         int g = group.groupSize();
         double[] rewards = new double[g];
         double[] accuracy = new double[g];
@@ -90,18 +115,21 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
             try {
                 RewardBreakdown b = reward.evaluate(
                         new RewardInput(group.prompt(), group.completionTexts()[i], group.referenceAnswer()));
+                if (!Double.isFinite(b.total())) {
+                    throw new ArithmeticException("reward is not a finite number: " + b.components());
+                }
                 rewards[i] = b.total();
                 accuracy[i] = b.components().getOrDefault("accuracy", 0.0);
                 format[i] = b.components().getOrDefault("format", 0.0);
             } catch (RuntimeException e) {
-                failures++; // scored 0, counted, and training goes on
+                rewards[i] = 0;
+                accuracy[i] = 0;
+                format[i] = 0;
+                failures++;
+                onError.accept(e);
             }
         }
         float[] advantages = GroupAdvantages.compute(rewards, grpo.scaleAdvantagesByStd(), grpo.advantageEps());
         return new ScoredGroup(group, rewards, advantages, accuracy, format, failures);
-    }
-
-    private ScoredGroup score(SampledGroup group) {
-        return score(group, reward, grpo);
     }
 }

@@ -1,0 +1,79 @@
+package dev.aha.actors.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aha.protocol.pipeline.SampledGroup;
+import dev.aha.protocol.pipeline.ScoredGroup;
+import dev.aha.runtime.grpo.GrpoSettings;
+import dev.aha.runtime.reward.CompositeReward;
+import dev.aha.runtime.reward.RewardFunction;
+import dev.aha.runtime.reward.RewardInput;
+import dev.aha.runtime.reward.RewardRange;
+import dev.aha.runtime.reward.WeightedReward;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+import org.junit.jupiter.api.Test;
+
+/** What a completion whose reward fails is worth: 0, counted, the error kept; never the actor's death. */
+class RewardScoringTest {
+
+    private static CompositeReward rule(ToDoubleFunction<String> score) {
+        RewardFunction f = new RewardFunction() {
+            @Override
+            public String name() {
+                return "rule";
+            }
+
+            @Override
+            public RewardRange range() {
+                return RewardRange.UNIT;
+            }
+
+            @Override
+            public double score(RewardInput input) {
+                return score.applyAsDouble(input.completion());
+            }
+        };
+        return new CompositeReward(List.of(new WeightedReward(f, 1)));
+    }
+
+    private static SampledGroup group(String... texts) {
+        int[][] tokens = new int[texts.length][];
+        float[][] logProbs = new float[texts.length][];
+        for (int i = 0; i < texts.length; i++) {
+            tokens[i] = new int[] {1};
+            logProbs[i] = new float[] {0f};
+        }
+        return new SampledGroup(0, 0, "r", 0, "p", "1", new int[] {1}, tokens, logProbs, texts, 0, 0, 0);
+    }
+
+    @Test
+    void aNonFiniteRewardIsThatCompletionsErrorNotTheGroups() {
+        List<RuntimeException> errors = new ArrayList<>();
+        ScoredGroup s = Reward.score(group("good", "nan", "bad"), rule(t -> switch (t) {
+            case "nan" -> Double.NaN;
+            case "bad" -> Double.POSITIVE_INFINITY;
+            default -> 1.0;
+        }), GrpoSettings.paper(), errors::add);
+        assertEquals(2, s.rewardFailures());
+        assertArrayEquals(new double[] {1, 0, 0}, s.rewards());
+        assertEquals(2, errors.size());
+        for (float a : s.advantages()) {
+            assertTrue(Float.isFinite(a), "advantages stay finite");
+        }
+    }
+
+    @Test
+    void aThrowingRuleKeepsItsClassAndMessage() {
+        List<RuntimeException> errors = new ArrayList<>();
+        ScoredGroup s = Reward.score(group("a", "b"), rule(t -> {
+            throw new UnsupportedOperationException("no rule for " + t);
+        }), GrpoSettings.paper(), errors::add);
+        assertEquals(2, s.rewardFailures());
+        assertEquals(UnsupportedOperationException.class, errors.get(0).getClass());
+        assertEquals("no rule for a", errors.get(0).getMessage());
+    }
+}
