@@ -21,7 +21,7 @@ import picocli.CommandLine;
         description = "Aha: an actor-based, asynchronous GRPO runtime for the JVM.",
         subcommands = {TrainCommand.class, SeedCommand.class, JoinCommand.class, SftCommand.class, EvalCommand.class,
             ScoreCommand.class, TokenizeCommand.class, InitModelCommand.class, GenerateCommand.class,
-            ExportCommand.class,
+            ExportCommand.class, ConfigCommand.class,
             CommandLine.HelpCommand.class})
 public final class Aha {
 
@@ -49,11 +49,11 @@ public final class Aha {
                 || e instanceof IOException || e instanceof JsonlFormatException
                 || e instanceof ConfigException
                 || e instanceof TokenizerLoadException) {
-            cli.getErr().println("aha " + cli.getCommandName() + ": " + e.getMessage());
+            cli.getErr().println(cli.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             return 1;
         }
         if (e instanceof TrainingFailed) { // its stack trace is already in the log, where the actor failed
-            cli.getErr().println("aha " + cli.getCommandName() + ": training failed: " + e.getMessage());
+            cli.getErr().println(cli.getCommandSpec().qualifiedName() + ": training failed: " + e.getMessage());
             return 2;
         }
         throw e;

@@ -46,7 +46,7 @@ public final class JoinCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the learner and the dispatcher run on the seed ('aha seed'); "
                     + "a joining node takes rollout and/or reward");
         }
-        RunConfig config = run.load(Map.of());
+        RunConfig config = run.load(Map.of()).requireTrainable(parsed.contains(NodeRole.ROLLOUT));
         boolean kubernetes = Bootstrap.kubernetes(bootstrap);
         if ((seed == null) == !kubernetes) {
             throw new IllegalArgumentException("give either --seed HOST:PORT or --bootstrap kubernetes");

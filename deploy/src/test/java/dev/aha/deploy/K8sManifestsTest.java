@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -262,6 +263,14 @@ class K8sManifestsTest {
         assertEquals("training", conf.getString("pekko.discovery.kubernetes-api.pod-namespace"));
         assertFalse(conf.getBoolean("pekko.management.cluster.bootstrap.new-cluster-enabled"),
                 "AHA_NEW_CLUSTER_ENABLED=false must turn new-cluster-enabled off");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"learner,dispatcher", "rollout", "reward"})
+    void configMapPassesTheStartUpChecksOfEveryRole(String roles, @TempDir Path dir) throws IOException {
+        Path file = dir.resolve("aha.conf");
+        Files.writeString(file, object("ConfigMap", "aha-config").at("/data/aha.conf").asText());
+        assertEquals(0, ShippedConfigsTest.check(file, roles), "aha config check " + file + " --roles " + roles);
     }
 
     // ---- container recipe ----

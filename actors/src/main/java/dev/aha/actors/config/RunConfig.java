@@ -2,6 +2,7 @@ package dev.aha.actors.config;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
+import dev.aha.protocol.weights.WeightPlaneSettings;
 import dev.aha.runtime.chat.ChatTemplate;
 import dev.aha.runtime.engine.DeviceSettings;
 import dev.aha.runtime.grpo.GrpoSettings;
@@ -62,6 +63,29 @@ public record RunConfig(
                 backend, simulation, devices);
     }
 
+    /**
+     * The rules that hold across sections for a training run, checked once at start-up: a positive sampling
+     * temperature (the learner scores log-probs at it, so 0 would make every ratio NaN), room in the context for a
+     * prompt next to max-new-tokens, and rollouts to sample with.
+     *
+     * @param hostsRollouts whether this node runs rollouts (a seed may leave them all to joining nodes)
+     */
+    public RunConfig requireTrainable(boolean hostsRollouts) {
+        if (!(sampling.temperature() > 0)) {
+            throw new IllegalArgumentException("aha.sampling.temperature must be > 0 to train (the learner scores "
+                    + "log-probs at the sampling temperature), was " + sampling.temperature());
+        }
+        if (!simulated() && sampling.maxNewTokens() >= policy.contextLength()) {
+            throw new IllegalArgumentException("aha.sampling.max-new-tokens (" + sampling.maxNewTokens()
+                    + ") leaves no room for a prompt in the policy's context of " + policy.contextLength() + " tokens");
+        }
+        if (hostsRollouts && train.rollouts() < 1) {
+            throw new IllegalArgumentException("aha.train.rollouts must be at least 1 on a node that samples, was "
+                    + train.rollouts());
+        }
+        return this;
+    }
+
     public boolean simulated() {
         return backend == Backend.SIMULATED;
     }
@@ -71,6 +95,9 @@ public record RunConfig(
         TrainSettings train = TrainSettings.fromConfig(c.getConfig("aha.train"));
         SamplingSettings sampling = SamplingSettings.fromConfig(c.getConfig("aha.sampling"));
         String template = train.template();
+        RewardSettings reward = RewardSettings.fromConfig(c.getConfig("aha.reward"));
+        reward.compose(); // its weights are checked as the reward is built: at start-up, not at the first group
+        WeightPlaneSettings.fromConfig(c.getConfig("aha.weights")); // read by the plane later, checked now
         return new RunConfig(
                 c,
                 train,
@@ -78,7 +105,7 @@ public record RunConfig(
                 sampling,
                 GrpoSettings.fromConfig(c.getConfig("aha.grpo"), sampling.maxNewTokens()),
                 AdamWSettings.fromConfig(c.getConfig("aha.optimizer")),
-                RewardSettings.fromConfig(c.getConfig("aha.reward")),
+                reward,
                 ArithmeticSettings.fromConfig(c.getConfig("aha.task.arithmetic")),
                 prompts(c, tokenizer, "r1-zero".equals(template) ? PromptTemplate.r1Zero() : PromptTemplate.of(template)),
                 tokenizer,

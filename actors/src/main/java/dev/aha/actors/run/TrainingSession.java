@@ -87,7 +87,7 @@ public final class TrainingSession {
         if (config.simulated() && (options.resume() != null || options.init() != null)) {
             throw new IllegalArgumentException("a simulated run has no policy: --resume and --init do not apply");
         }
-        this.config = config;
+        this.config = config.requireTrainable(node.has(NodeRole.ROLLOUT));
         this.options = options;
         this.node = node;
         this.benchmark = benchmark;

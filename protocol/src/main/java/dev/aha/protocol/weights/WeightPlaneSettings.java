@@ -56,6 +56,10 @@ public record WeightPlaneSettings(
             throw new IllegalArgumentException("aha.weights.term-length must be a power of two >= 64k and >= 8 x mtu, was "
                     + termLength);
         }
+        if (dataPort < 0 || dataPort > 65535 || controlPort < 0 || controlPort > 65535) {
+            throw new IllegalArgumentException("aha.weights.data-port and control-port must be in [0, 65535], were "
+                    + dataPort + " and " + controlPort);
+        }
         if (transport == Transport.UDP && (dataPort <= 0 || controlPort <= 0 || dataPort == controlPort)) {
             throw new IllegalArgumentException("UDP needs distinct positive aha.weights.data-port and control-port, were "
                     + dataPort + " and " + controlPort);

@@ -11,7 +11,8 @@ import java.nio.file.Path;
  * Loads the layered configuration, highest first: -D system properties, the user's file, Aha's own settings for the
  * libraries it uses ({@value #LIBRARY_SETTINGS}: Pekko's provider, serializers, Artery, which must override those
  * libraries' reference.conf and so cannot live in ours), then every module's {@code reference.conf}. The typed
- * settings records read their own sections from the result.
+ * settings records read their own sections from the result. A key under {@code aha} that no reference.conf defines
+ * is an error ({@link ConfigKeys}).
  */
 public final class AhaConfig {
 
@@ -46,10 +47,12 @@ public final class AhaConfig {
 
     private static Config layer(Config user) {
         ConfigFactory.invalidateCaches();
-        return ConfigFactory.systemProperties()
+        Config c = ConfigFactory.systemProperties()
                 .withFallback(user)
                 .withFallback(ConfigFactory.parseResources(LIBRARY_SETTINGS))
                 .withFallback(ConfigFactory.defaultReference())
                 .resolve();
+        ConfigKeys.check(c);
+        return c;
     }
 }
