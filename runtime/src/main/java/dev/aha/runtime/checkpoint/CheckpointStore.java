@@ -4,13 +4,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.optim.AdamW;
-import dev.aha.runtime.policy.PolicyParameter;
 import dev.aha.runtime.policy.Policy;
+import dev.aha.runtime.policy.PolicyParameter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,9 +42,10 @@ import java.util.stream.Stream;
  *                           tokenizer, when the store was made {@link #describing} them
  * </pre>
  *
- * A checkpoint is written into a temporary folder and renamed into place, then {@code latest} is replaced
- * atomically, so a crash mid-write leaves the previous checkpoint intact and {@code latest} never names a torn one.
- * The newest {@code keep} checkpoints are kept.
+ * A checkpoint is written into a temporary folder, forced to disk and renamed into place under a name no other
+ * checkpoint has; only then is {@code latest} replaced atomically, so a crash at any point leaves {@code latest}
+ * naming a whole checkpoint. state.json records each file's size and CRC32C, checked on load: a truncated or
+ * corrupt file is refused in one line naming it. The newest {@code keep} checkpoints are kept.
  */
 public final class CheckpointStore {
 
@@ -51,6 +54,9 @@ public final class CheckpointStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final String POLICY = "policy.json";
+    private static final String STATE = "state.json";
+    private static final String TENSORS = "policy.safetensors";
+    private static final String MOMENTS = "optimizer.safetensors";
 
     private final Path root;
     private final int keep;
@@ -110,35 +116,55 @@ public final class CheckpointStore {
     public Path save(long step, Policy policy, AdamW optimizer, ObjectNode run) {
         try {
             Files.createDirectories(root);
-            String name = String.format("step-%06d", step);
-            Path target = root.resolve(name);
+            String name = freshName(String.format("step-%06d", step));
             Path staging = Files.createTempDirectory(root, "." + name + "-");
-            writeTensors(staging.resolve("policy.safetensors"), policyTensors(policy));
+            List<String> files = new ArrayList<>(List.of(TENSORS));
+            writeTensors(staging.resolve(TENSORS), policyTensors(policy));
             if (optimizer != null) {
-                writeTensors(staging.resolve("optimizer.safetensors"), optimizerTensors(policy, optimizer));
+                writeTensors(staging.resolve(MOMENTS), optimizerTensors(policy, optimizer));
+                files.add(MOMENTS);
+            }
+            if (description != null) {
+                Files.writeString(staging.resolve(POLICY),
+                        JSON.writerWithDefaultPrettyPrinter().writeValueAsString(description));
+                files.add(POLICY);
             }
             ObjectNode state = JSON.createObjectNode();
             state.put("format", FORMAT);
             state.put("step", step);
             state.put("optimizer_steps", optimizer == null ? 0 : optimizer.steps());
             state.set("run", run.deepCopy());
-            Files.writeString(staging.resolve("state.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
-            if (description != null) {
-                Files.writeString(staging.resolve(POLICY),
-                        JSON.writerWithDefaultPrettyPrinter().writeValueAsString(description));
+            state.set("files", CheckpointFiles.checksums(JSON, staging, files));
+            Files.writeString(staging.resolve(STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
+            for (String f : files) {
+                CheckpointFiles.fsync(staging.resolve(f));
             }
-            if (Files.exists(target)) {
-                deleteTree(target);
-            }
+            CheckpointFiles.fsync(staging.resolve(STATE));
+            CheckpointFiles.fsync(staging);
+            Path target = root.resolve(name);
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             Path pointer = Files.createTempFile(root, ".latest-", "");
             Files.writeString(pointer, name, StandardCharsets.UTF_8);
+            CheckpointFiles.fsync(pointer);
             Files.move(pointer, root.resolve(LATEST), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            CheckpointFiles.fsync(root);
             prune();
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException("could not write checkpoint " + step + " under " + root + ": " + e, e);
         }
+    }
+
+    /**
+     * A folder name no checkpoint has: a step saved twice (a periodic checkpoint, then the final one at the same
+     * step) gets a suffix rather than replacing the folder {@code latest} may still name.
+     */
+    private String freshName(String base) {
+        String name = base;
+        for (int i = 1; Files.exists(root.resolve(name)); i++) {
+            name = base + "." + i;
+        }
+        return name;
     }
 
     /** The folder {@code latest} names, if any. */
@@ -179,14 +205,13 @@ public final class CheckpointStore {
      */
     public static ObjectNode load(Path dir, Policy policy, AdamW optimizer) {
         try {
-            ObjectNode state = (ObjectNode) JSON.readTree(Files.readString(dir.resolve("state.json")));
-            if (!FORMAT.equals(state.path("format").asText())) {
-                throw new IllegalArgumentException(dir + " is not an Aha checkpoint (format "
-                        + state.path("format").asText("missing") + ", expected " + FORMAT + ")");
+            ObjectNode state = readState(dir);
+            if (state.has("files")) { // checkpoints written before checksums were recorded have none
+                CheckpointFiles.verify(dir, state.get("files"));
             }
             ComputeThreads.stopRecording();
             try (NDManager scope = policy.manager().newSubManager()) {
-                Map<String, NDArray> weights = readTensors(scope, dir.resolve("policy.safetensors"));
+                Map<String, NDArray> weights = readTensors(scope, dir.resolve(TENSORS));
                 FlatWeights flat = FlatWeights.allocate(policy.layout().totalBytes());
                 long offset = 0;
                 for (PolicyParameter p : policy.parameters()) {
@@ -197,11 +222,11 @@ public final class CheckpointStore {
                 }
                 policy.importWeights(flat);
                 if (optimizer != null) {
-                    if (!Files.isRegularFile(dir.resolve("optimizer.safetensors"))) {
+                    if (!Files.isRegularFile(dir.resolve(MOMENTS))) {
                         throw new IllegalArgumentException("checkpoint " + dir + " holds a policy alone (no "
                                 + "optimizer.safetensors): it can start a run (--init) but not resume one");
                     }
-                    Map<String, NDArray> moments = readTensors(scope, dir.resolve("optimizer.safetensors"));
+                    Map<String, NDArray> moments = readTensors(scope, dir.resolve(MOMENTS));
                     List<NDArray> targets = optimizer.moments();
                     int n = policy.parameters().size();
                     for (int i = 0; i < n; i++) {
@@ -212,16 +237,44 @@ public final class CheckpointStore {
                     optimizer.setSteps(state.path("optimizer_steps").asLong());
                 }
             }
-            return (ObjectNode) state.path("run");
+            if (!(state.path("run") instanceof ObjectNode run)) {
+                throw new IllegalArgumentException("checkpoint " + dir + ": state.json has no \"run\" object");
+            }
+            return run;
         } catch (IOException e) {
             throw new UncheckedIOException("could not read checkpoint " + dir, e);
         }
+    }
+
+    /** state.json, checked to be an Aha checkpoint's before anything in it is used. */
+    private static ObjectNode readState(Path dir) throws IOException {
+        Path file = dir.resolve(STATE);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("checkpoint " + dir + ": state.json is missing");
+        }
+        JsonNode state;
+        try {
+            state = JSON.readTree(Files.readString(file));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("checkpoint " + dir + ": state.json is not valid JSON ("
+                    + e.getOriginalMessage() + ")");
+        }
+        if (!(state instanceof ObjectNode o) || !FORMAT.equals(o.path("format").asText())) {
+            throw new IllegalArgumentException(dir + " is not an Aha checkpoint (format "
+                    + (state == null ? "missing" : state.path("format").asText("missing")) + ", expected " + FORMAT
+                    + ")");
+        }
+        return o;
     }
 
     private static NDArray require(Map<String, NDArray> tensors, String name, PolicyParameter p, Path dir) {
         NDArray a = tensors.get(name);
         if (a == null) {
             throw new IllegalArgumentException("checkpoint " + dir + " has no tensor " + name);
+        }
+        if (!a.getDataType().isFloating()) {
+            throw new IllegalArgumentException("checkpoint " + dir + ": " + name + " is " + a.getDataType()
+                    + ", not a floating-point tensor");
         }
         if (!a.getShape().equals(p.shape())) {
             throw new IllegalArgumentException("checkpoint " + dir + ": " + name + " has shape " + a.getShape()

@@ -1,5 +1,6 @@
 package dev.aha.runtime.metrics;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -8,6 +9,8 @@ import dev.aha.runtime.eval.EvalResult;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +37,7 @@ public final class MetricsLog implements AutoCloseable {
         try {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
+            dropTornLastLine(file);
             this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
@@ -52,11 +56,53 @@ public final class MetricsLog implements AutoCloseable {
         append(new EvalLine(step, version, eval));
     }
 
-    /** Every step line of a metrics file: this segment's and those of the runs it resumed. */
+    /**
+     * A crash mid-line leaves a last line without its newline: cut it off before appending, or the next record would
+     * be glued onto it.
+     */
+    private static void dropTornLastLine(Path file) throws IOException {
+        if (!Files.isRegularFile(file) || Files.size(file) == 0) {
+            return;
+        }
+        try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = c.size();
+            ByteBuffer one = ByteBuffer.allocate(1);
+            long end = size;
+            while (end > 0) {
+                one.clear();
+                c.read(one, end - 1);
+                if (one.get(0) == '\n') {
+                    break;
+                }
+                end--;
+            }
+            if (end < size) {
+                c.truncate(end);
+            }
+        }
+    }
+
+    /**
+     * Every step line of a metrics file: this segment's and those of the runs it resumed. A torn last line (a crash
+     * while it was written) is skipped; a malformed line elsewhere is an error naming it.
+     */
     public static List<StepMetrics> readSteps(Path file) throws IOException {
         List<StepMetrics> steps = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            JsonNode node = JSON.readTree(line);
+        List<String> lines = Files.readAllLines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode node;
+            try {
+                node = JSON.readTree(line);
+            } catch (JsonProcessingException e) {
+                if (i == lines.size() - 1) {
+                    break;
+                }
+                throw new IllegalArgumentException(file + " line " + (i + 1) + " is not JSON: " + e.getOriginalMessage());
+            }
             if (!node.has("eval")) {
                 steps.add(JSON.treeToValue(node, StepMetrics.class));
             }

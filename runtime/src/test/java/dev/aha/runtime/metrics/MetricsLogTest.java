@@ -1,0 +1,52 @@
+package dev.aha.runtime.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** metrics.jsonl after a crash: the torn last line is skipped when read and cut off before a resume appends. */
+class MetricsLogTest {
+
+    private static StepMetrics step(long n) {
+        return new StepMetrics(n, n, n, 0.5, 0.1, 0.5, 1, 0, 0, 0, 1, 0, 0, 10, new TreeMap<>(), 1, 1, 0.5, 0.5);
+    }
+
+    @Test
+    void aTornLastLineIsSkippedOnReadAndCutOffBeforeTheNextAppend(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("metrics.jsonl");
+        try (MetricsLog log = new MetricsLog(file)) {
+            log.append(step(1));
+            log.appendEval(1, 1, null);
+            log.append(step(2));
+        }
+        Files.writeString(file, "{\"step\":3,\"vers", StandardOpenOption.APPEND); // the crash
+        assertEquals(2, MetricsLog.readSteps(file).size());
+
+        try (MetricsLog resumed = new MetricsLog(file)) {
+            resumed.append(step(3));
+        }
+        assertEquals(3, MetricsLog.readSteps(file).size());
+        assertFalse(Files.readString(file).contains("\"vers\n"), "the torn fragment is gone");
+    }
+
+    @Test
+    void aMalformedLineInTheMiddleIsAnErrorNamingIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("metrics.jsonl");
+        try (MetricsLog log = new MetricsLog(file)) {
+            log.append(step(1));
+        }
+        Files.writeString(file, "not json\n", StandardOpenOption.APPEND);
+        try (MetricsLog log = new MetricsLog(file)) {
+            log.append(step(2));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MetricsLog.readSteps(file));
+        assertEquals(true, e.getMessage().contains("line 2"), e.getMessage());
+    }
+}
