@@ -46,7 +46,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
      */
     public record Finished(RunState state, EvalResult finalEval, List<StepMetrics> history,
             List<EvalRecord> evals, DispatcherStats dispatcherStats, long lateDuplicates, long rewardFailures,
-            LearnerMetrics.Timings timings) {}
+            long invalidGroups, LearnerMetrics.Timings timings) {}
 
     /** One held-out evaluation at a step. */
     public record EvalRecord(long step, long version, EvalResult result) {}
@@ -66,15 +66,13 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     private final PolicyTrainer trainer;
     private final MetricsLog metricsLog;
     private final LearnerMetrics metrics;
-    private final BatchBuffer batch;
+    private final GroupIntake intake;
     private final List<StepMetrics> history = new ArrayList<>();
     private final HeldOutEvaluations evaluations;
     private ActorRef<DispatcherMessage> dispatcher;
     private long step;
     private long version;
     private long used;
-    private long droppedStale;
-    private long duplicates;
     private long maxPromptIdSeen = -1;
     private long rewardFailures;
     private boolean finishing;
@@ -87,7 +85,8 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         this.trainer = Backends.trainer(setup); // on this actor's pinned thread: DJL state is per thread
         this.metricsLog = new MetricsLog(setup.outDir().resolve("metrics.jsonl"));
         this.metrics = new LearnerMetrics(setup.state().version(), setup.state().wallSeconds(), System::nanoTime);
-        this.batch = new BatchBuffer(settings.batchGroups());
+        this.intake = new GroupIntake(settings.batchGroups(), settings.maxStaleness(),
+                setup.config().policy().vocabSize());
         this.evaluations = new HeldOutEvaluations(trainer, setup.heldOut(), metricsLog, context.getLog());
         this.step = setup.state().step();
         this.version = setup.state().version();
@@ -125,28 +124,28 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     }
 
     private Behavior<LearnerMessage> onScored(ScoredGroup scored) {
+        if (finishing) {
+            return this; // arrived after the deadline: neither used nor dropped; the stats say it was outstanding
+        }
+        GroupIntake.Verdict verdict = intake.offer(scored, version);
+        if (verdict == GroupIntake.Verdict.INVALID) { // dropped and counted; its lease times out and is re-issued
+            getContext().getLog().warn("dropped an invalid group from another node: {}", intake.lastProblem());
+            return this;
+        }
         SampledGroup g = scored.group();
         maxPromptIdSeen = Math.max(maxPromptIdSeen, g.promptId());
         metrics.arrived(g);
         rewardFailures += scored.rewardFailures();
-        if (finishing) {
-            return this; // arrived after the deadline: neither used nor dropped; the stats say it was outstanding
-        }
-        if (batch.isDuplicate(g.promptId())) {
-            duplicates++;
-            done(g, WorkDone.Outcome.DUPLICATE);
-            return this;
-        }
-        if (version - g.policyVersion() > settings.maxStaleness()) {
-            droppedStale++;
-            done(g, WorkDone.Outcome.DROPPED_STALE);
-            return this;
-        }
-        if (batch.add(scored)) {
-            takeStep();
-            if (System.nanoTime() - setup.deadlineNanos() >= 0) {
-                return finish();
+        switch (verdict) {
+            case DUPLICATE -> done(g, WorkDone.Outcome.DUPLICATE);
+            case STALE -> done(g, WorkDone.Outcome.DROPPED_STALE);
+            case BATCH_FULL -> {
+                takeStep();
+                if (System.nanoTime() - setup.deadlineNanos() >= 0) {
+                    return finish();
+                }
             }
+            default -> { }
         }
         return this;
     }
@@ -154,7 +153,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     private void takeStep() {
         long start = System.nanoTime();
         long nowMicros = WallClock.micros();
-        List<ScoredGroup> groups = batch.take();
+        List<ScoredGroup> groups = intake.take();
         List<GrpoSample> samples = new ArrayList<>();
         for (ScoredGroup s : groups) {
             SampledGroup g = s.group();
@@ -202,7 +201,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     private RunState state(long nextPromptId, long dispatchedThisSegment) {
         RunState s = setup.state();
         return new RunState(step, version, nextPromptId, s.promptsDispatched() + dispatchedThisSegment,
-                s.promptsUsed() + used, s.promptsDroppedStale() + droppedStale, metrics.wallSeconds(),
+                s.promptsUsed() + used, s.promptsDroppedStale() + intake.stale(), metrics.wallSeconds(),
                 s.initialPass1());
     }
 
@@ -237,8 +236,8 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     private Behavior<LearnerMessage> onFinalStats(FinalStats f) {
         RunState end = state(f.stats().nextPromptId(), f.stats().dispatched());
         trainer.checkpoint(setup.checkpoints(), step, end.toJson());
-        parent.tell(new Finished(end, f.finalEval(), List.copyOf(history), evaluations.done(), f.stats(), duplicates,
-                rewardFailures, metrics.timings()));
+        parent.tell(new Finished(end, f.finalEval(), List.copyOf(history), evaluations.done(), f.stats(),
+                intake.duplicates(), rewardFailures, intake.invalid(), metrics.timings()));
         return Behaviors.stopped();
     }
 

@@ -47,6 +47,7 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
     private final GrpoSettings grpo;
     private ActorRef<LearnerMessage> learner;
     private long failuresSinceLog;
+    private long invalid;
     private long lastLogNanos = System.nanoTime() - LOG_INTERVAL_NANOS;
 
     private Reward(ActorContext<RewardMessage> context, CompositeReward reward, GrpoSettings grpo) {
@@ -79,6 +80,12 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
     }
 
     private Behavior<RewardMessage> onSampled(SampledGroup group) {
+        String problem = GroupChecks.sampledProblem(group);
+        if (problem != null) { // from another node: dropped and counted; its lease times out and is re-issued
+            invalid++;
+            getContext().getLog().warn("dropped invalid group {} ({} so far): {}", group.promptId(), invalid, problem);
+            return this;
+        }
         ScoredGroup scored = score(group, reward, grpo, this::failed);
         if (learner == null) {
             waiting.add(scored);

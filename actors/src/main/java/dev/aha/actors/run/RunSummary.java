@@ -50,6 +50,7 @@ final class RunSummary {
         putPrompts(s, end, f.dispatcherStats());
         s.put("late_duplicates", f.lateDuplicates());
         s.put("reward_failures", f.rewardFailures());
+        s.put("invalid_groups_dropped", f.invalidGroups());
         List<StepMetrics> segment = f.history();
         double rlSeconds = end.wallSeconds() - start.wallSeconds();
         long groups = end.promptsUsed() - start.promptsUsed();

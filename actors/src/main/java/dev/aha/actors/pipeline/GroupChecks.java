@@ -1,0 +1,96 @@
+package dev.aha.actors.pipeline;
+
+import dev.aha.protocol.pipeline.SampledGroup;
+import dev.aha.protocol.pipeline.ScoredGroup;
+
+/**
+ * What a group from another node must satisfy before anything in it is used: the wire checks frames, not meaning,
+ * and a peer may run another build or be hostile. Each check returns the first problem in words, or null.
+ */
+final class GroupChecks {
+
+    private GroupChecks() {}
+
+    /** What the reward actor reads: a group of at least 2 with a text per completion. */
+    static String sampledProblem(SampledGroup g) {
+        if (g.promptId() < 0 || g.attempt() < 0 || g.policyVersion() < 0) {
+            return "negative prompt id, attempt or version";
+        }
+        if (g.groupSize() < 2) {
+            return "a group of " + g.groupSize() + " (group advantages need at least 2)";
+        }
+        if (g.prompt() == null || g.referenceAnswer() == null || g.rolloutId() == null) {
+            return "no prompt, reference answer or rollout id";
+        }
+        for (String t : g.completionTexts()) {
+            if (t == null) {
+                return "a completion without its text";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What the learner trains on: every row the same shape as its completion, token ids inside the vocabulary,
+     * finite log-probs and advantages, and a sampling version the learner has published.
+     */
+    static String scoredProblem(ScoredGroup s, int vocabSize, long learnerVersion) {
+        SampledGroup g = s.group();
+        if (g == null) {
+            return "no group";
+        }
+        String sampled = sampledProblem(g);
+        if (sampled != null) {
+            return sampled;
+        }
+        if (g.policyVersion() > learnerVersion) {
+            return "sampled at v" + g.policyVersion() + ", newer than the learner's v" + learnerVersion;
+        }
+        int n = g.groupSize();
+        if (s.rewards() == null || s.advantages() == null || s.accuracy() == null || s.format() == null
+                || s.rewards().length != n || s.advantages().length != n || s.accuracy().length != n
+                || s.format().length != n) {
+            return "rewards, advantages, accuracy or format not one per completion";
+        }
+        if (s.rewardFailures() < 0 || s.rewardFailures() > n) {
+            return "reward failures " + s.rewardFailures() + " out of " + n;
+        }
+        String prompt = tokensProblem(g.promptTokens(), vocabSize, "prompt");
+        if (prompt != null) {
+            return prompt;
+        }
+        for (int i = 0; i < n; i++) {
+            int[] tokens = g.completions()[i];
+            float[] logProbs = g.behaviourLogProbs()[i];
+            if (tokens == null || logProbs == null || tokens.length != logProbs.length) {
+                return "completion " + i + " has " + (tokens == null ? "no" : tokens.length) + " tokens and "
+                        + (logProbs == null ? "no" : logProbs.length) + " log-probs";
+            }
+            String t = tokensProblem(tokens, vocabSize, "completion " + i);
+            if (t != null) {
+                return t;
+            }
+            for (float lp : logProbs) {
+                if (!Float.isFinite(lp) || lp > 1e-3f) {
+                    return "completion " + i + " has a log-prob of " + lp;
+                }
+            }
+            if (!Double.isFinite(s.rewards()[i]) || !Float.isFinite(s.advantages()[i])) {
+                return "completion " + i + " has a reward or advantage that is not finite";
+            }
+        }
+        return null;
+    }
+
+    private static String tokensProblem(int[] tokens, int vocabSize, String what) {
+        if (tokens == null) {
+            return what + " has no tokens";
+        }
+        for (int t : tokens) {
+            if (t < 0 || t >= vocabSize) {
+                return what + " has token id " + t + ", outside the vocabulary of " + vocabSize;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.aha.actors.pipeline;
+
+import dev.aha.protocol.pipeline.ScoredGroup;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * What the learner lets into its next batch: a group from another node must be valid ({@link GroupChecks}), not
+ * a duplicate (a re-issued prompt can come back twice, the late group of the first attempt and the group of the
+ * re-issue, and only one may be used), and within max-staleness versions of the learner. Counts what it keeps out.
+ */
+final class GroupIntake {
+
+    /** What became of an offered group. */
+    enum Verdict { INVALID, DUPLICATE, STALE, ADDED, BATCH_FULL }
+
+    /** Prompt ids remembered for duplicate detection; re-issues happen long before this many newer prompts. */
+    private static final int USED_IDS_KEPT = 1_000_000;
+
+    private final int batchGroups;
+    private final int maxStaleness;
+    private final int vocabSize;
+    private final List<ScoredGroup> groups = new ArrayList<>();
+    private final LinkedHashSet<Long> used = new LinkedHashSet<>();
+    private long invalid;
+    private long duplicates;
+    private long stale;
+    private String lastProblem;
+
+    /** @param vocabSize the policy's: a token id at or past it would index outside the embedding */
+    GroupIntake(int batchGroups, int maxStaleness, int vocabSize) {
+        this.batchGroups = batchGroups;
+        this.maxStaleness = maxStaleness;
+        this.vocabSize = vocabSize;
+    }
+
+    Verdict offer(ScoredGroup s, long learnerVersion) {
+        lastProblem = GroupChecks.scoredProblem(s, vocabSize, learnerVersion);
+        if (lastProblem != null) {
+            invalid++;
+            return Verdict.INVALID;
+        }
+        if (isDuplicate(s.group().promptId())) {
+            duplicates++;
+            return Verdict.DUPLICATE;
+        }
+        if (learnerVersion - s.group().policyVersion() > maxStaleness) {
+            stale++;
+            return Verdict.STALE;
+        }
+        groups.add(s);
+        return groups.size() >= batchGroups ? Verdict.BATCH_FULL : Verdict.ADDED;
+    }
+
+    private boolean isDuplicate(long promptId) {
+        if (used.contains(promptId)) {
+            return true;
+        }
+        for (ScoredGroup s : groups) {
+            if (s.group().promptId() == promptId) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The batch, its prompts now remembered as used; the next batch starts empty. */
+    List<ScoredGroup> take() {
+        List<ScoredGroup> batch = List.copyOf(groups);
+        groups.clear();
+        batch.forEach(s -> used.add(s.group().promptId()));
+        while (used.size() > USED_IDS_KEPT) {
+            used.remove(used.iterator().next());
+        }
+        return batch;
+    }
+
+    /** Why the last group offered was invalid. */
+    String lastProblem() {
+        return lastProblem;
+    }
+
+    long invalid() {
+        return invalid;
+    }
+
+    long duplicates() {
+        return duplicates;
+    }
+
+    long stale() {
+        return stale;
+    }
+}

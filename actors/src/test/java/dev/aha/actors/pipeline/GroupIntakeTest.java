@@ -1,0 +1,113 @@
+package dev.aha.actors.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aha.protocol.pipeline.SampledGroup;
+import dev.aha.protocol.pipeline.ScoredGroup;
+import java.util.List;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/** The learner's gate: hostile or broken groups are dropped and counted, never trained on or thrown on. */
+class GroupIntakeTest {
+
+    private static final int VOCAB = 50;
+
+    private static ScoredGroup group(long promptId, long version) {
+        int[][] tokens = {{3, 4, 5}, {6, 7}};
+        float[][] logProbs = {{-1f, -0.5f, -0.1f}, {-2f, -0.2f}};
+        SampledGroup g = new SampledGroup(promptId, 0, "rollout-0", version, "p", "1", new int[] {1, 2}, tokens,
+                logProbs, new String[] {"a", "b"}, 0, 0, 0);
+        return new ScoredGroup(g, new double[] {1, 0}, new float[] {1, -1}, new double[] {1, 0}, new double[] {1, 1},
+                0);
+    }
+
+    private static ScoredGroup withGroup(ScoredGroup s, UnaryOperator<Object[]> change) {
+        SampledGroup g = s.group();
+        Object[] f = {g.promptId(), g.attempt(), g.rolloutId(), g.policyVersion(), g.prompt(), g.referenceAnswer(),
+                g.promptTokens(), g.completions(), g.behaviourLogProbs(), g.completionTexts()};
+        f = change.apply(f);
+        SampledGroup changed = new SampledGroup((long) f[0], (int) f[1], (String) f[2], (long) f[3], (String) f[4],
+                (String) f[5], (int[]) f[6], (int[][]) f[7], (float[][]) f[8], (String[]) f[9], 0, 0, 0);
+        return new ScoredGroup(changed, s.rewards(), s.advantages(), s.accuracy(), s.format(), s.rewardFailures());
+    }
+
+    private static Object[] set(Object[] f, int i, Object v) {
+        Object[] c = f.clone();
+        c[i] = v;
+        return c;
+    }
+
+    /** Every way a peer can send a group the learner must not use, each with the words of its problem. */
+    private static final List<Object[]> HOSTILE = List.of(
+            new Object[] {withGroup(group(1, 0), f -> set(f, 0, -1L)), "negative"},
+            new Object[] {withGroup(group(1, 0), f -> set(f, 3, 9L)), "newer than the learner"},
+            new Object[] {withGroup(group(1, 0), f -> set(f, 6, new int[] {1, VOCAB})), "outside the vocabulary"},
+            new Object[] {withGroup(group(1, 0), f -> set(f, 6, new int[] {-1})), "outside the vocabulary"},
+            new Object[] {withGroup(group(1, 0), f -> set(f, 7, new int[][] {{3, 4, 5}, {6, 99}})), "outside"},
+            new Object[] {withGroup(group(1, 0), f -> set(f, 7, new int[][] {{3, 4}, {6, 7}})), "log-probs"},
+            new Object[] {withGroup(group(1, 0), f -> set(f, 8, new float[][] {{-1f, Float.NaN, 0f}, {-1f, -1f}})),
+                "log-prob of NaN"},
+            new Object[] {withGroup(group(1, 0), f -> set(f, 8, new float[][] {{-1f, 5f, 0f}, {-1f, -1f}})),
+                "log-prob of 5.0"},
+            new Object[] {withGroup(group(1, 0), f -> set(f, 9, new String[] {"a", null})), "without its text"},
+            new Object[] {withGroup(group(1, 0), f -> set(f, 4, null)), "no prompt"},
+            new Object[] {new ScoredGroup(group(1, 0).group(), new double[] {1}, new float[] {1, -1},
+                new double[] {1, 0}, new double[] {1, 1}, 0), "one per completion"},
+            new Object[] {new ScoredGroup(group(1, 0).group(), new double[] {1, 0}, new float[] {Float.NaN, 0},
+                new double[] {1, 0}, new double[] {1, 1}, 0), "not finite"},
+            new Object[] {new ScoredGroup(group(1, 0).group(), new double[] {1, 0}, new float[] {1, -1},
+                new double[] {1, 0}, new double[] {1, 1}, 7), "reward failures"},
+            new Object[] {new ScoredGroup(null, new double[0], new float[0], new double[0], new double[0], 0),
+                "no group"});
+
+    @Test
+    void hostileGroupsAreDroppedAndCountedWithTheirProblem() {
+        GroupIntake intake = new GroupIntake(4, 2, VOCAB);
+        for (Object[] c : HOSTILE) {
+            assertEquals(GroupIntake.Verdict.INVALID, intake.offer((ScoredGroup) c[0], 3), (String) c[1]);
+            assertNotNull(intake.lastProblem());
+            assertTrue(intake.lastProblem().contains((String) c[1]), c[1] + " / " + intake.lastProblem());
+        }
+        assertEquals(HOSTILE.size(), intake.invalid());
+        assertEquals(GroupIntake.Verdict.ADDED, intake.offer(group(1, 3), 3), "a valid group still gets in");
+    }
+
+    @Test
+    void randomCorruptionOfAValidGroupIsNeverAdmitted() {
+        Random rng = new Random(11);
+        GroupIntake intake = new GroupIntake(1_000, 2, VOCAB);
+        int tried = 0;
+        for (int i = 0; i < 1_000; i++) {
+            ScoredGroup s = group(i, 1);
+            int[][] tokens = s.group().completions();
+            float[][] logProbs = s.group().behaviourLogProbs();
+            switch (rng.nextInt(3)) {
+                case 0 -> tokens[rng.nextInt(2)][0] = rng.nextBoolean() ? VOCAB + rng.nextInt(1 << 20)
+                        : -1 - rng.nextInt(1 << 20);
+                case 1 -> logProbs[rng.nextInt(2)][0] = rng.nextBoolean() ? Float.NaN
+                        : rng.nextBoolean() ? Float.NEGATIVE_INFINITY : 1 + rng.nextFloat() * 100;
+                default -> s.advantages()[rng.nextInt(2)] = rng.nextBoolean() ? Float.NaN : Float.POSITIVE_INFINITY;
+            }
+            assertEquals(GroupIntake.Verdict.INVALID, intake.offer(s, 1));
+            tried++;
+        }
+        assertEquals(tried, intake.invalid());
+    }
+
+    @Test
+    void duplicatesAndStaleGroupsAreKeptOutOfTheBatch() {
+        GroupIntake intake = new GroupIntake(2, 1, VOCAB);
+        assertEquals(GroupIntake.Verdict.ADDED, intake.offer(group(1, 5), 5));
+        assertEquals(GroupIntake.Verdict.DUPLICATE, intake.offer(group(1, 5), 5), "already in this batch");
+        assertEquals(GroupIntake.Verdict.STALE, intake.offer(group(2, 3), 5), "2 versions behind, max 1");
+        assertEquals(GroupIntake.Verdict.BATCH_FULL, intake.offer(group(3, 4), 5));
+        assertEquals(2, intake.take().size());
+        assertEquals(GroupIntake.Verdict.DUPLICATE, intake.offer(group(3, 5), 5), "already trained on");
+        assertEquals(2, intake.duplicates());
+        assertEquals(1, intake.stale());
+    }
+}
