@@ -1,0 +1,140 @@
+package dev.aha.actors.pipeline;
+
+import dev.aha.protocol.pipeline.RolloutWork;
+import dev.aha.protocol.pipeline.WorkDone;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The dispatcher's books: the open leases with their deadlines, the prompts waiting to be handed out again, and the
+ * counts that place every dispatched prompt (used, dropped as stale, or still out). No actor and no clock of its
+ * own: the caller passes the time, so every edge case is testable in microseconds.
+ *
+ * @param <H> who holds a lease: a rollout's ActorRef in the dispatcher, anything comparable by equals in tests
+ */
+final class Leases<H> {
+
+    private record Lease<H>(RolloutWork work, H holder, long deadlineNanos) {}
+
+    private final long timeoutNanos;
+    private final Map<Long, Lease<H>> open = new HashMap<>();
+    private final Deque<RolloutWork> reissue = new ArrayDeque<>();
+    private long nextPromptId;
+    private long dispatched;
+    private long used;
+    private long droppedStale;
+    private long reissued;
+    private long duplicates;
+
+    /**
+     * @param timeout how long a lease may stay open before it is handed out again
+     * @param firstPromptId where a resumed run's stream continues
+     */
+    Leases(Duration timeout, long firstPromptId) {
+        this.timeoutNanos = timeout.toNanos();
+        this.nextPromptId = firstPromptId;
+    }
+
+    /** The id for a fresh prompt drawn from the stream: from here on it is counted as dispatched. */
+    long takePromptId() {
+        dispatched++;
+        return nextPromptId++;
+    }
+
+    /**
+     * The prompt that has waited longest to be handed out again, or null.
+     *
+     * @param minVersion the staleness bound as of now: the one it had when it was first leased may be out of date
+     */
+    RolloutWork pollReissue(long minVersion) {
+        RolloutWork w = reissue.poll();
+        return w == null ? null : attempt(w, w.attempt(), minVersion);
+    }
+
+    void grant(RolloutWork work, H holder, long nowNanos) {
+        open.put(work.promptId(), new Lease<>(work, holder, nowNanos + timeoutNanos));
+    }
+
+    void close(WorkDone done) {
+        switch (done.outcome()) {
+            case USED -> {
+                used++;
+                end(done.promptId()); // whichever attempt was used, the prompt is done
+            }
+            case DROPPED_STALE -> {
+                droppedStale++;
+                end(done.promptId());
+            }
+            case DUPLICATE -> {
+                duplicates++;
+                Lease<H> lease = open.get(done.promptId());
+                // a late duplicate of an older attempt must leave the newer attempt's lease open
+                if (lease != null && lease.work().attempt() == done.attempt()) {
+                    open.remove(done.promptId());
+                }
+            }
+        }
+    }
+
+    private void end(long promptId) {
+        open.remove(promptId);
+        reissue.removeIf(w -> w.promptId() == promptId);
+    }
+
+    /** Queues the leases past their deadline at {@code nowNanos} for a next attempt and returns those attempts. */
+    List<RolloutWork> expire(long nowNanos) {
+        return reissueWhere(lease -> nowNanos - lease.deadlineNanos() > 0); // by difference: nanoTime may wrap
+    }
+
+    /** Queues the leases {@code holder} holds (it stopped) for a next attempt and returns those attempts. */
+    List<RolloutWork> reissueHeldBy(H holder) {
+        return reissueWhere(lease -> lease.holder().equals(holder));
+    }
+
+    private List<RolloutWork> reissueWhere(Predicate<Lease<H>> due) {
+        List<Long> ids = new ArrayList<>();
+        open.forEach((id, lease) -> {
+            if (due.test(lease)) {
+                ids.add(id);
+            }
+        });
+        List<RolloutWork> next = new ArrayList<>(ids.size());
+        for (long id : ids) {
+            RolloutWork w = open.remove(id).work();
+            RolloutWork again = attempt(w, w.attempt() + 1, w.minVersion());
+            reissue.add(again);
+            reissued++;
+            next.add(again);
+        }
+        return next;
+    }
+
+    private static RolloutWork attempt(RolloutWork w, int attempt, long minVersion) {
+        return new RolloutWork(w.promptId(), attempt, w.prompt(), w.referenceAnswer(), w.groupSize(), minVersion);
+    }
+
+    int open() {
+        return open.size();
+    }
+
+    int queued() {
+        return reissue.size();
+    }
+
+    /**
+     * @param lost whether a holder's node is gone: its leases would be lost if the run ended now
+     */
+    DispatcherStats stats(long learnerVersion, Predicate<? super H> lost) {
+        long outstanding = open.size() + reissue.size();
+        long unplaced = Math.max(0, dispatched - used - droppedStale - outstanding);
+        long heldByLost = open.values().stream().filter(l -> lost.test(l.holder())).count();
+        return new DispatcherStats(dispatched, used, droppedStale, reissued, duplicates, outstanding, nextPromptId,
+                learnerVersion, heldByLost + unplaced);
+    }
+}
