@@ -187,8 +187,8 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
     private void reissued(List<RolloutWork> again, String why) {
         for (RolloutWork w : again) {
             getContext().getLog().info("re-issuing prompt {} (attempt {}): {}", w.promptId(), w.attempt(), why);
-            if (settings.sync()) {
-                dispatchedThisVersion--; // its slot in this version's batch is free again
+            if (settings.sync() && w.minVersion() == learnerVersion) {
+                dispatchedThisVersion--; // its slot in this version's batch is free again (not one of an older)
             }
         }
     }

@@ -369,6 +369,25 @@ class DispatcherTest {
         assertEquals(2, stats(d).dispatched());
     }
 
+    @Test
+    void shouldNotFreeASlotOfTheNewVersionWhenALeaseOfAnOlderOneIsReissued() {
+        ActorRef<DispatcherMessage> d = dispatcher(SYNC, 0, 3);
+        TestProbe<RolloutWork> old = rollout();
+        TestProbe<RolloutWork> current = rollout();
+        TestProbe<RolloutWork> waiting = rollout();
+        take(d, old, 3, 2); // v3's batch: prompts 0 and 1, still out when the learner moves on
+        d.tell(new VersionAdvanced(4, 4));
+        take(d, current, 4, 2); // v4's batch, full
+        ask(d, waiting, 4, 2);
+        old.stop(); // its v3 leases are re-issued: they free no slot of v4's batch
+        awaitReissued(d, 2);
+        expectNothingMore(d, current, waiting);
+        d.tell(new VersionAdvanced(5, 5));
+        ask(d, waiting, 5, 2); // sync: only a rollout at v5 samples v5's batch
+        assertEquals(List.of(1, 1), waiting.receiveSeveralMessages(2).stream().map(RolloutWork::attempt).toList(),
+                "v5's batch starts with the re-issues");
+    }
+
     // accounting
 
     @Test
