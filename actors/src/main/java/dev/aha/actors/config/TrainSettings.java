@@ -27,6 +27,7 @@ import java.time.Duration;
  * @param coldStartBatchSize SFT batch size
  * @param coldStartLearningRate SFT learning rate
  * @param progressEvery learner steps between progress log lines
+ * @param quarantineAfter failures after which a prompt is kept out of the stream
  * @param logitsBudget most bytes of logits one learner forward (GRPO or SFT) holds; larger batches run as
  *     micro-batches whose gradients accumulate
  */
@@ -52,7 +53,8 @@ public record TrainSettings(
         int coldStartBatchSize,
         double coldStartLearningRate,
         int progressEvery,
-        long logitsBudget) {
+        long logitsBudget,
+        int quarantineAfter) {
 
     public TrainSettings {
         atLeast("group-size", groupSize, 2);
@@ -71,6 +73,7 @@ public record TrainSettings(
         atLeast("cold-start.batch-size", coldStartBatchSize, 1);
         atLeast("progress-every", progressEvery, 1);
         atLeast("logits-budget", logitsBudget, 1);
+        atLeast("quarantine-after", quarantineAfter, 1);
         if (sync && maxStaleness != 0) {
             throw new IllegalArgumentException("sync mode means max-staleness = 0, was " + maxStaleness);
         }
@@ -91,7 +94,8 @@ public record TrainSettings(
                 t.getDuration("lease-timeout"), t.getInt("checkpoint-every"), t.getInt("eval-every"),
                 t.getInt("eval-prompts"), t.getInt("eval-k"), t.getLong("seed"), t.getInt("learner-threads"),
                 t.getInt("cold-start.steps"), t.getInt("cold-start.batch-size"),
-                t.getDouble("cold-start.learning-rate"), t.getInt("progress-every"), t.getBytes("logits-budget"));
+                t.getDouble("cold-start.learning-rate"), t.getInt("progress-every"), t.getBytes("logits-budget"),
+                t.getInt("quarantine-after"));
     }
 
     private static void atLeast(String key, long value, long min) {

@@ -2,13 +2,16 @@ package dev.aha.actors.pipeline;
 
 import dev.aha.actors.config.TrainSettings;
 import dev.aha.protocol.pipeline.DispatcherMessage;
+import dev.aha.protocol.pipeline.LeaseFailed;
 import dev.aha.protocol.pipeline.RequestWork;
 import dev.aha.protocol.pipeline.RolloutWork;
 import dev.aha.protocol.pipeline.VersionAdvanced;
 import dev.aha.protocol.pipeline.WorkDone;
+import dev.aha.runtime.metrics.MetricsLog;
 import dev.aha.runtime.task.PromptStream;
 import dev.aha.runtime.task.PromptTemplate;
 import dev.aha.runtime.task.TaskPrompt;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -30,6 +33,11 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  * max-staleness at dispatch (a rollout whose replica lags the learner by more is parked until it reports a newer
  * version), bounds the leases outstanding, and re-issues the leases of rollouts that die or time out; the leases
  * themselves and the accounting of every prompt are kept by {@link Leases}.
+ *
+ * <p>Failure policy: a rollout that fails on a lease reports {@link LeaseFailed} and carries on; the prompt goes out
+ * again, and a prompt that keeps failing (aha.train.quarantine-after) is quarantined: counted, logged, appended to
+ * quarantine.jsonl with its error, and never dispatched again. The dispatcher itself is watched by the run's
+ * guardian: if it fails, the run ends.
  *
  * <p>Sync mode: exactly one batch of leases per policy version, handed only to rollouts at that version; the next
  * batch waits for {@link VersionAdvanced}.
@@ -53,18 +61,20 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
     private final PromptStream prompts;
     private final PromptTemplate template;
     private final Leases<ActorRef<RolloutWork>> leases;
+    private final Path quarantineFile;
     private final Map<ActorRef<RolloutWork>, RequestWork> waiting = new LinkedHashMap<>();
     private final Set<ActorRef<RolloutWork>> watched = new HashSet<>();
     private long learnerVersion;
     private int dispatchedThisVersion;
 
     private Dispatcher(ActorContext<DispatcherMessage> context, TrainSettings settings, PromptStream prompts,
-            PromptTemplate template, long firstPromptId, long learnerVersion) {
+            PromptTemplate template, long firstPromptId, long learnerVersion, Path quarantineFile) {
         super(context);
         this.settings = settings;
         this.prompts = prompts;
         this.template = template;
-        this.leases = new Leases<>(settings.leaseTimeout(), firstPromptId);
+        this.leases = new Leases<>(settings.leaseTimeout(), firstPromptId, settings.quarantineAfter());
+        this.quarantineFile = quarantineFile;
         this.learnerVersion = learnerVersion;
         context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
     }
@@ -75,9 +85,15 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
      */
     public static Behavior<DispatcherMessage> create(TrainSettings settings, PromptStream prompts,
             PromptTemplate template, long firstPromptId, long learnerVersion) {
+        return create(settings, prompts, template, firstPromptId, learnerVersion, null);
+    }
+
+    /** @param quarantineFile where quarantined prompts are appended as JSON Lines, or null to log them only */
+    public static Behavior<DispatcherMessage> create(TrainSettings settings, PromptStream prompts,
+            PromptTemplate template, long firstPromptId, long learnerVersion, Path quarantineFile) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(new LeaseTick(), settings.leaseTimeout().dividedBy(4));
-            return new Dispatcher(ctx, settings, prompts, template, firstPromptId, learnerVersion);
+            return new Dispatcher(ctx, settings, prompts, template, firstPromptId, learnerVersion, quarantineFile);
         }));
     }
 
@@ -86,6 +102,7 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
         return newReceiveBuilder()
                 .onMessage(RequestWork.class, this::onRequestWork)
                 .onMessage(WorkDone.class, this::onWorkDone)
+                .onMessage(LeaseFailed.class, this::onLeaseFailed)
                 .onMessage(VersionAdvanced.class, this::onVersionAdvanced)
                 .onMessage(LeaseTick.class, t -> onLeaseTick())
                 .onMessage(RolloutStopped.class, this::onRolloutStopped)
@@ -150,6 +167,24 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
 
     private Behavior<DispatcherMessage> onWorkDone(WorkDone done) {
         leases.close(done);
+        dispatch();
+        return this;
+    }
+
+    /** The prompt goes out again (to any rollout, maybe the same) until it is quarantined. */
+    private Behavior<DispatcherMessage> onLeaseFailed(LeaseFailed f) {
+        getContext().getLog().warn("rollout {} failed on prompt {} (attempt {}): {}", f.rolloutId(), f.promptId(),
+                f.attempt(), f.error());
+        Leases.Quarantined q = leases.fail(f, watched.size());
+        if (q != null) {
+            getContext().getLog().warn("prompt {} quarantined after {} failure(s) on {}: kept out of the stream",
+                    q.promptId(), q.failures(), q.rollouts());
+            if (quarantineFile != null) {
+                try (MetricsLog log = new MetricsLog(quarantineFile)) {
+                    log.append(q);
+                }
+            }
+        }
         dispatch();
         return this;
     }

@@ -1,7 +1,7 @@
 package dev.aha.actors.pipeline;
 
 /**
- * The dispatcher's accounting: every dispatched prompt is used, dropped as stale, or still outstanding.
+ * The dispatcher's accounting: every dispatched prompt is used, dropped as stale, quarantined, or still outstanding.
  *
  * @param dispatched distinct prompts handed out
  * @param used prompts whose group the learner trained on
@@ -14,12 +14,13 @@ package dev.aha.actors.pipeline;
  * @param lost prompts dispatched but neither used, dropped nor re-issuable: leases still held by rollouts whose node
  *     is gone, plus any prompt the accounting cannot place (dispatched - used - dropped - outstanding); 0 when
  *     nothing was lost
+ * @param quarantined prompts kept out of the stream because every rollout asked failed on them
  */
 public record DispatcherStats(long dispatched, long used, long droppedStale, long reissued, long duplicates,
-        long outstanding, long nextPromptId, long learnerVersion, long lost) {
+        long outstanding, long nextPromptId, long learnerVersion, long lost, long quarantined) {
 
     /** Before the dispatcher answered (it never started): nothing dispatched. */
     public static DispatcherStats none(long nextPromptId, long learnerVersion) {
-        return new DispatcherStats(0, 0, 0, 0, 0, 0, nextPromptId, learnerVersion, 0);
+        return new DispatcherStats(0, 0, 0, 0, 0, 0, nextPromptId, learnerVersion, 0, 0);
     }
 }

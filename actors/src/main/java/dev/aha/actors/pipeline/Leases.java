@@ -1,5 +1,6 @@
 package dev.aha.actors.pipeline;
 
+import dev.aha.protocol.pipeline.LeaseFailed;
 import dev.aha.protocol.pipeline.RolloutWork;
 import dev.aha.protocol.pipeline.WorkDone;
 import java.time.Duration;
@@ -9,6 +10,8 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
@@ -22,23 +25,44 @@ final class Leases<H> {
 
     private record Lease<H>(RolloutWork work, H holder, long deadlineNanos) {}
 
+    /**
+     * A prompt kept out of the stream for good: it failed on every rollout asked to sample it.
+     *
+     * @param rollouts the rollouts it failed on
+     * @param error the last failure's error
+     */
+    record Quarantined(long promptId, String prompt, String referenceAnswer, int failures, Set<String> rollouts,
+            String error) {}
+
+    /** The failures of one prompt so far. */
+    private static final class Failures {
+        final Set<String> rollouts = new TreeSet<>();
+        int count;
+    }
+
     private final long timeoutNanos;
     private final Map<Long, Lease<H>> open = new HashMap<>();
     private final Deque<RolloutWork> reissue = new ArrayDeque<>();
+    private final Map<Long, Failures> failures = new HashMap<>();
+    private final int quarantineAfter;
     private long nextPromptId;
     private long dispatched;
     private long used;
     private long droppedStale;
     private long reissued;
     private long duplicates;
+    private long quarantined;
 
     /**
      * @param timeout how long a lease may stay open before it is handed out again
      * @param firstPromptId where a resumed run's stream continues
+     * @param quarantineAfter failures after which a prompt is quarantined, on as many distinct rollouts as there are
+     *     (up to this many)
      */
-    Leases(Duration timeout, long firstPromptId) {
+    Leases(Duration timeout, long firstPromptId, int quarantineAfter) {
         this.timeoutNanos = timeout.toNanos();
         this.nextPromptId = firstPromptId;
+        this.quarantineAfter = quarantineAfter;
     }
 
     /** The id for a fresh prompt drawn from the stream: from here on it is counted as dispatched. */
@@ -85,6 +109,36 @@ final class Leases<H> {
     private void end(long promptId) {
         open.remove(promptId);
         reissue.removeIf(w -> w.promptId() == promptId);
+        failures.remove(promptId);
+    }
+
+    /**
+     * A rollout failed on its lease: the prompt is queued for its next attempt, or quarantined when it has failed
+     * {@code quarantineAfter} times on {@code min(quarantineAfter, rollouts)} distinct rollouts (a prompt no
+     * rollout can sample must not be retried forever; one that failed on a single broken rollout gets another).
+     * A failure of an attempt that is no longer open (re-issued meanwhile) is ignored.
+     *
+     * @param rollouts the rollouts there are now
+     * @return the quarantined prompt, or null if it was queued again (or the failure was stale)
+     */
+    Quarantined fail(LeaseFailed f, int rollouts) {
+        Lease<H> lease = open.get(f.promptId());
+        if (lease == null || lease.work().attempt() != f.attempt()) {
+            return null;
+        }
+        open.remove(f.promptId());
+        Failures seen = failures.computeIfAbsent(f.promptId(), id -> new Failures());
+        seen.count++;
+        seen.rollouts.add(f.rolloutId());
+        RolloutWork w = lease.work();
+        if (seen.count >= quarantineAfter && seen.rollouts.size() >= Math.min(quarantineAfter, Math.max(1, rollouts))) {
+            failures.remove(f.promptId());
+            quarantined++;
+            return new Quarantined(w.promptId(), w.prompt(), w.referenceAnswer(), seen.count, seen.rollouts, f.error());
+        }
+        reissue.add(attempt(w, w.attempt() + 1, w.minVersion()));
+        reissued++;
+        return null;
     }
 
     /** Queues the leases past their deadline at {@code nowNanos} for a next attempt and returns those attempts. */
@@ -132,9 +186,9 @@ final class Leases<H> {
      */
     DispatcherStats stats(long learnerVersion, Predicate<? super H> lost) {
         long outstanding = open.size() + reissue.size();
-        long unplaced = Math.max(0, dispatched - used - droppedStale - outstanding);
+        long unplaced = Math.max(0, dispatched - used - droppedStale - quarantined - outstanding);
         long heldByLost = open.values().stream().filter(l -> lost.test(l.holder())).count();
         return new DispatcherStats(dispatched, used, droppedStale, reissued, duplicates, outstanding, nextPromptId,
-                learnerVersion, heldByLost + unplaced);
+                learnerVersion, heldByLost + unplaced, quarantined);
     }
 }

@@ -4,6 +4,7 @@ import dev.aha.actors.config.RunConfig;
 import dev.aha.actors.config.TrainSettings;
 import dev.aha.actors.weights.WeightPlane;
 import dev.aha.protocol.pipeline.DispatcherMessage;
+import dev.aha.protocol.pipeline.LeaseFailed;
 import dev.aha.protocol.pipeline.RequestWork;
 import dev.aha.protocol.pipeline.RewardMessage;
 import dev.aha.protocol.pipeline.RolloutMessage;
@@ -34,6 +35,11 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  *
  * <p>Runs on a pinned dispatcher: sampling blocks its own thread, never Pekko's default dispatcher. A group is one
  * message ({@link SampleNext}), so weight swaps and new leases interleave between groups.
+ *
+ * <p>Failure policy: a group that cannot be sampled (an exception from the tokenizer or the policy) is reported to
+ * the dispatcher as {@link LeaseFailed} and the rollout takes its next lease; the dispatcher re-issues or quarantines
+ * the prompt. Anything that escapes (a failure in setup or a weight swap) stops this rollout: the dispatcher watches
+ * it and re-issues its leases to the others.
  */
 public final class Rollout extends AbstractBehavior<RolloutMessage> {
 
@@ -153,7 +159,11 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
         RolloutWork work = queue.peek();
         if (work != null && version >= work.minVersion()) {
             queue.poll();
-            rewards.tell(sample(work));
+            try {
+                rewards.tell(sample(work));
+            } catch (RuntimeException e) {
+                failed(work, e);
+            }
             askForWork();
         }
         scheduleNext();
@@ -175,6 +185,16 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
         }
         return new SampledGroup(work.promptId(), work.attempt(), id, version, work.prompt(), work.referenceAnswer(),
                 prompt, tokens, logProbs, texts, WallClock.micros(), versionReceivedMicros, System.nanoTime() - start);
+    }
+
+    /** Reports the lease failed and carries on: the dispatcher decides whether the prompt goes out again. */
+    private void failed(RolloutWork work, RuntimeException e) {
+        String error = e.getClass().getName() + ": " + e.getMessage();
+        getContext().getLog().warn("{} could not sample prompt {} (attempt {}): {}", id, work.promptId(),
+                work.attempt(), error);
+        if (dispatcher != null) {
+            dispatcher.tell(new LeaseFailed(work.promptId(), work.attempt(), id, error));
+        }
     }
 
     /** Swaps in the newest complete snapshot, if one is waiting; true if it did. */

@@ -128,6 +128,7 @@ final class RunSummary {
         s.put("prompts_outstanding_at_end", d.outstanding());
         s.put("prompts_reissued", d.reissued());
         s.put("lost_prompts", d.lost());
+        s.put("prompts_quarantined", d.quarantined());
     }
 
     private static void putSettings(ObjectNode settings, RunConfig config) {

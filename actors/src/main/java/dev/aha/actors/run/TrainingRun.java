@@ -57,7 +57,7 @@ public final class TrainingRun {
             TrainSettings train = config.train();
             ctx.spawn(MembershipLog.create(membership), "membership");
             ctx.watch(ctx.spawn(Dispatcher.create(train, prompts, config.template(), setup.state().nextPromptId(),
-                    setup.state().version()), "dispatcher"));
+                    setup.state().version(), setup.outDir().resolve("quarantine.jsonl")), "dispatcher"));
             ctx.watch(ctx.spawn(Learner.create(setup, ctx.getSelf()), "learner",
                     DispatcherSelector.fromConfig(Workers.COMPUTE_DISPATCHER)));
             if (node.has(NodeRole.REWARD)) {

@@ -7,15 +7,18 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.aha.actors.config.TrainSettings;
 import dev.aha.protocol.pipeline.DispatcherMessage;
+import dev.aha.protocol.pipeline.LeaseFailed;
 import dev.aha.protocol.pipeline.RequestWork;
 import dev.aha.protocol.pipeline.RolloutWork;
 import dev.aha.protocol.pipeline.VersionAdvanced;
-import dev.aha.protocol.pipeline.WorkDone;
 import dev.aha.protocol.pipeline.WorkDone.Outcome;
+import dev.aha.protocol.pipeline.WorkDone;
 import dev.aha.runtime.config.AhaConfig;
 import dev.aha.runtime.task.PromptStream;
 import dev.aha.runtime.task.PromptTemplate;
 import dev.aha.runtime.task.TaskPrompt;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,6 +40,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The dispatcher actor, one behaviour per test, on a one-node cluster on loopback (its stats consult the cluster).
@@ -388,6 +392,27 @@ class DispatcherTest {
                 "v5's batch starts with the re-issues");
     }
 
+    @Test
+    void shouldSendAFailedPromptOutAgainThenQuarantineIt(@TempDir Path out) throws Exception {
+        Path file = out.resolve("quarantine.jsonl");
+        ActorRef<DispatcherMessage> d = kit.spawn(Dispatcher.create(settings(""), numbered(), TEMPLATE, 0, 0, file));
+        spawned.add(d);
+        TestProbe<RolloutWork> a = rollout();
+        RolloutWork first = take(d, a, 0, 1).get(0);
+        d.tell(new LeaseFailed(first.promptId(), 0, "a", "IllegalArgumentException: prompt too long"));
+        RolloutWork second = take(d, a, 0, 1).get(0);
+        assertEquals(first.promptId(), second.promptId(), "out again");
+        assertEquals(1, second.attempt());
+        d.tell(new LeaseFailed(first.promptId(), 1, "a", "IllegalArgumentException: prompt too long"));
+        RolloutWork next = take(d, a, 0, 1).get(0);
+        assertEquals(first.promptId() + 1, next.promptId(), "quarantined: the stream moves on");
+        DispatcherStats s = stats(d);
+        assertEquals(1, s.quarantined());
+        assertEquals(0, s.lost());
+        String line = Files.readString(file).strip();
+        assertTrue(line.contains("\"prompt_id\":" + first.promptId()) && line.contains("prompt too long"), line);
+    }
+
     // accounting
 
     @Test
@@ -406,7 +431,7 @@ class DispatcherTest {
         awaitReissued(d, 1);
         DispatcherStats s = stats(d);
         // out: prompts 4 and 5 leased to a rollout on this (Up) node, 3 queued for re-issue; nothing lost
-        assertEquals(new DispatcherStats(6, 2, 1, 1, 1, 3, 6, 1, 0), s);
+        assertEquals(new DispatcherStats(6, 2, 1, 1, 1, 3, 6, 1, 0, 0), s);
         assertEquals(s.dispatched(), s.used() + s.droppedStale() + s.outstanding());
     }
 
@@ -418,7 +443,7 @@ class DispatcherTest {
         assertEquals(List.of(100L, 101L), ids(got));
         assertEquals(5, got.get(0).minVersion());
         DispatcherStats s = stats(d);
-        assertEquals(new DispatcherStats(2, 0, 0, 0, 0, 2, 102, 7, 0), s);
+        assertEquals(new DispatcherStats(2, 0, 0, 0, 0, 2, 102, 7, 0, 0), s);
     }
 
     @Test
@@ -456,6 +481,7 @@ class DispatcherTest {
                 new WorkDone(0, 0, Outcome.DROPPED_STALE),
                 new WorkDone(0, 0, Outcome.USED),
                 new VersionAdvanced(1, 1),
+                new LeaseFailed(0, 0, "a", "E"),
                 new Dispatcher.LeaseTick(),
                 new Dispatcher.RolloutStopped(a.ref()),
                 new Dispatcher.GetStats(reply.ref()));

@@ -1,14 +1,17 @@
 package dev.aha.actors.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.aha.protocol.pipeline.LeaseFailed;
 import dev.aha.protocol.pipeline.RolloutWork;
-import dev.aha.protocol.pipeline.WorkDone;
 import dev.aha.protocol.pipeline.WorkDone.Outcome;
+import dev.aha.protocol.pipeline.WorkDone;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The lease books on their own, with the time passed in: deadlines, re-issues, closing outcomes, accounting. */
@@ -16,7 +19,7 @@ class LeasesTest {
 
     private static final Duration TIMEOUT = Duration.ofNanos(100);
 
-    private final Leases<String> leases = new Leases<>(TIMEOUT, 0);
+    private final Leases<String> leases = new Leases<>(TIMEOUT, 0, 2);
 
     /** Leases a fresh prompt to {@code holder} at {@code now}. */
     private RolloutWork lease(String holder, long now) {
@@ -50,7 +53,7 @@ class LeasesTest {
 
     @Test
     void shouldCountFreshPromptIdsAsDispatchedFromTheFirstId() {
-        Leases<String> resumed = new Leases<>(TIMEOUT, 100);
+        Leases<String> resumed = new Leases<>(TIMEOUT, 100, 2);
         assertEquals(100, resumed.takePromptId());
         assertEquals(101, resumed.takePromptId());
         DispatcherStats s = resumed.stats(7, h -> false);
@@ -184,8 +187,49 @@ class LeasesTest {
         leases.close(new WorkDone(dropped.promptId(), 0, Outcome.DROPPED_STALE));
         leases.close(new WorkDone(used.promptId(), 0, Outcome.DUPLICATE));
         DispatcherStats s = leases.stats(3, "gone"::equals);
-        assertEquals(new DispatcherStats(5, 1, 1, 1, 1, 3, 5, 3, 1), s,
+        assertEquals(new DispatcherStats(5, 1, 1, 1, 1, 3, 5, 3, 1, 0), s,
                 "one lease held on a lost node; the queued re-issue is not lost");
         assertBalanced(s);
+    }
+
+    @Test
+    void shouldQueueAFailedLeaseAgainUntilItFailedOnEnoughRollouts() {
+        RolloutWork w = lease("a", 0);
+        assertNull(leases.fail(new LeaseFailed(w.promptId(), 0, "a", "E: too long"), 2));
+        assertEquals(1, leases.queued(), "first failure: out again");
+        RolloutWork again = leases.pollReissue(0);
+        assertEquals(1, again.attempt());
+        leases.grant(again, "a", 0);
+        assertNull(leases.fail(new LeaseFailed(w.promptId(), 1, "a", "E: too long"), 2),
+                "two failures, but both on one rollout of two: out again");
+        RolloutWork third = leases.pollReissue(0);
+        leases.grant(third, "b", 0);
+        Leases.Quarantined q = leases.fail(new LeaseFailed(w.promptId(), 2, "b", "E: still too long"), 2);
+        assertNotNull(q, "failed on both rollouts there are");
+        assertEquals(Set.of("a", "b"), q.rollouts());
+        assertEquals(3, q.failures());
+        assertEquals("E: still too long", q.error());
+        assertEquals(0, leases.open());
+        assertEquals(0, leases.queued());
+        DispatcherStats s = leases.stats(0, h -> false);
+        assertEquals(1, s.quarantined());
+        assertEquals(0, s.lost(), "a quarantined prompt is placed, not lost");
+    }
+
+    @Test
+    void shouldQuarantineAfterEnoughFailuresWhenThereIsOneRollout() {
+        RolloutWork w = lease("only", 0);
+        assertNull(leases.fail(new LeaseFailed(w.promptId(), 0, "only", "E"), 1));
+        leases.grant(leases.pollReissue(0), "only", 0);
+        assertNotNull(leases.fail(new LeaseFailed(w.promptId(), 1, "only", "E"), 1));
+    }
+
+    @Test
+    void shouldIgnoreTheFailureOfAnAttemptNoLongerOpen() {
+        RolloutWork w = lease("a", 0);
+        leases.expire(TIMEOUT.toNanos() + 1); // re-issued: attempt 1 queued
+        assertNull(leases.fail(new LeaseFailed(w.promptId(), 0, "a", "E"), 1));
+        assertEquals(1, leases.queued(), "the re-issue stands; nothing counted");
+        assertEquals(0, leases.stats(0, h -> false).quarantined());
     }
 }

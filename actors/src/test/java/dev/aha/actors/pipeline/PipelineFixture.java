@@ -14,6 +14,7 @@ import dev.aha.runtime.config.AhaConfig;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.reward.CompositeReward;
 import dev.aha.runtime.task.ArithmeticTask;
+import dev.aha.runtime.task.PromptStream;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,12 @@ public final class PipelineFixture {
     /** As above, with the learner's view of the weight plane wrapped (tests inject faults). */
     public static Learner.Finished run(RunConfig config, double seconds, CompositeReward reward, Path out,
             UnaryOperator<WeightPlane> learnerPlane) throws Exception {
+        return run(config, seconds, reward, out, learnerPlane, UnaryOperator.identity());
+    }
+
+    /** As above, with the training prompts changed (tests inject poison ones). */
+    public static Learner.Finished run(RunConfig config, double seconds, CompositeReward reward, Path out,
+            UnaryOperator<WeightPlane> learnerPlane, UnaryOperator<PromptStream> prompts) throws Exception {
         ArithmeticTask task = new ArithmeticTask(config.arithmetic());
         FlatWeights weights;
         try (NDManager m = NDManager.newBaseManager(); Policy p = config.policy().create(m)) {
@@ -62,7 +69,7 @@ public final class PipelineFixture {
                     learnerPlane.apply(plane),
                     new CheckpointStore(out.resolve("checkpoints"), 1), out,
                     task.heldOut(config.train().evalPrompts()), System.nanoTime() + (long) (seconds * 1e9));
-            kit.spawn(TrainingRun.create(setup, task.trainStream(1), reward, finished), "run");
+            kit.spawn(TrainingRun.create(setup, prompts.apply(task.trainStream(1)), reward, finished), "run");
             return finished.get((long) seconds + 120, TimeUnit.SECONDS);
         } finally {
             kit.shutdownTestKit();

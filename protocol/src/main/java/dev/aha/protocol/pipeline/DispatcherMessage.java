@@ -8,7 +8,7 @@ import dev.aha.protocol.AhaMessage;
  * sealed interface next to the actor, under {@link Local}, and never leave its JVM.
  */
 public sealed interface DispatcherMessage extends AhaMessage
-        permits RequestWork, WorkDone, VersionAdvanced, DispatcherMessage.Local {
+        permits RequestWork, WorkDone, VersionAdvanced, LeaseFailed, DispatcherMessage.Local {
 
     /** The actor's in-JVM messages: extended by one sealed interface declared next to the actor. */
     non-sealed interface Local extends DispatcherMessage {}

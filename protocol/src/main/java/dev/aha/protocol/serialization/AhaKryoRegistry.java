@@ -3,6 +3,7 @@ package dev.aha.protocol.serialization;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
+import dev.aha.protocol.pipeline.LeaseFailed;
 import dev.aha.protocol.pipeline.RequestWork;
 import dev.aha.protocol.pipeline.RolloutWork;
 import dev.aha.protocol.pipeline.SampledGroup;
@@ -48,6 +49,7 @@ public final class AhaKryoRegistry {
         kryo.register(ScoredGroup.class, id++);
         kryo.register(WorkDone.class, id++);
         kryo.register(VersionAdvanced.class, id++);
+        kryo.register(LeaseFailed.class, id++);
         return kryo;
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aha.protocol.AhaMessage;
+import dev.aha.protocol.pipeline.LeaseFailed;
 import dev.aha.protocol.pipeline.RequestWork;
 import dev.aha.protocol.pipeline.RolloutWork;
 import dev.aha.protocol.pipeline.SampledGroup;
@@ -57,7 +58,8 @@ class KryoSerializerTest {
                     return new ScoredGroup(g, doubles(r, n), floats(r, n), doubles(r, n), doubles(r, n), r.nextInt(3));
                 },
                 r -> new WorkDone(r.nextLong(), r.nextInt(4), WorkDone.Outcome.values()[r.nextInt(3)]),
-                r -> new VersionAdvanced(r.nextLong(), r.nextLong()));
+                r -> new VersionAdvanced(r.nextLong(), r.nextLong()),
+                r -> new LeaseFailed(r.nextLong(), r.nextInt(4), "rollout-" + r.nextInt(9), text(r)));
     }
 
     @Test
