@@ -15,6 +15,7 @@ import dev.aha.protocol.pipeline.VersionAdvanced;
 import dev.aha.protocol.pipeline.WorkDone;
 import java.io.NotSerializableException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
@@ -102,7 +103,7 @@ class KryoSerializerTest {
                 AhaMessage m = g.apply(r);
                 String manifest = serializer.manifest(m);
                 byte[] frame = serializer.toBinary(m);
-                byte[] truncated = java.util.Arrays.copyOf(frame, r.nextInt(frame.length));
+                byte[] truncated = Arrays.copyOf(frame, r.nextInt(frame.length));
                 assertThrows(NotSerializableException.class, () -> serializer.fromBinary(truncated, manifest));
                 byte[] flipped = frame.clone();
                 int at = r.nextInt(flipped.length);
@@ -111,7 +112,7 @@ class KryoSerializerTest {
                 checked++;
             }
         }
-        assertEquals(300, checked);
+        assertEquals(50 * generators().size(), checked);
         assertThrows(NotSerializableException.class, () -> serializer.fromBinary(new byte[] {1, 2, 3, 4, 5}, "999"));
         byte[] ok = serializer.toBinary(new VersionAdvanced(1, 1));
         assertThrows(NotSerializableException.class, () -> serializer.fromBinary(ok, "not-a-number"));
