@@ -34,9 +34,11 @@ class LocalClusterIT {
         Path out = Path.of("target", "it-local-cluster").toAbsolutePath();
         deleteRecursively(out);
         int port = freePorts();
-        Process p = new ProcessBuilder("bash", SCRIPT.toString(), "--rollouts", "2", "--rewards", "1",
+        ProcessBuilder cluster = new ProcessBuilder("bash", SCRIPT.toString(), "--rollouts", "2", "--rewards", "1",
                 "--minutes", "1.5", "--out", out.toString(), "--add-rollout-after", "25",
-                "--kill-rollout-after", "55", "--port", String.valueOf(port))
+                "--kill-rollout-after", "55", "--port", String.valueOf(port));
+        cluster.environment().put("AHA_NO_BUILD", "1"); // this build made the distribution: never rebuild inside it
+        Process p = cluster
                 .redirectErrorStream(true)
                 .redirectOutput(out.resolveSibling("it-local-cluster.console").toFile())
                 .start();
@@ -68,11 +70,17 @@ class LocalClusterIT {
 
     /**
      * Every node's /dev/shm directory is gone, the killed one's too (the script removes it). Directories that were
-     * there before the test (another Aha process on this machine) are not the test's.
+     * there before the test (another Aha process on this machine) are not the test's. Waits up to 15 s for them.
      */
-    private static void assertNoAeronDirectoriesLeft(List<String> before) {
+    private static void assertNoAeronDirectoriesLeft(List<String> before) throws InterruptedException {
         List<String> left = aeronDirectories();
         left.removeAll(before);
+        // a node that exited a moment ago may still be closing its driver on a loaded machine
+        for (int i = 0; i < 30 && !left.isEmpty(); i++) {
+            Thread.sleep(500);
+            left = aeronDirectories();
+            left.removeAll(before);
+        }
         assertTrue(left.isEmpty(), "Aeron directories left in /dev/shm: " + left);
     }
 
