@@ -31,10 +31,16 @@ public record JsonlRecord(Path path, int lineNumber, ObjectNode node) {
                 : "missing " + String.join(" or ", Arrays.stream(keys).map(k -> "\"" + k + "\"").toList()));
     }
 
-    /** The text under {@code key}, or null when absent. */
+    /** The text (or number) under {@code key}, or null when absent. */
     public String optionalText(String key) {
         JsonNode v = node.get(key);
-        return v == null || v.isNull() ? null : v.asText();
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual() && !v.isNumber()) {
+            throw problem("\"" + key + "\" must be a string or a number, was " + v.getNodeType().name().toLowerCase());
+        }
+        return v.asText();
     }
 
     public JsonlFormatException problem(String what) {
