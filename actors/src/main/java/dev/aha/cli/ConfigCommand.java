@@ -4,6 +4,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import dev.aha.actors.cluster.NodeRole;
 import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.run.PromptFit;
+import dev.aha.actors.run.TaskFactory;
+import dev.aha.runtime.task.Task;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +23,9 @@ final class ConfigCommand {
 
     @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Load FILE over the defaults as a training node would: unknown keys, invalid values and "
-                    + "contradictions are an error in one line; otherwise print the effective aha settings.")
+                    + "contradictions are an error in one line, and so are a learner's task prompts that do not fit "
+                    + "the context (give --task and its files as for aha seed); otherwise print the effective aha "
+                    + "settings.")
     static final class Check implements Callable<Integer> {
 
         @Parameters(paramLabel = "FILE", description = "A HOCON file of overrides (as given to --config).")
@@ -31,16 +36,20 @@ final class ConfigCommand {
         String roles;
 
         @Mixin
-        ModelOptions model;
+        RunOptions run;
 
         @Override
         public Integer call() {
             Set<NodeRole> parsed = NodeRole.parse(roles);
-            if (model.config != null) {
+            if (run.model.config != null) {
                 throw new IllegalArgumentException("give the file once: as FILE, not also as --config");
             }
-            model.config = file;
-            RunConfig config = model.load(Map.of()).requireTrainable(parsed.contains(NodeRole.ROLLOUT));
+            run.model.config = file;
+            RunConfig config = run.load(Map.of()).requireTrainable(parsed.contains(NodeRole.ROLLOUT));
+            if (parsed.contains(NodeRole.LEARNER) && !config.simulated()) {
+                Task task = TaskFactory.create(config.train().task(), config, run.trainFile, run.evalFile);
+                PromptFit.require(task, task.heldOut(config.train().evalPrompts()), config);
+            }
             Config aha = config.raw().getConfig("aha");
             System.out.println(aha.root().render(ConfigRenderOptions.concise().setJson(false).setFormatted(true)));
             System.err.println("aha config check: " + file + " is valid for a node with roles " + roles);

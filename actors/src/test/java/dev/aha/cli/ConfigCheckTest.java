@@ -115,7 +115,8 @@ class ConfigCheckTest {
                 Arguments.of("aha.weights.mtu = 100", "mtu"),
                 Arguments.of("aha.weights.wire-dtype = f16", "wire-dtype"),
                 Arguments.of("aha.weights.data-port = 70000", "port"),
-                Arguments.of("aha.simulation.median-length = 0", "median"));
+                Arguments.of("aha.simulation.median-length = 0", "median"),
+                Arguments.of("aha.policy.context-length = 80", "held-out prompts of task arithmetic do not fit"));
     }
 
     @ParameterizedTest

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.aha.runtime.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -263,6 +264,18 @@ class K8sManifestsTest {
         assertEquals("training", conf.getString("pekko.discovery.kubernetes-api.pod-namespace"));
         assertFalse(conf.getBoolean("pekko.management.cluster.bootstrap.new-cluster-enabled"),
                 "AHA_NEW_CLUSTER_ENABLED=false must turn new-cluster-enabled off");
+    }
+
+    /** The seed's task, with its /data files taken from the shared datasets: every prompt it holds out fits. */
+    @Test
+    void theSeedsDatasetFitsItsModelsContext(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("aha.conf");
+        Files.writeString(file, object("ConfigMap", "aha-config").at("/data/aha.conf").asText());
+        List<String> args = args(container("aha-seed"));
+        String task = args.get(args.indexOf("--task") + 1);
+        assertEquals(0, ShippedConfigsTest.check(file, "learner,dispatcher", "--task", task,
+                "--train", SharedData.gsm8k("train.jsonl").toString(),
+                "--eval", SharedData.gsm8k("test.jsonl").toString()), "aha config check of the seed's GSM8K task");
     }
 
     @ParameterizedTest

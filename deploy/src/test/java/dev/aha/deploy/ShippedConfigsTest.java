@@ -9,6 +9,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,15 +24,17 @@ class ShippedConfigsTest {
         assertEquals(0, check(conf, roles), "aha config check " + conf + " --roles " + roles);
     }
 
-    /** Runs {@code aha config check FILE --roles ROLES} in-process; its error line, if any, goes to stderr. */
-    static int check(Path file, String roles) {
+    /** Runs {@code aha config check FILE --roles ROLES [MORE]} in-process; its error line, if any, goes to stderr. */
+    static int check(Path file, String roles, String... more) {
         StringWriter err = new StringWriter();
         PrintStream stdout = System.out;
         try {
             System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
             var cli = Aha.commandLine();
             cli.setErr(new PrintWriter(err, true));
-            int code = cli.execute("config", "check", file.toString(), "--roles", roles);
+            List<String> line = new ArrayList<>(List.of("config", "check", file.toString(), "--roles", roles));
+            line.addAll(List.of(more));
+            int code = cli.execute(line.toArray(String[]::new));
             if (code != 0) {
                 System.err.println(err);
             }

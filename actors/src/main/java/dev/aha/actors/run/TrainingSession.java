@@ -114,6 +114,7 @@ public final class TrainingSession {
             start = StartingPoint.initialised(config);
         } else {
             heldOut = task.heldOut(config.train().evalPrompts());
+            PromptFit.require(task, heldOut, config);
             CheckpointStore coldStart = new CheckpointStore(out.resolve("cold-start"), 1)
                     .describing(config.policyDescription());
             start = options.resume() != null
