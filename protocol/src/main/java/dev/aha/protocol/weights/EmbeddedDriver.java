@@ -6,6 +6,8 @@ import io.aeron.driver.ThreadingMode;
 import java.io.File;
 import java.util.UUID;
 import org.agrona.IoUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An Aeron media driver inside this JVM with its client, in a directory of its own under /dev/shm (deleted on
@@ -13,6 +15,8 @@ import org.agrona.IoUtil;
  * receiver would each take a core from sampling and learning.
  */
 public final class EmbeddedDriver implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDriver.class);
 
     private final File dir;
     private final MediaDriver driver;
@@ -46,7 +50,9 @@ public final class EmbeddedDriver implements AutoCloseable {
                 .warnIfDirectoryExists(false);
         MediaDriver driver = MediaDriver.launch(ctx);
         try {
-            Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir.getAbsolutePath()));
+            // the client's own errors (its conductor, handlers that throw) reach the log, not only stderr
+            Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir.getAbsolutePath())
+                    .errorHandler(e -> LOG.error("Aeron client error in {}", dir, e)));
             return new EmbeddedDriver(dir, driver, aeron);
         } catch (RuntimeException e) {
             driver.close();

@@ -9,6 +9,11 @@ import org.agrona.DirectBuffer;
  * good one straight into its offset of a preallocated receive buffer (a chunk never crosses a segment end), runs the
  * CRC32C along, and at the last byte says whether the version is complete and intact. Versions only move forward.
  * Used by one thread.
+ *
+ * <p>Each chunk passes, in this order, before any of its bytes reach the buffer: its length, magic and header CRC
+ * (before a field is read); its fields against each other, the MTU and the segment cut; whether its version is still
+ * of interest; with a secret, its MAC; and only then the dtype and size this subscriber was made for. Nothing a
+ * chunk says changes the assembly's state before the checks that could reject it have passed.
  */
 final class SnapshotAssembly {
 
@@ -24,15 +29,20 @@ final class SnapshotAssembly {
         TORN,
         /** All bytes arrived but the CRC32C does not match: dropped. */
         CORRUPT,
-        /** A chunk whose header contradicts itself or its length: dropped, and counted. */
+        /** A chunk whose header is damaged or contradicts itself, its length or the MTU: see {@link #malformation()}. */
         MALFORMED,
-        /** A version this subscriber cannot read (another dtype or size): a misconfiguration, see {@link #refusal()}. */
+        /** With a secret: a chunk without a MAC or with one that does not verify (another secret, or a forger). */
+        UNAUTHENTICATED,
+        /** A version this subscriber cannot read (another dtype, size or secret): see {@link #refusal()}. */
         REFUSED
     }
 
     private final WireDtype dtype;
     private final long imageBytes;
     private final long wireBytes;
+    private final int maxPayload;
+    private final boolean authenticated;
+    private final ChunkHeader.Seal seal;
     private final CRC32C crc = new CRC32C();
     private final FlatWeights receive;
     /** The float32 image: the receive buffer itself for f32, the widening of it for bf16. */
@@ -45,40 +55,66 @@ final class SnapshotAssembly {
     private long refusedVersion = -1;
     private int completedCrc;
     private String refusal;
+    private String malformation;
 
-    /** @param imageBytes size of the float32 image the listeners get (the wire image is smaller for bf16) */
-    SnapshotAssembly(WireDtype dtype, long imageBytes, int segmentShift) {
+    /**
+     * @param imageBytes size of the float32 image the listeners get (the wire image is smaller for bf16)
+     * @param maxPayload the most payload a chunk may carry under this subscriber's MTU
+     * @param mac the plane's MAC, or null when the plane runs without a secret
+     */
+    SnapshotAssembly(WireDtype dtype, long imageBytes, int segmentShift, int maxPayload, PlaneMac mac) {
         this.dtype = dtype;
         this.imageBytes = imageBytes;
         this.wireBytes = dtype.wireBytes(imageBytes);
+        this.maxPayload = maxPayload;
+        this.authenticated = mac != null;
+        this.seal = new ChunkHeader.Seal(mac);
         this.receive = FlatWeights.allocate(wireBytes, segmentShift);
         this.image = dtype == WireDtype.F32 ? receive : FlatWeights.allocate(imageBytes, segmentShift);
         this.delivered = image.asReadOnly();
     }
 
     Outcome accept(DirectBuffer b, int at, int length) {
-        if (length < ChunkHeader.LENGTH || ChunkHeader.magic(b, at) != ChunkHeader.MAGIC) {
-            return Outcome.MALFORMED;
+        if (length < ChunkHeader.LENGTH) {
+            return malformed("shorter than a chunk header");
+        }
+        if (ChunkHeader.magic(b, at) != ChunkHeader.MAGIC) {
+            return malformed("not a weight chunk (magic)");
+        }
+        if (!seal.headerCrcHolds(b, at)) {
+            return malformed("header CRC32C mismatch");
         }
         long v = ChunkHeader.version(b, at);
         long offset = ChunkHeader.offset(b, at);
         long total = ChunkHeader.totalLength(b, at);
         int payload = ChunkHeader.payloadLength(b, at);
+        int flags = ChunkHeader.flags(b, at);
         WireDtype sent = WireDtype.fromCode(ChunkHeader.dtypeCode(b, at));
-        if (sent == null || v < 0 || payload <= 0 || payload != length - ChunkHeader.LENGTH || total <= 0
-                || offset < 0 || offset > total - payload || ChunkHeader.crossesSegment(offset, payload)
+        if (sent == null || (flags & ~ChunkHeader.FLAG_MAC) != 0) {
+            return malformed("unknown dtype or flags");
+        }
+        if (v < 0 || payload <= 0 || payload > maxPayload || payload != length - ChunkHeader.LENGTH) {
+            return malformed("version or payload length out of range");
+        }
+        if (total <= 0 || offset < 0 || offset > total - payload || ChunkHeader.crossesSegment(offset, payload)
                 || sent == WireDtype.BF16 && ((offset | payload) & 1) != 0) { // half a bfloat16
-            return Outcome.MALFORMED;
+            return malformed("offset or total out of range");
         }
         if (v <= lastApplied || v == refusedVersion) {
-            return Outcome.IGNORED; // a resend for a slower peer, an old version, or one already refused
+            return Outcome.IGNORED; // a resend for a slower peer, an old version or a replay, one already refused
+        }
+        boolean signed = (flags & ChunkHeader.FLAG_MAC) != 0;
+        if (authenticated && !seal.macHolds(b, at)) {
+            return Outcome.UNAUTHENTICATED; // refusing the version here would let a forger block the real one
+        }
+        if (!authenticated && signed) {
+            return refuse(v, "version " + v + " comes signed: the publisher has an aha.weights.secret and this "
+                    + "subscriber has none; every node must share it");
         }
         if (sent != dtype || total != wireBytes) {
-            refusedVersion = v;
-            refusal = "version " + v + " arrives as " + sent.configName() + ", " + total + " bytes on the wire; this "
-                    + "subscriber expects " + dtype.configName() + ", " + wireBytes + " bytes (a float32 image of "
-                    + imageBytes + "): every node must share aha.weights.wire-dtype and the model";
-            return Outcome.REFUSED;
+            return refuse(v, "version " + v + " arrives as " + sent.configName() + ", " + total + " bytes on the wire; "
+                    + "this subscriber expects " + dtype.configName() + ", " + wireBytes + " bytes (a float32 image of "
+                    + imageBytes + "): every node must share aha.weights.wire-dtype and the model");
         }
         if (offset == 0) {
             start(v); // a newer version replaces any half-assembled older one
@@ -105,6 +141,17 @@ final class SnapshotAssembly {
         }
         lastApplied = v;
         return Outcome.COMPLETE;
+    }
+
+    private Outcome malformed(String why) {
+        malformation = why;
+        return Outcome.MALFORMED;
+    }
+
+    private Outcome refuse(long v, String why) {
+        refusedVersion = v;
+        refusal = why;
+        return Outcome.REFUSED;
     }
 
     private void start(long v) {
@@ -139,5 +186,10 @@ final class SnapshotAssembly {
     /** Why the last version was refused, or null if none was. */
     String refusal() {
         return refusal;
+    }
+
+    /** What was wrong with the last malformed chunk, or null if none was. */
+    String malformation() {
+        return malformation;
     }
 }

@@ -1,6 +1,8 @@
 package dev.aha.protocol.weights;
 
 import com.typesafe.config.Config;
+import io.aeron.protocol.DataHeaderFlyweight;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -25,6 +27,9 @@ import org.agrona.concurrent.IdleStrategy;
  * @param maxIdlePark the longest an idle weight-plane thread parks: short is low latency, long is low CPU
  * @param wireDtype how the float32 image crosses the wire: as it is, or narrowed to bfloat16 (half the bytes);
  *     publisher and subscribers must agree, and a subscriber refuses a version sent in another dtype
+ * @param resendInterval the publisher starts at most one resend per interval, and resends a version to one
+ *     subscriber at most once per interval: what a flood of requests can cost
+ * @param secret shared by every node to authenticate snapshots and requests (HMAC-SHA256), or empty for none
  */
 public record WeightPlaneSettings(
         Transport transport,
@@ -41,9 +46,38 @@ public record WeightPlaneSettings(
         Duration stallTimeout,
         int idleSpins,
         Duration maxIdlePark,
-        WireDtype wireDtype) {
+        WireDtype wireDtype,
+        Duration resendInterval,
+        Secret secret) {
 
     public enum Transport { IPC, UDP }
+
+    /** The fewest bytes a secret may have: a short one falls to guessing against a single captured MAC. */
+    public static final int MIN_SECRET_BYTES = 16;
+
+    /** {@code aha.weights.secret}, kept out of {@link #toString()} so that settings can be logged. */
+    public record Secret(String value) {
+
+        public Secret {
+            if (value == null) {
+                throw new IllegalArgumentException("aha.weights.secret must be a string (empty for none)");
+            }
+            int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > 0 && bytes < MIN_SECRET_BYTES) {
+                throw new IllegalArgumentException("aha.weights.secret must be empty or at least " + MIN_SECRET_BYTES
+                        + " bytes, was " + bytes);
+            }
+        }
+
+        public boolean isSet() {
+            return !value.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return isSet() ? "Secret[set]" : "Secret[none]";
+        }
+    }
 
     public WeightPlaneSettings {
         if (transport == null) {
@@ -74,6 +108,12 @@ public record WeightPlaneSettings(
         if (wireDtype == null) {
             throw new IllegalArgumentException("aha.weights.wire-dtype must be f32 or bf16");
         }
+        if (resendInterval.isNegative() || resendInterval.isZero()) {
+            throw new IllegalArgumentException("aha.weights.resend-interval must be positive, was " + resendInterval);
+        }
+        if (secret == null) {
+            throw new IllegalArgumentException("aha.weights.secret must be given (an empty one for none)");
+        }
     }
 
     public static WeightPlaneSettings fromConfig(Config c) {
@@ -83,31 +123,40 @@ public record WeightPlaneSettings(
                 (int) c.getBytes("term-length").longValue(), (int) c.getBytes("receiver-window").longValue(),
                 (int) c.getBytes("socket-buffer").longValue(), c.getDuration("send-timeout"),
                 c.getDuration("stall-timeout"), c.getInt("idle-spins"), c.getDuration("max-idle-park"),
-                WireDtype.parse(c.getString("wire-dtype")));
+                WireDtype.parse(c.getString("wire-dtype")), c.getDuration("resend-interval"),
+                new Secret(c.getString("secret")));
     }
 
     public WeightPlaneSettings withTransport(Transport t, int dataPort, int controlPort) {
         return new WeightPlaneSettings(t, host, dataPort, controlPort, dataStreamId, controlStreamId, mtu, termLength,
-                receiverWindow, socketBuffer, sendTimeout, stallTimeout, idleSpins, maxIdlePark, wireDtype);
+                receiverWindow, socketBuffer, sendTimeout, stallTimeout, idleSpins, maxIdlePark, wireDtype,
+                resendInterval, secret);
     }
 
     /** The same plane reaching a publisher on {@code learnerHost} (a joining node learns it from the cluster). */
     public WeightPlaneSettings withHost(String learnerHost) {
         return new WeightPlaneSettings(transport, learnerHost, dataPort, controlPort, dataStreamId, controlStreamId,
                 mtu, termLength, receiverWindow, socketBuffer, sendTimeout, stallTimeout, idleSpins, maxIdlePark,
-                wireDtype);
+                wireDtype, resendInterval, secret);
     }
 
     /** The same plane with another idle trade-off (the benchmark measures the low-latency end). */
     public WeightPlaneSettings withIdle(int spins, Duration maxPark) {
         return new WeightPlaneSettings(transport, host, dataPort, controlPort, dataStreamId, controlStreamId, mtu,
-                termLength, receiverWindow, socketBuffer, sendTimeout, stallTimeout, spins, maxPark, wireDtype);
+                termLength, receiverWindow, socketBuffer, sendTimeout, stallTimeout, spins, maxPark, wireDtype,
+                resendInterval, secret);
     }
 
     /** The same plane sending the image as {@code dtype}. */
     public WeightPlaneSettings withWireDtype(WireDtype dtype) {
         return new WeightPlaneSettings(transport, host, dataPort, controlPort, dataStreamId, controlStreamId, mtu,
-                termLength, receiverWindow, socketBuffer, sendTimeout, stallTimeout, idleSpins, maxIdlePark, dtype);
+                termLength, receiverWindow, socketBuffer, sendTimeout, stallTimeout, idleSpins, maxIdlePark, dtype,
+                resendInterval, secret);
+    }
+
+    /** The most payload one chunk carries: the MTU less Aeron's frame header and the chunk header. */
+    int maxChunkPayload() {
+        return mtu - DataHeaderFlyweight.HEADER_LENGTH - ChunkHeader.LENGTH;
     }
 
     /** How the plane's threads wait for work. */

@@ -46,6 +46,21 @@ class ChunkHeaderTest {
     }
 
     @Test
+    void shouldSeeAnyBitFlippedInTheSealedHeaderFields() {
+        UnsafeBuffer b = new UnsafeBuffer(ByteBuffer.allocateDirect(ChunkHeader.LENGTH + 8));
+        ChunkHeader.write(b, 0, WireDtype.F32, 42, 5 * GIB, 6 * GIB, 0xcafe, 8);
+        ChunkHeader.Seal seal = new ChunkHeader.Seal(null);
+        seal.seal(b, 0);
+        assertTrue(seal.headerCrcHolds(b, 0));
+        for (int bit = 0; bit < (ChunkHeader.HEADER_CRC_OFFSET + 4) * 8; bit++) {
+            b.putByte(bit / 8, (byte) (b.getByte(bit / 8) ^ 1 << bit % 8));
+            assertFalse(seal.headerCrcHolds(b, 0), "bit " + bit);
+            b.putByte(bit / 8, (byte) (b.getByte(bit / 8) ^ 1 << bit % 8));
+        }
+        assertEquals(0, ChunkHeader.flags(b, 0), "no MAC without a secret");
+    }
+
+    @Test
     void shouldSeeAChunkThatCrossesASegmentEnd() {
         assertTrue(ChunkHeader.crossesSegment(3 * GIB - 8, 16));
         assertFalse(ChunkHeader.crossesSegment(3 * GIB - 8, 8));

@@ -11,7 +11,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * A publisher driven by hand, for fault injection: it writes the chunks it is told to, right or wrong, on the data
  * stream, and reads subscribers' requests on the control stream. What it sends by default is what
- * {@link WeightPublisher} sends; a {@link Tamper} changes a chunk (header or payload) just before it goes.
+ * {@link WeightPublisher} sends; a {@link Tamper} changes a chunk (header or payload) before it is sealed (so a lie
+ * in the header carries a valid header CRC, and MAC if the settings have a secret) and goes.
  */
 final class RawPublisher implements AutoCloseable {
 
@@ -27,12 +28,14 @@ final class RawPublisher implements AutoCloseable {
     private final Subscription control;
     private final UnsafeBuffer scratch;
     private final int maxPayload;
+    private final ChunkHeader.Seal seal;
 
     RawPublisher(Aeron aeron, WeightPlaneSettings s) {
         data = aeron.addExclusivePublication(s.publisherDataChannel(), s.dataStreamId());
         control = aeron.addSubscription(s.controlChannel(), s.controlStreamId());
-        maxPayload = data.maxPayloadLength() - ChunkHeader.LENGTH;
+        maxPayload = s.maxChunkPayload();
         scratch = new UnsafeBuffer(ByteBuffer.allocateDirect(data.maxPayloadLength()));
+        seal = new ChunkHeader.Seal(PlaneMac.of(s.secret().value()));
     }
 
     /** Sends {@code wire} (already in {@code dtype}) as {@code version}, cut as the real publisher cuts it. */
@@ -45,6 +48,7 @@ final class RawPublisher implements AutoCloseable {
             ChunkHeader.write(scratch, 0, dtype, version, offset, total, last ? crc : 0, payload);
             scratch.putBytes(ChunkHeader.LENGTH, wire.slice(offset, payload), 0, payload);
             tamper.apply(scratch, offset, last);
+            seal();
             offer(ChunkHeader.LENGTH + payload);
             offset += payload;
         }
@@ -62,18 +66,23 @@ final class RawPublisher implements AutoCloseable {
         }
     }
 
+    /** Seals the chunk laid out in the scratch buffer as the real publisher would. */
+    void seal() {
+        seal.seal(scratch, 0);
+    }
+
     /** The scratch chunk, for tests that lay out one by hand. */
     UnsafeBuffer scratch() {
         return scratch;
     }
 
-    /** Waits for a subscriber's request for the given reason (see {@link WeightRequest}), skipping others. */
+    /** Waits for a subscriber's request for the given reason (see {@link WeightRequest}), skipping all else. */
     void awaitRequest(int reason, int seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         boolean[] seen = {false};
         while (!seen[0]) {
-            control.poll((buffer, offset, length, header) -> seen[0] |= WeightRequest.reason(buffer, offset) == reason,
-                    16);
+            control.poll((buffer, offset, length, header) -> seen[0] |= WeightRequest.kind(buffer, offset)
+                    == WeightRequest.REQUEST && WeightRequest.reason(buffer, offset) == reason, 16);
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("no request with reason " + reason + " in " + seconds + " s");
             }

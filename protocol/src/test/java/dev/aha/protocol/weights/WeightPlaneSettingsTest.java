@@ -1,14 +1,16 @@
 package dev.aha.protocol.weights;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** aha.weights.wire-dtype: read, defaulted and refused as reference.conf documents. */
+/** aha.weights.wire-dtype, resend-interval and secret: read, defaulted and refused as reference.conf documents. */
 class WeightPlaneSettingsTest {
 
     private static WeightPlaneSettings read(String overrides) {
@@ -39,5 +41,19 @@ class WeightPlaneSettingsTest {
         assertEquals(3L << 30, WireDtype.BF16.wireBytes(6L << 30), "sizes past 2 GiB");
         assertThrows(IllegalArgumentException.class, () -> WireDtype.BF16.wireBytes(4094));
         assertThrows(IllegalArgumentException.class, () -> WireDtype.F32.wireBytes(0));
+    }
+
+    @Test
+    void shouldRunWithoutASecretUnlessGivenOneAndNeverShowIt() {
+        WeightPlaneSettings none = read("");
+        assertFalse(none.secret().isSet());
+        assertEquals(Duration.ofMillis(250), none.resendInterval());
+        WeightPlaneSettings set = read("aha.weights.secret = \"0123456789abcdef\"").withHost("10.0.0.1");
+        assertEquals("0123456789abcdef", set.secret().value(), "the with* copies keep the secret");
+        assertFalse(set.toString().contains("0123456789abcdef"), set.toString());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> read("aha.weights.secret = short"));
+        assertTrue(e.getMessage().contains("aha.weights.secret") && e.getMessage().contains("16"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> read("aha.weights.resend-interval = 0s"));
     }
 }

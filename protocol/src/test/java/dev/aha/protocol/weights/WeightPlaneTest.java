@@ -1,57 +1,39 @@
 package dev.aha.protocol.weights;
 
+import static dev.aha.protocol.weights.PlaneFixture.MIB;
+import static dev.aha.protocol.weights.PlaneFixture.SMALL_SEGMENTS;
+import static dev.aha.protocol.weights.PlaneFixture.await;
+import static dev.aha.protocol.weights.PlaneFixture.filled;
+import static dev.aha.protocol.weights.PlaneFixture.ipc;
+import static dev.aha.protocol.weights.PlaneFixture.random;
+import static dev.aha.protocol.weights.PlaneFixture.randomImage;
+import static dev.aha.protocol.weights.PlaneFixture.sleep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
-import java.io.File;
-import java.nio.ByteBuffer;
+import dev.aha.protocol.weights.PlaneFixture.Received;
+import io.aeron.Aeron;
+import java.io.IOException;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The weight plane over a real embedded media driver, on IPC and on UDP over 127.0.0.1. */
 class WeightPlaneTest {
 
-    private static final int MIB = 1 << 20;
-    /** 1 MiB segments: small images that still cross segment ends. */
-    private static final int SMALL_SEGMENTS = FlatWeights.MIN_SEGMENT_SHIFT;
-
-    private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
-    private EmbeddedDriver driver;
-
-    private static WeightPlaneSettings settings(WeightPlaneSettings.Transport transport) {
-        WeightPlaneSettings defaults = WeightPlaneSettings.fromConfig(ConfigFactory.load().getConfig("aha.weights"));
-        int base = 41000 + new Random().nextInt(2000) * 2;
-        return defaults.withTransport(transport, base, base + 1);
-    }
-
-    private static WeightPlaneSettings ipc() {
-        return settings(WeightPlaneSettings.Transport.IPC);
-    }
-
-    private <T extends AutoCloseable> T track(T c) {
-        open.add(0, c);
-        return c;
-    }
+    private final PlaneFixture fixture = new PlaneFixture();
 
     @AfterEach
     void closeAll() throws Exception {
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-        if (driver != null) {
-            File dir = driver.directory();
-            driver.close();
-            assertFalse(dir.exists(), "the driver's directory must be removed: " + dir);
-        }
+        fixture.close();
+    }
+
+    private <T extends AutoCloseable> T track(T c) {
+        return fixture.track(c);
     }
 
     @Test
@@ -61,15 +43,15 @@ class WeightPlaneTest {
 
     @Test
     void shouldMove64MibBitExactOverUdp() throws Exception {
-        shouldMoveBitExact(settings(WeightPlaneSettings.Transport.UDP));
+        shouldMoveBitExact(PlaneFixture.settings(WeightPlaneSettings.Transport.UDP, ""));
     }
 
     private void shouldMoveBitExact(WeightPlaneSettings s) throws Exception {
-        driver = EmbeddedDriver.launch("test", s);
+        Aeron aeron = fixture.aeron(s);
         FlatWeights image = FlatWeights.wrap(random(64 * MIB, 1));
         Received received = new Received();
-        track(new WeightSubscriber(driver.aeron(), s, "sub", "127.0.0.1", 64 * MIB, received));
-        WeightPublisher publisher = track(new WeightPublisher(driver.aeron(), s));
+        track(new WeightSubscriber(aeron, s, "sub", "127.0.0.1", 64 * MIB, received));
+        WeightPublisher publisher = track(new WeightPublisher(aeron, s));
         publisher.publish(7, image);
         await(() -> received.versions.contains(7L), 30);
         assertTrue(image.contentEquals(received.last().weights()), "the image must arrive bit for bit");
@@ -77,10 +59,10 @@ class WeightPlaneTest {
 
     /** Publishes {@code image} as version 1 to a subscriber with 1 MiB segments and returns what it received. */
     private WeightSnapshot overSmallSegments(WeightPlaneSettings s, FlatWeights image) throws InterruptedException {
-        driver = EmbeddedDriver.launch("test", s);
+        Aeron aeron = fixture.aeron(s);
         Received received = new Received();
-        track(new WeightSubscriber(driver.aeron(), s, "sub", "127.0.0.1", image.size(), received, SMALL_SEGMENTS));
-        track(new WeightPublisher(driver.aeron(), s)).publish(1, image);
+        track(new WeightSubscriber(aeron, s, "sub", "127.0.0.1", image.size(), received, SMALL_SEGMENTS));
+        track(new WeightPublisher(aeron, s)).publish(1, image);
         await(() -> received.versions.contains(1L), 20);
         return received.last();
     }
@@ -114,10 +96,10 @@ class WeightPlaneTest {
     @Test
     void shouldRefuseAVersionSentInAnotherDtypeRatherThanMisreadIt() throws Exception {
         WeightPlaneSettings f32 = ipc();
-        driver = EmbeddedDriver.launch("test", f32);
+        Aeron aeron = fixture.aeron(f32);
         Received received = new Received();
-        WeightSubscriber sub = track(new WeightSubscriber(driver.aeron(), f32, "sub", "127.0.0.1", 2 * MIB, received));
-        WeightPublisher publisher = track(new WeightPublisher(driver.aeron(), f32.withWireDtype(WireDtype.BF16)));
+        WeightSubscriber sub = track(new WeightSubscriber(aeron, f32, "sub", "127.0.0.1", 2 * MIB, received));
+        WeightPublisher publisher = track(new WeightPublisher(aeron, f32.withWireDtype(WireDtype.BF16)));
         publisher.publish(1, randomImage(2 * MIB, 13));
         await(() -> sub.refused() > 0, 20);
         assertNotNull(sub.refusal());
@@ -133,10 +115,10 @@ class WeightPlaneTest {
     @Test
     void shouldRefuseAVersionOfAnotherSize() throws Exception {
         WeightPlaneSettings s = ipc();
-        driver = EmbeddedDriver.launch("test", s);
+        Aeron aeron = fixture.aeron(s);
         Received received = new Received();
-        WeightSubscriber sub = track(new WeightSubscriber(driver.aeron(), s, "sub", "127.0.0.1", MIB, received));
-        WeightPublisher publisher = track(new WeightPublisher(driver.aeron(), s));
+        WeightSubscriber sub = track(new WeightSubscriber(aeron, s, "sub", "127.0.0.1", MIB, received));
+        WeightPublisher publisher = track(new WeightPublisher(aeron, s));
         publisher.publish(1, randomImage(2 * MIB, 15));
         await(() -> sub.refused() > 0, 20);
         assertTrue(sub.refusal().contains(String.valueOf(2 * MIB)), sub.refusal());
@@ -148,10 +130,10 @@ class WeightPlaneTest {
 
     private RawRig rawRig(long imageBytes) throws InterruptedException {
         WeightPlaneSettings s = ipc();
-        driver = EmbeddedDriver.launch("test", s);
+        Aeron aeron = fixture.aeron(s);
         Received received = new Received();
-        WeightSubscriber sub = track(new WeightSubscriber(driver.aeron(), s, "sub", "127.0.0.1", imageBytes, received));
-        RawPublisher raw = track(new RawPublisher(driver.aeron(), s));
+        WeightSubscriber sub = track(new WeightSubscriber(aeron, s, "sub", "127.0.0.1", imageBytes, received));
+        RawPublisher raw = track(new RawPublisher(aeron, s));
         raw.awaitRequest(WeightRequest.JOINED, 10);
         return new RawRig(sub, raw, received);
     }
@@ -186,40 +168,91 @@ class WeightPlaneTest {
             }
         });
         rig.raw().awaitRequest(WeightRequest.TORN, 10);
-        // and chunks no publisher would send, on their own
+        // and chunks no publisher would send, on their own: each header lie carries a valid header CRC
         List<RawPublisher.Tamper> lies = List.of(
                 (c, o, l) -> c.putInt(ChunkHeader.MAGIC_OFFSET, 0x12345678),
                 (c, o, l) -> c.putInt(ChunkHeader.DTYPE_OFFSET, 99),
+                (c, o, l) -> c.putInt(ChunkHeader.FLAGS_OFFSET, 4),
                 (c, o, l) -> c.putInt(ChunkHeader.PAYLOAD_LENGTH_OFFSET, c.getInt(ChunkHeader.PAYLOAD_LENGTH_OFFSET) + 8),
                 (c, o, l) -> c.putLong(ChunkHeader.VERSION_OFFSET, -5),
                 (c, o, l) -> c.putLong(ChunkHeader.TOTAL_LENGTH_OFFSET, 16), // payload beyond the announced end
+                (c, o, l) -> c.putLong(ChunkHeader.TOTAL_LENGTH_OFFSET, -2 * MIB),
+                (c, o, l) -> c.putLong(ChunkHeader.OFFSET_OFFSET, Long.MIN_VALUE),
+                (c, o, l) -> c.putLong(ChunkHeader.OFFSET_OFFSET, Long.MAX_VALUE - 100), // past the end, overflowing
                 (c, o, l) -> c.putLong(ChunkHeader.OFFSET_OFFSET, MIB - 64)); // across a segment end
         for (RawPublisher.Tamper lie : lies) {
-            ChunkHeader.write(rig.raw().scratch(), 0, WireDtype.F32, 2, 0, 2 * MIB, 0, 4096);
+            layOut(rig.raw(), 4096);
             lie.apply(rig.raw().scratch(), 0, false);
+            rig.raw().seal();
             rig.raw().offer(ChunkHeader.LENGTH + 4096);
         }
-        await(() -> rig.sub().dropped() == 1 + lies.size(), 10);
+        // a header damaged after sealing, and a datagram shorter than a header
+        layOut(rig.raw(), 4096);
+        rig.raw().seal();
+        rig.raw().scratch().putLong(ChunkHeader.OFFSET_OFFSET, 4096);
+        rig.raw().offer(ChunkHeader.LENGTH + 4096);
+        rig.raw().offer(ChunkHeader.LENGTH - 1);
+        int malformed = 1 + lies.size() + 2;
+        await(() -> rig.sub().dropped() == malformed, 10);
         rig.raw().send(1, WireDtype.F32, image, RawPublisher.NONE);
         await(() -> rig.received().versions.contains(1L), 20);
         assertTrue(image.contentEquals(rig.received().last().weights()));
-        assertEquals(1 + lies.size(), rig.sub().dropped());
+        assertEquals(malformed, rig.sub().dropped());
         assertEquals(List.of(1L), rig.received().versions);
+    }
+
+    /** Lays out a true header of version 2's first chunk, {@code payload} bytes long, in the raw scratch. */
+    private static void layOut(RawPublisher raw, int payload) {
+        ChunkHeader.write(raw.scratch(), 0, WireDtype.F32, 2, 0, 2 * MIB, 0, payload);
+    }
+
+    @Test
+    void shouldKeepReceivingWhenTheListenerOrADutyCycleFails() throws Exception {
+        WeightPlaneSettings s = ipc();
+        Aeron aeron = fixture.aeron(s);
+        Received received = new Received();
+        WeightSubscriber sub = track(new WeightSubscriber(aeron, s, "sub", "127.0.0.1", MIB, snapshot -> {
+            if (snapshot.version() == 1) {
+                throw new IllegalStateException("a listener's bug");
+            }
+            if (snapshot.version() == 2) {
+                throwUnchecked(new IOException("a checked exception, past any catch of RuntimeException"));
+            }
+            received.onReady(snapshot);
+        }));
+        WeightPublisher publisher = track(new WeightPublisher(aeron, s));
+        publisher.publish(1, filled(MIB, 1));
+        await(() -> sub.applied() == 1 && sub.errors() == 1, 20);
+        sub.failNextDutyCycle(new IllegalStateException("an injected fault"));
+        await(() -> sub.errors() == 2, 10);
+        publisher.publish(2, filled(MIB, 2));
+        await(() -> sub.applied() == 2 && sub.errors() == 3, 20);
+        publisher.publish(3, filled(MIB, 3));
+        await(() -> received.versions.contains(3L), 20);
+        assertTrue(filled(MIB, 3).contentEquals(received.last().weights()), "the receiver goes on intact");
+        assertEquals(List.of(3L), received.versions);
+        assertEquals(3, sub.errors(), "each failure is counted once");
+        assertEquals(0, publisher.errors());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> void throwUnchecked(Throwable e) throws E {
+        throw (E) e;
     }
 
     @Test
     void shouldGiveALateJoinerTheCurrentVersion() throws Exception {
         WeightPlaneSettings s = ipc();
-        driver = EmbeddedDriver.launch("test", s);
-        WeightPublisher publisher = track(new WeightPublisher(driver.aeron(), s));
+        Aeron aeron = fixture.aeron(s);
+        WeightPublisher publisher = track(new WeightPublisher(aeron, s));
         Received early = new Received();
-        track(new WeightSubscriber(driver.aeron(), s, "early", "127.0.0.1", MIB, early));
+        track(new WeightSubscriber(aeron, s, "early", "127.0.0.1", MIB, early));
         for (long v = 1; v <= 3; v++) {
             publisher.publish(v, filled(MIB, v));
         }
         await(() -> early.versions.contains(3L), 20);
         Received late = new Received();
-        track(new WeightSubscriber(driver.aeron(), s, "late", "127.0.0.1", MIB, late));
+        track(new WeightSubscriber(aeron, s, "late", "127.0.0.1", MIB, late));
         await(() -> late.versions.contains(3L), 20);
         assertTrue(filled(MIB, 3).contentEquals(late.last().weights()));
         // Without a new publish the late joiner reaches the current version. It may first assemble an older one
@@ -233,7 +266,7 @@ class WeightPlaneTest {
     @Test
     void shouldLeaveASlowSubscriberAtTheLastVersionWithoutTornOrOutOfOrderSnapshots() throws Exception {
         WeightPlaneSettings s = ipc();
-        driver = EmbeddedDriver.launch("test", s);
+        Aeron aeron = fixture.aeron(s);
         int size = 2 * MIB;
         List<String> problems = new CopyOnWriteArrayList<>();
         List<Long> versions = new CopyOnWriteArrayList<>();
@@ -248,8 +281,8 @@ class WeightPlaneTest {
             }
             versions.add(version);
         };
-        track(new WeightSubscriber(driver.aeron(), s, "slow", "127.0.0.1", size, slow));
-        WeightPublisher publisher = track(new WeightPublisher(driver.aeron(), s));
+        track(new WeightSubscriber(aeron, s, "slow", "127.0.0.1", size, slow));
+        WeightPublisher publisher = track(new WeightPublisher(aeron, s));
         long longestPublishNanos = 0;
         for (long v = 1; v <= 100; v++) {
             FlatWeights b = filled(size, v);
@@ -266,68 +299,10 @@ class WeightPlaneTest {
     @Test
     void shouldRefuseToPublishAVersionAgainOrAnImageOfPartFloats() {
         WeightPlaneSettings s = ipc();
-        driver = EmbeddedDriver.launch("test", s);
-        WeightPublisher publisher = track(new WeightPublisher(driver.aeron(), s));
+        Aeron aeron = fixture.aeron(s);
+        WeightPublisher publisher = track(new WeightPublisher(aeron, s));
         publisher.publish(5, filled(MIB, 5));
         assertThrows(IllegalArgumentException.class, () -> publisher.publish(5, filled(MIB, 5)));
         assertThrows(IllegalArgumentException.class, () -> publisher.publish(6, FlatWeights.allocate(6)));
-    }
-
-    private static void await(BooleanSupplier condition, int seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met in " + seconds + " s");
-            }
-            Thread.sleep(5);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    static ByteBuffer random(int bytes, long seed) {
-        byte[] b = new byte[bytes];
-        new Random(seed).nextBytes(b);
-        return ByteBuffer.allocateDirect(bytes).put(b).flip();
-    }
-
-    /** Random bytes in 1 MiB segments. */
-    static FlatWeights randomImage(long bytes, long seed) {
-        FlatWeights w = FlatWeights.allocate(bytes, SMALL_SEGMENTS);
-        w.put(0, random((int) bytes, seed));
-        return w;
-    }
-
-    /** An image whose every long is {@code version}: any mix of two versions shows. */
-    static FlatWeights filled(int bytes, long version) {
-        FlatWeights w = FlatWeights.allocate(bytes);
-        ByteBuffer b = w.segment(0);
-        while (b.remaining() >= 8) {
-            b.putLong(version);
-        }
-        return w;
-    }
-
-    /** Records each applied version and a copy of the last snapshot (the subscriber's is valid only during the call). */
-    static final class Received implements WeightListener {
-        final List<Long> versions = new CopyOnWriteArrayList<>();
-        private volatile WeightSnapshot last;
-
-        @Override
-        public void onReady(WeightSnapshot snapshot) {
-            last = new WeightSnapshot(snapshot.version(), snapshot.weights().copy().asReadOnly(), snapshot.crc32c(),
-                    snapshot.wireDtype());
-            versions.add(snapshot.version());
-        }
-
-        WeightSnapshot last() {
-            return last;
-        }
     }
 }
