@@ -7,6 +7,7 @@ import io.aeron.logbuffer.ControlledFragmentHandler;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
@@ -50,7 +51,7 @@ public final class WeightSubscriber implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
     private volatile String refusal;
-    private volatile RuntimeException fault;
+    private final LongSupplier clock;
 
     /**
      * @param localHost this node's interface for UDP (ignored for IPC)
@@ -58,13 +59,17 @@ public final class WeightSubscriber implements AutoCloseable {
      */
     public WeightSubscriber(Aeron aeron, WeightPlaneSettings settings, String name, String localHost, long imageBytes,
             WeightListener listener) {
-        this(aeron, settings, name, localHost, imageBytes, listener, FlatWeights.SEGMENT_SHIFT);
+        this(aeron, settings, name, localHost, imageBytes, listener, FlatWeights.SEGMENT_SHIFT, System::nanoTime);
     }
 
-    /** @param segmentShift log2 of the receive buffer's segments (tests cross segment ends with small ones) */
+    /**
+     * @param segmentShift log2 of the receive buffer's segments (tests cross segment ends with small ones)
+     * @param clock the receiver's nanosecond clock for stalls, hellos and log throttling
+     */
     WeightSubscriber(Aeron aeron, WeightPlaneSettings settings, String name, String localHost, long imageBytes,
-            WeightListener listener, int segmentShift) {
+            WeightListener listener, int segmentShift, LongSupplier clock) {
         this.name = name;
+        this.clock = clock;
         this.settings = settings;
         this.listener = listener;
         this.errors = new PlaneErrors(LOG, "weight receiver " + name);
@@ -118,11 +123,6 @@ public final class WeightSubscriber implements AutoCloseable {
         return errors.count();
     }
 
-    /** Makes the receiver's next duty cycle throw {@code fault}: tests prove with it that a failure is survived. */
-    void failNextDutyCycle(RuntimeException fault) {
-        this.fault = fault;
-    }
-
     @Override
     public void close() {
         PlaneAgents.stop(runner, LOG);
@@ -156,7 +156,7 @@ public final class WeightSubscriber implements AutoCloseable {
         private long sequence;
         private boolean announced;
         private long lastHelloNanos;
-        private long lastProgressNanos = System.nanoTime();
+        private long lastProgressNanos = clock.getAsLong();
         private long lastRequestNanos;
         private int pendingReason = WeightRequest.JOINED;
         /** The reason of the last request sent, until a transfer answers it (0: none outstanding). */
@@ -175,13 +175,8 @@ public final class WeightSubscriber implements AutoCloseable {
         @Override
         public int doWork() {
             try {
-                RuntimeException injected = fault;
-                if (injected != null) {
-                    fault = null;
-                    throw injected;
-                }
                 int work = data.controlledPoll(onChunk, CHUNKS_PER_TURN);
-                long now = System.nanoTime();
+                long now = clock.getAsLong();
                 return work + maybeAnnounce(now) + maybeRequest(now);
             } catch (RuntimeException e) {
                 recover();
@@ -198,7 +193,7 @@ public final class WeightSubscriber implements AutoCloseable {
         private void onChunk(DirectBuffer buffer, int offset, int length) {
             switch (assembly.accept(buffer, offset, length)) {
                 case PLACED -> {
-                    lastProgressNanos = System.nanoTime();
+                    lastProgressNanos = clock.getAsLong();
                     awaitedReason = 0;
                 }
                 case COMPLETE -> {
@@ -220,7 +215,7 @@ public final class WeightSubscriber implements AutoCloseable {
                 }
                 case MALFORMED -> {
                     long n = dropped.incrementAndGet();
-                    long unlogged = malformedLog.admit(System.nanoTime());
+                    long unlogged = malformedLog.admit(clock.getAsLong());
                     if (unlogged >= 0) {
                         LOG.warn("{}: dropped a malformed weight chunk ({} bytes: {}); {} dropped, {} not logged", name,
                                 length, assembly.malformation(), n, unlogged);
@@ -228,7 +223,7 @@ public final class WeightSubscriber implements AutoCloseable {
                 }
                 case UNAUTHENTICATED -> {
                     long n = unauthenticated.incrementAndGet();
-                    long unlogged = unauthenticatedLog.admit(System.nanoTime());
+                    long unlogged = unauthenticatedLog.admit(clock.getAsLong());
                     if (unlogged >= 0) {
                         LOG.error("{}: dropped a weight chunk that failed authentication (another aha.weights.secret, "
                                 + "none at the publisher, or a forger); {} dropped, {} not logged", name, n, unlogged);
@@ -237,7 +232,7 @@ public final class WeightSubscriber implements AutoCloseable {
                 case REFUSED -> {
                     refused.incrementAndGet();
                     refusal = assembly.refusal();
-                    long unlogged = refusedLog.admit(System.nanoTime());
+                    long unlogged = refusedLog.admit(clock.getAsLong());
                     if (unlogged >= 0) {
                         LOG.error("{}: refusing weights: {} ({} refusals not logged)", name, refusal, unlogged);
                     }

@@ -19,6 +19,8 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +63,8 @@ class WeightPlaneTest {
     private WeightSnapshot overSmallSegments(WeightPlaneSettings s, FlatWeights image) throws InterruptedException {
         Aeron aeron = fixture.aeron(s);
         Received received = new Received();
-        track(new WeightSubscriber(aeron, s, "sub", "127.0.0.1", image.size(), received, SMALL_SEGMENTS));
+        track(new WeightSubscriber(aeron, s, "sub", "127.0.0.1", image.size(), received, SMALL_SEGMENTS,
+                System::nanoTime));
         track(new WeightPublisher(aeron, s)).publish(1, image);
         await(() -> received.versions.contains(1L), 20);
         return received.last();
@@ -211,6 +214,14 @@ class WeightPlaneTest {
         WeightPlaneSettings s = ipc();
         Aeron aeron = fixture.aeron(s);
         Received received = new Received();
+        AtomicBoolean failClock = new AtomicBoolean();
+        // the fault comes from outside, through the receiver's clock: its next duty cycle throws
+        LongSupplier clock = () -> {
+            if (failClock.compareAndSet(true, false)) {
+                throw new IllegalStateException("an injected fault");
+            }
+            return System.nanoTime();
+        };
         WeightSubscriber sub = track(new WeightSubscriber(aeron, s, "sub", "127.0.0.1", MIB, snapshot -> {
             if (snapshot.version() == 1) {
                 throw new IllegalStateException("a listener's bug");
@@ -219,11 +230,11 @@ class WeightPlaneTest {
                 throwUnchecked(new IOException("a checked exception, past any catch of RuntimeException"));
             }
             received.onReady(snapshot);
-        }));
+        }, FlatWeights.SEGMENT_SHIFT, clock));
         WeightPublisher publisher = track(new WeightPublisher(aeron, s));
         publisher.publish(1, filled(MIB, 1));
         await(() -> sub.applied() == 1 && sub.errors() == 1, 20);
-        sub.failNextDutyCycle(new IllegalStateException("an injected fault"));
+        failClock.set(true);
         await(() -> sub.errors() == 2, 10);
         publisher.publish(2, filled(MIB, 2));
         await(() -> sub.applied() == 2 && sub.errors() == 3, 20);
