@@ -1,6 +1,8 @@
 package dev.aha.actors.pipeline;
 
+import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.pipeline.ScoredGroup;
+import dev.aha.runtime.grpo.GrpoSample;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -74,6 +76,19 @@ final class GroupIntake {
             used.remove(used.iterator().next());
         }
         return batch;
+    }
+
+    /** The batch's completions as the loss takes them: one sample per completion, with its group's advantage. */
+    static List<GrpoSample> samples(List<ScoredGroup> batch) {
+        List<GrpoSample> samples = new ArrayList<>();
+        for (ScoredGroup s : batch) {
+            SampledGroup g = s.group();
+            for (int i = 0; i < g.groupSize(); i++) {
+                samples.add(new GrpoSample(g.promptTokens(), g.completions()[i], g.behaviourLogProbs()[i],
+                        s.advantages()[i]));
+            }
+        }
+        return samples;
     }
 
     /** Why the last group offered was invalid. */

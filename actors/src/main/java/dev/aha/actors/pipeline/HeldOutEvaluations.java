@@ -15,7 +15,7 @@ final class HeldOutEvaluations {
     private final List<TaskPrompt> heldOut;
     private final MetricsLog metricsLog;
     private final Logger log;
-    private final List<Learner.EvalRecord> done = new ArrayList<>();
+    private final List<EvalRecord> done = new ArrayList<>();
 
     HeldOutEvaluations(PolicyTrainer trainer, List<TaskPrompt> heldOut, MetricsLog metricsLog, Logger log) {
         this.trainer = trainer;
@@ -34,7 +34,7 @@ final class HeldOutEvaluations {
         if (r == null) {
             return null;
         }
-        done.add(new Learner.EvalRecord(step, version, r));
+        done.add(new EvalRecord(step, version, r));
         metricsLog.appendEval(step, version, r);
         log.info(String.format("eval at step %d: pass@1 %.3f greedy %.3f cons@%d %.3f format %.3f (%d prompts, %.0fs)",
                 step, r.pass1(), r.greedyAccuracy(), r.k(), r.consK(), r.formatRate(), r.prompts(),
@@ -42,7 +42,7 @@ final class HeldOutEvaluations {
         return r;
     }
 
-    List<Learner.EvalRecord> done() {
+    List<EvalRecord> done() {
         return List.copyOf(done);
     }
 }

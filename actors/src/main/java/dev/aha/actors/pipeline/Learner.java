@@ -1,21 +1,17 @@
 package dev.aha.actors.pipeline;
 
 import dev.aha.actors.config.TrainSettings;
-import dev.aha.protocol.pipeline.DispatcherMessage;
 import dev.aha.protocol.pipeline.LearnerMessage;
 import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.pipeline.ScoredGroup;
-import dev.aha.protocol.pipeline.VersionAdvanced;
 import dev.aha.protocol.pipeline.WorkDone;
 import dev.aha.runtime.backend.PolicyTrainer;
 import dev.aha.runtime.eval.EvalResult;
-import dev.aha.runtime.grpo.GrpoSample;
 import dev.aha.runtime.grpo.GrpoUpdateResult;
 import dev.aha.runtime.metrics.LearnerMetrics;
 import dev.aha.runtime.metrics.MetricsLog;
 import dev.aha.runtime.metrics.StepMetrics;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -40,16 +36,10 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
 
     public static final ServiceKey<LearnerMessage> KEY = ServiceKey.create(LearnerMessage.class, "aha-learner");
 
-    /**
-     * Sent to the parent when training is over, after the final evaluation and checkpoint. {@code finalEval} is null
-     * where the backend has no policy to evaluate (a simulation).
-     */
+    /** To the parent after the final evaluation (null in a simulation: no policy) and checkpoint. */
     public record Finished(RunState state, EvalResult finalEval, List<StepMetrics> history,
             List<EvalRecord> evals, DispatcherStats dispatcherStats, long lateDuplicates, long rewardFailures,
             long invalidGroups, LearnerMetrics.Timings timings) {}
-
-    /** One held-out evaluation at a step. */
-    public record EvalRecord(long step, long version, EvalResult result) {}
 
     /** What the learner sends itself: listings, its deadline, the dispatcher's final stats. */
     private sealed interface Command extends LearnerMessage.Local permits DispatchersFound, Deadline, FinalStats {}
@@ -67,15 +57,17 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     private final MetricsLog metricsLog;
     private final LearnerMetrics metrics;
     private final GroupIntake intake;
-    private final List<StepMetrics> history = new ArrayList<>();
     private final HeldOutEvaluations evaluations;
-    private ActorRef<DispatcherMessage> dispatcher;
+    private final DispatcherLink dispatcher = new DispatcherLink();
     private long step;
     private long version;
     private long used;
     private long maxPromptIdSeen = -1;
     private long rewardFailures;
     private boolean finishing;
+    /** A step's update in progress: the policy and its optimiser may be half-written. */
+    private boolean updating;
+    private long checkpointed;
 
     private Learner(ActorContext<LearnerMessage> context, LearnerSetup setup, ActorRef<Finished> parent) {
         super(context);
@@ -89,6 +81,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
                 setup.config().policy().vocabSize());
         this.evaluations = new HeldOutEvaluations(trainer, setup.heldOut(), metricsLog, context.getLog());
         this.step = setup.state().step();
+        this.checkpointed = step;
         this.version = setup.state().version();
         context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
         ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class, DispatchersFound::new);
@@ -116,10 +109,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     }
 
     private Behavior<LearnerMessage> onDispatchers(DispatchersFound found) {
-        dispatcher = found.listing().getServiceInstances(Dispatcher.KEY).stream().findFirst().orElse(null);
-        if (dispatcher != null) {
-            dispatcher.tell(new VersionAdvanced(step, version));
-        }
+        dispatcher.found(found.listing(), step, version);
         return this;
     }
 
@@ -128,7 +118,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
             return this; // arrived after the deadline: neither used nor dropped; the stats say it was outstanding
         }
         GroupIntake.Verdict verdict = intake.offer(scored, version);
-        if (verdict == GroupIntake.Verdict.INVALID) { // dropped and counted; its lease times out and is re-issued
+        if (verdict == GroupIntake.Verdict.INVALID) { // counted; its lease times out and is re-issued
             getContext().getLog().warn("dropped an invalid group from another node: {}", intake.lastProblem());
             return this;
         }
@@ -137,8 +127,8 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         metrics.arrived(g);
         rewardFailures += scored.rewardFailures();
         switch (verdict) {
-            case DUPLICATE -> done(g, WorkDone.Outcome.DUPLICATE);
-            case STALE -> done(g, WorkDone.Outcome.DROPPED_STALE);
+            case DUPLICATE -> dispatcher.done(g, WorkDone.Outcome.DUPLICATE);
+            case STALE -> dispatcher.done(g, WorkDone.Outcome.DROPPED_STALE);
             case BATCH_FULL -> {
                 takeStep();
                 if (System.nanoTime() - setup.deadlineNanos() >= 0) {
@@ -154,27 +144,18 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         long start = System.nanoTime();
         long nowMicros = WallClock.micros();
         List<ScoredGroup> groups = intake.take();
-        List<GrpoSample> samples = new ArrayList<>();
-        for (ScoredGroup s : groups) {
-            SampledGroup g = s.group();
-            for (int i = 0; i < g.groupSize(); i++) {
-                samples.add(new GrpoSample(g.promptTokens(), g.completions()[i], g.behaviourLogProbs()[i],
-                        s.advantages()[i]));
-            }
-        }
-        GrpoUpdateResult result = trainer.update(samples);
+        updating = true;
+        GrpoUpdateResult result = trainer.update(GroupIntake.samples(groups));
+        updating = false;
         long trainedAt = version;
         step++;
         version++;
         publish();
-        groups.forEach(s -> done(s.group(), WorkDone.Outcome.USED));
+        groups.forEach(s -> dispatcher.done(s.group(), WorkDone.Outcome.USED));
         used += groups.size();
-        if (dispatcher != null) {
-            dispatcher.tell(new VersionAdvanced(step, version));
-        }
+        dispatcher.versionAdvanced(step, version);
         StepMetrics m = metrics.step(step, version, trainedAt, groups, result, System.nanoTime() - start, nowMicros);
         metricsLog.append(m);
-        history.add(m);
         if (step % settings.progressEvery() == 0) {
             getContext().getLog().info(LearnerMetrics.progressLine(m));
         }
@@ -186,23 +167,14 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         }
     }
 
-    private void done(SampledGroup g, WorkDone.Outcome outcome) {
-        if (dispatcher != null) {
-            dispatcher.tell(new WorkDone(g.promptId(), g.attempt(), outcome));
-        }
-    }
-
     private void publish() {
         metrics.published(version, WallClock.micros());
         setup.weights().publish(version, trainer.exportWeights());
     }
 
-    /** The counters of the whole run, continuing those of the segments it resumed. */
     private RunState state(long nextPromptId, long dispatchedThisSegment) {
-        RunState s = setup.state();
-        return new RunState(step, version, nextPromptId, s.promptsDispatched() + dispatchedThisSegment,
-                s.promptsUsed() + used, s.promptsDroppedStale() + intake.stale(), metrics.wallSeconds(),
-                s.initialPass1());
+        return setup.state().continued(step, version, nextPromptId, dispatchedThisSegment, used, intake.stale(),
+                metrics.wallSeconds());
     }
 
     /**
@@ -211,9 +183,14 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
      * dispatcher's exact cursor.
      */
     private void checkpoint() {
-        long cursor = Math.max(setup.state().nextPromptId(), maxPromptIdSeen + 1);
-        RunState state = state(cursor, cursor - setup.state().nextPromptId());
+        RunState state = state(cursor(), cursor() - setup.state().nextPromptId());
         trainer.checkpoint(setup.checkpoints(), step, state.toJson());
+        checkpointed = step;
+    }
+
+    /** After the newest prompt the learner has seen: where a resume continues when the dispatcher cannot say. */
+    private long cursor() {
+        return Math.max(setup.state().nextPromptId(), maxPromptIdSeen + 1);
     }
 
     private Behavior<LearnerMessage> finish() {
@@ -223,12 +200,12 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         finishing = true;
         getContext().getLog().info("deadline reached after {} steps: final evaluation and checkpoint", step);
         EvalResult last = evaluations.at(step, version);
-        if (dispatcher == null) {
+        if (dispatcher.ref() == null) {
             return onFinalStats(new FinalStats(DispatcherStats.none(setup.state().nextPromptId(), version), last));
         }
-        getContext().ask(DispatcherStats.class, dispatcher, Duration.ofSeconds(30), Dispatcher.GetStats::new,
-                (stats, failure) -> new FinalStats(stats != null ? stats : DispatcherStats.none(
-                        Math.max(setup.state().nextPromptId(), maxPromptIdSeen + 1), version), last));
+        getContext().ask(DispatcherStats.class, dispatcher.ref(), Duration.ofSeconds(30), Dispatcher.GetStats::new,
+                (stats, failure) -> new FinalStats(stats != null ? stats : DispatcherStats.none(cursor(), version),
+                        last));
         return this;
     }
 
@@ -236,14 +213,25 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     private Behavior<LearnerMessage> onFinalStats(FinalStats f) {
         RunState end = state(f.stats().nextPromptId(), f.stats().dispatched());
         trainer.checkpoint(setup.checkpoints(), step, end.toJson());
-        parent.tell(new Finished(end, f.finalEval(), List.copyOf(history), evaluations.done(), f.stats(),
+        checkpointed = step;
+        parent.tell(new Finished(end, f.finalEval(), metrics.history(), evaluations.done(), f.stats(),
                 intake.duplicates(), rewardFailures, intake.invalid(), metrics.timings()));
         return Behaviors.stopped();
     }
 
+    /** After a failure too: the steps since the last checkpoint are saved, unless it came mid-update. */
     private Behavior<LearnerMessage> onStop() {
-        metricsLog.close();
-        trainer.close();
+        try {
+            if (!updating && step > checkpointed) {
+                checkpoint();
+                getContext().getLog().info("checkpoint of step {} written as the learner stops", step);
+            }
+        } catch (RuntimeException e) {
+            getContext().getLog().error("no last checkpoint: {}", e.toString());
+        } finally {
+            metricsLog.close();
+            trainer.close();
+        }
         return this;
     }
 }

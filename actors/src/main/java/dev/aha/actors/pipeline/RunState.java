@@ -22,6 +22,17 @@ public record RunState(long step, long version, long nextPromptId, long promptsD
         return new RunState(0, 0, 0, 0, 0, 0, 0, -1);
     }
 
+    /**
+     * These counters (where a segment started) continued by what the segment did.
+     *
+     * @param nextPromptId where the prompt stream continues
+     */
+    public RunState continued(long step, long version, long nextPromptId, long dispatched, long used, long droppedStale,
+            double wallSeconds) {
+        return new RunState(step, version, nextPromptId, promptsDispatched + dispatched, promptsUsed + used,
+                promptsDroppedStale + droppedStale, wallSeconds, initialPass1);
+    }
+
     public ObjectNode toJson() {
         return MetricsLog.JSON.valueToTree(this);
     }

@@ -6,6 +6,7 @@ import dev.aha.actors.cluster.MembershipLog;
 import dev.aha.actors.cluster.MembershipThroughput;
 import dev.aha.actors.config.RunConfig;
 import dev.aha.actors.pipeline.DispatcherStats;
+import dev.aha.actors.pipeline.EvalRecord;
 import dev.aha.actors.pipeline.Learner;
 import dev.aha.actors.pipeline.RunState;
 import dev.aha.runtime.eval.EvalResult;
@@ -73,7 +74,7 @@ final class RunSummary {
         MembershipThroughput.write(s, membership, segment, pipelineStartNanos, start.wallSeconds(),
                 config.train().batchGroups());
         ArrayNode evals = s.putArray("evals");
-        for (Learner.EvalRecord e : f.evals()) {
+        for (EvalRecord e : f.evals()) {
             evals.addObject().put("step", e.step()).put("pass1", e.result().pass1())
                     .put("greedy_accuracy", e.result().greedyAccuracy()).put("cons_at_k", e.result().consK());
         }
@@ -91,7 +92,7 @@ final class RunSummary {
     }
 
     /** Reward, accuracy, KL and length against step over the whole run, resumed segments included. */
-    private static void writeCharts(Path out, RunConfig config, RunState end, List<Learner.EvalRecord> evals)
+    private static void writeCharts(Path out, RunConfig config, RunState end, List<EvalRecord> evals)
             throws IOException {
         List<StepMetrics> all = MetricsLog.readSteps(out.resolve("metrics.jsonl"));
         List<TrainingCharts.EvalPoint> points = new ArrayList<>();

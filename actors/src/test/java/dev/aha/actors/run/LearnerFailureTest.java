@@ -1,5 +1,6 @@
 package dev.aha.actors.run;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,12 +10,17 @@ import dev.aha.actors.pipeline.PipelineFixture;
 import dev.aha.actors.weights.WeightPlane;
 import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.protocol.weights.WeightListener;
+import dev.aha.runtime.checkpoint.CheckpointStore;
+import dev.aha.runtime.metrics.MetricsLog;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The learner is watched: when it throws, the run ends at once with the cause, not at its deadline. */
+/**
+ * The learner is watched: when it throws, the run ends at once with the cause, not at its deadline, and the steps it
+ * completed are checkpointed.
+ */
 class LearnerFailureTest {
 
     /** The learner's plane, failing the publish of one version as a full disk or a dead driver would. */
@@ -39,7 +45,7 @@ class LearnerFailureTest {
     }
 
     @Test
-    void aFailingLearnerEndsTheRunAtOnceNamingTheCause(@TempDir Path out) {
+    void aFailingLearnerEndsTheRunAtOnceNamingTheCause(@TempDir Path out) throws Exception {
         RunConfig config = PipelineFixture.config("");
         long start = System.nanoTime();
         ExecutionException e = assertThrows(ExecutionException.class,
@@ -49,5 +55,8 @@ class LearnerFailureTest {
         assertTrue(failed.getMessage().startsWith("the learner failed: "), failed.getMessage());
         assertTrue(failed.getMessage().contains("publication of v2 refused"), failed.getMessage());
         assertTrue(seconds < 60, "the run waited " + seconds + " s for a deadline 120 s away");
+        // the step that trained version 2 was complete when its publication failed: it is saved
+        Path last = new CheckpointStore(out.resolve("checkpoints"), 1).latest().orElseThrow();
+        assertEquals(2, MetricsLog.JSON.readTree(last.resolve("state.json").toFile()).at("/run/step").asLong());
     }
 }

@@ -4,6 +4,7 @@ import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.pipeline.ScoredGroup;
 import dev.aha.runtime.grpo.GrpoDiagnostics;
 import dev.aha.runtime.grpo.GrpoUpdateResult;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,7 @@ public final class LearnerMetrics {
     private final Map<Long, Long> publishedMicros = new HashMap<>();
     private final Map<String, Long> syncRecordedUpTo = new HashMap<>();
     private final Map<String, Long> rolloutStartNanos = new HashMap<>();
+    private final List<StepMetrics> history = new ArrayList<>();
     private long lastStepNanos;
     private long learnerBusyNanos;
     private long samplingNanos;
@@ -125,6 +127,7 @@ public final class LearnerMetrics {
         stalenessSinceStep.clear();
         sampledTokensSinceStep = 0;
         lastStepNanos = now;
+        history.add(m);
         return m;
     }
 
@@ -159,6 +162,11 @@ public final class LearnerMetrics {
             wall += now - start;
         }
         return wall > 0 ? Math.min(1.0, samplingNanos / wall) : 0;
+    }
+
+    /** Every step line of this segment. */
+    public List<StepMetrics> history() {
+        return List.copyOf(history);
     }
 
     /** Distinct rollouts whose groups reached the learner this segment. */
