@@ -2,6 +2,7 @@ package dev.aha.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
+import dev.aha.actors.cluster.ArteryTls;
 import dev.aha.actors.cluster.NodeRole;
 import dev.aha.actors.config.RunConfig;
 import java.nio.file.Path;
@@ -19,8 +20,9 @@ import picocli.CommandLine.Parameters;
 final class ConfigCommand {
 
     @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Load FILE over the defaults as a training node would: unknown keys, invalid values and "
-                    + "contradictions are an error in one line; otherwise print the effective aha settings.")
+            description = "Load FILE over the defaults as a training node would: unknown keys, invalid values, "
+                    + "contradictions and (with pekko.remote.artery.transport = tls-tcp) key or trust stores that do "
+                    + "not open are an error in one line; otherwise print the effective aha settings.")
     static final class Check implements Callable<Integer> {
 
         @Parameters(paramLabel = "FILE", description = "A HOCON file of overrides (as given to --config).")
@@ -41,6 +43,7 @@ final class ConfigCommand {
             }
             model.config = file;
             RunConfig config = model.load(Map.of()).requireTrainable(parsed.contains(NodeRole.ROLLOUT));
+            ArteryTls.check(config.raw());
             Config aha = config.raw().getConfig("aha");
             System.out.println(aha.root().render(ConfigRenderOptions.concise().setJson(false).setFormatted(true)));
             System.err.println("aha config check: " + file + " is valid for a node with roles " + roles);

@@ -24,6 +24,17 @@ class ShippedConfigsTest {
 
     /** Runs {@code aha config check FILE --roles ROLES} in-process; its error line, if any, goes to stderr. */
     static int check(Path file, String roles) {
+        Outcome o = checkOutcome(file, roles);
+        if (o.code() != 0) {
+            System.err.println(o.err());
+        }
+        return o.code();
+    }
+
+    /** What {@code aha config check} ended with: its exit code and its error line. */
+    record Outcome(int code, String err) {}
+
+    static Outcome checkOutcome(Path file, String roles) {
         StringWriter err = new StringWriter();
         PrintStream stdout = System.out;
         try {
@@ -31,10 +42,7 @@ class ShippedConfigsTest {
             var cli = Aha.commandLine();
             cli.setErr(new PrintWriter(err, true));
             int code = cli.execute("config", "check", file.toString(), "--roles", roles);
-            if (code != 0) {
-                System.err.println(err);
-            }
-            return code;
+            return new Outcome(code, err.toString());
         } finally {
             System.setOut(stdout);
         }
