@@ -2,6 +2,7 @@ package dev.aha.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
+import dev.aha.actors.cluster.ArteryTls;
 import dev.aha.actors.cluster.NodeRole;
 import dev.aha.actors.config.RunConfig;
 import dev.aha.actors.run.PromptFit;
@@ -22,10 +23,10 @@ import picocli.CommandLine.Parameters;
 final class ConfigCommand {
 
     @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Load FILE over the defaults as a training node would: unknown keys, invalid values and "
-                    + "contradictions are an error in one line, and so are a learner's task prompts that do not fit "
-                    + "the context (give --task and its files as for aha seed); otherwise print the effective aha "
-                    + "settings.")
+            description = "Load FILE over the defaults as a training node would: unknown keys, invalid values, "
+                    + "contradictions, (with pekko.remote.artery.transport = tls-tcp) key or trust stores that do not "
+                    + "open, and a learner's task prompts that do not fit the context (give --task and its files as "
+                    + "for aha seed) are an error in one line; otherwise print the effective aha settings.")
     static final class Check implements Callable<Integer> {
 
         @Parameters(paramLabel = "FILE", description = "A HOCON file of overrides (as given to --config).")
@@ -46,6 +47,7 @@ final class ConfigCommand {
             }
             run.model.config = file;
             RunConfig config = run.load(Map.of()).requireTrainable(parsed.contains(NodeRole.ROLLOUT));
+            ArteryTls.check(config.raw());
             if (parsed.contains(NodeRole.LEARNER) && !config.simulated()) {
                 Task task = TaskFactory.create(config.train().task(), config, run.trainFile, run.evalFile);
                 PromptFit.require(task, task.heldOut(config.train().evalPrompts()), config);

@@ -5,15 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
-import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -30,10 +24,10 @@ class LocalClusterIT {
 
     @Test
     void rolloutNodesJoinAndDieWhileTrainingGoesOn() throws Exception {
-        List<String> shmBefore = aeronDirectories();
+        List<String> shmBefore = LocalNodes.aeronDirectories();
         Path out = Path.of("target", "it-local-cluster").toAbsolutePath();
-        deleteRecursively(out);
-        int port = freePorts();
+        LocalNodes.deleteRecursively(out);
+        int port = LocalNodes.arteryPortWithWeightPlane();
         ProcessBuilder cluster = new ProcessBuilder("bash", SCRIPT.toString(), "--rollouts", "2", "--rewards", "1",
                 "--minutes", "1.5", "--out", out.toString(), "--add-rollout-after", "25",
                 "--kill-rollout-after", "55", "--port", String.valueOf(port));
@@ -65,51 +59,7 @@ class LocalClusterIT {
         for (String node : List.of("seed", "reward-1", "rollout-1", "rollout-2", "rollout-3")) {
             assertTrue(Files.size(out.resolve(node + ".log")) > 0, node + " logged nothing");
         }
-        assertNoAeronDirectoriesLeft(shmBefore);
-    }
-
-    /**
-     * Every node's /dev/shm directory is gone, the killed one's too (the script removes it). Directories that were
-     * there before the test (another Aha process on this machine) are not the test's. Waits up to 15 s for them.
-     */
-    private static void assertNoAeronDirectoriesLeft(List<String> before) throws InterruptedException {
-        List<String> left = aeronDirectories();
-        left.removeAll(before);
-        // a node that exited a moment ago may still be closing its driver on a loaded machine
-        for (int i = 0; i < 30 && !left.isEmpty(); i++) {
-            Thread.sleep(500);
-            left = aeronDirectories();
-            left.removeAll(before);
-        }
-        assertTrue(left.isEmpty(), "Aeron directories left in /dev/shm: " + left);
-    }
-
-    private static List<String> aeronDirectories() {
-        String[] names = new File("/dev/shm").list((dir, name) -> name.startsWith("aha-node-")
-                || name.startsWith("aha-learner-"));
-        return names == null ? new java.util.ArrayList<>() : new java.util.ArrayList<>(List.of(names));
-    }
-
-    /** An Artery port whose weight-plane UDP ports (+15081, +15082, see the script) are free too. */
-    private static int freePorts() throws IOException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int port = ThreadLocalRandom.current().nextInt(21000, 25000);
-            try (ServerSocket tcp = new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
-                    DatagramSocket d = new DatagramSocket(port + 15081, InetAddress.getLoopbackAddress());
-                    DatagramSocket c = new DatagramSocket(port + 15082, InetAddress.getLoopbackAddress())) {
-                return port;
-            } catch (IOException busy) {
-                // try another
-            }
-        }
-        throw new IOException("no free port range found");
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
-        }
+        // every node's directory is gone, the killed one's too (the script removes it)
+        LocalNodes.assertNoAeronDirectoriesLeft(shmBefore);
     }
 }

@@ -26,6 +26,17 @@ class ShippedConfigsTest {
 
     /** Runs {@code aha config check FILE --roles ROLES [MORE]} in-process; its error line, if any, goes to stderr. */
     static int check(Path file, String roles, String... more) {
+        Outcome o = checkOutcome(file, roles, more);
+        if (o.code() != 0) {
+            System.err.println(o.err());
+        }
+        return o.code();
+    }
+
+    /** What {@code aha config check} ended with: its exit code and its error line. */
+    record Outcome(int code, String err) {}
+
+    static Outcome checkOutcome(Path file, String roles, String... more) {
         StringWriter err = new StringWriter();
         PrintStream stdout = System.out;
         try {
@@ -35,10 +46,7 @@ class ShippedConfigsTest {
             List<String> line = new ArrayList<>(List.of("config", "check", file.toString(), "--roles", roles));
             line.addAll(List.of(more));
             int code = cli.execute(line.toArray(String[]::new));
-            if (code != 0) {
-                System.err.println(err);
-            }
-            return code;
+            return new Outcome(code, err.toString());
         } finally {
             System.setOut(stdout);
         }

@@ -19,6 +19,7 @@ public final class WorkerNodes {
         if (node.seed() == null && !node.kubernetesBootstrap()) {
             throw new IllegalArgumentException("a joining node needs --seed HOST:PORT or --bootstrap kubernetes");
         }
+        ArteryTls.check(config.raw());
         WeightPlaneSettings base = WeightPlaneSettings.fromConfig(config.raw().getConfig("aha.weights"));
         WeightPlaneSettings plane = base.withTransport(WeightPlaneSettings.Transport.UDP, base.dataPort(),
                 base.controlPort());

@@ -1,6 +1,7 @@
 package dev.aha.actors.run;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.actors.cluster.ArteryTls;
 import dev.aha.actors.cluster.ClusterNode;
 import dev.aha.actors.cluster.MembershipLog;
 import dev.aha.actors.cluster.NodeRole;
@@ -88,6 +89,7 @@ public final class TrainingSession {
             throw new IllegalArgumentException("a simulated run has no policy: --resume and --init do not apply");
         }
         this.config = config.requireTrainable(node.has(NodeRole.ROLLOUT));
+        ArteryTls.check(config.raw()); // before a cold start that may take minutes
         this.options = options;
         this.node = node;
         this.benchmark = benchmark;

@@ -1,0 +1,100 @@
+package dev.aha.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/** What the tests that start node processes on loopback share: free ports and the Aeron directories in /dev/shm. */
+final class LocalNodes {
+
+    private LocalNodes() {}
+
+    /**
+     * An Artery port whose weight-plane UDP ports (+15081, +15082, as aha-local-cluster sets them) are free too, so
+     * the seed's weight plane binds beside it.
+     */
+    static int arteryPortWithWeightPlane() throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(21000, 25000);
+            try (ServerSocket tcp = new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
+                    DatagramSocket d = new DatagramSocket(port + 15081, InetAddress.getLoopbackAddress());
+                    DatagramSocket c = new DatagramSocket(port + 15082, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException busy) {
+                // try another
+            }
+        }
+        throw new IOException("no free port range found");
+    }
+
+    /**
+     * TCP ports free on loopback now, all different; a node is told its port, so that its address can be looked for
+     * in other nodes' logs.
+     */
+    static int[] freeTcpPorts(int n) throws IOException {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                held.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+            }
+            return held.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+        } finally {
+            for (ServerSocket s : held) {
+                s.close();
+            }
+        }
+    }
+
+    /** Aeron directories of Aha processes in /dev/shm: take this before a test, to leave other processes' alone. */
+    static List<String> aeronDirectories() {
+        String[] names = new File("/dev/shm").list((dir, name) -> name.startsWith("aha-node-")
+                || name.startsWith("aha-learner-"));
+        return names == null ? new ArrayList<>() : new ArrayList<>(List.of(names));
+    }
+
+    /** Aeron directories of one process (aha-NAME-PID-...): other processes on this machine may be running too. */
+    static List<String> aeronDirectoriesOf(long pid) {
+        List<String> mine = aeronDirectories();
+        mine.removeIf(name -> !name.contains("-" + pid + "-"));
+        return mine;
+    }
+
+    /** A process killed with SIGKILL cannot remove its Aeron directory: the test does. */
+    static void removeAeronDirectoriesOf(long pid) throws IOException {
+        for (String name : aeronDirectoriesOf(pid)) {
+            deleteRecursively(Path.of("/dev/shm", name));
+        }
+    }
+
+    /** Directories that were there before the test (another Aha process on this machine) are not the test's. */
+    static void assertNoAeronDirectoriesLeft(List<String> before) throws InterruptedException {
+        List<String> left = aeronDirectories();
+        left.removeAll(before);
+        // a node that exited a moment ago may still be closing its driver on a loaded machine: up to 15 s
+        for (int i = 0; i < 30 && !left.isEmpty(); i++) {
+            Thread.sleep(500);
+            left = aeronDirectories();
+            left.removeAll(before);
+        }
+        assertTrue(left.isEmpty(), "Aeron directories left in /dev/shm: " + left);
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+}
