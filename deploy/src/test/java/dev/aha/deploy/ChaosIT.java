@@ -1,0 +1,57 @@
+package dev.aha.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code aha-local-cluster --chaos}: every 20 s a random rollout or reward node is killed with SIGKILL and replaced.
+ * The run must finish with training after every kill, every kill counted, and no prompt lost.
+ */
+class ChaosIT {
+
+    private static final Path SCRIPT = Path.of("bin", "aha-local-cluster");
+
+    @Test
+    void trainingSurvivesANodeKilledEvery20Seconds() throws Exception {
+        List<String> shmBefore = LocalNodes.aeronDirectories();
+        Path out = Path.of("target", "it-chaos").toAbsolutePath();
+        LocalNodes.deleteRecursively(out);
+        int port = LocalNodes.arteryPortWithWeightPlane();
+        ProcessBuilder cluster = new ProcessBuilder("bash", SCRIPT.toString(), "--rollouts", "2", "--rewards", "2",
+                "--minutes", "1.5", "--chaos", "20", "--out", out.toString(), "--port", String.valueOf(port));
+        cluster.environment().put("AHA_NO_BUILD", "1"); // this build made the distribution: never rebuild inside it
+        Process p = cluster.redirectErrorStream(true)
+                .redirectOutput(out.resolveSibling("it-chaos.console").toFile())
+                .start();
+        try {
+            assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the chaos run did not finish within 5 minutes");
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals(0, p.exitValue(), "aha-local-cluster failed: see " + out.resolveSibling("it-chaos.console"));
+
+        List<String> kills = Files.readAllLines(out.resolve("chaos.log"));
+        assertEquals(3, kills.size(), "kills at 20, 40 and 60 s of a 90 s run: " + kills);
+        JsonNode s = new ObjectMapper().readTree(out.resolve("run/summary.json").toFile());
+        assertTrue(s.get("nodes_lost").asLong() >= kills.size(), "every killed node is downed and counted: " + s);
+        assertEquals(0, s.get("lost_prompts").asLong(), "no prompt may be lost: " + s);
+        assertTrue(s.get("steps_after_last_node_lost").asLong() >= 2, "training goes on after the last kill: " + s);
+        long dispatched = s.get("prompts_dispatched").asLong();
+        assertEquals(dispatched, s.get("prompts_used").asLong() + s.get("prompts_dropped_stale").asLong()
+                + s.get("prompts_quarantined").asLong() + s.get("prompts_outstanding_at_end").asLong(),
+                "every dispatched prompt is accounted for: " + s);
+        System.out.printf("chaos: %d kills, %d nodes lost, %d prompts re-issued, %d lost, %d steps (%d after the last "
+                        + "loss), %.2f groups/s%n", kills.size(), s.get("nodes_lost").asLong(),
+                s.get("prompts_reissued").asLong(), s.get("lost_prompts").asLong(), s.get("steps").asLong(),
+                s.get("steps_after_last_node_lost").asLong(), s.get("groups_per_second").asDouble());
+        LocalNodes.assertNoAeronDirectoriesLeft(shmBefore);
+    }
+}
