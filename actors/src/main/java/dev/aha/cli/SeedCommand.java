@@ -44,9 +44,13 @@ public final class SeedCommand implements Callable<Integer> {
     @Option(names = "--minutes", defaultValue = "10", description = "RL wall time (default: ${DEFAULT-VALUE}).")
     double minutes;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/cluster",
-            description = "Output folder (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Output folder (default: runs/cluster, or the --resume folder when resuming).")
     Path out;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the run in DIR from its latest checkpoint (after the seed crashed or stopped).")
+    Path resume;
 
     @Option(names = "--init", paramLabel = "CHECKPOINT", description = "Cold-start checkpoint (from aha sft).")
     Path init;
@@ -57,12 +61,13 @@ public final class SeedCommand implements Callable<Integer> {
         all.addAll(NodeRole.parse(roles));
         RunConfig config = run.load(Map.of());
         ClusterNode node = new ClusterNode(host, port, all, null, Bootstrap.kubernetes(bootstrap));
+        Path target = out != null ? out : resume != null ? resume : Path.of("runs/cluster");
         ObjectNode summary = new TrainingSession(config,
-                new TrainingSession.Options(out, minutes, null, init, run.trainFile, run.evalFile), node).run();
+                new TrainingSession.Options(target, minutes, resume, init, run.trainFile, run.evalFile), node).run();
         System.out.println(MetricsLog.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
         System.err.printf("aha seed: %d steps, %d nodes joined, %d lost, %d prompts lost; written to %s%n",
                 summary.get("steps").asLong(), summary.get("nodes_joined").asLong(),
-                summary.get("nodes_lost").asLong(), summary.get("lost_prompts").asLong(), out.toAbsolutePath());
+                summary.get("nodes_lost").asLong(), summary.get("lost_prompts").asLong(), target.toAbsolutePath());
         return 0;
     }
 }

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code aha-local-cluster --chaos}: every 20 s a random rollout or reward node is killed with SIGKILL and replaced.
+ * {@code aha-local-cluster --chaos}: every 15 s a random rollout or reward node is killed with SIGKILL and replaced.
  * The run must finish with training after every kill, every kill counted, and no prompt lost.
  */
 class ChaosIT {
@@ -20,13 +20,13 @@ class ChaosIT {
     private static final Path SCRIPT = Path.of("bin", "aha-local-cluster");
 
     @Test
-    void trainingSurvivesANodeKilledEvery20Seconds() throws Exception {
+    void trainingSurvivesANodeKilledEvery15Seconds() throws Exception {
         List<String> shmBefore = LocalNodes.aeronDirectories();
         Path out = Path.of("target", "it-chaos").toAbsolutePath();
         LocalNodes.deleteRecursively(out);
         int port = LocalNodes.arteryPortWithWeightPlane();
         ProcessBuilder cluster = new ProcessBuilder("bash", SCRIPT.toString(), "--rollouts", "2", "--rewards", "2",
-                "--minutes", "1.5", "--chaos", "20", "--out", out.toString(), "--port", String.valueOf(port));
+                "--minutes", "1.2", "--chaos", "15", "--out", out.toString(), "--port", String.valueOf(port));
         cluster.environment().put("AHA_NO_BUILD", "1"); // this build made the distribution: never rebuild inside it
         Process p = cluster.redirectErrorStream(true)
                 .redirectOutput(out.resolveSibling("it-chaos.console").toFile())
@@ -39,7 +39,7 @@ class ChaosIT {
         assertEquals(0, p.exitValue(), "aha-local-cluster failed: see " + out.resolveSibling("it-chaos.console"));
 
         List<String> kills = Files.readAllLines(out.resolve("chaos.log"));
-        assertEquals(3, kills.size(), "kills at 20, 40 and 60 s of a 90 s run: " + kills);
+        assertEquals(3, kills.size(), "kills at 15, 30 and 45 s of a 72 s run: " + kills);
         JsonNode s = new ObjectMapper().readTree(out.resolve("run/summary.json").toFile());
         assertTrue(s.get("nodes_lost").asLong() >= kills.size(), "every killed node is downed and counted: " + s);
         assertEquals(0, s.get("lost_prompts").asLong(), "no prompt may be lost: " + s);

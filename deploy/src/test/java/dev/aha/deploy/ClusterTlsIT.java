@@ -29,20 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterTlsIT {
 
-    private static final Path LAUNCHER = Path.of("bin", "aha").toAbsolutePath();
     private static final Path PROFILES = Path.of("conf").toAbsolutePath();
     private static final double MINUTES = 0.6;
-
-    /** A started node: its Artery port is fixed so that its address can be looked for in the seed's log. */
-    private record Node(String name, int port, Process process, Path log) {
-        String address() {
-            return "pekko://aha@127.0.0.1:" + port;
-        }
-
-        String logText() throws IOException {
-            return Files.readString(log);
-        }
-    }
 
     @Test
     void onlyANodeWithACertificateTheSeedTrustsJoins(@TempDir Path keys) throws Exception {
@@ -70,31 +58,31 @@ class ClusterTlsIT {
         // the weight plane's UDP ports follow the seed's Artery port, as aha-local-cluster sets them
         String javaOpts = "-Daha.weights.data-port=" + (seedPort + 15081) + " -Daha.weights.control-port="
                 + (seedPort + 15082);
-        List<Node> nodes = new ArrayList<>();
+        List<LocalNodes.Node> nodes = new ArrayList<>();
         Map<String, Boolean> aliveAtEnd;
-        Node seed;
-        Node member;
-        Node stranger;
-        Node plain;
+        LocalNodes.Node seed;
+        LocalNodes.Node member;
+        LocalNodes.Node stranger;
+        LocalNodes.Node plain;
         try {
             // one JVM starting at a time: on two shared cores, JVMs that start together delay each other by seconds,
             // and the seed's run is counted from its start
-            seed = start(nodes, out, "seed", seedPort, javaOpts, env, "seed", "--minutes", String.valueOf(MINUTES),
+            seed = LocalNodes.start(nodes, out, "seed", seedPort, javaOpts, env, "seed", "--backend", "simulated", "--minutes", String.valueOf(MINUTES),
                     "--out", out.resolve("run").toString(), "--config", seedConf.toString());
-            awaitLog(seed, "seed node up at", 90);
-            member = start(nodes, out, "member", ports[0], javaOpts, env, "join", "--seed", seedAt,
+            LocalNodes.awaitLog(seed, "seed node up at", 90);
+            member = LocalNodes.start(nodes, out, "member", ports[0], javaOpts, env, "join", "--backend", "simulated", "--seed", seedAt,
                     "--roles", "rollout,reward", "--config", memberConf.toString());
-            awaitLog(seed, "Leader is moving node [" + member.address() + "] to [Up]", 60);
+            LocalNodes.awaitLog(seed, "Leader is moving node [" + member.address() + "] to [Up]", 60);
             // the refused nodes keep trying to join for the rest of the run, every second instead of every five
             String knocking = javaOpts + " -Dpekko.cluster.seed-node-timeout=1s";
-            stranger = start(nodes, out, "stranger", ports[1], knocking, env, "join", "--seed", seedAt,
+            stranger = LocalNodes.start(nodes, out, "stranger", ports[1], knocking, env, "join", "--backend", "simulated", "--seed", seedAt,
                     "--roles", "rollout", "--config", strangerConf.toString());
-            plain = start(nodes, out, "plain", ports[2], knocking, Map.of(), "join", "--seed", seedAt,
+            plain = LocalNodes.start(nodes, out, "plain", ports[2], knocking, Map.of(), "join", "--backend", "simulated", "--seed", seedAt,
                     "--roles", "rollout", "--config", PROFILES.resolve("rollout.conf").toString());
             assertTrue(seed.process().waitFor(3, TimeUnit.MINUTES), "the seed did not finish within 3 minutes");
-            aliveAtEnd = nodes.stream().collect(Collectors.toMap(Node::name, n -> n.process().isAlive()));
+            aliveAtEnd = nodes.stream().collect(Collectors.toMap(LocalNodes.Node::name, n -> n.process().isAlive()));
         } finally {
-            stopAll(nodes);
+            LocalNodes.stopAll(nodes);
         }
 
         assertEquals(0, seed.process().exitValue(), "the seed failed: see " + seed.log());
@@ -113,7 +101,7 @@ class ClusterTlsIT {
         assertTrue(s.get("steps").asLong() >= 1 && s.get("prompts_used").asLong() >= 1,
                 "the joined node's groups must reach the learner: " + s);
 
-        for (Node refused : List.of(stranger, plain)) {
+        for (LocalNodes.Node refused : List.of(stranger, plain)) {
             assertTrue(aliveAtEnd.get(refused.name()), refused.name() + " must still be trying when the run ends, "
                     + "not have failed on its own: see " + refused.log());
             assertFalse(seedLog.contains("127.0.0.1:" + refused.port()), "no message from " + refused.address()
@@ -125,7 +113,7 @@ class ClusterTlsIT {
         }
         assertTrue(stranger.logText().contains("SSLHandshakeException"),
                 "the stranger must be turned away by the TLS handshake: see " + stranger.log());
-        for (Node n : nodes) {
+        for (LocalNodes.Node n : nodes) {
             assertEquals(List.of(), LocalNodes.aeronDirectoriesOf(n.process().pid()),
                     n.name() + " left its Aeron directory in /dev/shm");
         }
@@ -158,43 +146,5 @@ class ClusterTlsIT {
         Path file = dir.resolve(name + ".conf");
         Files.writeString(file, conf);
         return file;
-    }
-
-    private static Node start(List<Node> nodes, Path out, String name, int port, String javaOpts,
-            Map<String, String> env, String... command) throws IOException {
-        List<String> args = new ArrayList<>(List.of("bash", LAUNCHER.toString()));
-        args.addAll(List.of(command));
-        args.addAll(List.of("--port", String.valueOf(port), "--backend", "simulated"));
-        Path log = out.resolve(name + ".log");
-        ProcessBuilder pb = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        pb.environment().put("AHA_JAVA_OPTS", javaOpts);
-        pb.environment().put("AHA_NO_BUILD", "1"); // this build made the distribution: never rebuild inside it
-        Node node = new Node(name, port, pb.start(), log);
-        nodes.add(node);
-        return node;
-    }
-
-    private static void awaitLog(Node node, String line, int seconds) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!node.logText().contains(line)) {
-            assertTrue(node.process().isAlive(), node.name() + " exited before '" + line + "': see " + node.log());
-            assertTrue(System.nanoTime() < deadline, "no '" + line + "' within " + seconds + " s: see " + node.log());
-            Thread.sleep(200);
-        }
-    }
-
-    /**
-     * SIGTERM first, so that each node leaves and removes its Aeron directory itself; one that does not stop is
-     * killed and its directory removed here.
-     */
-    private static void stopAll(List<Node> nodes) throws IOException, InterruptedException {
-        nodes.forEach(n -> n.process().destroy());
-        for (Node n : nodes) {
-            if (!n.process().waitFor(20, TimeUnit.SECONDS)) {
-                n.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                LocalNodes.removeAeronDirectoriesOf(n.process().pid());
-            }
-        }
     }
 }

@@ -9,6 +9,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,6 +19,10 @@ import java.util.stream.Stream;
 
 /** What the tests that start node processes on loopback share: free ports and the Aeron directories in /dev/shm. */
 final class LocalNodes {
+
+    /** The launcher users run. */
+    static final Path LAUNCHER = Path.of("bin", "aha").toAbsolutePath();
+
 
     private LocalNodes() {}
 
@@ -94,6 +100,55 @@ final class LocalNodes {
         if (Files.exists(dir)) {
             try (Stream<Path> paths = Files.walk(dir)) {
                 paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    /** A started node: its Artery port is fixed so that its address can be looked for in the seed's log. */
+    record Node(String name, int port, Process process, Path log) {
+        String address() {
+            return "pekko://aha@127.0.0.1:" + port;
+        }
+
+        String logText() throws IOException {
+            return Files.readString(log);
+        }
+    }
+
+    static Node start(List<Node> nodes, Path out, String name, int port, String javaOpts,
+            Map<String, String> env, String... command) throws IOException {
+        List<String> args = new ArrayList<>(List.of("bash", LAUNCHER.toString()));
+        args.addAll(List.of(command));
+        args.addAll(List.of("--port", String.valueOf(port)));
+        Path log = out.resolve(name + ".log");
+        ProcessBuilder pb = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        pb.environment().put("AHA_JAVA_OPTS", javaOpts);
+        pb.environment().put("AHA_NO_BUILD", "1"); // this build made the distribution: never rebuild inside it
+        Node node = new Node(name, port, pb.start(), log);
+        nodes.add(node);
+        return node;
+    }
+
+    static void awaitLog(Node node, String line, int seconds) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!node.logText().contains(line)) {
+            assertTrue(node.process().isAlive(), node.name() + " exited before '" + line + "': see " + node.log());
+            assertTrue(System.nanoTime() < deadline, "no '" + line + "' within " + seconds + " s: see " + node.log());
+            Thread.sleep(200);
+        }
+    }
+
+    /**
+     * SIGTERM first, so that each node leaves and removes its Aeron directory itself; one that does not stop is
+     * killed and its directory removed here.
+     */
+    static void stopAll(List<Node> nodes) throws IOException, InterruptedException {
+        nodes.forEach(n -> n.process().destroy());
+        for (Node n : nodes) {
+            if (!n.process().waitFor(20, TimeUnit.SECONDS)) {
+                n.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                LocalNodes.removeAeronDirectoriesOf(n.process().pid());
             }
         }
     }
