@@ -4,13 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aha.actors.run.TrainingFailed;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class TrainCommandTest {
 
@@ -35,5 +40,25 @@ class TrainCommandTest {
         assertTrue(log.contains("nothing evaluated (simulated backend)"), log);
         assertFalse(log.contains("NullPointerException"), log);
         assertTrue(Files.exists(out.resolve("summary.json")));
+    }
+
+    @CommandLine.Command(name = "doomed")
+    static final class Doomed implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new TrainingFailed("learner", new IllegalStateException("publication of v2 refused"));
+        }
+    }
+
+    /** A run that ends with TrainingFailed (its learner threw) exits 2 with one line naming the cause. */
+    @Test
+    void aFailedRunExitsTwoWithTheCauseInOneLine() {
+        CommandLine cli = Aha.commandLine();
+        cli.addSubcommand("doomed", new CommandLine(new Doomed()));
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+        assertEquals(2, cli.execute("doomed"));
+        assertEquals("aha doomed: training failed: the learner failed: IllegalStateException: publication of v2 "
+                + "refused", err.toString().strip());
     }
 }

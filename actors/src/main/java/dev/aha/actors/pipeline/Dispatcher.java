@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -100,10 +101,10 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
     @Override
     public Receive<DispatcherMessage> createReceive() {
         return newReceiveBuilder()
-                .onMessage(RequestWork.class, this::onRequestWork)
-                .onMessage(WorkDone.class, this::onWorkDone)
-                .onMessage(LeaseFailed.class, this::onLeaseFailed)
-                .onMessage(VersionAdvanced.class, this::onVersionAdvanced)
+                .onMessage(RequestWork.class, m -> checked(m, this::onRequestWork))
+                .onMessage(WorkDone.class, m -> checked(m, this::onWorkDone))
+                .onMessage(LeaseFailed.class, m -> checked(m, this::onLeaseFailed))
+                .onMessage(VersionAdvanced.class, m -> checked(m, this::onVersionAdvanced))
                 .onMessage(LeaseTick.class, t -> onLeaseTick())
                 .onMessage(RolloutStopped.class, this::onRolloutStopped)
                 .onMessage(GetStats.class, this::onGetStats)
@@ -168,6 +169,18 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
     private Behavior<DispatcherMessage> onWorkDone(WorkDone done) {
         leases.close(done);
         dispatch();
+        return this;
+    }
+
+    /** A message from another node, handled if usable; else counted (invalid_messages_dropped) and logged. */
+    private <M extends DispatcherMessage> Behavior<DispatcherMessage> checked(M m,
+            Function<M, Behavior<DispatcherMessage>> handler) {
+        String problem = MessageChecks.dispatcherProblem(m);
+        if (problem == null) {
+            return handler.apply(m);
+        }
+        leases.invalid();
+        getContext().getLog().warn("dropped an invalid {}: {}", m.getClass().getSimpleName(), problem);
         return this;
     }
 

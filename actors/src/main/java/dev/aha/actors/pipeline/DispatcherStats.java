@@ -15,12 +15,13 @@ package dev.aha.actors.pipeline;
  *     is gone, plus any prompt the accounting cannot place (dispatched - used - dropped - outstanding); 0 when
  *     nothing was lost
  * @param quarantined prompts kept out of the stream because every rollout asked failed on them
+ * @param invalid messages from other nodes dropped as unusable
  */
 public record DispatcherStats(long dispatched, long used, long droppedStale, long reissued, long duplicates,
-        long outstanding, long nextPromptId, long learnerVersion, long lost, long quarantined) {
+        long outstanding, long nextPromptId, long learnerVersion, long lost, long quarantined, long invalid) {
 
     /** Before the dispatcher answered (it never started): nothing dispatched. */
     public static DispatcherStats none(long nextPromptId, long learnerVersion) {
-        return new DispatcherStats(0, 0, 0, 0, 0, 0, nextPromptId, learnerVersion, 0, 0);
+        return new DispatcherStats(0, 0, 0, 0, 0, 0, nextPromptId, learnerVersion, 0, 0, 0);
     }
 }

@@ -8,7 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * What the learner lets into its next batch: a group from another node must be valid ({@link GroupChecks}), not
+ * What the learner lets into its next batch: a group from another node must be valid ({@link MessageChecks}), not
  * a duplicate (a re-issued prompt can come back twice, the late group of the first attempt and the group of the
  * re-issue, and only one may be used), and within max-staleness versions of the learner. Counts what it keeps out.
  */
@@ -38,7 +38,7 @@ final class GroupIntake {
     }
 
     Verdict offer(ScoredGroup s, long learnerVersion) {
-        lastProblem = GroupChecks.scoredProblem(s, vocabSize, learnerVersion);
+        lastProblem = MessageChecks.scoredProblem(s, vocabSize, learnerVersion);
         if (lastProblem != null) {
             invalid++;
             return Verdict.INVALID;

@@ -40,6 +40,9 @@ final class Leases<H> {
         int count;
     }
 
+    /** An error text from another node is kept to this many characters in quarantine.jsonl. */
+    private static final int MAX_ERROR = 2_000;
+
     private final long timeoutNanos;
     private final Map<Long, Lease<H>> open = new HashMap<>();
     private final Deque<RolloutWork> reissue = new ArrayDeque<>();
@@ -52,6 +55,7 @@ final class Leases<H> {
     private long reissued;
     private long duplicates;
     private long quarantined;
+    private long invalid;
 
     /**
      * @param timeout how long a lease may stay open before it is handed out again
@@ -134,7 +138,8 @@ final class Leases<H> {
         if (seen.count >= quarantineAfter && seen.rollouts.size() >= Math.min(quarantineAfter, Math.max(1, rollouts))) {
             failures.remove(f.promptId());
             quarantined++;
-            return new Quarantined(w.promptId(), w.prompt(), w.referenceAnswer(), seen.count, seen.rollouts, f.error());
+            String error = f.error().length() > MAX_ERROR ? f.error().substring(0, MAX_ERROR) + "..." : f.error();
+            return new Quarantined(w.promptId(), w.prompt(), w.referenceAnswer(), seen.count, seen.rollouts, error);
         }
         reissue.add(attempt(w, w.attempt() + 1, w.minVersion()));
         reissued++;
@@ -173,6 +178,11 @@ final class Leases<H> {
         return new RolloutWork(w.promptId(), attempt, w.prompt(), w.referenceAnswer(), w.groupSize(), minVersion);
     }
 
+    /** A message from another node was dropped as invalid. */
+    void invalid() {
+        invalid++;
+    }
+
     int open() {
         return open.size();
     }
@@ -189,6 +199,6 @@ final class Leases<H> {
         long unplaced = Math.max(0, dispatched - used - droppedStale - quarantined - outstanding);
         long heldByLost = open.values().stream().filter(l -> lost.test(l.holder())).count();
         return new DispatcherStats(dispatched, used, droppedStale, reissued, duplicates, outstanding, nextPromptId,
-                learnerVersion, heldByLost + unplaced, quarantined);
+                learnerVersion, heldByLost + unplaced, quarantined, invalid);
     }
 }

@@ -80,7 +80,7 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
     }
 
     private Behavior<RewardMessage> onSampled(SampledGroup group) {
-        String problem = GroupChecks.sampledProblem(group);
+        String problem = MessageChecks.sampledProblem(group);
         if (problem != null) { // from another node: dropped and counted; its lease times out and is re-issued
             invalid++;
             getContext().getLog().warn("dropped invalid group {} ({} so far): {}", group.promptId(), invalid, problem);

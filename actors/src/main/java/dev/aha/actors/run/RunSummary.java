@@ -130,6 +130,7 @@ final class RunSummary {
         s.put("prompts_reissued", d.reissued());
         s.put("lost_prompts", d.lost());
         s.put("prompts_quarantined", d.quarantined());
+        s.put("invalid_messages_dropped", d.invalid());
     }
 
     private static void putSettings(ObjectNode settings, RunConfig config) {

@@ -413,6 +413,21 @@ class DispatcherTest {
         assertTrue(line.contains("\"prompt_id\":" + first.promptId()) && line.contains("prompt too long"), line);
     }
 
+    @Test
+    void shouldDropAndCountARequestFromAnotherNodeThatCannotBeServed() {
+        ActorRef<DispatcherMessage> d = dispatcher("");
+        TestProbe<RolloutWork> a = rollout();
+        d.tell(new RequestWork(null, 0, 2, a.ref()));
+        d.tell(new RequestWork("a", -1, 2, a.ref()));
+        d.tell(new LeaseFailed(0, 0, null, null));
+        d.tell(new WorkDone(0, 0, null));
+        d.tell(new VersionAdvanced(-1, -1));
+        DispatcherStats s = stats(d);
+        assertEquals(5, s.invalid());
+        assertEquals(0, s.dispatched(), "nothing leased on an invalid request");
+        a.expectNoMessage(Duration.ZERO);
+    }
+
     // accounting
 
     @Test
@@ -431,7 +446,7 @@ class DispatcherTest {
         awaitReissued(d, 1);
         DispatcherStats s = stats(d);
         // out: prompts 4 and 5 leased to a rollout on this (Up) node, 3 queued for re-issue; nothing lost
-        assertEquals(new DispatcherStats(6, 2, 1, 1, 1, 3, 6, 1, 0, 0), s);
+        assertEquals(new DispatcherStats(6, 2, 1, 1, 1, 3, 6, 1, 0, 0, 0), s);
         assertEquals(s.dispatched(), s.used() + s.droppedStale() + s.outstanding());
     }
 
@@ -443,7 +458,7 @@ class DispatcherTest {
         assertEquals(List.of(100L, 101L), ids(got));
         assertEquals(5, got.get(0).minVersion());
         DispatcherStats s = stats(d);
-        assertEquals(new DispatcherStats(2, 0, 0, 0, 0, 2, 102, 7, 0, 0), s);
+        assertEquals(new DispatcherStats(2, 0, 0, 0, 0, 2, 102, 7, 0, 0, 0), s);
     }
 
     @Test

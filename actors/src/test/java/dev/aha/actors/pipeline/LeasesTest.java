@@ -187,7 +187,7 @@ class LeasesTest {
         leases.close(new WorkDone(dropped.promptId(), 0, Outcome.DROPPED_STALE));
         leases.close(new WorkDone(used.promptId(), 0, Outcome.DUPLICATE));
         DispatcherStats s = leases.stats(3, "gone"::equals);
-        assertEquals(new DispatcherStats(5, 1, 1, 1, 1, 3, 5, 3, 1, 0), s,
+        assertEquals(new DispatcherStats(5, 1, 1, 1, 1, 3, 5, 3, 1, 0, 0), s,
                 "one lease held on a lost node; the queued re-issue is not lost");
         assertBalanced(s);
     }

@@ -1,15 +1,37 @@
 package dev.aha.actors.pipeline;
 
+import dev.aha.protocol.pipeline.DispatcherMessage;
+import dev.aha.protocol.pipeline.LeaseFailed;
+import dev.aha.protocol.pipeline.RequestWork;
 import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.pipeline.ScoredGroup;
+import dev.aha.protocol.pipeline.VersionAdvanced;
+import dev.aha.protocol.pipeline.WorkDone;
 
 /**
- * What a group from another node must satisfy before anything in it is used: the wire checks frames, not meaning,
+ * What a message from another node must satisfy before anything in it is used: the wire checks frames, not meaning,
  * and a peer may run another build or be hostile. Each check returns the first problem in words, or null.
  */
-final class GroupChecks {
+final class MessageChecks {
 
-    private GroupChecks() {}
+    private MessageChecks() {}
+
+    /** What the dispatcher acts on: who asks and where to answer, outcomes, versions. */
+    static String dispatcherProblem(DispatcherMessage m) {
+        if (m instanceof RequestWork r && (r.replyTo() == null || r.rolloutId() == null || r.policyVersion() < 0)) {
+            return "no reply address, no rollout id or a negative version";
+        }
+        if (m instanceof WorkDone d && d.outcome() == null) {
+            return "no outcome";
+        }
+        if (m instanceof VersionAdvanced v && (v.version() < 0 || v.step() < 0)) {
+            return "a negative step or version";
+        }
+        if (m instanceof LeaseFailed f && (f.rolloutId() == null || f.error() == null)) {
+            return "no rollout id or no error";
+        }
+        return null;
+    }
 
     /** What the reward actor reads: a group of at least 2 with a text per completion. */
     static String sampledProblem(SampledGroup g) {
