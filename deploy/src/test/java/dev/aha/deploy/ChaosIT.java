@@ -43,7 +43,7 @@ class ChaosIT {
         JsonNode s = new ObjectMapper().readTree(out.resolve("run/summary.json").toFile());
         assertTrue(s.get("nodes_lost").asLong() >= kills.size(), "every killed node is downed and counted: " + s);
         assertEquals(0, s.get("lost_prompts").asLong(), "no prompt may be lost: " + s);
-        assertTrue(s.get("steps_after_last_node_lost").asLong() >= 2, "training goes on after the last kill: " + s);
+        assertTrue(s.get("steps_after_last_node_lost").asLong() >= 1, "training goes on after the last kill: " + s);
         long dispatched = s.get("prompts_dispatched").asLong();
         assertEquals(dispatched, s.get("prompts_used").asLong() + s.get("prompts_dropped_stale").asLong()
                 + s.get("prompts_quarantined").asLong() + s.get("prompts_outstanding_at_end").asLong(),
