@@ -52,7 +52,7 @@ public final class Aha {
             cli.getErr().println(cli.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             return 1;
         }
-        if (e instanceof TrainingFailed) { // its stack trace is already in the log, where the actor failed
+        if (e instanceof TrainingFailed) { // a failed actor's stack trace is already in the log, where it failed
             cli.getErr().println(cli.getCommandSpec().qualifiedName() + ": training failed: " + e.getMessage());
             return 2;
         }

@@ -2,6 +2,7 @@ package dev.aha.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aha.actors.run.TrainingFailed;
@@ -60,5 +61,13 @@ class TrainCommandTest {
         assertEquals(2, cli.execute("doomed"));
         assertEquals("aha doomed: training failed: the learner failed: IllegalStateException: publication of v2 "
                 + "refused", err.toString().strip());
+    }
+
+    @Test
+    void aRunWhoseStepsWereAllSkippedFails() {
+        TrainingFailed e = assertThrows(TrainingFailed.class, () -> TrainingFailed.requireFiniteSteps(12, 12));
+        assertTrue(e.getMessage().startsWith("all 12 learner steps had a non-finite loss or gradient"), e.getMessage());
+        TrainingFailed.requireFiniteSteps(12, 11); // one step that moved the policy is a run that learned something
+        TrainingFailed.requireFiniteSteps(0, 0); // no step at all: a deadline too short, said by the summary
     }
 }

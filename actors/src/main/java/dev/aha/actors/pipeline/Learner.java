@@ -39,7 +39,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     /** To the parent after the final evaluation (null in a simulation: no policy) and checkpoint. */
     public record Finished(RunState state, EvalResult finalEval, List<StepMetrics> history,
             List<EvalRecord> evals, DispatcherStats dispatcherStats, long lateDuplicates, long rewardFailures,
-            long invalidGroups, LearnerMetrics.Timings timings) {}
+            long invalidGroups, long nonFiniteSteps, LearnerMetrics.Timings timings) {}
 
     /** What the learner sends itself: listings, its deadline, the dispatcher's final stats. */
     private sealed interface Command extends LearnerMessage.Local permits DispatchersFound, Deadline, FinalStats {}
@@ -215,7 +215,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         trainer.checkpoint(setup.checkpoints(), step, end.toJson());
         checkpointed = step;
         parent.tell(new Finished(end, f.finalEval(), metrics.history(), evaluations.done(), f.stats(),
-                intake.duplicates(), rewardFailures, intake.invalid(), metrics.timings()));
+                intake.duplicates(), rewardFailures, intake.invalid(), metrics.nonFiniteSteps(), metrics.timings()));
         return Behaviors.stopped();
     }
 

@@ -52,6 +52,7 @@ final class RunSummary {
         s.put("late_duplicates", f.lateDuplicates());
         s.put("reward_failures", f.rewardFailures());
         s.put("invalid_groups_dropped", f.invalidGroups());
+        s.put("steps_non_finite", f.nonFiniteSteps());
         List<StepMetrics> segment = f.history();
         double rlSeconds = end.wallSeconds() - start.wallSeconds();
         long groups = end.promptsUsed() - start.promptsUsed();

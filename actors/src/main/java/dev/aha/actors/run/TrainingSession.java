@@ -125,7 +125,10 @@ public final class TrainingSession {
                             out.resolve("metrics.jsonl"));
         }
         finished = runPipeline(task, start, checkpoints, heldOut);
-        return RunSummary.write(out, config, start.state(), finished, List.copyOf(membership), pipelineStartNanos);
+        ObjectNode summary = RunSummary.write(out, config, start.state(), finished, List.copyOf(membership),
+                pipelineStartNanos);
+        TrainingFailed.requireFiniteSteps(finished.history().size(), finished.nonFiniteSteps());
+        return summary;
     }
 
     private static boolean sameFolder(Path a, Path b) {

@@ -55,6 +55,7 @@ public final class LearnerMetrics {
     private long learnerBusyNanos;
     private long samplingNanos;
     private long sampledTokensSinceStep;
+    private long nonFiniteSteps;
 
     /**
      * @param firstVersion the version this segment starts at: a replica's first version measures its joining, not a
@@ -115,6 +116,9 @@ public final class LearnerMetrics {
         }
         long now = nanoClock.getAsLong();
         learnerBusyNanos += busyNanos;
+        if (!Float.isFinite(result.loss()) || !Float.isFinite(result.gradNorm())) {
+            nonFiniteSteps++; // the optimiser skipped it: the weights did not move
+        }
         double interval = Math.max(1e-9, (now - lastStepNanos) / 1e9);
         int n = Math.max(1, completions);
         double mean = rewardSum / n;
@@ -162,6 +166,11 @@ public final class LearnerMetrics {
             wall += now - start;
         }
         return wall > 0 ? Math.min(1.0, samplingNanos / wall) : 0;
+    }
+
+    /** Steps of this segment whose loss or gradient norm was not finite (the optimiser skips those). */
+    public long nonFiniteSteps() {
+        return nonFiniteSteps;
     }
 
     /** Every step line of this segment. */

@@ -125,4 +125,16 @@ class LearnerMetricsTest {
         assertTrue(line.startsWith("step 1 v1 | reward 0.500 acc 0.500 fmt 1.000"), line);
         assertTrue(line.contains("learner 50%"), line);
     }
+
+    @Test
+    void stepsWithANonFiniteLossOrGradientAreCounted() {
+        LearnerMetrics m = metrics(0, 0);
+        GrpoUpdateResult nan = new GrpoUpdateResult(Float.NaN, Float.NaN, RESULT.diagnostics(), 4);
+        GrpoUpdateResult inf = new GrpoUpdateResult(0.5f, Float.POSITIVE_INFINITY, RESULT.diagnostics(), 4);
+        m.step(1, 1, 0, List.of(), nan, 0, 0);
+        m.step(2, 2, 1, List.of(), RESULT, 0, 0);
+        m.step(3, 3, 2, List.of(), inf, 0, 0);
+        assertEquals(2, m.nonFiniteSteps());
+        assertEquals(3, m.history().size());
+    }
 }
