@@ -44,9 +44,14 @@ public final class SftCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/sft", description = "Checkpoint folder.")
     Path out;
 
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Seeds the data order, the sampling and the initial weights (default: aha.train.seed, "
+                    + "aha.policy.init-seed): equal seeds give equal cold starts on one machine.")
+    Long seed;
+
     @Override
     public Integer call() {
-        RunConfig config = run.load(Map.of());
+        RunConfig config = run.load(RunOptions.seeded(Map.of(), seed));
         ComputeThreads.prepare(1);
         int n = steps != null ? steps : config.train().coldStartSteps();
         PromptStream examples;

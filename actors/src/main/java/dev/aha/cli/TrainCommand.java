@@ -42,6 +42,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--rollouts", paramLabel = "N", description = "Rollout actors (default: aha.train.rollouts).")
     Integer rollouts;
 
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Seeds the data order, the sampling and the initial weights (default: aha.train.seed, "
+                    + "aha.policy.init-seed): equal seeds give equal cold starts on one machine.")
+    Long seed;
+
     @Override
     public Integer call() throws Exception {
         Map<String, Object> overrides = new HashMap<>();
@@ -52,7 +57,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (rollouts != null) {
             overrides.put("aha.train.rollouts", rollouts);
         }
-        RunConfig config = run.load(overrides);
+        RunConfig config = run.load(RunOptions.seeded(overrides, seed));
         Path target = out != null ? out : resume != null ? resume : Path.of("runs/train");
         ObjectNode summary = new TrainingSession(config,
                 new TrainingSession.Options(target, minutes, resume, init, run.trainFile, run.evalFile)).run();
