@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,26 +16,12 @@ import org.junit.jupiter.api.Test;
  */
 class ChaosIT {
 
-    private static final Path SCRIPT = Path.of("bin", "aha-local-cluster");
-
     @Test
     void trainingSurvivesANodeKilledEvery15Seconds() throws Exception {
         List<String> shmBefore = LocalNodes.aeronDirectories();
         Path out = Path.of("target", "it-chaos").toAbsolutePath();
-        LocalNodes.deleteRecursively(out);
-        int port = LocalNodes.arteryPortWithWeightPlane();
-        ProcessBuilder cluster = new ProcessBuilder("bash", SCRIPT.toString(), "--rollouts", "2", "--rewards", "2",
-                "--minutes", "1.2", "--chaos", "15", "--out", out.toString(), "--port", String.valueOf(port));
-        cluster.environment().put("AHA_NO_BUILD", "1"); // this build made the distribution: never rebuild inside it
-        Process p = cluster.redirectErrorStream(true)
-                .redirectOutput(out.resolveSibling("it-chaos.console").toFile())
-                .start();
-        try {
-            assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the chaos run did not finish within 5 minutes");
-        } finally {
-            p.destroyForcibly();
-        }
-        assertEquals(0, p.exitValue(), "aha-local-cluster failed: see " + out.resolveSibling("it-chaos.console"));
+        LocalNodes.runLocalCluster(out, "--rollouts", "2", "--rewards", "2", "--minutes", "1.2",
+                "--chaos", "15");
 
         List<String> kills = Files.readAllLines(out.resolve("chaos.log"));
         assertEquals(3, kills.size(), "kills at 15, 30 and 45 s of a 72 s run: " + kills);

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,28 +19,12 @@ import org.junit.jupiter.api.Test;
  */
 class LocalClusterIT {
 
-    private static final Path SCRIPT = Path.of("bin", "aha-local-cluster");
-
     @Test
     void rolloutNodesJoinAndDieWhileTrainingGoesOn() throws Exception {
         List<String> shmBefore = LocalNodes.aeronDirectories();
         Path out = Path.of("target", "it-local-cluster").toAbsolutePath();
-        LocalNodes.deleteRecursively(out);
-        int port = LocalNodes.arteryPortWithWeightPlane();
-        ProcessBuilder cluster = new ProcessBuilder("bash", SCRIPT.toString(), "--rollouts", "2", "--rewards", "1",
-                "--minutes", "1.5", "--out", out.toString(), "--add-rollout-after", "25",
-                "--kill-rollout-after", "55", "--port", String.valueOf(port));
-        cluster.environment().put("AHA_NO_BUILD", "1"); // this build made the distribution: never rebuild inside it
-        Process p = cluster
-                .redirectErrorStream(true)
-                .redirectOutput(out.resolveSibling("it-local-cluster.console").toFile())
-                .start();
-        try {
-            assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the local cluster did not finish within 5 minutes");
-        } finally {
-            p.destroyForcibly();
-        }
-        assertEquals(0, p.exitValue(), "aha-local-cluster failed: see " + out.resolveSibling("it-local-cluster.console"));
+        LocalNodes.runLocalCluster(out, "--rollouts", "2", "--rewards", "1", "--minutes", "1.5",
+                "--add-rollout-after", "25", "--kill-rollout-after", "55");
 
         JsonNode s = new ObjectMapper().readTree(out.resolve("run/summary.json").toFile());
         assertEquals("simulated", s.get("backend").asText());

@@ -1,5 +1,6 @@
 package dev.aha.deploy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -9,12 +10,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-import java.util.Map;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** What the tests that start node processes on loopback share: free ports and the Aeron directories in /dev/shm. */
@@ -151,5 +152,26 @@ final class LocalNodes {
                 LocalNodes.removeAeronDirectoriesOf(n.process().pid());
             }
         }
+    }
+
+    /**
+     * Runs {@code bin/aha-local-cluster} into {@code out} (emptied first) on a free port range until it ends, and
+     * asserts it succeeded; its console goes beside {@code out}.
+     */
+    static void runLocalCluster(Path out, String... args) throws IOException, InterruptedException {
+        deleteRecursively(out);
+        List<String> line = new ArrayList<>(List.of("bash", Path.of("bin", "aha-local-cluster").toString()));
+        line.addAll(List.of(args));
+        line.addAll(List.of("--out", out.toString(), "--port", String.valueOf(arteryPortWithWeightPlane())));
+        ProcessBuilder cluster = new ProcessBuilder(line);
+        cluster.environment().put("AHA_NO_BUILD", "1"); // this build made the distribution: never rebuild inside it
+        Path console = out.resolveSibling(out.getFileName() + ".console");
+        Process p = cluster.redirectErrorStream(true).redirectOutput(console.toFile()).start();
+        try {
+            assertTrue(p.waitFor(5, TimeUnit.MINUTES), "aha-local-cluster did not finish within 5 minutes");
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals(0, p.exitValue(), "aha-local-cluster failed: see " + console);
     }
 }

@@ -3,6 +3,7 @@ package dev.aha.actors.pipeline;
 import dev.aha.protocol.pipeline.DispatcherMessage;
 import dev.aha.protocol.pipeline.LeaseFailed;
 import dev.aha.protocol.pipeline.RequestWork;
+import dev.aha.protocol.pipeline.RolloutWork;
 import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.pipeline.ScoredGroup;
 import dev.aha.protocol.pipeline.VersionAdvanced;
@@ -29,6 +30,23 @@ final class MessageChecks {
         }
         if (m instanceof LeaseFailed f && (f.rolloutId() == null || f.error() == null)) {
             return "no rollout id or no error";
+        }
+        return null;
+    }
+
+    /** The largest group a lease may ask for: a bound on what one message from another node can make us allocate. */
+    static final int MAX_GROUP = 1_024;
+
+    /** What a rollout samples: a prompt and its answer, a group it can hold, ids that name a lease. */
+    static String leaseProblem(RolloutWork w) {
+        if (w.prompt() == null || w.referenceAnswer() == null) {
+            return "no prompt or reference answer";
+        }
+        if (w.promptId() < 0 || w.attempt() < 0) {
+            return "a negative prompt id or attempt";
+        }
+        if (w.groupSize() < 2 || w.groupSize() > MAX_GROUP) {
+            return "a group of " + w.groupSize() + " (2 to " + MAX_GROUP + ")";
         }
         return null;
     }

@@ -54,9 +54,6 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     /** A Receptionist listing of the dispatcher or of the reward actors (one adapter serves both keys). */
     private record ListingFound(Receptionist.Listing listing) implements Command {}
 
-    /** The largest group a lease may ask for: a bound on what one message from another node can make us allocate. */
-    private static final int MAX_GROUP = 1_024;
-
     private final String id;
     private final TrainSettings settings;
     private final Tokenizer tokenizer;
@@ -138,11 +135,10 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     }
 
     private Behavior<RolloutMessage> onWork(RolloutWork work) {
-        if (work.prompt() == null || work.referenceAnswer() == null || work.promptId() < 0 || work.attempt() < 0
-                || work.groupSize() < 2 || work.groupSize() > MAX_GROUP) {
-            getContext().getLog().warn("{} dropped an invalid lease (prompt {}, group of {})", id, work.promptId(),
-                    work.groupSize());
-            return this; // the dispatcher's lease times out and is re-issued
+        String problem = MessageChecks.leaseProblem(work);
+        if (problem != null) { // the dispatcher's lease times out and is re-issued
+            getContext().getLog().warn("{} dropped an invalid lease for prompt {}: {}", id, work.promptId(), problem);
+            return this;
         }
         queue.add(work);
         scheduleNext();

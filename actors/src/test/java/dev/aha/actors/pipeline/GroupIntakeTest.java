@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aha.protocol.pipeline.RolloutWork;
 import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.pipeline.ScoredGroup;
 import java.util.List;
@@ -109,5 +110,14 @@ class GroupIntakeTest {
         assertEquals(GroupIntake.Verdict.DUPLICATE, intake.offer(group(3, 5), 5), "already trained on");
         assertEquals(2, intake.duplicates());
         assertEquals(1, intake.stale());
+    }
+
+    @Test
+    void aLeaseARolloutCannotSampleIsRefusedWithItsProblem() {
+        assertEquals(null, MessageChecks.leaseProblem(new RolloutWork(3, 0, "p", "1", 8, 0)));
+        assertTrue(MessageChecks.leaseProblem(new RolloutWork(3, 0, "p", "1", 1 << 20, 0)).contains("a group of"));
+        assertTrue(MessageChecks.leaseProblem(new RolloutWork(3, 0, "p", "1", 1, 0)).contains("a group of 1"));
+        assertTrue(MessageChecks.leaseProblem(new RolloutWork(3, 0, null, "1", 8, 0)).contains("no prompt"));
+        assertTrue(MessageChecks.leaseProblem(new RolloutWork(-3, 0, "p", "1", 8, 0)).contains("negative"));
     }
 }

@@ -232,4 +232,14 @@ class LeasesTest {
         assertEquals(1, leases.queued(), "the re-issue stands; nothing counted");
         assertEquals(0, leases.stats(0, h -> false).quarantined());
     }
+
+    @Test
+    void shouldKeepAQuarantinedPromptsErrorToABoundedLength() {
+        RolloutWork w = lease("only", 0);
+        String huge = "E".repeat(1 << 20); // another node's text, written to quarantine.jsonl
+        assertNull(leases.fail(new LeaseFailed(w.promptId(), 0, "only", huge), 1));
+        leases.grant(leases.pollReissue(0), "only", 0);
+        Leases.Quarantined q = leases.fail(new LeaseFailed(w.promptId(), 1, "only", huge), 1);
+        assertEquals(2_003, q.error().length(), "2,000 characters and an ellipsis");
+    }
 }
