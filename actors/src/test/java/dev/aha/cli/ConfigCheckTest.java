@@ -12,6 +12,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +32,7 @@ class ConfigCheckTest {
 
     private record Result(int code, String out, String err) {}
 
-    private static Result check(String hocon) throws IOException {
+    private static Result check(String hocon, String... more) throws IOException {
         Path file = Files.createTempFile(dir, "bad", ".conf");
         Files.writeString(file, hocon);
         StringWriter err = new StringWriter();
@@ -40,7 +42,9 @@ class ConfigCheckTest {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             var cli = Aha.commandLine();
             cli.setErr(new PrintWriter(err, true));
-            int code = cli.execute("config", "check", file.toString());
+            List<String> line = new ArrayList<>(List.of("config", "check", file.toString()));
+            line.addAll(List.of(more));
+            int code = cli.execute(line.toArray(String[]::new));
             return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString());
         } finally {
             System.setOut(stdout);
@@ -136,5 +140,22 @@ class ConfigCheckTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("group-size=4") || r.out().contains("group-size = 4")
                 || r.out().contains("\"group-size\" : 4") || r.out().contains("group-size:4"), r.out());
+    }
+
+    /** Held-out prompts that fit, training prompts that mostly do not: the run could not learn, so it does not start. */
+    @Test
+    void aTrainingSetThatMostlyDoesNotFitTheContextIsRefused() throws IOException {
+        Path train = dir.resolve("long.jsonl");
+        Path heldOut = dir.resolve("short.jsonl");
+        StringBuilder longOnes = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            longOnes.append("{\"question\": \"").append("1+".repeat(100)).append(i).append("\", \"answer\": \"1\"}\n");
+        }
+        Files.writeString(train, longOnes);
+        Files.writeString(heldOut, "{\"question\": \"1+1\", \"answer\": \"2\"}\n".repeat(5));
+        Result r = check("aha.train.eval-prompts = 5", "--task", "jsonl", "--train", train.toString(), "--eval",
+                heldOut.toString());
+        assertEquals(1, r.code(), r.err() + r.out());
+        assertTrue(r.err().contains("1000 of the first 1000 training prompts of task jsonl do not fit"), r.err());
     }
 }
