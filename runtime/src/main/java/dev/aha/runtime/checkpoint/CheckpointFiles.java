@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 
@@ -22,12 +21,11 @@ final class CheckpointFiles {
 
     private CheckpointFiles() {}
 
-    /** {"policy.safetensors": {"bytes": n, "crc32c": "89abcdef"}, ...} for the named files of {@code dir}. */
-    static ObjectNode checksums(ObjectMapper json, Path dir, List<String> names) throws IOException {
+    /** {"policy.safetensors": {"bytes": n, "crc32c": "89abcdef"}, ...} for files of {@code dir} and their CRCs. */
+    static ObjectNode checksums(ObjectMapper json, Path dir, Map<String, String> crcs) throws IOException {
         ObjectNode files = json.createObjectNode();
-        for (String name : names) {
-            Path f = dir.resolve(name);
-            files.putObject(name).put("bytes", Files.size(f)).put("crc32c", crc32c(f));
+        for (Map.Entry<String, String> e : crcs.entrySet()) {
+            files.putObject(e.getKey()).put("bytes", Files.size(dir.resolve(e.getKey()))).put("crc32c", e.getValue());
         }
         return files;
     }
@@ -72,7 +70,11 @@ final class CheckpointFiles {
                 crc.update(buffer, 0, n);
             }
         }
-        return String.format("%08x", crc.getValue());
+        return format(crc.getValue());
+    }
+
+    static String format(long crc32c) {
+        return String.format("%08x", crc32c);
     }
 
     /** Forces a file, or a folder's entries, to disk. */

@@ -13,9 +13,9 @@ import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.PolicyParameter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -26,10 +26,13 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * Checkpoints under one folder, each {@code step-NNNNNN/} holding:
@@ -118,25 +121,25 @@ public final class CheckpointStore {
             Files.createDirectories(root);
             String name = freshName(String.format("step-%06d", step));
             Path staging = Files.createTempDirectory(root, "." + name + "-");
-            List<String> files = new ArrayList<>(List.of(TENSORS));
-            writeTensors(staging.resolve(TENSORS), policyTensors(policy));
+            // checksums of the tensor files are taken as they are written: a model-sized file is not read back
+            Map<String, String> crcs = new LinkedHashMap<>();
+            crcs.put(TENSORS, writeTensors(staging.resolve(TENSORS), policyTensors(policy)));
             if (optimizer != null) {
-                writeTensors(staging.resolve(MOMENTS), optimizerTensors(policy, optimizer));
-                files.add(MOMENTS);
+                crcs.put(MOMENTS, writeTensors(staging.resolve(MOMENTS), optimizerTensors(policy, optimizer)));
             }
             if (description != null) {
                 Files.writeString(staging.resolve(POLICY),
                         JSON.writerWithDefaultPrettyPrinter().writeValueAsString(description));
-                files.add(POLICY);
+                crcs.put(POLICY, CheckpointFiles.crc32c(staging.resolve(POLICY)));
             }
             ObjectNode state = JSON.createObjectNode();
             state.put("format", FORMAT);
             state.put("step", step);
             state.put("optimizer_steps", optimizer == null ? 0 : optimizer.steps());
             state.set("run", run.deepCopy());
-            state.set("files", CheckpointFiles.checksums(JSON, staging, files));
+            state.set("files", CheckpointFiles.checksums(JSON, staging, crcs));
             Files.writeString(staging.resolve(STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state));
-            for (String f : files) {
+            for (String f : crcs.keySet()) {
                 CheckpointFiles.fsync(staging.resolve(f));
             }
             CheckpointFiles.fsync(staging.resolve(STATE));
@@ -313,9 +316,13 @@ public final class CheckpointStore {
         return list;
     }
 
-    private static void writeTensors(Path file, NDList tensors) throws IOException {
-        try (OutputStream out = Files.newOutputStream(file)) {
+    /** @return the CRC32C of the bytes written, as {@link CheckpointFiles#crc32c} formats it */
+    private static String writeTensors(Path file, NDList tensors) throws IOException {
+        try (CheckedOutputStream out = new CheckedOutputStream(
+                new BufferedOutputStream(Files.newOutputStream(file), 1 << 20), new CRC32C())) {
             tensors.encode(out, NDList.Encoding.SAFETENSORS);
+            out.flush();
+            return CheckpointFiles.format(out.getChecksum().getValue());
         } finally {
             tensors.close();
         }
