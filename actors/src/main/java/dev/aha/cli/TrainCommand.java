@@ -1,5 +1,6 @@
 package dev.aha.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.actors.config.RunConfig;
 import dev.aha.actors.run.TrainingSession;
@@ -63,14 +64,25 @@ public final class TrainCommand implements Callable<Integer> {
                 new TrainingSession.Options(target, minutes, resume, init, run.trainFile, run.evalFile)).run();
         System.out.println(MetricsLog.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
         if (summary.has("final_pass1")) {
-            System.err.printf("aha train: held-out pass@1 %.3f -> %.3f in %d steps; written to %s%n",
+            System.err.printf("aha train: held-out pass@1 %.3f -> %.3f in %d steps%s; written to %s%n",
                     summary.get("initial_pass1").asDouble(), summary.get("final_pass1").asDouble(),
-                    summary.get("steps").asLong(), target.toAbsolutePath());
+                    summary.get("steps").asLong(), reached(summary.path("seconds_to_pass1")), target.toAbsolutePath());
         } else {
             System.err.printf("aha train: %d steps, %.2f groups/s, nothing evaluated (%s backend); written to %s%n",
                     summary.get("steps").asLong(), summary.get("groups_per_second").asDouble(),
                     summary.get("backend").asText(), target.toAbsolutePath());
         }
         return 0;
+    }
+
+    /** ", 0.7 at 312 s, 0.8 at 455 s" for the thresholds reached (seconds since the run started). */
+    private static String reached(JsonNode secondsTo) {
+        StringBuilder s = new StringBuilder();
+        secondsTo.fields().forEachRemaining(e -> {
+            if (e.getValue().isNumber()) {
+                s.append(String.format(", %s at %.0f s", e.getKey(), e.getValue().asDouble()));
+            }
+        });
+        return s.toString();
     }
 }

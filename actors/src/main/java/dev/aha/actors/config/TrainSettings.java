@@ -20,7 +20,8 @@ import java.time.Duration;
  * @param checkpointEvery learner steps between checkpoints (0 = end only)
  * @param evalEvery learner steps between evaluations (0 = before and after only)
  * @param evalPrompts held-out prompts per evaluation
- * @param evalK samples per held-out prompt
+ * @param evalK samples per held-out prompt in the evaluations before RL and at the end
+ * @param evalEveryK samples per held-out prompt in the evaluations every {@code evalEvery} steps
  * @param seed seeds prompts and rollouts
  * @param learnerThreads intra-op threads of the learner
  * @param coldStartSteps SFT steps of the cold start
@@ -47,6 +48,7 @@ public record TrainSettings(
         int evalEvery,
         int evalPrompts,
         int evalK,
+        int evalEveryK,
         long seed,
         int learnerThreads,
         int coldStartSteps,
@@ -68,6 +70,7 @@ public record TrainSettings(
         atLeast("eval-every", evalEvery, 0);
         atLeast("eval-prompts", evalPrompts, 1);
         atLeast("eval-k", evalK, 1);
+        atLeast("eval-every-k", evalEveryK, 1);
         atLeast("learner-threads", learnerThreads, 1);
         atLeast("cold-start.steps", coldStartSteps, 0);
         atLeast("cold-start.batch-size", coldStartBatchSize, 1);
@@ -92,7 +95,7 @@ public record TrainSettings(
                 t.getInt("batch-groups"), t.getInt("rollouts"), t.getInt("reward-actors"), t.getInt("max-staleness"),
                 t.getBoolean("sync"), t.getInt("max-in-flight-groups"), t.getInt("rollout-queue"),
                 t.getDuration("lease-timeout"), t.getInt("checkpoint-every"), t.getInt("eval-every"),
-                t.getInt("eval-prompts"), t.getInt("eval-k"), t.getLong("seed"), t.getInt("learner-threads"),
+                t.getInt("eval-prompts"), t.getInt("eval-k"), t.getInt("eval-every-k"), t.getLong("seed"), t.getInt("learner-threads"),
                 t.getInt("cold-start.steps"), t.getInt("cold-start.batch-size"),
                 t.getDouble("cold-start.learning-rate"), t.getInt("progress-every"), t.getBytes("logits-budget"),
                 t.getInt("quarantine-after"));

@@ -24,21 +24,28 @@ final class HeldOutEvaluations {
         this.log = log;
     }
 
-    /** Evaluates the trainer's policy, or returns null without a held-out set or a policy (a simulation). */
-    EvalResult at(long step, long version) {
+    /**
+     * Evaluates the trainer's policy with {@code k} samples a prompt, or returns null without a held-out set or a
+     * policy (a simulation).
+     *
+     * @param runSeconds the run's clock now (see {@link EvalRecord})
+     * @param periodic one of the evaluations every eval-every steps, counted as their cost
+     */
+    EvalResult at(long step, long version, double runSeconds, int k, boolean periodic) {
         if (heldOut.isEmpty()) {
             return null;
         }
         long start = System.nanoTime();
-        EvalResult r = trainer.evaluate(heldOut).orElse(null);
+        EvalResult r = trainer.evaluate(heldOut, k).orElse(null);
         if (r == null) {
             return null;
         }
-        done.add(new EvalRecord(step, version, r));
-        metricsLog.appendEval(step, version, r);
-        log.info(String.format("eval at step %d: pass@1 %.3f greedy %.3f cons@%d %.3f format %.3f (%d prompts, %.0fs)",
-                step, r.pass1(), r.greedyAccuracy(), r.k(), r.consK(), r.formatRate(), r.prompts(),
-                (System.nanoTime() - start) / 1e9));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        done.add(new EvalRecord(step, version, runSeconds, seconds, periodic, r));
+        metricsLog.appendEval(step, version, runSeconds, r);
+        log.info(String.format("eval at step %d (%.0fs into the run): pass@1 %.3f greedy %.3f cons@%d %.3f format %.3f "
+                + "(%d prompts, %.1fs)", step, runSeconds, r.pass1(), r.greedyAccuracy(), r.k(), r.consK(),
+                r.formatRate(), r.prompts(), seconds));
         return r;
     }
 

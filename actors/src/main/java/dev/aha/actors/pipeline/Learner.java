@@ -163,8 +163,12 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
             checkpoint();
         }
         if (settings.evalEvery() > 0 && step % settings.evalEvery() == 0) {
-            evaluations.at(step, version);
+            evaluations.at(step, version, runSeconds(), settings.evalEveryK(), true);
         }
+    }
+
+    private double runSeconds() {
+        return setup.state().runSeconds(metrics.wallSeconds());
     }
 
     private void publish() {
@@ -199,7 +203,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         }
         finishing = true;
         getContext().getLog().info("deadline reached after {} steps: final evaluation and checkpoint", step);
-        EvalResult last = evaluations.at(step, version);
+        EvalResult last = evaluations.at(step, version, runSeconds(), settings.evalK(), false);
         if (dispatcher.ref() == null) {
             return onFinalStats(new FinalStats(DispatcherStats.none(setup.state().nextPromptId(), version), last));
         }

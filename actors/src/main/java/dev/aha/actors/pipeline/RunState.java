@@ -14,12 +14,19 @@ import dev.aha.runtime.metrics.MetricsLog;
  * @param promptsDroppedStale prompts dropped as stale before this segment
  * @param wallSeconds RL wall time before this segment
  * @param initialPass1 held-out pass@1 of the cold-start policy (-1 until measured)
+ * @param coldStartSeconds what the cold start took, SFT and its evaluation: the run's clock is this plus the RL
+ *     wall time, so time to accuracy counts the whole run (0 in checkpoints written before it was kept)
  */
 public record RunState(long step, long version, long nextPromptId, long promptsDispatched, long promptsUsed,
-        long promptsDroppedStale, double wallSeconds, double initialPass1) {
+        long promptsDroppedStale, double wallSeconds, double initialPass1, double coldStartSeconds) {
 
     public static RunState fresh() {
-        return new RunState(0, 0, 0, 0, 0, 0, 0, -1);
+        return new RunState(0, 0, 0, 0, 0, 0, 0, -1, 0);
+    }
+
+    /** Seconds since the run started, cold start included, at {@code rlWallSeconds} of RL. */
+    public double runSeconds(double rlWallSeconds) {
+        return coldStartSeconds + rlWallSeconds;
     }
 
     /**
@@ -30,7 +37,7 @@ public record RunState(long step, long version, long nextPromptId, long promptsD
     public RunState continued(long step, long version, long nextPromptId, long dispatched, long used, long droppedStale,
             double wallSeconds) {
         return new RunState(step, version, nextPromptId, promptsDispatched + dispatched, promptsUsed + used,
-                promptsDroppedStale + droppedStale, wallSeconds, initialPass1);
+                promptsDroppedStale + droppedStale, wallSeconds, initialPass1, coldStartSeconds);
     }
 
     public ObjectNode toJson() {

@@ -10,15 +10,16 @@ import dev.aha.actors.pipeline.EvalRecord;
 import dev.aha.actors.pipeline.Learner;
 import dev.aha.actors.pipeline.RunState;
 import dev.aha.runtime.eval.EvalResult;
+import dev.aha.runtime.metrics.EvalPoint;
 import dev.aha.runtime.metrics.LearnerMetrics;
 import dev.aha.runtime.metrics.MetricsLog;
 import dev.aha.runtime.metrics.StepMetrics;
+import dev.aha.runtime.metrics.TimeToAccuracy;
 import dev.aha.runtime.metrics.TrainingCharts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.HdrHistogram.Histogram;
 
@@ -74,17 +75,19 @@ final class RunSummary {
         s.put("nodes_lost", MembershipLog.count(membership, "lost"));
         MembershipThroughput.write(s, membership, segment, pipelineStartNanos, start.wallSeconds(),
                 config.train().batchGroups());
-        ArrayNode evals = s.putArray("evals");
-        for (EvalRecord e : f.evals()) {
-            evals.addObject().put("step", e.step()).put("pass1", e.result().pass1())
-                    .put("greedy_accuracy", e.result().greedyAccuracy()).put("cons_at_k", e.result().consK());
-        }
+        putEvals(s, f.evals(), rlSeconds);
         try {
             Files.createDirectories(out);
+            Path metrics = out.resolve("metrics.jsonl");
+            List<EvalPoint> curve = f.finalEval() != null ? MetricsLog.readEvals(metrics) : List.of();
+            if (f.finalEval() != null) { // a simulation has no policy to evaluate
+                putTimeToAccuracy(s, end, curve);
+            }
             Files.writeString(out.resolve("summary.json"), MetricsLog.JSON.writerWithDefaultPrettyPrinter()
                     .writeValueAsString(s));
-            if (f.finalEval() != null) { // a simulation has no reward or accuracy curves worth drawing
-                writeCharts(out, config, end, f.evals());
+            if (f.finalEval() != null) { // nor reward or accuracy curves worth drawing
+                TrainingCharts.write(out.resolve("charts"), "aha train " + config.train().task(),
+                        MetricsLog.readSteps(metrics), curve);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the summary into " + out, e);
@@ -92,14 +95,40 @@ final class RunSummary {
         return s;
     }
 
-    /** Reward, accuracy, KL and length against step over the whole run, resumed segments included. */
-    private static void writeCharts(Path out, RunConfig config, RunState end, List<EvalRecord> evals)
-            throws IOException {
-        List<StepMetrics> all = MetricsLog.readSteps(out.resolve("metrics.jsonl"));
-        List<TrainingCharts.EvalPoint> points = new ArrayList<>();
-        points.add(new TrainingCharts.EvalPoint(0, end.initialPass1()));
-        evals.forEach(e -> points.add(new TrainingCharts.EvalPoint(e.step(), e.result().pass1())));
-        TrainingCharts.write(out.resolve("charts"), "aha train " + config.train().task(), all, points);
+    /** This segment's evaluations, and what those every eval-every steps cost the learner. */
+    private static void putEvals(ObjectNode s, List<EvalRecord> records, double rlSeconds) {
+        ArrayNode evals = s.putArray("evals");
+        double periodic = 0;
+        for (EvalRecord e : records) {
+            evals.addObject().put("step", e.step()).put("run_seconds", e.runSeconds()).put("k", e.result().k())
+                    .put("pass1", e.result().pass1()).put("greedy_accuracy", e.result().greedyAccuracy())
+                    .put("cons_at_k", e.result().consK()).put("seconds", e.seconds());
+            if (e.periodic()) {
+                periodic += e.seconds();
+            }
+        }
+        s.put("periodic_eval_seconds", periodic);
+        s.put("periodic_eval_fraction", rlSeconds > 0 ? periodic / rlSeconds : 0);
+    }
+
+    /**
+     * Held-out pass@1 against the run's clock (cold start included) over the whole run, resumed segments included,
+     * and the seconds at which it first reached each threshold.
+     */
+    private static void putTimeToAccuracy(ObjectNode s, RunState end, List<EvalPoint> curve) {
+        s.put("cold_start_seconds", end.coldStartSeconds());
+        s.put("run_seconds", end.runSeconds(end.wallSeconds()));
+        ObjectNode reached = s.putObject("seconds_to_pass1");
+        TimeToAccuracy.table(curve).forEach((threshold, seconds) -> {
+            if (seconds == null) {
+                reached.putNull(threshold);
+            } else {
+                reached.put(threshold, seconds);
+            }
+        });
+        ArrayNode points = s.putArray("pass1_curve");
+        curve.forEach(p -> points.addObject().put("step", p.step()).put("run_seconds", p.runSeconds())
+                .put("pass1", p.pass1()));
     }
 
     private static void putSimulation(ObjectNode sim, RunConfig config) {

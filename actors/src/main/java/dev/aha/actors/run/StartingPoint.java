@@ -43,13 +43,13 @@ public record StartingPoint(RunState state, Path resumeFrom, FlatWeights weights
         try (NDManager scope = NDManager.newBaseManager(config.devices().learner());
                 Policy p = config.policy().create(scope)) {
             FlatWeights w = p.exportWeights();
-            return new StartingPoint(zero(Double.NaN), null, w, w);
+            return new StartingPoint(zero(Double.NaN, 0), null, w, w);
         }
     }
 
     /** A simulated run has no policy. */
     static StartingPoint simulated() {
-        return new StartingPoint(zero(Double.NaN), null, null, null);
+        return new StartingPoint(zero(Double.NaN, 0), null, null, null);
     }
 
     /**
@@ -61,6 +61,7 @@ public record StartingPoint(RunState state, Path resumeFrom, FlatWeights weights
     static StartingPoint coldStart(RunConfig config, Task task, Path init, CheckpointStore coldStart,
             List<TaskPrompt> heldOut, Path metrics) {
         ComputeThreads.prepare(1);
+        long started = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager(config.devices().learner());
                 Policy policy = config.policy().create(manager)) {
             if (init != null) {
@@ -70,12 +71,13 @@ public record StartingPoint(RunState state, Path resumeFrom, FlatWeights weights
                 supervisedFineTune(config, task, policy);
             }
             coldStart.savePolicy(0, policy, COLD.toJson());
+            double trained = (System.nanoTime() - started) / 1e9; // the policy exists from here on
             EvalResult initial = evaluate(config, policy, heldOut, "cold-start policy");
             try (MetricsLog log = new MetricsLog(metrics)) {
-                log.appendEval(0, 0, initial);
+                log.appendEval(0, 0, trained, initial);
             }
             FlatWeights w = policy.exportWeights();
-            return new StartingPoint(zero(initial.pass1()), null, w, w);
+            return new StartingPoint(zero(initial.pass1(), (System.nanoTime() - started) / 1e9), null, w, w);
         }
     }
 
@@ -131,7 +133,7 @@ public record StartingPoint(RunState state, Path resumeFrom, FlatWeights weights
         return r;
     }
 
-    private static RunState zero(double initialPass1) {
-        return new RunState(0, 0, 0, 0, 0, 0, 0, initialPass1);
+    private static RunState zero(double initialPass1, double coldStartSeconds) {
+        return new RunState(0, 0, 0, 0, 0, 0, 0, initialPass1, coldStartSeconds);
     }
 }

@@ -25,8 +25,11 @@ public interface PolicyTrainer extends AutoCloseable {
     /** Writes policy, optimiser state and {@code state} as checkpoint {@code step}. */
     void checkpoint(CheckpointStore store, long step, ObjectNode state);
 
-    /** Held-out pass@1 and friends; empty where there is no real policy to evaluate (a simulation). */
-    Optional<EvalResult> evaluate(List<TaskPrompt> heldOut);
+    /**
+     * Held-out pass@1 and friends over {@code k} samples a prompt; empty where there is no real policy to evaluate
+     * (a simulation).
+     */
+    Optional<EvalResult> evaluate(List<TaskPrompt> heldOut, int k);
 
     @Override
     void close();

@@ -29,7 +29,7 @@ import java.util.Optional;
 public final class TorchTrainer implements PolicyTrainer {
 
     /** What the evaluator needs besides the policy. */
-    public record EvalSettings(Tokenizer tokenizer, PromptTemplate template, SamplingSettings sampling, int k, long seed) {}
+    public record EvalSettings(Tokenizer tokenizer, PromptTemplate template, SamplingSettings sampling, long seed) {}
 
     private final NDManager manager;
     private final Policy policy;
@@ -81,9 +81,9 @@ public final class TorchTrainer implements PolicyTrainer {
     }
 
     @Override
-    public Optional<EvalResult> evaluate(List<TaskPrompt> heldOut) {
+    public Optional<EvalResult> evaluate(List<TaskPrompt> heldOut, int k) {
         ComputeThreads.stopRecording();
-        Evaluator evaluator = new Evaluator(policy, eval.tokenizer(), eval.template(), eval.sampling(), eval.k(),
+        Evaluator evaluator = new Evaluator(policy, eval.tokenizer(), eval.template(), eval.sampling(), k,
                 eval.seed());
         return Optional.of(evaluator.evaluate(heldOut, null));
     }

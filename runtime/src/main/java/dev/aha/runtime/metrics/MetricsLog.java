@@ -49,11 +49,15 @@ public final class MetricsLog implements AutoCloseable {
         return file;
     }
 
-    /** An evaluation line, told apart from step lines by its "eval" key. */
-    public record EvalLine(long step, long version, EvalResult eval) {}
+    /**
+     * An evaluation line, told apart from step lines by its "eval" key.
+     *
+     * @param runSeconds when the evaluated policy existed, in seconds since the run started (its cold start included)
+     */
+    public record EvalLine(long step, long version, double runSeconds, EvalResult eval) {}
 
-    public void appendEval(long step, long version, EvalResult eval) {
-        append(new EvalLine(step, version, eval));
+    public void appendEval(long step, long version, double runSeconds, EvalResult eval) {
+        append(new EvalLine(step, version, runSeconds, eval));
     }
 
     /**
@@ -88,6 +92,29 @@ public final class MetricsLog implements AutoCloseable {
      */
     public static List<StepMetrics> readSteps(Path file) throws IOException {
         List<StepMetrics> steps = new ArrayList<>();
+        for (JsonNode node : readLines(file)) {
+            if (!node.has("eval")) {
+                steps.add(JSON.treeToValue(node, StepMetrics.class));
+            }
+        }
+        return steps;
+    }
+
+    /** The held-out evaluations of a run, its resumed segments included, in the order they were written. */
+    public static List<EvalPoint> readEvals(Path file) throws IOException {
+        List<EvalPoint> evals = new ArrayList<>();
+        for (JsonNode node : readLines(file)) {
+            if (node.has("eval")) {
+                evals.add(new EvalPoint(node.path("step").asLong(), node.path("run_seconds").asDouble(),
+                        node.path("eval").path("pass1").asDouble()));
+            }
+        }
+        return evals;
+    }
+
+    /** Every line as JSON; a torn last line (a crash mid-write) is skipped, a malformed line before it is an error. */
+    private static List<JsonNode> readLines(Path file) throws IOException {
+        List<JsonNode> nodes = new ArrayList<>();
         List<String> lines = Files.readAllLines(file);
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -103,11 +130,9 @@ public final class MetricsLog implements AutoCloseable {
                 }
                 throw new IllegalArgumentException(file + " line " + (i + 1) + " is not JSON: " + e.getOriginalMessage());
             }
-            if (!node.has("eval")) {
-                steps.add(JSON.treeToValue(node, StepMetrics.class));
-            }
+            nodes.add(node);
         }
-        return steps;
+        return nodes;
     }
 
     public synchronized void append(Object record) {

@@ -19,7 +19,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * PNG charts of the training curves against learner step: reward, accuracy, KL and response length, one file
  * each, and {@code training.png} with the four side by side (what README shows). Held-out pass@1 evaluations,
- * when given, are drawn as points on the accuracy chart.
+ * when given, are drawn as points on the accuracy chart and as the curve of {@code pass1_vs_time.png}: pass@1
+ * against the run's clock, the time-to-accuracy view.
  */
 public final class TrainingCharts {
 
@@ -27,9 +28,6 @@ public final class TrainingCharts {
     private static final int HEIGHT = 400;
 
     private TrainingCharts() {}
-
-    /** One held-out evaluation at a learner step. */
-    public record EvalPoint(long step, double pass1) {}
 
     /** Writes the charts into {@code dir}; returns the files written. */
     public static List<Path> write(Path dir, String title, List<StepMetrics> steps, List<EvalPoint> evals) {
@@ -57,6 +55,11 @@ public final class TrainingCharts {
             Path all = dir.resolve("training.png");
             ImageIO.write(grid, "png", all.toFile());
             written.add(all);
+            if (evals != null && !evals.isEmpty()) {
+                Path overTime = dir.resolve("pass1_vs_time.png");
+                BitmapEncoder.saveBitmap(overTime(title, evals), overTime.toString(), BitmapEncoder.BitmapFormat.PNG);
+                written.add(overTime);
+            }
             return written;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write charts into " + dir, e);
@@ -75,6 +78,19 @@ public final class TrainingCharts {
         }
         XYSeries series = chart.addSeries(yLabel, x, values);
         series.setMarker(SeriesMarkers.NONE);
+        return chart;
+    }
+
+    private static XYChart overTime(String title, List<EvalPoint> evals) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title + ": held-out pass@1 over time")
+                .xAxisTitle("minutes since the run started (cold start included)").yAxisTitle("held-out pass@1")
+                .build();
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(1.0);
+        double[] x = evals.stream().mapToDouble(e -> e.runSeconds() / 60).toArray();
+        double[] y = evals.stream().mapToDouble(EvalPoint::pass1).toArray();
+        chart.addSeries("held-out pass@1", x, y).setMarker(SeriesMarkers.CIRCLE);
         return chart;
     }
 

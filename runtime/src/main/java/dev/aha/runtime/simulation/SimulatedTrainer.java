@@ -64,7 +64,7 @@ public final class SimulatedTrainer implements PolicyTrainer {
     }
 
     @Override
-    public Optional<EvalResult> evaluate(List<TaskPrompt> heldOut) {
+    public Optional<EvalResult> evaluate(List<TaskPrompt> heldOut, int k) {
         return Optional.empty();
     }
 

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.aha.runtime.eval.EvalResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +25,7 @@ class MetricsLogTest {
         Path file = dir.resolve("metrics.jsonl");
         try (MetricsLog log = new MetricsLog(file)) {
             log.append(step(1));
-            log.appendEval(1, 1, null);
+            log.appendEval(1, 1, 2.5, null);
             log.append(step(2));
         }
         Files.writeString(file, "{\"step\":3,\"vers", StandardOpenOption.APPEND); // the crash
@@ -34,6 +36,23 @@ class MetricsLogTest {
         }
         assertEquals(3, MetricsLog.readSteps(file).size());
         assertFalse(Files.readString(file).contains("\"vers\n"), "the torn fragment is gone");
+    }
+
+    @Test
+    void evaluationsAreReadBackWithTheirTimeAcrossResumedSegments(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("metrics.jsonl");
+        EvalResult r = new EvalResult(200, 2, 0.62, 0.7, 0.66, 0.98, 40);
+        try (MetricsLog log = new MetricsLog(file)) {
+            log.appendEval(0, 0, 110.5, r);
+            log.append(step(1));
+            log.appendEval(100, 100, 190, r);
+        }
+        try (MetricsLog resumed = new MetricsLog(file)) {
+            resumed.appendEval(200, 200, 290, r);
+        }
+        assertEquals(List.of(new EvalPoint(0, 110.5, 0.62), new EvalPoint(100, 190, 0.62), new EvalPoint(200, 290, 0.62)),
+                MetricsLog.readEvals(file));
+        assertEquals(1, MetricsLog.readSteps(file).size());
     }
 
     @Test

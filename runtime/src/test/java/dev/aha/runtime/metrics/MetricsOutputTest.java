@@ -1,6 +1,7 @@
 package dev.aha.runtime.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,19 +39,27 @@ class MetricsOutputTest {
     }
 
     @Test
-    void shouldDrawTheFourCurvesAndTheirGrid() throws Exception {
+    void shouldDrawTheFourCurvesTheirGridAndPassAtOneOverTime() throws Exception {
         List<StepMetrics> steps = new ArrayList<>();
         for (int i = 1; i <= 20; i++) {
             steps.add(metrics(i));
         }
         List<Path> files = TrainingCharts.write(dir, "test", steps,
-                List.of(new TrainingCharts.EvalPoint(0, 0.3), new TrainingCharts.EvalPoint(20, 0.6)));
-        assertEquals(5, files.size());
+                List.of(new EvalPoint(0, 30, 0.3), new EvalPoint(20, 95, 0.6)));
+        assertEquals(6, files.size());
+        assertTrue(files.contains(dir.resolve("pass1_vs_time.png")));
         for (Path f : files) {
             BufferedImage image = ImageIO.read(f.toFile());
             assertTrue(image.getWidth() >= 640 && image.getHeight() >= 400, f.toString());
         }
         assertEquals(1280, ImageIO.read(dir.resolve("training.png").toFile()).getWidth());
+    }
+
+    @Test
+    void withoutEvaluationsThereIsNoCurveOverTime() {
+        List<Path> files = TrainingCharts.write(dir, "test", List.of(metrics(1), metrics(2)), List.of());
+        assertEquals(5, files.size());
+        assertFalse(Files.exists(dir.resolve("pass1_vs_time.png")));
     }
 
     private static StepMetrics metrics(int step) {
