@@ -148,12 +148,16 @@ class ModelCommandsTest {
         return Files.writeString(Files.createTempFile(dir, "aha", ".conf"), text);
     }
 
-    /** The cold start is reproducible: the same seed gives the same checkpoint, bit for bit; another seed does not. */
+    /**
+     * The cold start is reproducible: the same seed gives the same checkpoint, bit for bit; another seed does not.
+     * Enough steps for MKL's alignment-dependent results to show were its reproducibility mode not strict (MKL_CBWR,
+     * set by the launcher and for the tests in the pom).
+     */
     @Test
     void sftWithTheSameSeedWritesBitIdenticalWeights(@TempDir Path dir) throws Exception {
         for (String name : List.of("a", "b", "c")) {
             String seed = name.equals("c") ? "2" : "1";
-            assertEquals(0, run("sft", "--task", "arithmetic", "--steps", "3", "--seed", seed, "--out",
+            assertEquals(0, run("sft", "--task", "arithmetic", "--steps", "40", "--seed", seed, "--out",
                     dir.resolve(name).toString()).code());
         }
         byte[] a = Files.readAllBytes(CheckpointStore.resolve(dir.resolve("a")).resolve("policy.safetensors"));
