@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.actors.cluster.ClusterNode;
 import dev.aha.actors.cluster.NodeRole;
 import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.run.RunFolder;
 import dev.aha.actors.run.TrainingSession;
 import dev.aha.runtime.metrics.MetricsLog;
 import java.nio.file.Path;
@@ -45,7 +46,8 @@ public final class SeedCommand implements Callable<Integer> {
     double minutes;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Output folder (default: runs/cluster, or the --resume folder when resuming).")
+            description = "Output folder, refused if it holds a run (default: runs/cluster, or runs/cluster-2, -3, "
+                    + "... when taken; the --resume folder when resuming).")
     Path out;
 
     @Option(names = "--resume", paramLabel = "DIR",
@@ -61,7 +63,10 @@ public final class SeedCommand implements Callable<Integer> {
         all.addAll(NodeRole.parse(roles));
         RunConfig config = run.load(Map.of());
         ClusterNode node = new ClusterNode(host, port, all, null, Bootstrap.kubernetes(bootstrap));
-        Path target = out != null ? out : resume != null ? resume : Path.of("runs/cluster");
+        Path target = out != null ? out : resume != null ? resume : RunFolder.firstFree(Path.of("runs/cluster"));
+        if (resume == null && out != null) {
+            RunFolder.requireFree(out);
+        }
         ObjectNode summary = new TrainingSession(config,
                 new TrainingSession.Options(target, minutes, resume, init, run.trainFile, run.evalFile), node).run();
         System.out.println(MetricsLog.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary));

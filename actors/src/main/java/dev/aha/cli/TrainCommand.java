@@ -3,6 +3,7 @@ package dev.aha.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.run.RunFolder;
 import dev.aha.actors.run.TrainingSession;
 import dev.aha.runtime.metrics.MetricsLog;
 import java.nio.file.Path;
@@ -28,7 +29,8 @@ public final class TrainCommand implements Callable<Integer> {
     double minutes;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Output folder (default: runs/train, or the --resume folder when resuming).")
+            description = "Output folder, refused if it holds a run (default: runs/train, or runs/train-2, -3, ... "
+                    + "when taken; the --resume folder when resuming).")
     Path out;
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its latest checkpoint.")
@@ -59,7 +61,10 @@ public final class TrainCommand implements Callable<Integer> {
             overrides.put("aha.train.rollouts", rollouts);
         }
         RunConfig config = run.load(RunOptions.seeded(overrides, seed));
-        Path target = out != null ? out : resume != null ? resume : Path.of("runs/train");
+        Path target = out != null ? out : resume != null ? resume : RunFolder.firstFree(Path.of("runs/train"));
+        if (resume == null && out != null) {
+            RunFolder.requireFree(out);
+        }
         ObjectNode summary = new TrainingSession(config,
                 new TrainingSession.Options(target, minutes, resume, init, run.trainFile, run.evalFile)).run();
         System.out.println(MetricsLog.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary));

@@ -150,8 +150,9 @@ class ModelCommandsTest {
 
     /**
      * The cold start is reproducible: the same seed gives the same checkpoint, bit for bit; another seed does not.
-     * Enough steps for MKL's alignment-dependent results to show were its reproducibility mode not strict (MKL_CBWR,
-     * set by the launcher and for the tests in the pom).
+     * Forty steps, in one JVM: enough to drift apart in the last bits without MKL's strict reproducibility mode
+     * (MKL_CBWR, set by the launcher and, for the tests, in the pom) or without weights in aligned memory (see
+     * AlignedArrays); each alone was not enough.
      */
     @Test
     void sftWithTheSameSeedWritesBitIdenticalWeights(@TempDir Path dir) throws Exception {

@@ -43,6 +43,26 @@ class TrainCommandTest {
         assertTrue(Files.exists(out.resolve("summary.json")));
     }
 
+    /** A new run into a folder that holds one is refused before anything is written: the first run is intact. */
+    @Test
+    void aNewRunIntoAFolderThatHoldsARunIsRefused(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("sim");
+        String[] args = {"train", "--backend", "simulated", "--minutes", "0.02", "--out", out.toString()};
+        StringWriter err = new StringWriter();
+        CommandLine first = Aha.commandLine();
+        first.setOut(new PrintWriter(new StringWriter()));
+        assertEquals(0, first.execute(args));
+        String summary = Files.readString(out.resolve("summary.json"));
+        long metrics = Files.size(out.resolve("metrics.jsonl"));
+
+        CommandLine second = Aha.commandLine();
+        second.setErr(new PrintWriter(err, true));
+        assertEquals(1, second.execute(args), "bad input: exit 1");
+        assertTrue(err.toString().contains("holds a run already: --resume " + out), err.toString());
+        assertEquals(summary, Files.readString(out.resolve("summary.json")));
+        assertEquals(metrics, Files.size(out.resolve("metrics.jsonl")));
+    }
+
     @CommandLine.Command(name = "doomed")
     static final class Doomed implements Callable<Integer> {
         @Override

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.norm.LayerNorm;
+import dev.aha.runtime.engine.AlignedArrays;
 import dev.aha.runtime.policy.KvCache;
 import dev.aha.runtime.policy.ParameterLayout;
 import dev.aha.runtime.policy.Policy;
@@ -72,7 +73,7 @@ public final class GptPolicy implements Policy {
                     values[j] = (float) (rng.nextGaussian() * std);
                 }
             }
-            NDArray array = manager.create(values, shape);
+            NDArray array = AlignedArrays.of(manager, values, shape);
             array.setName(name);
             params.add(new PolicyParameter(name, shape, array));
         }
