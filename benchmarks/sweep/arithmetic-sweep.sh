@@ -47,7 +47,7 @@ variants=(
   "base|the defaults before this sweep: lr 1e-4, beta 0.04, sequence mean, G 8 x 8 groups, T 1.0, staleness 2||400"
   "lr-3e-4|learning rate 3e-4|-Daha.optimizer.learning-rate=3e-4|400"
   "lr-1e-3|learning rate 1e-3|-Daha.optimizer.learning-rate=1e-3|400"
-  "beta-0|no KL term, no reference forward (Dr. GRPO, DAPO)|-Daha.grpo.beta=0|400"
+  "beta-0|no KL term, no reference forward (DAPO)|-Daha.grpo.beta=0|400"
   "token-mean|token-level loss (DAPO)|-Daha.grpo.aggregation=TOKEN_MEAN|400"
   "g4-b16|G 4, 16 groups a step|-Daha.train.group-size=4 -Daha.train.batch-groups=16|400"
   "g16-b4|G 16, 4 groups a step|-Daha.train.group-size=16 -Daha.train.batch-groups=4|400"

@@ -22,6 +22,7 @@ import java.time.Duration;
  * @param evalPrompts held-out prompts per evaluation
  * @param evalK samples per held-out prompt in the evaluations before RL and at the end
  * @param evalEveryK samples per held-out prompt in the evaluations every {@code evalEvery} steps
+ * @param evalEveryPrompts held-out prompts in those (the first of the held-out set; no greedy decode)
  * @param seed seeds prompts and rollouts
  * @param learnerThreads intra-op threads of the learner
  * @param coldStartSteps SFT steps of the cold start
@@ -49,6 +50,7 @@ public record TrainSettings(
         int evalPrompts,
         int evalK,
         int evalEveryK,
+        int evalEveryPrompts,
         long seed,
         int learnerThreads,
         int coldStartSteps,
@@ -71,6 +73,7 @@ public record TrainSettings(
         atLeast("eval-prompts", evalPrompts, 1);
         atLeast("eval-k", evalK, 1);
         atLeast("eval-every-k", evalEveryK, 1);
+        atLeast("eval-every-prompts", evalEveryPrompts, 1);
         atLeast("learner-threads", learnerThreads, 1);
         atLeast("cold-start.steps", coldStartSteps, 0);
         atLeast("cold-start.batch-size", coldStartBatchSize, 1);
@@ -95,7 +98,8 @@ public record TrainSettings(
                 t.getInt("batch-groups"), t.getInt("rollouts"), t.getInt("reward-actors"), t.getInt("max-staleness"),
                 t.getBoolean("sync"), t.getInt("max-in-flight-groups"), t.getInt("rollout-queue"),
                 t.getDuration("lease-timeout"), t.getInt("checkpoint-every"), t.getInt("eval-every"),
-                t.getInt("eval-prompts"), t.getInt("eval-k"), t.getInt("eval-every-k"), t.getLong("seed"), t.getInt("learner-threads"),
+                t.getInt("eval-prompts"), t.getInt("eval-k"), t.getInt("eval-every-k"),
+                t.getInt("eval-every-prompts"), t.getLong("seed"), t.getInt("learner-threads"),
                 t.getInt("cold-start.steps"), t.getInt("cold-start.batch-size"),
                 t.getDouble("cold-start.learning-rate"), t.getInt("progress-every"), t.getBytes("logits-budget"),
                 t.getInt("quarantine-after"));

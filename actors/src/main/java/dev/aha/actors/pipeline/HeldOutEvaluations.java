@@ -29,23 +29,26 @@ final class HeldOutEvaluations {
      * policy (a simulation).
      *
      * @param runSeconds the run's clock now (see {@link EvalRecord})
+     * @param prompts the first this many held-out prompts, with a greedy decode only when that is all of them
      * @param periodic one of the evaluations every eval-every steps, counted as their cost
      */
-    EvalResult at(long step, long version, double runSeconds, int k, boolean periodic) {
+    EvalResult at(long step, long version, double runSeconds, int k, int prompts, boolean periodic) {
         if (heldOut.isEmpty()) {
             return null;
         }
         long start = System.nanoTime();
-        EvalResult r = trainer.evaluate(heldOut, k).orElse(null);
+        List<TaskPrompt> some = heldOut.subList(0, Math.min(prompts, heldOut.size()));
+        EvalResult r = trainer.evaluate(some, k, !periodic).orElse(null);
         if (r == null) {
             return null;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         done.add(new EvalRecord(step, version, runSeconds, seconds, periodic, r));
         metricsLog.appendEval(step, version, runSeconds, r);
-        log.info(String.format("eval at step %d (%.0fs into the run): pass@1 %.3f greedy %.3f cons@%d %.3f format %.3f "
-                + "(%d prompts, %.1fs)", step, runSeconds, r.pass1(), r.greedyAccuracy(), r.k(), r.consK(),
-                r.formatRate(), r.prompts(), seconds));
+        String greedy = Double.isFinite(r.greedyAccuracy()) ? String.format(" greedy %.3f", r.greedyAccuracy()) : "";
+        log.info(String.format("eval at step %d (%.0fs into the run): pass@1 %.3f%s cons@%d %.3f format %.3f "
+                + "(%d prompts, %.1fs)", step, runSeconds, r.pass1(), greedy, r.k(), r.consK(), r.formatRate(),
+                r.prompts(), seconds));
         return r;
     }
 

@@ -163,7 +163,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
             checkpoint();
         }
         if (settings.evalEvery() > 0 && step % settings.evalEvery() == 0) {
-            evaluations.at(step, version, runSeconds(), settings.evalEveryK(), true);
+            evaluations.at(step, version, runSeconds(), settings.evalEveryK(), settings.evalEveryPrompts(), true);
         }
     }
 
@@ -203,7 +203,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         }
         finishing = true;
         getContext().getLog().info("deadline reached after {} steps: final evaluation and checkpoint", step);
-        EvalResult last = evaluations.at(step, version, runSeconds(), settings.evalK(), false);
+        EvalResult last = evaluations.at(step, version, runSeconds(), settings.evalK(), Integer.MAX_VALUE, false);
         if (dispatcher.ref() == null) {
             return onFinalStats(new FinalStats(DispatcherStats.none(setup.state().nextPromptId(), version), last));
         }

@@ -100,9 +100,12 @@ final class RunSummary {
         ArrayNode evals = s.putArray("evals");
         double periodic = 0;
         for (EvalRecord e : records) {
-            evals.addObject().put("step", e.step()).put("run_seconds", e.runSeconds()).put("k", e.result().k())
-                    .put("pass1", e.result().pass1()).put("greedy_accuracy", e.result().greedyAccuracy())
-                    .put("cons_at_k", e.result().consK()).put("seconds", e.seconds());
+            ObjectNode o = evals.addObject().put("step", e.step()).put("run_seconds", e.runSeconds())
+                    .put("prompts", e.result().prompts()).put("k", e.result().k()).put("pass1", e.result().pass1());
+            if (Double.isFinite(e.result().greedyAccuracy())) { // the evaluations while training skip it
+                o.put("greedy_accuracy", e.result().greedyAccuracy());
+            }
+            o.put("cons_at_k", e.result().consK()).put("seconds", e.seconds());
             if (e.periodic()) {
                 periodic += e.seconds();
             }

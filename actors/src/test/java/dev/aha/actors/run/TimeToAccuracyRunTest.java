@@ -1,12 +1,14 @@
 package dev.aha.actors.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.actors.config.RunConfig;
 import dev.aha.actors.pipeline.PipelineFixture;
+import dev.aha.runtime.metrics.MetricsLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +24,8 @@ class TimeToAccuracyRunTest {
 
     @Test
     void summaryHasThePassAtOneCurveOverTimeAcrossAResumeAndTheSecondsToEachThreshold() throws Exception {
-        RunConfig config = PipelineFixture.config("aha.train { eval-every = 3, eval-every-k = 2 }");
+        RunConfig config = PipelineFixture.config(
+                "aha.train { eval-every = 3, eval-every-k = 2, eval-every-prompts = 3 }");
         ObjectNode first = new TrainingSession(config,
                 new TrainingSession.Options(out, 0.15, null, null, null, null)).run();
         double coldStart = first.get("cold_start_seconds").asDouble();
@@ -33,9 +36,20 @@ class TimeToAccuracyRunTest {
         for (int i = 0; i < evals.size() - 1; i++) {
             assertEquals(0, evals.get(i).get("step").asLong() % 3, "every eval-every steps");
             assertEquals(2, evals.get(i).get("k").asInt(), "periodic evaluations take eval-every-k samples");
+            assertEquals(3, evals.get(i).get("prompts").asInt(), "of the first eval-every-prompts prompts");
+            assertFalse(evals.get(i).has("greedy_accuracy"), "and no greedy decode");
             assertTrue(evals.get(i).get("run_seconds").asDouble() > coldStart, "after the cold start");
         }
-        assertEquals(1, evals.get(evals.size() - 1).get("k").asInt(), "the final one takes eval-k");
+        JsonNode last = evals.get(evals.size() - 1);
+        assertEquals(1, last.get("k").asInt(), "the final one takes eval-k");
+        assertEquals(4, last.get("prompts").asInt(), "all eval-prompts");
+        assertTrue(last.has("greedy_accuracy"));
+        for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
+            JsonNode n = MetricsLog.JSON.readTree(line);
+            if (n.has("eval") && n.get("step").asLong() > 0 && n.get("eval").get("prompts").asInt() == 3) {
+                assertFalse(n.get("eval").has("greedy_accuracy"), "not measured, so not written: " + line);
+            }
+        }
         assertTrue(first.get("periodic_eval_seconds").asDouble() > 0);
         double fraction = first.get("periodic_eval_fraction").asDouble();
         assertTrue(fraction > 0 && fraction < 1, "their share of the RL time: " + fraction);

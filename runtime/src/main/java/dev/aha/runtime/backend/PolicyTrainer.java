@@ -26,10 +26,10 @@ public interface PolicyTrainer extends AutoCloseable {
     void checkpoint(CheckpointStore store, long step, ObjectNode state);
 
     /**
-     * Held-out pass@1 and friends over {@code k} samples a prompt; empty where there is no real policy to evaluate
-     * (a simulation).
+     * Held-out pass@1 and friends over {@code k} samples a prompt, and greedy accuracy if {@code greedy}; empty where
+     * there is no real policy to evaluate (a simulation).
      */
-    Optional<EvalResult> evaluate(List<TaskPrompt> heldOut, int k);
+    Optional<EvalResult> evaluate(List<TaskPrompt> heldOut, int k, boolean greedy);
 
     @Override
     void close();

@@ -81,10 +81,13 @@ public final class TorchTrainer implements PolicyTrainer {
     }
 
     @Override
-    public Optional<EvalResult> evaluate(List<TaskPrompt> heldOut, int k) {
+    public Optional<EvalResult> evaluate(List<TaskPrompt> heldOut, int k, boolean greedy) {
         ComputeThreads.stopRecording();
         Evaluator evaluator = new Evaluator(policy, eval.tokenizer(), eval.template(), eval.sampling(), k,
                 eval.seed());
+        if (!greedy) {
+            evaluator = evaluator.withoutGreedy();
+        }
         return Optional.of(evaluator.evaluate(heldOut, null));
     }
 

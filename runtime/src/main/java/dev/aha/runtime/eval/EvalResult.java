@@ -6,7 +6,7 @@ package dev.aha.runtime.eval;
  * @param prompts held-out prompts evaluated
  * @param k samples per prompt
  * @param pass1 pass@1 estimated from k samples per prompt at the sampling temperature: mean share correct
- * @param greedyAccuracy share of prompts answered correctly by greedy decoding
+ * @param greedyAccuracy share of prompts answered correctly by greedy decoding (NaN when not decoded)
  * @param consK cons@k: share of prompts whose majority-vote answer over the k samples is correct
  * @param formatRate share of samples in the exact think/answer format
  * @param meanCompletionTokens mean sampled completion length in tokens

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.runtime.eval.EvalResult;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -54,10 +55,15 @@ public final class MetricsLog implements AutoCloseable {
      *
      * @param runSeconds when the evaluated policy existed, in seconds since the run started (its cold start included)
      */
-    public record EvalLine(long step, long version, double runSeconds, EvalResult eval) {}
+    public record EvalLine(long step, long version, double runSeconds, JsonNode eval) {}
 
+    /** A figure the evaluation did not measure (NaN: greedy accuracy without a greedy decode) is left out. */
     public void appendEval(long step, long version, double runSeconds, EvalResult eval) {
-        append(new EvalLine(step, version, runSeconds, eval));
+        JsonNode fields = JSON.valueToTree(eval);
+        if (fields instanceof ObjectNode o && !Double.isFinite(eval.greedyAccuracy())) {
+            o.remove("greedy_accuracy");
+        }
+        append(new EvalLine(step, version, runSeconds, fields));
     }
 
     /**

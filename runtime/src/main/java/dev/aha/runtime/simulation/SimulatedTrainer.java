@@ -64,7 +64,7 @@ public final class SimulatedTrainer implements PolicyTrainer {
     }
 
     @Override
-    public Optional<EvalResult> evaluate(List<TaskPrompt> heldOut, int k) {
+    public Optional<EvalResult> evaluate(List<TaskPrompt> heldOut, int k, boolean greedy) {
         return Optional.empty();
     }
 

@@ -80,6 +80,6 @@ class SimulatedDevicesTest {
         FlatWeights after = trainer.exportWeights();
         assertEquals(4096, after.size());
         assertFalse(before.contentEquals(after));
-        assertTrue(trainer.evaluate(List.of(), 8).isEmpty(), "nothing to evaluate in a simulation");
+        assertTrue(trainer.evaluate(List.of(), 8, true).isEmpty(), "nothing to evaluate in a simulation");
     }
 }
