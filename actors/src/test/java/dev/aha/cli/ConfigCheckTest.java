@@ -78,6 +78,8 @@ class ConfigCheckTest {
                 Arguments.of("aha.train.eval-k = 0", "eval-k"),
                 Arguments.of("aha.train.learner-threads = 0", "learner-threads"),
                 Arguments.of("aha.train.cold-start.steps = -1", "cold-start.steps"),
+                Arguments.of("aha.train.eval-every-k = 0", "eval-every-k"),
+                Arguments.of("aha.train.eval-every-prompts = 0", "eval-every-prompts"),
                 Arguments.of("aha.train.cold-start.batch-size = 0", "cold-start.batch-size"),
                 Arguments.of("aha.train.progress-every = 0", "progress-every"),
                 Arguments.of("aha.train.logits-budget = 0", "logits-budget"),
