@@ -38,7 +38,7 @@ final class RunOptions {
 
     /**
      * {@code --seed N} of train and sft (not of join, where --seed is the seed node): the prompt stream, the rollouts
-     * and the initial weights (aha.train.seed and aha.policy.init-seed), so equal seeds give equal cold starts.
+     * and the initial weights (aha.train.seed and aha.policy.init-seed), so equal seeds give equal data, draws and initial weights.
      */
     static Map<String, Object> seeded(Map<String, Object> overrides, Long seed) {
         Map<String, Object> all = new HashMap<>(overrides);

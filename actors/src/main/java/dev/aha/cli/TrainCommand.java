@@ -47,7 +47,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--seed", paramLabel = "N",
             description = "Seeds the data order, the sampling and the initial weights (default: aha.train.seed, "
-                    + "aha.policy.init-seed): equal seeds give equal cold starts on one machine.")
+                    + "aha.policy.init-seed); short runs repeat bit for bit on one machine, long ones not yet "
+                    + "(README).")
     Long seed;
 
     @Override
