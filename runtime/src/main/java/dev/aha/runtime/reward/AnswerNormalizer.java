@@ -69,8 +69,16 @@ public final class AnswerNormalizer {
         return left.isPresent() && left.equals(normalize(b));
     }
 
+    /**
+     * The exact value of a numeric answer (units, signs and markup as {@link #normalize} reads them), or empty when it
+     * is not one number. A percent sign is dropped here: what a percent equals is {@link MathEquivalence}'s rule.
+     */
+    static Optional<Rational> value(String answer) {
+        return answer == null ? Optional.empty() : parseNumber(stripMarkup(answer));
+    }
+
     /** Removes the markup that never changes what the answer is, repeating until nothing changes (or the pass cap). */
-    private static String stripMarkup(String answer) {
+    static String stripMarkup(String answer) {
         String previous;
         String s = answer.strip();
         int passes = 0;
@@ -135,7 +143,8 @@ public final class AnswerNormalizer {
             return Optional.empty();
         }
         String s = text.replace("$", "").replace("%", "").strip();
-        s = FRAC.matcher(s).replaceAll("$1/$2");
+        // The leading space keeps a mixed number apart: 2\frac{1}{2} must not read as 21/2.
+        s = FRAC.matcher(s).replaceAll(" $1/$2").strip();
         s = VARIABLE_PREFIX.matcher(s).replaceFirst("");
         Matcher m = NUMERIC.matcher(s);
         if (!m.matches()) {
