@@ -2,8 +2,6 @@ package dev.aha.runtime.eval;
 
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.reward.AccuracyReward;
-import dev.aha.runtime.reward.AnswerExtractor;
-import dev.aha.runtime.reward.AnswerNormalizer;
 import dev.aha.runtime.reward.FormatReward;
 import dev.aha.runtime.reward.RewardInput;
 import dev.aha.runtime.sampling.Completion;
@@ -12,10 +10,7 @@ import dev.aha.runtime.sampling.SamplingSettings;
 import dev.aha.runtime.task.PromptTemplate;
 import dev.aha.runtime.task.TaskPrompt;
 import dev.aha.runtime.tokenizer.Tokenizer;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.function.IntConsumer;
 
@@ -84,7 +79,7 @@ public final class Evaluator {
             int[] ids = tokenizer.encode(text);
             List<Completion> samples = sampled.sampleGroup(ids, k, rng);
             int correct = 0;
-            Map<String, Integer> votes = new LinkedHashMap<>();
+            MajorityVote votes = new MajorityVote();
             for (Completion c : samples) {
                 String completion = tokenizer.decode(c.tokens());
                 RewardInput input = new RewardInput(text, completion, prompt.referenceAnswer());
@@ -95,10 +90,10 @@ public final class Evaluator {
                     formatted++;
                 }
                 tokens += c.length();
-                vote(votes, completion);
+                votes.add(completion);
             }
             pass1 += (double) correct / k;
-            if (majorityIsCorrect(votes, prompt.referenceAnswer())) {
+            if (votes.majorityIs(prompt.referenceAnswer())) {
                 consCorrect++;
             }
             if (greedyDecode) {
@@ -117,26 +112,5 @@ public final class Evaluator {
         return new EvalResult(n, k, pass1 / n, greedyDecode ? (double) greedyCorrect / n : Double.NaN,
                 (double) consCorrect / n,
                 (double) formatted / (n * (long) k), (double) tokens / (n * (long) k));
-    }
-
-    private static void vote(Map<String, Integer> votes, String completion) {
-        Optional<String> answer = AnswerExtractor.extract(completion).flatMap(AnswerNormalizer::normalize);
-        answer.ifPresent(a -> votes.merge(a, 1, Integer::sum));
-    }
-
-    /** The most voted answer (ties: the one voted first) against the reference. */
-    private boolean majorityIsCorrect(Map<String, Integer> votes, String reference) {
-        String winner = null;
-        int most = 0;
-        for (Map.Entry<String, Integer> e : votes.entrySet()) {
-            if (e.getValue() > most) {
-                winner = e.getKey();
-                most = e.getValue();
-            }
-        }
-        if (winner == null) {
-            return false;
-        }
-        return AnswerNormalizer.equivalent(winner, reference);
     }
 }
