@@ -3,8 +3,8 @@ package dev.aha.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.runtime.config.AhaConfig;
-import dev.aha.runtime.reward.AnswerExtractor;
 import dev.aha.runtime.reward.CompositeReward;
+import dev.aha.runtime.reward.ExtractMode;
 import dev.aha.runtime.reward.RewardBreakdown;
 import dev.aha.runtime.reward.RewardInput;
 import dev.aha.runtime.reward.RewardSettings;
@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
         description = {"Score completions offline with the training reward functions.",
             "Each input line: {\"completion\": ..., \"answer\": ...} (answer in the task's convention: GSM8K's "
                     + "'#### n' for gsm8k and jsonl, the bare answer for arithmetic).",
-            "Each output line: line, id (if given), accuracy, format, [language,] reward, extracted."})
+            "Each output line: line, id (if given), accuracy, format, [language,] reward, extracted (the final "
+                    + "answer as --extract finds it)."})
 public final class ScoreCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,13 +55,24 @@ public final class ScoreCommand implements Callable<Integer> {
             description = "STOP at the first bad line (default) or SKIP and count bad lines.")
     BadLinePolicy onBadLine;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON overrides (aha.reward weights).")
+    @Option(names = "--config", paramLabel = "FILE", description = "HOCON overrides (aha.reward weights, extract).")
     Path config;
+
+    @Option(names = "--extract", paramLabel = "MODE", description = "Where the final answer is found: strict "
+            + "(<answer>, \\boxed{}, '#### n', 'the answer is') or flexible (also 'Answer: n', a bold or '= n' "
+            + "last line, the last number). Default: aha.reward.extract (strict).")
+    String extract;
 
     @Override
     public Integer call() throws IOException {
         Tasks.requireKnown(task);
-        CompositeReward reward = RewardSettings.fromConfig(AhaConfig.load(config).getConfig("aha.reward")).compose();
+        ExtractMode override = extract == null ? null : ExtractMode.parse(extract, "--extract");
+        RewardSettings settings = RewardSettings.fromConfig(AhaConfig.load(config).getConfig("aha.reward"));
+        if (override != null) {
+            settings = settings.withExtract(override);
+        }
+        ExtractMode mode = settings.extract();
+        CompositeReward reward = settings.compose();
         PrintStream err = System.err;
         long start = System.nanoTime();
         Totals totals = new Totals();
@@ -79,7 +91,7 @@ public final class ScoreCommand implements Callable<Integer> {
                     line.put(c.getKey(), c.getValue());
                 }
                 line.put("reward", scores.total());
-                line.put("extracted", AnswerExtractor.extract(completion).orElse(null));
+                line.put("extracted", mode.extract(completion).orElse(null));
                 write(out, line);
                 totals.add(scores);
                 if (totals.lines % PROGRESS_EVERY == 0) {

@@ -114,6 +114,7 @@ class ConfigCheckTest {
                 Arguments.of("aha.optimizer.max-grad-norm = -1", "GradNorm"),
                 Arguments.of("aha.reward.accuracy-weight = -1", "weight"),
                 Arguments.of("aha.reward.language = KLINGON", "KLINGON"),
+                Arguments.of("aha.reward.extract = loose", "aha.reward.extract must be strict or flexible, was 'loose'"),
                 Arguments.of("aha.task.arithmetic { min-terms = 5, max-terms = 3 }", "Terms"),
                 Arguments.of("aha.task.arithmetic.operators = \"/\"", "operators"),
                 Arguments.of("aha.task.arithmetic.max-digits = 0", "Digits"),
