@@ -14,16 +14,20 @@ import java.util.regex.Pattern;
  *   <li>the last line that starts with an answer label: {@code Answer: 18}, {@code A: 18},
  *       {@code Final answer: 18}, also in bold ({@code **Answer:** 18}) or after a Markdown heading mark;</li>
  *   <li>on the last non-blank line, the last bold span that holds a digit ({@code So she earns **$18**.});</li>
- *   <li>on the last non-blank line, what follows the last {@code =} if it holds a digit ({@code 9 * 2 = $18.});</li>
+ *   <li>on the last non-blank line, what follows the last {@code =} if it holds a digit ({@code 9 * 2 = $18.});
+ *       GSM8K's calculator annotations ({@code <<9*2=18>>}) are not read on that line;</li>
  *   <li>the last number anywhere in the text, as lm-evaluation-harness's GSM8K "flexible-extract" takes it:
  *       digits with their thousands commas, decimal point or fraction slash, a {@code $} or minus sign before and a
  *       {@code %} after.</li>
  * </ol>
  * What a label, a bold span or an {@code =} gives is tidied the same way: after its own last {@code =}
  * ({@code Answer: 16 - 7 = 9 eggs} is 9 eggs) or a leading label of words ({@code **Total cost: $18**}), cut at the
- * end of its sentence or before a remark in brackets, without a final period, and when it is still a sentence with a number (three words or
- * more, {@code The total is 18 dollars}), its last number. The last-line forms need a digit
- * because they are guesses at a number; a labelled answer is taken as written ({@code Answer: Paris}).
+ * end of its sentence or before a remark in brackets, without a final period; and unless it then reads as one number
+ * with units, text with a number gives one number: after an {@code =} the first, the equation's result
+ * ({@code = 15 liters out of the 24 liters} is 15), else, in a sentence of three words or more, the last
+ * ({@code Answer: The total is 18 dollars} is 18).
+ * The last-line forms need a digit because they are guesses at a number; a labelled answer is taken as written
+ * ({@code Answer: Paris}).
  *
  * <p>Never throws, and takes time linear in the completion's length, like the strict extractor: every form is one
  * forward or backward scan, and the one regular expression is anchored at line starts with no nested repetition.
@@ -33,6 +37,11 @@ public final class FlexibleAnswerExtractor {
     private static final Pattern LABEL_LINE = Pattern.compile(
             "^[ \\t>*#_]*(?:final[ \\t]+)?(?:answer|a)[ \\t]*[*_]*[ \\t]*[:\uFF1A][ \\t*_]*(.*)$",
             Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
+    /**
+     * GSM8K's calculator annotations ({@code 9*2=<<9*2=18>>18}), which models tuned on it write too: their inner
+     * {@code =} is not the line's answer.
+     */
+    private static final Pattern CALCULATOR_ANNOTATION = Pattern.compile("<<[^<>\n]*>>");
     private static final String BOLD = "**";
     /** A labelled sentence longer than this many words is read for its number, not taken whole. */
     private static final int SENTENCE_WORDS = 3;
@@ -50,7 +59,7 @@ public final class FlexibleAnswerExtractor {
         if (labelled.isPresent()) {
             return labelled;
         }
-        String lastLine = lastLine(completion);
+        String lastLine = CALCULATOR_ANNOTATION.matcher(lastLine(completion)).replaceAll("");
         return lastBold(lastLine).or(() -> afterLastEquals(lastLine)).or(() -> lastNumber(completion));
     }
 
@@ -89,27 +98,52 @@ public final class FlexibleAnswerExtractor {
     /** What follows the last {@code =} of {@code line}, to the end of its sentence, if it holds a digit. */
     static Optional<String> afterLastEquals(String line) {
         int at = line.lastIndexOf('=');
-        return at < 0 ? Optional.empty() : withDigit(tidy(line.substring(at + 1)));
+        // Tidied with its '=', so that a sentence after it gives the equation's result, its first number.
+        return at < 0 ? Optional.empty() : withDigit(tidy(line.substring(at)));
     }
 
     /**
-     * The last number in {@code text}: the last digit and, leftwards, digits and the separators {@code , . /} that
-     * stand between two digits, then a {@code $} and a minus sign that is not a subtraction ({@code 16-3} gives 3);
-     * a {@code %} right after it is kept. Empty when the text has no digit.
+     * The last number in {@code text} ({@link #numberAt}), as lm-evaluation-harness's flexible-extract takes it;
+     * empty when the text has no digit.
      */
     static Optional<String> lastNumber(String text) {
-        int end = text.length() - 1;
-        while (end >= 0 && !isDigit(text.charAt(end))) {
-            end--;
+        int digit = text.length() - 1;
+        while (digit >= 0 && !isDigit(text.charAt(digit))) {
+            digit--;
         }
-        if (end < 0) {
-            return Optional.empty();
+        return digit < 0 ? Optional.empty() : Optional.of(numberAt(text, digit));
+    }
+
+    /** The first number in {@code text} ({@link #numberAt}); empty when the text has no digit. */
+    static Optional<String> firstNumber(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (isDigit(text.charAt(i))) {
+                return Optional.of(numberAt(text, i));
+            }
         }
-        int start = end;
+        return Optional.empty();
+    }
+
+    /**
+     * The number that the digit at {@code digit} belongs to: digits and the separators {@code , . /} that stand
+     * between two digits on both sides of it, then a {@code $} and a minus sign that is not a subtraction before it
+     * ({@code 16-3} gives 3), and a {@code %} right after it.
+     */
+    private static String numberAt(String text, int digit) {
+        int start = digit;
         while (start > 0) {
             char c = text.charAt(start - 1);
             if (isDigit(c) || (isSeparator(c) && start >= 2 && isDigit(text.charAt(start - 2)))) {
                 start--;
+            } else {
+                break;
+            }
+        }
+        int end = digit + 1;
+        while (end < text.length()) {
+            char c = text.charAt(end);
+            if (isDigit(c) || (isSeparator(c) && end + 1 < text.length() && isDigit(text.charAt(end + 1)))) {
+                end++;
             } else {
                 break;
             }
@@ -120,13 +154,18 @@ public final class FlexibleAnswerExtractor {
         if (start > 0 && isMinus(text.charAt(start - 1)) && (start == 1 || !isOperand(text.charAt(start - 2)))) {
             start--;
         }
-        int stop = end + 1 < text.length() && text.charAt(end + 1) == '%' ? end + 2 : end + 1;
-        return Optional.of(text.substring(start, stop));
+        if (end < text.length() && text.charAt(end) == '%') {
+            end++;
+        }
+        return text.substring(start, end);
     }
 
     /**
      * Tidies a candidate: bold marks at its ends dropped; after its own last {@code =}; after a leading label of words
-     * ({@code Total cost: $18}); cut at the end of its sentence; and a sentence with a number read for its last number.
+     * ({@code Total cost: $18}); cut at the end of its sentence. Then, unless it reads as one number with its units,
+     * text with a number is read for one number: after an {@code =}, any words make it the first, the equation's
+     * result ({@code = 15 liters out of the 24}, {@code = 8 in 3 years}); elsewhere a sentence of three words or more
+     * gives the last ({@code The total is 18 dollars}). {@code = (1, 2)} and {@code Answer: x + 1} stay whole.
      */
     static String tidy(String candidate) {
         String s = stripBoldMarks(candidate);
@@ -139,13 +178,13 @@ public final class FlexibleAnswerExtractor {
             s = stripBoldMarks(s.substring(colon + 1));
         }
         s = withoutFinalPeriods(s.substring(0, sentenceEnd(s)));
-        if (words(s) >= SENTENCE_WORDS) {
-            Optional<String> number = lastNumber(s);
-            if (number.isPresent()) {
-                return number.get();
-            }
+        if (AnswerNormalizer.value(s).isPresent()) {
+            return s; // a number with its units: 18 dollars per day, \frac{3}{4} cup
         }
-        return s;
+        int words = words(s);
+        Optional<String> number = equals >= 0 && words >= 1 ? firstNumber(s)
+                : words >= SENTENCE_WORDS ? lastNumber(s) : Optional.empty();
+        return number.orElse(s);
     }
 
     /** A period that ends the text ends a sentence: a decimal point has digits after it ({@code $18.} is $18). */

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>fractions however typeset: {@code \frac{1}{2}} = {@code \dfrac12} = {@code \tfrac1{2}} = {@code 1/2} =
  *       {@code 0.5}; a mixed number {@code 2\frac{1}{2}} = {@code 2.5} (never 21/2);</li>
- *   <li>currency signs {@code € £ ¥ ₹} like {@code $}, and squared or cubed units ({@code 18 cm^2} is 18);</li>
+ *   <li>currency signs {@code € £ ¥ ₹} like {@code $}, squared or cubed units ({@code 18 cm^2} is 18), rates
+ *       ({@code 230 miles/train}, {@code $2/hour}), thousands grouped by spaces ({@code 118 000});</li>
  *   <li><b>percent</b>: when exactly one side carries a percent sign (or the word "percent"), it equals the other side
  *       read as written or as its fraction: {@code 50%} = {@code 50} (GSM8K's references drop the sign) and
  *       {@code 50%} = {@code 0.5}. Two bare numbers are never scaled by 100 ({@code 0.5} ≠ {@code 50}), and two
@@ -52,6 +53,15 @@ public final class MathEquivalence {
     private static final Pattern CURRENCY = Pattern.compile("[€£¥₹]");
     /** A unit's exponent: {@code cm^2}, {@code m^{3}}, {@code m²}. */
     private static final Pattern UNIT_POWER = Pattern.compile("(?<=\\p{L})\\s*(?:\\^\\s*\\{?\\s*[23]\\s*}?|[²³])");
+    /**
+     * A rate's "per" part, which unit words cannot hold: after a unit ({@code 230 miles/train}, {@code 5 km/h}) or,
+     * as a word of two letters or more, after a number ({@code $2/hour}); {@code 1/x} is no rate.
+     */
+    private static final Pattern PER_UNIT = Pattern.compile("(?:(?<=\\p{L})\\s*/\\s*\\p{L}+|\\s*/\\s*\\p{L}{2,})\\.?$");
+    private static final String SPACES = "[ \u00A0\u2009\u202F]";
+    /** Thousands grouped by spaces, as many languages write them: {@code 118 000}, {@code 1 250 000.5}. */
+    private static final Pattern SPACE_GROUPED =
+            Pattern.compile("[-+]?\\$?\\d{1,3}(?:" + SPACES + "\\d{3})+(?:\\.\\d+)?");
     private static final Pattern INFINITY = Pattern.compile("\\+?\\s*(?:\\\\infty|∞|\\binfinity\\b|\\binf\\b)");
     private static final Pattern PREFIX = Pattern.compile("^[A-Za-z]\\s*(?:=|\\\\in\\b|∈)\\s*");
     private static final Pattern EMPTY_SET = Pattern.compile("\\\\emptyset|\\\\varnothing|∅|\\\\\\{\\s*\\\\}|\\{\\s*}");
@@ -180,7 +190,16 @@ public final class MathEquivalence {
             BigInteger numerator = new BigInteger(mixed.group(2)).multiply(denominator).add(new BigInteger(mixed.group(3)));
             return Optional.of(new Rational("-".equals(mixed.group(1)) ? numerator.negate() : numerator, denominator));
         }
-        return AnswerNormalizer.value(s);
+        Optional<Rational> plain = AnswerNormalizer.value(s);
+        if (plain.isPresent()) {
+            return plain;
+        }
+        String t = s.strip();
+        if (SPACE_GROUPED.matcher(t).matches()) {
+            return AnswerNormalizer.value(t.replaceAll(SPACES, ""));
+        }
+        Matcher per = PER_UNIT.matcher(t);
+        return per.find() && per.start() > 0 ? AnswerNormalizer.value(t.substring(0, per.start())) : Optional.empty();
     }
 
     private static Rational fraction(Rational percent) {

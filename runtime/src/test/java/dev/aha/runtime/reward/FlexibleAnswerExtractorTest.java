@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aha.runtime.testing.SharedData;
+import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -54,6 +58,13 @@ class FlexibleAnswerExtractorTest {
             So x = 5                                          | 5
             "3 + 4 = 7, so she has 7 apples."                 | 7
             2 + 2 = 4 (checked three times)                   | 4
+            so 9 + 6 = 15 liters out of the 24 liters.        | 15
+            So he will be 5+3=8 in 3 years                    | 8
+            "You save $4 + $2 = $6 for 2 tubs and 4 packets."  | $6
+            He needs = \\frac{3}{4} cups of flour           | \\frac{3}{4} cups of flour
+            "So y = (1, 2)"                                   | "(1, 2)"
+            "a profit of 200,000-130,000=$<<200000-130000=70000>>70,000" | "$70,000"
+            "9 + 6 = <<9+6=15>>15 liters of water"            | 15 liters of water
             # the last number, as lm-evaluation-harness's flexible-extract takes it
             She has 5 apples and eats 2, leaving 3            | 3
             The cost is $1,250.                               | $1,250
@@ -91,6 +102,31 @@ class FlexibleAnswerExtractorTest {
     @MethodSource("multiLine")
     void shouldExtractFromMultiLineSolutions(String completion, String expected) {
         assertEquals(expectation(expected), FlexibleAnswerExtractor.extract(completion));
+    }
+
+    /**
+     * GSM8K's own worked solutions with their {@code #### n} line cut off end as real solutions do, in a sentence or
+     * an equation: flexible reads 1309 of the 1319 (the rest end on another number, or give cents for dollars).
+     */
+    @Test
+    void shouldReadGsm8kSolutionsWithoutTheirFinalLine() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        AccuracyReward flexible = new AccuracyReward(ExtractMode.FLEXIBLE);
+        AccuracyReward strict = new AccuracyReward(ExtractMode.STRICT);
+        int right = 0;
+        int rightStrictly = 0;
+        List<String> lines = Files.readAllLines(SharedData.gsm8k("test.jsonl"));
+        for (String line : lines) {
+            String solution = json.readTree(line).get("answer").asText();
+            int marker = solution.lastIndexOf("####");
+            RewardInput input = new RewardInput("", solution.substring(0, marker).strip(),
+                    solution.substring(marker + 4).strip());
+            right += (int) flexible.score(input);
+            rightStrictly += (int) strict.score(input);
+        }
+        assertEquals(1319, lines.size());
+        assertTrue(right >= 1305, right + " of 1319");
+        assertEquals(0, rightStrictly);
     }
 
     @Test

@@ -87,6 +87,16 @@ class MathEquivalenceTest {
             18 cm                   | 1.8                     | false
             €18                     | 180                     | false
             18 cm^2                 | 182                     | false
+            230 miles/train         | 230                     | true
+            $2/hour                 | 2                       | true
+            5 km/h                  | 5                       | true
+            "$18,000/year"          | 18000                   | true
+            "118 000"               | 118000                  | true
+            "$118 000"              | 118000                  | true
+            230 miles/train         | 23                      | false
+            1/x                     | 1                       | false
+            "118 000"               | 118                     | false
+            "1 20"                  | 120                     | false
             # \\text{} and other markup
             \\text{18}              | 18                      | true
             \\textbf{42}            | 42                      | true
