@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * ({@code Answer: Paris}).
  *
  * <p>Never throws, and takes time linear in the completion's length, like the strict extractor: every form is one
- * forward or backward scan, and the one regular expression is anchored at line starts with no nested repetition.
+ * forward or backward scan; the label pattern is anchored at line starts with no nested repetition, and an
+ * annotation's scan stops at the next {@code <} or {@code >}.
  */
 public final class FlexibleAnswerExtractor {
     /** A line starting with an answer label; group 1 is the rest of the line (trimmed by the caller, not the regex). */
@@ -43,7 +44,7 @@ public final class FlexibleAnswerExtractor {
      */
     private static final Pattern CALCULATOR_ANNOTATION = Pattern.compile("<<[^<>\n]*>>");
     private static final String BOLD = "**";
-    /** A labelled sentence longer than this many words is read for its number, not taken whole. */
+    /** Outside an equation, text of this many words or more is a sentence, read for its last number. */
     private static final int SENTENCE_WORDS = 3;
 
     private FlexibleAnswerExtractor() {
