@@ -49,7 +49,7 @@ public final class EvalCommand implements Callable<Integer> {
                 Policy policy = config.policy().blank(manager)) {
             CheckpointStore.load(dir, policy, null);
             Evaluator evaluator = new Evaluator(policy, config.tokenizer(), config.template(), config.sampling(),
-                    k != null ? k : config.train().evalK(), config.train().seed() + 17);
+                    k != null ? k : config.train().evalK(), config.train().seed() + 17, config.reward().extract());
             EvalResult r = evaluator.evaluate(heldOut, null);
             ObjectNode out = MetricsLog.JSON.valueToTree(r);
             out.put("checkpoint", dir.toString());

@@ -123,13 +123,14 @@ public record StartingPoint(RunState state, Path resumeFrom, FlatWeights weights
     private static EvalResult evaluate(RunConfig config, Policy policy, List<TaskPrompt> heldOut, String what) {
         ComputeThreads.stopRecording();
         Evaluator evaluator = new Evaluator(policy, config.tokenizer(), config.template(), config.sampling(),
-                config.train().evalK(), config.train().seed() + 17);
+                config.train().evalK(), config.train().seed() + 17, config.reward().extract());
         EvalResult r;
         try (ProgressBar bar = Progress.bar("eval " + what, heldOut.size())) {
             r = evaluator.evaluate(heldOut, bar::stepTo);
         }
-        LOG.info(String.format("%s: held-out pass@1 %.3f, greedy %.3f, cons@%d %.3f, format %.3f on %d prompts", what,
-                r.pass1(), r.greedyAccuracy(), r.k(), r.consK(), r.formatRate(), r.prompts()));
+        LOG.info(String.format("%s: held-out pass@1 %.3f, greedy %.3f, cons@%d %.3f, format %.3f on %d prompts "
+                + "(extract %s)", what, r.pass1(), r.greedyAccuracy(), r.k(), r.consK(), r.formatRate(),
+                r.prompts(), evaluator.extract().configName()));
         return r;
     }
 

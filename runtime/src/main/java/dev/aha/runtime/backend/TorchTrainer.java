@@ -17,6 +17,7 @@ import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.optim.AdamWSettings;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.PolicyFactory;
+import dev.aha.runtime.reward.ExtractMode;
 import dev.aha.runtime.sampling.SamplingSettings;
 import dev.aha.runtime.task.PromptTemplate;
 import dev.aha.runtime.task.TaskPrompt;
@@ -28,8 +29,13 @@ import java.util.Optional;
 /** The real learner: GRPO on the policy with AdamW, a frozen reference for the KL term, and evaluations. */
 public final class TorchTrainer implements PolicyTrainer {
 
-    /** What the evaluator needs besides the policy. */
-    public record EvalSettings(Tokenizer tokenizer, PromptTemplate template, SamplingSettings sampling, long seed) {}
+    /**
+     * What the evaluator needs besides the policy.
+     *
+     * @param extract where answers are found: the run's {@code aha.reward.extract}
+     */
+    public record EvalSettings(Tokenizer tokenizer, PromptTemplate template, SamplingSettings sampling, long seed,
+                               ExtractMode extract) {}
 
     private final NDManager manager;
     private final Policy policy;
@@ -84,7 +90,7 @@ public final class TorchTrainer implements PolicyTrainer {
     public Optional<EvalResult> evaluate(List<TaskPrompt> heldOut, int k, boolean greedy) {
         ComputeThreads.stopRecording();
         Evaluator evaluator = new Evaluator(policy, eval.tokenizer(), eval.template(), eval.sampling(), k,
-                eval.seed());
+                eval.seed(), eval.extract());
         if (!greedy) {
             evaluator = evaluator.withoutGreedy();
         }

@@ -2,6 +2,7 @@ package dev.aha.runtime.eval;
 
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.reward.AccuracyReward;
+import dev.aha.runtime.reward.ExtractMode;
 import dev.aha.runtime.reward.FormatReward;
 import dev.aha.runtime.reward.RewardInput;
 import dev.aha.runtime.sampling.Completion;
@@ -11,13 +12,15 @@ import dev.aha.runtime.task.PromptTemplate;
 import dev.aha.runtime.task.TaskPrompt;
 import dev.aha.runtime.tokenizer.Tokenizer;
 import java.util.List;
+import java.util.Objects;
 import java.util.Random;
 import java.util.function.IntConsumer;
 
 /**
  * Scores a policy on held-out prompts: k samples per prompt at the sampling temperature (pass@1 averaged over k,
  * cons@k by majority vote over normalised answers) and one greedy decode, unless {@link #withoutGreedy}. Uses the
- * same reward code as training.
+ * same reward code as training, reading answers as the run's {@code aha.reward.extract} says ({@link ExtractMode}):
+ * pass@1, greedy accuracy and cons@k all find a completion's final answer in that mode.
  */
 public final class Evaluator {
 
@@ -28,17 +31,19 @@ public final class Evaluator {
     private final int k;
     private final long seed;
     private final boolean greedyDecode;
-    private final AccuracyReward accuracy = new AccuracyReward();
+    private final ExtractMode extract;
+    private final AccuracyReward accuracy;
     private final FormatReward format = new FormatReward();
 
+    /** @param extract where a completion's final answer is found: the run's {@code aha.reward.extract} */
     public Evaluator(
             Policy policy, Tokenizer tokenizer, PromptTemplate template, SamplingSettings sampling, int k,
-            long seed) {
-        this(policy, tokenizer, template, sampling, k, seed, true);
+            long seed, ExtractMode extract) {
+        this(policy, tokenizer, template, sampling, k, seed, extract, true);
     }
 
     private Evaluator(Policy policy, Tokenizer tokenizer, PromptTemplate template, SamplingSettings sampling, int k,
-            long seed, boolean greedyDecode) {
+            long seed, ExtractMode extract, boolean greedyDecode) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1, was " + k);
         }
@@ -48,6 +53,8 @@ public final class Evaluator {
         this.sampling = sampling;
         this.k = k;
         this.seed = seed;
+        this.extract = Objects.requireNonNull(extract, "extract");
+        this.accuracy = new AccuracyReward(extract);
         this.greedyDecode = greedyDecode;
     }
 
@@ -56,7 +63,12 @@ public final class Evaluator {
      * half the time, for evaluations taken while training. Its greedy accuracy is NaN.
      */
     public Evaluator withoutGreedy() {
-        return new Evaluator(policy, tokenizer, template, sampling, k, seed, false);
+        return new Evaluator(policy, tokenizer, template, sampling, k, seed, extract, false);
+    }
+
+    /** Where this evaluator finds a completion's final answer. */
+    public ExtractMode extract() {
+        return extract;
     }
 
     /** @param progress told the number of prompts done after each one (for a progress bar); may be null */
@@ -79,7 +91,7 @@ public final class Evaluator {
             int[] ids = tokenizer.encode(text);
             List<Completion> samples = sampled.sampleGroup(ids, k, rng);
             int correct = 0;
-            MajorityVote votes = new MajorityVote();
+            MajorityVote votes = new MajorityVote(extract);
             for (Completion c : samples) {
                 String completion = tokenizer.decode(c.tokens());
                 RewardInput input = new RewardInput(text, completion, prompt.referenceAnswer());
