@@ -10,6 +10,7 @@ import dev.aha.runtime.eval.EvalResult;
 import dev.aha.runtime.eval.Evaluator;
 import dev.aha.runtime.metrics.MetricsLog;
 import dev.aha.runtime.policy.Policy;
+import dev.aha.runtime.reward.ExtractMode;
 import dev.aha.runtime.task.Task;
 import dev.aha.runtime.task.TaskPrompt;
 import java.nio.file.Path;
@@ -20,7 +21,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code aha eval}: held-out pass@1 (from k samples), greedy accuracy and cons@k of a checkpoint. */
+/**
+ * {@code aha eval}: held-out pass@1 (from k samples), greedy accuracy and cons@k of a checkpoint, answers read as
+ * {@code aha.reward.extract} (or {@code --extract}) says.
+ */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Evaluate a checkpoint on the task's held-out split (never used in training).")
 public final class EvalCommand implements Callable<Integer> {
@@ -38,10 +42,17 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--prompts", description = "Held-out prompts (default: aha.train.eval-prompts, at least 200).")
     Integer prompts;
 
+    @Option(names = "--extract", paramLabel = "MODE", description = "Where the final answer is found: strict "
+            + "(<answer>, \\boxed{}, '#### n', 'the answer is') or flexible (also 'Answer: n', a bold or '= n' "
+            + "last line, the last number). Default: aha.reward.extract (strict).")
+    String extract;
+
     @Override
     public Integer call() throws Exception {
+        Map<String, Object> overrides = extract == null ? Map.of()
+                : Map.of("aha.reward.extract", ExtractMode.parse(extract, "--extract").configName());
         Path dir = CheckpointStore.resolve(checkpoint);
-        RunConfig config = run.loadFor(dir, Map.of());
+        RunConfig config = run.loadFor(dir, overrides);
         ComputeThreads.prepare(1);
         Task task = TaskFactory.create(config.train().task(), config, run.trainFile, run.evalFile);
         List<TaskPrompt> heldOut = task.heldOut(prompts != null ? prompts : config.train().evalPrompts());
@@ -54,6 +65,7 @@ public final class EvalCommand implements Callable<Integer> {
             ObjectNode out = MetricsLog.JSON.valueToTree(r);
             out.put("checkpoint", dir.toString());
             out.put("task", config.train().task());
+            out.put("extract", evaluator.extract().configName());
             System.out.println(MetricsLog.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
         }
         return 0;

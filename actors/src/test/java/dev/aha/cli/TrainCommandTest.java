@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aha.actors.run.TrainingFailed;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -41,6 +43,25 @@ class TrainCommandTest {
         assertTrue(log.contains("nothing evaluated (simulated backend)"), log);
         assertFalse(log.contains("NullPointerException"), log);
         assertTrue(Files.exists(out.resolve("summary.json")));
+    }
+
+    /** summary.json's settings say how the run read answers (aha.reward.extract), for its rewards and evaluations. */
+    @Test
+    void theSummaryRecordsTheExtractionMode(@TempDir Path dir) throws Exception {
+        Path conf = Files.writeString(dir.resolve("flexible.conf"), "aha.reward.extract = flexible\n");
+        ObjectMapper json = new ObjectMapper();
+        for (String mode : new String[] {"strict", "flexible"}) {
+            Path out = dir.resolve(mode);
+            CommandLine cli = Aha.commandLine();
+            cli.setOut(new PrintWriter(new StringWriter()));
+            String[] args = mode.equals("strict")
+                    ? new String[] {"train", "--backend", "simulated", "--minutes", "0.02", "--out", out.toString()}
+                    : new String[] {"train", "--backend", "simulated", "--minutes", "0.02", "--out", out.toString(),
+                        "--config", conf.toString()};
+            assertEquals(0, cli.execute(args));
+            JsonNode summary = json.readTree(out.resolve("summary.json").toFile());
+            assertEquals(mode, summary.path("settings").path("extract").asText(), summary.toString());
+        }
     }
 
     /** A new run into a folder that holds one is refused before anything is written: the first run is intact. */

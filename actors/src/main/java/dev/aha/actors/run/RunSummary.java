@@ -174,6 +174,7 @@ final class RunSummary {
         settings.put("beta", config.grpo().beta());
         settings.put("aggregation", config.grpo().aggregation().name());
         settings.put("learning_rate", config.optimizer().learningRate());
+        settings.put("extract", config.reward().extract().configName()); // how rewards and evaluations read answers
     }
 
     private static void putLatency(ObjectNode o, Histogram h) {
