@@ -21,7 +21,7 @@ class GroupIntakeTest {
         int[][] tokens = {{3, 4, 5}, {6, 7}};
         float[][] logProbs = {{-1f, -0.5f, -0.1f}, {-2f, -0.2f}};
         SampledGroup g = new SampledGroup(promptId, 0, "rollout-0", version, "p", "1", new int[] {1, 2}, tokens,
-                logProbs, new String[] {"a", "b"}, 0, 0, 0);
+                logProbs, new String[] {"a", "b"}, new boolean[2], 0, 0, 0);
         return new ScoredGroup(g, new double[] {1, 0}, new float[] {1, -1}, new double[] {1, 0}, new double[] {1, 1},
                 0);
     }
@@ -32,7 +32,8 @@ class GroupIntakeTest {
                 g.promptTokens(), g.completions(), g.behaviourLogProbs(), g.completionTexts()};
         f = change.apply(f);
         SampledGroup changed = new SampledGroup((long) f[0], (int) f[1], (String) f[2], (long) f[3], (String) f[4],
-                (String) f[5], (int[]) f[6], (int[][]) f[7], (float[][]) f[8], (String[]) f[9], 0, 0, 0);
+                (String) f[5], (int[]) f[6], (int[][]) f[7], (float[][]) f[8], (String[]) f[9],
+                g.truncated(), 0, 0, 0);
         return new ScoredGroup(changed, s.rewards(), s.advantages(), s.accuracy(), s.format(), s.rewardFailures());
     }
 

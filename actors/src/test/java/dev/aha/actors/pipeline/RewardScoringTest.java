@@ -47,7 +47,8 @@ class RewardScoringTest {
             tokens[i] = new int[] {1};
             logProbs[i] = new float[] {0f};
         }
-        return new SampledGroup(0, 0, "r", 0, "p", "1", new int[] {1}, tokens, logProbs, texts, 0, 0, 0);
+        return new SampledGroup(0, 0, "r", 0, "p", "1", new int[] {1}, tokens, logProbs, texts,
+                new boolean[texts.length], 0, 0, 0);
     }
 
     @Test

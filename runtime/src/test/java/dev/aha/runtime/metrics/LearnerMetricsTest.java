@@ -29,8 +29,8 @@ class LearnerMetricsTest {
     private static ScoredGroup group(String rollout, long v, long samplingNanos, long sampledAtMicros,
             long receivedMicros) {
         SampledGroup g = new SampledGroup(7, 0, rollout, v, "p", "1", new int[] {1}, new int[][] {{1, 2, 3}, {4}},
-                new float[][] {{0, 0, 0}, {0}}, new String[] {"a", "b"}, sampledAtMicros, receivedMicros,
-                samplingNanos);
+                new float[][] {{0, 0, 0}, {0}}, new String[] {"a", "b"}, new boolean[2], sampledAtMicros,
+                receivedMicros, samplingNanos);
         return new ScoredGroup(g, new double[] {1, 0}, new float[] {1, -1}, new double[] {1, 0}, new double[] {1, 1},
                 0);
     }
