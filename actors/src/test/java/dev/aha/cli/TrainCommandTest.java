@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.aha.actors.run.TrainingFailed;
+import dev.aha.runtime.metrics.MetricsLog;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -41,6 +43,35 @@ class TrainCommandTest {
         assertTrue(log.contains("nothing evaluated (simulated backend)"), log);
         assertFalse(log.contains("NullPointerException"), log);
         assertTrue(Files.exists(out.resolve("summary.json")));
+        JsonNode summary = MetricsLog.JSON.readTree(out.resolve("summary.json").toFile());
+        assertEquals(0, summary.get("groups_dropped_uniform").asLong(), "dynamic sampling is off by default");
+        assertFalse(summary.get("settings").get("drop_uniform_groups").asBoolean());
+    }
+
+    /**
+     * Simulated completions are random text: every group scores 0 throughout, so with dynamic sampling every one is
+     * dropped and no step comes. The run still ends at its deadline with its figures, and says what happened.
+     */
+    @Test
+    void aRunWhoseEveryGroupIsUniformEndsWithTheDropsCountedNotAStall(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("sim");
+        Path config = dir.resolve("dapo.conf");
+        Files.writeString(config, "aha.grpo.drop-uniform-groups = on\naha.train.batch-groups = 2\n"
+                + "aha.simulation.median-length = 20\n"); // groups in tens of milliseconds: many in the seconds of RL
+        StringWriter err = new StringWriter();
+        CommandLine cli = Aha.commandLine();
+        cli.setOut(new PrintWriter(new StringWriter()));
+        cli.setErr(new PrintWriter(err, true));
+        assertEquals(0, cli.execute("train", "--backend", "simulated", "--minutes", "0.12", "--config",
+                config.toString(), "--out", out.toString()), err.toString());
+        JsonNode summary = MetricsLog.JSON.readTree(out.resolve("summary.json").toFile());
+        long dropped = summary.get("groups_dropped_uniform").asLong();
+        assertTrue(dropped >= 2, "no group was dropped: " + summary);
+        assertTrue(summary.get("settings").get("drop_uniform_groups").asBoolean());
+        long lines = Files.readAllLines(out.resolve("metrics.jsonl")).stream()
+                .filter(l -> l.contains("\"uniform_drops\"")).count();
+        assertTrue(lines >= 1, "no uniform_drops line in metrics.jsonl");
+        assertEquals(summary.get("steps").asLong(), MetricsLog.readSteps(out.resolve("metrics.jsonl")).size());
     }
 
     /** A new run into a folder that holds one is refused before anything is written: the first run is intact. */

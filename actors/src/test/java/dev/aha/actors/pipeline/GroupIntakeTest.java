@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.aha.protocol.pipeline.RolloutWork;
 import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.pipeline.ScoredGroup;
+import dev.aha.runtime.grpo.GroupAdvantages;
 import java.util.List;
 import java.util.Random;
 import java.util.function.UnaryOperator;
@@ -111,6 +112,48 @@ class GroupIntakeTest {
         assertEquals(GroupIntake.Verdict.DUPLICATE, intake.offer(group(3, 5), 5), "already trained on");
         assertEquals(2, intake.duplicates());
         assertEquals(1, intake.stale());
+    }
+
+    /** A valid group of two with these rewards (advantages as the reward actor computes them). */
+    private static ScoredGroup scored(long promptId, long version, double... rewards) {
+        ScoredGroup s = group(promptId, version);
+        return new ScoredGroup(s.group(), rewards, GroupAdvantages.compute(rewards, true, 1e-4), rewards,
+                new double[] {1, 1}, 0);
+    }
+
+    @Test
+    void withDynamicSamplingAUniformGroupIsDroppedCountedAndTheBatchStillFills() {
+        GroupIntake intake = new GroupIntake(2, 1, VOCAB, true);
+        assertEquals(GroupIntake.Verdict.UNIFORM, intake.offer(scored(1, 0, 1, 1), 0), "all right");
+        assertEquals(GroupIntake.Verdict.UNIFORM, intake.offer(scored(2, 0, 0, 0), 0), "all wrong");
+        assertEquals(GroupIntake.Verdict.ADDED, intake.offer(scored(3, 0, 1, 0), 0));
+        assertEquals(GroupIntake.Verdict.UNIFORM, intake.offer(scored(4, 0, 0.2, 0.2), 0));
+        assertEquals(GroupIntake.Verdict.BATCH_FULL, intake.offer(scored(5, 0, 0, 1.2), 0));
+        assertEquals(List.of(3L, 5L), intake.take().stream().map(s -> s.group().promptId()).toList(),
+                "a full batch of groups that carry signal");
+        assertEquals(3, intake.uniform());
+        assertEquals(GroupIntake.Verdict.DUPLICATE, intake.offer(scored(2, 0, 1, 0), 0),
+                "the dropped prompt's lease is closed: a late group of another attempt is a duplicate");
+    }
+
+    @Test
+    void theOtherChecksDecideFirstSoADroppedGroupIsCountedOnce() {
+        GroupIntake intake = new GroupIntake(4, 1, VOCAB, true);
+        assertEquals(GroupIntake.Verdict.STALE, intake.offer(scored(1, 0, 1, 1), 5), "stale, not uniform");
+        assertEquals(GroupIntake.Verdict.ADDED, intake.offer(scored(2, 5, 1, 0), 5));
+        assertEquals(GroupIntake.Verdict.DUPLICATE, intake.offer(scored(2, 5, 1, 1), 5), "duplicate, not uniform");
+        assertEquals(0, intake.uniform());
+        assertEquals(1, intake.stale());
+        assertEquals(1, intake.duplicates());
+    }
+
+    @Test
+    void withoutDynamicSamplingNothingIsDroppedForBeingUniform() {
+        GroupIntake intake = new GroupIntake(2, 1, VOCAB);
+        assertEquals(GroupIntake.Verdict.ADDED, intake.offer(scored(1, 0, 1, 1), 0));
+        assertEquals(GroupIntake.Verdict.BATCH_FULL, intake.offer(scored(2, 0, 0, 0), 0));
+        assertEquals(2, intake.take().size());
+        assertEquals(0, intake.uniform());
     }
 
     @Test
