@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aha.actors.run.TrainingFailed;
 import dev.aha.runtime.metrics.MetricsLog;
+import dev.aha.runtime.metrics.StepMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -15,6 +16,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,6 +74,35 @@ class TrainCommandTest {
                 .filter(l -> l.contains("\"uniform_drops\"")).count();
         assertTrue(lines >= 1, "no uniform_drops line in metrics.jsonl");
         assertEquals(summary.get("steps").asLong(), MetricsLog.readSteps(out.resolve("metrics.jsonl")).size());
+    }
+
+    /**
+     * Simulated completions cut at the length cap (here half of them: median length = cap) are what overlong
+     * filtering masks out of the loss, step by step; with the filter off none is.
+     */
+    @Test
+    void overlongFilteringMasksTheCompletionsTheRolloutsCutAtTheCap(@TempDir Path dir) throws Exception {
+        for (boolean filter : new boolean[] {true, false}) {
+            Path out = dir.resolve("sim-" + filter);
+            Path config = dir.resolve("overlong-" + filter + ".conf");
+            Files.writeString(config, "aha.grpo.overlong.filter = " + filter + "\naha.train.batch-groups = 2\n"
+                    + "aha.simulation { median-length = 8, max-length = 8 }\n");
+            StringWriter err = new StringWriter();
+            CommandLine cli = Aha.commandLine();
+            cli.setOut(new PrintWriter(new StringWriter()));
+            cli.setErr(new PrintWriter(err, true));
+            assertEquals(0, cli.execute("train", "--backend", "simulated", "--minutes", "0.1", "--config",
+                    config.toString(), "--out", out.toString()), err.toString());
+            List<StepMetrics> steps = MetricsLog.readSteps(out.resolve("metrics.jsonl"));
+            assertTrue(steps.size() >= 3, "too few steps: " + steps.size());
+            long masked = steps.stream().mapToLong(StepMetrics::overlongMasked).sum();
+            long completions = steps.size() * 2L * 8;
+            if (filter) {
+                assertTrue(masked > 0 && masked < completions, masked + " of " + completions + " masked");
+            } else {
+                assertEquals(0, masked);
+            }
+        }
     }
 
     /** A new run into a folder that holds one is refused before anything is written: the first run is intact. */

@@ -106,12 +106,21 @@ final class GroupIntake {
         }
     }
 
-    /** The batch's completions as the loss takes them: one sample per completion, with its group's advantage. */
-    static List<GrpoSample> samples(List<ScoredGroup> batch) {
+    /**
+     * The batch's completions as the loss takes them: one sample per completion, with its group's advantage.
+     *
+     * @param maskTruncated overlong filtering: completions cut at the length cap are left out, which masks them out of
+     *     the loss whatever the aggregation (neither their tokens nor their row count in a normaliser) and spares
+     *     their forward pass; their rewards already shaped the group's advantages
+     */
+    static List<GrpoSample> samples(List<ScoredGroup> batch, boolean maskTruncated) {
         List<GrpoSample> samples = new ArrayList<>();
         for (ScoredGroup s : batch) {
             SampledGroup g = s.group();
             for (int i = 0; i < g.groupSize(); i++) {
+                if (maskTruncated && g.truncated()[i]) {
+                    continue;
+                }
                 samples.add(new GrpoSample(g.promptTokens(), g.completions()[i], g.behaviourLogProbs()[i],
                         s.advantages()[i]));
             }

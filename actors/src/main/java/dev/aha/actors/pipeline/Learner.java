@@ -7,6 +7,7 @@ import dev.aha.protocol.pipeline.ScoredGroup;
 import dev.aha.protocol.pipeline.WorkDone;
 import dev.aha.runtime.backend.PolicyTrainer;
 import dev.aha.runtime.eval.EvalResult;
+import dev.aha.runtime.grpo.GrpoSample;
 import dev.aha.runtime.grpo.GrpoUpdateResult;
 import dev.aha.runtime.metrics.LearnerMetrics;
 import dev.aha.runtime.metrics.MetricsLog;
@@ -176,8 +177,13 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         long start = System.nanoTime();
         long nowMicros = WallClock.micros();
         List<ScoredGroup> groups = intake.take();
+        List<GrpoSample> samples = GroupIntake.samples(groups, setup.config().grpo().overlong().filter());
         updating = true;
-        GrpoUpdateResult result = trainer.update(GroupIntake.samples(groups));
+        if (samples.isEmpty()) { // the trainer makes no update: its line says loss 0, grad norm 0, all masked
+            getContext().getLog().warn("step {}: every completion of the batch was cut at the length cap and "
+                    + "overlong filtering masks them all: no update", step + 1);
+        }
+        GrpoUpdateResult result = trainer.update(samples);
         updating = false;
         long trainedAt = version;
         step++;

@@ -1,5 +1,6 @@
 package dev.aha.actors.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,7 @@ import dev.aha.protocol.pipeline.RolloutWork;
 import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.pipeline.ScoredGroup;
 import dev.aha.runtime.grpo.GroupAdvantages;
+import dev.aha.runtime.grpo.GrpoSample;
 import java.util.List;
 import java.util.Random;
 import java.util.function.UnaryOperator;
@@ -57,6 +59,7 @@ class GroupIntakeTest {
             new Object[] {withGroup(group(1, 0), f -> set(f, 8, new float[][] {{-1f, 5f, 0f}, {-1f, -1f}})),
                 "log-prob of 5.0"},
             new Object[] {withGroup(group(1, 0), f -> set(f, 9, new String[] {"a", null})), "without its text"},
+            new Object[] {withGroup(group(1, 0), f -> set(f, 7, new int[][] {{3, 4, 5}, null})), "without its tokens"},
             new Object[] {withGroup(group(1, 0), f -> set(f, 4, null)), "no prompt"},
             new Object[] {new ScoredGroup(group(1, 0).group(), new double[] {1}, new float[] {1, -1},
                 new double[] {1, 0}, new double[] {1, 1}, 0), "one per completion"},
@@ -154,6 +157,39 @@ class GroupIntakeTest {
         assertEquals(GroupIntake.Verdict.BATCH_FULL, intake.offer(scored(2, 0, 0, 0), 0));
         assertEquals(2, intake.take().size());
         assertEquals(0, intake.uniform());
+    }
+
+    /** Group 1: a finished and a truncated completion; group 2: both truncated. */
+    private static List<ScoredGroup> partlyTruncated() {
+        ScoredGroup a = group(1, 0);
+        ScoredGroup b = group(2, 0);
+        a.group().truncated()[1] = true;
+        b.group().truncated()[0] = true;
+        b.group().truncated()[1] = true;
+        return List.of(a, b);
+    }
+
+    @Test
+    void overlongFilteringMasksTruncatedCompletionsOutOfTheLoss() {
+        List<ScoredGroup> batch = partlyTruncated();
+        List<GrpoSample> masked = GroupIntake.samples(batch, true);
+        assertEquals(1, masked.size(), "only the completion that ended on its own");
+        assertArrayEquals(batch.get(0).group().completions()[0], masked.get(0).completion());
+        assertEquals(batch.get(0).advantages()[0], masked.get(0).advantage(),
+                "its advantage is the group's, computed with the truncated completion's reward in the group");
+
+        List<GrpoSample> all = GroupIntake.samples(batch, false);
+        assertEquals(4, all.size(), "filter off: every completion is in the loss");
+        for (int i = 0; i < 4; i++) {
+            assertArrayEquals(batch.get(i / 2).group().completions()[i % 2], all.get(i).completion());
+        }
+    }
+
+    @Test
+    void aBatchCutOffEntirelyLeavesNothingForTheLoss() {
+        List<ScoredGroup> batch = partlyTruncated();
+        batch.get(0).group().truncated()[0] = true;
+        assertTrue(GroupIntake.samples(batch, true).isEmpty(), "the learner makes no update then");
     }
 
     @Test
