@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aha.actors.run.TrainingFailed;
+import dev.aha.runtime.metrics.MetricsLog;
+import dev.aha.runtime.metrics.StepMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -15,6 +17,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +46,64 @@ class TrainCommandTest {
         assertTrue(log.contains("nothing evaluated (simulated backend)"), log);
         assertFalse(log.contains("NullPointerException"), log);
         assertTrue(Files.exists(out.resolve("summary.json")));
+        JsonNode summary = MetricsLog.JSON.readTree(out.resolve("summary.json").toFile());
+        assertEquals(0, summary.get("groups_dropped_uniform").asLong(), "dynamic sampling is off by default");
+        assertFalse(summary.get("settings").get("drop_uniform_groups").asBoolean());
+    }
+
+    /**
+     * Simulated completions are random text: every group scores 0 throughout, so with dynamic sampling every one is
+     * dropped and no step comes. The run still ends at its deadline with its figures, and says what happened.
+     */
+    @Test
+    void aRunWhoseEveryGroupIsUniformEndsWithTheDropsCountedNotAStall(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("sim");
+        Path config = dir.resolve("dapo.conf");
+        Files.writeString(config, "aha.grpo.drop-uniform-groups = on\naha.train.batch-groups = 2\n"
+                + "aha.simulation.median-length = 20\n"); // groups in tens of milliseconds: many in the seconds of RL
+        StringWriter err = new StringWriter();
+        CommandLine cli = Aha.commandLine();
+        cli.setOut(new PrintWriter(new StringWriter()));
+        cli.setErr(new PrintWriter(err, true));
+        assertEquals(0, cli.execute("train", "--backend", "simulated", "--minutes", "0.12", "--config",
+                config.toString(), "--out", out.toString()), err.toString());
+        JsonNode summary = MetricsLog.JSON.readTree(out.resolve("summary.json").toFile());
+        long dropped = summary.get("groups_dropped_uniform").asLong();
+        assertTrue(dropped >= 2, "no group was dropped: " + summary);
+        assertTrue(summary.get("settings").get("drop_uniform_groups").asBoolean());
+        long lines = Files.readAllLines(out.resolve("metrics.jsonl")).stream()
+                .filter(l -> l.contains("\"uniform_drops\"")).count();
+        assertTrue(lines >= 1, "no uniform_drops line in metrics.jsonl");
+        assertEquals(summary.get("steps").asLong(), MetricsLog.readSteps(out.resolve("metrics.jsonl")).size());
+    }
+
+    /**
+     * Simulated completions cut at the length cap (here half of them: median length = cap) are what overlong
+     * filtering masks out of the loss, step by step; with the filter off none is.
+     */
+    @Test
+    void overlongFilteringMasksTheCompletionsTheRolloutsCutAtTheCap(@TempDir Path dir) throws Exception {
+        for (boolean filter : new boolean[] {true, false}) {
+            Path out = dir.resolve("sim-" + filter);
+            Path config = dir.resolve("overlong-" + filter + ".conf");
+            Files.writeString(config, "aha.grpo.overlong.filter = " + filter + "\naha.train.batch-groups = 2\n"
+                    + "aha.simulation { median-length = 8, max-length = 8 }\n");
+            StringWriter err = new StringWriter();
+            CommandLine cli = Aha.commandLine();
+            cli.setOut(new PrintWriter(new StringWriter()));
+            cli.setErr(new PrintWriter(err, true));
+            assertEquals(0, cli.execute("train", "--backend", "simulated", "--minutes", "0.1", "--config",
+                    config.toString(), "--out", out.toString()), err.toString());
+            List<StepMetrics> steps = MetricsLog.readSteps(out.resolve("metrics.jsonl"));
+            assertTrue(steps.size() >= 3, "too few steps: " + steps.size());
+            long masked = steps.stream().mapToLong(StepMetrics::overlongMasked).sum();
+            long completions = steps.size() * 2L * 8;
+            if (filter) {
+                assertTrue(masked > 0 && masked < completions, masked + " of " + completions + " masked");
+            } else {
+                assertEquals(0, masked);
+            }
+        }
     }
 
     /** summary.json's settings say how the run read answers (aha.reward.extract), for its rewards and evaluations. */

@@ -33,7 +33,9 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  * Owns the prompt stream and hands prompts out as leases to rollouts that ask with credits. It enforces
  * max-staleness at dispatch (a rollout whose replica lags the learner by more is parked until it reports a newer
  * version), bounds the leases outstanding, and re-issues the leases of rollouts that die or time out; the leases
- * themselves and the accounting of every prompt are kept by {@link Leases}.
+ * themselves and the accounting of every prompt are kept by {@link Leases}. A group the learner drops as uniform
+ * (dynamic sampling) closes its lease like a used one, so the next request draws a fresh prompt in its place: the
+ * learner's batch fills with groups that carry signal, and the in-flight bound holds throughout.
  *
  * <p>Failure policy: a rollout that fails on a lease reports {@link LeaseFailed} and carries on; the prompt goes out
  * again, and a prompt that keeps failing (aha.train.quarantine-after) is quarantined: counted, logged, appended to
@@ -166,8 +168,16 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
                 settings.groupSize(), minVersion);
     }
 
+    /**
+     * A closed lease frees its slot under max-in-flight-groups by itself. In sync mode a group dropped as uniform
+     * must also give back its place in this version's batch, or the batch could never fill: a fresh prompt takes it.
+     */
     private Behavior<DispatcherMessage> onWorkDone(WorkDone done) {
-        leases.close(done);
+        RolloutWork closed = leases.close(done);
+        if (settings.sync() && done.outcome() == WorkDone.Outcome.DROPPED_UNIFORM && closed != null
+                && closed.minVersion() == learnerVersion) {
+            dispatchedThisVersion--;
+        }
         dispatch();
         return this;
     }

@@ -7,10 +7,12 @@ import dev.aha.protocol.pipeline.ScoredGroup;
 import dev.aha.protocol.pipeline.WorkDone;
 import dev.aha.runtime.backend.PolicyTrainer;
 import dev.aha.runtime.eval.EvalResult;
+import dev.aha.runtime.grpo.GrpoSample;
 import dev.aha.runtime.grpo.GrpoUpdateResult;
 import dev.aha.runtime.metrics.LearnerMetrics;
 import dev.aha.runtime.metrics.MetricsLog;
 import dev.aha.runtime.metrics.StepMetrics;
+import dev.aha.runtime.metrics.UniformDrops;
 import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -25,12 +27,20 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * The one learner: drops scored groups that lag more than max-staleness versions (and late duplicates of re-issued
- * prompts), and when a batch is full takes a GRPO step, bumps the version and publishes the new weights on the
- * weight plane. It writes a metrics line every step, checkpoints every N steps, evaluates on the held-out split
- * every K steps, and finishes at its deadline with a last evaluation and a checkpoint carrying the dispatcher's
- * cursor.
+ * prompts, and, with dynamic sampling, groups whose rewards are all equal), and when a batch is full takes a GRPO
+ * step, bumps the version and publishes the new weights on the weight plane. It writes a metrics line every step,
+ * checkpoints every N steps, evaluates on the held-out split every K steps, and finishes at its deadline with a last
+ * evaluation and a checkpoint carrying the dispatcher's cursor.
  *
- * <p>Runs on a pinned dispatcher: the step blocks its own thread.
+ * <p>A stale or uniform group it drops closes its lease at the dispatcher, which sends a fresh prompt in its place
+ * (an invalid one's lease times out and is re-issued). When every group comes back uniform (a policy that solves
+ * everything, or nothing) no step comes: the learner then writes a {@link UniformDrops.Line} to metrics.jsonl for
+ * every batch-groups groups dropped in a row (and logs a warning at most every 10 s), and the run goes on until its
+ * deadline, which it meets as always (final evaluation, checkpoint, summary).
+ *
+ * <p>Runs on a pinned dispatcher: the step blocks its own thread. Failure policy: it is watched by the run's
+ * guardian, and anything it throws ends the run at once with the cause; its last steps are checkpointed as it stops
+ * (unless it failed mid-update).
  */
 public final class Learner extends AbstractBehavior<LearnerMessage> {
 
@@ -39,7 +49,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     /** To the parent after the final evaluation (null in a simulation: no policy) and checkpoint. */
     public record Finished(RunState state, EvalResult finalEval, List<StepMetrics> history,
             List<EvalRecord> evals, DispatcherStats dispatcherStats, long lateDuplicates, long rewardFailures,
-            long invalidGroups, long nonFiniteSteps, LearnerMetrics.Timings timings) {}
+            long invalidGroups, long nonFiniteSteps, long groupsDroppedUniform, LearnerMetrics.Timings timings) {}
 
     /** What the learner sends itself: listings, its deadline, the dispatcher's final stats. */
     private sealed interface Command extends LearnerMessage.Local permits DispatchersFound, Deadline, FinalStats {}
@@ -49,6 +59,9 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     private record Deadline() implements Command {}
 
     private record FinalStats(DispatcherStats stats, EvalResult finalEval) implements Command {}
+
+    /** A stall on uniform groups is logged this often at most: its lines in metrics.jsonl come every batch. */
+    private static final long STALL_WARNING_INTERVAL_NANOS = 10_000_000_000L;
 
     private final LearnerSetup setup;
     private final TrainSettings settings;
@@ -68,6 +81,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     /** A step's update in progress: the policy and its optimiser may be half-written. */
     private boolean updating;
     private long checkpointed;
+    private long lastStallWarningNanos = System.nanoTime() - STALL_WARNING_INTERVAL_NANOS;
 
     private Learner(ActorContext<LearnerMessage> context, LearnerSetup setup, ActorRef<Finished> parent) {
         super(context);
@@ -78,7 +92,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         this.metricsLog = new MetricsLog(setup.outDir().resolve("metrics.jsonl"));
         this.metrics = new LearnerMetrics(setup.state().version(), setup.state().wallSeconds(), System::nanoTime);
         this.intake = new GroupIntake(settings.batchGroups(), settings.maxStaleness(),
-                setup.config().policy().vocabSize());
+                setup.config().policy().vocabSize(), setup.config().grpo().dropUniformGroups());
         this.evaluations = new HeldOutEvaluations(trainer, setup.heldOut(), metricsLog, context.getLog());
         this.step = setup.state().step();
         this.checkpointed = step;
@@ -129,6 +143,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         switch (verdict) {
             case DUPLICATE -> dispatcher.done(g, WorkDone.Outcome.DUPLICATE);
             case STALE -> dispatcher.done(g, WorkDone.Outcome.DROPPED_STALE);
+            case UNIFORM -> droppedUniform(scored);
             case BATCH_FULL -> {
                 takeStep();
                 if (System.nanoTime() - setup.deadlineNanos() >= 0) {
@@ -140,12 +155,35 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         return this;
     }
 
+    /**
+     * The dispatcher replaces the group with a fresh prompt. A batch's worth dropped in a row without a step gets a
+     * metrics line of its own, and a warning at most every 10 s, so a run stuck on uniform groups is seen.
+     */
+    private void droppedUniform(ScoredGroup scored) {
+        dispatcher.done(scored.group(), WorkDone.Outcome.DROPPED_UNIFORM);
+        long inARow = metrics.droppedUniform(scored);
+        if (inARow % settings.batchGroups() == 0) {
+            UniformDrops drops = metrics.uniformDrops();
+            metricsLog.append(new UniformDrops.Line(step, version, metrics.wallSeconds(), drops));
+            long now = System.nanoTime();
+            if (now - lastStallWarningNanos >= STALL_WARNING_INTERVAL_NANOS) {
+                getContext().getLog().warn(drops.describe());
+                lastStallWarningNanos = now;
+            }
+        }
+    }
+
     private void takeStep() {
         long start = System.nanoTime();
         long nowMicros = WallClock.micros();
         List<ScoredGroup> groups = intake.take();
+        List<GrpoSample> samples = GroupIntake.samples(groups, setup.config().grpo().overlong().filter());
         updating = true;
-        GrpoUpdateResult result = trainer.update(GroupIntake.samples(groups));
+        if (samples.isEmpty()) { // the trainer makes no update: its line says loss 0, grad norm 0, all masked
+            getContext().getLog().warn("step {}: every completion of the batch was cut at the length cap and "
+                    + "overlong filtering masks them all: no update", step + 1);
+        }
+        GrpoUpdateResult result = trainer.update(samples);
         updating = false;
         long trainedAt = version;
         step++;
@@ -203,6 +241,9 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         }
         finishing = true;
         getContext().getLog().info("deadline reached after {} steps: final evaluation and checkpoint", step);
+        if (metrics.uniformDrops().groups() >= settings.batchGroups()) { // a stall, not the few before a step
+            getContext().getLog().warn("at the deadline: {}", metrics.uniformDrops().describe());
+        }
         EvalResult last = evaluations.at(step, version, runSeconds(), settings.evalK(), Integer.MAX_VALUE, false);
         if (dispatcher.ref() == null) {
             return onFinalStats(new FinalStats(DispatcherStats.none(setup.state().nextPromptId(), version), last));
@@ -219,7 +260,8 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         trainer.checkpoint(setup.checkpoints(), step, end.toJson());
         checkpointed = step;
         parent.tell(new Finished(end, f.finalEval(), metrics.history(), evaluations.done(), f.stats(),
-                intake.duplicates(), rewardFailures, intake.invalid(), metrics.nonFiniteSteps(), metrics.timings()));
+                intake.duplicates(), rewardFailures, intake.invalid(), metrics.nonFiniteSteps(),
+                metrics.groupsDroppedUniform(), metrics.timings()));
         return Behaviors.stopped();
     }
 

@@ -16,8 +16,8 @@ import java.util.function.Predicate;
 
 /**
  * The dispatcher's books: the open leases with their deadlines, the prompts waiting to be handed out again, and the
- * counts that place every dispatched prompt (used, dropped as stale, or still out). No actor and no clock of its
- * own: the caller passes the time, so every edge case is testable in microseconds.
+ * counts that place every dispatched prompt (used, dropped as stale or as uniform, or still out). No actor and no
+ * clock of its own: the caller passes the time, so every edge case is testable in microseconds.
  *
  * @param <H> who holds a lease: a rollout's ActorRef in the dispatcher, anything comparable by equals in tests
  */
@@ -52,6 +52,7 @@ final class Leases<H> {
     private long dispatched;
     private long used;
     private long droppedStale;
+    private long droppedUniform;
     private long reissued;
     private long duplicates;
     private long quarantined;
@@ -89,7 +90,13 @@ final class Leases<H> {
         open.put(work.promptId(), new Lease<>(work, holder, nowNanos + timeoutNanos));
     }
 
-    void close(WorkDone done) {
+    /**
+     * Closes what {@code done} says is finished.
+     *
+     * @return the lease that closed, or null if none was open for that prompt
+     */
+    RolloutWork close(WorkDone done) {
+        Lease<H> lease = open.get(done.promptId());
         switch (done.outcome()) {
             case USED -> {
                 used++;
@@ -99,15 +106,21 @@ final class Leases<H> {
                 droppedStale++;
                 end(done.promptId());
             }
+            case DROPPED_UNIFORM -> { // sampled and scored, no signal: done, and its slot goes to a fresh prompt
+                droppedUniform++;
+                end(done.promptId());
+            }
             case DUPLICATE -> {
                 duplicates++;
-                Lease<H> lease = open.get(done.promptId());
                 // a late duplicate of an older attempt must leave the newer attempt's lease open
                 if (lease != null && lease.work().attempt() == done.attempt()) {
                     open.remove(done.promptId());
+                } else {
+                    return null;
                 }
             }
         }
+        return lease == null ? null : lease.work();
     }
 
     private void end(long promptId) {
@@ -196,9 +209,9 @@ final class Leases<H> {
      */
     DispatcherStats stats(long learnerVersion, Predicate<? super H> lost) {
         long outstanding = open.size() + reissue.size();
-        long unplaced = Math.max(0, dispatched - used - droppedStale - quarantined - outstanding);
+        long unplaced = Math.max(0, dispatched - used - droppedStale - droppedUniform - quarantined - outstanding);
         long heldByLost = open.values().stream().filter(l -> lost.test(l.holder())).count();
-        return new DispatcherStats(dispatched, used, droppedStale, reissued, duplicates, outstanding, nextPromptId,
-                learnerVersion, heldByLost + unplaced, quarantined, invalid);
+        return new DispatcherStats(dispatched, used, droppedStale, droppedUniform, reissued, duplicates, outstanding,
+                nextPromptId, learnerVersion, heldByLost + unplaced, quarantined, invalid);
     }
 }

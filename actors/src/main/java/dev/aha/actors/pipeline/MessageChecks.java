@@ -67,6 +67,11 @@ final class MessageChecks {
                 return "a completion without its text";
             }
         }
+        for (int[] tokens : g.completions()) {
+            if (tokens == null) { // the reward reads each completion's length (overlong punishment)
+                return "a completion without its tokens";
+            }
+        }
         return null;
     }
 

@@ -22,8 +22,10 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
- * Scores each completion of a sampled group with the rule-based reward, turns the group's rewards into
- * group-relative advantages and forwards the {@link ScoredGroup} to the learner.
+ * Scores each completion of a sampled group with the rule-based reward (plus DAPO's soft overlong punishment when
+ * aha.grpo.overlong.buffer is set), turns the group's rewards into group-relative advantages and forwards the
+ * {@link ScoredGroup} to the learner. Uniform groups go on too: the learner's intake drops them (dynamic sampling),
+ * since it alone closes leases and counts what it keeps out.
  *
  * <p>Failure policy: a reward function that throws, or returns a reward that is not finite, scores that completion 0;
  * the error is counted in the group (the run's {@code reward_failures}) and logged with its class and message at
@@ -109,7 +111,8 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
 
     /**
      * Scores a group: a completion whose rule throws, or gives a reward that is not a finite number, scores 0 and
-     * is counted in the group; {@code onError} hears each such error.
+     * is counted in the group; {@code onError} hears each such error. The overlong punishment depends on the length
+     * alone, so it is added whatever the rules did.
      */
     static ScoredGroup score(SampledGroup group, CompositeReward reward, GrpoSettings grpo,
             Consumer<RuntimeException> onError) {
@@ -135,6 +138,7 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
                 failures++;
                 onError.accept(e);
             }
+            rewards[i] += grpo.overlong().reward(group.completions()[i].length);
         }
         float[] advantages = GroupAdvantages.compute(rewards, grpo.scaleAdvantagesByStd(), grpo.advantageEps());
         return new ScoredGroup(group, rewards, advantages, accuracy, format, failures);

@@ -183,13 +183,16 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
         int[][] tokens = new int[g][];
         float[][] logProbs = new float[g][];
         String[] texts = new String[g];
+        boolean[] truncated = new boolean[g];
         for (int i = 0; i < g; i++) {
             tokens[i] = group.get(i).tokens();
             logProbs[i] = group.get(i).logProbs();
             texts[i] = tokenizer.decode(tokens[i]);
+            truncated[i] = !group.get(i).finished();
         }
         return new SampledGroup(work.promptId(), work.attempt(), id, version, work.prompt(), work.referenceAnswer(),
-                prompt, tokens, logProbs, texts, WallClock.micros(), versionReceivedMicros, System.nanoTime() - start);
+                prompt, tokens, logProbs, texts, truncated, WallClock.micros(), versionReceivedMicros,
+                System.nanoTime() - start);
     }
 
     /** Reports the lease failed and carries on: the dispatcher decides whether the prompt goes out again. */

@@ -54,6 +54,7 @@ final class RunSummary {
         s.put("reward_failures", f.rewardFailures());
         s.put("invalid_groups_dropped", f.invalidGroups());
         s.put("steps_non_finite", f.nonFiniteSteps());
+        s.put("groups_dropped_uniform", f.groupsDroppedUniform());
         List<StepMetrics> segment = f.history();
         double rlSeconds = end.wallSeconds() - start.wallSeconds();
         long groups = end.promptsUsed() - start.promptsUsed();
@@ -173,6 +174,12 @@ final class RunSummary {
         settings.put("max_staleness", config.train().maxStaleness());
         settings.put("beta", config.grpo().beta());
         settings.put("aggregation", config.grpo().aggregation().name());
+        settings.put("drop_uniform_groups", config.grpo().dropUniformGroups());
+        settings.put("overlong_buffer", config.grpo().overlong().buffer());
+        if (config.grpo().overlong().punishes()) {
+            settings.put("overlong_penalty", config.grpo().overlong().penalty());
+        }
+        settings.put("overlong_filter", config.grpo().overlong().filter());
         settings.put("learning_rate", config.optimizer().learningRate());
         settings.put("extract", config.reward().extract().configName()); // how rewards and evaluations read answers
     }

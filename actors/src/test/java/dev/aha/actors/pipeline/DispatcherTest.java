@@ -177,6 +177,23 @@ class DispatcherTest {
     }
 
     @Test
+    void shouldReplaceAGroupDroppedAsUniformWithAFreshPrompt() {
+        ActorRef<DispatcherMessage> d = dispatcher("max-in-flight-groups = 2");
+        TestProbe<RolloutWork> a = rollout();
+        take(d, a, 0, 2);
+        ask(d, a, 0, 2);
+        expectNothingMore(d, a); // the in-flight bound holds
+        d.tell(new WorkDone(0, 0, Outcome.DROPPED_UNIFORM));
+        assertEquals(new RolloutWork(2, 0, TEMPLATE.render("q2"), "a2", 3, 0), a.receiveMessage(),
+                "its slot goes to the next prompt of the stream, not to the same prompt again");
+        expectNothingMore(d, a);
+        DispatcherStats s = stats(d);
+        assertEquals(1, s.droppedUniform());
+        assertEquals(2, s.outstanding());
+        assertEquals(s.dispatched(), s.used() + s.droppedStale() + s.droppedUniform() + s.outstanding());
+    }
+
+    @Test
     void shouldReplaceAnOlderRequestOfTheSameRollout() {
         ActorRef<DispatcherMessage> d = dispatcher("max-in-flight-groups = 2");
         TestProbe<RolloutWork> a = rollout();
@@ -374,6 +391,22 @@ class DispatcherTest {
     }
 
     @Test
+    void shouldFillThisVersionsBatchAgainWhenAGroupIsDroppedAsUniformInSyncMode() {
+        ActorRef<DispatcherMessage> d = dispatcher(SYNC, 0, 3);
+        TestProbe<RolloutWork> a = rollout();
+        take(d, a, 3, 2);
+        ask(d, a, 3, 2);
+        expectNothingMore(d, a); // v3's batch is out
+        d.tell(new WorkDone(0, 0, Outcome.DROPPED_UNIFORM));
+        RolloutWork replacement = a.receiveMessage();
+        assertEquals(2, replacement.promptId(), "the batch would never fill without a prompt in its place");
+        assertEquals(3, replacement.minVersion());
+        d.tell(new WorkDone(1, 0, Outcome.USED));
+        expectNothingMore(d, a); // a used group frees no slot: v3's batch is prompts 1 and 2
+        assertEquals(3, stats(d).dispatched());
+    }
+
+    @Test
     void shouldNotFreeASlotOfTheNewVersionWhenALeaseOfAnOlderOneIsReissued() {
         ActorRef<DispatcherMessage> d = dispatcher(SYNC, 0, 3);
         TestProbe<RolloutWork> old = rollout();
@@ -446,7 +479,7 @@ class DispatcherTest {
         awaitReissued(d, 1);
         DispatcherStats s = stats(d);
         // out: prompts 4 and 5 leased to a rollout on this (Up) node, 3 queued for re-issue; nothing lost
-        assertEquals(new DispatcherStats(6, 2, 1, 1, 1, 3, 6, 1, 0, 0, 0), s);
+        assertEquals(new DispatcherStats(6, 2, 1, 0, 1, 1, 3, 6, 1, 0, 0, 0), s);
         assertEquals(s.dispatched(), s.used() + s.droppedStale() + s.outstanding());
     }
 
@@ -458,7 +491,7 @@ class DispatcherTest {
         assertEquals(List.of(100L, 101L), ids(got));
         assertEquals(5, got.get(0).minVersion());
         DispatcherStats s = stats(d);
-        assertEquals(new DispatcherStats(2, 0, 0, 0, 0, 2, 102, 7, 0, 0, 0), s);
+        assertEquals(new DispatcherStats(2, 0, 0, 0, 0, 0, 2, 102, 7, 0, 0, 0), s);
     }
 
     @Test
@@ -495,6 +528,7 @@ class DispatcherTest {
                 new WorkDone(0, 0, Outcome.DUPLICATE),
                 new WorkDone(0, 0, Outcome.DROPPED_STALE),
                 new WorkDone(0, 0, Outcome.USED),
+                new WorkDone(0, 0, Outcome.DROPPED_UNIFORM),
                 new VersionAdvanced(1, 1),
                 new LeaseFailed(0, 0, "a", "E"),
                 new Dispatcher.LeaseTick(),

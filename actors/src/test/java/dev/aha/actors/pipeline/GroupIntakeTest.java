@@ -1,5 +1,6 @@
 package dev.aha.actors.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.aha.protocol.pipeline.RolloutWork;
 import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.pipeline.ScoredGroup;
+import dev.aha.runtime.grpo.GroupAdvantages;
+import dev.aha.runtime.grpo.GrpoSample;
 import java.util.List;
 import java.util.Random;
 import java.util.function.UnaryOperator;
@@ -21,7 +24,7 @@ class GroupIntakeTest {
         int[][] tokens = {{3, 4, 5}, {6, 7}};
         float[][] logProbs = {{-1f, -0.5f, -0.1f}, {-2f, -0.2f}};
         SampledGroup g = new SampledGroup(promptId, 0, "rollout-0", version, "p", "1", new int[] {1, 2}, tokens,
-                logProbs, new String[] {"a", "b"}, 0, 0, 0);
+                logProbs, new String[] {"a", "b"}, new boolean[2], 0, 0, 0);
         return new ScoredGroup(g, new double[] {1, 0}, new float[] {1, -1}, new double[] {1, 0}, new double[] {1, 1},
                 0);
     }
@@ -32,7 +35,8 @@ class GroupIntakeTest {
                 g.promptTokens(), g.completions(), g.behaviourLogProbs(), g.completionTexts()};
         f = change.apply(f);
         SampledGroup changed = new SampledGroup((long) f[0], (int) f[1], (String) f[2], (long) f[3], (String) f[4],
-                (String) f[5], (int[]) f[6], (int[][]) f[7], (float[][]) f[8], (String[]) f[9], 0, 0, 0);
+                (String) f[5], (int[]) f[6], (int[][]) f[7], (float[][]) f[8], (String[]) f[9],
+                g.truncated(), 0, 0, 0);
         return new ScoredGroup(changed, s.rewards(), s.advantages(), s.accuracy(), s.format(), s.rewardFailures());
     }
 
@@ -55,6 +59,7 @@ class GroupIntakeTest {
             new Object[] {withGroup(group(1, 0), f -> set(f, 8, new float[][] {{-1f, 5f, 0f}, {-1f, -1f}})),
                 "log-prob of 5.0"},
             new Object[] {withGroup(group(1, 0), f -> set(f, 9, new String[] {"a", null})), "without its text"},
+            new Object[] {withGroup(group(1, 0), f -> set(f, 7, new int[][] {{3, 4, 5}, null})), "without its tokens"},
             new Object[] {withGroup(group(1, 0), f -> set(f, 4, null)), "no prompt"},
             new Object[] {new ScoredGroup(group(1, 0).group(), new double[] {1}, new float[] {1, -1},
                 new double[] {1, 0}, new double[] {1, 1}, 0), "one per completion"},
@@ -110,6 +115,81 @@ class GroupIntakeTest {
         assertEquals(GroupIntake.Verdict.DUPLICATE, intake.offer(group(3, 5), 5), "already trained on");
         assertEquals(2, intake.duplicates());
         assertEquals(1, intake.stale());
+    }
+
+    /** A valid group of two with these rewards (advantages as the reward actor computes them). */
+    private static ScoredGroup scored(long promptId, long version, double... rewards) {
+        ScoredGroup s = group(promptId, version);
+        return new ScoredGroup(s.group(), rewards, GroupAdvantages.compute(rewards, true, 1e-4), rewards,
+                new double[] {1, 1}, 0);
+    }
+
+    @Test
+    void withDynamicSamplingAUniformGroupIsDroppedCountedAndTheBatchStillFills() {
+        GroupIntake intake = new GroupIntake(2, 1, VOCAB, true);
+        assertEquals(GroupIntake.Verdict.UNIFORM, intake.offer(scored(1, 0, 1, 1), 0), "all right");
+        assertEquals(GroupIntake.Verdict.UNIFORM, intake.offer(scored(2, 0, 0, 0), 0), "all wrong");
+        assertEquals(GroupIntake.Verdict.ADDED, intake.offer(scored(3, 0, 1, 0), 0));
+        assertEquals(GroupIntake.Verdict.UNIFORM, intake.offer(scored(4, 0, 0.2, 0.2), 0));
+        assertEquals(GroupIntake.Verdict.BATCH_FULL, intake.offer(scored(5, 0, 0, 1.2), 0));
+        assertEquals(List.of(3L, 5L), intake.take().stream().map(s -> s.group().promptId()).toList(),
+                "a full batch of groups that carry signal");
+        assertEquals(3, intake.uniform());
+        assertEquals(GroupIntake.Verdict.DUPLICATE, intake.offer(scored(2, 0, 1, 0), 0),
+                "the dropped prompt's lease is closed: a late group of another attempt is a duplicate");
+    }
+
+    @Test
+    void theOtherChecksDecideFirstSoADroppedGroupIsCountedOnce() {
+        GroupIntake intake = new GroupIntake(4, 1, VOCAB, true);
+        assertEquals(GroupIntake.Verdict.STALE, intake.offer(scored(1, 0, 1, 1), 5), "stale, not uniform");
+        assertEquals(GroupIntake.Verdict.ADDED, intake.offer(scored(2, 5, 1, 0), 5));
+        assertEquals(GroupIntake.Verdict.DUPLICATE, intake.offer(scored(2, 5, 1, 1), 5), "duplicate, not uniform");
+        assertEquals(0, intake.uniform());
+        assertEquals(1, intake.stale());
+        assertEquals(1, intake.duplicates());
+    }
+
+    @Test
+    void withoutDynamicSamplingNothingIsDroppedForBeingUniform() {
+        GroupIntake intake = new GroupIntake(2, 1, VOCAB);
+        assertEquals(GroupIntake.Verdict.ADDED, intake.offer(scored(1, 0, 1, 1), 0));
+        assertEquals(GroupIntake.Verdict.BATCH_FULL, intake.offer(scored(2, 0, 0, 0), 0));
+        assertEquals(2, intake.take().size());
+        assertEquals(0, intake.uniform());
+    }
+
+    /** Group 1: a finished and a truncated completion; group 2: both truncated. */
+    private static List<ScoredGroup> partlyTruncated() {
+        ScoredGroup a = group(1, 0);
+        ScoredGroup b = group(2, 0);
+        a.group().truncated()[1] = true;
+        b.group().truncated()[0] = true;
+        b.group().truncated()[1] = true;
+        return List.of(a, b);
+    }
+
+    @Test
+    void overlongFilteringMasksTruncatedCompletionsOutOfTheLoss() {
+        List<ScoredGroup> batch = partlyTruncated();
+        List<GrpoSample> masked = GroupIntake.samples(batch, true);
+        assertEquals(1, masked.size(), "only the completion that ended on its own");
+        assertArrayEquals(batch.get(0).group().completions()[0], masked.get(0).completion());
+        assertEquals(batch.get(0).advantages()[0], masked.get(0).advantage(),
+                "its advantage is the group's, computed with the truncated completion's reward in the group");
+
+        List<GrpoSample> all = GroupIntake.samples(batch, false);
+        assertEquals(4, all.size(), "filter off: every completion is in the loss");
+        for (int i = 0; i < 4; i++) {
+            assertArrayEquals(batch.get(i / 2).group().completions()[i % 2], all.get(i).completion());
+        }
+    }
+
+    @Test
+    void aBatchCutOffEntirelyLeavesNothingForTheLoss() {
+        List<ScoredGroup> batch = partlyTruncated();
+        batch.get(0).group().truncated()[0] = true;
+        assertTrue(GroupIntake.samples(batch, true).isEmpty(), "the learner makes no update then");
     }
 
     @Test

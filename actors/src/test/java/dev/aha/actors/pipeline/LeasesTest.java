@@ -48,7 +48,7 @@ class LeasesTest {
     }
 
     private static void assertBalanced(DispatcherStats s) {
-        assertEquals(s.dispatched(), s.used() + s.droppedStale() + s.outstanding(), s.toString());
+        assertEquals(s.dispatched(), s.used() + s.droppedStale() + s.droppedUniform() + s.outstanding(), s.toString());
     }
 
     @Test
@@ -176,6 +176,24 @@ class LeasesTest {
     }
 
     @Test
+    void shouldEndThePromptWhenItIsDroppedAsUniformAndPlaceIt() {
+        RolloutWork w = lease("a", 0);
+        RolloutWork other = lease("a", 0);
+        leases.reissueHeldBy("a");
+        leases.grant(leases.pollReissue(1), "b", 0); // w's next attempt is out
+        assertEquals(nextAttempt(w).promptId(), leases.close(new WorkDone(w.promptId(), 0, Outcome.DROPPED_UNIFORM))
+                .promptId(), "the lease it closed: the re-issue, whichever attempt's group was dropped");
+        assertNull(leases.close(new WorkDone(other.promptId(), 0, Outcome.DROPPED_UNIFORM)),
+                "a prompt queued for re-issue has no open lease; its queued attempt ends");
+        assertEquals(0, leases.open());
+        assertNull(leases.pollReissue(1));
+        DispatcherStats s = stats();
+        assertEquals(2, s.droppedUniform());
+        assertEquals(0, s.lost(), "a dropped prompt is placed, not lost");
+        assertBalanced(s);
+    }
+
+    @Test
     void shouldPlaceEveryDispatchedPrompt() {
         RolloutWork used = lease("a", 0);
         RolloutWork dropped = lease("a", 0);
@@ -187,7 +205,7 @@ class LeasesTest {
         leases.close(new WorkDone(dropped.promptId(), 0, Outcome.DROPPED_STALE));
         leases.close(new WorkDone(used.promptId(), 0, Outcome.DUPLICATE));
         DispatcherStats s = leases.stats(3, "gone"::equals);
-        assertEquals(new DispatcherStats(5, 1, 1, 1, 1, 3, 5, 3, 1, 0, 0), s,
+        assertEquals(new DispatcherStats(5, 1, 1, 0, 1, 1, 3, 5, 3, 1, 0, 0), s,
                 "one lease held on a lost node; the queued re-issue is not lost");
         assertBalanced(s);
     }

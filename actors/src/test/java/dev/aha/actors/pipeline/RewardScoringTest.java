@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.pipeline.ScoredGroup;
 import dev.aha.runtime.grpo.GrpoSettings;
+import dev.aha.runtime.grpo.LossAggregation;
+import dev.aha.runtime.grpo.OverlongShaping;
 import dev.aha.runtime.reward.CompositeReward;
 import dev.aha.runtime.reward.RewardFunction;
 import dev.aha.runtime.reward.RewardInput;
@@ -47,7 +49,8 @@ class RewardScoringTest {
             tokens[i] = new int[] {1};
             logProbs[i] = new float[] {0f};
         }
-        return new SampledGroup(0, 0, "r", 0, "p", "1", new int[] {1}, tokens, logProbs, texts, 0, 0, 0);
+        return new SampledGroup(0, 0, "r", 0, "p", "1", new int[] {1}, tokens, logProbs, texts,
+                new boolean[texts.length], 0, 0, 0);
     }
 
     @Test
@@ -64,6 +67,40 @@ class RewardScoringTest {
         for (float a : s.advantages()) {
             assertTrue(Float.isFinite(a), "advantages stay finite");
         }
+    }
+
+    /** Completions of these lengths, each scored 1 by the rule. */
+    private static SampledGroup ofLengths(int... lengths) {
+        SampledGroup g = group(new String[lengths.length]);
+        for (int i = 0; i < lengths.length; i++) {
+            g.completions()[i] = new int[lengths[i]];
+            g.behaviourLogProbs()[i] = new float[lengths[i]];
+            g.completionTexts()[i] = "c" + i;
+        }
+        return g;
+    }
+
+    @Test
+    void theSoftOverlongPunishmentIsAddedToEachCompletionsReward() {
+        GrpoSettings grpo = new GrpoSettings(0.2, 0.28, 0, LossAggregation.TOKEN_MEAN, true, 1e-4, 0, false,
+                new OverlongShaping(12, 4, 1.0, false));
+        ScoredGroup s = Reward.score(ofLengths(3, 8, 10, 12), rule(t -> 1.0), grpo, e -> { });
+        assertArrayEquals(new double[] {1, 1, 0.5, 0}, s.rewards(), 1e-12, "free up to 8 tokens, -1 at 12");
+        assertTrue(s.advantages()[0] > 0 && s.advantages()[3] < 0, "the long ones now lose to the short ones");
+
+        ScoredGroup off = Reward.score(ofLengths(3, 8, 10, 12), rule(t -> 1.0), GrpoSettings.paper(), e -> { });
+        assertArrayEquals(new double[] {1, 1, 1, 1}, off.rewards(), "no buffer: lengths change nothing");
+    }
+
+    @Test
+    void aCompletionWhoseRuleFailsIsStillPunishedForItsLength() {
+        GrpoSettings grpo = new GrpoSettings(0.2, 0.28, 0, LossAggregation.TOKEN_MEAN, true, 1e-4, 0, false,
+                new OverlongShaping(12, 4, 1.0, false));
+        ScoredGroup s = Reward.score(ofLengths(12, 2), rule(t -> {
+            throw new IllegalStateException("broken");
+        }), grpo, e -> { });
+        assertArrayEquals(new double[] {-1, 0}, s.rewards(), 1e-12);
+        assertEquals(2, s.rewardFailures());
     }
 
     @Test

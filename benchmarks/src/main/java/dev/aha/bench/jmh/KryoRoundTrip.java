@@ -97,8 +97,8 @@ public class KryoRoundTrip {
             texts[g] = text.toString();
         }
         return new SampledGroup(r.nextInt(100_000), 0, "rollout-0", 42, "User: 12+7-3=? Assistant: ", "16",
-                prompt, completions, logProbs, texts, System.currentTimeMillis() * 1000, System.currentTimeMillis() * 1000,
-                123_456_789L);
+                prompt, completions, logProbs, texts, new boolean[groupSize], System.currentTimeMillis() * 1000,
+                System.currentTimeMillis() * 1000, 123_456_789L);
     }
 
     /** Frame size in bytes of {@link #group} through the project's serializer. */

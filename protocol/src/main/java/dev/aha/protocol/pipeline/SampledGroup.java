@@ -14,6 +14,8 @@ package dev.aha.protocol.pipeline;
  * @param completions each completion's token ids (end token included when drawn)
  * @param behaviourLogProbs log pi_old of each completion token, recorded at sampling time
  * @param completionTexts each completion decoded, for the reward actors
+ * @param truncated whether each completion was cut at the length limit rather than ended by its end token (DAPO's
+ *     overlong filtering leaves those out of the loss)
  * @param sampledAtMicros wall-clock time the group was finished (epoch microseconds), for sample-to-use latency
  * @param weightsReceivedMicros wall-clock time the rollout's node received version {@code policyVersion} (epoch
  *     microseconds), for weight-sync latency
@@ -30,13 +32,16 @@ public record SampledGroup(
         int[][] completions,
         float[][] behaviourLogProbs,
         String[] completionTexts,
+        boolean[] truncated,
         long sampledAtMicros,
         long weightsReceivedMicros,
         long samplingNanos) implements RewardMessage {
 
     public SampledGroup {
-        if (completions.length != behaviourLogProbs.length || completions.length != completionTexts.length) {
-            throw new IllegalArgumentException("a group needs as many log-prob rows and texts as completions");
+        if (completions.length != behaviourLogProbs.length || completions.length != completionTexts.length
+                || truncated == null || completions.length != truncated.length) {
+            throw new IllegalArgumentException(
+                    "a group needs as many log-prob rows, texts and truncation flags as completions");
         }
     }
 

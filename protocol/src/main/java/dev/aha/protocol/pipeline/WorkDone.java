@@ -1,8 +1,9 @@
 package dev.aha.protocol.pipeline;
 
 /**
- * The learner closes a lease: the group was used in a step, or dropped because it lagged more than max-staleness
- * versions. Every dispatched prompt ends in exactly one of these (or is re-issued and ends so later).
+ * The learner closes a lease: the group was used in a step, dropped because it lagged more than max-staleness
+ * versions, or dropped because every completion scored the same (dynamic sampling). Every dispatched prompt ends in
+ * exactly one of these (or is re-issued and ends so later).
  */
 public record WorkDone(long promptId, int attempt, Outcome outcome) implements DispatcherMessage {
 
@@ -10,6 +11,11 @@ public record WorkDone(long promptId, int attempt, Outcome outcome) implements D
         USED,
         DROPPED_STALE,
         /** A late duplicate of a lease that was re-issued or already closed. */
-        DUPLICATE
+        DUPLICATE,
+        /**
+         * Every reward of the group was equal, so every advantage was 0 and the group carried no gradient
+         * (aha.grpo.drop-uniform-groups). Last, so that the ordinals of the others stay as they were on the wire.
+         */
+        DROPPED_UNIFORM
     }
 }

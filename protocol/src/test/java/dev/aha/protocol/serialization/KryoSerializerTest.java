@@ -146,6 +146,7 @@ class KryoSerializerTest {
         assertArrayEquals(a.completions(), b.completions());
         assertArrayEquals(a.behaviourLogProbs(), b.behaviourLogProbs());
         assertArrayEquals(a.completionTexts(), b.completionTexts());
+        assertArrayEquals(a.truncated(), b.truncated());
         assertEquals(a.sampledAtMicros(), b.sampledAtMicros());
         assertEquals(a.weightsReceivedMicros(), b.weightsReceivedMicros());
         assertEquals(a.samplingNanos(), b.samplingNanos());
@@ -156,14 +157,17 @@ class KryoSerializerTest {
         int[][] tokens = new int[g][];
         float[][] lps = new float[g][];
         String[] texts = new String[g];
+        boolean[] truncated = new boolean[g];
         for (int i = 0; i < g; i++) {
             int n = r.nextInt(64);
             tokens[i] = r.ints(n, 0, 100).toArray();
             lps[i] = floats(r, n);
             texts[i] = text(r);
+            truncated[i] = r.nextBoolean();
         }
         return new SampledGroup(r.nextLong(), r.nextInt(3), "rollout-" + r.nextInt(4), r.nextLong(), text(r), text(r),
-                r.ints(r.nextInt(40), 0, 100).toArray(), tokens, lps, texts, r.nextLong(), r.nextLong(), r.nextLong());
+                r.ints(r.nextInt(40), 0, 100).toArray(), tokens, lps, texts, truncated, r.nextLong(), r.nextLong(),
+                r.nextLong());
     }
 
     private static String text(Random r) {

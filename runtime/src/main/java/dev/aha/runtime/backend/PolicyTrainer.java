@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public interface PolicyTrainer extends AutoCloseable {
 
-    /** One GRPO step on these samples. */
+    /** One GRPO step on these samples; none may be left (all masked): then the weights do not move. */
     GrpoUpdateResult update(List<GrpoSample> samples);
 
     /** The current weights, flat, in a new buffer the caller owns (it is handed to the weight plane). */

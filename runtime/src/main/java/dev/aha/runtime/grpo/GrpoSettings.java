@@ -3,7 +3,7 @@ package dev.aha.runtime.grpo;
 import com.typesafe.config.Config;
 
 /**
- * The GRPO objective's knobs.
+ * The GRPO objective's knobs, and DAPO's changes to what reaches it (dynamic sampling, overlong shaping).
  *
  * @param epsLow lower clip range: ratios below 1 - epsLow stop pulling when A < 0 (0.2 in the paper)
  * @param epsHigh upper clip range: ratios above 1 + epsHigh stop pushing when A > 0 (0.2; DAPO's clip-higher: 0.28)
@@ -13,6 +13,9 @@ import com.typesafe.config.Config;
  * @param scaleAdvantagesByStd divide group-centred rewards by the group's std (the paper); Dr. GRPO does not
  * @param advantageEps added to the std before dividing (TRL: 1e-4), so a near-uniform group cannot explode
  * @param drGrpoNormalizer the constant token count Dr. GRPO divides by per sequence: the max completion length
+ * @param dropUniformGroups dynamic sampling (DAPO §3.2): a group whose rewards are all equal (every advantage 0) is
+ *     dropped before the learner's batch and replaced by another prompt's group
+ * @param overlong what a completion's length does to its reward and whether a truncated one is in the loss
  */
 public record GrpoSettings(
         double epsLow,
@@ -21,7 +24,9 @@ public record GrpoSettings(
         LossAggregation aggregation,
         boolean scaleAdvantagesByStd,
         double advantageEps,
-        int drGrpoNormalizer) {
+        int drGrpoNormalizer,
+        boolean dropUniformGroups,
+        OverlongShaping overlong) {
 
     public GrpoSettings {
         requireInRange("epsLow", epsLow, 0, 1);
@@ -39,6 +44,16 @@ public record GrpoSettings(
             throw new IllegalArgumentException(
                     "aggregation DR_GRPO needs drGrpoNormalizer > 0 (the max completion length), was " + drGrpoNormalizer);
         }
+        if (overlong == null) {
+            throw new IllegalArgumentException("overlong shaping must be set (OverlongShaping.OFF for none)");
+        }
+    }
+
+    /** The objective alone: every group reaches the learner, lengths change no reward. */
+    public GrpoSettings(double epsLow, double epsHigh, double beta, LossAggregation aggregation,
+            boolean scaleAdvantagesByStd, double advantageEps, int drGrpoNormalizer) {
+        this(epsLow, epsHigh, beta, aggregation, scaleAdvantagesByStd, advantageEps, drGrpoNormalizer, false,
+                OverlongShaping.OFF);
     }
 
     /**
@@ -48,12 +63,15 @@ public record GrpoSettings(
      */
     public static GrpoSettings fromConfig(Config grpo, int maxNewTokens) {
         int normalizer = grpo.getInt("dr-grpo-normalizer");
+        OverlongShaping overlong = new OverlongShaping(maxNewTokens, grpo.getInt("overlong.buffer"),
+                grpo.getDouble("overlong.penalty"), grpo.getBoolean("overlong.filter"));
         return new GrpoSettings(grpo.getDouble("eps-low"), grpo.getDouble("eps-high"), grpo.getDouble("beta"),
                 grpo.getEnum(LossAggregation.class, "aggregation"), grpo.getBoolean("scale-advantages-by-std"),
-                grpo.getDouble("advantage-eps"), normalizer > 0 ? normalizer : maxNewTokens);
+                grpo.getDouble("advantage-eps"), normalizer > 0 ? normalizer : maxNewTokens,
+                grpo.getBoolean("drop-uniform-groups"), overlong);
     }
 
-    /** The paper's defaults: eps 0.2 both sides, beta 0.04, sequence mean, std scaling. */
+    /** The paper's defaults: eps 0.2 both sides, beta 0.04, sequence mean, std scaling; no DAPO changes. */
     public static GrpoSettings paper() {
         return new GrpoSettings(0.2, 0.2, 0.04, LossAggregation.SEQUENCE_MEAN, true, 1e-4, 0);
     }

@@ -59,7 +59,14 @@ public final class GrpoUpdater {
         policy.setTrainable(true);
     }
 
+    /**
+     * One step on {@code samples}. An empty batch (overlong filtering masked every completion) has no loss to take a
+     * gradient of, and the optimiser does not step on it: Adam's moments would move the weights on a zero gradient.
+     */
     public GrpoUpdateResult update(List<GrpoSample> samples) {
+        if (samples.isEmpty()) {
+            return GrpoUpdateResult.NONE;
+        }
         try (NDManager scope = policy.manager().newSubManager()) {
             GrpoBatch batch = GrpoBatch.pack(scope, samples, padId);
             GrpoLoss.Totals totals = new GrpoLoss.Totals(batch.size(), batch.mask().sum().getFloat());

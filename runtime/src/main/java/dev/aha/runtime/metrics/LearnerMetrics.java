@@ -56,6 +56,10 @@ public final class LearnerMetrics {
     private long samplingNanos;
     private long sampledTokensSinceStep;
     private long nonFiniteSteps;
+    private long groupsDroppedUniform;
+    private long uniformSinceStep;
+    private long uniformSolvedSinceStep;
+    private long uniformFailedSinceStep;
 
     /**
      * @param firstVersion the version this segment starts at: a replica's first version measures its joining, not a
@@ -77,6 +81,32 @@ public final class LearnerMetrics {
         rolloutStartNanos.putIfAbsent(g.rolloutId(), Math.max(segmentStartNanos, now - g.samplingNanos()));
         sampledTokensSinceStep += g.completionTokens();
         samplingNanos += g.samplingNanos();
+    }
+
+    /**
+     * A group dropped by dynamic sampling (its rewards all equal): counted for the run and for the next step line.
+     *
+     * @return the groups dropped since the last step, this one included
+     */
+    public long droppedUniform(ScoredGroup s) {
+        groupsDroppedUniform++;
+        uniformSinceStep++;
+        double right = 0;
+        for (double a : s.accuracy()) {
+            right += a;
+        }
+        if (right == s.accuracy().length) {
+            uniformSolvedSinceStep++;
+        } else if (right == 0) {
+            uniformFailedSinceStep++;
+        }
+        return uniformSinceStep;
+    }
+
+    /** What has been dropped as uniform since the last step. */
+    public UniformDrops uniformDrops() {
+        return new UniformDrops(uniformSinceStep, uniformSolvedSinceStep, uniformFailedSinceStep,
+                (nanoClock.getAsLong() - lastStepNanos) / 1e9);
     }
 
     /** The learner published {@code version} at {@code atMicros} (wall clock, comparable across nodes). */
@@ -121,15 +151,21 @@ public final class LearnerMetrics {
         }
         double interval = Math.max(1e-9, (now - lastStepNanos) / 1e9);
         int n = Math.max(1, completions);
+        // the update trained on the completions overlong filtering left in; the rest were masked out
+        long overlongMasked = Math.max(0, completions - result.sequences());
         double mean = rewardSum / n;
         GrpoDiagnostics d = result.diagnostics();
         StepMetrics m = new StepMetrics(step, version, wallSeconds(), mean,
                 Math.sqrt(Math.max(0, rewardSquares / n - mean * mean)), accuracy / n, format / n, d.meanKl(),
                 d.clipFractionLow(), d.clipFractionHigh(), d.meanRatio(), result.loss(), result.gradNorm(),
                 (double) tokens / n, new TreeMap<>(stalenessSinceStep), batch.size() / interval,
-                sampledTokensSinceStep / interval, learnerBusyFraction(now), rolloutBusyFraction(now));
+                sampledTokensSinceStep / interval, learnerBusyFraction(now), rolloutBusyFraction(now),
+                uniformSinceStep, overlongMasked);
         stalenessSinceStep.clear();
         sampledTokensSinceStep = 0;
+        uniformSinceStep = 0;
+        uniformSolvedSinceStep = 0;
+        uniformFailedSinceStep = 0;
         lastStepNanos = now;
         history.add(m);
         return m;
@@ -173,6 +209,11 @@ public final class LearnerMetrics {
         return nonFiniteSteps;
     }
 
+    /** Groups of this segment dropped by dynamic sampling because their rewards were all equal. */
+    public long groupsDroppedUniform() {
+        return groupsDroppedUniform;
+    }
+
     /** Every step line of this segment. */
     public List<StepMetrics> history() {
         return List.copyOf(history);
@@ -192,13 +233,20 @@ public final class LearnerMetrics {
         return new Timings(weightSyncMicros.copy(), sampleToUseMicros.copy(), new TreeMap<>(stalenessTotal));
     }
 
-    /** The line the learner logs every few steps. */
+    /** The line the learner logs every few steps; what DAPO's options dropped or masked only when they did. */
     public static String progressLine(StepMetrics m) {
-        return String.format("step %d v%d | reward %.3f acc %.3f fmt %.3f | KL %.4f clip %.3f/%.3f | len %.1f | "
-                        + "%.0f tok/s %.2f groups/s | learner %.0f%% rollout %.0f%% | staleness %s | %.0fs",
+        String line = String.format("step %d v%d | reward %.3f acc %.3f fmt %.3f | KL %.4f clip %.3f/%.3f | "
+                        + "len %.1f | %.0f tok/s %.2f groups/s | learner %.0f%% rollout %.0f%% | staleness %s | %.0fs",
                 m.step(), m.version(), m.rewardMean(), m.accuracy(), m.formatRate(), m.kl(), m.clipFractionLow(),
                 m.clipFractionHigh(), m.responseLength(), m.generatedTokensPerSecond(), m.groupsPerSecond(),
                 100 * m.learnerBusyFraction(), 100 * m.rolloutBusyFraction(), m.stalenessHistogram(),
                 m.wallSeconds());
+        if (m.groupsDroppedUniform() > 0) {
+            line += " | " + m.groupsDroppedUniform() + " uniform dropped";
+        }
+        if (m.overlongMasked() > 0) {
+            line += " | " + m.overlongMasked() + " overlong masked";
+        }
+        return line;
     }
 }

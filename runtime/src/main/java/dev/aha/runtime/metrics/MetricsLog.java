@@ -93,13 +93,14 @@ public final class MetricsLog implements AutoCloseable {
     }
 
     /**
-     * Every step line of a metrics file: this segment's and those of the runs it resumed. A torn last line (a crash
-     * while it was written) is skipped; a malformed line elsewhere is an error naming it.
+     * Every step line of a metrics file: this segment's and those of the runs it resumed (evaluation lines and
+     * {@link UniformDrops.Line}s are not steps). A torn last line (a crash while it was written) is skipped; a
+     * malformed line elsewhere is an error naming it.
      */
     public static List<StepMetrics> readSteps(Path file) throws IOException {
         List<StepMetrics> steps = new ArrayList<>();
         for (JsonNode node : readLines(file)) {
-            if (!node.has("eval")) {
+            if (!node.has("eval") && !node.has("uniform_drops")) {
                 steps.add(JSON.treeToValue(node, StepMetrics.class));
             }
         }

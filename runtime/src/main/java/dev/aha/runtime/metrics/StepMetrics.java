@@ -24,6 +24,10 @@ import java.util.SortedMap;
  * @param generatedTokensPerSecond completion tokens that reached the learner per second, since the previous step
  * @param learnerBusyFraction share of wall time the learner spent in steps, since training started
  * @param rolloutBusyFraction mean share of wall time the rollouts spent sampling, since training started
+ * @param groupsDroppedUniform groups dynamic sampling dropped since the previous step (all rewards equal); 0 when
+ *     aha.grpo.drop-uniform-groups is off
+ * @param overlongMasked completions of this batch overlong filtering left out of the loss (cut at the length cap);
+ *     0 when aha.grpo.overlong.filter is off
  */
 public record StepMetrics(
         long step,
@@ -44,4 +48,6 @@ public record StepMetrics(
         double groupsPerSecond,
         double generatedTokensPerSecond,
         double learnerBusyFraction,
-        double rolloutBusyFraction) {}
+        double rolloutBusyFraction,
+        long groupsDroppedUniform,
+        long overlongMasked) {}

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.optim.AdamWSettings;
@@ -54,6 +55,20 @@ class GrpoUpdaterTest {
             assertTrue(logProb(GOOD) > good, "positive advantage must raise its token's log-prob");
             assertTrue(logProb(BAD) < bad, "negative advantage must lower its token's log-prob");
             assertEquals(1f, result.diagnostics().meanRatio(), 1e-5f, "on-policy: ratio 1");
+        }
+    }
+
+    /** Overlong filtering can mask a whole batch: Adam, with momentum from a step before, must not move then. */
+    @Test
+    void shouldNotMoveTheWeightsOnABatchWithNothingInTheLoss() {
+        GrpoSettings settings = new GrpoSettings(0.2, 0.2, 0.0, LossAggregation.TOKEN_MEAN, true, 1e-4, 0);
+        try (AdamW adam = new AdamW(policy.parameters(), AdamWSettings.defaults(1e-2), base)) {
+            GrpoUpdater updater = new GrpoUpdater(policy, null, adam, new GrpoLoss(settings), 1f, TOKENIZER.padId());
+            updater.update(List.of(new GrpoSample(PROMPT, GOOD, new float[] {logProb(GOOD)}, 1f),
+                    new GrpoSample(PROMPT, BAD, new float[] {logProb(BAD)}, -1f)));
+            FlatWeights before = policy.exportWeights();
+            assertEquals(GrpoUpdateResult.NONE, updater.update(List.of()));
+            assertTrue(before.contentEquals(policy.exportWeights()), "the weights moved on an empty batch");
         }
     }
 

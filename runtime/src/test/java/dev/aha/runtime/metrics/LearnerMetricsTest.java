@@ -1,6 +1,7 @@
 package dev.aha.runtime.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aha.protocol.pipeline.SampledGroup;
@@ -29,8 +30,8 @@ class LearnerMetricsTest {
     private static ScoredGroup group(String rollout, long v, long samplingNanos, long sampledAtMicros,
             long receivedMicros) {
         SampledGroup g = new SampledGroup(7, 0, rollout, v, "p", "1", new int[] {1}, new int[][] {{1, 2, 3}, {4}},
-                new float[][] {{0, 0, 0}, {0}}, new String[] {"a", "b"}, sampledAtMicros, receivedMicros,
-                samplingNanos);
+                new float[][] {{0, 0, 0}, {0}}, new String[] {"a", "b"}, new boolean[2], sampledAtMicros,
+                receivedMicros, samplingNanos);
         return new ScoredGroup(g, new double[] {1, 0}, new float[] {1, -1}, new double[] {1, 0}, new double[] {1, 1},
                 0);
     }
@@ -124,6 +125,46 @@ class LearnerMetricsTest {
                 SECOND / 2, 0));
         assertTrue(line.startsWith("step 1 v1 | reward 0.500 acc 0.500 fmt 1.000"), line);
         assertTrue(line.contains("learner 50%"), line);
+    }
+
+    /** A group of two whose rewards are equal: both right, or both wrong. */
+    private static ScoredGroup uniform(boolean right) {
+        ScoredGroup g = group("r0", 0, 0, 0, 0);
+        double r = right ? 1 : 0;
+        return new ScoredGroup(g.group(), new double[] {r, r}, new float[2], new double[] {r, r}, new double[] {1, 1},
+                0);
+    }
+
+    @Test
+    void uniformGroupsAreCountedForTheRunAndForTheNextStepLineOnly() {
+        LearnerMetrics m = metrics(0, 0);
+        assertEquals(1, m.droppedUniform(uniform(true)));
+        assertEquals(2, m.droppedUniform(uniform(false)));
+        assertEquals(3, m.droppedUniform(uniform(true)), "the drops since the last step");
+        now += 4 * SECOND;
+        assertEquals(new UniformDrops(3, 2, 1, 4.0), m.uniformDrops());
+        StepMetrics first = m.step(1, 1, 0, List.of(group("r0", 0, 0, 0, 0)), RESULT, 0, 0);
+        assertEquals(3, first.groupsDroppedUniform());
+        assertEquals(new UniformDrops(0, 0, 0, 0.0), m.uniformDrops(), "a step starts the count again");
+        assertEquals(1, m.droppedUniform(uniform(false)));
+        StepMetrics second = m.step(2, 2, 1, List.of(group("r0", 1, 0, 0, 0)), RESULT, 0, 0);
+        assertEquals(1, second.groupsDroppedUniform());
+        assertEquals(0, m.step(3, 3, 2, List.of(), RESULT, 0, 0).groupsDroppedUniform());
+        assertEquals(4, m.groupsDroppedUniform(), "the segment's total");
+        assertTrue(LearnerMetrics.progressLine(second).endsWith("| 1 uniform dropped"),
+                LearnerMetrics.progressLine(second));
+        assertFalse(LearnerMetrics.progressLine(first).contains("overlong"), "nothing masked, nothing said");
+    }
+
+    @Test
+    void completionsTheUpdateDidNotTrainOnAreCountedAsMaskedByOverlongFiltering() {
+        LearnerMetrics m = metrics(0, 0);
+        List<ScoredGroup> batch = List.of(group("r0", 0, 0, 0, 0), group("r1", 0, 0, 0, 0)); // 4 completions
+        assertEquals(0, m.step(1, 1, 0, batch, RESULT, 0, 0).overlongMasked(), "all 4 trained on");
+        GrpoUpdateResult three = new GrpoUpdateResult(0.5f, 2f, RESULT.diagnostics(), 3);
+        StepMetrics s = m.step(2, 2, 1, batch, three, 0, 0);
+        assertEquals(1, s.overlongMasked());
+        assertTrue(LearnerMetrics.progressLine(s).endsWith("| 1 overlong masked"), LearnerMetrics.progressLine(s));
     }
 
     @Test

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MetricsLogTest {
 
     private static StepMetrics step(long n) {
-        return new StepMetrics(n, n, n, 0.5, 0.1, 0.5, 1, 0, 0, 0, 1, 0, 0, 10, new TreeMap<>(), 1, 1, 0.5, 0.5);
+        return new StepMetrics(n, n, n, 0.5, 0.1, 0.5, 1, 0, 0, 0, 1, 0, 0, 10, new TreeMap<>(), 1, 1, 0.5, 0.5, 0, 0);
     }
 
     @Test
@@ -53,6 +53,21 @@ class MetricsLogTest {
         assertEquals(List.of(new EvalPoint(0, 110.5, 0.62), new EvalPoint(100, 190, 0.62), new EvalPoint(200, 290, 0.62)),
                 MetricsLog.readEvals(file));
         assertEquals(1, MetricsLog.readSteps(file).size());
+    }
+
+    @Test
+    void uniformDropLinesAreNeitherStepsNorEvaluations(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("metrics.jsonl");
+        try (MetricsLog log = new MetricsLog(file)) {
+            log.append(step(1));
+            log.append(new UniformDrops.Line(1, 1, 30.5, new UniformDrops(8, 8, 0, 12.5)));
+            log.append(step(2));
+        }
+        assertEquals(List.of(1L, 2L), MetricsLog.readSteps(file).stream().map(StepMetrics::step).toList());
+        assertEquals(List.of(), MetricsLog.readEvals(file));
+        String line = Files.readAllLines(file).get(1);
+        assertEquals("{\"step\":1,\"version\":1,\"wall_seconds\":30.5,\"uniform_drops\":{\"groups\":8,"
+                + "\"solved\":8,\"failed\":0,\"seconds_since_step\":12.5}}", line);
     }
 
     @Test
