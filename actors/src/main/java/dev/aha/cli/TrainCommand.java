@@ -39,6 +39,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init", paramLabel = "CHECKPOINT", description = "Cold-start checkpoint (from aha sft).")
     Path init;
 
+    @Option(names = "--no-cold-start",
+            description = "R1-Zero: RL straight from the initial policy, no SFT first (aha.train.cold-start.steps = 0).")
+    boolean noColdStart;
+
     @Option(names = "--sync", description = "Synchronous mode: max-staleness 0 and a barrier each step.")
     boolean sync;
 
@@ -60,6 +64,13 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (rollouts != null) {
             overrides.put("aha.train.rollouts", rollouts);
+        }
+        if (noColdStart) {
+            if (init != null || resume != null) {
+                throw new IllegalArgumentException("--no-cold-start starts from the initial policy: it cannot go with "
+                        + (init != null ? "--init" : "--resume"));
+            }
+            overrides.put("aha.train.cold-start.steps", 0);
         }
         RunConfig config = run.load(RunOptions.seeded(overrides, seed));
         Path target = out != null ? out : resume != null ? resume : RunFolder.firstFree(Path.of("runs/train"));

@@ -172,4 +172,51 @@ class TrainCommandTest {
         TrainingFailed.requireFiniteSteps(12, 11); // one step that moved the policy is a run that learned something
         TrainingFailed.requireFiniteSteps(0, 0); // no step at all: a deadline too short, said by the summary
     }
+
+    /**
+     * R1-Zero: with --no-cold-start the run's starting policy is the initial one, bit for bit; without it the same
+     * configuration fine-tunes first. --init or --resume alongside is refused.
+     */
+    @Test
+    void noColdStartTrainsFromTheInitialPolicy(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("tiny.conf");
+        Files.writeString(config, dev.aha.actors.pipeline.PipelineFixture.TINY);
+        java.nio.ByteBuffer initial; // a tiny model: one segment
+        dev.aha.actors.config.RunConfig run = dev.aha.actors.pipeline.PipelineFixture.config("");
+        dev.aha.runtime.engine.ComputeThreads.prepare(1);
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
+                dev.aha.runtime.policy.Policy p = run.policy().create(m)) {
+            initial = p.exportWeights().segment(0);
+        }
+        for (boolean zero : new boolean[] {true, false}) {
+            Path out = dir.resolve(zero ? "zero" : "cold");
+            StringWriter err = new StringWriter();
+            CommandLine cli = Aha.commandLine();
+            cli.setOut(new PrintWriter(new StringWriter()));
+            cli.setErr(new PrintWriter(err, true));
+            List<String> args = new java.util.ArrayList<>(List.of("train", "--minutes", "0.02", "--config",
+                    config.toString(), "--out", out.toString()));
+            if (zero) {
+                args.add("--no-cold-start");
+            }
+            assertEquals(0, cli.execute(args.toArray(String[]::new)), err.toString());
+            JsonNode summary = MetricsLog.JSON.readTree(out.resolve("summary.json").toFile());
+            assertEquals(zero ? 0 : 3, summary.get("settings").get("cold_start_steps").asInt());
+            try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
+                    dev.aha.runtime.policy.Policy p = run.policy().create(m)) {
+                dev.aha.runtime.checkpoint.CheckpointStore.load(
+                        dev.aha.runtime.checkpoint.CheckpointStore.resolve(out.resolve("cold-start")), p, null);
+                assertEquals(zero, initial.equals(p.exportWeights().segment(0)),
+                        zero ? "the R1-Zero start is not the initial policy" : "the cold start did not train");
+            }
+        }
+        StringWriter err = new StringWriter();
+        CommandLine cli = Aha.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        assertEquals(1, cli.execute("train", "--no-cold-start", "--init", dir.resolve("cold").toString(),
+                "--out", dir.resolve("refused").toString()));
+        assertTrue(err.toString().contains("--no-cold-start starts from the initial policy: it cannot go with --init"),
+                err.toString());
+        assertFalse(Files.exists(dir.resolve("refused")));
+    }
 }

@@ -168,6 +168,7 @@ final class RunSummary {
     }
 
     private static void putSettings(ObjectNode settings, RunConfig config) {
+        settings.put("cold_start_steps", config.train().coldStartSteps()); // 0: R1-Zero, or a checkpoint given by --init
         settings.put("group_size", config.train().groupSize());
         settings.put("batch_groups", config.train().batchGroups());
         settings.put("rollouts", config.train().rollouts());

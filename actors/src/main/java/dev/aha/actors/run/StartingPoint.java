@@ -67,6 +67,9 @@ public record StartingPoint(RunState state, Path resumeFrom, FlatWeights weights
             if (init != null) {
                 CheckpointStore.load(CheckpointStore.resolve(init), policy, null);
                 LOG.info("cold start from {}", init);
+            } else if (config.train().coldStartSteps() == 0) {
+                // R1-Zero: RL straight from the initial policy, no worked solutions seen
+                LOG.info("no cold start (aha.train.cold-start.steps = 0): RL from the initial policy, as R1-Zero");
             } else {
                 supervisedFineTune(config, task, policy);
             }
