@@ -214,6 +214,16 @@ class SampleRejectCommandTest {
     }
 
     @Test
+    void badRejectSettingsFailAtStartUpAndInConfigCheck() throws Exception {
+        Result check = run("config", "check", conf("aha.reject.max-all-correct-share = 2").toString());
+        assertEquals(1, check.code());
+        assertTrue(check.err().contains("max-all-correct-share must be in [0, 1], was 2.0"), check.err());
+        Result typo = run("config", "check", conf("aha.reject.max-per-promt = 2").toString());
+        assertEquals(1, typo.code());
+        assertTrue(typo.err().contains("did you mean aha.reject.max-per-prompt?"), typo.err());
+    }
+
+    @Test
     void rejectNamesTheLineOfABadInput() throws Exception {
         Path in = Files.writeString(dir.resolve("bad.jsonl"), "{\"prompt_id\": \"a\"}\n");
         Result r = run("reject", "--samples", in.toString(), "--out", dir.resolve("x.jsonl").toString());
