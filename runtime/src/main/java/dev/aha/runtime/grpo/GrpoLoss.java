@@ -1,6 +1,7 @@
 package dev.aha.runtime.grpo;
 
 import ai.djl.ndarray.NDArray;
+import dev.aha.runtime.engine.Scalars;
 
 /**
  * The GRPO objective (DeepSeekMath eq. 3, with DAPO's asymmetric clip and a choice of aggregation), as a loss to
@@ -55,7 +56,7 @@ public final class GrpoLoss {
                     : "beta = 0: the reference must not be run, yet reference log-probs were given");
         }
         NDArray ratio = logProbs.sub(behaviourLogProbs).exp(); // rho, (B, T-1)
-        NDArray clipped = ratio.clip(1 - settings.epsLow(), 1 + settings.epsHigh());
+        NDArray clipped = Scalars.clip(ratio, 1 - settings.epsLow(), 1 + settings.epsHigh());
         NDArray unclippedTerm = ratio.mul(advantages); // pg term 1
         NDArray clippedTerm = clipped.mul(advantages); // pg term 2
         NDArray objective = unclippedTerm.minimum(clippedTerm); // surr
@@ -64,7 +65,7 @@ public final class GrpoLoss {
         if (referenceLogProbs != null) {
             NDArray refMinusTheta = referenceLogProbs.sub(logProbs); // log(pi_ref / pi_theta)
             k3 = refMinusTheta.exp().sub(refMinusTheta).sub(1);
-            objective = objective.sub(k3.mul(settings.beta()));
+            objective = objective.sub(Scalars.times(k3, settings.beta()));
         }
         NDArray loss = aggregate(objective.mul(mask), mask, totals).neg();
         return new Output(loss, diagnostics(ratio, k3, mask, advantages));
@@ -74,12 +75,12 @@ public final class GrpoLoss {
         switch (settings.aggregation()) {
             case SEQUENCE_MEAN: {
                 NDArray perSequence = maskedTerms.sum(new int[] {1}).div(mask.sum(new int[] {1}).maximum(1f));
-                return perSequence.sum().div((float) totals.sequences());
+                return Scalars.dividedBy(perSequence.sum(), totals.sequences());
             }
             case TOKEN_MEAN:
-                return maskedTerms.sum().div(Math.max(1f, totals.tokens()));
+                return Scalars.dividedBy(maskedTerms.sum(), Math.max(1f, totals.tokens()));
             case DR_GRPO:
-                return maskedTerms.sum().div((float) (totals.sequences() * (long) settings.drGrpoNormalizer()));
+                return Scalars.dividedBy(maskedTerms.sum(), (double) (totals.sequences() * (long) settings.drGrpoNormalizer()));
             default:
                 throw new IllegalStateException("unknown aggregation " + settings.aggregation());
         }

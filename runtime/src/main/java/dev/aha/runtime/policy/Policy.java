@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import dev.aha.protocol.weights.FlatWeights;
+import dev.aha.runtime.engine.Scalars;
 import java.util.List;
 
 /**
@@ -104,7 +105,7 @@ public interface Policy extends AutoCloseable {
         NDArray hidden = hiddenStates(tokens).get(new NDIndex(":, {}:{}, :", fromColumn, t - 1));
         NDArray logits = outputHead(hidden);
         if (temperature != 1f) {
-            logits = logits.div(temperature);
+            logits = Scalars.dividedBy(logits, temperature);
         }
         NDArray next = tokens.get(new NDIndex(":, {}:", fromColumn + 1)).toType(DataType.INT64, false);
         return logits.logSoftmax(-1).gather(next.expandDims(-1), -1).squeeze(-1);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
+import dev.aha.runtime.engine.Scalars;
 import dev.aha.runtime.grpo.PackedSequences;
 import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.policy.MicroBatches;
@@ -64,7 +65,7 @@ public final class SupervisedFineTuner {
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                         NDArray logProbs = policy.tokenLogProbs(part, 1f, packed.firstColumn()); // (b, C)
                         // normalised over the whole batch's tokens, so the micro-batches' gradients add up to its
-                        NDArray loss = logProbs.mul(mask).sum().div(Math.max(1f, tokens)).neg();
+                        NDArray loss = Scalars.dividedBy(logProbs.mul(mask).sum(), Math.max(1f, tokens)).neg();
                         collector.backward(loss);
                         value += loss.getFloat();
                     }

@@ -10,6 +10,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.norm.LayerNorm;
 import dev.aha.runtime.engine.AlignedArrays;
+import dev.aha.runtime.engine.Scalars;
 import dev.aha.runtime.policy.KvCache;
 import dev.aha.runtime.policy.ParameterLayout;
 import dev.aha.runtime.policy.Policy;
@@ -197,7 +198,7 @@ public final class GptPolicy implements Policy {
             k = cache.append(l, k, v); // (B, h, S, hd), S = cached + T
             v = cache.values(l);
         }
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(hd)); // (B, h, T, S)
+        NDArray scores = Scalars.times(q.matMul(k.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(hd)); // (B, h, T, S)
         if (mask != null) {
             scores = scores.add(mask);
         }

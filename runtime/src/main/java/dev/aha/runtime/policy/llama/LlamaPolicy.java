@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
+import dev.aha.runtime.engine.Scalars;
 import dev.aha.runtime.policy.KvCache;
 import dev.aha.runtime.policy.ParameterLayout;
 import dev.aha.runtime.policy.Policy;
@@ -232,7 +233,7 @@ public final class LlamaPolicy implements Policy {
             v = cache.values(l);
         }
         long s = k.getShape().get(2);
-        NDArray scores = q.reshape(b, kvHeads, groups * t, hd).matMul(k.transpose(0, 1, 3, 2)).mul(scaling);
+        NDArray scores = Scalars.times(q.reshape(b, kvHeads, groups * t, hd).matMul(k.transpose(0, 1, 3, 2)), scaling);
         scores = scores.reshape(b, kvHeads, groups, t, s); // (B, kv, g, T, S)
         if (mask != null) {
             scores = scores.add(mask);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import dev.aha.runtime.engine.AlignedArrays;
 import java.util.Arrays;
 
 /**
@@ -50,7 +51,9 @@ final class RotaryEmbedding {
         int to = (offset + length) * headDim;
         Shape shape = new Shape(length, headDim);
         return new NDArray[] {
-            scope.create(Arrays.copyOfRange(cos, from, to), shape), scope.create(Arrays.copyOfRange(sin, from, to), shape)
+            // in libtorch's memory: the backward of x * cos keeps cos, which must not depend on a Java buffer's life
+            AlignedArrays.of(scope, Arrays.copyOfRange(cos, from, to), shape),
+            AlignedArrays.of(scope, Arrays.copyOfRange(sin, from, to), shape)
         };
     }
 
