@@ -51,8 +51,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--seed", paramLabel = "N",
             description = "Seeds the data order, the sampling and the initial weights (default: aha.train.seed, "
-                    + "aha.policy.init-seed); short runs repeat bit for bit on one machine, long ones not yet "
-                    + "(README).")
+                    + "aha.policy.init-seed); SFT repeats bit for bit on one machine; asynchronous RL "
+                    + "depends on timing (README).")
     Long seed;
 
     @Override
