@@ -9,6 +9,7 @@ import dev.aha.runtime.grpo.GrpoSettings;
 import dev.aha.runtime.optim.AdamWSettings;
 import dev.aha.runtime.policy.Policies;
 import dev.aha.runtime.policy.PolicyFactory;
+import dev.aha.runtime.rejection.RejectionSettings;
 import dev.aha.runtime.reward.RewardSettings;
 import dev.aha.runtime.sampling.SamplingSettings;
 import dev.aha.runtime.simulation.SimulationSettings;
@@ -98,6 +99,7 @@ public record RunConfig(
         RewardSettings reward = RewardSettings.fromConfig(c.getConfig("aha.reward"));
         reward.compose(); // its weights are checked as the reward is built: at start-up, not at the first group
         WeightPlaneSettings.fromConfig(c.getConfig("aha.weights")); // read by the plane later, checked now
+        RejectionSettings.fromConfig(c.getConfig("aha.reject")); // read by aha sample and aha reject, checked now
         return new RunConfig(
                 c,
                 train,
