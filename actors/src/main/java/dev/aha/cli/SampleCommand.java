@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.actors.config.RunConfig;
 import dev.aha.actors.run.Progress;
+import dev.aha.actors.run.PromptFit;
 import dev.aha.actors.run.TaskFactory;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.engine.ComputeThreads;
@@ -98,6 +99,7 @@ public final class SampleCommand implements Callable<Integer> {
         double minLanguage = RejectionSettings.fromConfig(config.raw().getConfig("aha.reject")).minLanguage();
         Task task = TaskFactory.create(config.train().task(), config, run.trainFile, run.evalFile);
         List<TaskPrompt> selected = PromptSelection.select(task, which, prompts, runSeed);
+        requireFit(selected, config);
         ComputeThreads.prepare(1);
         Totals totals = new Totals();
         int resumed;
@@ -139,6 +141,18 @@ public final class SampleCommand implements Callable<Integer> {
                 selected.size(), group, out, resumed, totals.prompts, totals.mean(totals.correct),
                 totals.mean(totals.formatted), totals.mean(totals.tokens), 100 * totals.mean(totals.truncated));
         return 0;
+    }
+
+    /** Every prompt leaves room for max-new-tokens: checked before the model loads, not at the prompt that fails. */
+    private static void requireFit(List<TaskPrompt> selected, RunConfig config) {
+        PromptFit.Report fit = PromptFit.of(selected, config);
+        if (fit.tooLong() > 0) {
+            int room = config.policy().contextLength() - config.sampling().maxNewTokens();
+            throw new IllegalArgumentException(fit.tooLong() + " of the " + fit.checked() + " prompts do not fit: the "
+                    + "longest is " + fit.longest() + " tokens, and a prompt may have at most aha.policy.context-length ("
+                    + config.policy().contextLength() + ") - max-new-tokens (" + config.sampling().maxNewTokens()
+                    + ") = " + room + "; lower --max-new-tokens or --prompts, or use a model with a longer context");
+        }
     }
 
     private static final class Totals {

@@ -196,6 +196,34 @@ class SampleRejectCommandTest {
     }
 
     @Test
+    void sampleRefusesInOneLineWhatItCannotDo() {
+        Path out = dir.resolve("refused.jsonl");
+        Result tooLong = run("sample", "--checkpoint", gpt.toString(), "--task", "arithmetic", "--prompts", "2",
+                "--max-new-tokens", "150", "--out", out.toString());
+        assertEquals(1, tooLong.code());
+        assertTrue(tooLong.err().contains("2 of the 2 prompts do not fit"), tooLong.err());
+        Result endless = run("sample", "--checkpoint", gpt.toString(), "--task", "arithmetic", "--out", out.toString());
+        assertEquals(1, endless.code());
+        assertTrue(endless.err().contains("has no end to its train split: give --prompts N"), endless.err());
+        Result neither = run("sample", "--task", "arithmetic", "--prompts", "2", "--out", out.toString());
+        assertEquals(1, neither.code());
+        assertTrue(neither.err().contains("give exactly one of --checkpoint DIR and --model DIR"), neither.err());
+        Result split = run("sample", "--checkpoint", gpt.toString(), "--split", "test", "--out", out.toString());
+        assertTrue(split.err().contains("--split must be train or held-out"), split.err());
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    @Test
+    void badRejectSettingsFailAtStartUpAndInConfigCheck() throws Exception {
+        Result check = run("config", "check", conf("aha.reject.max-all-correct-share = 2").toString());
+        assertEquals(1, check.code());
+        assertTrue(check.err().contains("max-all-correct-share must be in [0, 1], was 2.0"), check.err());
+        Result typo = run("config", "check", conf("aha.reject.max-per-promt = 2").toString());
+        assertEquals(1, typo.code());
+        assertTrue(typo.err().contains("did you mean aha.reject.max-per-prompt?"), typo.err());
+    }
+
+    @Test
     void rejectNamesTheLineOfABadInput() throws Exception {
         Path in = Files.writeString(dir.resolve("bad.jsonl"), "{\"prompt_id\": \"a\"}\n");
         Result r = run("reject", "--samples", in.toString(), "--out", dir.resolve("x.jsonl").toString());
