@@ -165,7 +165,8 @@ class RejectionFilterTest {
 
     @Test
     void theScorerAlwaysReportsLanguageAndFlagsByTheTrainingRewards() {
-        RewardSettings rewards = new RewardSettings(1.0, 0.2, 0.0, TargetScript.LATIN); // language weight 0
+        RewardSettings rewards = new RewardSettings(1.0, 0.2, 0.0, TargetScript.LATIN,
+                dev.aha.runtime.reward.ExtractMode.STRICT); // language weight 0
         RejectionSampler.Scorer scorer = new RejectionSampler.Scorer(rewards, 1.0, 2, 7);
         TaskPrompt p = new TaskPrompt("arithmetic/7+5-3", "7+5-3", "9", null);
         SampleRecord good = scorer.score(p, "User: 7+5-3 Assistant: ", 0, Samples.GOOD, 12, false);
