@@ -13,18 +13,17 @@ import java.nio.charset.StandardCharsets;
 record CommandRun(int code, String out, String err) {
 
     static CommandRun of(String... args) {
-        StringWriter picocliErr = new StringWriter();
-        picocli.CommandLine cli = Aha.commandLine();
-        cli.setErr(new PrintWriter(picocliErr, true));
-        cli.getSubcommands().values().forEach(c -> c.setErr(new PrintWriter(picocliErr, true)));
         PrintStream stdout = System.out;
         PrintStream stderr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        StringWriter picocliErr = new StringWriter();
         int code;
         try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            picocli.CommandLine cli = Aha.commandLine(); // after the redirection: nothing holds the real streams
+            cli.setErr(new PrintWriter(picocliErr, true));
             code = cli.execute(args);
         } finally {
             System.setOut(stdout);
