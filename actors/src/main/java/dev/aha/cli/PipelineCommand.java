@@ -37,8 +37,9 @@ public final class PipelineCommand implements Callable<Integer> {
         StagedPipeline pipeline = new StagedPipeline(r, out, System.out);
         if (check) {
             System.out.printf("%s: %d stages, checked%n", recipe, r.stages().size());
+            int width = r.stages().stream().mapToInt(s -> s.folder().length()).max().orElse(0);
             for (Stage s : r.stages()) {
-                System.out.printf("  %s  %s%s%n", s.folder(), s.kind().label(),
+                System.out.printf("  %-" + width + "s  %s%s%n", s.folder(), s.kind().label(),
                         s.kind().readsCheckpoint() ? " from " + s.from() : "");
             }
             return 0;

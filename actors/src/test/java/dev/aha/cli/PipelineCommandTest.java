@@ -106,6 +106,9 @@ class PipelineCommandTest {
         assertEquals(pipeline.get("stages").get(2).get("checkpoint"), rl.get("checkpoint"),
                 "rejection sampling passes the checkpoint on");
         assertFalse(pipeline.get("stages").get(2).get("evaluated").asBoolean(), "the same checkpoint: not again");
+        JsonNode rlSummary = MetricsLog.JSON.readTree(out.resolve("02-rl/summary.json").toFile());
+        assertEquals(pipeline.get("stages").get(0).get("figures").get("pass1").asDouble(),
+                rlSummary.get("initial_pass1").asDouble(), "RL starts from the cold start's figures, not measured twice");
         byte[] png = Files.readAllBytes(out.resolve("pipeline.png"));
         assertEquals("PNG", new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
         assertTrue(Files.isRegularFile(out.resolve("01-cold-start/checkpoints/latest")));

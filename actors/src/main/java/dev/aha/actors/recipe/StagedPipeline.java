@@ -323,8 +323,8 @@ public final class StagedPipeline {
         outputs.put("minutes", s.minutes());
         outputs.put("summary", relative(dir.resolve("summary.json")));
         outputs.put("charts", relative(dir.resolve("charts")));
-        outputs.put("note", String.format("%,d steps in %.1f min of RL", summary.path("steps").asLong(),
-                summary.path("wall_seconds").asDouble() / 60));
+        outputs.put("note", String.format("%,d learner steps in %s min of RL%s", summary.path("steps").asLong(),
+                minutesText(s.minutes()), resume ? " (continued after an interruption)" : ""));
         return new TrainingResult(checkpoint, sameEvaluation ? session.finished().finalEval() : null);
     }
 
@@ -441,7 +441,7 @@ public final class StagedPipeline {
             case SFT -> (s.steps() != null ? s.steps() + " " : "") + "SFT steps on "
                     + (s.data() != null ? s.data().toString() : s.dataFrom() != null ? "the data kept by " + s.dataFrom()
                             : "the task's worked solutions");
-            case GRPO -> s.minutes() + " minutes of GRPO" + (s.from().equals(Recipe.INITIAL) ? " (no cold start)" : "");
+            case GRPO -> minutesText(s.minutes()) + " minutes of GRPO" + (s.from().equals(Recipe.INITIAL) ? " (no cold start)" : "");
             case SAMPLE -> "sampling " + s.prompts() + " prompts";
             case REJECT -> "keeping the correct, readable samples of " + s.samplesFrom();
             case REJECTION_SAMPLING -> "sampling " + s.prompts() + " prompts and keeping the correct, readable samples";
@@ -455,6 +455,10 @@ public final class StagedPipeline {
         }
         return String.format(": held-out pass@1 %.3f, cons@%d %.3f, format %.3f, %.1f tokens", r.pass1(), r.k(),
                 r.consK(), r.formatRate(), r.meanCompletionTokens());
+    }
+
+    private static String minutesText(double minutes) {
+        return minutes == Math.rint(minutes) ? Long.toString((long) minutes) : Double.toString(minutes);
     }
 
     private static String duration(double seconds) {

@@ -54,7 +54,9 @@ public final class StageChart {
         rates.getStyler().setYAxisMin(0.0);
         rates.getStyler().setYAxisMax(1.0);
         rates.getStyler().setXAxisLabelRotation(30);
-        rates.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+        rates.getStyler().setOverlapped(true); // one point per stage, not side by side as bars would be
+        rates.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        rates.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
         series(rates, "pass@1", labels, measured, EvalResult::pass1);
         series(rates, "cons@" + k, labels, measured, EvalResult::consK);
         series(rates, "format rate", labels, measured, EvalResult::formatRate);
