@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.actors.config.RunConfig;
 import dev.aha.actors.run.Progress;
+import dev.aha.actors.run.PromptFit;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.metrics.MetricsLog;
@@ -52,6 +53,13 @@ public final class Sampling {
             String label) {
         if (config.simulated()) {
             throw new IllegalArgumentException("sampling needs the real policy: aha.backend = torch");
+        }
+        PromptFit.Report fit = PromptFit.of(selected, config); // before the model loads, not at the prompt that fails
+        if (fit.tooLong() > 0) {
+            throw new IllegalArgumentException(fit.tooLong() + " of the " + fit.checked() + " prompts do not fit: the "
+                    + "longest is " + fit.longest() + " tokens, and a prompt may have at most aha.policy.context-length ("
+                    + config.policy().contextLength() + ") - aha.sampling.max-new-tokens ("
+                    + config.sampling().maxNewTokens() + ")");
         }
         double minLanguage = RejectionSettings.fromConfig(config.raw().getConfig("aha.reject")).minLanguage();
         ComputeThreads.prepare(1);
