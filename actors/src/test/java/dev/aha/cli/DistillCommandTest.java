@@ -94,4 +94,46 @@ class DistillCommandTest {
         assertTrue(r.err().contains("the student must share the teacher's tokenizer"), r.err());
         assertFalse(Files.exists(dir.resolve("d")), "nothing written");
     }
+
+    /**
+     * A Hugging Face student: a Qwen3 of half the teacher's width, its own copy of the teacher's tokenizer (the same
+     * bytes: shared). The teacher's samples are all there already (a run killed after sampling), so the student
+     * learns from the teacher's worked solutions in the teacher's chat format.
+     */
+    @Test
+    void aHuggingFaceStudentSharingTheTokenizerIsFineTuned(@TempDir Path dir) throws Exception {
+        Path tokenizer = SharedData.dir().resolve("data/tokenizers/qwen3");
+        Path teacherModel = dir.resolve("q3-teacher");
+        Path studentModel = dir.resolve("q3-student");
+        for (Path model : List.of(teacherModel, studentModel)) {
+            String hidden = model == teacherModel ? "32" : "16";
+            CommandRun init = CommandRun.of("init-model", "--architecture", "qwen3", "--hidden", hidden, "--layers", "1",
+                    "--heads", "2", "--kv-heads", "1", "--intermediate", "32", "--tokenizer", tokenizer.toString(),
+                    "--seed", "3", "--out", model.toString());
+            assertEquals(0, init.code(), init.err());
+        }
+        Path small = Files.writeString(dir.resolve("small.conf"), "aha.train.cold-start.batch-size = 2\n");
+        Path teacher = dir.resolve("teacher");
+        CommandRun sft = CommandRun.of("sft", "--model", teacherModel.toString(), "--task", "arithmetic", "--steps",
+                "1", "--config", small.toString(), "--out", teacher.toString());
+        assertEquals(0, sft.code(), sft.err());
+        Path checkpoint = CheckpointStore.resolve(teacher);
+        RunConfig teacherConfig = Configs.forCheckpoint(ConfigFactory.empty(), Map.of(), checkpoint);
+        List<TaskPrompt> prompts = PromptSelection.select(new ArithmeticTask(teacherConfig.arithmetic()),
+                PromptSelection.Split.TRAIN, 2, 5);
+        Path out = dir.resolve("distill");
+        TeacherSamples.prefill(out.resolve("samples/samples.jsonl"), teacherConfig, prompts, 2, 0);
+
+        CommandRun r = CommandRun.of("distill", "--teacher", teacher.toString(), "--student", studentModel.toString(),
+                "--task", "arithmetic", "--config", small.toString(), "--prompts", "2", "--k", "2", "--seed", "5",
+                "--steps", "1", "--no-eval", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        String kept = Files.readString(out.resolve("sft-data/kept.jsonl"));
+        assertTrue(kept.contains("<|im_start|>user"), "the teacher's chat format: " + kept);
+        JsonNode described = CheckpointStore.policyDescription(CheckpointStore.resolve(out.resolve("student")))
+                .orElseThrow();
+        assertEquals("hf", described.path("architecture").asText());
+        assertEquals(16, described.path("config").path("hidden_size").asInt(), described.toString());
+        assertFalse(MetricsLog.JSON.readTree(out.resolve("distill.json").toFile()).has("student_eval"), "--no-eval");
+    }
 }
