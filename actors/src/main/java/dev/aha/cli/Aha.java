@@ -20,7 +20,8 @@ import picocli.CommandLine;
         versionProvider = Aha.Version.class,
         description = "Aha: an actor-based, asynchronous GRPO runtime for the JVM.",
         subcommands = {TrainCommand.class, SeedCommand.class, JoinCommand.class, SftCommand.class, EvalCommand.class,
-            ScoreCommand.class, SampleCommand.class, RejectCommand.class, TokenizeCommand.class, InitModelCommand.class, GenerateCommand.class,
+            ScoreCommand.class, SampleCommand.class, RejectCommand.class, DistillCommand.class, PipelineCommand.class,
+            TokenizeCommand.class, InitModelCommand.class, GenerateCommand.class,
             ExportCommand.class, ConfigCommand.class,
             CommandLine.HelpCommand.class})
 public final class Aha {

@@ -1,26 +1,12 @@
 package dev.aha.cli;
 
-import ai.djl.ndarray.NDManager;
 import dev.aha.actors.config.RunConfig;
-import dev.aha.actors.run.Progress;
+import dev.aha.actors.recipe.SftData;
+import dev.aha.actors.recipe.SftRun;
 import dev.aha.actors.run.TaskFactory;
-import dev.aha.runtime.checkpoint.CheckpointStore;
-import dev.aha.runtime.engine.ComputeThreads;
-import dev.aha.runtime.metrics.MetricsLog;
-import dev.aha.runtime.optim.AdamWSettings;
-import dev.aha.runtime.policy.Policy;
-import dev.aha.runtime.sft.SftLoop;
-import dev.aha.runtime.task.BadLinePolicy;
-import dev.aha.runtime.task.JsonlReader;
-import dev.aha.runtime.task.PromptStream;
-import dev.aha.runtime.task.PromptTemplate;
-import dev.aha.runtime.task.TaskPrompt;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,38 +39,12 @@ public final class SftCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RunConfig config = run.load(RunOptions.seeded(Map.of(), seed));
-        ComputeThreads.prepare(1);
         int n = steps != null ? steps : config.train().coldStartSteps();
-        PromptStream examples;
-        PromptTemplate template;
-        if (data != null) {
-            // Raw prompt/completion pairs: the prompt is used as written, so the template is the identity.
-            List<TaskPrompt> rows = new ArrayList<>();
-            JsonlReader.read(data, BadLinePolicy.STOP, r -> rows.add(new TaskPrompt("sft/" + r.lineNumber(),
-                    r.requireText("prompt"), "", r.requireText("completion"))));
-            if (rows.isEmpty()) {
-                throw new IllegalArgumentException(data + " holds no examples");
-            }
-            examples = PromptStream.shuffledEpochs(rows, config.train().seed());
-            template = PromptTemplate.of("{question}");
-        } else {
-            examples = TaskFactory.create(config.train().task(), config, run.trainFile, run.evalFile)
-                    .trainStream(config.train().seed() + 99);
-            template = config.template();
-        }
-        try (NDManager manager = NDManager.newBaseManager(config.devices().learner());
-                Policy policy = config.policy().create(manager);
-                ProgressBar bar = Progress.bar("sft", n)) {
-            AdamWSettings adam = AdamWSettings.defaults(config.train().coldStartLearningRate());
-            float loss = SftLoop.run(policy, config.tokenizer(), template, examples, n,
-                    config.train().coldStartBatchSize(), adam, config.train().logitsBudget(), p -> {
-                        bar.step();
-                        bar.setExtraMessage(String.format("loss %.3f", p.loss()));
-                    });
-            Path saved = new CheckpointStore(out, 1).describing(config.policyDescription()).savePolicy(n, policy,
-                    MetricsLog.JSON.createObjectNode().put("sft_steps", n).put("final_loss", loss));
-            System.err.printf("aha sft: %d steps, final loss %.4f; checkpoint %s%n", n, loss, saved);
-        }
+        SftData examples = data != null ? SftData.file(data, config.train().seed())
+                : SftData.workedSolutions(TaskFactory.create(config.train().task(), config, run.trainFile,
+                        run.evalFile), config);
+        SftRun.Result r = SftRun.run(config, null, examples, n, out, "sft");
+        System.err.printf("aha sft: %d steps, final loss %.4f; checkpoint %s%n", n, r.loss(), r.checkpoint());
         return 0;
     }
 }

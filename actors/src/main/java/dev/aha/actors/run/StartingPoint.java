@@ -57,9 +57,10 @@ public record StartingPoint(RunState state, Path resumeFrom, FlatWeights weights
      * evaluation is the first line of {@code metrics}.
      *
      * @param init a checkpoint to start from instead of SFT, or null
+     * @param initEval {@code init}'s figures, already measured with these evaluation settings, or null to measure
      */
-    static StartingPoint coldStart(RunConfig config, Task task, Path init, CheckpointStore coldStart,
-            List<TaskPrompt> heldOut, Path metrics) {
+    static StartingPoint coldStart(RunConfig config, Task task, Path init, EvalResult initEval,
+            CheckpointStore coldStart, List<TaskPrompt> heldOut, Path metrics) {
         ComputeThreads.prepare(1);
         long started = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager(config.devices().learner());
@@ -75,7 +76,14 @@ public record StartingPoint(RunState state, Path resumeFrom, FlatWeights weights
             }
             coldStart.savePolicy(0, policy, COLD.toJson());
             double trained = (System.nanoTime() - started) / 1e9; // the policy exists from here on
-            EvalResult initial = evaluate(config, policy, heldOut, "cold-start policy");
+            EvalResult initial;
+            if (init != null && initEval != null) {
+                initial = initEval;
+                LOG.info(String.format("cold-start policy: held-out pass@1 %.3f (measured before: not again)",
+                        initial.pass1()));
+            } else {
+                initial = evaluate(config, policy, heldOut, "cold-start policy");
+            }
             try (MetricsLog log = new MetricsLog(metrics)) {
                 log.appendEval(0, 0, trained, initial);
             }

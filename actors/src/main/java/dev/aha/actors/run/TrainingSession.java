@@ -12,6 +12,7 @@ import dev.aha.actors.weights.AeronWeightPlane;
 import dev.aha.actors.weights.WeightPlane;
 import dev.aha.protocol.weights.WeightPlaneSettings;
 import dev.aha.runtime.checkpoint.CheckpointStore;
+import dev.aha.runtime.eval.EvalResult;
 import dev.aha.runtime.task.PromptStream;
 import dev.aha.runtime.task.Task;
 import dev.aha.runtime.task.TaskPrompt;
@@ -45,8 +46,26 @@ public final class TrainingSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingSession.class);
 
-    /** What the command line chose. */
-    public record Options(Path out, double minutes, Path resume, Path init, Path trainFile, Path evalFile) {}
+    /**
+     * What the command line chose.
+     *
+     * @param initEval the {@code init} checkpoint's held-out figures when they were already measured with this run's
+     *     evaluation settings (aha.train.eval-prompts, eval-k, seed, sampling): RL starts without measuring them
+     *     again. Null: measured before RL, as always. Only with {@code init}.
+     */
+    public record Options(Path out, double minutes, Path resume, Path init, Path trainFile, Path evalFile,
+            EvalResult initEval) {
+
+        public Options {
+            if (initEval != null && init == null) {
+                throw new IllegalArgumentException("known initial figures go with an --init checkpoint");
+            }
+        }
+
+        public Options(Path out, double minutes, Path resume, Path init, Path trainFile, Path evalFile) {
+            this(out, minutes, resume, init, trainFile, evalFile, null);
+        }
+    }
 
     private final RunConfig config;
     private final Options options;
@@ -121,7 +140,7 @@ public final class TrainingSession {
                     .describing(config.policyDescription());
             start = options.resume() != null
                     ? StartingPoint.resume(config, options.resume(), coldStart, sameFolder(options.resume(), out))
-                    : StartingPoint.coldStart(config, task, options.init(), coldStart, heldOut,
+                    : StartingPoint.coldStart(config, task, options.init(), options.initEval(), coldStart, heldOut,
                             out.resolve("metrics.jsonl"));
         }
         finished = runPipeline(task, start, checkpoints, heldOut);

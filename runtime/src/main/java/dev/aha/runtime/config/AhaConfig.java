@@ -45,6 +45,14 @@ public final class AhaConfig {
         }
     }
 
+    /**
+     * The layers with {@code user} (settings already parsed: a pipeline recipe's blocks) where the file would be;
+     * unknown keys under {@code aha} are refused as for a file.
+     */
+    public static Config load(Config user) {
+        return layer(user);
+    }
+
     private static Config layer(Config user) {
         ConfigFactory.invalidateCaches();
         Config c = ConfigFactory.systemProperties()

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.aha.runtime.reward.ExtractMode;
 import dev.aha.runtime.reward.RewardSettings;
 import dev.aha.runtime.reward.TargetScript;
 import dev.aha.runtime.task.BadLinePolicy;
@@ -167,7 +166,7 @@ class RejectionFilterTest {
     @Test
     void theScorerAlwaysReportsLanguageAndFlagsByTheTrainingRewards() {
         RewardSettings rewards = new RewardSettings(1.0, 0.2, 0.0, TargetScript.LATIN,
-                ExtractMode.STRICT); // language weight 0
+                dev.aha.runtime.reward.ExtractMode.STRICT); // language weight 0
         RejectionSampler.Scorer scorer = new RejectionSampler.Scorer(rewards, 1.0, 2, 7);
         TaskPrompt p = new TaskPrompt("arithmetic/7+5-3", "7+5-3", "9", null);
         SampleRecord good = scorer.score(p, "User: 7+5-3 Assistant: ", 0, Samples.GOOD, 12, false);
