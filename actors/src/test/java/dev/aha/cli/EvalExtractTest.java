@@ -39,7 +39,8 @@ class EvalExtractTest {
     static void tinyCheckpoint() {
         checkpoint = dir.resolve("sft");
         Result r = run("sft", "--task", "arithmetic", "--steps", "1", "--out", checkpoint.toString(), "--config",
-                conf("cold.conf", "aha.train.cold-start.batch-size = 2").toString());
+                conf("cold.conf", "aha.train.cold-start.batch-size = 2\n"
+                        + "aha.policy { model-dim = 32, layers = 1, heads = 2 }").toString());
         assertEquals(0, r.code(), r.err());
     }
 

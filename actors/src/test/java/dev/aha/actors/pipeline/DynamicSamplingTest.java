@@ -75,7 +75,7 @@ class DynamicSamplingTest {
     @Test
     void uniformGroupsAreDroppedCountedAndReplacedSoEveryBatchIsFull() throws Exception {
         RunConfig config = PipelineFixture.config("aha.grpo.drop-uniform-groups = on");
-        Learner.Finished f = PipelineFixture.run(config, 12, halfUniform(new AtomicLong()), out);
+        Learner.Finished f = PipelineFixture.run(config, 6, halfUniform(new AtomicLong()), out);
 
         DispatcherStats d = f.dispatcherStats();
         System.out.printf("dynamic sampling: %d steps, %d dispatched, %d used, %d dropped uniform, %d out%n",
@@ -96,7 +96,7 @@ class DynamicSamplingTest {
     void withTheOptionOffUniformGroupsAreTrainedOnAndNothingIsDropped() throws Exception {
         RunConfig config = PipelineFixture.config("aha.grpo.drop-uniform-groups = off");
         AtomicLong uniformScores = new AtomicLong();
-        Learner.Finished f = PipelineFixture.run(config, 10, halfUniform(uniformScores), out);
+        Learner.Finished f = PipelineFixture.run(config, 5, halfUniform(uniformScores), out);
 
         DispatcherStats d = f.dispatcherStats();
         assertTrue(f.history().size() >= 3, "too few steps to check anything: " + f.history().size());
@@ -118,7 +118,7 @@ class DynamicSamplingTest {
     @Test
     void aRunWhereEveryGroupIsUniformTakesNoStepButStaysObservable() throws Exception {
         RunConfig config = PipelineFixture.config("aha.grpo.drop-uniform-groups = on");
-        Learner.Finished f = PipelineFixture.run(config, 8, reward(in -> 1.0), out);
+        Learner.Finished f = PipelineFixture.run(config, 4, reward(in -> 1.0), out);
 
         DispatcherStats d = f.dispatcherStats();
         int batch = config.train().batchGroups();
