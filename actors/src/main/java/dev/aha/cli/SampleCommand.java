@@ -1,20 +1,11 @@
 package dev.aha.cli;
 
-import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.actors.config.RunConfig;
-import dev.aha.actors.run.Progress;
-import dev.aha.actors.run.PromptFit;
+import dev.aha.actors.recipe.Sampling;
 import dev.aha.actors.run.TaskFactory;
 import dev.aha.runtime.checkpoint.CheckpointStore;
-import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.policy.Policies;
-import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.rejection.PromptSelection;
-import dev.aha.runtime.rejection.RejectionSampler;
-import dev.aha.runtime.rejection.RejectionSettings;
-import dev.aha.runtime.rejection.SampleFile;
-import dev.aha.runtime.rejection.SampleRecord;
 import dev.aha.runtime.task.Task;
 import dev.aha.runtime.task.TaskPrompt;
 import java.nio.file.Path;
@@ -22,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -87,95 +77,19 @@ public final class SampleCommand implements Callable<Integer> {
         }
         Path dir = checkpoint == null ? null : CheckpointStore.resolve(checkpoint);
         RunConfig config = dir == null ? run.load(overrides) : run.loadFor(dir, overrides);
-        if (config.simulated()) {
-            throw new IllegalArgumentException("aha sample needs the real policy: aha.backend = torch");
-        }
         if (dir == null && !Policies.HF.equals(config.policy().describe().path("architecture").asText())) {
             throw new IllegalArgumentException("--model must be a Hugging Face directory; a built-in GPT is sampled "
                     + "from its --checkpoint");
         }
         int group = k != null ? k : config.train().groupSize();
         long runSeed = seed != null ? seed : config.train().seed();
-        double minLanguage = RejectionSettings.fromConfig(config.raw().getConfig("aha.reject")).minLanguage();
         Task task = TaskFactory.create(config.train().task(), config, run.trainFile, run.evalFile);
         List<TaskPrompt> selected = PromptSelection.select(task, which, prompts, runSeed);
-        requireFit(selected, config);
-        ComputeThreads.prepare(1);
-        Totals totals = new Totals();
-        int resumed;
-        try (NDManager manager = NDManager.newBaseManager(config.devices().rollout());
-                Policy policy = dir == null ? config.policy().create(manager) : config.policy().blank(manager)) {
-            long version = 0;
-            if (dir != null) {
-                ObjectNode state = CheckpointStore.load(dir, policy, null);
-                version = state.path("version").asLong(0);
-            }
-            RejectionSampler sampler = new RejectionSampler(policy, config.tokenizer(), config.template(),
-                    config.sampling(), config.reward(), minLanguage, group, runSeed, version);
-            try (SampleFile file = SampleFile.open(out, group, version)) {
-                SampleFile.Recovered recovered = file.recovered();
-                if (recovered.lines() > 0 || recovered.droppedBytes() > 0) {
-                    System.err.printf("aha sample: continuing %s: %,d prompts done; cut off %d lines of an unfinished "
-                            + "group, %,d bytes in all%n", out, recovered.groups(), recovered.droppedLines(),
-                            recovered.droppedBytes());
-                }
-                resumed = 0;
-                try (ProgressBar bar = Progress.bar("sample", selected.size())) {
-                    for (TaskPrompt p : selected) {
-                        if (recovered.complete().contains(p.id())) {
-                            resumed++;
-                            bar.step();
-                            continue;
-                        }
-                        List<SampleRecord> samples = sampler.sample(p);
-                        file.append(samples);
-                        totals.add(samples);
-                        bar.step();
-                        bar.setExtraMessage(String.format("pass@1 %.3f", totals.mean(totals.correct)));
-                    }
-                }
-            }
-        }
+        Sampling.Totals totals = Sampling.run(config, dir, selected, group, runSeed, out, "aha sample");
         System.err.printf("aha sample: %d prompts x %d samples -> %s (%d prompts were already there); this run: "
                         + "%d prompts, pass@1 %.4f, well-formed %.4f, mean %.1f tokens, %.1f%% hit the length limit%n",
-                selected.size(), group, out, resumed, totals.prompts, totals.mean(totals.correct),
-                totals.mean(totals.formatted), totals.mean(totals.tokens), 100 * totals.mean(totals.truncated));
+                selected.size(), group, out, totals.resumed(), totals.prompts() - totals.resumed(), totals.pass1(),
+                totals.wellFormed(), totals.meanTokens(), 100 * totals.truncated());
         return 0;
-    }
-
-    /** Every prompt leaves room for max-new-tokens: checked before the model loads, not at the prompt that fails. */
-    private static void requireFit(List<TaskPrompt> selected, RunConfig config) {
-        PromptFit.Report fit = PromptFit.of(selected, config);
-        if (fit.tooLong() > 0) {
-            int room = config.policy().contextLength() - config.sampling().maxNewTokens();
-            throw new IllegalArgumentException(fit.tooLong() + " of the " + fit.checked() + " prompts do not fit: the "
-                    + "longest is " + fit.longest() + " tokens, and a prompt may have at most aha.policy.context-length ("
-                    + config.policy().contextLength() + ") - max-new-tokens (" + config.sampling().maxNewTokens()
-                    + ") = " + room + "; lower --max-new-tokens or --prompts, or use a model with a longer context");
-        }
-    }
-
-    private static final class Totals {
-        long prompts;
-        long lines;
-        double correct;
-        double formatted;
-        double tokens;
-        double truncated;
-
-        void add(List<SampleRecord> group) {
-            prompts++;
-            for (SampleRecord s : group) {
-                lines++;
-                correct += s.correct() ? 1 : 0;
-                formatted += s.wellFormed() ? 1 : 0;
-                tokens += s.tokens();
-                truncated += s.truncated() ? 1 : 0;
-            }
-        }
-
-        double mean(double sum) {
-            return lines == 0 ? 0 : sum / lines;
-        }
     }
 }

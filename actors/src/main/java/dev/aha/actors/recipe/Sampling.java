@@ -59,7 +59,8 @@ public final class Sampling {
             throw new IllegalArgumentException(fit.tooLong() + " of the " + fit.checked() + " prompts do not fit: the "
                     + "longest is " + fit.longest() + " tokens, and a prompt may have at most aha.policy.context-length ("
                     + config.policy().contextLength() + ") - aha.sampling.max-new-tokens ("
-                    + config.sampling().maxNewTokens() + ")");
+                    + config.sampling().maxNewTokens() + "); lower --max-new-tokens or --prompts, or use a model with "
+                    + "a longer context");
         }
         double minLanguage = RejectionSettings.fromConfig(config.raw().getConfig("aha.reject")).minLanguage();
         ComputeThreads.prepare(1);
