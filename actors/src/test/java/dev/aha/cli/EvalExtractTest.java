@@ -6,13 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +15,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code aha eval --extract}: a tiny checkpoint evaluated with answers read strictly (the default) and flexibly, the
@@ -38,7 +32,7 @@ class EvalExtractTest {
     @BeforeAll
     static void tinyCheckpoint() {
         checkpoint = dir.resolve("sft");
-        Result r = run("sft", "--task", "arithmetic", "--steps", "1", "--out", checkpoint.toString(), "--config",
+        CliRun r = CliRun.of("sft", "--task", "arithmetic", "--steps", "1", "--out", checkpoint.toString(), "--config",
                 conf("cold.conf", "aha.train.cold-start.batch-size = 2\n"
                         + "aha.policy { model-dim = 32, layers = 1, heads = 2 }").toString());
         assertEquals(0, r.code(), r.err());
@@ -79,7 +73,7 @@ class EvalExtractTest {
 
     @Test
     void shouldRefuseAnUnknownModeInOneLine() {
-        Result r = run("eval", "--checkpoint", checkpoint.toString(), "--task", "arithmetic", "--prompts", "1",
+        CliRun r = CliRun.of("eval", "--checkpoint", checkpoint.toString(), "--task", "arithmetic", "--prompts", "1",
                 "--k", "1", "--extract", "loose");
         assertEquals(1, r.code(), r.err());
         assertTrue(r.err().contains("--extract must be strict or flexible, was 'loose'"), r.err());
@@ -91,7 +85,7 @@ class EvalExtractTest {
         List<String> line = new ArrayList<>(List.of("eval", "--checkpoint", checkpoint.toString(), "--task",
                 "arithmetic", "--prompts", "3", "--k", "2"));
         line.addAll(List.of(options));
-        Result r = run(line.toArray(String[]::new));
+        CliRun r = CliRun.of(line.toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
         JsonNode out = JSON.readTree(r.out());
         assertEquals(3, out.get("prompts").asInt());
@@ -106,21 +100,4 @@ class EvalExtractTest {
         }
     }
 
-    private record Result(int code, String out, String err) {}
-
-    private static Result run(String... args) {
-        StringWriter err = new StringWriter();
-        CommandLine cli = Aha.commandLine();
-        cli.setErr(new PrintWriter(err));
-        cli.getSubcommands().values().forEach(c -> c.setErr(new PrintWriter(err)));
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            int code = cli.execute(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8).trim(), err.toString());
-        } finally {
-            System.setOut(stdout);
-        }
-    }
 }

@@ -12,11 +12,6 @@ import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.hf.HfModel;
 import dev.aha.runtime.testing.SharedData;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -24,7 +19,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The real-model commands run in-process as a user runs them: init-model with the real Qwen3 tokenizer, generate,
@@ -46,7 +40,8 @@ class ModelCommandsTest {
     @BeforeAll
     static void initModel() {
         model = dir.resolve("q3");
-        assertEquals(0, run("init-model", "--architecture", "qwen3", "--hidden", "32", "--layers", "1", "--heads", "2",
+        assertEquals(0, CliRun.of("init-model", "--architecture", "qwen3", "--hidden", "32", "--layers", "1",
+                "--heads", "2",
                 "--kv-heads", "1", "--intermediate", "64", "--tokenizer", tokenizer().toString(), "--seed", "3",
                 "--out", model.toString()).code());
         assertTrue(Files.isRegularFile(model.resolve("model.safetensors")));
@@ -63,7 +58,7 @@ class ModelCommandsTest {
 
     @Test
     void generateGivesIdsAndOneLogProbPerGeneratedToken() throws Exception {
-        Result r = run("generate", "--model", model.toString(), "--prompt", "What is 2+3?", "--chat",
+        CliRun r = CliRun.of("generate", "--model", model.toString(), "--prompt", "What is 2+3?", "--chat",
                 "--max-new-tokens", "6", "--json", "--seed", "5");
         assertEquals(0, r.code(), r.err());
         JsonNode out = JSON.readTree(r.out());
@@ -74,7 +69,7 @@ class ModelCommandsTest {
         for (JsonNode lp : out.get("logprobs")) {
             assertTrue(lp.asDouble() <= 0, "a log-probability");
         }
-        Result again = run("generate", "--model", model.toString(), "--prompt", "What is 2+3?", "--chat",
+        CliRun again = CliRun.of("generate", "--model", model.toString(), "--prompt", "What is 2+3?", "--chat",
                 "--max-new-tokens", "6", "--json", "--seed", "5");
         assertEquals(r.out(), again.out(), "one seed, one completion");
     }
@@ -82,14 +77,14 @@ class ModelCommandsTest {
     @Test
     void anSftCheckpointExportsAsTheSameHuggingFaceModel() throws Exception {
         Path sft = dir.resolve("sft");
-        Result trained = run("sft", "--model", model.toString(), "--task", "arithmetic", "--steps", "2", "--out",
+        CliRun trained = CliRun.of("sft", "--model", model.toString(), "--task", "arithmetic", "--steps", "2", "--out",
                 sft.toString(), "--config", conf("aha.train.cold-start.batch-size = 2").toString());
         assertEquals(0, trained.code(), trained.err());
         Path checkpoint = CheckpointStore.resolve(sft);
         assertTrue(Files.isRegularFile(checkpoint.resolve("policy.json")), "the checkpoint names its policy");
 
         Path exported = dir.resolve("exported");
-        assertEquals(0, run("export", "--checkpoint", sft.toString(), "--out", exported.toString()).code());
+        assertEquals(0, CliRun.of("export", "--checkpoint", sft.toString(), "--out", exported.toString()).code());
         assertTrue(Files.isRegularFile(exported.resolve("tokenizer_config.json")));
         ComputeThreads.prepare(1);
         try (NDManager m = NDManager.newBaseManager();
@@ -100,7 +95,8 @@ class ModelCommandsTest {
             assertTrue(fromExport.exportWeights().contentEquals(fromCheckpoint.exportWeights()), "bit-exact in f32");
             assertFalse(fromExport.exportWeights().contentEquals(original.exportWeights()), "SFT changed it");
         }
-        Result evaluated = run("generate", "--checkpoint", sft.toString(), "--prompt", "1+1", "--max-new-tokens", "2");
+        CliRun evaluated = CliRun.of("generate", "--checkpoint", sft.toString(), "--prompt", "1+1",
+                "--max-new-tokens", "2");
         assertEquals(0, evaluated.code(), "a checkpoint alone is enough to generate: " + evaluated.err());
     }
 
@@ -108,7 +104,7 @@ class ModelCommandsTest {
     void tokenizeRendersTheChatTemplateWithItsFlags() throws Exception {
         Path input = Files.writeString(dir.resolve("in.jsonl"),
                 "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}\n");
-        Result r = run("tokenize", "--tokenizer", tokenizer().toString(), "--input", input.toString(), "--chat",
+        CliRun r = CliRun.of("tokenize", "--tokenizer", tokenizer().toString(), "--input", input.toString(), "--chat",
                 "--flag", "enable_thinking=false");
         assertEquals(0, r.code(), r.err());
         JsonNode line = JSON.readTree(r.out());
@@ -129,7 +125,7 @@ class ModelCommandsTest {
         assertRefused(List.of("generate", "--model", dir.resolve("missing").toString(), "--prompt", "x"),
                 "no config.json");
         Path gptRun = dir.resolve("gpt-sft");
-        assertEquals(0, run("sft", "--task", "arithmetic", "--steps", "1", "--out", gptRun.toString(),
+        assertEquals(0, CliRun.of("sft", "--task", "arithmetic", "--steps", "1", "--out", gptRun.toString(),
                 "--config", conf("aha.train.cold-start.batch-size = 2").toString()).code());
         assertRefused(List.of("export", "--checkpoint", gptRun.toString(), "--out", dir.resolve("x").toString()),
                 "only llama, qwen2 and qwen3 policies export");
@@ -138,7 +134,7 @@ class ModelCommandsTest {
     }
 
     private static void assertRefused(List<String> args, String expected) {
-        Result r = run(args.toArray(String[]::new));
+        CliRun r = CliRun.of(args.toArray(String[]::new));
         assertEquals(1, r.code(), "exit 1 for " + args + ": " + r.err());
         assertTrue(r.err().contains(expected), r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
@@ -158,7 +154,7 @@ class ModelCommandsTest {
     void sftWithTheSameSeedWritesBitIdenticalWeights(@TempDir Path dir) throws Exception {
         for (String name : List.of("a", "b", "c")) {
             String seed = name.equals("c") ? "2" : "1";
-            assertEquals(0, run("sft", "--task", "arithmetic", "--steps", "40", "--seed", seed, "--out",
+            assertEquals(0, CliRun.of("sft", "--task", "arithmetic", "--steps", "40", "--seed", seed, "--out",
                     dir.resolve(name).toString()).code());
         }
         byte[] a = Files.readAllBytes(CheckpointStore.resolve(dir.resolve("a")).resolve("policy.safetensors"));
@@ -168,21 +164,4 @@ class ModelCommandsTest {
         assertFalse(Arrays.equals(a, c), "--seed 2 must give other weights");
     }
 
-    private record Result(int code, String out, String err) {}
-
-    private static Result run(String... args) {
-        StringWriter err = new StringWriter();
-        CommandLine cli = Aha.commandLine();
-        cli.setErr(new PrintWriter(err));
-        cli.getSubcommands().values().forEach(c -> c.setErr(new PrintWriter(err)));
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            int code = cli.execute(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8).trim(), err.toString());
-        } finally {
-            System.setOut(stdout);
-        }
-    }
 }

@@ -7,11 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aha.runtime.testing.SharedData;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +35,7 @@ class SampleRejectCommandTest {
     @BeforeAll
     static void tinyCheckpoint() throws Exception {
         gpt = dir.resolve("gpt");
-        Result r = run("sft", "--task", "arithmetic", "--steps", "1", "--out", gpt.toString(), "--config",
+        CliRun r = CliRun.of("sft", "--task", "arithmetic", "--steps", "1", "--out", gpt.toString(), "--config",
                 conf(TINY_GPT).toString());
         assertEquals(0, r.code(), r.err());
     }
@@ -56,7 +51,7 @@ class SampleRejectCommandTest {
     @Test
     void writesOneScoredLinePerSampleGroupedByPrompt() throws Exception {
         Path out = dir.resolve("whole.jsonl");
-        Result r = run(sample(out, 4));
+        CliRun r = CliRun.of(sample(out, 4));
         assertEquals(0, r.code(), r.err());
         List<String> lines = Files.readAllLines(out);
         assertEquals(12, lines.size());
@@ -82,7 +77,7 @@ class SampleRejectCommandTest {
         }
         assertEquals(4, ids.size());
 
-        Result again = run(sample(out, 4));
+        CliRun again = CliRun.of(sample(out, 4));
         assertEquals(0, again.code(), again.err());
         assertEquals(lines, Files.readAllLines(out), "a finished file is left as it is");
     }
@@ -95,21 +90,21 @@ class SampleRejectCommandTest {
     @Test
     void aKilledRunContinuesWithoutDuplicatesOrLosses() throws Exception {
         Path whole = dir.resolve("reference.jsonl");
-        assertEquals(0, run(sample(whole, 4)).code());
+        assertEquals(0, CliRun.of(sample(whole, 4)).code());
         String expected = Files.readString(whole);
 
         Path out = dir.resolve("killed.jsonl");
-        assertEquals(0, run(sample(out, 2)).code());
+        assertEquals(0, CliRun.of(sample(out, 2)).code());
         String two = Files.readString(out);
         assertTrue(expected.startsWith(two), "the first two prompts' groups");
         int cut = expected.indexOf('\n', two.length()) + 1 + 25; // the third group's first line and 25 bytes more
         Files.writeString(out, expected.substring(0, cut));
 
-        Result resumed = run(sample(out, 4));
+        CliRun resumed = CliRun.of(sample(out, 4));
         assertEquals(0, resumed.code(), resumed.err());
         assertEquals(expected, Files.readString(out));
 
-        Result otherK = run("sample", "--checkpoint", gpt.toString(), "--task", "arithmetic", "--k", "2",
+        CliRun otherK = CliRun.of("sample", "--checkpoint", gpt.toString(), "--task", "arithmetic", "--k", "2",
                 "--prompts", "4", "--out", out.toString());
         assertEquals(1, otherK.code());
         assertTrue(otherK.err().contains("was written with --k 3, this run samples 2"), otherK.err());
@@ -120,16 +115,18 @@ class SampleRejectCommandTest {
     void samplesAHuggingFaceCheckpointThroughItsChatTemplate() throws Exception {
         Path tokenizer = SharedData.dir().resolve("data").resolve("tokenizers").resolve("qwen3");
         Path model = dir.resolve("q3");
-        assertEquals(0, run("init-model", "--architecture", "qwen3", "--hidden", "32", "--layers", "1", "--heads", "2",
+        assertEquals(0, CliRun.of("init-model", "--architecture", "qwen3", "--hidden", "32", "--layers", "1",
+                "--heads", "2",
                 "--kv-heads", "1", "--intermediate", "64", "--tokenizer", tokenizer.toString(), "--seed", "3",
                 "--out", model.toString()).code());
         Path checkpoint = dir.resolve("q3-sft");
-        Result sft = run("sft", "--model", model.toString(), "--task", "arithmetic", "--steps", "1", "--out",
+        CliRun sft = CliRun.of("sft", "--model", model.toString(), "--task", "arithmetic", "--steps", "1", "--out",
                 checkpoint.toString(), "--config", conf("aha.train.cold-start.batch-size = 2").toString());
         assertEquals(0, sft.code(), sft.err());
 
         Path out = dir.resolve("q3.jsonl");
-        Result r = run("sample", "--checkpoint", checkpoint.toString(), "--task", "arithmetic", "--split", "held-out",
+        CliRun r = CliRun.of("sample", "--checkpoint", checkpoint.toString(), "--task", "arithmetic",
+                "--split", "held-out",
                 "--k", "2", "--prompts", "1", "--max-new-tokens", "4", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         List<String> lines = Files.readAllLines(out);
@@ -138,7 +135,7 @@ class SampleRejectCommandTest {
         assertTrue(first.get("prompt").asText().startsWith("<|im_start|>user\n"), first.get("prompt").asText());
         assertTrue(first.get("tokens").asInt() <= 4);
 
-        Result fromModel = run("sample", "--model", model.toString(), "--task", "arithmetic", "--k", "1",
+        CliRun fromModel = CliRun.of("sample", "--model", model.toString(), "--task", "arithmetic", "--k", "1",
                 "--prompts", "1", "--max-new-tokens", "2", "--out", dir.resolve("q3-model.jsonl").toString());
         assertEquals(0, fromModel.code(), "a Hugging Face model alone, version 0: " + fromModel.err());
     }
@@ -167,7 +164,7 @@ class SampleRejectCommandTest {
         }
         Path in = Files.write(dir.resolve("to-reject.jsonl"), samples);
         Path out = dir.resolve("sft-data.jsonl");
-        Result r = run("reject", "--samples", in.toString(), "--out", out.toString(), "--max-per-prompt", "2");
+        CliRun r = CliRun.of("reject", "--samples", in.toString(), "--out", out.toString(), "--max-per-prompt", "2");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("kept                    1 (16.7%)"), r.out());
         assertTrue(r.out().contains("duplicate             1"), r.out());
@@ -184,13 +181,14 @@ class SampleRejectCommandTest {
         assertEquals(1, stats.get("rejected").get("malformed").asInt(), "b/0: correct, not well-formed");
         assertEquals(1, stats.get("rejected").get("duplicate").asInt(), "a/1");
 
-        Result sft = run("sft", "--data", out.toString(), "--steps", "1", "--out", dir.resolve("sft2").toString(),
+        CliRun sft = CliRun.of("sft", "--data", out.toString(), "--steps", "1", "--out", dir.resolve("sft2").toString(),
                 "--config", conf(TINY_GPT).toString());
         assertEquals(0, sft.code(), "aha sft reads what aha reject writes: " + sft.err());
 
         Path real = dir.resolve("real.jsonl");
-        assertEquals(0, run(sample(real, 2)).code());
-        Result onRealSamples = run("reject", "--samples", real.toString(), "--out", dir.resolve("none.jsonl").toString());
+        assertEquals(0, CliRun.of(sample(real, 2)).code());
+        CliRun onRealSamples = CliRun.of("reject", "--samples", real.toString(), "--out",
+                dir.resolve("none.jsonl").toString());
         assertEquals(0, onRealSamples.code(), "reads aha sample's lines: " + onRealSamples.err());
         assertTrue(onRealSamples.out().contains("lines read              6"), onRealSamples.out());
     }
@@ -198,27 +196,28 @@ class SampleRejectCommandTest {
     @Test
     void sampleRefusesInOneLineWhatItCannotDo() {
         Path out = dir.resolve("refused.jsonl");
-        Result tooLong = run("sample", "--checkpoint", gpt.toString(), "--task", "arithmetic", "--prompts", "2",
+        CliRun tooLong = CliRun.of("sample", "--checkpoint", gpt.toString(), "--task", "arithmetic", "--prompts", "2",
                 "--max-new-tokens", "150", "--out", out.toString());
         assertEquals(1, tooLong.code());
         assertTrue(tooLong.err().contains("2 of the 2 prompts do not fit"), tooLong.err());
-        Result endless = run("sample", "--checkpoint", gpt.toString(), "--task", "arithmetic", "--out", out.toString());
+        CliRun endless = CliRun.of("sample", "--checkpoint", gpt.toString(), "--task", "arithmetic", "--out",
+                out.toString());
         assertEquals(1, endless.code());
         assertTrue(endless.err().contains("has no end to its train split: give --prompts N"), endless.err());
-        Result neither = run("sample", "--task", "arithmetic", "--prompts", "2", "--out", out.toString());
+        CliRun neither = CliRun.of("sample", "--task", "arithmetic", "--prompts", "2", "--out", out.toString());
         assertEquals(1, neither.code());
         assertTrue(neither.err().contains("give exactly one of --checkpoint DIR and --model DIR"), neither.err());
-        Result split = run("sample", "--checkpoint", gpt.toString(), "--split", "test", "--out", out.toString());
+        CliRun split = CliRun.of("sample", "--checkpoint", gpt.toString(), "--split", "test", "--out", out.toString());
         assertTrue(split.err().contains("--split must be train or held-out"), split.err());
         assertFalse(Files.exists(out), "nothing written");
     }
 
     @Test
     void badRejectSettingsFailAtStartUpAndInConfigCheck() throws Exception {
-        Result check = run("config", "check", conf("aha.reject.max-all-correct-share = 2").toString());
+        CliRun check = CliRun.of("config", "check", conf("aha.reject.max-all-correct-share = 2").toString());
         assertEquals(1, check.code());
         assertTrue(check.err().contains("max-all-correct-share must be in [0, 1], was 2.0"), check.err());
-        Result typo = run("config", "check", conf("aha.reject.max-per-promt = 2").toString());
+        CliRun typo = CliRun.of("config", "check", conf("aha.reject.max-per-promt = 2").toString());
         assertEquals(1, typo.code());
         assertTrue(typo.err().contains("did you mean aha.reject.max-per-prompt?"), typo.err());
     }
@@ -226,11 +225,11 @@ class SampleRejectCommandTest {
     @Test
     void rejectNamesTheLineOfABadInput() throws Exception {
         Path in = Files.writeString(dir.resolve("bad.jsonl"), "{\"prompt_id\": \"a\"}\n");
-        Result r = run("reject", "--samples", in.toString(), "--out", dir.resolve("x.jsonl").toString());
+        CliRun r = CliRun.of("reject", "--samples", in.toString(), "--out", dir.resolve("x.jsonl").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("bad.jsonl:1: missing"), r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
-        Result options = run("reject", "--samples", in.toString(), "--out", dir.resolve("x.jsonl").toString(),
+        CliRun options = CliRun.of("reject", "--samples", in.toString(), "--out", dir.resolve("x.jsonl").toString(),
                 "--min-tokens", "9", "--max-tokens", "3");
         assertEquals(1, options.code());
         assertTrue(options.err().contains("max-tokens (3) is below min-tokens (9)"), options.err());
@@ -240,26 +239,4 @@ class SampleRejectCommandTest {
         return Files.writeString(Files.createTempFile(dir, "aha", ".conf"), text);
     }
 
-    private record Result(int code, String out, String err) {}
-
-    /**
-     * Runs a command in-process. Only stdout is redirected: with System.err redirected too, picocli's error handler
-     * wrote past the captured writer (seen here; ModelCommandsTest captures the same way), so what the commands
-     * print on System.err (progress, summaries) is not asserted on.
-     */
-    private static Result run(String... args) {
-        StringWriter err = new StringWriter();
-        picocli.CommandLine cli = Aha.commandLine();
-        cli.setErr(new PrintWriter(err));
-        cli.getSubcommands().values().forEach(c -> c.setErr(new PrintWriter(err)));
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            int code = cli.execute(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(stdout);
-        }
-    }
 }
