@@ -218,5 +218,10 @@ class TrainCommandTest {
         assertTrue(err.toString().contains("--no-cold-start starts from the initial policy: it cannot go with --init"),
                 err.toString());
         assertFalse(Files.exists(dir.resolve("refused")));
+        StringWriter resumeErr = new StringWriter();
+        CommandLine resumed = Aha.commandLine();
+        resumed.setErr(new PrintWriter(resumeErr, true));
+        assertEquals(1, resumed.execute("train", "--no-cold-start", "--resume", dir.resolve("cold").toString()));
+        assertTrue(resumeErr.toString().contains("it cannot go with --resume"), resumeErr.toString());
     }
 }
