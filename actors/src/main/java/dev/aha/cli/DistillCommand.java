@@ -15,6 +15,7 @@ import dev.aha.runtime.task.Task;
 import dev.aha.runtime.task.TaskPrompt;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,11 @@ public final class DistillCommand implements Callable<Integer> {
             description = "The student's SFT steps (default: its aha.train.cold-start.steps).")
     Integer steps;
 
+    @Option(names = "--minutes", paramLabel = "M",
+            description = "The student's SFT wall time: it stops at M minutes, or at --steps if given and reached "
+                    + "first (a budget in time, to compare with RL on the student).")
+    Double minutes;
+
     @Option(names = "--seed", paramLabel = "N",
             description = "Seeds the prompts' order, the sampling and the SFT data order (default: aha.train.seed).")
     Long seed;
@@ -93,15 +99,19 @@ public final class DistillCommand implements Callable<Integer> {
         long runSeed = seed != null ? seed : teacherConfig.train().seed();
         List<TaskPrompt> selected = PromptSelection.select(task, which, prompts, runSeed);
         int group = k != null ? k : teacherConfig.train().groupSize();
-        int n = steps != null ? steps : studentConfig.train().coldStartSteps();
+        if (minutes != null && !(minutes > 0)) {
+            throw new IllegalArgumentException("--minutes must be positive, was " + minutes);
+        }
+        int n = steps != null ? steps : minutes != null ? Integer.MAX_VALUE : studentConfig.train().coldStartSteps();
+        Duration limit = minutes == null ? null : Duration.ofMillis(Math.round(minutes * 60_000));
         Distillation.Result r = Distillation.run(new Distillation.Plan(teacherConfig, teacherDir, studentConfig,
-                student.toString(), selected, group, runSeed, n), out, "distill", noEval ? null : task);
+                student.toString(), selected, group, runSeed, n, limit), out, "distill", noEval ? null : task);
         System.out.println(MetricsLog.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r.summary()));
         EvalResult e = r.studentEval();
         System.err.printf("aha distill: %,d-parameter teacher -> %,d-parameter student: %,d prompts x %d sampled "
                         + "(pass@1 %.3f), %,d kept; student SFT %d steps, loss %.4f%s; written to %s%n",
                 teacherConfig.policy().layout().totalElements(), studentConfig.policy().layout().totalElements(),
-                selected.size(), group, r.sampled().pass1(), r.kept().kept(), n, r.student().loss(),
+                selected.size(), group, r.sampled().pass1(), r.kept().kept(), r.student().steps(), r.student().loss(),
                 e == null ? "" : String.format("; student held-out pass@1 %.3f, cons@%d %.3f, format %.3f", e.pass1(),
                         e.k(), e.consK(), e.formatRate()), out.toAbsolutePath());
         return 0;

@@ -82,16 +82,26 @@ class DistillCommandTest {
 
     @Test
     void aStudentWithAnotherTokenizerIsRefused(@TempDir Path dir) throws Exception {
-        Path tiny = Files.writeString(dir.resolve("tiny.conf"), PipelineFixture.TINY);
-        Path teacher = dir.resolve("teacher");
-        assertEquals(0, CommandRun.of("sft", "--task", "arithmetic", "--steps", "1", "--config", tiny.toString(),
-                "--out", teacher.toString()).code());
+        Path teacher = oneStepTeacher(dir);
         Path qwen = SharedData.dir().resolve("data/tokenizers/qwen3");
         Path student = Files.writeString(dir.resolve("student.conf"), STUDENT + "aha.tokenizer = \"" + qwen + "\"\n");
         CommandRun r = CommandRun.of("distill", "--teacher", teacher.toString(), "--student", student.toString(),
                 "--task", "arithmetic", "--prompts", "2", "--out", dir.resolve("d").toString());
         assertEquals(1, r.code(), r.err());
         assertTrue(r.err().contains("the student must share the teacher's tokenizer"), r.err());
+        assertFalse(Files.exists(dir.resolve("d")), "nothing written");
+    }
+
+    @Test
+    void aBudgetOfNoTimeIsRefusedBeforeAnythingRuns(@TempDir Path dir) throws Exception {
+        Path teacher = oneStepTeacher(dir);
+        Path tiny = dir.resolve("tiny.conf");
+        Path student = Files.writeString(dir.resolve("student.conf"), STUDENT);
+        CommandRun r = CommandRun.of("distill", "--teacher", teacher.toString(), "--student", student.toString(),
+                "--task", "arithmetic", "--config", tiny.toString(), "--prompts", "2", "--minutes", "0",
+                "--out", dir.resolve("d").toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("--minutes must be positive, was 0.0"), r.err());
         assertFalse(Files.exists(dir.resolve("d")), "nothing written");
     }
 
@@ -135,5 +145,14 @@ class DistillCommandTest {
         assertEquals("hf", described.path("architecture").asText());
         assertEquals(16, described.path("config").path("hidden_size").asInt(), described.toString());
         assertFalse(MetricsLog.JSON.readTree(out.resolve("distill.json").toFile()).has("student_eval"), "--no-eval");
+    }
+
+    /** A tiny GPT after one SFT step, in DIR/teacher (its settings in DIR/tiny.conf). */
+    private static Path oneStepTeacher(Path dir) throws Exception {
+        Path tiny = Files.writeString(dir.resolve("tiny.conf"), PipelineFixture.TINY);
+        Path teacher = dir.resolve("teacher");
+        assertEquals(0, CommandRun.of("sft", "--task", "arithmetic", "--steps", "1", "--config", tiny.toString(),
+                "--out", teacher.toString()).code());
+        return teacher;
     }
 }

@@ -168,6 +168,32 @@ class PipelineCommandTest {
         assertEquals(coldStart, mtime(out.resolve("01-cold-start/stage.json")));
     }
 
+    @Test
+    void anSftStageWithMinutesTrainsAsManyStepsAsFitThenStopsAndStepsReachedFirstStopItSooner(@TempDir Path dir)
+            throws Exception {
+        Path recipe = Files.writeString(dir.resolve("timed.conf"), HEAD + """
+                stages = [
+                  { name = timed, kind = sft, minutes = 0.05 }
+                  { name = capped, kind = sft, steps = 2, minutes = 5 }
+                ]
+                """);
+        Path out = dir.resolve("out");
+        CommandRun r = CommandRun.of("pipeline", "--recipe", recipe.toString(), "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode stages = MetricsLog.JSON.readTree(out.resolve("pipeline.json").toFile()).get("stages");
+        JsonNode timed = stages.get(0).get("outputs");
+        assertTrue(timed.get("steps").asInt() > 3, "a tiny GPT takes many steps in 3 s: " + timed);
+        assertTrue(timed.get("seconds").asDouble() >= 3, "it trains until the time is up: " + timed);
+        assertTrue(timed.get("seconds").asDouble() < 3 + 20, "then stops: " + timed);
+        JsonNode state = MetricsLog.JSON.readTree(CheckpointStore.resolve(out.resolve("01-timed/checkpoints"))
+                .resolve("state.json").toFile());
+        assertEquals(timed.get("steps").asInt(), state.path("run").path("sft_steps").asInt(), state.toString());
+        assertEquals(3.0, state.path("run").path("time_limit_seconds").asDouble(), 1e-9, state.toString());
+        assertEquals(2, stages.get(1).get("outputs").get("steps").asInt(), "2 steps come long before 5 minutes");
+        assertTrue(r.err().contains("[1/2] timed (sft from initial): SFT steps (at most 0.05 minutes) on the task's "
+                + "worked solutions"), r.err());
+    }
+
     private static FileTime mtime(Path file) throws Exception {
         return Files.getLastModifiedTime(file);
     }

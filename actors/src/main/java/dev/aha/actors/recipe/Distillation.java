@@ -53,10 +53,11 @@ public final class Distillation {
      * @param prompts the training prompts sampled
      * @param k completions per prompt
      * @param seed seeds the sampling and the SFT data order
-     * @param steps the student's SFT steps
+     * @param steps the student's SFT steps (the most, with a time limit)
+     * @param timeLimit the student's SFT wall time, or null for none
      */
     public record Plan(RunConfig teacher, Path teacherCheckpoint, RunConfig student, String studentSource,
-            List<TaskPrompt> prompts, int k, long seed, int steps) {}
+            List<TaskPrompt> prompts, int k, long seed, int steps, java.time.Duration timeLimit) {}
 
     /**
      * What it did; {@code summary} is distill.json's content.
@@ -89,7 +90,7 @@ public final class Distillation {
         Path studentDir = out.resolve(STUDENT);
         StageFiles.deleteTree(studentDir); // SFT restarts: never a mix of a killed run's checkpoint and this one's
         SftRun.Result student = SftRun.run(plan.student(), null, SftData.file(data, plan.seed()), plan.steps(),
-                studentDir, label + " student sft");
+                plan.timeLimit(), studentDir, label + " student sft");
         ObjectNode s = MetricsLog.JSON.createObjectNode();
         s.put("teacher", String.valueOf(plan.teacherCheckpoint()));
         s.set("teacher_policy", plan.teacher().policy().describe());

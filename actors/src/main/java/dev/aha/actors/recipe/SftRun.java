@@ -11,6 +11,7 @@ import dev.aha.runtime.optim.AdamWSettings;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.sft.SftLoop;
 import java.nio.file.Path;
+import java.time.Duration;
 import me.tongfei.progressbar.ProgressBar;
 
 /**
@@ -42,31 +43,58 @@ public final class SftRun {
      * @param label the progress bar's name
      */
     public static Result run(RunConfig config, Path init, SftData data, int steps, Path checkpoints, String label) {
-        if (steps < 1) {
-            throw new IllegalArgumentException("SFT needs at least 1 step, was " + steps);
+        return run(config, init, data, steps, null, checkpoints, label);
+    }
+
+    /**
+     * The same, stopping at {@code timeLimit} of wall time if that comes before {@code maxSteps} (a budget in time:
+     * {@code aha bench distill-vs-rl} gives two ways of training a student the same).
+     *
+     * @param maxSteps the most steps; {@link Integer#MAX_VALUE} with a time limit: as many as fit
+     * @param timeLimit null for none
+     */
+    public static Result run(RunConfig config, Path init, SftData data, int maxSteps, Duration timeLimit,
+            Path checkpoints, String label) {
+        if (maxSteps < 1) {
+            throw new IllegalArgumentException("SFT needs at least 1 step, was " + maxSteps);
+        }
+        if (maxSteps == Integer.MAX_VALUE && timeLimit == null) {
+            throw new IllegalArgumentException("SFT needs a number of steps or a time limit");
         }
         ComputeThreads.prepare(1);
         long started = System.nanoTime();
+        boolean byTime = timeLimit != null && maxSteps == Integer.MAX_VALUE;
         try (NDManager manager = NDManager.newBaseManager(config.devices().learner());
                 Policy policy = init == null ? config.policy().create(manager) : config.policy().blank(manager);
-                ProgressBar bar = Progress.bar(label, steps)) {
+                ProgressBar bar = byTime ? Progress.bar(label + " (s)", timeLimit.toSeconds())
+                        : Progress.bar(label, maxSteps)) {
             if (init != null) {
                 CheckpointStore.load(init, policy, null);
             }
             AdamWSettings adam = AdamWSettings.defaults(config.train().coldStartLearningRate());
-            float loss = SftLoop.run(policy, config.tokenizer(), data.template(), data.examples(), steps,
-                    config.train().coldStartBatchSize(), adam, config.train().logitsBudget(), p -> {
-                        bar.step();
-                        bar.setExtraMessage(String.format("loss %.3f", p.loss()));
+            SftLoop.Outcome outcome = SftLoop.run(policy, config.tokenizer(), data.template(), data.examples(),
+                    maxSteps, timeLimit, config.train().coldStartBatchSize(), adam, config.train().logitsBudget(),
+                    p -> {
+                        if (byTime) {
+                            bar.stepTo(Math.min(timeLimit.toSeconds(), (System.nanoTime() - started) / 1_000_000_000L));
+                            bar.setExtraMessage(String.format("step %,d, loss %.3f", p.step(), p.loss()));
+                        } else {
+                            bar.step();
+                            bar.setExtraMessage(String.format("loss %.3f", p.loss()));
+                        }
                     });
-            ObjectNode state = MetricsLog.JSON.createObjectNode().put("sft_steps", steps).put("final_loss", loss)
-                    .put("data", data.source());
+            int steps = outcome.steps();
+            ObjectNode state = MetricsLog.JSON.createObjectNode().put("sft_steps", steps)
+                    .put("final_loss", outcome.loss()).put("data", data.source());
+            if (timeLimit != null) {
+                state.put("time_limit_seconds", timeLimit.toMillis() / 1000.0);
+            }
             if (init != null) {
                 state.put("init", init.toString());
             }
             Path saved = new CheckpointStore(checkpoints, 1).describing(config.policyDescription())
                     .savePolicy(steps, policy, state);
-            return new Result(saved, steps, loss, (System.nanoTime() - started) / 1e9);
+            return new Result(saved, steps, outcome.loss(), (System.nanoTime() - started) / 1e9);
         }
     }
 }

@@ -15,7 +15,8 @@ import java.nio.file.Path;
  * @param from the stage whose checkpoint it starts from, or {@link Recipe#INITIAL}: given, or the previous stage
  *     (the first stage: the initial policy). A stage that does not train passes this checkpoint on.
  * @param steps SFT steps (sft, distill's student)
- * @param minutes RL wall time (grpo)
+ * @param minutes RL wall time (grpo); the SFT's time limit (sft, distill's student: with steps, whichever ends
+ *     first; without, as many steps as fit)
  * @param k completions per prompt (sampling)
  * @param prompts training prompts sampled
  * @param split which prompts are sampled

@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 /** What a stage of a recipe does, and the keys a stage of that kind takes besides {@code name, kind, config}. */
 public enum StageKind {
     /** Supervised fine-tuning: the cold start on the task's worked solutions, or on a file or a stage's kept data. */
-    SFT("sft", "from", "steps", "data", "data-from"),
+    SFT("sft", "from", "steps", "minutes", "data", "data-from"),
     /** Reinforcement learning: an aha train run started from the previous checkpoint. */
     GRPO("grpo", "from", "minutes"),
     /** k scored completions per training prompt from the checkpoint: aha sample. */
@@ -18,7 +18,7 @@ public enum StageKind {
     /** sample and reject in one stage. */
     REJECTION_SAMPLING("rejection-sampling", "from", "k", "prompts", "split", "seed"),
     /** Sample the checkpoint as a teacher, reject, fine-tune a student (another size, or a Hugging Face model). */
-    DISTILL("distill", "from", "student", "k", "prompts", "split", "seed", "steps");
+    DISTILL("distill", "from", "student", "k", "prompts", "split", "seed", "steps", "minutes");
 
     private final String label;
     private final List<String> keys;

@@ -275,14 +275,15 @@ public final class StagedPipeline {
         } else {
             data = SftData.workedSolutions(task(c), c);
         }
-        int steps = s.steps() != null ? s.steps() : c.train().coldStartSteps();
-        SftRun.Result r = SftRun.run(c, in.checkpoint(), data, steps, dir.resolve("checkpoints"), s.folder() + " sft");
+        int steps = sftSteps(s, c);
+        SftRun.Result r = SftRun.run(c, in.checkpoint(), data, steps, timeLimit(s), dir.resolve("checkpoints"),
+                s.folder() + " sft");
         outputs.put("data", data.size() > 0 ? relativeOrAbsolute(Path.of(data.source())) : data.source());
         if (data.size() > 0) {
             outputs.put("examples", data.size());
         }
         outputs.setAll(r.toJson());
-        outputs.put("note", String.format("%,d steps on %s, loss %.3f", steps,
+        outputs.put("note", String.format("%,d steps on %s, loss %.3f", r.steps(),
                 data.size() > 0 ? String.format("%,d examples", data.size()) : "worked solutions", r.loss()));
         return r.checkpoint();
     }
@@ -365,11 +366,11 @@ public final class StagedPipeline {
         long seed = s.seed() != null ? s.seed() : teacher.train().seed();
         PromptSelection.Split split = s.split() != null ? s.split() : PromptSelection.Split.TRAIN;
         List<TaskPrompt> prompts = PromptSelection.select(task(teacher), split, s.prompts(), seed);
-        int steps = s.steps() != null ? s.steps() : student.train().coldStartSteps();
+        int steps = sftSteps(s, student);
         String source = s.studentPath() != null ? s.studentPath().toString()
                 : s.studentConfig().root().render(com.typesafe.config.ConfigRenderOptions.concise());
         Distillation.Result r = Distillation.run(new Distillation.Plan(teacher, in.checkpoint(), student, source,
-                prompts, k, seed, steps), dir, s.folder(), null);
+                prompts, k, seed, steps, timeLimit(s)), dir, s.folder(), null);
         outputs.setAll(r.summary());
         outputs.put("samples", relative(dir.resolve(Distillation.SAMPLES)));
         outputs.put("sft_data", relative(dir.resolve(Distillation.SFT_DATA)));
@@ -378,6 +379,18 @@ public final class StagedPipeline {
                 student.policy().layout().totalElements(), teacher.policy().layout().totalElements(),
                 r.kept().kept()));
         return r.student().checkpoint();
+    }
+
+    /** An sft or distill stage's steps: as given; without, as many as its minutes allow, or the cold start's. */
+    private static int sftSteps(Stage s, RunConfig c) {
+        if (s.steps() != null) {
+            return s.steps();
+        }
+        return s.minutes() != null ? Integer.MAX_VALUE : c.train().coldStartSteps();
+    }
+
+    private static java.time.Duration timeLimit(Stage s) {
+        return s.minutes() == null ? null : java.time.Duration.ofMillis(Math.round(s.minutes() * 60_000));
     }
 
     private RunConfig student(Stage s, RunConfig teacher) {
@@ -438,7 +451,8 @@ public final class StagedPipeline {
 
     private String plan(Stage s) {
         return switch (s.kind()) {
-            case SFT -> (s.steps() != null ? s.steps() + " " : "") + "SFT steps on "
+            case SFT -> (s.steps() != null ? s.steps() + " " : "") + "SFT steps"
+                    + (s.minutes() != null ? " (at most " + minutesText(s.minutes()) + " minutes)" : "") + " on "
                     + (s.data() != null ? s.data().toString() : s.dataFrom() != null ? "the data kept by " + s.dataFrom()
                             : "the task's worked solutions");
             case GRPO -> minutesText(s.minutes()) + " minutes of GRPO" + (s.from().equals(Recipe.INITIAL) ? " (no cold start)" : "");

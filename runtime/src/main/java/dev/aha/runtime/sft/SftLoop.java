@@ -7,6 +7,7 @@ import dev.aha.runtime.task.PromptStream;
 import dev.aha.runtime.task.PromptTemplate;
 import dev.aha.runtime.task.TaskPrompt;
 import dev.aha.runtime.tokenizer.Tokenizer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,6 +25,14 @@ public final class SftLoop {
     private SftLoop() {}
 
     /**
+     * What a run did.
+     *
+     * @param steps optimiser steps taken
+     * @param loss mean loss of the last 10% of them
+     */
+    public record Outcome(int steps, float loss) {}
+
+    /**
      * @param logitsBudget most bytes of logits one forward may hold (see {@link dev.aha.runtime.policy.MicroBatches})
      * @param progress told after every step; may be null
      * @return the mean loss of the last 10% of steps
@@ -31,11 +40,28 @@ public final class SftLoop {
     public static float run(Policy policy, Tokenizer tokenizer, PromptTemplate template,
             PromptStream examples, int steps, int batchSize, AdamWSettings optimizer, long logitsBudget,
             Consumer<Progress> progress) {
-        float tail = 0;
-        int tailSteps = 0;
+        return run(policy, tokenizer, template, examples, steps, null, batchSize, optimizer, logitsBudget, progress)
+                .loss();
+    }
+
+    /**
+     * SFT for {@code maxSteps} steps or {@code timeLimit} of wall time, whichever ends first: a budget in time is
+     * how a comparison of training methods gives each the same compute (the step that crosses it completes).
+     *
+     * @param timeLimit null for no limit
+     */
+    public static Outcome run(Policy policy, Tokenizer tokenizer, PromptTemplate template,
+            PromptStream examples, int maxSteps, Duration timeLimit, int batchSize, AdamWSettings optimizer,
+            long logitsBudget, Consumer<Progress> progress) {
+        if (maxSteps < 1) {
+            throw new IllegalArgumentException("SFT needs at least 1 step, was " + maxSteps);
+        }
+        long deadline = timeLimit == null ? Long.MAX_VALUE : System.nanoTime() + timeLimit.toNanos();
+        float[] losses = new float[Math.min(maxSteps, 1024)];
+        int s = 0;
         try (AdamW adam = new AdamW(policy.parameters(), optimizer, policy.manager())) {
             SupervisedFineTuner tuner = new SupervisedFineTuner(policy, adam, tokenizer.padId(), logitsBudget);
-            for (int s = 1; s <= steps; s++) {
+            while (s < maxSteps && (s == 0 || System.nanoTime() < deadline)) {
                 List<SftExample> batch = new ArrayList<>(batchSize);
                 while (batch.size() < batchSize) {
                     TaskPrompt p = examples.next();
@@ -45,17 +71,22 @@ public final class SftLoop {
                     batch.add(example(tokenizer, template, p));
                 }
                 float loss = tuner.step(batch);
-                if (s > steps - Math.max(1, steps / 10)) {
-                    tail += loss;
-                    tailSteps++;
+                if (s == losses.length) {
+                    losses = Arrays.copyOf(losses, losses.length * 2);
                 }
+                losses[s++] = loss;
                 if (progress != null) {
-                    progress.accept(new Progress(s, steps, loss));
+                    progress.accept(new Progress(s, maxSteps, loss));
                 }
             }
         }
         policy.setTrainable(false);
-        return tailSteps == 0 ? Float.NaN : tail / tailSteps;
+        int tail = Math.max(1, s / 10);
+        float sum = 0;
+        for (int i = s - tail; i < s; i++) {
+            sum += losses[i];
+        }
+        return new Outcome(s, sum / tail);
     }
 
     public static SftExample example(Tokenizer tokenizer, PromptTemplate template, TaskPrompt p) {
