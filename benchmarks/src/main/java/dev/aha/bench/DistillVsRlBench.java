@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
  *       character-level model from random weights has no pretraining to start from (R1-Zero from random weights
  *       never earns a reward here: README);</li>
  *   <li>from that base, with the same wall-clock budget: (a) GRPO on the student, (b) SFT of the student on the
- *       teacher's kept samples.</li>
+ *       teacher's kept samples, and (c), the control that tells the teacher's data from more SFT as such, SFT on the
+ *       task's worked solutions (the cold start's data).</li>
  * </ol>
  *
  * The teacher's sampling is not charged to (b), as R1's 800k samples were not charged to its distilled models. The
@@ -38,8 +39,9 @@ import picocli.CommandLine.Option;
         description = {"R1's distillation finding in miniature, on the built-in GPT and longer arithmetic chains: "
                 + "a teacher (cold start + GRPO) is rejection-sampled; a student at least 4x smaller, from one cold "
                 + "start, gets the same wall-clock budget either (a) as GRPO or (b) as SFT on the teacher's kept "
-                + "samples. Prints one JSON object with the held-out pass@1 of the teacher and of both students.",
-            "About 40 minutes with the defaults on 2 cores. Run again with the same --out to continue."})
+                + "samples; (c), the control, gets it as SFT on the worked solutions. Prints one JSON object with the "
+                + "held-out pass@1 of the teacher and of each student.",
+            "About 50 minutes with the defaults on 2 cores. Run again with the same --out to continue."})
 public final class DistillVsRlBench implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/bench/distill-vs-rl",
@@ -59,7 +61,7 @@ public final class DistillVsRlBench implements Callable<Integer> {
             description = "Training prompts the teacher is sampled on, 4 samples each (default: ${DEFAULT-VALUE}).")
     int teacherPrompts;
 
-    @Option(names = "--student-base-steps", paramLabel = "N", defaultValue = "500",
+    @Option(names = "--student-base-steps", paramLabel = "N", defaultValue = "1000",
             description = "The student's cold start, shared by (a) and (b) (default: ${DEFAULT-VALUE}).")
     int studentBaseSteps;
 
@@ -114,6 +116,8 @@ public final class DistillVsRlBench implements Callable<Integer> {
                 "  # (b) distillation: SFT of the student on the teacher's kept samples, for the same time",
                 "  { name = student-distilled, kind = sft, from = student-base, data-from = teacher-samples, minutes = "
                         + budgetMinutes + " }",
+                "  # (c) the control: more SFT on the task's worked solutions, for the same time",
+                "  { name = student-sft-worked, kind = sft, from = student-base, minutes = " + budgetMinutes + " }",
                 "]",
                 "");
     }
@@ -162,12 +166,19 @@ public final class DistillVsRlBench implements Callable<Integer> {
         distilled.put("sft_steps", dOut.path("steps").asLong());
         distilled.put("sft_seconds", PipelineBench.round(dOut.path("seconds").asDouble()));
         distilled.set("figures", figures(stages.get("student-distilled")));
+        ObjectNode control = r.putObject("student_sft_worked_solutions");
+        JsonNode cOut = stages.get("student-sft-worked").path("outputs");
+        control.put("sft_steps", cOut.path("steps").asLong());
+        control.put("sft_seconds", PipelineBench.round(cOut.path("seconds").asDouble()));
+        control.set("figures", figures(stages.get("student-sft-worked")));
         double a = stages.get("student-rl").path("figures").path("pass1").asDouble();
         double b = stages.get("student-distilled").path("figures").path("pass1").asDouble();
         r.put("pass1_teacher", stages.get("teacher-rl").path("figures").path("pass1").asDouble());
         r.put("pass1_student_base", stages.get("student-base").path("figures").path("pass1").asDouble());
         r.put("pass1_student_rl", a);
         r.put("pass1_student_distilled", b);
+        r.put("pass1_student_sft_worked_solutions", stages.get("student-sft-worked").path("figures").path("pass1")
+                .asDouble());
         r.put("distilled_minus_rl", PipelineBench.round(b - a));
         r.put("paper_finding", "DeepSeek-R1 4.1: distilling R1 into Qwen-32B beat large-scale RL on Qwen-32B-Base");
         r.put("agrees_with_paper", b > a);

@@ -38,7 +38,7 @@ class DistillVsRlBenchTest {
 
         List<Stage> s = recipe.stages();
         assertEquals(List.of("teacher-cold-start", "teacher-rl", "teacher-samples", "student-base", "student-rl",
-                "student-distilled"), s.stream().map(Stage::name).toList());
+                "student-distilled", "student-sft-worked"), s.stream().map(Stage::name).toList());
         assertEquals(4.0, s.get(1).minutes());
         assertEquals(300, s.get(2).prompts());
         assertEquals(200, s.get(3).steps());
@@ -53,6 +53,10 @@ class DistillVsRlBenchTest {
         assertEquals(2.5, rl.minutes());
         assertEquals(rl.minutes(), distilled.minutes(), "one budget");
         assertEquals(null, distilled.steps(), "as many SFT steps as the budget allows");
+        Stage control = s.get(6);
+        assertEquals("student-base", control.from());
+        assertEquals(null, control.dataFrom(), "the task's worked solutions");
+        assertEquals(rl.minutes(), control.minutes(), "one budget");
 
         long teacher = Configs.load(recipe.shared(), Map.of()).policy().layout().totalElements();
         long student = Configs.load(s.get(3).config().withFallback(recipe.shared()), Map.of()).policy().layout()
