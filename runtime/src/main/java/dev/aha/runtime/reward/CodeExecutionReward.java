@@ -1,0 +1,63 @@
+package dev.aha.runtime.reward;
+
+import dev.aha.runtime.sandbox.Outcome;
+import dev.aha.runtime.sandbox.Sandbox;
+import dev.aha.runtime.sandbox.SandboxResult;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The accuracy reward of a code task: the completion's program ({@link CodeExtractor}) and the task's tests (the
+ * prompt's reference, Python) run in the {@link Sandbox}; 1.0 when every test passes, else 0.0, or with
+ * {@code partialCredit} the share of tests passed (a run that timed out, ran out of memory or was killed scores 0:
+ * its counts are unknown). It is named {@value #NAME} so that everything reading a task's accuracy (metrics,
+ * evaluation, rejection sampling) reads it for code tasks too.
+ *
+ * <p>Each call blocks for one sandboxed run (tens of milliseconds to the wall-time limit): callers on actor threads
+ * run it through a {@link dev.aha.runtime.sandbox.CodeRunPool}. Thread-safe.
+ */
+public final class CodeExecutionReward implements RewardFunction {
+
+    public static final String NAME = AccuracyReward.NAME;
+
+    /** A completion's score and how its run ended; {@code result} is empty when there was no program to run. */
+    public record Scored(double score, Outcome outcome, Optional<SandboxResult> result) {}
+
+    private final Sandbox sandbox;
+    private final boolean partialCredit;
+
+    public CodeExecutionReward(Sandbox sandbox, boolean partialCredit) {
+        this.sandbox = Objects.requireNonNull(sandbox, "sandbox");
+        this.partialCredit = partialCredit;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public RewardRange range() {
+        return RewardRange.UNIT;
+    }
+
+    @Override
+    public double score(RewardInput input) {
+        return run(input).score();
+    }
+
+    /** Runs the completion's program against {@code input.referenceAnswer()}, the task's tests. */
+    public Scored run(RewardInput input) {
+        Optional<String> program = CodeExtractor.extract(input.completion());
+        if (program.isEmpty() || input.referenceAnswer().isBlank()) {
+            return new Scored(0.0, Outcome.FAILED, Optional.empty());
+        }
+        SandboxResult result = sandbox.run(program.get(), input.referenceAnswer());
+        double score = switch (result.outcome()) {
+            case PASSED -> 1.0;
+            case FAILED -> partialCredit ? result.fractionPassed() : 0.0;
+            default -> 0.0;
+        };
+        return new Scored(score, result.outcome(), Optional.of(result));
+    }
+}
