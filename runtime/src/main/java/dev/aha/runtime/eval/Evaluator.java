@@ -4,6 +4,7 @@ import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.reward.AccuracyReward;
 import dev.aha.runtime.reward.ExtractMode;
 import dev.aha.runtime.reward.FormatReward;
+import dev.aha.runtime.reward.RewardFunction;
 import dev.aha.runtime.reward.RewardInput;
 import dev.aha.runtime.sampling.Completion;
 import dev.aha.runtime.sampling.Sampler;
@@ -20,7 +21,8 @@ import java.util.function.IntConsumer;
  * Scores a policy on held-out prompts: k samples per prompt at the sampling temperature (pass@1 averaged over k,
  * cons@k by majority vote over normalised answers) and one greedy decode, unless {@link #withoutGreedy}. Uses the
  * same reward code as training, reading answers as the run's {@code aha.reward.extract} says ({@link ExtractMode}):
- * pass@1, greedy accuracy and cons@k all find a completion's final answer in that mode.
+ * pass@1, greedy accuracy and cons@k all find a completion's final answer in that mode. A code task's evaluator
+ * ({@link #scoringWith}) judges with its code reward instead, and has no cons@k (NaN): programs have no answer to vote.
  */
 public final class Evaluator {
 
@@ -32,18 +34,19 @@ public final class Evaluator {
     private final long seed;
     private final boolean greedyDecode;
     private final ExtractMode extract;
-    private final AccuracyReward accuracy;
+    private final RewardFunction accuracy;
+    private final boolean answerVotes;
     private final FormatReward format = new FormatReward();
 
     /** @param extract where a completion's final answer is found: the run's {@code aha.reward.extract} */
     public Evaluator(
             Policy policy, Tokenizer tokenizer, PromptTemplate template, SamplingSettings sampling, int k,
             long seed, ExtractMode extract) {
-        this(policy, tokenizer, template, sampling, k, seed, extract, true);
+        this(policy, tokenizer, template, sampling, k, seed, extract, true, new AccuracyReward(extract), true);
     }
 
     private Evaluator(Policy policy, Tokenizer tokenizer, PromptTemplate template, SamplingSettings sampling, int k,
-            long seed, ExtractMode extract, boolean greedyDecode) {
+            long seed, ExtractMode extract, boolean greedyDecode, RewardFunction accuracy, boolean answerVotes) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1, was " + k);
         }
@@ -54,8 +57,14 @@ public final class Evaluator {
         this.k = k;
         this.seed = seed;
         this.extract = Objects.requireNonNull(extract, "extract");
-        this.accuracy = new AccuracyReward(extract);
+        this.accuracy = Objects.requireNonNull(accuracy, "accuracy");
+        this.answerVotes = answerVotes;
         this.greedyDecode = greedyDecode;
+    }
+
+    /** The same judging correctness with {@code codeAccuracy} (a code task's reward, 1.0 = right), without cons@k. */
+    public Evaluator scoringWith(RewardFunction codeAccuracy) {
+        return new Evaluator(policy, tokenizer, template, sampling, k, seed, extract, greedyDecode, codeAccuracy, false);
     }
 
     /**
@@ -63,7 +72,7 @@ public final class Evaluator {
      * half the time, for evaluations taken while training. Its greedy accuracy is NaN.
      */
     public Evaluator withoutGreedy() {
-        return new Evaluator(policy, tokenizer, template, sampling, k, seed, extract, false);
+        return new Evaluator(policy, tokenizer, template, sampling, k, seed, extract, false, accuracy, answerVotes);
     }
 
     /** Where this evaluator finds a completion's final answer. */
@@ -122,7 +131,7 @@ public final class Evaluator {
         }
         int n = prompts.size();
         return new EvalResult(n, k, pass1 / n, greedyDecode ? (double) greedyCorrect / n : Double.NaN,
-                (double) consCorrect / n,
+                answerVotes ? (double) consCorrect / n : Double.NaN,
                 (double) formatted / (n * (long) k), (double) tokens / (n * (long) k));
     }
 }

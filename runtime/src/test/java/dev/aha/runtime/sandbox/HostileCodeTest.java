@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * Model-written programs that try to leave the sandbox or take the host down. For each: the reward is 0 with the
  * outcome class the attempt earns, nothing outside the sandbox changed, no process of it survives (every program
  * first starts a sleeper carrying a marker in its command line, and after the run /proc holds none), and the JVM
- * carries on (it can still start processes). Limits are {@link Sandboxes#small()}: the suite takes seconds.
+ * carries on (it can still start processes). Limits are {@link SandboxFixtures#small()}: the suite takes seconds.
  */
 class HostileCodeTest {
 
@@ -42,7 +42,7 @@ class HostileCodeTest {
 
     @BeforeAll
     static void start() {
-        sandbox = Sandbox.start(Sandboxes.small());
+        sandbox = Sandbox.start(SandboxFixtures.small());
         reward = new CodeExecutionReward(sandbox, false);
     }
 
@@ -84,10 +84,10 @@ class HostileCodeTest {
         assertEquals(0.0, scored.score());
         assertTrue(output.startsWith("sleeper started"), "the hostile part ran: " + output);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (!Sandboxes.processesWith(marker).isEmpty() && System.nanoTime() < deadline) {
+        while (!SandboxFixtures.processesWith(marker).isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20); // SIGKILLed processes vanish from /proc a moment after the kill
         }
-        assertEquals(List.of(), Sandboxes.processesWith(marker), "processes of the run survived it");
+        assertEquals(List.of(), SandboxFixtures.processesWith(marker), "processes of the run survived it");
         Process probe = new ProcessBuilder("/bin/true").start();
         assertTrue(probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0, "the JVM can still start processes");
     }
@@ -194,7 +194,7 @@ class HostileCodeTest {
         boolean seen = false;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
         while (!seen && System.nanoTime() < deadline) {
-            seen = Sandboxes.processesWith(marker + "-daemon").size() == 1;
+            seen = SandboxFixtures.processesWith(marker + "-daemon").size() == 1;
             Thread.sleep(20);
         }
         assertTrue(seen, "the scan sees the daemon while the run is under way");

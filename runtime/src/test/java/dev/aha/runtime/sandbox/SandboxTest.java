@@ -20,7 +20,7 @@ class SandboxTest {
 
     @BeforeAll
     static void start() {
-        sandbox = Sandbox.start(Sandboxes.small());
+        sandbox = Sandbox.start(SandboxFixtures.small());
     }
 
     @AfterAll
@@ -161,7 +161,7 @@ class SandboxTest {
 
     @Test
     void shouldRefuseToStartWithoutBubblewrapNamingThePackage() {
-        SandboxSettings missing = Sandboxes.small().withBubblewrap(Path.of("/nonexistent/bwrap"));
+        SandboxSettings missing = SandboxFixtures.small().withBubblewrap(Path.of("/nonexistent/bwrap"));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Sandbox.start(missing));
         assertTrue(e.getMessage().contains("apt-get install bubblewrap"), e.getMessage());
         assertTrue(e.getMessage().contains("never unsandboxed"), e.getMessage());
@@ -170,14 +170,14 @@ class SandboxTest {
     @Test
     void shouldRefuseToStartWhenATrivialProgramDoesNotPass() {
         // /usr/bin/true exits 0 without running anything: the self-check sees no report and refuses.
-        SandboxSettings broken = Sandboxes.small().withBubblewrap(Path.of("/usr/bin/true"));
+        SandboxSettings broken = SandboxFixtures.small().withBubblewrap(Path.of("/usr/bin/true"));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Sandbox.start(broken));
         assertTrue(e.getMessage().contains("does not work on this host"), e.getMessage());
     }
 
     @Test
     void shouldRefuseBadSettingsNamingTheKey() {
-        SandboxSettings s = Sandboxes.small();
+        SandboxSettings s = SandboxFixtures.small();
         IllegalArgumentException wall = assertThrows(IllegalArgumentException.class,
                 () -> s.withLimits(Duration.ofSeconds(5), Duration.ofSeconds(1), 256L << 20, 8, 1024));
         assertTrue(wall.getMessage().contains("aha.sandbox.wall-time"), wall.getMessage());

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** The reference.conf sandbox with small limits, so that limit tests take a few seconds, and a /proc scanner. */
-public final class Sandboxes {
+public final class SandboxFixtures {
 
     /** CPU 1 s, wall 3 s, 256 MiB, 8 processes, 64 KiB of output. */
     public static SandboxSettings small() {
@@ -19,7 +19,7 @@ public final class Sandboxes {
                 .withLimits(Duration.ofSeconds(1), Duration.ofSeconds(3), 256L << 20, 8, 64 << 10);
     }
 
-    private Sandboxes() {}
+    private SandboxFixtures() {}
 
     /** Pids of the processes whose command line contains {@code marker} (any namespace: /proc of the host). */
     public static List<Long> processesWith(String marker) {
