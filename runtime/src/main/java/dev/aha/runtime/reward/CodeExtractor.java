@@ -32,7 +32,8 @@ public final class CodeExtractor {
     /** The body of the last closed fence, without its info string ({@code python}, {@code py3}, ...). */
     private static Optional<String> lastFence(String text) {
         int end = text.lastIndexOf(FENCE);
-        int start = end <= 0 ? -1 : text.lastIndexOf(FENCE, end - 1);
+        // The opening fence ends before the closing one begins: "``````" is not a fence around nothing.
+        int start = end < FENCE.length() ? -1 : text.lastIndexOf(FENCE, end - FENCE.length());
         if (start < 0) {
             return Optional.empty();
         }

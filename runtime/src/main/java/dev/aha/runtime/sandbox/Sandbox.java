@@ -34,6 +34,7 @@ public final class Sandbox implements AutoCloseable {
     private static final int SIGXCPU = 24;
     /** Time for the process to be reaped once its output has ended, before it is killed. */
     private static final long EXIT_GRACE_MILLIS = 2_000;
+    private static final long INTERRUPT_CHECK_MILLIS = 50;
 
     private final SandboxSettings settings;
     private final SandboxCommand command;
@@ -103,6 +104,14 @@ public final class Sandbox implements AutoCloseable {
         AtomicReference<Outcome> killedFor = new AtomicReference<>();
         ScheduledFuture<?> timer = watchdog.schedule(() -> kill(process, killedFor, Outcome.TIMEOUT),
                 settings.wallTime().toNanos(), TimeUnit.NANOSECONDS);
+        // Reading a pipe does not notice an interrupt (a pool shutting down): the watchdog kills for it, which ends
+        // the read, and waitFor below then throws.
+        Thread caller = Thread.currentThread();
+        ScheduledFuture<?> interrupts = watchdog.scheduleWithFixedDelay(() -> {
+            if (caller.isInterrupted()) {
+                kill(process, killedFor, Outcome.KILLED);
+            }
+        }, INTERRUPT_CHECK_MILLIS, INTERRUPT_CHECK_MILLIS, TimeUnit.MILLISECONDS);
         BoundedOutput output;
         int status;
         try {
@@ -113,12 +122,16 @@ public final class Sandbox implements AutoCloseable {
                 kill(process, killedFor, Outcome.KILLED);
             }
             status = process.waitFor();
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException(); // waitFor of an exited process does not look at the flag
+            }
         } catch (InterruptedException e) {
             kill(process, killedFor, Outcome.KILLED);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while a sandboxed run was under way (it was killed)", e);
         } finally {
             timer.cancel(false);
+            interrupts.cancel(false);
             killTree(process); // nothing of a run outlives it, whatever happened above
         }
         return classify(killedFor.get(), output, nonce, status, System.nanoTime() - start);

@@ -13,10 +13,10 @@ import java.util.stream.Stream;
 /** The reference.conf sandbox with small limits, so that limit tests take a few seconds, and a /proc scanner. */
 public final class SandboxFixtures {
 
-    /** CPU 1 s, wall 3 s, 256 MiB, 8 processes, 64 KiB of output. */
+    /** CPU 1 s, wall 5 s (room for a loaded machine), 256 MiB, 8 processes, 64 KiB of output. */
     public static SandboxSettings small() {
         return SandboxSettings.fromConfig(AhaConfig.load().getConfig("aha.sandbox"))
-                .withLimits(Duration.ofSeconds(1), Duration.ofSeconds(3), 256L << 20, 8, 64 << 10);
+                .withLimits(Duration.ofSeconds(1), Duration.ofSeconds(5), 256L << 20, 8, 64 << 10);
     }
 
     private SandboxFixtures() {}

@@ -126,7 +126,7 @@ class SandboxTest {
         SandboxResult r = sandbox.run("import time\ntime.sleep(60)\n", TESTS);
         assertEquals(Outcome.TIMEOUT, r.outcome(), r.output());
         assertEquals(-1, r.exitStatus(), "killed by the watchdog");
-        assertTrue(System.nanoTime() - start < 6_000_000_000L, "killed near the 3 s limit");
+        assertTrue(System.nanoTime() - start < 9_000_000_000L, "killed near the 5 s limit");
     }
 
     @Test
