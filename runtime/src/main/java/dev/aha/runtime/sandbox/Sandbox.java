@@ -54,7 +54,7 @@ public final class Sandbox implements AutoCloseable {
     /**
      * A sandbox that has been seen to work: its tools are present and a trivial program passes in it.
      *
-     * @throws IllegalStateException naming what to install or what went wrong
+     * @throws SandboxUnavailableException naming what to install or what went wrong
      */
     public static Sandbox start(SandboxSettings settings) {
         requireExecutable(settings.bubblewrap(), "aha.sandbox.bubblewrap", "bubblewrap");
@@ -66,7 +66,7 @@ public final class Sandbox implements AutoCloseable {
         SandboxResult check = sandbox.run("def f(x):\n    return x + 1\n", "assert f(1) == 2\n");
         if (check.outcome() != Outcome.PASSED) {
             sandbox.close();
-            throw new IllegalStateException("the code sandbox does not work on this host (a trivial program ended "
+            throw new SandboxUnavailableException("the code sandbox does not work on this host (a trivial program ended "
                     + check.outcome().label() + ", exit status " + check.exitStatus() + "): " + check.output().strip()
                     + " — bubblewrap needs user namespaces (sysctl user.max_user_namespaces > 0)");
         }
@@ -187,7 +187,7 @@ public final class Sandbox implements AutoCloseable {
 
     private static void requireExecutable(Path tool, String key, String debianPackage) {
         if (!Files.isRegularFile(tool) || !Files.isExecutable(tool)) {
-            throw new IllegalStateException(tool + " (" + key + ") is not installed or not executable; code rewards "
+            throw new SandboxUnavailableException(tool + " (" + key + ") is not installed or not executable; code rewards "
                     + "run model-written programs only inside a bubblewrap sandbox, never unsandboxed. Install it: "
                     + "apt-get install " + debianPackage + " (or point " + key + " at it)");
         }

@@ -162,7 +162,7 @@ class SandboxTest {
     @Test
     void shouldRefuseToStartWithoutBubblewrapNamingThePackage() {
         SandboxSettings missing = SandboxFixtures.small().withBubblewrap(Path.of("/nonexistent/bwrap"));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Sandbox.start(missing));
+        SandboxUnavailableException e = assertThrows(SandboxUnavailableException.class, () -> Sandbox.start(missing));
         assertTrue(e.getMessage().contains("apt-get install bubblewrap"), e.getMessage());
         assertTrue(e.getMessage().contains("never unsandboxed"), e.getMessage());
     }
@@ -171,7 +171,7 @@ class SandboxTest {
     void shouldRefuseToStartWhenATrivialProgramDoesNotPass() {
         // /usr/bin/true exits 0 without running anything: the self-check sees no report and refuses.
         SandboxSettings broken = SandboxFixtures.small().withBubblewrap(Path.of("/usr/bin/true"));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Sandbox.start(broken));
+        SandboxUnavailableException e = assertThrows(SandboxUnavailableException.class, () -> Sandbox.start(broken));
         assertTrue(e.getMessage().contains("does not work on this host"), e.getMessage());
     }
 
