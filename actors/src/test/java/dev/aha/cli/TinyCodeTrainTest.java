@@ -37,5 +37,10 @@ class TinyCodeTrainTest {
         assertTrue(finalCons == null || finalCons.isNull() || "NaN".equals(finalCons.asText()),
                 "code tasks have no answer vote: " + finalCons);
         assertFalse(summary.get("final_pass1").isMissingNode());
+        long runs = 0;
+        for (JsonNode n : summary.get("code_outcomes")) {
+            runs += n.asLong();
+        }
+        assertTrue(runs >= 4L * summary.get("steps").asInt(), "each step's completions ran: " + summary);
     }
 }

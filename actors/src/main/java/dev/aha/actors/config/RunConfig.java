@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /** Every typed setting of a run, read once from the layered config; invalid values fail here, at start. */
 public record RunConfig(
@@ -128,6 +129,11 @@ public record RunConfig(
     /** {@code aha.sandbox}. */
     public SandboxSettings sandboxSettings() {
         return SandboxSettings.fromConfig(raw.getConfig("aha.sandbox"));
+    }
+
+    /** A code task's outcome classes so far in this JVM (training rewards and evaluations); null for other tasks. */
+    public Map<String, Long> codeOutcomes() {
+        return codeTask() ? sandbox().outcomes().snapshot() : null;
     }
 
     private Sandbox sandbox() {

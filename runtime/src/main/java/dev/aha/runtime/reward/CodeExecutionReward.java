@@ -14,7 +14,8 @@ import java.util.Optional;
  * evaluation, rejection sampling) reads it for code tasks too.
  *
  * <p>Each call blocks for one sandboxed run (tens of milliseconds to the wall-time limit): callers on actor threads
- * run it through a {@link dev.aha.runtime.sandbox.CodeRunPool}. Thread-safe.
+ * run it through a {@link dev.aha.runtime.sandbox.CodeRunPool}. Thread-safe. Every completion's outcome class is
+ * counted in the sandbox's {@link Sandbox#outcomes()} (a run's summary reports them) and returned by {@link #run}.
  */
 public final class CodeExecutionReward implements RewardFunction {
 
@@ -50,6 +51,7 @@ public final class CodeExecutionReward implements RewardFunction {
     public Scored run(RewardInput input) {
         Optional<String> program = CodeExtractor.extract(input.completion());
         if (program.isEmpty() || input.referenceAnswer().isBlank()) {
+            sandbox.outcomes().add(Outcome.FAILED);
             return new Scored(0.0, Outcome.FAILED, Optional.empty());
         }
         SandboxResult result = sandbox.run(program.get(), input.referenceAnswer());
@@ -58,6 +60,7 @@ public final class CodeExecutionReward implements RewardFunction {
             case FAILED -> partialCredit ? result.fractionPassed() : 0.0;
             default -> 0.0;
         };
+        sandbox.outcomes().add(result.outcome());
         return new Scored(score, result.outcome(), Optional.of(result));
     }
 }

@@ -40,6 +40,7 @@ public final class Sandbox implements AutoCloseable {
     private final SandboxCommand command;
     private final ScheduledExecutorService watchdog;
     private final SecureRandom random = new SecureRandom();
+    private final OutcomeCounts outcomes = new OutcomeCounts();
 
     private Sandbox(SandboxSettings settings) {
         this.settings = settings;
@@ -79,6 +80,11 @@ public final class Sandbox implements AutoCloseable {
 
     public SandboxSettings settings() {
         return settings;
+    }
+
+    /** Outcomes of the completions judged with this sandbox ({@link dev.aha.runtime.reward.CodeExecutionReward}). */
+    public OutcomeCounts outcomes() {
+        return outcomes;
     }
 
     /**

@@ -46,6 +46,13 @@ class CodeExecutionRewardTest {
     }
 
     @Test
+    void shouldCountEachCompletionsOutcomeInTheSandbox() {
+        long before = sandbox.outcomes().snapshot().get("syntax_error");
+        new CodeExecutionReward(sandbox, false).run(answer("def f(x) return x"));
+        assertEquals(before + 1, sandbox.outcomes().snapshot().get("syntax_error"));
+    }
+
+    @Test
     void shouldGiveNoPartialCreditToARunThatWasKilled() {
         CodeExecutionReward.Scored s = new CodeExecutionReward(sandbox, true).run(answer("while True: pass"));
         assertEquals(Outcome.TIMEOUT, s.outcome());
