@@ -71,7 +71,7 @@ public final class SandboxBench implements Callable<Integer> {
         double[] direct = new double[runs];
         for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();
-            reward.run(completion(i));
+            reward.run(completion(completions + i));
             sandboxed[i] = (System.nanoTime() - t0) / 1e6;
             t0 = System.nanoTime();
             runDirectly(settings.python(), i);
@@ -97,18 +97,18 @@ public final class SandboxBench implements Callable<Integer> {
 
     private static void warmUp(CodeExecutionReward reward) {
         for (int i = 0; i < 5; i++) {
-            reward.run(completion(i));
+            reward.run(completion(-1 - i));
         }
     }
 
-    /** A right tinycode answer, a different function each time. */
+    /** A right tinycode answer, a different text each time (the reward runs a repeated program only once). */
     private static RewardInput completion(int i) {
-        int k = 1 + i % 9;
-        return new RewardInput("", "<think>x</think> <answer>" + program(k) + "</answer>", tests(k));
+        int k = 1 + Math.floorMod(i, 9);
+        return new RewardInput("", "<think>x</think> <answer>" + program(k, i) + "</answer>", tests(k));
     }
 
-    private static String program(int k) {
-        return "def f(x): return x+" + k + "\n";
+    private static String program(int k, int i) {
+        return "def f(x): return x+" + k + "  # " + i + "\n";
     }
 
     private static String tests(int k) {
@@ -117,8 +117,8 @@ public final class SandboxBench implements Callable<Integer> {
 
     /** The same program and tests in the same interpreter, with the same flags, outside any sandbox. */
     private static void runDirectly(Path python, int i) throws Exception {
-        int k = 1 + i % 9;
-        Process p = new ProcessBuilder(python.toString(), "-I", "-S", "-B", "-c", program(k) + tests(k))
+        int k = 1 + Math.floorMod(i, 9);
+        Process p = new ProcessBuilder(python.toString(), "-I", "-S", "-B", "-c", program(k, i) + tests(k))
                 .redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();
         if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {

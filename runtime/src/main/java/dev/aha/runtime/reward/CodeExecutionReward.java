@@ -3,6 +3,9 @@ package dev.aha.runtime.reward;
 import dev.aha.runtime.sandbox.Outcome;
 import dev.aha.runtime.sandbox.Sandbox;
 import dev.aha.runtime.sandbox.SandboxResult;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -16,6 +19,11 @@ import java.util.Optional;
  * <p>Each call blocks for one sandboxed run (tens of milliseconds to the wall-time limit): callers on actor threads
  * run it through a {@link dev.aha.runtime.sandbox.CodeRunPool}. Thread-safe. Every completion's outcome class is
  * counted in the sandbox's {@link Sandbox#outcomes()} (a run's summary reports them) and returned by {@link #run}.
+ *
+ * <p>The same program against the same tests runs once: the last {@value #REMEMBERED} results are remembered, and a
+ * repeat gets the first run's result. Tests and programs are deterministic code (a program that draws random
+ * numbers or times itself would be judged by its first run); the saving is large where it matters, as a policy
+ * that has learned a problem samples the same answer in most of its G completions.
  */
 public final class CodeExecutionReward implements RewardFunction {
 
@@ -24,8 +32,19 @@ public final class CodeExecutionReward implements RewardFunction {
     /** A completion's score and how its run ended; {@code result} is empty when there was no program to run. */
     public record Scored(double score, Outcome outcome, Optional<SandboxResult> result) {}
 
+    /** Programs judged lately: a group's samples, and an evaluation's k samples, are often the same text. */
+    private static final int REMEMBERED = 1024;
+
+    private record Run(String program, String tests) {}
+
     private final Sandbox sandbox;
     private final boolean partialCredit;
+    private final Map<Run, Scored> recent = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Run, Scored> eldest) {
+            return size() > REMEMBERED;
+        }
+    });
 
     public CodeExecutionReward(Sandbox sandbox, boolean partialCredit) {
         this.sandbox = Objects.requireNonNull(sandbox, "sandbox");
@@ -54,13 +73,21 @@ public final class CodeExecutionReward implements RewardFunction {
             sandbox.outcomes().add(Outcome.FAILED);
             return new Scored(0.0, Outcome.FAILED, Optional.empty());
         }
-        SandboxResult result = sandbox.run(program.get(), input.referenceAnswer());
+        Run run = new Run(program.get(), input.referenceAnswer());
+        Scored known = recent.get(run);
+        if (known != null) {
+            sandbox.outcomes().add(known.outcome());
+            return known;
+        }
+        SandboxResult result = sandbox.run(run.program(), run.tests());
         double score = switch (result.outcome()) {
             case PASSED -> 1.0;
             case FAILED -> partialCredit ? result.fractionPassed() : 0.0;
             default -> 0.0;
         };
         sandbox.outcomes().add(result.outcome());
-        return new Scored(score, result.outcome(), Optional.of(result));
+        Scored scored = new Scored(score, result.outcome(), Optional.of(result));
+        recent.put(run, scored);
+        return scored;
     }
 }

@@ -53,6 +53,18 @@ class CodeExecutionRewardTest {
     }
 
     @Test
+    void shouldRunARepeatedProgramOnceAndCountEveryCompletion() {
+        CodeExecutionReward reward = new CodeExecutionReward(sandbox, false);
+        RewardInput input = answer("def f(x): return x+3  # repeated");
+        CodeExecutionReward.Scored first = reward.run(input);
+        long passedBefore = sandbox.outcomes().snapshot().get("passed");
+        CodeExecutionReward.Scored again = reward.run(input);
+        assertTrue(first == again, "the remembered result, not a second run");
+        assertEquals(passedBefore + 1, sandbox.outcomes().snapshot().get("passed"));
+        assertTrue(reward.run(answer("def f(x): return x+3  # other")) != first);
+    }
+
+    @Test
     void shouldGiveNoPartialCreditToARunThatWasKilled() {
         CodeExecutionReward.Scored s = new CodeExecutionReward(sandbox, true).run(answer("while True: pass"));
         assertEquals(Outcome.TIMEOUT, s.outcome());
