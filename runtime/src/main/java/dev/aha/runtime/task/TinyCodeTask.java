@@ -1,12 +1,7 @@
 package dev.aha.runtime.task;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
-import java.util.zip.CRC32;
 
 /**
  * tinycode, a code task the built-in character-level GPT can learn: from two examples of a hidden function,
@@ -15,15 +10,14 @@ import java.util.zip.CRC32;
  * input that the prompt does not show (10..19, fixed per question), so a program that only memorises the examples
  * fails. The code reward runs the answer against them in the sandbox.
  *
- * <p>Held-out split as {@link ArithmeticTask}'s: a question is held out when the CRC32 of its text is 0 mod 10.
+ * <p>Held-out split as {@link ArithmeticTask}'s ({@link SyntheticSplit}): a question is held out when the CRC32 of its
+ * text is 0 mod 10.
  */
 public final class TinyCodeTask implements Task {
 
     public static final String NAME = "tinycode";
-    private static final int HELD_OUT_MODULUS = 10;
     private static final long HELD_OUT_SEED = 0x7137_C0DEL;
     private static final int INPUTS = 20;
-    private static final int DRAWS_PER_PROMPT = 2_000;
 
     @Override
     public String name() {
@@ -38,44 +32,12 @@ public final class TinyCodeTask implements Task {
 
     @Override
     public PromptStream trainStream(long seed) {
-        Random rng = new Random(seed);
-        return () -> {
-            for (int attempt = 0; attempt < DRAWS_PER_PROMPT; attempt++) {
-                TaskPrompt p = draw(rng);
-                if (!isHeldOut(p.question())) {
-                    return p;
-                }
-            }
-            throw new IllegalStateException("no training problem found in " + DRAWS_PER_PROMPT + " draws");
-        };
+        return SyntheticSplit.trainStream(seed, TinyCodeTask::draw, NAME);
     }
 
     @Override
     public List<TaskPrompt> heldOut(int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("n must be >= 0, was " + n);
-        }
-        Random rng = new Random(HELD_OUT_SEED);
-        Set<String> seen = new LinkedHashSet<>();
-        List<TaskPrompt> prompts = new ArrayList<>(n);
-        long budget = (long) DRAWS_PER_PROMPT * Math.max(n, 1);
-        for (long draws = 0; prompts.size() < n; draws++) {
-            if (draws == budget) {
-                throw new IllegalArgumentException("tinycode holds out fewer than " + n + " distinct problems (found "
-                        + prompts.size() + ")");
-            }
-            TaskPrompt p = draw(rng);
-            if (isHeldOut(p.question()) && seen.add(p.question())) {
-                prompts.add(p);
-            }
-        }
-        return prompts;
-    }
-
-    static boolean isHeldOut(String question) {
-        CRC32 crc = new CRC32();
-        crc.update(question.getBytes(StandardCharsets.US_ASCII));
-        return crc.getValue() % HELD_OUT_MODULUS == 0;
+        return SyntheticSplit.heldOut(n, HELD_OUT_SEED, TinyCodeTask::draw, NAME);
     }
 
     private static TaskPrompt draw(Random rng) {

@@ -8,25 +8,13 @@ import dev.aha.runtime.sandbox.Outcome;
 import dev.aha.runtime.sandbox.Sandbox;
 import dev.aha.runtime.sandbox.SandboxFixtures;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The code reward: all or nothing, or partial credit; no program is a failure without a run. */
 class CodeExecutionRewardTest {
 
     private static final String TESTS = "assert f(1) == 4\nassert f(2) == 5\nassert f(11) == 14\n";
-    private static Sandbox sandbox;
-
-    @BeforeAll
-    static void start() {
-        sandbox = Sandbox.start(SandboxFixtures.small());
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
+    private static final Sandbox sandbox = SandboxFixtures.sandbox();
 
     private static RewardInput answer(String code) {
         return new RewardInput("f(1)=4 f(2)=5", "<think>4-1=3</think> <answer>" + code + "</answer>", TESTS);

@@ -18,9 +18,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,22 +32,11 @@ class HostileCodeTest {
 
     private static final String TESTS = "assert f(1) == 4\n";
     private static final String SECRET_VARIABLE = "AHA_SANDBOX_TEST_SECRET";
-    private static Sandbox sandbox;
-    private static CodeExecutionReward reward;
+    private static final Sandbox sandbox = SandboxFixtures.sandbox();
+    private static final CodeExecutionReward reward = new CodeExecutionReward(sandbox, false);
 
     private String marker;
     private Path planted;
-
-    @BeforeAll
-    static void start() {
-        sandbox = Sandbox.start(SandboxFixtures.small());
-        reward = new CodeExecutionReward(sandbox, false);
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
 
     @BeforeEach
     void mark() {

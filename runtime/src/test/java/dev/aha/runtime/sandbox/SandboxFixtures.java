@@ -21,6 +21,11 @@ public final class SandboxFixtures {
 
     private SandboxFixtures() {}
 
+    /** The JVM's started sandbox of {@link #small()}, shared by the test classes (it holds no processes between runs). */
+    public static Sandbox sandbox() {
+        return SharedSandboxes.of(small());
+    }
+
     /** Pids of the processes whose command line contains {@code marker} (any namespace: /proc of the host). */
     public static List<Long> processesWith(String marker) {
         List<Long> found = new ArrayList<>();

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Each outcome class made to happen, and the runner's report checked before it is believed. */
@@ -16,17 +14,7 @@ class SandboxTest {
 
     private static final String F = "def f(x):\n    return x + 3\n";
     private static final String TESTS = "assert f(1) == 4\nassert f(2) == 5\nassert f(0) == 3\n";
-    private static Sandbox sandbox;
-
-    @BeforeAll
-    static void start() {
-        sandbox = Sandbox.start(SandboxFixtures.small());
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
+    private static final Sandbox sandbox = SandboxFixtures.sandbox();
 
     @Test
     void shouldPassWhenEveryTestPasses() {

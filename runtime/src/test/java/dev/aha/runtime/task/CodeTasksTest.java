@@ -15,27 +15,14 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** tinycode and HumanEval as tasks: their worked solutions pass their own tests in the sandbox. */
 class CodeTasksTest {
 
-    private static Sandbox sandbox;
-    private static CodeExecutionReward reward;
-
-    @BeforeAll
-    static void start() {
-        sandbox = Sandbox.start(SandboxFixtures.small());
-        reward = new CodeExecutionReward(sandbox, false);
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
+    private static final Sandbox sandbox = SandboxFixtures.sandbox();
+    private static final CodeExecutionReward reward = new CodeExecutionReward(sandbox, false);
 
     @Test
     void shouldPassTinycodesWorkedSolutionsAndFailAMemorisingOne() {
