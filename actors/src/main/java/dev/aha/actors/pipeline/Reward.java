@@ -12,7 +12,6 @@ import dev.aha.runtime.reward.RewardInput;
 import dev.aha.runtime.sandbox.CodeRunPool;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -46,7 +45,7 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
 
     public static final ServiceKey<RewardMessage> KEY = ServiceKey.create(RewardMessage.class, "aha-reward");
 
-    /** What a reward actor sends itself: the learner's listing. */
+    /** What a reward actor sends itself: the learner's listing, and groups scored on the code-run pool. */
     private sealed interface Command extends RewardMessage.Local permits LearnersFound, GroupScored {}
 
     private record LearnersFound(Receptionist.Listing listing) implements Command {}
@@ -150,14 +149,8 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
         }
         CompletableFuture<CompletionScore[]> all = CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new))
                 .thenApply(done -> runs.stream().map(CompletableFuture::join).toArray(CompletionScore[]::new));
-        getContext().pipeToSelf(all, (scores, error) -> new GroupScored(group, scores != null ? scores
-                : allFailed(group.groupSize(), error)));
-    }
-
-    private static CompletionScore[] allFailed(int g, Throwable error) {
-        CompletionScore[] scores = new CompletionScore[g];
-        Arrays.fill(scores, CompletionScore.failed(error));
-        return scores;
+        // Every run's failure is already its completion's score (exceptionally above), so `all` cannot fail.
+        getContext().pipeToSelf(all, (scores, error) -> new GroupScored(group, scores));
     }
 
     private Behavior<RewardMessage> onGroupScored(GroupScored scored) {
