@@ -98,28 +98,28 @@ class HostileCodeTest {
 
     @Test
     void shouldNotWriteToTheRootFolder() throws Exception {
-        planted = Path.of("/" + marker);
-        assertContained(run("open('" + planted + "', 'w').write('owned')\n"), Outcome.FAILED);
-        assertFalse(Files.exists(planted));
+        assertCannotWrite(Path.of("/" + marker));
     }
 
     @Test
     void shouldNotWriteToTheHomeFolder() throws Exception {
-        planted = Path.of(System.getProperty("user.home"), marker);
-        String body = "os.makedirs('" + planted.getParent() + "', exist_ok=True)\n"
-                + "open('" + planted + "', 'w').write('owned')\n";
-        assertContained(run(body), Outcome.FAILED);
-        assertFalse(Files.exists(planted));
+        assertCannotWrite(Path.of(System.getProperty("user.home"), marker));
     }
 
     @Test
     void shouldNotWriteToTheProjectFolder() throws Exception {
-        planted = Path.of("").toAbsolutePath().resolve(marker);
-        assertTrue(Files.isDirectory(planted.getParent().resolve("src")), "runs in the module's folder");
-        String body = "os.makedirs('" + planted.getParent() + "', exist_ok=True)\n"
-                + "open('" + planted + "', 'w').write('owned')\n";
+        Path module = Path.of("").toAbsolutePath();
+        assertTrue(Files.isDirectory(module.resolve("src")), "runs in the module's folder");
+        assertCannotWrite(module.resolve(marker));
+    }
+
+    /** The program makes the folder (as a sandbox with a writable root would allow) and writes the file. */
+    private void assertCannotWrite(Path target) throws Exception {
+        planted = target;
+        String body = "os.makedirs('" + target.getParent() + "', exist_ok=True)\n"
+                + "open('" + target + "', 'w').write('owned')\n";
         assertContained(run(body), Outcome.FAILED);
-        assertFalse(Files.exists(planted));
+        assertFalse(Files.exists(target));
     }
 
     @Test
