@@ -13,8 +13,8 @@ final class RunOptions {
     @Mixin
     ModelOptions model = new ModelOptions();
 
-    @Option(names = "--task", paramLabel = "NAME", description = "arithmetic (default), gsm8k, jsonl, or a code task (its "
-            + "programs run in the sandbox, aha.sandbox): tinycode, humaneval.")
+    @Option(names = "--task", paramLabel = "NAME", description = "arithmetic (default), gsm8k, jsonl, or a code "
+            + "task (its programs run in the sandbox, aha.sandbox): tinycode, humaneval.")
     String task;
 
     @Option(names = "--train", paramLabel = "FILE", description = "Training JSON Lines (gsm8k, jsonl, humaneval).")

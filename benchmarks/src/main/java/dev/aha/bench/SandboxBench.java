@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
                 + "prints one JSON object.")
 public final class SandboxBench implements Callable<Integer> {
 
-    @Option(names = "--completions", defaultValue = "200", description = "Completions scored (default ${DEFAULT-VALUE}).")
+    @Option(names = "--completions", defaultValue = "200",
+            description = "Completions scored (default ${DEFAULT-VALUE}).")
     int completions;
 
     @Option(names = "--concurrent", defaultValue = "2", description = "Sandboxes at once (default ${DEFAULT-VALUE}).")

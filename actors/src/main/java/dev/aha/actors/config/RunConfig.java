@@ -16,6 +16,7 @@ import dev.aha.runtime.reward.CodeExecutionReward;
 import dev.aha.runtime.reward.CompositeReward;
 import dev.aha.runtime.reward.RewardFunction;
 import dev.aha.runtime.reward.RewardSettings;
+import dev.aha.runtime.sandbox.CodeRunPool;
 import dev.aha.runtime.sandbox.Sandbox;
 import dev.aha.runtime.sandbox.SandboxSettings;
 import dev.aha.runtime.sandbox.SharedSandboxes;
@@ -123,7 +124,12 @@ public record RunConfig(
     public Evaluator evaluator(Policy policy, int k) {
         Evaluator evaluator = new Evaluator(policy, tokenizer, template, sampling, k, train.seed() + 17,
                 reward.extract());
-        return codeTask() ? evaluator.scoringWith(codeAccuracy()) : evaluator;
+        return codeTask() ? evaluator.scoringWith(codeAccuracy(), codeEvaluationPool()) : evaluator;
+    }
+
+    /** Where a code task's evaluations run their samples side by side; null for other tasks. */
+    public CodeRunPool codeEvaluationPool() {
+        return codeTask() ? SharedSandboxes.evaluationPool(sandboxSettings()) : null;
     }
 
     /** {@code aha.sandbox}. */

@@ -7,14 +7,17 @@ import dev.aha.runtime.reward.FormatReward;
 import dev.aha.runtime.reward.RewardFunction;
 import dev.aha.runtime.reward.RewardInput;
 import dev.aha.runtime.sampling.Completion;
+import dev.aha.runtime.sandbox.CodeRunPool;
 import dev.aha.runtime.sampling.Sampler;
 import dev.aha.runtime.sampling.SamplingSettings;
 import dev.aha.runtime.task.PromptTemplate;
 import dev.aha.runtime.task.TaskPrompt;
 import dev.aha.runtime.tokenizer.Tokenizer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.IntConsumer;
 
 /**
@@ -36,17 +39,19 @@ public final class Evaluator {
     private final ExtractMode extract;
     private final RewardFunction accuracy;
     private final boolean answerVotes;
+    private final CodeRunPool pool;
     private final FormatReward format = new FormatReward();
 
     /** @param extract where a completion's final answer is found: the run's {@code aha.reward.extract} */
     public Evaluator(
             Policy policy, Tokenizer tokenizer, PromptTemplate template, SamplingSettings sampling, int k,
             long seed, ExtractMode extract) {
-        this(policy, tokenizer, template, sampling, k, seed, extract, true, new AccuracyReward(extract), true);
+        this(policy, tokenizer, template, sampling, k, seed, extract, true, new AccuracyReward(extract), true, null);
     }
 
     private Evaluator(Policy policy, Tokenizer tokenizer, PromptTemplate template, SamplingSettings sampling, int k,
-            long seed, ExtractMode extract, boolean greedyDecode, RewardFunction accuracy, boolean answerVotes) {
+            long seed, ExtractMode extract, boolean greedyDecode, RewardFunction accuracy, boolean answerVotes,
+            CodeRunPool pool) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1, was " + k);
         }
@@ -59,12 +64,19 @@ public final class Evaluator {
         this.extract = Objects.requireNonNull(extract, "extract");
         this.accuracy = Objects.requireNonNull(accuracy, "accuracy");
         this.answerVotes = answerVotes;
+        this.pool = pool;
         this.greedyDecode = greedyDecode;
     }
 
-    /** The same judging correctness with {@code codeAccuracy} (a code task's reward, 1.0 = right), without cons@k. */
-    public Evaluator scoringWith(RewardFunction codeAccuracy) {
-        return new Evaluator(policy, tokenizer, template, sampling, k, seed, extract, greedyDecode, codeAccuracy, false);
+    /**
+     * The same judging correctness with {@code codeAccuracy} (a code task's reward, 1.0 = right), without cons@k.
+     *
+     * @param pool where a prompt's k samples are judged side by side (each is a sandboxed child process), or null to
+     *     judge them one after another
+     */
+    public Evaluator scoringWith(RewardFunction codeAccuracy, CodeRunPool pool) {
+        return new Evaluator(policy, tokenizer, template, sampling, k, seed, extract, greedyDecode, codeAccuracy, false,
+                pool);
     }
 
     /**
@@ -72,12 +84,23 @@ public final class Evaluator {
      * half the time, for evaluations taken while training. Its greedy accuracy is NaN.
      */
     public Evaluator withoutGreedy() {
-        return new Evaluator(policy, tokenizer, template, sampling, k, seed, extract, false, accuracy, answerVotes);
+        return new Evaluator(policy, tokenizer, template, sampling, k, seed, extract, false, accuracy, answerVotes,
+                pool);
     }
 
     /** Where this evaluator finds a completion's final answer. */
     public ExtractMode extract() {
         return extract;
+    }
+
+    /** The accuracy of each input, on the pool when there is one. */
+    private double[] judge(List<RewardInput> inputs) {
+        if (pool == null) {
+            return inputs.stream().mapToDouble(accuracy::score).toArray();
+        }
+        List<CompletableFuture<Double>> runs = inputs.stream()
+                .map(input -> pool.submit(() -> accuracy.score(input))).toList();
+        return runs.stream().mapToDouble(CompletableFuture::join).toArray();
     }
 
     /** @param progress told the number of prompts done after each one (for a progress bar); may be null */
@@ -101,17 +124,20 @@ public final class Evaluator {
             List<Completion> samples = sampled.sampleGroup(ids, k, rng);
             int correct = 0;
             MajorityVote votes = new MajorityVote(extract);
+            List<RewardInput> inputs = new ArrayList<>(samples.size());
             for (Completion c : samples) {
-                String completion = tokenizer.decode(c.tokens());
-                RewardInput input = new RewardInput(text, completion, prompt.referenceAnswer());
-                if (accuracy.score(input) == 1.0) {
+                inputs.add(new RewardInput(text, tokenizer.decode(c.tokens()), prompt.referenceAnswer()));
+                tokens += c.length();
+            }
+            double[] scores = judge(inputs);
+            for (int i = 0; i < inputs.size(); i++) {
+                if (scores[i] == 1.0) {
                     correct++;
                 }
-                if (format.score(input) == 1.0) {
+                if (format.score(inputs.get(i)) == 1.0) {
                     formatted++;
                 }
-                tokens += c.length();
-                votes.add(completion);
+                votes.add(inputs.get(i).completion());
             }
             pass1 += (double) correct / k;
             if (votes.majorityIs(prompt.referenceAnswer())) {

@@ -67,8 +67,9 @@ public final class Sandbox implements AutoCloseable {
         SandboxResult check = sandbox.run("def f(x):\n    return x + 1\n", "assert f(1) == 2\n");
         if (check.outcome() != Outcome.PASSED) {
             sandbox.close();
-            throw new SandboxUnavailableException("the code sandbox does not work on this host (a trivial program ended "
-                    + check.outcome().label() + ", exit status " + check.exitStatus() + "): " + check.output().strip()
+            throw new SandboxUnavailableException("the code sandbox does not work on this host (a trivial program "
+                    + "ended " + check.outcome().label() + ", exit status " + check.exitStatus() + "): "
+                    + check.output().strip()
                     + " — bubblewrap needs user namespaces (sysctl user.max_user_namespaces > 0)");
         }
         LOG.info("code sandbox ready: {} ({}), {} s CPU, {} ms wall, {} MiB memory, {} processes, {} KiB output per run",

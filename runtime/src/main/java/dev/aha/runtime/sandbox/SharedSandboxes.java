@@ -11,6 +11,7 @@ import java.util.Map;
 public final class SharedSandboxes {
 
     private static final Map<SandboxSettings, Sandbox> STARTED = new HashMap<>();
+    private static final Map<SandboxSettings, CodeRunPool> EVALUATION_POOLS = new HashMap<>();
 
     private SharedSandboxes() {}
 
@@ -22,5 +23,13 @@ public final class SharedSandboxes {
             STARTED.put(settings, sandbox);
         }
         return sandbox;
+    }
+
+    /**
+     * The pool evaluations judge code on (max-concurrent daemon threads, the settings' queue), one per settings per
+     * JVM: an evaluation runs on the learner's thread, which waits while its samples run side by side.
+     */
+    public static synchronized CodeRunPool evaluationPool(SandboxSettings settings) {
+        return EVALUATION_POOLS.computeIfAbsent(settings, CodeRunPool::of);
     }
 }
