@@ -133,6 +133,10 @@ public final class ScoreCommand implements Callable<Integer> {
     }
 
     private int scoreCode(RewardSettings settings, SandboxSettings sandboxSettings) throws IOException {
+        if (extract != null) {
+            throw new IllegalArgumentException("--extract says where answers are found; task " + task
+                    + " runs programs (found in <answer> or a fenced code block)");
+        }
         if ((input == null) == (referenceSolutions == null)) {
             throw new IllegalArgumentException("task " + task + " takes --input FILE or --reference-solutions KIND "
                     + "(with --dataset), one of them");

@@ -89,6 +89,9 @@ class CodeScoreCommandTest {
         CliRun both = CliRun.of("score", "--task", "humaneval", "--dataset", humanEval().toString(),
                 "--input", input.toString(), "--reference-solutions", "canonical");
         assertTrue(both.err().contains("one of them"), both.err());
+        CliRun extract = CliRun.of("score", "--task", "tinycode", "--input", input.toString(), "--extract",
+                "flexible");
+        assertTrue(extract.err().contains("runs programs"), extract.err());
         CliRun badKind = CliRun.of("score", "--task", "humaneval", "--dataset", humanEval().toString(),
                 "--reference-solutions", "best");
         assertTrue(badKind.err().contains("must be canonical or return-none"), badKind.err());
