@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aha.runtime.rejection.RejectionSampler;
+import dev.aha.runtime.rejection.SampleRecord;
 import dev.aha.runtime.reward.CodeExecutionReward;
+import dev.aha.runtime.reward.ExtractMode;
+import dev.aha.runtime.reward.RewardSettings;
+import dev.aha.runtime.reward.TargetScript;
 import dev.aha.runtime.reward.RewardInput;
 import dev.aha.runtime.sandbox.Sandbox;
 import dev.aha.runtime.sandbox.SandboxFixtures;
@@ -39,6 +44,18 @@ class CodeTasksTest {
                     + ", " + examples[1].replace("f(", "").replace(")=", ": ") + "}.get(x)</answer>";
             assertEquals(0.0, reward.score(new RewardInput(p.question(), memorised, p.referenceAnswer())), memorised);
         }
+    }
+
+    @Test
+    void shouldKeepACorrectProgramInRejectionSampling() {
+        RewardSettings settings = new RewardSettings(1.0, 0.2, 0.0, TargetScript.LATIN, ExtractMode.STRICT, false);
+        RejectionSampler.Scorer scorer = new RejectionSampler.Scorer(settings, settings.composeForCode(sandbox), 0.0,
+                2, 0);
+        TaskPrompt p = new TinyCodeTask().heldOut(1).get(0);
+        SampleRecord right = scorer.score(p, p.question(), 0, p.solution(), p.solution().length(), false);
+        SampleRecord wrong = scorer.score(p, p.question(), 1, p.solution().replace("return ", "return 1+"), 10, false);
+        assertTrue(right.correct() && right.wellFormed(), right.toString());
+        assertFalse(wrong.correct(), wrong.toString());
     }
 
     @Test
