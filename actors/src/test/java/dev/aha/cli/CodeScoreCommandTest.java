@@ -76,6 +76,21 @@ class CodeScoreCommandTest {
     }
 
     @Test
+    void shouldRefuseADatasetWithARepeatedTaskIdOrABadEntryPoint() throws Exception {
+        String line = "{\"task_id\": \"A/1\", \"prompt\": \"def f():\\n\", \"test\": \"def check(c): pass\", "
+                + "\"canonical_solution\": \"    return 1\\n\", \"entry_point\": \"%s\"}";
+        Path repeated = Files.write(dir.resolve("repeated.jsonl"), List.of(line.formatted("f"), line.formatted("f")));
+        CliRun twice = CliRun.of("score", "--task", "humaneval", "--dataset", repeated.toString(),
+                "--reference-solutions", "canonical");
+        assertEquals(1, twice.code());
+        assertTrue(twice.err().contains("repeated.jsonl:2: repeats task_id \"A/1\""), twice.err());
+        Path injected = Files.write(dir.resolve("injected.jsonl"), List.of(line.formatted("f); import os; (")));
+        CliRun bad = CliRun.of("score", "--task", "humaneval", "--dataset", injected.toString(),
+                "--reference-solutions", "canonical");
+        assertTrue(bad.err().contains("must be a Python identifier"), bad.err());
+    }
+
+    @Test
     void shouldNameWhatACodeScoreIsMissing() throws Exception {
         Path input = Files.write(dir.resolve("in.jsonl"), List.of("{\"task_id\": \"HumanEval/999\", "
                 + "\"completion\": \"<answer>x</answer>\"}"));

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -32,8 +33,6 @@ public final class Sandbox implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SIGXCPU = 24;
-    /** Time for the process to be reaped once its output has ended, before it is killed. */
-    private static final long EXIT_GRACE_MILLIS = 2_000;
     private static final long INTERRUPT_CHECK_MILLIS = 50;
 
     private final SandboxSettings settings;
@@ -104,6 +103,9 @@ public final class Sandbox implements AutoCloseable {
         builder.environment().put("PATH", "/usr/bin:/bin");
         Process process;
         try {
+            if (!Files.isExecutable(settings.bubblewrap())) { // under setpriv a missing bwrap would look like a failure
+                throw new NoSuchFileException(settings.bubblewrap().toString(), null, "bubblewrap is gone");
+            }
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the sandbox " + settings.bubblewrap(), e);
@@ -125,10 +127,7 @@ public final class Sandbox implements AutoCloseable {
             send(process, payload(nonce, program, tests));
             output = BoundedOutput.read(process.getInputStream(), settings.maxOutputBytes(),
                     () -> kill(process, killedFor, Outcome.KILLED));
-            if (!process.waitFor(EXIT_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
-                kill(process, killedFor, Outcome.KILLED);
-            }
-            status = process.waitFor();
+            status = process.waitFor(); // the wall-time kill still guards this wait
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException(); // waitFor of an exited process does not look at the flag
             }

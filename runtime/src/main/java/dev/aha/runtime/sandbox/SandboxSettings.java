@@ -82,6 +82,12 @@ public record SandboxSettings(Path bubblewrap, Path python, Path setpriv, int ru
                 maxProcesses, maxOutputBytes, scratchBytes, maxConcurrent, queueCapacity);
     }
 
+    /** These settings with another setpriv path (tested with one that is not there). */
+    public SandboxSettings withSetpriv(Path tool) {
+        return new SandboxSettings(bubblewrap, python, tool, runAsUid, runAsGid, cpuTime, wallTime, memoryBytes,
+                maxProcesses, maxOutputBytes, scratchBytes, maxConcurrent, queueCapacity);
+    }
+
     private static void absolute(Path p, String key) {
         if (p == null || !p.isAbsolute()) {
             throw new IllegalArgumentException("aha.sandbox." + key + " must be an absolute path, was " + p);

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Each outcome class made to happen, and the runner's report checked before it is believed. */
 class SandboxTest {
@@ -153,6 +156,35 @@ class SandboxTest {
         SandboxUnavailableException e = assertThrows(SandboxUnavailableException.class, () -> Sandbox.start(missing));
         assertTrue(e.getMessage().contains("apt-get install bubblewrap"), e.getMessage());
         assertTrue(e.getMessage().contains("never unsandboxed"), e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseToStartAsRootWithoutSetpriv() throws Exception {
+        SandboxSettings noSetpriv = SandboxFixtures.small().withSetpriv(Path.of("/nonexistent/setpriv"));
+        if (new SandboxCommand(noSetpriv).dropsRoot()) {
+            SandboxUnavailableException e = assertThrows(SandboxUnavailableException.class,
+                    () -> Sandbox.start(noSetpriv));
+            assertTrue(e.getMessage().contains("apt-get install util-linux"), e.getMessage());
+        } else {
+            Sandbox.start(noSetpriv).close(); // not root: bwrap runs unprivileged, setpriv is not needed
+        }
+    }
+
+    @Test
+    void shouldFailARunWhoseToolVanishedAfterStart(@TempDir Path dir) throws Exception {
+        Path copy = Files.copy(Path.of("/usr/bin/bwrap"), dir.resolve("bwrap"));
+        try (Sandbox vanishing = Sandbox.start(SandboxFixtures.small().withBubblewrap(copy))) {
+            Files.delete(copy);
+            UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> vanishing.run(F, TESTS));
+            assertTrue(e.getMessage().contains("cannot start the sandbox"), e.getMessage());
+        }
+    }
+
+    @Test
+    void shouldTimeOutAProgramThatClosesItsOutputAndLingers() {
+        // Closing its output does not end the run (bwrap holds the pipe until it exits): the wall limit does.
+        SandboxResult r = sandbox.run("import os, time\nos.close(1)\nos.close(2)\ntime.sleep(60)\n", TESTS);
+        assertEquals(Outcome.TIMEOUT, r.outcome(), r.output());
     }
 
     @Test
