@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The HumanEval-style problems {@code aha score} checks code against, and their own solutions as completions: the
@@ -16,8 +15,6 @@ import java.util.regex.Pattern;
  * should). Both are fenced programs, as a model would write them.
  */
 final class ReferenceSolutions {
-
-    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /** Which solutions to score. */
     enum Kind {
@@ -54,10 +51,7 @@ final class ReferenceSolutions {
         Map<String, Problem> problems = new LinkedHashMap<>();
         JsonlReader.read(file, policy, r -> {
             String id = r.requireText("task_id");
-            String entryPoint = r.requireText("entry_point");
-            if (!IDENTIFIER.matcher(entryPoint).matches()) {
-                throw r.problem("\"entry_point\" must be a Python identifier, was \"" + entryPoint + "\"");
-            }
+            String entryPoint = CodeProblems.entryPoint(r);
             Problem p = new Problem(id, r.requireText("prompt"),
                     CodeProblems.humanEvalTests(r.requireText("test"), entryPoint),
                     r.requireText("canonical_solution"));

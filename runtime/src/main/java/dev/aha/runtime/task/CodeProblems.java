@@ -22,16 +22,20 @@ public final class CodeProblems {
         return "<think>" + think + "</think> <answer>```python\n" + program + "```</answer>";
     }
 
-    /**
-     * One HumanEval line. The entry point is spliced into the test program, so it must be a plain identifier.
-     */
-    static TaskPrompt humanEvalPrompt(String task, JsonlRecord r) {
-        String prompt = r.requireText("prompt");
-        String test = r.requireText("test");
+    /** A HumanEval line's {@code entry_point}: spliced into the test program, so it must be a plain identifier. */
+    public static String entryPoint(JsonlRecord r) {
         String entryPoint = r.requireText("entry_point");
         if (!IDENTIFIER.matcher(entryPoint).matches()) {
             throw r.problem("\"entry_point\" must be a Python identifier, was \"" + entryPoint + "\"");
         }
+        return entryPoint;
+    }
+
+    /** One HumanEval line. */
+    static TaskPrompt humanEvalPrompt(String task, JsonlRecord r) {
+        String prompt = r.requireText("prompt");
+        String test = r.requireText("test");
+        String entryPoint = entryPoint(r);
         String canonical = r.optionalText("canonical_solution");
         String taskId = r.optionalText("task_id");
         String id = task + "/" + (taskId != null ? taskId : r.path().getFileName() + ":" + r.lineNumber());
