@@ -2,6 +2,7 @@ package dev.aha.cli;
 
 import com.typesafe.config.ConfigException;
 import dev.aha.actors.run.TrainingFailed;
+import dev.aha.runtime.sandbox.SandboxUnavailableException;
 import dev.aha.runtime.task.JsonlFormatException;
 import dev.aha.runtime.tokenizer.TokenizerLoadException;
 import java.io.IOException;
@@ -49,7 +50,7 @@ public final class Aha {
         if (e instanceof IllegalArgumentException || e instanceof UncheckedIOException
                 || e instanceof IOException || e instanceof JsonlFormatException
                 || e instanceof ConfigException
-                || e instanceof TokenizerLoadException) {
+                || e instanceof TokenizerLoadException || e instanceof SandboxUnavailableException) {
             cli.getErr().println(cli.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             return 1;
         }

@@ -59,8 +59,7 @@ public final class EvalCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager(config.devices().learner());
                 Policy policy = config.policy().blank(manager)) {
             CheckpointStore.load(dir, policy, null);
-            Evaluator evaluator = new Evaluator(policy, config.tokenizer(), config.template(), config.sampling(),
-                    k != null ? k : config.train().evalK(), config.train().seed() + 17, config.reward().extract());
+            Evaluator evaluator = config.evaluator(policy, k != null ? k : config.train().evalK());
             EvalResult r = evaluator.evaluate(heldOut, null);
             ObjectNode out = MetricsLog.JSON.valueToTree(r);
             out.put("checkpoint", dir.toString());

@@ -13,13 +13,14 @@ final class RunOptions {
     @Mixin
     ModelOptions model = new ModelOptions();
 
-    @Option(names = "--task", paramLabel = "NAME", description = "arithmetic (default), gsm8k or jsonl.")
+    @Option(names = "--task", paramLabel = "NAME", description = "arithmetic (default), gsm8k, jsonl, or a code "
+            + "task (its programs run in the sandbox, aha.sandbox): tinycode, humaneval.")
     String task;
 
-    @Option(names = "--train", paramLabel = "FILE", description = "Training JSON Lines (gsm8k, jsonl).")
+    @Option(names = "--train", paramLabel = "FILE", description = "Training JSON Lines (gsm8k, jsonl, humaneval).")
     Path trainFile;
 
-    @Option(names = "--eval", paramLabel = "FILE", description = "Held-out JSON Lines (gsm8k; optional for jsonl).")
+    @Option(names = "--eval", paramLabel = "FILE", description = "Held-out JSON Lines (gsm8k; optional for jsonl and humaneval).")
     Path evalFile;
 
     @Option(names = "--backend", paramLabel = "torch|simulated",

@@ -2,12 +2,16 @@ package dev.aha.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.Config;
 import dev.aha.runtime.config.AhaConfig;
 import dev.aha.runtime.reward.CompositeReward;
 import dev.aha.runtime.reward.ExtractMode;
 import dev.aha.runtime.reward.RewardBreakdown;
 import dev.aha.runtime.reward.RewardInput;
 import dev.aha.runtime.reward.RewardSettings;
+import dev.aha.runtime.sandbox.CodeRunPool;
+import dev.aha.runtime.sandbox.SandboxSettings;
+import dev.aha.runtime.sandbox.SharedSandboxes;
 import dev.aha.runtime.task.BadLinePolicy;
 import dev.aha.runtime.task.JsonlReader;
 import dev.aha.runtime.task.Tasks;
@@ -35,7 +39,11 @@ import picocli.CommandLine.Option;
             "Each input line: {\"completion\": ..., \"answer\": ...} (answer in the task's convention: GSM8K's "
                     + "'#### n' for gsm8k and jsonl, the bare answer for arithmetic).",
             "Each output line: line, id (if given), accuracy, format, [language,] reward, extracted (the final "
-                    + "answer as --extract finds it)."})
+                    + "answer as --extract finds it).",
+            "Code tasks (humaneval, tinycode): the program (an <answer> block or a fenced code block) runs against the "
+                    + "tests in the bubblewrap sandbox (aha.sandbox); input lines give the tests as \"answer\", or a "
+                    + "\"task_id\" of --dataset; output lines add outcome (passed, failed, syntax_error, timeout, "
+                    + "memory, killed), tests_passed, tests and millis."})
 public final class ScoreCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,8 +53,17 @@ public final class ScoreCommand implements Callable<Integer> {
             completionCandidates = TaskNames.class)
     String task;
 
-    @Option(names = "--input", required = true, paramLabel = "FILE", description = "JSON Lines to score.")
+    @Option(names = "--input", paramLabel = "FILE", description = "JSON Lines to score (or --reference-solutions).")
     Path input;
+
+    @Option(names = "--dataset", paramLabel = "FILE", description = "Code tasks: HumanEval-style JSON Lines (task_id, "
+            + "prompt, test, entry_point, canonical_solution) whose tests an input line's task_id names.")
+    Path dataset;
+
+    @Option(names = "--reference-solutions", paramLabel = "KIND", description = "Code tasks, instead of --input: "
+            + "score --dataset's own solutions: canonical (each canonical_solution after its prompt) or return-none "
+            + "(each body replaced by 'return None').")
+    String referenceSolutions;
 
     @Option(names = "--output", paramLabel = "FILE", description = "Where to write scores (default: stdout).")
     Path output;
@@ -67,7 +84,15 @@ public final class ScoreCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Tasks.requireKnown(task);
         ExtractMode override = extract == null ? null : ExtractMode.parse(extract, "--extract");
-        RewardSettings settings = RewardSettings.fromConfig(AhaConfig.load(config).getConfig("aha.reward"));
+        Config loaded = AhaConfig.load(config);
+        RewardSettings settings = RewardSettings.fromConfig(loaded.getConfig("aha.reward"));
+        if (Tasks.isCode(task)) {
+            return scoreCode(settings, SandboxSettings.fromConfig(loaded.getConfig("aha.sandbox")));
+        }
+        if (input == null || dataset != null || referenceSolutions != null) {
+            throw new IllegalArgumentException("task " + task + " takes --input FILE; --dataset and "
+                    + "--reference-solutions are for code tasks (" + String.join(", ", Tasks.CODE) + ")");
+        }
         if (override != null) {
             settings = settings.withExtract(override);
         }
@@ -104,6 +129,53 @@ public final class ScoreCommand implements Callable<Integer> {
                 summary.records(), summary.skipped(), seconds, totals.mean(totals.accuracy), totals.mean(totals.format),
                 totals.mean(totals.reward), output == null ? "" : " -> " + output);
         summary.firstProblems().forEach(p -> err.println("aha score: skipped " + p.getMessage()));
+        return 0;
+    }
+
+    private int scoreCode(RewardSettings settings, SandboxSettings sandboxSettings) throws IOException {
+        if (extract != null) {
+            throw new IllegalArgumentException("--extract says where answers are found; task " + task
+                    + " runs programs (found in <answer> or a fenced code block)");
+        }
+        if ((input == null) == (referenceSolutions == null)) {
+            throw new IllegalArgumentException("task " + task + " takes --input FILE or --reference-solutions KIND "
+                    + "(with --dataset), one of them");
+        }
+        if (referenceSolutions != null && dataset == null) {
+            throw new IllegalArgumentException("--reference-solutions needs --dataset FILE (HumanEval-style)");
+        }
+        ReferenceSolutions.Kind kind = referenceSolutions == null ? null
+                : ReferenceSolutions.Kind.parse(referenceSolutions);
+        Map<String, ReferenceSolutions.Problem> problems = dataset == null ? Map.of()
+                : ReferenceSolutions.read(dataset, onBadLine);
+        CompositeReward reward = settings.composeForCode(SharedSandboxes.of(sandboxSettings));
+        PrintStream err = System.err;
+        long start = System.nanoTime();
+        JsonlReader.Summary summary = null;
+        int window = sandboxSettings.queueCapacity();
+        try (Writer out = open(output);
+                CodeScoring scoring = new CodeScoring(reward, CodeRunPool.of(sandboxSettings), window, out)) {
+            if (referenceSolutions != null) {
+                int n = 0;
+                for (ReferenceSolutions.Problem p : problems.values()) {
+                    scoring.add(new CodeScoring.Line(++n, p.taskId(), kind.completion(p), p.tests()));
+                }
+            } else {
+                summary = JsonlReader.read(input, onBadLine, r -> scoring.add(ReferenceSolutions.line(r, problems)));
+            }
+            scoring.finish();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            err.printf("aha score: %d %s scored%s in %.2f s (%d sandboxes at once): %d passed (%.4f), "
+                            + "mean reward %.4f; outcomes: %s%s%n", scoring.lines(),
+                    kind != null ? kind.label() + " solutions" : "lines",
+                    summary == null ? "" : ", " + summary.skipped() + " skipped", seconds,
+                    sandboxSettings.maxConcurrent(), scoring.passed(),
+                    scoring.lines() == 0 ? 0.0 : (double) scoring.passed() / scoring.lines(), scoring.meanReward(),
+                    scoring.outcomes(), output == null ? "" : " -> " + output);
+        }
+        if (summary != null) {
+            summary.firstProblems().forEach(p -> err.println("aha score: skipped " + p.getMessage()));
+        }
         return 0;
     }
 

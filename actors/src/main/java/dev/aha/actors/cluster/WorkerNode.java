@@ -30,7 +30,7 @@ final class WorkerNode {
             Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(ctx.getSelf(),
                     ClusterEvent.MemberEvent.class));
             if (node.has(NodeRole.REWARD)) {
-                Workers.spawnRewards(ctx, config, config.reward().compose());
+                Workers.spawnRewards(ctx, config, config.rewards());
             }
             return waitingForLearner(ctx, config, node, plane);
         });

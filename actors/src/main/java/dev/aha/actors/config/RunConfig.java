@@ -10,11 +10,21 @@ import dev.aha.runtime.optim.AdamWSettings;
 import dev.aha.runtime.policy.Policies;
 import dev.aha.runtime.policy.PolicyFactory;
 import dev.aha.runtime.rejection.RejectionSettings;
+import dev.aha.runtime.eval.Evaluator;
+import dev.aha.runtime.policy.Policy;
+import dev.aha.runtime.reward.CodeExecutionReward;
+import dev.aha.runtime.reward.CompositeReward;
+import dev.aha.runtime.reward.RewardFunction;
 import dev.aha.runtime.reward.RewardSettings;
+import dev.aha.runtime.sandbox.CodeRunPool;
+import dev.aha.runtime.sandbox.Sandbox;
+import dev.aha.runtime.sandbox.SandboxSettings;
+import dev.aha.runtime.sandbox.SharedSandboxes;
 import dev.aha.runtime.sampling.SamplingSettings;
 import dev.aha.runtime.simulation.SimulationSettings;
 import dev.aha.runtime.task.ArithmeticSettings;
 import dev.aha.runtime.task.PromptTemplate;
+import dev.aha.runtime.task.Tasks;
 import dev.aha.runtime.tokenizer.HfTokenizer;
 import dev.aha.runtime.tokenizer.Tokenizer;
 import dev.aha.runtime.tokenizer.Tokenizers;
@@ -22,6 +32,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /** Every typed setting of a run, read once from the layered config; invalid values fail here, at start. */
 public record RunConfig(
@@ -91,6 +102,50 @@ public record RunConfig(
         return backend == Backend.SIMULATED;
     }
 
+    /** Whether the run's task is judged by running code (humaneval, tinycode). */
+    public boolean codeTask() {
+        return Tasks.isCode(train.task());
+    }
+
+    /**
+     * The run's reward. A code task's accuracy runs each program in the JVM's shared sandbox, started (and checked)
+     * on first use: {@link #from} does that for a code task, so a missing bubblewrap stops the run at start-up.
+     */
+    public CompositeReward rewards() {
+        return codeTask() ? reward.composeForCode(sandbox()) : reward.compose();
+    }
+
+    /** A code task's accuracy reward, what its evaluations judge with; null for tasks judged by their answer. */
+    public RewardFunction codeAccuracy() {
+        return codeTask() ? new CodeExecutionReward(sandbox(), reward.codePartialCredit()) : null;
+    }
+
+    /** The held-out evaluator of this run's settings, judging as its reward does. */
+    public Evaluator evaluator(Policy policy, int k) {
+        Evaluator evaluator = new Evaluator(policy, tokenizer, template, sampling, k, train.seed() + 17,
+                reward.extract());
+        return codeTask() ? evaluator.scoringWith(codeAccuracy(), codeEvaluationPool()) : evaluator;
+    }
+
+    /** Where a code task's evaluations run their samples side by side; null for other tasks. */
+    public CodeRunPool codeEvaluationPool() {
+        return codeTask() ? SharedSandboxes.evaluationPool(sandboxSettings()) : null;
+    }
+
+    /** {@code aha.sandbox}. */
+    public SandboxSettings sandboxSettings() {
+        return SandboxSettings.fromConfig(raw.getConfig("aha.sandbox"));
+    }
+
+    /** A code task's outcome classes so far in this JVM (training rewards and evaluations); null for other tasks. */
+    public Map<String, Long> codeOutcomes() {
+        return codeTask() ? sandbox().outcomes().snapshot() : null;
+    }
+
+    private Sandbox sandbox() {
+        return SharedSandboxes.of(sandboxSettings());
+    }
+
     public static RunConfig from(Config c) {
         Tokenizer tokenizer = Tokenizers.load(c.getString("aha.tokenizer"));
         TrainSettings train = TrainSettings.fromConfig(c.getConfig("aha.train"));
@@ -100,6 +155,10 @@ public record RunConfig(
         reward.compose(); // its weights are checked as the reward is built: at start-up, not at the first group
         WeightPlaneSettings.fromConfig(c.getConfig("aha.weights")); // read by the plane later, checked now
         RejectionSettings.fromConfig(c.getConfig("aha.reject")); // read by aha sample and aha reject, checked now
+        SandboxSettings sandbox = SandboxSettings.fromConfig(c.getConfig("aha.sandbox")); // code tasks read it later
+        if (Tasks.isCode(train.task())) {
+            SharedSandboxes.of(sandbox); // code rewards refuse to start without a working sandbox: now, not mid-run
+        }
         return new RunConfig(
                 c,
                 train,

@@ -30,6 +30,7 @@ final class Backends {
         return new TorchTrainer(c.policy(), c.devices().learner(), c.grpo(), c.optimizer(), c.train().learnerThreads(),
                 c.train().logitsBudget(), s.initialWeights(),
                 s.referenceWeights(), s.resumeFrom(), new TorchTrainer.EvalSettings(c.tokenizer(), c.template(),
-                        c.sampling(), c.train().seed() + 17, c.reward().extract()));
+                        c.sampling(), c.train().seed() + 17, c.reward().extract(), c.codeAccuracy(),
+                        c.codeEvaluationPool()));
     }
 }

@@ -9,8 +9,13 @@ import dev.aha.runtime.grpo.GrpoSettings;
 import dev.aha.runtime.reward.CompositeReward;
 import dev.aha.runtime.reward.RewardBreakdown;
 import dev.aha.runtime.reward.RewardInput;
+import dev.aha.runtime.sandbox.CodeRunPool;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -27,6 +32,10 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  * {@link ScoredGroup} to the learner. Uniform groups go on too: the learner's intake drops them (dynamic sampling),
  * since it alone closes leases and counts what it keeps out.
  *
+ * <p>Code rewards (given a {@link CodeRunPool}) run off the actor's thread: each completion is one task on the pool,
+ * and the group comes back to the actor as a message when its last completion is scored; groups are not held for
+ * one another. A run the pool refuses (its queue full) is a failed completion, below.
+ *
  * <p>Failure policy: a reward function that throws, or returns a reward that is not finite, scores that completion 0;
  * the error is counted in the group (the run's {@code reward_failures}) and logged with its class and message at
  * most every 10 s; it never stops the actor. Anything else that throws restarts it (supervised in
@@ -36,10 +45,37 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
 
     public static final ServiceKey<RewardMessage> KEY = ServiceKey.create(RewardMessage.class, "aha-reward");
 
-    /** What a reward actor sends itself: the learner's listing. */
-    private sealed interface Command extends RewardMessage.Local permits LearnersFound {}
+    /** What a reward actor sends itself: the learner's listing, and groups scored on the code-run pool. */
+    private sealed interface Command extends RewardMessage.Local permits LearnersFound, GroupScored {}
 
     private record LearnersFound(Receptionist.Listing listing) implements Command {}
+
+    /** A group whose completions were scored on the code-run pool. */
+    private record GroupScored(SampledGroup group, CompletionScore[] scores) implements Command {}
+
+    /** One completion's scores, or the error its rule threw (then all 0). */
+    record CompletionScore(double reward, double accuracy, double format, RuntimeException error) {
+
+        static CompletionScore of(CompositeReward reward, SampledGroup group, int i) {
+            try {
+                RewardBreakdown b = reward.evaluate(
+                        new RewardInput(group.prompt(), group.completionTexts()[i], group.referenceAnswer()));
+                if (!Double.isFinite(b.total())) {
+                    throw new ArithmeticException("reward is not a finite number: " + b.components());
+                }
+                return new CompletionScore(b.total(), b.components().getOrDefault("accuracy", 0.0),
+                        b.components().getOrDefault("format", 0.0), null);
+            } catch (RuntimeException e) {
+                return failed(e);
+            }
+        }
+
+        static CompletionScore failed(Throwable e) {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            return new CompletionScore(0, 0, 0, cause instanceof RuntimeException r ? r
+                    : new IllegalStateException(cause.toString(), cause));
+        }
+    }
 
     private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
 
@@ -47,22 +83,29 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
     private final Deque<ScoredGroup> waiting = new ArrayDeque<>();
     private final CompositeReward reward;
     private final GrpoSettings grpo;
+    private final CodeRunPool pool;
     private ActorRef<LearnerMessage> learner;
     private long failuresSinceLog;
     private long invalid;
     private long lastLogNanos = System.nanoTime() - LOG_INTERVAL_NANOS;
 
-    private Reward(ActorContext<RewardMessage> context, CompositeReward reward, GrpoSettings grpo) {
+    private Reward(ActorContext<RewardMessage> context, CompositeReward reward, GrpoSettings grpo, CodeRunPool pool) {
         super(context);
         this.reward = reward;
         this.grpo = grpo;
+        this.pool = pool;
         context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
         ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class, LearnersFound::new);
         context.getSystem().receptionist().tell(Receptionist.subscribe(Learner.KEY, listings));
     }
 
     public static Behavior<RewardMessage> create(CompositeReward reward, GrpoSettings grpo) {
-        return Behaviors.setup(ctx -> new Reward(ctx, reward, grpo));
+        return create(reward, grpo, null);
+    }
+
+    /** @param pool where code rewards run, or null to score on the actor's own thread (rules that do not block) */
+    public static Behavior<RewardMessage> create(CompositeReward reward, GrpoSettings grpo, CodeRunPool pool) {
+        return Behaviors.setup(ctx -> new Reward(ctx, reward, grpo, pool));
     }
 
     @Override
@@ -70,6 +113,7 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
         return newReceiveBuilder()
                 .onMessage(SampledGroup.class, this::onSampled)
                 .onMessage(LearnersFound.class, this::onLearners)
+                .onMessage(GroupScored.class, this::onGroupScored)
                 .build();
     }
 
@@ -88,13 +132,38 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
             getContext().getLog().warn("dropped invalid group {} ({} so far): {}", group.promptId(), invalid, problem);
             return this;
         }
-        ScoredGroup scored = score(group, reward, grpo, this::failed);
+        if (pool != null) {
+            scoreOnPool(group);
+            return this;
+        }
+        forward(score(group, reward, grpo, this::failed));
+        return this;
+    }
+
+    private void scoreOnPool(SampledGroup group) {
+        List<CompletableFuture<CompletionScore>> runs = new ArrayList<>();
+        for (int i = 0; i < group.groupSize(); i++) {
+            int completion = i;
+            runs.add(pool.submit(() -> CompletionScore.of(reward, group, completion))
+                    .exceptionally(CompletionScore::failed));
+        }
+        CompletableFuture<CompletionScore[]> all = CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new))
+                .thenApply(done -> runs.stream().map(CompletableFuture::join).toArray(CompletionScore[]::new));
+        // Every run's failure is already its completion's score (exceptionally above), so `all` cannot fail.
+        getContext().pipeToSelf(all, (scores, error) -> new GroupScored(group, scores));
+    }
+
+    private Behavior<RewardMessage> onGroupScored(GroupScored scored) {
+        forward(assemble(scored.group(), scored.scores(), grpo, this::failed));
+        return this;
+    }
+
+    private void forward(ScoredGroup scored) {
         if (learner == null) {
             waiting.add(scored);
         } else {
             learner.tell(scored);
         }
-        return this;
     }
 
     /** One log line per interval at most: a rule failing on every completion must not flood the log. */
@@ -116,27 +185,28 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
      */
     static ScoredGroup score(SampledGroup group, CompositeReward reward, GrpoSettings grpo,
             Consumer<RuntimeException> onError) {
+        CompletionScore[] scores = new CompletionScore[group.groupSize()];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = CompletionScore.of(reward, group, i);
+        }
+        return assemble(group, scores, grpo, onError);
+    }
+
+    /** The group's rewards (failures counted, each told to {@code onError}) and advantages. */
+    static ScoredGroup assemble(SampledGroup group, CompletionScore[] scores, GrpoSettings grpo,
+            Consumer<RuntimeException> onError) {
         int g = group.groupSize();
         double[] rewards = new double[g];
         double[] accuracy = new double[g];
         double[] format = new double[g];
         int failures = 0;
         for (int i = 0; i < g; i++) {
-            try {
-                RewardBreakdown b = reward.evaluate(
-                        new RewardInput(group.prompt(), group.completionTexts()[i], group.referenceAnswer()));
-                if (!Double.isFinite(b.total())) {
-                    throw new ArithmeticException("reward is not a finite number: " + b.components());
-                }
-                rewards[i] = b.total();
-                accuracy[i] = b.components().getOrDefault("accuracy", 0.0);
-                format[i] = b.components().getOrDefault("format", 0.0);
-            } catch (RuntimeException e) {
-                rewards[i] = 0;
-                accuracy[i] = 0;
-                format[i] = 0;
+            rewards[i] = scores[i].reward();
+            accuracy[i] = scores[i].accuracy();
+            format[i] = scores[i].format();
+            if (scores[i].error() != null) {
                 failures++;
-                onError.accept(e);
+                onError.accept(scores[i].error());
             }
             rewards[i] += grpo.overlong().reward(group.completions()[i].length);
         }

@@ -4,7 +4,9 @@ import dev.aha.actors.config.RunConfig;
 import dev.aha.actors.weights.WeightPlane;
 import dev.aha.protocol.pipeline.RewardMessage;
 import dev.aha.protocol.pipeline.RolloutMessage;
+import dev.aha.runtime.reward.CodeExecutionReward;
 import dev.aha.runtime.reward.CompositeReward;
+import dev.aha.runtime.sandbox.CodeRunPool;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -41,12 +43,26 @@ public final class Workers {
         }
     }
 
-    /** @param reward the rule every reward actor scores with (tests inject failing ones) */
+    /**
+     * A reward that runs code gets the node's {@link CodeRunPool} (aha.sandbox.max-concurrent threads, shared by the
+     * reward actors, closed with the actor system): its runs block for up to the wall-time limit, never on a
+     * dispatcher's thread.
+     *
+     * @param reward the rule every reward actor scores with (tests inject failing ones)
+     */
     public static void spawnRewards(ActorContext<?> ctx, RunConfig config, CompositeReward reward) {
+        CodeRunPool pool = runsCode(reward) ? CodeRunPool.of(config.sandboxSettings()) : null;
+        if (pool != null) {
+            ctx.getSystem().getWhenTerminated().thenRun(pool::close);
+        }
         for (int i = 0; i < config.train().rewardActors(); i++) {
-            Behavior<RewardMessage> scorer = Behaviors.supervise(Reward.create(reward, config.grpo()))
+            Behavior<RewardMessage> scorer = Behaviors.supervise(Reward.create(reward, config.grpo(), pool))
                     .onFailure(SupervisorStrategy.restart().withLimit(10, Duration.ofSeconds(10)));
             ctx.spawn(scorer, "reward-" + i, DispatcherSelector.fromConfig(REWARD_DISPATCHER));
         }
+    }
+
+    static boolean runsCode(CompositeReward reward) {
+        return reward.parts().stream().anyMatch(p -> p.function() instanceof CodeExecutionReward);
     }
 }

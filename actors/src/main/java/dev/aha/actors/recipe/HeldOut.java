@@ -33,8 +33,7 @@ public final class HeldOut {
             if (checkpoint != null) {
                 CheckpointStore.load(checkpoint, policy, null);
             }
-            Evaluator evaluator = new Evaluator(policy, config.tokenizer(), config.template(), config.sampling(),
-                    config.train().evalK(), config.train().seed() + 17, config.reward().extract());
+            Evaluator evaluator = config.evaluator(policy, config.train().evalK());
             try (ProgressBar bar = Progress.bar(label, prompts.size())) {
                 return evaluator.evaluate(prompts, bar::stepTo);
             }

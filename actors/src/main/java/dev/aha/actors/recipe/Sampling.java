@@ -75,7 +75,7 @@ public final class Sampling {
                 version = CheckpointStore.load(checkpoint, policy, null).path("version").asLong(0);
             }
             RejectionSampler sampler = new RejectionSampler(policy, config.tokenizer(), config.template(),
-                    config.sampling(), config.reward(), minLanguage, k, seed, version);
+                    config.sampling(), config.reward(), config.rewards(), minLanguage, k, seed, version);
             try (SampleFile file = SampleFile.open(out, k, version)) {
                 SampleFile.Recovered recovered = file.recovered();
                 if (recovered.lines() > 0 || recovered.droppedBytes() > 0) {

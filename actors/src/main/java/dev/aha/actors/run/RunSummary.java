@@ -52,6 +52,9 @@ final class RunSummary {
         putPrompts(s, end, f.dispatcherStats());
         s.put("late_duplicates", f.lateDuplicates());
         s.put("reward_failures", f.rewardFailures());
+        if (config.codeTask()) { // how the sandboxed programs ended: every code run of this JVM, evaluations included
+            config.codeOutcomes().forEach(s.putObject("code_outcomes")::put);
+        }
         s.put("invalid_groups_dropped", f.invalidGroups());
         s.put("steps_non_finite", f.nonFiniteSteps());
         s.put("groups_dropped_uniform", f.groupsDroppedUniform());

@@ -133,8 +133,7 @@ public record StartingPoint(RunState state, Path resumeFrom, FlatWeights weights
 
     private static EvalResult evaluate(RunConfig config, Policy policy, List<TaskPrompt> heldOut, String what) {
         ComputeThreads.stopRecording();
-        Evaluator evaluator = new Evaluator(policy, config.tokenizer(), config.template(), config.sampling(),
-                config.train().evalK(), config.train().seed() + 17, config.reward().extract());
+        Evaluator evaluator = config.evaluator(policy, config.train().evalK());
         EvalResult r;
         try (ProgressBar bar = Progress.bar("eval " + what, heldOut.size())) {
             r = evaluator.evaluate(heldOut, bar::stepTo);

@@ -6,6 +6,7 @@ import dev.aha.runtime.task.BadLinePolicy;
 import dev.aha.runtime.task.JsonlTask;
 import dev.aha.runtime.task.Task;
 import dev.aha.runtime.task.Tasks;
+import dev.aha.runtime.task.TinyCodeTask;
 import java.nio.file.Path;
 
 /** Builds the task a run names, with the data files the user passed for the file-based ones. */
@@ -14,12 +15,16 @@ public final class TaskFactory {
     private TaskFactory() {}
 
     /**
-     * @param trainFile JSON Lines to train on (gsm8k, jsonl)
-     * @param evalFile JSON Lines held out (gsm8k: its test.jsonl; jsonl: optional, else a tenth of train by hash)
+     * @param trainFile JSON Lines to train on (gsm8k, jsonl, humaneval)
+     * @param evalFile JSON Lines held out (gsm8k: its test.jsonl; jsonl, humaneval: optional, else a tenth of train by
+     *     hash)
      */
     public static Task create(String name, RunConfig config, Path trainFile, Path evalFile) {
         return switch (Tasks.requireKnown(name)) {
             case "arithmetic" -> new ArithmeticTask(config.arithmetic());
+            case TinyCodeTask.NAME -> new TinyCodeTask();
+            case "humaneval" -> JsonlTask.humanEval(name, require(trainFile, "--train", name), evalFile,
+                    BadLinePolicy.STOP);
             case "gsm8k" -> JsonlTask.gsm8k(require(trainFile, "--train", name), require(evalFile, "--eval", name),
                     BadLinePolicy.STOP);
             default -> JsonlTask.load(name, require(trainFile, "--train", name), evalFile, BadLinePolicy.STOP);

@@ -36,7 +36,7 @@ public final class TrainingRun {
     /** Every role in this JVM: aha train. */
     public static Behavior<Learner.Finished> create(LearnerSetup setup, PromptStream prompts,
             CompletableFuture<Learner.Finished> finished) {
-        return create(setup, prompts, setup.config().reward().compose(), finished, ClusterNode.singleJvm(),
+        return create(setup, prompts, setup.config().rewards(), finished, ClusterNode.singleJvm(),
                 new ConcurrentLinkedQueue<>());
     }
 

@@ -169,7 +169,7 @@ public final class TrainingSession {
                     start.state(), weights, checkpoints, options.out(), heldOut, deadline);
             pipelineStartNanos = System.nanoTime();
             ActorSystem<Learner.Finished> system = ActorSystem.create(TrainingRun.create(setup, prompts,
-                    config.reward().compose(), finished, node, membership), ClusterNode.SYSTEM,
+                    config.rewards(), finished, node, membership), ClusterNode.SYSTEM,
                     node.applyTo(config.raw()));
             Cluster cluster = Cluster.get(system);
             node.join(system);

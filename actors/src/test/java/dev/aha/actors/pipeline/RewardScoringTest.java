@@ -113,4 +113,20 @@ class RewardScoringTest {
         assertEquals(UnsupportedOperationException.class, errors.get(0).getClass());
         assertEquals("no rule for a", errors.get(0).getMessage());
     }
+
+    /** A code run the pool refused (its queue full) or that failed on the pool is that completion's 0, counted. */
+    @Test
+    void aRunThePoolRefusedIsACountedFailure() {
+        List<RuntimeException> errors = new ArrayList<>();
+        Reward.CompletionScore refused = Reward.CompletionScore.failed(new java.util.concurrent.CompletionException(
+                new java.util.concurrent.RejectedExecutionException("the code-run queue is full")));
+        Reward.CompletionScore checked = Reward.CompletionScore.failed(new java.io.IOException("pipe"));
+        Reward.CompletionScore fine = Reward.CompletionScore.of(rule(t -> 1.0), group("a", "b", "c"), 2);
+        ScoredGroup s = Reward.assemble(group("a", "b", "c"), new Reward.CompletionScore[] {refused, checked, fine},
+                GrpoSettings.paper(), errors::add);
+        assertArrayEquals(new double[] {0, 0, 1}, s.rewards());
+        assertEquals(2, s.rewardFailures());
+        assertTrue(errors.get(0) instanceof java.util.concurrent.RejectedExecutionException, errors.toString());
+        assertTrue(errors.get(1).getCause() instanceof java.io.IOException, errors.toString());
+    }
 }

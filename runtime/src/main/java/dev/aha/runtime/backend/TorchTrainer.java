@@ -18,6 +18,8 @@ import dev.aha.runtime.optim.AdamWSettings;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.PolicyFactory;
 import dev.aha.runtime.reward.ExtractMode;
+import dev.aha.runtime.reward.RewardFunction;
+import dev.aha.runtime.sandbox.CodeRunPool;
 import dev.aha.runtime.sampling.SamplingSettings;
 import dev.aha.runtime.task.PromptTemplate;
 import dev.aha.runtime.task.TaskPrompt;
@@ -33,9 +35,11 @@ public final class TorchTrainer implements PolicyTrainer {
      * What the evaluator needs besides the policy.
      *
      * @param extract where answers are found: the run's {@code aha.reward.extract}
+     * @param codeAccuracy a code task's accuracy reward, which judges instead of the answer; null for other tasks
+     * @param codePool where a code task's samples are judged side by side; null for other tasks
      */
     public record EvalSettings(Tokenizer tokenizer, PromptTemplate template, SamplingSettings sampling, long seed,
-                               ExtractMode extract) {}
+                               ExtractMode extract, RewardFunction codeAccuracy, CodeRunPool codePool) {}
 
     private final NDManager manager;
     private final Policy policy;
@@ -91,6 +95,9 @@ public final class TorchTrainer implements PolicyTrainer {
         ComputeThreads.stopRecording();
         Evaluator evaluator = new Evaluator(policy, eval.tokenizer(), eval.template(), eval.sampling(), k,
                 eval.seed(), eval.extract());
+        if (eval.codeAccuracy() != null) {
+            evaluator = evaluator.scoringWith(eval.codeAccuracy(), eval.codePool());
+        }
         if (!greedy) {
             evaluator = evaluator.withoutGreedy();
         }

@@ -7,7 +7,8 @@ package dev.aha.runtime.eval;
  * @param k samples per prompt
  * @param pass1 pass@1 estimated from k samples per prompt at the sampling temperature: mean share correct
  * @param greedyAccuracy share of prompts answered correctly by greedy decoding (NaN when not decoded)
- * @param consK cons@k: share of prompts whose majority-vote answer over the k samples is correct
+ * @param consK cons@k: share of prompts whose majority-vote answer over the k samples is correct (NaN for code
+ *     tasks, whose programs have no answer to vote on)
  * @param formatRate share of samples in the exact think/answer format
  * @param meanCompletionTokens mean sampled completion length in tokens
  */

@@ -4,23 +4,28 @@ import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.reward.AccuracyReward;
 import dev.aha.runtime.reward.ExtractMode;
 import dev.aha.runtime.reward.FormatReward;
+import dev.aha.runtime.reward.RewardFunction;
 import dev.aha.runtime.reward.RewardInput;
 import dev.aha.runtime.sampling.Completion;
+import dev.aha.runtime.sandbox.CodeRunPool;
 import dev.aha.runtime.sampling.Sampler;
 import dev.aha.runtime.sampling.SamplingSettings;
 import dev.aha.runtime.task.PromptTemplate;
 import dev.aha.runtime.task.TaskPrompt;
 import dev.aha.runtime.tokenizer.Tokenizer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.IntConsumer;
 
 /**
  * Scores a policy on held-out prompts: k samples per prompt at the sampling temperature (pass@1 averaged over k,
  * cons@k by majority vote over normalised answers) and one greedy decode, unless {@link #withoutGreedy}. Uses the
  * same reward code as training, reading answers as the run's {@code aha.reward.extract} says ({@link ExtractMode}):
- * pass@1, greedy accuracy and cons@k all find a completion's final answer in that mode.
+ * pass@1, greedy accuracy and cons@k all find a completion's final answer in that mode. A code task's evaluator
+ * ({@link #scoringWith}) judges with its code reward instead, and has no cons@k (NaN): programs have no answer to vote.
  */
 public final class Evaluator {
 
@@ -32,18 +37,21 @@ public final class Evaluator {
     private final long seed;
     private final boolean greedyDecode;
     private final ExtractMode extract;
-    private final AccuracyReward accuracy;
+    private final RewardFunction accuracy;
+    private final boolean answerVotes;
+    private final CodeRunPool pool;
     private final FormatReward format = new FormatReward();
 
     /** @param extract where a completion's final answer is found: the run's {@code aha.reward.extract} */
     public Evaluator(
             Policy policy, Tokenizer tokenizer, PromptTemplate template, SamplingSettings sampling, int k,
             long seed, ExtractMode extract) {
-        this(policy, tokenizer, template, sampling, k, seed, extract, true);
+        this(policy, tokenizer, template, sampling, k, seed, extract, true, new AccuracyReward(extract), true, null);
     }
 
     private Evaluator(Policy policy, Tokenizer tokenizer, PromptTemplate template, SamplingSettings sampling, int k,
-            long seed, ExtractMode extract, boolean greedyDecode) {
+            long seed, ExtractMode extract, boolean greedyDecode, RewardFunction accuracy, boolean answerVotes,
+            CodeRunPool pool) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1, was " + k);
         }
@@ -54,8 +62,21 @@ public final class Evaluator {
         this.k = k;
         this.seed = seed;
         this.extract = Objects.requireNonNull(extract, "extract");
-        this.accuracy = new AccuracyReward(extract);
+        this.accuracy = Objects.requireNonNull(accuracy, "accuracy");
+        this.answerVotes = answerVotes;
+        this.pool = pool;
         this.greedyDecode = greedyDecode;
+    }
+
+    /**
+     * The same judging correctness with {@code codeAccuracy} (a code task's reward, 1.0 = right), without cons@k.
+     *
+     * @param pool where a prompt's k samples are judged side by side (each is a sandboxed child process), or null to
+     *     judge them one after another
+     */
+    public Evaluator scoringWith(RewardFunction codeAccuracy, CodeRunPool pool) {
+        return new Evaluator(policy, tokenizer, template, sampling, k, seed, extract, greedyDecode, codeAccuracy, false,
+                pool);
     }
 
     /**
@@ -63,12 +84,23 @@ public final class Evaluator {
      * half the time, for evaluations taken while training. Its greedy accuracy is NaN.
      */
     public Evaluator withoutGreedy() {
-        return new Evaluator(policy, tokenizer, template, sampling, k, seed, extract, false);
+        return new Evaluator(policy, tokenizer, template, sampling, k, seed, extract, false, accuracy, answerVotes,
+                pool);
     }
 
     /** Where this evaluator finds a completion's final answer. */
     public ExtractMode extract() {
         return extract;
+    }
+
+    /** The accuracy of each input, on the pool when there is one. */
+    private double[] judge(List<RewardInput> inputs) {
+        if (pool == null) {
+            return inputs.stream().mapToDouble(accuracy::score).toArray();
+        }
+        List<CompletableFuture<Double>> runs = inputs.stream()
+                .map(input -> pool.submit(() -> accuracy.score(input))).toList();
+        return runs.stream().mapToDouble(CompletableFuture::join).toArray();
     }
 
     /** @param progress told the number of prompts done after each one (for a progress bar); may be null */
@@ -92,17 +124,20 @@ public final class Evaluator {
             List<Completion> samples = sampled.sampleGroup(ids, k, rng);
             int correct = 0;
             MajorityVote votes = new MajorityVote(extract);
+            List<RewardInput> inputs = new ArrayList<>(samples.size());
             for (Completion c : samples) {
-                String completion = tokenizer.decode(c.tokens());
-                RewardInput input = new RewardInput(text, completion, prompt.referenceAnswer());
-                if (accuracy.score(input) == 1.0) {
+                inputs.add(new RewardInput(text, tokenizer.decode(c.tokens()), prompt.referenceAnswer()));
+                tokens += c.length();
+            }
+            double[] scores = judge(inputs);
+            for (int i = 0; i < inputs.size(); i++) {
+                if (scores[i] == 1.0) {
                     correct++;
                 }
-                if (format.score(input) == 1.0) {
+                if (format.score(inputs.get(i)) == 1.0) {
                     formatted++;
                 }
-                tokens += c.length();
-                votes.add(completion);
+                votes.add(inputs.get(i).completion());
             }
             pass1 += (double) correct / k;
             if (votes.majorityIs(prompt.referenceAnswer())) {
@@ -122,7 +157,7 @@ public final class Evaluator {
         }
         int n = prompts.size();
         return new EvalResult(n, k, pass1 / n, greedyDecode ? (double) greedyCorrect / n : Double.NaN,
-                (double) consCorrect / n,
+                answerVotes ? (double) consCorrect / n : Double.NaN,
                 (double) formatted / (n * (long) k), (double) tokens / (n * (long) k));
     }
 }

@@ -24,7 +24,8 @@ import java.util.zip.CRC32C;
 
 /**
  * The sampling half of R1's rejection sampling: k completions of one prompt from a policy, each scored with the
- * training rewards ({@link RewardSettings#compose()}) plus language consistency, as {@link SampleRecord}s.
+ * training rewards (the run's reward: {@link RewardSettings#compose()}, or a code task's, which runs its programs in the
+ * sandbox) plus language consistency, as {@link SampleRecord}s.
  *
  * <p>Each prompt draws from its own RNG, seeded by the run's seed and the prompt's id ({@link #promptSeed}): a prompt's
  * samples do not depend on which prompts came before it, so a resumed run writes what an uninterrupted one would
@@ -47,13 +48,19 @@ public final class RejectionSampler {
      */
     public RejectionSampler(Policy policy, Tokenizer tokenizer, PromptTemplate template, SamplingSettings sampling,
             RewardSettings rewards, double minLanguage, int k, long seed, long policyVersion) {
+        this(policy, tokenizer, template, sampling, rewards, rewards.compose(), minLanguage, k, seed, policyVersion);
+    }
+
+    /** @param reward the run's reward (a code task's runs its programs in the sandbox) */
+    public RejectionSampler(Policy policy, Tokenizer tokenizer, PromptTemplate template, SamplingSettings sampling,
+            RewardSettings rewards, CompositeReward reward, double minLanguage, int k, long seed, long policyVersion) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1, was " + k);
         }
         this.tokenizer = tokenizer;
         this.template = template;
         this.sampler = new Sampler(policy, sampling, tokenizer.vocabSize(), tokenizer.endIds());
-        this.scorer = new Scorer(rewards, minLanguage, k, policyVersion);
+        this.scorer = new Scorer(rewards, reward, minLanguage, k, policyVersion);
         this.k = k;
         this.seed = seed;
     }
@@ -91,7 +98,12 @@ public final class RejectionSampler {
         private final long policyVersion;
 
         public Scorer(RewardSettings rewards, double minLanguage, int k, long policyVersion) {
-            this.reward = rewards.compose();
+            this(rewards, rewards.compose(), minLanguage, k, policyVersion);
+        }
+
+        /** @param reward the run's reward, built from {@code rewards} (a code task's runs its programs) */
+        public Scorer(RewardSettings rewards, CompositeReward reward, double minLanguage, int k, long policyVersion) {
+            this.reward = reward;
             this.language = new LanguageConsistencyReward(rewards.language());
             this.minLanguage = minLanguage;
             this.k = k;

@@ -74,10 +74,25 @@ public final class CompositeReward implements RewardFunction {
 
     /** Each part's raw score, in part order, and their weighted sum. */
     public RewardBreakdown evaluate(RewardInput input) {
+        return sum(input, null, 0.0);
+    }
+
+    /**
+     * {@link #evaluate} with the score of {@code known} (one of the parts) given: a code reward's run, which must not
+     * run twice; the other parts are computed.
+     */
+    public RewardBreakdown evaluateWith(RewardInput input, RewardFunction known, double knownScore) {
+        if (parts.stream().noneMatch(p -> p.function() == known)) {
+            throw new IllegalArgumentException(known.name() + " is not a part of this composite");
+        }
+        return sum(input, known, knownScore);
+    }
+
+    private RewardBreakdown sum(RewardInput input, RewardFunction known, double knownScore) {
         Map<String, Double> components = new LinkedHashMap<>();
         double total = 0.0;
         for (WeightedReward part : parts) {
-            double score = part.function().score(input);
+            double score = part.function() == known ? knownScore : part.function().score(input);
             components.put(part.function().name(), score);
             total += part.weight() * score;
         }

@@ -1,6 +1,7 @@
 package dev.aha.runtime.reward;
 
 import com.typesafe.config.Config;
+import dev.aha.runtime.sandbox.Sandbox;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -13,30 +14,47 @@ import java.util.Objects;
  * @param languageWeight weight of {@link LanguageConsistencyReward}; 0 leaves it out
  * @param language the target script of the language reward
  * @param extract where the accuracy reward looks for the final answer
+ * @param codePartialCredit code tasks: the share of tests passed instead of all-or-nothing
  */
 public record RewardSettings(double accuracyWeight, double formatWeight, double languageWeight, TargetScript language,
-                             ExtractMode extract) {
+                             ExtractMode extract, boolean codePartialCredit) {
 
     public RewardSettings {
         Objects.requireNonNull(extract, "extract");
+    }
+
+    /** All-or-nothing code rewards. */
+    public RewardSettings(double accuracyWeight, double formatWeight, double languageWeight, TargetScript language,
+            ExtractMode extract) {
+        this(accuracyWeight, formatWeight, languageWeight, language, extract, false);
     }
 
     /** Reads {@code aha.reward} (see reference.conf); a bad {@code extract} is refused here, naming the key. */
     public static RewardSettings fromConfig(Config reward) {
         return new RewardSettings(reward.getDouble("accuracy-weight"), reward.getDouble("format-weight"),
                 reward.getDouble("language-weight"), reward.getEnum(TargetScript.class, "language"),
-                ExtractMode.parse(reward.getString("extract"), "aha.reward.extract"));
+                ExtractMode.parse(reward.getString("extract"), "aha.reward.extract"),
+                reward.getBoolean("code-partial-credit"));
     }
 
     /** These settings with the accuracy reward reading answers in {@code mode} ({@code aha score --extract}). */
     public RewardSettings withExtract(ExtractMode mode) {
-        return new RewardSettings(accuracyWeight, formatWeight, languageWeight, language, mode);
+        return new RewardSettings(accuracyWeight, formatWeight, languageWeight, language, mode, codePartialCredit);
     }
 
     /** Accuracy and format always (their scores are reported even at weight 0), language when weighted. */
     public CompositeReward compose() {
+        return compose(new AccuracyReward(extract));
+    }
+
+    /** The same with a code task's accuracy: the program run against the tests in {@code sandbox}. */
+    public CompositeReward composeForCode(Sandbox sandbox) {
+        return compose(new CodeExecutionReward(sandbox, codePartialCredit));
+    }
+
+    private CompositeReward compose(RewardFunction accuracy) {
         List<WeightedReward> parts = new ArrayList<>();
-        parts.add(new WeightedReward(new AccuracyReward(extract), accuracyWeight));
+        parts.add(new WeightedReward(accuracy, accuracyWeight));
         parts.add(new WeightedReward(new FormatReward(), formatWeight));
         if (languageWeight > 0) {
             parts.add(new WeightedReward(new LanguageConsistencyReward(language), languageWeight));

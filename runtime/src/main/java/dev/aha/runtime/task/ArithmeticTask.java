@@ -1,26 +1,18 @@
 package dev.aha.runtime.task;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
-import java.util.zip.CRC32;
 
 /**
  * Synthetic arithmetic: expressions like {@code 7+2-5} with exact integer answers and worked solutions, drawn
  * from a seeded RNG. The question is the bare expression.
  *
- * <p>Held-out split, disjoint by construction: an expression is held out when the CRC32 of its text is 0 mod 10
- * (about a tenth of the problem space). Training streams skip those; {@link #heldOut} enumerates them with a fixed
- * seed of its own, so the split never depends on the training seed.
+ * <p>Held-out split, disjoint by construction ({@link SyntheticSplit}): an expression is held out when the CRC32 of
+ * its text is 0 mod 10 (about a tenth of the problem space), enumerated with a fixed seed of its own.
  */
 public final class ArithmeticTask implements Task {
 
-    private static final int HELD_OUT_MODULUS = 10;
     private static final long HELD_OUT_SEED = 0x5EED_0F_E7A1L;
-    private static final int DRAWS_PER_PROMPT = 2_000;
 
     private final ArithmeticSettings settings;
 
@@ -44,45 +36,17 @@ public final class ArithmeticTask implements Task {
 
     @Override
     public PromptStream trainStream(long seed) {
-        Random rng = new Random(seed);
-        return () -> {
-            for (int attempt = 0; attempt < DRAWS_PER_PROMPT; attempt++) {
-                ArithmeticProblem p = draw(rng);
-                if (!isHeldOut(p.expression())) {
-                    return prompt(p);
-                }
-            }
-            throw new IllegalStateException("no training problem found in " + DRAWS_PER_PROMPT + " draws: " + settings);
-        };
+        return SyntheticSplit.trainStream(seed, rng -> prompt(draw(rng)), settings);
     }
 
     @Override
     public List<TaskPrompt> heldOut(int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("n must be >= 0, was " + n);
-        }
-        Random rng = new Random(HELD_OUT_SEED);
-        Set<String> seen = new LinkedHashSet<>();
-        List<TaskPrompt> prompts = new ArrayList<>(n);
-        long budget = (long) DRAWS_PER_PROMPT * Math.max(n, 1);
-        for (long draws = 0; prompts.size() < n; draws++) {
-            if (draws == budget) {
-                throw new IllegalArgumentException("the held-out split of " + settings + " has fewer than " + n
-                        + " distinct problems (found " + prompts.size() + "): ask for fewer, or widen the task");
-            }
-            ArithmeticProblem p = draw(rng);
-            if (isHeldOut(p.expression()) && seen.add(p.expression())) {
-                prompts.add(prompt(p));
-            }
-        }
-        return prompts;
+        return SyntheticSplit.heldOut(n, HELD_OUT_SEED, rng -> prompt(draw(rng)), settings);
     }
 
     /** Whether an expression belongs to the held-out split. */
     public static boolean isHeldOut(String expression) {
-        CRC32 crc = new CRC32();
-        crc.update(expression.getBytes(StandardCharsets.US_ASCII));
-        return crc.getValue() % HELD_OUT_MODULUS == 0;
+        return SyntheticSplit.isHeldOut(expression);
     }
 
     private ArithmeticProblem draw(Random rng) {

@@ -14,6 +14,10 @@ import java.util.zip.CRC32;
  *
  * <p>Ids are {@code <task>/<file name>:<line>}. Without a held-out file, a line is held out when the CRC32 of its
  * question is 0 mod 10.
+ *
+ * <p>HumanEval-style code problems ({@link #humanEval}) are read from {@code prompt}, {@code test} and
+ * {@code entry_point}: the reference is a test program, the task's {@code test} followed by
+ * {@code check(<entry_point>)}, which the code reward runs after the completion's program.
  */
 public final class JsonlTask implements Task {
 
@@ -41,11 +45,28 @@ public final class JsonlTask implements Task {
      * @param heldOutPath the held-out file, or null to hold out about a tenth of {@code trainPath} by hash
      */
     public static JsonlTask load(String name, Path trainPath, Path heldOutPath, BadLinePolicy policy) {
+        return load(name, trainPath, heldOutPath, policy, JsonlTask::toPrompt);
+    }
+
+    /**
+     * HumanEval (and data in its form): {@code prompt} (a signature and docstring), {@code test} (defining
+     * {@code check(candidate)}), {@code entry_point}, optionally {@code canonical_solution} for worked solutions.
+     */
+    public static JsonlTask humanEval(String name, Path trainPath, Path heldOutPath, BadLinePolicy policy) {
+        return load(name, trainPath, heldOutPath, policy, CodeProblems::humanEvalPrompt);
+    }
+
+    private interface PromptReader {
+        TaskPrompt read(String task, JsonlRecord record);
+    }
+
+    private static JsonlTask load(String name, Path trainPath, Path heldOutPath, BadLinePolicy policy,
+            PromptReader reader) {
         List<TaskPrompt> all = new ArrayList<>();
-        JsonlReader.Summary summary = JsonlReader.read(trainPath, policy, r -> all.add(toPrompt(name, r)));
+        JsonlReader.Summary summary = JsonlReader.read(trainPath, policy, r -> all.add(reader.read(name, r)));
         if (heldOutPath != null) {
             List<TaskPrompt> held = new ArrayList<>();
-            JsonlReader.read(heldOutPath, policy, r -> held.add(toPrompt(name, r)));
+            JsonlReader.read(heldOutPath, policy, r -> held.add(reader.read(name, r)));
             return new JsonlTask(name, all, held, summary);
         }
         List<TaskPrompt> train = new ArrayList<>();

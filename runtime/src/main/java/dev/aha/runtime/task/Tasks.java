@@ -5,7 +5,10 @@ import java.util.List;
 /** The built-in task names and their reference-answer conventions. */
 public final class Tasks {
 
-    public static final List<String> NAMES = List.of("arithmetic", "gsm8k", "jsonl");
+    public static final List<String> NAMES = List.of("arithmetic", "gsm8k", "jsonl", "humaneval", TinyCodeTask.NAME);
+
+    /** The tasks whose accuracy is code run against tests in the sandbox. */
+    public static final List<String> CODE = List.of("humaneval", TinyCodeTask.NAME);
 
     private Tasks() {}
 
@@ -16,8 +19,14 @@ public final class Tasks {
     public static String referenceAnswer(String name, String datasetAnswer) {
         return switch (requireKnown(name)) {
             case "arithmetic" -> datasetAnswer.trim();
+            case "humaneval", TinyCodeTask.NAME -> datasetAnswer; // the test program, as it is
             default -> JsonlTask.gsm8kReference(datasetAnswer);
         };
+    }
+
+    /** Whether task {@code name}'s accuracy reward runs code ({@link #CODE}). */
+    public static boolean isCode(String name) {
+        return CODE.contains(name);
     }
 
     public static String requireKnown(String name) {
