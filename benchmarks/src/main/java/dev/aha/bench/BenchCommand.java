@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code aha bench}: measurements a user can run on their own hardware; each prints one JSON object. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print JSON.",
         subcommands = {WeightsBench.class, MicroBench.class, ThroughputBench.class, ScalingBench.class,
-            AsyncVsSyncBench.class, OverheadBench.class, ModelBench.class})
+            AsyncVsSyncBench.class, OverheadBench.class, ModelBench.class, VsPyTorchBench.class})
 public final class BenchCommand implements AhaSubcommand {
 
     @Override

@@ -1,0 +1,98 @@
+package dev.aha.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+
+/**
+ * The report of {@code aha bench vs-pytorch}: per model, what the check found and both sides' figures with their
+ * ratios (Aha over PyTorch), FLOP/s against the machine's peak (the better of DJL's and torch's matmul), and whether
+ * the targets hold: on the built-in GPT, Aha samples at least as fast and takes a GRPO step in at most 1.1x the time.
+ */
+final class SideBySide {
+
+    static final double GRPO_STEP_TARGET = 1.1;
+
+    private final double djlPeak;
+    private final JsonNode pytorch;
+    private final AhaSide.Workload work;
+    private final boolean reference;
+
+    SideBySide(double djlPeak, JsonNode pytorch, AhaSide.Workload work, boolean reference) {
+        this.djlPeak = djlPeak;
+        this.pytorch = pytorch;
+        this.work = work;
+        this.reference = reference;
+    }
+
+    ObjectNode report(Map<String, AhaSide.Result> aha, Map<String, ModelFlops> flops) {
+        ObjectNode out = new ObjectMapper().createObjectNode();
+        double torchPeak = pytorch.path("peak_matmul_flops").asDouble();
+        double peak = Math.max(djlPeak, torchPeak);
+        ObjectNode p = out.putObject("peak_matmul");
+        p.put("djl_gflops", gflops(djlPeak));
+        p.put("torch_gflops", gflops(torchPeak));
+        p.put("machine_gflops", gflops(peak));
+        out.put("torch_version", pytorch.path("torch_version").asText());
+        out.put("torch_threads", pytorch.path("threads").asInt());
+        out.put("group_size", work.groupSize());
+        out.put("new_tokens", work.newTokens());
+        out.put("prompt_tokens", work.promptTokens());
+        out.put("repeats", work.repeats());
+        ObjectNode models = out.putObject("models");
+        ObjectNode targets = out.putObject("targets");
+        aha.forEach((name, ours) -> {
+            JsonNode theirs = pytorch.path("models").path(name);
+            ModelFlops count = flops.get(name);
+            ObjectNode m = models.putObject(name);
+            ObjectNode check = m.putObject("same_computation");
+            check.put("loss_aha", ours.request().path("aha").path("loss").asDouble());
+            check.put("loss_pytorch", theirs.path("loss").asDouble());
+            check.put("loss_abs_diff", theirs.path("loss_abs_diff").asDouble());
+            check.put("loss_after_one_adamw_step_abs_diff", theirs.path("loss_after_one_step_abs_diff").asDouble());
+            check.put("first_log_probs_max_abs_diff", theirs.path("first_log_probs_max_abs_diff").asDouble());
+            check.put("greedy_tokens_equal", theirs.path("greedy_tokens_equal").asBoolean());
+
+            int tokens = work.groupSize() * work.newTokens();
+            double samplingFlops = count.sampling(work.promptTokens(), work.groupSize(), work.newTokens());
+            double ahaSampleTps = tokens / ours.sampleSeconds();
+            double torchSampleTps = tokens / theirs.path("sample_seconds").asDouble();
+            ObjectNode s = m.putObject("sampling");
+            s.put("aha_tokens_per_second", round(ahaSampleTps));
+            s.put("pytorch_tokens_per_second", round(torchSampleTps));
+            s.put("ratio_aha_over_pytorch", round(ahaSampleTps / torchSampleTps));
+            fractions(s, samplingFlops, ours.sampleSeconds(), theirs.path("sample_seconds").asDouble(), peak);
+
+            double stepFlops = count.grpoStep(work.groupSize(), ours.length(), ours.scoredColumns(), reference);
+            double torchStep = theirs.path("grpo_step_seconds").asDouble();
+            ObjectNode g = m.putObject("grpo_step");
+            g.put("aha_ms", round(ours.grpoStepSeconds() * 1e3));
+            g.put("pytorch_ms", round(torchStep * 1e3));
+            g.put("ratio_aha_over_pytorch", round(ours.grpoStepSeconds() / torchStep));
+            fractions(g, stepFlops, ours.grpoStepSeconds(), torchStep, peak);
+            if (name.equals("gpt")) {
+                targets.put("gpt_sampling_tokens_per_second_aha_at_least_pytorch", ahaSampleTps >= torchSampleTps);
+                targets.put("gpt_grpo_step_aha_at_most_1.1x_pytorch",
+                        ours.grpoStepSeconds() <= GRPO_STEP_TARGET * torchStep);
+            }
+        });
+        return out;
+    }
+
+    private static void fractions(ObjectNode node, double flops, double ahaSeconds, double torchSeconds, double peak) {
+        node.put("gflop", Math.round(flops / 1e3) / 1e6); // to the MFLOP: tiny runs stay nonzero
+        node.put("aha_gflops", gflops(flops / ahaSeconds));
+        node.put("pytorch_gflops", gflops(flops / torchSeconds));
+        node.put("aha_fraction_of_peak", round(flops / ahaSeconds / peak));
+        node.put("pytorch_fraction_of_peak", round(flops / torchSeconds / peak));
+    }
+
+    private static double gflops(double flops) {
+        return round(flops / 1e9);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}
