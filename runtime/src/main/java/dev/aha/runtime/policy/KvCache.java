@@ -95,7 +95,7 @@ public final class KvCache {
         if (to <= capacity) {
             return buffer;
         }
-        int grown = Math.min(Math.max(maxPositions, to), Math.max(to, Math.max(MIN_CAPACITY, 2 * (int) capacity)));
+        int grown = Math.max(to, Math.min(maxPositions, Math.max(MIN_CAPACITY, 2 * (int) capacity)));
         Shape s = incoming.getShape();
         // In the old buffer's manager (or, at prefill, the prompt's): never the step's, which closes after the step.
         NDArray larger = (buffer == null ? incoming : buffer).getManager()
