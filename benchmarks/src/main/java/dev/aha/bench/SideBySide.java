@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 
 /**
- * The report of {@code aha bench vs-pytorch}: per model, what the check found and both sides' figures with their
- * ratios (Aha over PyTorch), FLOP/s against the machine's peak (the better of DJL's and torch's matmul), and whether
+ * The report of {@code aha bench vs-pytorch}: per model, what the check found and both sides' figures (the fastest
+ * repeat, and the median) with their ratios (Aha over PyTorch, of the fastest), FLOP/s against the machine's peak (the better of DJL's and torch's matmul), and whether
  * the targets hold: on the built-in GPT, Aha samples at least as fast and takes a GRPO step in at most 1.1x the time.
  */
 final class SideBySide {
@@ -56,25 +56,32 @@ final class SideBySide {
 
             int tokens = work.groupSize() * work.newTokens();
             double samplingFlops = count.sampling(work.promptTokens(), work.groupSize(), work.newTokens());
-            double ahaSampleTps = tokens / ours.sampleSeconds();
-            double torchSampleTps = tokens / theirs.path("sample_seconds").asDouble();
+            AhaSide.Timing torchSample = timing(theirs, "sample");
+            double ahaSampleTps = tokens / ours.sample().best();
+            double torchSampleTps = tokens / torchSample.best();
             ObjectNode s = m.putObject("sampling");
             s.put("aha_tokens_per_second", round(ahaSampleTps));
             s.put("pytorch_tokens_per_second", round(torchSampleTps));
             s.put("ratio_aha_over_pytorch", round(ahaSampleTps / torchSampleTps));
-            fractions(s, samplingFlops, ours.sampleSeconds(), theirs.path("sample_seconds").asDouble(), peak);
+            s.put("median_aha_tokens_per_second", round(tokens / ours.sample().median()));
+            s.put("median_pytorch_tokens_per_second", round(tokens / torchSample.median()));
+            fractions(s, samplingFlops, ours.sample().best(), torchSample.best(), peak);
+            cpu(s, ours.sample().bestCpu(), torchSample.bestCpu());
 
             double stepFlops = count.grpoStep(work.groupSize(), ours.length(), ours.scoredColumns(), reference);
-            double torchStep = theirs.path("grpo_step_seconds").asDouble();
+            AhaSide.Timing torchStep = timing(theirs, "grpo_step");
             ObjectNode g = m.putObject("grpo_step");
-            g.put("aha_ms", round(ours.grpoStepSeconds() * 1e3));
-            g.put("pytorch_ms", round(torchStep * 1e3));
-            g.put("ratio_aha_over_pytorch", round(ours.grpoStepSeconds() / torchStep));
-            fractions(g, stepFlops, ours.grpoStepSeconds(), torchStep, peak);
+            g.put("aha_ms", round(ours.grpoStep().best() * 1e3));
+            g.put("pytorch_ms", round(torchStep.best() * 1e3));
+            g.put("ratio_aha_over_pytorch", round(ours.grpoStep().best() / torchStep.best()));
+            g.put("median_aha_ms", round(ours.grpoStep().median() * 1e3));
+            g.put("median_pytorch_ms", round(torchStep.median() * 1e3));
+            fractions(g, stepFlops, ours.grpoStep().best(), torchStep.best(), peak);
+            cpu(g, ours.grpoStep().bestCpu(), torchStep.bestCpu());
             if (name.equals("gpt")) {
                 targets.put("gpt_sampling_tokens_per_second_aha_at_least_pytorch", ahaSampleTps >= torchSampleTps);
                 targets.put("gpt_grpo_step_aha_at_most_1.1x_pytorch",
-                        ours.grpoStepSeconds() <= GRPO_STEP_TARGET * torchStep);
+                        ours.grpoStep().best() <= GRPO_STEP_TARGET * torchStep.best());
             }
         });
         return out;
@@ -86,6 +93,18 @@ final class SideBySide {
         node.put("pytorch_gflops", gflops(flops / torchSeconds));
         node.put("aha_fraction_of_peak", round(flops / ahaSeconds / peak));
         node.put("pytorch_fraction_of_peak", round(flops / torchSeconds / peak));
+    }
+
+    private static AhaSide.Timing timing(JsonNode side, String name) {
+        return new AhaSide.Timing(side.path(name + "_seconds").asDouble(), side.path(name + "_median_seconds").asDouble(),
+                side.path(name + "_cpu_seconds").asDouble());
+    }
+
+    /** Process CPU of the fastest group or step on each side. */
+    private static void cpu(ObjectNode node, double aha, double pytorch) {
+        node.put("aha_cpu_ms", round(aha * 1e3));
+        node.put("pytorch_cpu_ms", round(pytorch * 1e3));
+        node.put("cpu_ratio_aha_over_pytorch", round(aha / pytorch));
     }
 
     private static double gflops(double flops) {

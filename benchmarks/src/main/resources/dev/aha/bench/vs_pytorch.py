@@ -357,25 +357,33 @@ def run_model(spec, request):
                                    f" tolerance {tolerance:g}); nothing was timed", **out}), file=sys.stderr)
         raise SystemExit(3)
 
-    # Timed: sampling (G completions of N tokens) and GRPO steps, after one warm-up each; medians.
+    # Timed: sampling (G completions of N tokens) and GRPO steps, after one warm-up each.
     generator = torch.Generator().manual_seed(request["seed"])
     group, new_tokens, repeats = request["group_size"], request["new_tokens"], request["repeats"]
     sample_group(policy, layers, prompt, group, new_tokens, generator)
-    seconds = []
+    seconds, cpu = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         sample_group(policy, layers, prompt, group, new_tokens, generator)
         seconds.append(time.perf_counter() - t0)
-    out["sample_seconds"] = median(seconds)
-    out["sampled_tokens"] = group * new_tokens
-    out["sample_tokens_per_second"] = group * new_tokens / out["sample_seconds"]
-    seconds = []
+        cpu.append(time.process_time() - c0)
+    timing(out, "sample", seconds, cpu)
+    seconds, cpu = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         step.step()
         seconds.append(time.perf_counter() - t0)
-    out["grpo_step_seconds"] = median(seconds)
+        cpu.append(time.process_time() - c0)
+    timing(out, "grpo_step", seconds, cpu)
     return out
+
+
+def timing(out, name, seconds, cpu):
+    """The fastest repeat (the one least disturbed by other work on the machine), the median, the fastest's CPU."""
+    fastest = min(range(len(seconds)), key=seconds.__getitem__)
+    out[name + "_seconds"] = seconds[fastest]
+    out[name + "_median_seconds"] = median(seconds)
+    out[name + "_cpu_seconds"] = cpu[fastest]
 
 
 def median(values):

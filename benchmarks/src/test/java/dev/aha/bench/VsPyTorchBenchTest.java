@@ -79,7 +79,8 @@ class VsPyTorchBenchTest {
             }
             assertTrue(same.path("greedy_tokens_equal").asBoolean(), model + " greedy tokens in " + json);
             for (String part : List.of("sampling", "grpo_step")) {
-                for (String key : List.of("ratio_aha_over_pytorch", "aha_gflops", "pytorch_gflops", "gflop")) {
+                for (String key : List.of("ratio_aha_over_pytorch", "aha_gflops", "pytorch_gflops", "gflop", "aha_cpu_ms",
+                        "pytorch_cpu_ms", "cpu_ratio_aha_over_pytorch")) {
                     assertTrue(m.path(part).path(key).asDouble() > 0, model + " " + part + "." + key + " in " + json);
                 }
             }
