@@ -41,7 +41,8 @@ import java.util.Random;
  *   <li>That policy and the reference are written as flat float32 images for the PyTorch side, with Aha's log-probs
  *       of the first sampled position, its greedy tokens, its GRPO loss on the batch, and its loss after one step of a
  *       fresh AdamW with the configured settings (the PyTorch side takes the same step with torch.optim.AdamW).
- *   <li>Timed: sampling G x N tokens and GRPO steps on the batch, after one warm-up each.
+ *   <li>Timed: sampling G x N tokens and GRPO steps on the batch, after the same number of warm-ups on each side
+ *       (the JVM compiles the hot paths during the first few).
  * </ol>
  */
 final class AhaSide {
@@ -51,7 +52,7 @@ final class AhaSide {
     private static final int PAD = 0;
 
     /** How much work: the same for both sides. */
-    record Workload(int promptTokens, int groupSize, int newTokens, int repeats, long seed) {}
+    record Workload(int promptTokens, int groupSize, int newTokens, int warmups, int repeats, long seed) {}
 
     /**
      * What PyTorch needs for this model (weights are in files it names) and Aha's own figures: the fastest of the
@@ -127,7 +128,7 @@ final class AhaSide {
 
             double[] sample = new double[work.repeats()];
             double[] sampleCpu = new double[work.repeats()];
-            for (int r = -1; r < work.repeats(); r++) {
+            for (int r = -work.warmups(); r < work.repeats(); r++) {
                 ComputeThreads.stopRecording();
                 long c0 = ProcessCpu.nanos();
                 long t0 = System.nanoTime();
@@ -139,7 +140,7 @@ final class AhaSide {
             }
             double[] step = new double[work.repeats()];
             double[] stepCpu = new double[work.repeats()];
-            for (int r = -1; r < work.repeats(); r++) {
+            for (int r = -work.warmups(); r < work.repeats(); r++) {
                 long c0 = ProcessCpu.nanos();
                 long t0 = System.nanoTime();
                 updater.update(batch);

@@ -39,6 +39,7 @@ final class SideBySide {
         out.put("group_size", work.groupSize());
         out.put("new_tokens", work.newTokens());
         out.put("prompt_tokens", work.promptTokens());
+        out.put("warmups", work.warmups());
         out.put("repeats", work.repeats());
         ObjectNode models = out.putObject("models");
         ObjectNode targets = out.putObject("targets");

@@ -63,7 +63,10 @@ public final class VsPyTorchBench implements Callable<Integer> {
     @Option(names = "--prompt-tokens", defaultValue = "16", description = "Random prompt length (default ${DEFAULT-VALUE}).")
     int promptTokens;
 
-    @Option(names = "--repeats", defaultValue = "5", description = "Timed runs of each, after a warm-up (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmups", defaultValue = "3", description = "Untimed runs of each first, on both sides (default ${DEFAULT-VALUE}).")
+    int warmups;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "Timed runs of each (default ${DEFAULT-VALUE}).")
     int repeats;
 
     @Option(names = "--models", split = ",", defaultValue = "gpt,qwen3", description = "gpt, qwen3 or both (default ${DEFAULT-VALUE}).")
@@ -92,9 +95,10 @@ public final class VsPyTorchBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (threads < 1 || groupSize < 2 || newTokens < 2 || promptTokens < 1 || repeats < 1 || qwen3.length != 6) {
-            throw new IllegalArgumentException("--threads, --prompt-tokens and --repeats must be at least 1, --group-size "
-                    + "and --new-tokens at least 2; --qwen3 takes six sizes");
+        if (threads < 1 || groupSize < 2 || newTokens < 2 || promptTokens < 1 || repeats < 1 || warmups < 0
+                || qwen3.length != 6) {
+            throw new IllegalArgumentException("--threads, --prompt-tokens and --repeats must be at least 1, --warmups at "
+                    + "least 0, --group-size and --new-tokens at least 2; --qwen3 takes six sizes");
         }
         Path work = Files.createTempDirectory("aha-vs-pytorch");
         try {
@@ -115,7 +119,7 @@ public final class VsPyTorchBench implements Callable<Integer> {
         Config conf = AhaConfig.load(config);
         GrpoSettings grpo = GrpoSettings.fromConfig(conf.getConfig("aha.grpo"), newTokens);
         AdamWSettings adam = AdamWSettings.fromConfig(conf.getConfig("aha.optimizer"));
-        AhaSide.Workload workload = new AhaSide.Workload(promptTokens, groupSize, newTokens, repeats, seed);
+        AhaSide.Workload workload = new AhaSide.Workload(promptTokens, groupSize, newTokens, warmups, repeats, seed);
         AhaSide aha = new AhaSide(new GrpoLoss(grpo), adam, workload);
         ComputeThreads.prepare(threads);
         ObjectMapper json = new ObjectMapper();
@@ -146,6 +150,7 @@ public final class VsPyTorchBench implements Callable<Integer> {
         request.put("group_size", groupSize);
         request.put("new_tokens", newTokens);
         request.put("repeats", repeats);
+        request.put("warmups", warmups);
         request.putObject("grpo").put("eps_low", grpo.epsLow()).put("eps_high", grpo.epsHigh())
                 .put("beta", grpo.beta()).put("aggregation", grpo.aggregation().name())
                 .put("dr_grpo_normalizer", grpo.drGrpoNormalizer());

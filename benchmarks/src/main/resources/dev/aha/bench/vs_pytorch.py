@@ -357,10 +357,11 @@ def run_model(spec, request):
                                    f" tolerance {tolerance:g}); nothing was timed", **out}), file=sys.stderr)
         raise SystemExit(3)
 
-    # Timed: sampling (G completions of N tokens) and GRPO steps, after one warm-up each.
+    # Timed: sampling (G completions of N tokens) and GRPO steps, after as many warm-ups as Aha's.
     generator = torch.Generator().manual_seed(request["seed"])
     group, new_tokens, repeats = request["group_size"], request["new_tokens"], request["repeats"]
-    sample_group(policy, layers, prompt, group, new_tokens, generator)
+    for _ in range(request["warmups"]):
+        sample_group(policy, layers, prompt, group, new_tokens, generator)
     seconds, cpu = [], []
     for _ in range(repeats):
         c0, t0 = time.process_time(), time.perf_counter()
@@ -368,6 +369,8 @@ def run_model(spec, request):
         seconds.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
     timing(out, "sample", seconds, cpu)
+    for _ in range(request["warmups"]):
+        step.step()
     seconds, cpu = [], []
     for _ in range(repeats):
         c0, t0 = time.process_time(), time.perf_counter()

@@ -25,7 +25,7 @@ class VsPyTorchBenchTest {
 
     /** Small enough for a unit test: a few seconds on each side. */
     private static final String[] SMALL = {"--group-size", "2", "--new-tokens", "6", "--prompt-tokens", "4",
-        "--repeats", "1", "--qwen3", "32,1,2,1,64,64", "--matmul-size", "64", "--threads", "1"};
+        "--warmups", "1", "--repeats", "1", "--qwen3", "32,1,2,1,64,64", "--matmul-size", "64", "--threads", "1"};
 
     @TempDir
     Path dir;
