@@ -133,7 +133,7 @@ public final class VsPyTorchBench implements Callable<Integer> {
             for (String model : models) {
                 log("Aha: " + model + ": sampling " + groupSize + " x " + newTokens + " tokens and GRPO steps, "
                         + repeats + " timed each...");
-                try (Policy policy = policy(model, base, 0); Policy reference = policy(model, base, 1)) {
+                try (Policy policy = policy(model, conf, base, 0); Policy reference = policy(model, conf, base, 1)) {
                     ModelFlops count = ModelFlops.of(policy);
                     AhaSide.Result r = aha.run(model, policy, reference, modelConfig(policy), work);
                     r.request().put("layers", count.layers());
@@ -181,12 +181,12 @@ public final class VsPyTorchBench implements Callable<Integer> {
     }
 
     /** The model {@code name} with fresh random weights from {@code seedOffset} (the reference's are overwritten). */
-    private Policy policy(String name, NDManager base, int seedOffset) {
+    private Policy policy(String name, Config conf, NDManager base, int seedOffset) {
         int context = promptTokens + newTokens;
         switch (name) {
             case "gpt" -> {
-                Config policy = AhaConfig.load(config).getConfig("aha.policy");
-                GptConfig c = GptConfig.fromConfig(policy, Tokenizers.load(Tokenizers.CHAR).vocabSize());
+                GptConfig c = GptConfig.fromConfig(conf.getConfig("aha.policy"),
+                        Tokenizers.load(Tokenizers.CHAR).vocabSize());
                 if (c.contextLength() < context) {
                     throw new IllegalArgumentException("--prompt-tokens + --new-tokens = " + context
                             + " exceeds the GPT's context of " + c.contextLength() + " (aha.policy.context-length)");
