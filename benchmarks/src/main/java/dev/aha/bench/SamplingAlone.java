@@ -5,31 +5,37 @@ import dev.aha.actors.config.RunConfig;
 import dev.aha.actors.run.TaskFactory;
 import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.backend.TorchGenerator;
+import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.sampling.Completion;
 import dev.aha.runtime.task.PromptStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The rollout's sampling alone, what {@code aha bench throughput} sets the pipeline's sampling rate against: a
- * replica built as a rollout builds it ({@link TorchGenerator}, one intra-op thread) with the run's initial weights
- * samples groups of the task's templated prompts in a tight loop on a thread of its own: no actors, no learner, no
- * weight swaps. Each group is timed as the rollout times it (encode, sample, decode).
+ * replica built as a rollout builds it ({@link TorchGenerator}, one intra-op thread) samples groups of the task's
+ * templated prompts in a tight loop on a thread of its own: no actors, no learner, no weight swaps. Its weights are
+ * the run's last checkpoint, the policy the rollouts were sampling at the end (completion lengths change as the
+ * policy learns, and with them the tokens per second), or the initial policy if the run saved none. Each group is
+ * timed as the rollout times it (encode, sample, decode).
  */
 final class SamplingAlone {
 
     private SamplingAlone() {}
 
     /** Completion tokens per second of sampling, measured from {@code warmupSeconds} to {@code seconds}. */
-    static double tokensPerSecond(RunConfig c, double seconds, double warmupSeconds) throws InterruptedException {
+    static double tokensPerSecond(RunConfig c, Path run, double seconds, double warmupSeconds)
+            throws InterruptedException {
         AtomicReference<Double> rate = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread thread = new Thread(() -> {
             try {
-                rate.set(measure(c, seconds, warmupSeconds));
+                rate.set(measure(c, run, seconds, warmupSeconds));
             } catch (Throwable e) {
                 failure.set(e);
             }
@@ -42,17 +48,20 @@ final class SamplingAlone {
         return rate.get();
     }
 
-    private static double measure(RunConfig c, double seconds, double warmupSeconds) throws Exception {
+    private static double measure(RunConfig c, Path run, double seconds, double warmupSeconds) throws Exception {
         ComputeThreads.prepare(1);
-        FlatWeights initial;
+        FlatWeights weights;
         try (NDManager scope = NDManager.newBaseManager(c.devices().rollout()); Policy p = c.policy().create(scope)) {
-            initial = p.exportWeights(); // what the pipeline's rollouts start from (aha.policy.init-seed)
+            if (Files.exists(run.resolve("checkpoints"))) {
+                CheckpointStore.load(CheckpointStore.resolve(run), p, null);
+            }
+            weights = p.exportWeights();
         }
         PromptStream prompts = TaskFactory.create(c.train().task(), c, null, null).trainStream(c.train().seed());
         Random rng = new Random(c.train().seed());
         try (TorchGenerator generator = new TorchGenerator(c.policy(), c.devices().rollout(), c.sampling(),
                 c.tokenizer().vocabSize(), c.tokenizer().endIds())) {
-            generator.loadWeights(initial);
+            generator.loadWeights(weights);
             long start = System.nanoTime();
             long tokens = 0;
             long nanos = 0;

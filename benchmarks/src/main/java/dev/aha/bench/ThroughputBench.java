@@ -79,7 +79,7 @@ public final class ThroughputBench implements Callable<Integer> {
         if (!c.simulated()) {
             PipelineBench.log("the same rollout sampling alone for " + aloneSeconds + " s...");
             double inside = r.samplingTokensPerSecond();
-            double alone = SamplingAlone.tokensPerSecond(c, aloneSeconds, Math.min(3, aloneSeconds / 4));
+            double alone = SamplingAlone.tokensPerSecond(c, out, aloneSeconds, Math.min(3, aloneSeconds / 4));
             ObjectNode rate = j.putObject("rollout_sampling_tokens_per_second");
             rate.put("in_pipeline", PipelineBench.round(inside));
             rate.put("alone", PipelineBench.round(alone));
