@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print JSON.",
         subcommands = {WeightsBench.class, MicroBench.class, ThroughputBench.class, ScalingBench.class,
             AsyncVsSyncBench.class, OverheadBench.class, ModelBench.class, DistillVsRlBench.class,
-            SandboxBench.class})
+            SandboxBench.class, VsPyTorchBench.class})
 public final class BenchCommand implements AhaSubcommand {
 
     @Override

@@ -201,11 +201,16 @@ public final class ModelBench implements Callable<Integer> {
 
     /** The model the size options describe, known from its config alone (no files). */
     private HfModel shape() {
+        return shape(HfModelInit.Spec.of(architecture, hidden, layers, heads, kvHeads, intermediate, vocab, !untied, 1)
+                .config(), promptTokens + maxNewTokens);
+    }
+
+    /** A Hugging Face model of {@code config}'s shape with no weight files: fill it with {@link #randomWeights}. */
+    static HfModel shape(LlamaConfig config, int contextLength) {
         ObjectNode description = new ObjectMapper().createObjectNode();
         description.put("architecture", Policies.HF);
-        description.put("context_length", promptTokens + maxNewTokens);
-        description.set("config", HfModelInit.Spec.of(architecture, hidden, layers, heads, kvHeads, intermediate,
-                vocab, !untied, 1).config().toJson());
+        description.put("context_length", contextLength);
+        description.set("config", config.toJson());
         return HfModel.fromDescription(description);
     }
 
@@ -243,7 +248,7 @@ public final class ModelBench implements Callable<Integer> {
     }
 
     /** transformers' initialisation: normal(0, 0.02) for matrices and embeddings, 1 for norms, 0 for biases. */
-    private static FlatWeights randomWeights(ParameterLayout layout, Random rng) {
+    static FlatWeights randomWeights(ParameterLayout layout, Random rng) {
         FlatWeights flat = FlatWeights.allocate(layout.totalBytes());
         ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
         long offset = 0;

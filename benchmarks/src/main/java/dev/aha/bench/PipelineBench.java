@@ -20,7 +20,7 @@ final class PipelineBench {
 
     /** What one run measured. */
     record Result(RunConfig config, ObjectNode summary, Learner.Finished finished, double groupsPerSecond,
-            double stepsPerSecond, double tokensPerSecond, int stepsMeasured) {}
+            double stepsPerSecond, double tokensPerSecond, int stepsMeasured, double samplingTokensPerSecond) {}
 
     private PipelineBench() {}
 
@@ -43,16 +43,25 @@ final class PipelineBench {
         double groups = 0;
         double steady = 0;
         double tokens = 0;
+        // The rollouts' own rate: tokens that arrived over the seconds spent sampling them, weighted by tokens.
+        double arrivedTokens = 0;
+        double samplingSeconds = 0;
         if (steps.size() >= 2) {
             steady = steps.get(steps.size() - 1).wallSeconds() - steps.get(0).wallSeconds();
             groups = (steps.size() - 1) * (double) b;
             for (int i = 1; i < steps.size(); i++) {
                 StepMetrics m = steps.get(i);
                 tokens += m.responseLength() * b * config.train().groupSize();
+                double arrived = m.generatedTokensPerSecond() * (m.wallSeconds() - steps.get(i - 1).wallSeconds());
+                if (m.samplingTokensPerSecond() > 0) {
+                    arrivedTokens += arrived;
+                    samplingSeconds += arrived / m.samplingTokensPerSecond();
+                }
             }
         }
         return new Result(config, summary, f, steady > 0 ? groups / steady : 0,
-                steady > 0 ? (steps.size() - 1) / steady : 0, steady > 0 ? tokens / steady : 0, steps.size());
+                steady > 0 ? (steps.size() - 1) / steady : 0, steady > 0 ? tokens / steady : 0, steps.size(),
+                samplingSeconds > 0 ? arrivedTokens / samplingSeconds : 0);
     }
 
     static double round(double v) {

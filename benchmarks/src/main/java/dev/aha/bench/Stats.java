@@ -2,7 +2,7 @@ package dev.aha.bench;
 
 import java.util.Arrays;
 
-/** Medians of repeated measurements. */
+/** Medians and minima of repeated measurements. */
 final class Stats {
 
     private Stats() {}
@@ -12,6 +12,10 @@ final class Stats {
         Arrays.sort(v);
         int n = v.length;
         return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    static double min(double[] values) {
+        return Arrays.stream(values).min().orElseThrow();
     }
 
     static double gbps(long bytes, long nanos) {

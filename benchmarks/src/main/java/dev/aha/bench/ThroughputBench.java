@@ -8,16 +8,23 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code aha bench throughput}: the real pipeline (the configured backend, policy and task) for a fixed time in one
  * JVM, from a freshly initialised policy, and what it sustained: groups, tokens and learner steps per second, busy
  * fractions, weight-sync and sample-to-use latencies (HdrHistogram), and the staleness of the groups it used.
+ * With the torch backend, also the pipeline's efficiency: the rollouts' sampling rate inside the pipeline (tokens
+ * over the time spent sampling them) against the same sampling alone in a tight loop ({@link SamplingAlone}).
  */
 @Command(name = "throughput", mixinStandardHelpOptions = true,
         description = "Throughput of the real pipeline in one JVM for a fixed time; prints one JSON object.")
 public final class ThroughputBench implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--seconds", defaultValue = "60", description = "How long to run (default ${DEFAULT-VALUE}).")
     double seconds;
@@ -35,10 +42,14 @@ public final class ThroughputBench implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/bench/throughput", description = "Run folder (metrics.jsonl).")
     Path out;
 
+    @Option(names = "--alone-seconds", defaultValue = "15",
+            description = "How long the rollout's sampling runs alone, after the pipeline (default ${DEFAULT-VALUE}).")
+    double aloneSeconds;
+
     @Override
     public Integer call() throws Exception {
-        if (!(seconds > warmup) || warmup < 0) {
-            throw new IllegalArgumentException("--seconds must exceed --warmup (>= 0)");
+        if (!(seconds > warmup) || warmup < 0 || !(aloneSeconds > 0)) {
+            throw new IllegalArgumentException("--seconds must exceed --warmup (>= 0); --alone-seconds must be positive");
         }
         Map<String, Object> o = new HashMap<>();
         if (backend != null) {
@@ -65,13 +76,23 @@ public final class ThroughputBench implements Callable<Integer> {
         j.set("sample_to_use_ms", s.get("sample_to_use_ms"));
         j.set("staleness_groups", s.get("staleness_groups"));
         j.put("prompts_dropped_stale", s.get("prompts_dropped_stale").asLong());
+        if (!c.simulated()) {
+            PipelineBench.log("the same rollout sampling alone for " + aloneSeconds + " s...");
+            double inside = r.samplingTokensPerSecond();
+            double alone = SamplingAlone.tokensPerSecond(c, out, aloneSeconds, Math.min(3, aloneSeconds / 4));
+            ObjectNode rate = j.putObject("rollout_sampling_tokens_per_second");
+            rate.put("in_pipeline", PipelineBench.round(inside));
+            rate.put("alone", PipelineBench.round(alone));
+            j.put("pipeline_efficiency", PipelineBench.round(inside / alone));
+        }
         ObjectNode settings = j.putObject("settings");
         settings.put("rollouts", c.train().rollouts());
         settings.put("group_size", c.train().groupSize());
         settings.put("batch_groups", c.train().batchGroups());
         settings.put("max_staleness", c.train().maxStaleness());
         settings.put("cores", Runtime.getRuntime().availableProcessors());
-        System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(j));
+        spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(j));
+        spec.commandLine().getOut().flush();
         return 0;
     }
 }

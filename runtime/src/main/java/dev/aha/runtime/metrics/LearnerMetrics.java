@@ -55,6 +55,7 @@ public final class LearnerMetrics {
     private long learnerBusyNanos;
     private long samplingNanos;
     private long sampledTokensSinceStep;
+    private long samplingNanosSinceStep;
     private long nonFiniteSteps;
     private long groupsDroppedUniform;
     private long uniformSinceStep;
@@ -81,6 +82,7 @@ public final class LearnerMetrics {
         rolloutStartNanos.putIfAbsent(g.rolloutId(), Math.max(segmentStartNanos, now - g.samplingNanos()));
         sampledTokensSinceStep += g.completionTokens();
         samplingNanos += g.samplingNanos();
+        samplingNanosSinceStep += g.samplingNanos();
     }
 
     /**
@@ -160,9 +162,11 @@ public final class LearnerMetrics {
                 d.clipFractionLow(), d.clipFractionHigh(), d.meanRatio(), result.loss(), result.gradNorm(),
                 (double) tokens / n, new TreeMap<>(stalenessSinceStep), batch.size() / interval,
                 sampledTokensSinceStep / interval, learnerBusyFraction(now), rolloutBusyFraction(now),
-                uniformSinceStep, overlongMasked);
+                uniformSinceStep, overlongMasked,
+                samplingNanosSinceStep > 0 ? sampledTokensSinceStep / (samplingNanosSinceStep / 1e9) : 0);
         stalenessSinceStep.clear();
         sampledTokensSinceStep = 0;
+        samplingNanosSinceStep = 0;
         uniformSinceStep = 0;
         uniformSolvedSinceStep = 0;
         uniformFailedSinceStep = 0;

@@ -28,6 +28,9 @@ import java.util.SortedMap;
  *     aha.grpo.drop-uniform-groups is off
  * @param overlongMasked completions of this batch overlong filtering left out of the loss (cut at the length cap);
  *     0 when aha.grpo.overlong.filter is off
+ * @param samplingTokensPerSecond completion tokens that reached the learner since the previous step over the seconds
+ *     their rollouts spent sampling them: the rollouts' own sampling rate inside the pipeline (0 when none arrived),
+ *     which {@code aha bench throughput} sets against the same sampling alone
  */
 public record StepMetrics(
         long step,
@@ -50,4 +53,5 @@ public record StepMetrics(
         double learnerBusyFraction,
         double rolloutBusyFraction,
         long groupsDroppedUniform,
-        long overlongMasked) {}
+        long overlongMasked,
+        double samplingTokensPerSecond) {}

@@ -30,7 +30,9 @@ final class TokenSampler {
      */
     Draw sample(NDArray logits, Random rng) {
         int rows = Math.toIntExact(logits.getShape().get(0));
-        NDArray logProbs = (settings.greedy() ? logits : logits.div(settings.temperature())).logSoftmax(-1);
+        // x / 1 is x to the bit: at temperature 1 the division is skipped, not computed.
+        boolean scaled = !settings.greedy() && settings.temperature() != 1f;
+        NDArray logProbs = (scaled ? logits.div(settings.temperature()) : logits).logSoftmax(-1);
         NDArray tokens;
         if (settings.greedy()) {
             tokens = logProbs.argMax(-1);

@@ -67,6 +67,21 @@ class LearnerMetricsTest {
     }
 
     @Test
+    void samplingRateIsTokensOverTheTimeTheRolloutsSpentSamplingThem() {
+        LearnerMetrics m = metrics(0, 0);
+        now += 10 * SECOND;
+        // 4 tokens each: one group took 1 s to sample, the other 3 s; the wall time between steps does not count
+        m.arrived(group("r0", 0, SECOND, 0, 0).group());
+        m.arrived(group("r1", 0, 3 * SECOND, 0, 0).group());
+        StepMetrics s = m.step(1, 1, 0, List.of(), RESULT, 0, 0);
+        assertEquals(2.0, s.samplingTokensPerSecond(), 1e-9, "8 tokens over 4 s of sampling");
+
+        now += SECOND;
+        StepMetrics next = m.step(2, 2, 1, List.of(), RESULT, 0, 0);
+        assertEquals(0.0, next.samplingTokensPerSecond(), 1e-9, "nothing arrived since the previous step");
+    }
+
+    @Test
     void rolloutBusyFractionCountsEveryRolloutSeenIncludingOnesThatJoinedLater() {
         LearnerMetrics m = metrics(0, 0);
         // r0 samples for the whole 10 s; r1, on a node that joined at 6 s, samples its 4 s.

@@ -41,12 +41,15 @@ public final class GptPolicy implements Policy {
     private final ParameterLayout layout;
     private final NDManager manager;
     private final List<PolicyParameter> parameters;
+    /** 1/sqrt(head dim), made once: a fresh constant per layer and token cost as much as the multiply (see Scalars). */
+    private final NDArray attentionScale;
 
     private GptPolicy(GptConfig config, NDManager manager, List<PolicyParameter> parameters) {
         this.config = config;
         this.layout = config.layout();
         this.manager = manager;
         this.parameters = Collections.unmodifiableList(parameters);
+        this.attentionScale = Scalars.constant(manager, 1.0 / Math.sqrt(config.headDim()));
     }
 
     /**
@@ -141,7 +144,7 @@ public final class GptPolicy implements Policy {
         int p = Math.toIntExact(prompt.getShape().get(1));
         requireContext(p);
         NDManager scope = prompt.getManager();
-        KvCache cache = new KvCache(config.layers());
+        KvCache cache = new KvCache(config.layers(), config.contextLength());
         NDArray x = embed(prompt, 0);
         NDArray mask = causalMask(scope, p);
         for (int l = 0; l < config.layers(); l++) {
@@ -198,7 +201,7 @@ public final class GptPolicy implements Policy {
             k = cache.append(l, k, v); // (B, h, S, hd), S = cached + T
             v = cache.values(l);
         }
-        NDArray scores = Scalars.times(q.matMul(k.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(hd)); // (B, h, T, S)
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(attentionScale); // (B, h, T, S)
         if (mask != null) {
             scores = scores.add(mask);
         }

@@ -63,7 +63,7 @@ public final class LlamaPolicy implements Policy {
     private final List<Layer> layers;
     private final RotaryEmbedding rope;
     private final float eps;
-    private final double scaling;
+    private final NDArray scaling;
 
     /** One decoder layer's weights; biases and q/k norms are null when the model type has none. */
     private record Layer(
@@ -97,7 +97,9 @@ public final class LlamaPolicy implements Policy {
         this.layers = List.copyOf(list);
         this.rope = new RotaryEmbedding(config.headDim(), config.ropeTheta(), contextLength);
         this.eps = (float) config.rmsNormEps();
-        this.scaling = Math.pow(config.headDim(), -0.5); // transformers: self.head_dim ** -0.5
+        // transformers: self.head_dim ** -0.5; made once, as a fresh constant per layer and token costs as much as
+        // the multiply (see Scalars)
+        this.scaling = Scalars.constant(manager, Math.pow(config.headDim(), -0.5));
     }
 
     /**
@@ -176,7 +178,7 @@ public final class LlamaPolicy implements Policy {
     @Override
     public KvCache prefill(NDArray prompt, int batch) {
         requireContext(Math.toIntExact(prompt.getShape().get(1)));
-        KvCache cache = new KvCache(config.numHiddenLayers());
+        KvCache cache = new KvCache(config.numHiddenLayers(), contextLength);
         NDArray hidden = decoder(prompt, 0, cache);
         cache.repeatBatch(batch);
         NDArray last = lmHead(hidden.get(new NDIndex(":, -1:, :"))).squeeze(1); // (1, V)
@@ -233,7 +235,7 @@ public final class LlamaPolicy implements Policy {
             v = cache.values(l);
         }
         long s = k.getShape().get(2);
-        NDArray scores = Scalars.times(q.reshape(b, kvHeads, groups * t, hd).matMul(k.transpose(0, 1, 3, 2)), scaling);
+        NDArray scores = q.reshape(b, kvHeads, groups * t, hd).matMul(k.transpose(0, 1, 3, 2)).mul(scaling);
         scores = scores.reshape(b, kvHeads, groups, t, s); // (B, kv, g, T, S)
         if (mask != null) {
             scores = scores.add(mask);

@@ -1,0 +1,37 @@
+package dev.aha.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Random;
+
+/**
+ * The attainable peak of this machine at a thread count: the best FLOP/s of one large float32 matmul in DJL's
+ * libtorch. The PyTorch side measures the same matmul in its own build; the benchmark's physical limit is the
+ * better of the two.
+ */
+final class MatmulPeak {
+
+    private MatmulPeak() {}
+
+    /** 2 n^3 over the fastest of {@code repeats} n x n products, after one warm-up. */
+    static double flops(NDManager manager, int n, int repeats) {
+        Random rng = new Random(1);
+        float[] values = new float[n * n];
+        try (NDManager scope = manager.newSubManager()) {
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) rng.nextGaussian();
+            }
+            NDArray a = scope.create(values, new Shape(n, n));
+            NDArray b = scope.create(values, new Shape(n, n)).transpose().duplicate();
+            a.matMul(b).close();
+            long best = Long.MAX_VALUE;
+            for (int r = 0; r < repeats; r++) {
+                long t0 = System.nanoTime();
+                a.matMul(b).close(); // eager: the product is done when matMul returns
+                best = Math.min(best, System.nanoTime() - t0);
+            }
+            return 2.0 * n * n * (double) n / (best / 1e9);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.aha.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aha.cli.Aha;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code aha bench throughput} on the torch backend reports the pipeline's sampling rate against sampling alone. */
+class ThroughputBenchTest {
+
+    @Test
+    void shouldSetThePipelinesSamplingRateAgainstTheSameSamplingAlone(@TempDir Path dir) throws Exception {
+        // A small GPT and short completions, so a few seconds hold several learner steps on a busy machine.
+        Path config = dir.resolve("small.conf");
+        Files.writeString(config, "aha.policy { model-dim = 32, layers = 1, heads = 2 }\n"
+                + "aha.sampling.max-new-tokens = 12\n"
+                + "aha.train { group-size = 4, batch-groups = 2 }\n");
+        CommandLine cli = Aha.commandLine();
+        StringWriter out = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        int rc = cli.execute("bench", "throughput", "--config", config.toString(), "--seconds", "16", "--warmup", "4",
+                "--alone-seconds", "4", "--out", dir.resolve("run").toString());
+        assertEquals(0, rc, "stdout: " + out);
+
+        JsonNode json = new ObjectMapper().readTree(out.toString());
+        JsonNode rate = json.path("rollout_sampling_tokens_per_second");
+        double inside = rate.path("in_pipeline").asDouble();
+        double alone = rate.path("alone").asDouble();
+        assertTrue(inside > 0 && alone > 0, json.toString());
+        assertEquals(inside / alone, json.path("pipeline_efficiency").asDouble(), 0.01 * inside / alone + 1e-3,
+                "efficiency = in pipeline / alone: " + json);
+    }
+}
