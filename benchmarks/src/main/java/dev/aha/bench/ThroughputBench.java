@@ -79,11 +79,26 @@ public final class ThroughputBench implements Callable<Integer> {
         if (!c.simulated()) {
             PipelineBench.log("the same rollout sampling alone for " + aloneSeconds + " s...");
             double inside = r.samplingTokensPerSecond();
-            double alone = SamplingAlone.tokensPerSecond(c, out, aloneSeconds, Math.min(3, aloneSeconds / 4));
+            double warm = Math.min(3, aloneSeconds / 4);
+            double alone = SamplingAlone.tokensPerSecond(c, out, aloneSeconds, warm);
+            PipelineBench.log("and alone again beside the learner's GRPO steps in a loop for " + aloneSeconds + " s...");
+            double beside;
+            double learnerSteps;
+            try (LearnerLoad learner = new LearnerLoad(c)) {
+                beside = SamplingAlone.tokensPerSecond(c, out, aloneSeconds, warm);
+                learnerSteps = learner.steps() / aloneSeconds;
+            }
             ObjectNode rate = j.putObject("rollout_sampling_tokens_per_second");
             rate.put("in_pipeline", PipelineBench.round(inside));
             rate.put("alone", PipelineBench.round(alone));
+            rate.put("alone_beside_a_learner", PipelineBench.round(beside));
             j.put("pipeline_efficiency", PipelineBench.round(inside / alone));
+            // Where the difference goes: sharing the cores with the learner's compute (no actors, no weight swaps),
+            // and the rest, the actors and weight swaps themselves.
+            ObjectNode parts = j.putObject("pipeline_efficiency_parts");
+            parts.put("learner_contention", PipelineBench.round(beside / alone));
+            parts.put("actors_and_weight_swaps", PipelineBench.round(inside / beside));
+            parts.put("learner_load_steps_per_second", PipelineBench.round(learnerSteps));
         }
         ObjectNode settings = j.putObject("settings");
         settings.put("rollouts", c.train().rollouts());

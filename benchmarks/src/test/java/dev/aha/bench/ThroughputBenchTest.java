@@ -38,5 +38,12 @@ class ThroughputBenchTest {
         assertTrue(inside > 0 && alone > 0, json.toString());
         assertEquals(inside / alone, json.path("pipeline_efficiency").asDouble(), 0.01 * inside / alone + 1e-3,
                 "efficiency = in pipeline / alone: " + json);
+        double beside = rate.path("alone_beside_a_learner").asDouble();
+        JsonNode parts = json.path("pipeline_efficiency_parts");
+        assertTrue(beside > 0 && parts.path("learner_load_steps_per_second").asDouble() > 0, json.toString());
+        assertEquals(beside / alone, parts.path("learner_contention").asDouble(), 0.01 * beside / alone + 1e-3,
+                json.toString());
+        assertEquals(inside / beside, parts.path("actors_and_weight_swaps").asDouble(), 0.01 * inside / beside + 1e-3,
+                json.toString());
     }
 }
