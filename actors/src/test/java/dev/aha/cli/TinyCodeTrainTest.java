@@ -26,7 +26,7 @@ class TinyCodeTrainTest {
                 "  eval-prompts = 4, eval-k = 2, checkpoint-every = 0, cold-start.steps = 3,",
                 "  cold-start.batch-size = 4 }"));
         Path out = dir.resolve("run");
-        CliRun run = CliRun.of("train", "--task", "tinycode", "--minutes", "0.4", "--config", config.toString(),
+        CliRun run = CliRun.of("train", "--task", "tinycode", "--minutes", "0.15", "--config", config.toString(),
                 "--out", out.toString());
         assertEquals(0, run.code(), run.err());
         JsonNode summary = MetricsLog.JSON.readTree(out.resolve("summary.json").toFile());
