@@ -161,16 +161,8 @@ public final class DistillVsRlBench implements Callable<Integer> {
         rl.put("learner_steps", rlOut.path("steps").asLong());
         rl.put("rl_seconds", PipelineBench.round(rlOut.path("wall_seconds").asDouble()));
         rl.set("figures", figures(stages.get("student-rl")));
-        ObjectNode distilled = r.putObject("student_distilled");
-        JsonNode dOut = stages.get("student-distilled").path("outputs");
-        distilled.put("sft_steps", dOut.path("steps").asLong());
-        distilled.put("sft_seconds", PipelineBench.round(dOut.path("seconds").asDouble()));
-        distilled.set("figures", figures(stages.get("student-distilled")));
-        ObjectNode control = r.putObject("student_sft_worked_solutions");
-        JsonNode cOut = stages.get("student-sft-worked").path("outputs");
-        control.put("sft_steps", cOut.path("steps").asLong());
-        control.put("sft_seconds", PipelineBench.round(cOut.path("seconds").asDouble()));
-        control.set("figures", figures(stages.get("student-sft-worked")));
+        sftStudent(r.putObject("student_distilled"), stages.get("student-distilled"));
+        sftStudent(r.putObject("student_sft_worked_solutions"), stages.get("student-sft-worked"));
         double a = stages.get("student-rl").path("figures").path("pass1").asDouble();
         double b = stages.get("student-distilled").path("figures").path("pass1").asDouble();
         r.put("pass1_teacher", stages.get("teacher-rl").path("figures").path("pass1").asDouble());
@@ -184,6 +176,14 @@ public final class DistillVsRlBench implements Callable<Integer> {
         r.put("agrees_with_paper", b > a);
         r.put("pipeline", pipeline.resolve(StagedPipeline.SUMMARY).toString());
         return r;
+    }
+
+    /** A student's SFT stage: its steps and seconds within the budget, and its held-out figures. */
+    private static void sftStudent(ObjectNode into, JsonNode stage) {
+        JsonNode outputs = stage.path("outputs");
+        into.put("sft_steps", outputs.path("steps").asLong());
+        into.put("sft_seconds", PipelineBench.round(outputs.path("seconds").asDouble()));
+        into.set("figures", figures(stage));
     }
 
     private static JsonNode figures(JsonNode stage) {
