@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
                 + "start, gets the same wall-clock budget either (a) as GRPO or (b) as SFT on the teacher's kept "
                 + "samples; (c), the control, gets it as SFT on the worked solutions. Prints one JSON object with the "
                 + "held-out pass@1 of the teacher and of each student.",
-            "About 50 minutes with the defaults on 2 cores. Run again with the same --out to continue."})
+            "About 40 minutes with the defaults on 2 cores. Run again with the same --out to continue."})
 public final class DistillVsRlBench implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/bench/distill-vs-rl",
