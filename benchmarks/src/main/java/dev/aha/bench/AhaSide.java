@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.engine.ComputeThreads;
-import dev.aha.runtime.grpo.GroupAdvantages;
 import dev.aha.runtime.grpo.GrpoBatch;
 import dev.aha.runtime.grpo.GrpoLoss;
 import dev.aha.runtime.grpo.GrpoSample;
@@ -16,7 +15,6 @@ import dev.aha.runtime.grpo.GrpoUpdater;
 import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.optim.AdamWSettings;
 import dev.aha.runtime.policy.Policy;
-import dev.aha.runtime.sampling.Completion;
 import dev.aha.runtime.sampling.Sampler;
 import dev.aha.runtime.sampling.SamplingSettings;
 import java.io.IOException;
@@ -25,7 +23,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -93,7 +90,8 @@ final class AhaSide {
         Random rng = new Random(work.seed());
         int[] prompt = rng.ints(work.promptTokens(), 0, policy.vocabSize()).toArray();
         Sampler sampler = new Sampler(policy, new SamplingSettings(1f, 1f, work.newTokens()), -1);
-        List<GrpoSample> batch = batch(prompt, sampler.sampleGroup(prompt, work.groupSize(), rng), rng);
+        List<GrpoSample> batch = SyntheticGroup.samples(prompt, sampler.sampleGroup(prompt, work.groupSize(), rng),
+                loss.settings(), rng);
         try (AdamW mover = new AdamW(policy.parameters(), new AdamWSettings(MOVE_LEARNING_RATE, optimizer.beta1(),
                 optimizer.beta2(), optimizer.eps(), optimizer.weightDecay(), optimizer.maxGradNorm()), policy.manager())) {
             new GrpoUpdater(policy, reference, mover, loss, 1f, PAD).update(batch);
@@ -151,22 +149,6 @@ final class AhaSide {
             }
             return new Result(request, Timing.of(sample, sampleCpu), Timing.of(step, stepCpu), shape[1], shape[0]);
         }
-    }
-
-    /** Random 0/1 rewards (never all equal), advantages as GRPO computes them. */
-    private List<GrpoSample> batch(int[] prompt, List<Completion> group, Random rng) {
-        double[] rewards = new double[group.size()];
-        for (int g = 0; g < rewards.length; g++) {
-            rewards[g] = g < 2 ? g : rng.nextInt(2);
-        }
-        float[] advantages = GroupAdvantages.compute(rewards, loss.settings().scaleAdvantagesByStd(),
-                loss.settings().advantageEps());
-        List<GrpoSample> samples = new ArrayList<>(group.size());
-        for (int g = 0; g < group.size(); g++) {
-            Completion c = group.get(g);
-            samples.add(new GrpoSample(prompt, c.tokens(), c.logProbs(), advantages[g]));
-        }
-        return samples;
     }
 
     /** The batch as the learner packs it, into {@code json}; returns {length, scored columns}. */

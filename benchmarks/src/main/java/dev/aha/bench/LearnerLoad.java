@@ -4,13 +4,11 @@ import ai.djl.ndarray.NDManager;
 import dev.aha.actors.config.RunConfig;
 import dev.aha.actors.run.TaskFactory;
 import dev.aha.runtime.engine.ComputeThreads;
-import dev.aha.runtime.grpo.GroupAdvantages;
 import dev.aha.runtime.grpo.GrpoLoss;
 import dev.aha.runtime.grpo.GrpoSample;
 import dev.aha.runtime.grpo.GrpoUpdater;
 import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.policy.Policy;
-import dev.aha.runtime.sampling.Completion;
 import dev.aha.runtime.sampling.Sampler;
 import dev.aha.runtime.task.PromptStream;
 import java.util.ArrayList;
@@ -72,7 +70,7 @@ final class LearnerLoad implements AutoCloseable {
         }
     }
 
-    /** batch-groups groups of G completions of the task's prompts, with 0/1 rewards never all equal. */
+    /** batch-groups groups of G completions of the task's prompts, with synthetic rewards. */
     private static List<GrpoSample> batch(RunConfig c, Policy policy) {
         PromptStream prompts = TaskFactory.create(c.train().task(), c, null, null).trainStream(c.train().seed() + 5);
         Sampler sampler = new Sampler(policy, c.sampling(), c.tokenizer().endIds());
@@ -80,17 +78,8 @@ final class LearnerLoad implements AutoCloseable {
         List<GrpoSample> samples = new ArrayList<>();
         for (int b = 0; b < c.train().batchGroups(); b++) {
             int[] prompt = c.tokenizer().encode(c.template().render(prompts.next().question()));
-            List<Completion> group = sampler.sampleGroup(prompt, c.train().groupSize(), rng);
-            double[] rewards = new double[group.size()];
-            for (int g = 0; g < rewards.length; g++) {
-                rewards[g] = g < 2 ? g : rng.nextInt(2);
-            }
-            float[] advantages = GroupAdvantages.compute(rewards, c.grpo().scaleAdvantagesByStd(),
-                    c.grpo().advantageEps());
-            for (int g = 0; g < group.size(); g++) {
-                Completion done = group.get(g);
-                samples.add(new GrpoSample(prompt, done.tokens(), done.logProbs(), advantages[g]));
-            }
+            samples.addAll(SyntheticGroup.samples(prompt, sampler.sampleGroup(prompt, c.train().groupSize(), rng),
+                    c.grpo(), rng));
         }
         return samples;
     }

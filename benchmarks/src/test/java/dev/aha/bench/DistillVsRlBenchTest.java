@@ -8,14 +8,18 @@ import dev.aha.actors.recipe.Recipe;
 import dev.aha.actors.recipe.Stage;
 import dev.aha.actors.recipe.StageKind;
 import dev.aha.actors.recipe.StagedPipeline;
+import dev.aha.cli.Aha;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The experiment {@code aha bench distill-vs-rl} runs (the whole run takes about 40 minutes: README has its figures):
@@ -65,5 +69,17 @@ class DistillVsRlBenchTest {
         assertEquals(3, recipe.shared().getInt("aha.train.seed"));
         assertEquals(4, recipe.shared().getInt("aha.task.arithmetic.min-terms"),
                 "longer chains than the default 2-3 terms");
+    }
+
+    @Test
+    void aBudgetOfNoTimeIsRefusedInOneLineBeforeAnythingIsWritten(@TempDir Path dir) {
+        CommandLine cli = Aha.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        Path out = dir.resolve("out");
+        int rc = cli.execute("bench", "distill-vs-rl", "--budget-minutes", "0", "--out", out.toString());
+        assertEquals(1, rc, err.toString());
+        assertTrue(err.toString().contains("--budget-minutes and --teacher-minutes must be positive"), err.toString());
+        assertTrue(!Files.exists(out), "nothing written");
     }
 }
