@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.aha.cli.Aha;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -17,10 +17,10 @@ class MicroBenchTest {
 
     @Test
     void shouldPrintOneJsonObjectWithEveryFigureMeasured() throws Exception {
-        CommandLine cli = Aha.commandLine();
+        CommandLine cli = new CommandLine(new MicroBench());
         StringWriter out = new StringWriter();
         cli.setOut(new PrintWriter(out));
-        int rc = cli.execute("bench", "micro", "--quick", "--forks", "0",
+        int rc = cli.execute("--quick", "--forks", "0",
                 "--warmup-iterations", "1", "--iterations", "2", "--iteration-ms", "300");
         assertEquals(0, rc, "exit code; stdout: " + out);
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.aha.cli.Aha;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -24,10 +24,10 @@ class ThroughputBenchTest {
         Files.writeString(config, "aha.policy { model-dim = 32, layers = 1, heads = 2 }\n"
                 + "aha.sampling.max-new-tokens = 12\n"
                 + "aha.train { group-size = 4, batch-groups = 2 }\n");
-        CommandLine cli = Aha.commandLine();
+        CommandLine cli = new CommandLine(new ThroughputBench());
         StringWriter out = new StringWriter();
         cli.setOut(new PrintWriter(out));
-        int rc = cli.execute("bench", "throughput", "--config", config.toString(), "--seconds", "16", "--warmup", "4",
+        int rc = cli.execute("--config", config.toString(), "--seconds", "16", "--warmup", "4",
                 "--alone-seconds", "4", "--out", dir.resolve("run").toString());
         assertEquals(0, rc, "stdout: " + out);
 

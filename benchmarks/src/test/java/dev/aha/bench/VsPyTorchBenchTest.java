@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.aha.cli.Aha;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -34,14 +34,10 @@ class VsPyTorchBenchTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        CommandLine cli = Aha.commandLine();
+        CommandLine cli = new CommandLine(new VsPyTorchBench());
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
-        String[] all = new String[args.length + 2];
-        all[0] = "bench";
-        all[1] = "vs-pytorch";
-        System.arraycopy(args, 0, all, 2, args.length);
-        return cli.execute(all);
+        return cli.execute(args);
     }
 
     @Test

@@ -114,7 +114,7 @@ class K8sManifestsTest {
     private static void assertParsesAsAhaCommand(List<String> args, String workload) {
         String[] line = args.stream().map(a -> a.replace("$(POD_IP)", "10.0.0.7")).toArray(String[]::new);
         try {
-            dev.aha.cli.Aha.commandLine().parseArgs(line);
+            dev.aha.app.cli.Aha.commandLine().parseArgs(line);
         } catch (picocli.CommandLine.ParameterException e) {
             fail(workload + ": args are not a valid aha command line (" + e.getMessage() + "): " + args);
         }

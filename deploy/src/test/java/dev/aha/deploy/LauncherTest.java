@@ -83,7 +83,7 @@ class LauncherTest {
         Run r = launch(false);
         assertEquals(0, r.code(), r.err());
         assertFalse(r.built(), r.err());
-        assertTrue(r.out().contains("dev.aha.cli.Aha --version"), r.out());
+        assertTrue(r.out().contains("dev.aha.app.cli.Aha --version"), r.out());
     }
 
     @Test
@@ -95,7 +95,7 @@ class LauncherTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.built(), "mvn was not run: " + r.err());
         assertTrue(r.err().contains("sources changed since the last build"), r.err());
-        assertTrue(r.out().contains("dev.aha.cli.Aha --version"), r.out());
+        assertTrue(r.out().contains("dev.aha.app.cli.Aha --version"), r.out());
     }
 
     @Test

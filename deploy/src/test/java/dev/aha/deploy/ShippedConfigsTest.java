@@ -2,7 +2,7 @@ package dev.aha.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.aha.cli.Aha;
+import dev.aha.app.cli.Aha;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;

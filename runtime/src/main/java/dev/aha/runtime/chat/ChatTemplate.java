@@ -2,7 +2,7 @@ package dev.aha.runtime.chat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.aha.runtime.chat.jinja.JinjaTemplate;
+import dev.aha.jinja.JinjaTemplate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

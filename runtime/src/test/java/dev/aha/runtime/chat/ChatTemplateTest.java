@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.aha.runtime.chat.jinja.JinjaException;
+import dev.aha.jinja.JinjaException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

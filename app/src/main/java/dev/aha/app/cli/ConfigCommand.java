@@ -1,0 +1,61 @@
+package dev.aha.app.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import dev.aha.actors.cluster.ArteryTls;
+import dev.aha.actors.cluster.NodeRole;
+import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.run.PromptFit;
+import dev.aha.actors.run.TaskFactory;
+import dev.aha.runtime.task.Task;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code aha config check FILE}: the checks a run makes at start-up, without the run. */
+@Command(name = "config", mixinStandardHelpOptions = true, description = "Work with configuration files.",
+        subcommands = ConfigCommand.Check.class)
+final class ConfigCommand {
+
+    @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Load FILE over the defaults as a training node would: unknown keys, invalid values, "
+                    + "contradictions, (with pekko.remote.artery.transport = tls-tcp) key or trust stores that do not "
+                    + "open, and a learner's task prompts that do not fit the context (give --task and its files as "
+                    + "for aha seed) are an error in one line; otherwise print the effective aha settings.")
+    static final class Check implements Callable<Integer> {
+
+        @Parameters(paramLabel = "FILE", description = "A HOCON file of overrides (as given to --config).")
+        Path file;
+
+        @Option(names = "--roles", paramLabel = "ROLES", defaultValue = "learner,dispatcher,rollout,reward",
+                description = "The node's roles, as for aha seed/join (default: ${DEFAULT-VALUE}).")
+        String roles;
+
+        @Mixin
+        RunOptions run;
+
+        @Override
+        public Integer call() {
+            Set<NodeRole> parsed = NodeRole.parse(roles);
+            if (run.model.config != null) {
+                throw new IllegalArgumentException("give the file once: as FILE, not also as --config");
+            }
+            run.model.config = file;
+            RunConfig config = run.load(Map.of()).requireTrainable(parsed.contains(NodeRole.ROLLOUT));
+            ArteryTls.check(config.raw());
+            if (parsed.contains(NodeRole.LEARNER) && !config.simulated()) {
+                Task task = TaskFactory.create(config.train().task(), config, run.trainFile, run.evalFile);
+                PromptFit.require(task, task.heldOut(config.train().evalPrompts()), config);
+            }
+            Config aha = config.raw().getConfig("aha");
+            System.out.println(aha.root().render(ConfigRenderOptions.concise().setJson(false).setFormatted(true)));
+            System.err.println("aha config check: " + file + " is valid for a node with roles " + roles);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.aha.app.cli;
+
+import dev.aha.actors.cluster.ClusterNode;
+import dev.aha.actors.cluster.NodeRole;
+import dev.aha.actors.cluster.WorkerNodes;
+import dev.aha.actors.config.RunConfig;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code aha join}: a rollout and/or reward node that joins a training cluster and works until the run ends. */
+@Command(name = "join", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Join a training cluster started with 'aha seed' as a rollout and/or reward node. Rollouts",
+            "receive the learner's weights over the Aeron weight plane (UDP) and pull work from the dispatcher;",
+            "reward actors score groups. The node stops when the learner's node leaves (the run is over).",
+            "Use the same --config as the seed: the policy and sampling settings must agree."})
+public final class JoinCommand implements Callable<Integer> {
+
+    @Mixin
+    RunOptions run = new RunOptions();
+
+    @Option(names = "--seed", paramLabel = "HOST:PORT", description = "The seed node's Artery address.")
+    String seed;
+
+    @Option(names = "--bootstrap", paramLabel = "kubernetes",
+            description = "Find the cluster through Pekko Management bootstrap with Kubernetes API discovery.")
+    String bootstrap;
+
+    @Option(names = "--roles", required = true, paramLabel = "ROLE[,ROLE]", description = "rollout, reward or both.")
+    String roles;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "Interface this node binds (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "0", description = "Artery TCP port (default: any free port).")
+    int port;
+
+    @Override
+    public Integer call() throws Exception {
+        Set<NodeRole> parsed = NodeRole.parse(roles);
+        if (parsed.contains(NodeRole.LEARNER) || parsed.contains(NodeRole.DISPATCHER)) {
+            throw new IllegalArgumentException("the learner and the dispatcher run on the seed ('aha seed'); "
+                    + "a joining node takes rollout and/or reward");
+        }
+        RunConfig config = run.load(Map.of()).requireTrainable(parsed.contains(NodeRole.ROLLOUT));
+        boolean kubernetes = Bootstrap.kubernetes(bootstrap);
+        if ((seed == null) == !kubernetes) {
+            throw new IllegalArgumentException("give either --seed HOST:PORT or --bootstrap kubernetes");
+        }
+        WorkerNodes.run(config, new ClusterNode(host, port, parsed, seed, kubernetes));
+        return 0;
+    }
+}

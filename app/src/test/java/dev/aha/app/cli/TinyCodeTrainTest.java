@@ -1,0 +1,46 @@
+package dev.aha.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aha.runtime.metrics.MetricsLog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code aha train --task tinycode} end to end on a tiny GPT: cold start on the worked solutions, evaluations judged by
+ * running the programs, GRPO steps whose rewards come from the sandbox through the reward actors' code-run pool.
+ */
+class TinyCodeTrainTest {
+
+    @Test
+    void shouldTrainOnTinycodeWithSandboxedRewards(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("tiny.conf"), String.join("\n",
+                "aha.policy { context-length = 112, model-dim = 32, layers = 1, heads = 2 }",
+                "aha.sampling.max-new-tokens = 64",
+                "aha.train { group-size = 4, batch-groups = 1, rollouts = 1, max-in-flight-groups = 4,",
+                "  eval-prompts = 4, eval-k = 2, checkpoint-every = 0, cold-start.steps = 3,",
+                "  cold-start.batch-size = 4 }"));
+        Path out = dir.resolve("run");
+        CliRun run = CliRun.of("train", "--task", "tinycode", "--minutes", "0.15", "--config", config.toString(),
+                "--out", out.toString());
+        assertEquals(0, run.code(), run.err());
+        JsonNode summary = MetricsLog.JSON.readTree(out.resolve("summary.json").toFile());
+        assertEquals("tinycode", summary.get("task").asText());
+        assertTrue(summary.get("steps").asInt() >= 2, summary.toString());
+        assertEquals(0, summary.get("reward_failures").asInt(), "every completion was scored in the sandbox");
+        JsonNode finalCons = summary.get("final_cons_at_k");
+        assertTrue(finalCons == null || finalCons.isNull() || "NaN".equals(finalCons.asText()),
+                "code tasks have no answer vote: " + finalCons);
+        assertFalse(summary.get("final_pass1").isMissingNode());
+        long runs = 0;
+        for (JsonNode n : summary.get("code_outcomes")) {
+            runs += n.asLong();
+        }
+        assertTrue(runs >= 4L * summary.get("steps").asInt(), "each step's completions ran: " + summary);
+    }
+}
