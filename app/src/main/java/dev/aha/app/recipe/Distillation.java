@@ -7,7 +7,6 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import dev.aha.actors.config.RunConfig;
 import dev.aha.runtime.eval.EvalResult;
-import dev.aha.runtime.metrics.MetricsLog;
 import dev.aha.runtime.policy.Policies;
 import dev.aha.runtime.rejection.RejectionFilter;
 import dev.aha.runtime.rejection.RejectionSettings;
@@ -60,12 +59,19 @@ public final class Distillation {
             List<TaskPrompt> prompts, int k, long seed, int steps, java.time.Duration timeLimit) {}
 
     /**
-     * What it did; {@code summary} is distill.json's content.
+     * What it did.
      *
      * @param studentEval the student's held-out figures, or null when not evaluated
+     * @param report distill.json's content
      */
     public record Result(Sampling.Totals sampled, RejectionStats kept, SftRun.Result student, EvalResult studentEval,
-            ObjectNode summary) {}
+            DistillSummary report) {
+
+        /** distill.json's content as JSON. */
+        public ObjectNode summary() {
+            return report.toJson();
+        }
+    }
 
     private Distillation() {}
 
@@ -91,27 +97,16 @@ public final class Distillation {
         StageFiles.deleteTree(studentDir); // SFT restarts: never a mix of a killed run's checkpoint and this one's
         SftRun.Result student = SftRun.run(plan.student(), null, SftData.file(data, plan.seed()), plan.steps(),
                 plan.timeLimit(), studentDir, label + " student sft");
-        ObjectNode s = MetricsLog.JSON.createObjectNode();
-        s.put("teacher", String.valueOf(plan.teacherCheckpoint()));
-        s.set("teacher_policy", plan.teacher().policy().describe());
-        s.put("teacher_parameters", plan.teacher().policy().layout().totalElements());
-        s.put("student", plan.studentSource());
-        s.set("student_policy", plan.student().policy().describe());
-        s.put("student_parameters", plan.student().policy().layout().totalElements());
-        s.put("k", plan.k());
-        s.put("seed", plan.seed());
-        s.put("samples", SAMPLES);
-        s.set("sampled", sampled.toJson());
-        s.put("sft_data", SFT_DATA);
-        s.set("rejection", kept.toJson(rules));
-        s.put("student_checkpoint", out.toAbsolutePath().relativize(student.checkpoint().toAbsolutePath()).toString());
-        s.set("student_sft", student.toJson());
-        EvalResult figures = null;
-        if (evalTask != null) {
-            figures = HeldOut.evaluate(plan.student(), student.checkpoint(), evalTask, label + " eval student");
-            s.set("student_eval", StageRecord.figures(figures));
-        }
-        StageFiles.writeJson(out.resolve(SUMMARY), s);
+        EvalResult figures = evalTask == null ? null
+                : HeldOut.evaluate(plan.student(), student.checkpoint(), evalTask, label + " eval student");
+        DistillSummary s = new DistillSummary(
+                new DistillSummary.Model(String.valueOf(plan.teacherCheckpoint()), plan.teacher().policy().describe(),
+                        plan.teacher().policy().layout().totalElements()),
+                new DistillSummary.Model(plan.studentSource(), plan.student().policy().describe(),
+                        plan.student().policy().layout().totalElements()),
+                plan.k(), plan.seed(), Path.of(SAMPLES), sampled, Path.of(SFT_DATA), new Rejection(kept, rules),
+                out.toAbsolutePath().relativize(student.checkpoint().toAbsolutePath()), student.figures(), figures);
+        StageFiles.writeJson(out.resolve(SUMMARY), s.toJson());
         return new Result(sampled, kept, student, figures, s);
     }
 

@@ -1,6 +1,8 @@
 package dev.aha.app.recipe;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.actors.config.RunConfig;
 import dev.aha.actors.run.Progress;
@@ -39,6 +41,14 @@ public final class Sampling {
             double truncated, double seconds) {
         public ObjectNode toJson() {
             return MetricsLog.JSON.valueToTree(this);
+        }
+
+        static Totals read(JsonNode o) {
+            try {
+                return MetricsLog.JSON.treeToValue(o, Totals.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("sampling figures do not read back: " + e.getOriginalMessage(), e);
+            }
         }
     }
 

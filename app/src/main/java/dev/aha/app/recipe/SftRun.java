@@ -28,9 +28,12 @@ public final class SftRun {
      * @param seconds wall time, saving included
      */
     public record Result(Path checkpoint, int steps, float loss, double seconds) {
+        public SftFigures figures() {
+            return new SftFigures(steps, loss, seconds);
+        }
+
         public ObjectNode toJson() {
-            return MetricsLog.JSON.createObjectNode().put("steps", steps).put("final_loss", loss)
-                    .put("seconds", seconds);
+            return figures().toJson();
         }
     }
 

@@ -22,11 +22,11 @@ import java.util.Map;
  *     passes its input on); null for the initial policy
  * @param evaluated whether the figures were measured after this stage (false: the checkpoint's, measured before)
  * @param figures held-out figures of {@code checkpoint}
- * @param outputs what it wrote and its own figures, relative paths
+ * @param outputs what it wrote and its own figures
  * @param seconds wall time of the run that finished it
  */
 public record StageRecord(int index, String name, String kind, String id, String fingerprint,
-        Map<String, String> inputs, String checkpoint, boolean evaluated, EvalResult figures, ObjectNode outputs,
+        Map<String, String> inputs, String checkpoint, boolean evaluated, EvalResult figures, StageOutput outputs,
         double seconds, String finishedAt) {
 
     public static final String FILE = "stage.json";
@@ -51,7 +51,7 @@ public record StageRecord(int index, String name, String kind, String id, String
         if (figures != null) {
             o.set("figures", figures(figures));
         }
-        o.set("outputs", outputs);
+        o.set("outputs", outputs.toJson());
         o.put("seconds", seconds);
         o.put("finished_at", finishedAt);
         return o;
@@ -93,19 +93,26 @@ public record StageRecord(int index, String name, String kind, String id, String
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
-        if (o == null || !FORMAT.equals(o.path("format").asText())) {
+        StageKind kind = o == null ? null : StageKind.parse(o.path("kind").asText());
+        if (kind == null || !FORMAT.equals(o.path("format").asText())) {
             throw new IllegalArgumentException(file + " is not a stage record (format " + FORMAT + "): delete the "
                     + "folder to run the stage again");
         }
+        StageOutput outputs;
+        try {
+            outputs = StageOutput.read(kind, o.path("outputs"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": the outputs of a " + kind.label() + " stage do not read back ("
+                    + e.getMessage() + "): delete the folder to run the stage again", e);
+        }
         Map<String, String> inputs = new LinkedHashMap<>();
-        o.path("inputs").fields().forEachRemaining(e -> inputs.put(e.getKey(), e.getValue().asText()));
+        o.path("inputs").properties().forEach(e -> inputs.put(e.getKey(), e.getValue().asText()));
         JsonNode checkpoint = o.path("checkpoint");
         return new StageRecord(o.path("index").asInt(), o.path("name").asText(), o.path("kind").asText(),
                 o.path("id").asText(), o.path("fingerprint").asText(), inputs,
                 checkpoint.isTextual() ? checkpoint.asText() : null, o.path("evaluated").asBoolean(),
                 o.has("figures") ? figures(o.get("figures")) : null,
-                o.path("outputs") instanceof ObjectNode out ? out : MetricsLog.JSON.createObjectNode(),
-                o.path("seconds").asDouble(), o.path("finished_at").asText());
+                outputs, o.path("seconds").asDouble(), o.path("finished_at").asText());
     }
 
     /** Writes {@code stage.json} into {@code stageDir}: last, atomically. */

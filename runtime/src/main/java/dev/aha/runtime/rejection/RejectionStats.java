@@ -1,5 +1,6 @@
 package dev.aha.runtime.rejection;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.runtime.metrics.MetricsLog;
 import java.io.PrintStream;
@@ -57,6 +58,17 @@ public record RejectionStats(long linesRead, long badLinesSkipped, long kept, Ma
         o.put("all_correct_prompts_dropped", allCorrectDropped);
         o.set("settings", MetricsLog.JSON.valueToTree(settings));
         return o;
+    }
+
+    /** The statistics {@link #toJson} wrote (its settings and shares aside). */
+    public static RejectionStats fromJson(JsonNode o) {
+        Map<String, Long> rejected = new LinkedHashMap<>();
+        o.path("rejected").properties().forEach(e -> rejected.put(e.getKey(), e.getValue().asLong()));
+        return new RejectionStats(o.path("lines_read").asLong(), o.path("bad_lines_skipped").asLong(),
+                o.path("kept").asLong(), rejected, o.path("prompts").asInt(), o.path("prompts_with_kept").asInt(),
+                o.path("prompts_none_kept").asInt(), o.path("prompts_all_correct").asInt(),
+                o.path("prompts_none_correct").asInt(), o.path("prompts_mixed").asInt(),
+                o.path("all_correct_prompts_dropped").asInt());
     }
 
     /** The statistics as a table for the console. */

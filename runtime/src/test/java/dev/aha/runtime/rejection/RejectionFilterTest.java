@@ -121,8 +121,9 @@ class RejectionFilterTest {
     void writesTheStatisticsBesideTheOutput() throws Exception {
         Path samples = Samples.write(dir.resolve("samples.jsonl"), lines());
         Path out = dir.resolve("sft.jsonl");
-        new RejectionFilter(settings(4, 1.0, 100)).run(samples, out, BadLinePolicy.STOP);
+        RejectionStats returned = new RejectionFilter(settings(4, 1.0, 100)).run(samples, out, BadLinePolicy.STOP);
         JsonNode stats = JSON.readTree(dir.resolve("sft.jsonl.stats.json").toFile());
+        assertEquals(returned, RejectionStats.fromJson(stats), "the file reads back as the statistics it was");
         assertEquals(16, stats.get("lines_read").asInt());
         assertEquals(6, stats.get("kept").asInt());
         assertEquals(5, stats.get("rejected").get("incorrect").asInt());
