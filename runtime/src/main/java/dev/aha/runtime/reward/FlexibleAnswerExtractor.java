@@ -44,8 +44,6 @@ public final class FlexibleAnswerExtractor {
      */
     private static final Pattern CALCULATOR_ANNOTATION = Pattern.compile("<<[^<>\n]*>>");
     private static final String BOLD = "**";
-    /** Outside an equation, text of this many words or more is a sentence, read for its last number. */
-    private static final int SENTENCE_WORDS = 3;
 
     private FlexibleAnswerExtractor() {
     }
@@ -61,7 +59,7 @@ public final class FlexibleAnswerExtractor {
             return labelled;
         }
         String lastLine = CALCULATOR_ANNOTATION.matcher(lastLine(completion)).replaceAll("");
-        return lastBold(lastLine).or(() -> afterLastEquals(lastLine)).or(() -> lastNumber(completion));
+        return lastBold(lastLine).or(() -> afterLastEquals(lastLine)).or(() -> NumberScan.last(completion));
     }
 
     /** The tidied content of the last labelled line; empty when there is none or its content is blank. */
@@ -74,7 +72,7 @@ public final class FlexibleAnswerExtractor {
         while (m.find()) {
             last = m.group(1);
         }
-        return last == null ? Optional.empty() : nonBlank(tidy(last));
+        return last == null ? Optional.empty() : nonBlank(AnswerTidy.tidy(last));
     }
 
     /** The content of the last complete {@code **...**} span of {@code line}, if it holds a digit. */
@@ -93,171 +91,14 @@ public final class FlexibleAnswerExtractor {
         // Marks pair up from the left: with an odd count the last one opens a span that never closes.
         int open = count % 2 == 0 ? lastThree[1] : lastThree[0];
         int close = count % 2 == 0 ? lastThree[2] : lastThree[1];
-        return withDigit(tidy(line.substring(open + BOLD.length(), close)));
+        return withDigit(AnswerTidy.tidy(line.substring(open + BOLD.length(), close)));
     }
 
     /** What follows the last {@code =} of {@code line}, to the end of its sentence, if it holds a digit. */
     static Optional<String> afterLastEquals(String line) {
         int at = line.lastIndexOf('=');
         // Tidied with its '=', so that a sentence after it gives the equation's result, its first number.
-        return at < 0 ? Optional.empty() : withDigit(tidy(line.substring(at)));
-    }
-
-    /**
-     * The last number in {@code text} ({@link #numberAt}), as lm-evaluation-harness's flexible-extract takes it;
-     * empty when the text has no digit.
-     */
-    static Optional<String> lastNumber(String text) {
-        int digit = text.length() - 1;
-        while (digit >= 0 && !isDigit(text.charAt(digit))) {
-            digit--;
-        }
-        return digit < 0 ? Optional.empty() : Optional.of(numberAt(text, digit));
-    }
-
-    /** The first number in {@code text} ({@link #numberAt}); empty when the text has no digit. */
-    static Optional<String> firstNumber(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (isDigit(text.charAt(i))) {
-                return Optional.of(numberAt(text, i));
-            }
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * The number that the digit at {@code digit} belongs to: digits and the separators {@code , . /} that stand
-     * between two digits on both sides of it, then a {@code $} and a minus sign that is not a subtraction before it
-     * ({@code 16-3} gives 3), and a {@code %} right after it.
-     */
-    private static String numberAt(String text, int digit) {
-        int start = digit;
-        while (start > 0) {
-            char c = text.charAt(start - 1);
-            if (isDigit(c) || (isSeparator(c) && start >= 2 && isDigit(text.charAt(start - 2)))) {
-                start--;
-            } else {
-                break;
-            }
-        }
-        int end = digit + 1;
-        while (end < text.length()) {
-            char c = text.charAt(end);
-            if (isDigit(c) || (isSeparator(c) && end + 1 < text.length() && isDigit(text.charAt(end + 1)))) {
-                end++;
-            } else {
-                break;
-            }
-        }
-        if (start > 0 && text.charAt(start - 1) == '$') {
-            start--;
-        }
-        if (start > 0 && isMinus(text.charAt(start - 1)) && (start == 1 || !isOperand(text.charAt(start - 2)))) {
-            start--;
-        }
-        if (end < text.length() && text.charAt(end) == '%') {
-            end++;
-        }
-        return text.substring(start, end);
-    }
-
-    /**
-     * Tidies a candidate: bold marks at its ends dropped; after its own last {@code =}; after a leading label of words
-     * ({@code Total cost: $18}); cut at the end of its sentence. Then, unless it reads as one number with its units,
-     * text with a number is read for one number: after an {@code =}, any words make it the first, the equation's
-     * result ({@code = 15 liters out of the 24}, {@code = 8 in 3 years}); elsewhere a sentence of three words or more
-     * gives the last ({@code The total is 18 dollars}). {@code = (1, 2)} and {@code Answer: x + 1} stay whole.
-     */
-    static String tidy(String candidate) {
-        String s = stripBoldMarks(candidate);
-        int equals = s.lastIndexOf('=');
-        if (equals >= 0) {
-            s = stripBoldMarks(s.substring(equals + 1));
-        }
-        int colon = s.indexOf(':');
-        if (colon > 0 && isWords(s, colon)) {
-            s = stripBoldMarks(s.substring(colon + 1));
-        }
-        s = withoutFinalPeriods(s.substring(0, sentenceEnd(s)));
-        if (AnswerNormalizer.value(s).isPresent()) {
-            return s; // a number with its units: 18 dollars per day, \frac{3}{4} cup
-        }
-        int words = words(s);
-        Optional<String> number = equals >= 0 && words >= 1 ? firstNumber(s)
-                : words >= SENTENCE_WORDS ? lastNumber(s) : Optional.empty();
-        return number.orElse(s);
-    }
-
-    /** A period that ends the text ends a sentence: a decimal point has digits after it ({@code $18.} is $18). */
-    private static String withoutFinalPeriods(String s) {
-        int end = s.length();
-        while (end > 0 && (s.charAt(end - 1) == '.' || Character.isWhitespace(s.charAt(end - 1)))) {
-            end--;
-        }
-        return s.substring(0, end).strip();
-    }
-
-    private static String stripBoldMarks(String s) {
-        int start = 0;
-        int end = s.length();
-        while (start < end && (s.charAt(start) == '*' || Character.isWhitespace(s.charAt(start)))) {
-            start++;
-        }
-        while (end > start && (s.charAt(end - 1) == '*' || Character.isWhitespace(s.charAt(end - 1)))) {
-            end--;
-        }
-        return s.substring(start, end);
-    }
-
-    /** Whether {@code s} up to {@code end} is only letters and spaces (a label such as {@code Total cost}). */
-    private static boolean isWords(String s, int end) {
-        for (int i = 0; i < end; i++) {
-            char c = s.charAt(i);
-            if (!Character.isLetter(c) && c != ' ') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * The index where the first sentence of {@code s} ends: a {@code ". "}, {@code "; "} or {@code ", "} outside
-     * brackets (thousands commas have no space after them), the start of a parenthetical remark
-     * ({@code 4 (checked twice)}), or the end.
-     */
-    private static int sentenceEnd(String s) {
-        int depth = 0;
-        for (int i = 0; i + 1 < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '(' && depth == 0 && i > 0 && Character.isWhitespace(s.charAt(i - 1))) {
-                return i;
-            }
-            if (c == '(' || c == '[' || c == '{') {
-                depth++;
-            } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
-                depth--;
-            } else if (depth == 0 && (c == '.' || c == ';' || c == ',') && Character.isWhitespace(s.charAt(i + 1))) {
-                return i;
-            }
-        }
-        return s.length();
-    }
-
-    /** Whitespace-separated tokens with at least two letters ({@code 18 dollars} has one; {@code \frac{3}{4}} one). */
-    private static int words(String s) {
-        int words = 0;
-        int letters = 0;
-        for (int i = 0; i <= s.length(); i++) {
-            if (i == s.length() || Character.isWhitespace(s.charAt(i))) {
-                if (letters >= 2) {
-                    words++;
-                }
-                letters = 0;
-            } else if (Character.isLetter(s.charAt(i))) {
-                letters++;
-            }
-        }
-        return words;
+        return at < 0 ? Optional.empty() : withDigit(AnswerTidy.tidy(line.substring(at)));
     }
 
     /** The last line of {@code text} that is not blank (the text is known not to be blank). */
@@ -275,32 +116,10 @@ public final class FlexibleAnswerExtractor {
     }
 
     private static Optional<String> withDigit(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (isDigit(s.charAt(i))) {
-                return Optional.of(s);
-            }
-        }
-        return Optional.empty();
+        return NumberScan.hasDigit(s) ? Optional.of(s) : Optional.empty();
     }
 
     private static Optional<String> nonBlank(String s) {
         return s.isBlank() ? Optional.empty() : Optional.of(s);
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
-    }
-
-    private static boolean isSeparator(char c) {
-        return c == ',' || c == '.' || c == '/';
-    }
-
-    private static boolean isMinus(char c) {
-        return c == '-' || c == '\u2212';
-    }
-
-    /** A character that makes a minus after it a subtraction: the end of a number, a name or a bracket. */
-    private static boolean isOperand(char c) {
-        return Character.isLetterOrDigit(c) || c == ')' || c == ']' || c == '}';
     }
 }
