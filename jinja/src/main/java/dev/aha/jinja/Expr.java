@@ -133,7 +133,7 @@ interface Expr {
     record Sign(boolean negative, Expr operand) implements Expr {
         @Override
         public Object eval(Scope scope) {
-            return PyOps.negate(operand.eval(scope), negative);
+            return PyArithmetic.negate(operand.eval(scope), negative);
         }
     }
 
@@ -149,7 +149,7 @@ interface Expr {
     record Arithmetic(String op, Expr left, Expr right) implements Expr {
         @Override
         public Object eval(Scope scope) {
-            return PyOps.arithmetic(op, left.eval(scope), right.eval(scope));
+            return PyArithmetic.apply(op, left.eval(scope), right.eval(scope));
         }
     }
 

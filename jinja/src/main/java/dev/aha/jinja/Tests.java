@@ -35,9 +35,9 @@ final class Tests {
         simple("escaped", v -> false);
         simple("lower", v -> (Boolean) Methods.call(PyFormat.str(v), "islower", Args.NONE));
         simple("upper", v -> (Boolean) Methods.call(PyFormat.str(v), "isupper", Args.NONE));
-        simple("odd", v -> PyOps.equal(PyOps.arithmetic("%", v, 2L), 1L));
-        simple("even", v -> PyOps.equal(PyOps.arithmetic("%", v, 2L), 0L));
-        binary("divisibleby", (v, n) -> PyOps.equal(PyOps.arithmetic("%", v, n), 0L));
+        simple("odd", v -> PyOps.equal(PyArithmetic.apply("%", v, 2L), 1L));
+        simple("even", v -> PyOps.equal(PyArithmetic.apply("%", v, 2L), 0L));
+        binary("divisibleby", (v, n) -> PyOps.equal(PyArithmetic.apply("%", v, n), 0L));
         binary("sameas", Tests::sameAs);
         binary("in", (v, seq) -> PyOps.contains(seq, v));
         for (String name : List.of("eq", "equalto", "==")) {
