@@ -16,8 +16,6 @@ import dev.aha.runtime.grpo.GrpoUpdateResult;
 import dev.aha.runtime.grpo.GrpoUpdater;
 import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.optim.AdamWSettings;
-import dev.aha.runtime.policy.ParameterLayout;
-import dev.aha.runtime.policy.Policies;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.hf.HfModel;
 import dev.aha.runtime.policy.hf.HfModelInit;
@@ -25,10 +23,6 @@ import dev.aha.runtime.policy.llama.LlamaConfig;
 import dev.aha.runtime.sampling.Completion;
 import dev.aha.runtime.sampling.Sampler;
 import dev.aha.runtime.sampling.SamplingSettings;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,7 +105,7 @@ public final class ModelBench implements Callable<Integer> {
             long t0 = System.nanoTime();
             Policy policy = model != null ? factory.create(device) : factory.blank(device);
             if (model == null) {
-                policy.importWeights(randomWeights(shape.layout(), rng));
+                policy.importWeights(RandomModel.weights(shape.layout(), rng));
             }
             Policy reference = factory.blank(device);
             reference.copyWeightsFrom(policy);
@@ -139,9 +133,9 @@ public final class ModelBench implements Callable<Integer> {
                     long tokens = group.stream().mapToLong(Completion::length).sum();
                     perStep.addObject().put("step", s + 1).put("sample_seconds", (b - a) / 1e9)
                             .put("grpo_seconds", (c - b) / 1e9).put("sampled_tokens", tokens)
-                            .put("loss", r.loss()).put("ndarrays", arrays).put("rss_bytes", Memory.rss());
+                            .put("loss", r.loss()).put("ndarrays", arrays).put("rss_bytes", ProcessMemory.rss());
                     log(String.format("step %d/%d: sample %.1f s (%d tokens), GRPO step %.1f s, %d NDArrays, RSS %.1f GB",
-                            s + 1, steps, (b - a) / 1e9, tokens, (c - b) / 1e9, arrays, Memory.rss() / 1e9));
+                            s + 1, steps, (b - a) / 1e9, tokens, (c - b) / 1e9, arrays, ProcessMemory.rss() / 1e9));
                 }
             }
             summarise(perStep, out);
@@ -163,7 +157,7 @@ public final class ModelBench implements Callable<Integer> {
         w.put("memcpy_seconds", memcpy);
         w.put("ipc_over_memcpy_time", ipcSeconds / memcpy);
         w.put("crc_ok", ipc.clean());
-        out.put("peak_rss_bytes", Memory.peakRss());
+        out.put("peak_rss_bytes", ProcessMemory.peakRss());
         System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
         return ipc.clean() ? 0 : 1;
     }
@@ -201,17 +195,8 @@ public final class ModelBench implements Callable<Integer> {
 
     /** The model the size options describe, known from its config alone (no files). */
     private HfModel shape() {
-        return shape(HfModelInit.Spec.of(architecture, hidden, layers, heads, kvHeads, intermediate, vocab, !untied, 1)
-                .config(), promptTokens + maxNewTokens);
-    }
-
-    /** A Hugging Face model of {@code config}'s shape with no weight files: fill it with {@link #randomWeights}. */
-    static HfModel shape(LlamaConfig config, int contextLength) {
-        ObjectNode description = new ObjectMapper().createObjectNode();
-        description.put("architecture", Policies.HF);
-        description.put("context_length", contextLength);
-        description.set("config", config.toJson());
-        return HfModel.fromDescription(description);
+        return RandomModel.shape(HfModelInit.Spec.of(architecture, hidden, layers, heads, kvHeads, intermediate, vocab,
+                !untied, 1).config(), promptTokens + maxNewTokens);
     }
 
     /** Medians over the steps after the first (which pays for first-touch allocation), and the NDArray trend. */
@@ -247,60 +232,7 @@ public final class ModelBench implements Callable<Integer> {
         return samples;
     }
 
-    /** transformers' initialisation: normal(0, 0.02) for matrices and embeddings, 1 for norms, 0 for biases. */
-    static FlatWeights randomWeights(ParameterLayout layout, Random rng) {
-        FlatWeights flat = FlatWeights.allocate(layout.totalBytes());
-        ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-        long offset = 0;
-        for (int i = 0; i < layout.size(); i++) {
-            String name = layout.names().get(i);
-            long n = layout.shapes().get(i).size();
-            for (long k = 0; k < n; k++) {
-                float v = name.contains("norm") ? 1f : name.endsWith(".bias") ? 0f
-                        : (float) (rng.nextGaussian() * HfModelInit.INITIALIZER_RANGE);
-                chunk.putFloat(v);
-                if (!chunk.hasRemaining()) {
-                    offset = flush(flat, chunk, offset);
-                }
-            }
-        }
-        flush(flat, chunk, offset);
-        return flat;
-    }
-
-    private static long flush(FlatWeights flat, ByteBuffer chunk, long offset) {
-        chunk.flip();
-        int n = chunk.remaining();
-        flat.put(offset, chunk);
-        chunk.clear();
-        return offset + n;
-    }
-
     private static void log(String what) {
         System.err.println("aha bench model: " + what);
-    }
-
-    /** Resident memory of this process, from /proc (Linux). */
-    static final class Memory {
-        static long rss() {
-            return field("VmRSS:");
-        }
-
-        static long peakRss() {
-            return field("VmHWM:");
-        }
-
-        private static long field(String name) {
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                    if (line.startsWith(name)) {
-                        return Long.parseLong(line.substring(name.length()).trim().split("\\s+")[0]) * 1024;
-                    }
-                }
-            } catch (IOException e) {
-                return -1;
-            }
-            return -1;
-        }
     }
 }

@@ -197,9 +197,9 @@ public final class VsPyTorchBench implements Callable<Integer> {
             case "qwen3" -> {
                 LlamaConfig c = HfModelInit.Spec.of(LlamaConfig.QWEN3, qwen3[0], qwen3[1], qwen3[2], qwen3[3], qwen3[4],
                         qwen3[5], true, seed).config();
-                HfModel shape = ModelBench.shape(c, context);
+                HfModel shape = RandomModel.shape(c, context);
                 Policy policy = shape.blank(base);
-                policy.importWeights(ModelBench.randomWeights(c.layout(), new Random(seed + seedOffset)));
+                policy.importWeights(RandomModel.weights(c.layout(), new Random(seed + seedOffset)));
                 return policy;
             }
             default -> throw new IllegalArgumentException("--models takes gpt and qwen3, not " + name);

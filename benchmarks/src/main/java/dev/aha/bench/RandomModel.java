@@ -1,0 +1,60 @@
+package dev.aha.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.protocol.weights.FlatWeights;
+import dev.aha.runtime.policy.ParameterLayout;
+import dev.aha.runtime.policy.Policies;
+import dev.aha.runtime.policy.hf.HfModel;
+import dev.aha.runtime.policy.hf.HfModelInit;
+import dev.aha.runtime.policy.llama.LlamaConfig;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Random;
+
+/**
+ * A model of a real size with no files behind it: a Hugging Face model of a given shape, and weights drawn as
+ * transformers initialises them. What the benchmarks measure real sizes on, where no pretrained weights can be had.
+ */
+final class RandomModel {
+
+    private RandomModel() {}
+
+    /** A Hugging Face model of {@code config}'s shape with no weight files: fill it with {@link #weights}. */
+    static HfModel shape(LlamaConfig config, int contextLength) {
+        ObjectNode description = new ObjectMapper().createObjectNode();
+        description.put("architecture", Policies.HF);
+        description.put("context_length", contextLength);
+        description.set("config", config.toJson());
+        return HfModel.fromDescription(description);
+    }
+
+    /** transformers' initialisation: normal(0, 0.02) for matrices and embeddings, 1 for norms, 0 for biases. */
+    static FlatWeights weights(ParameterLayout layout, Random rng) {
+        FlatWeights flat = FlatWeights.allocate(layout.totalBytes());
+        ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        long offset = 0;
+        for (int i = 0; i < layout.size(); i++) {
+            String name = layout.names().get(i);
+            long n = layout.shapes().get(i).size();
+            for (long k = 0; k < n; k++) {
+                float v = name.contains("norm") ? 1f : name.endsWith(".bias") ? 0f
+                        : (float) (rng.nextGaussian() * HfModelInit.INITIALIZER_RANGE);
+                chunk.putFloat(v);
+                if (!chunk.hasRemaining()) {
+                    offset = flush(flat, chunk, offset);
+                }
+            }
+        }
+        flush(flat, chunk, offset);
+        return flat;
+    }
+
+    private static long flush(FlatWeights flat, ByteBuffer chunk, long offset) {
+        chunk.flip();
+        int n = chunk.remaining();
+        flat.put(offset, chunk);
+        chunk.clear();
+        return offset + n;
+    }
+}
