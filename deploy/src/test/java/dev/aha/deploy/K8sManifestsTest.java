@@ -412,6 +412,23 @@ class K8sManifestsTest {
         assertTrue(entrypoint.contains("/opt/aha/bin/aha"), "ENTRYPOINT must run the aha launcher: " + entrypoint);
     }
 
+    /** Code rewards run programs in bubblewrap with the system's Python: the shipped image must carry both. */
+    @Test
+    void dockerfileInstallsBubblewrapAndPython3InTheRuntimeImage() throws IOException {
+        List<String> runtime = runtimeStage(dockerInstructions());
+        String install = runtime.stream().filter(l -> l.startsWith("RUN") && l.contains("apt-get install"))
+                .findFirst().orElseGet(() -> fail("the runtime stage installs no packages: " + runtime));
+        List<String> words = List.of(install.split("\\s+"));
+        for (String word : List.of("bubblewrap", "python3", "--no-install-recommends", "-y")) {
+            assertTrue(words.contains(word), "the runtime stage's apt-get install needs " + word + ": " + install);
+        }
+        assertTrue(install.contains("apt-get update"), "update the package lists in the same RUN: " + install);
+        assertTrue(install.contains("rm -rf /var/lib/apt/lists"), "clean the apt lists in the same RUN: " + install);
+        int user = runtime.stream().filter(l -> l.startsWith("USER")).findFirst().map(runtime::indexOf).orElse(-1);
+        assertTrue(user < 0 || runtime.indexOf(install) < user,
+                "packages must be installed before USER drops root: " + runtime);
+    }
+
     /** The default image is the CPU build; the CUDA one (the GPU variant's image) is a build argument away. */
     @Test
     void dockerfileBuildsTheCpuImageUnlessAskedForCuda() throws IOException {
@@ -437,6 +454,16 @@ class K8sManifestsTest {
             }
         }
         return out;
+    }
+
+    /** The instructions from the last FROM on: what the shipped image is made of. */
+    private static List<String> runtimeStage(List<String> instructions) {
+        int from = -1;
+        for (int i = 0; i < instructions.size(); i++) {
+            if (instructions.get(i).startsWith("FROM")) from = i;
+        }
+        assertTrue(from >= 0, "the Dockerfile has no FROM");
+        return instructions.subList(from, instructions.size());
     }
 
     // ---- helpers ----
