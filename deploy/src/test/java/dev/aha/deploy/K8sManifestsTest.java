@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -30,28 +32,39 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Checks the Kubernetes manifests (deploy/k8s/*.yaml) and the container recipe (deploy/Dockerfile) against the
- * interface the Java side implements: roles and CLI arguments, ports, environment, volumes, probes, RBAC, and the
- * HOCON in the ConfigMap. Parsing only: nothing here talks to a cluster. Surefire runs with basedir = deploy/.
+ * Checks the Kubernetes manifests (deploy/k8s/*.yaml, and the GPU variant in deploy/k8s/gpu/) and the container recipe
+ * (deploy/Dockerfile) against the interface the Java side implements: roles and CLI arguments, ports, environment,
+ * volumes, probes, RBAC, GPU requests, and the HOCON in the ConfigMap. Parsing only: nothing here talks to a cluster
+ * or builds an image. Surefire runs with basedir = deploy/.
  */
 class K8sManifestsTest {
 
     private static final Path K8S = Path.of("k8s");
+    /** The GPU variant: manifests applied over the default ones (kubectl apply -f does not descend into it). */
+    private static final Path K8S_GPU = K8S.resolve("gpu");
     private static final Path DOCKERFILE = Path.of("Dockerfile");
     private static final Set<String> WORKLOADS = Set.of("aha-seed", "aha-rollout", "aha-reward");
+    private static final String GPU = "nvidia.com/gpu";
 
     private static List<JsonNode> docs;
+    private static List<JsonNode> gpuDocs;
 
     @BeforeAll
     static void parseManifests() throws IOException {
-        assertTrue(Files.isDirectory(K8S), "no manifests directory at " + K8S.toAbsolutePath());
+        docs = parse(K8S);
+        gpuDocs = parse(K8S_GPU);
+    }
+
+    /** Every document of the *.yaml files directly in {@code dir}. */
+    private static List<JsonNode> parse(Path dir) throws IOException {
+        assertTrue(Files.isDirectory(dir), "no manifests directory at " + dir.toAbsolutePath());
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-        docs = new ArrayList<>();
+        List<JsonNode> docs = new ArrayList<>();
         List<Path> files;
-        try (Stream<Path> s = Files.list(K8S)) {
+        try (Stream<Path> s = Files.list(dir)) {
             files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().collect(Collectors.toList());
         }
-        assertFalse(files.isEmpty(), "no *.yaml in " + K8S.toAbsolutePath());
+        assertFalse(files.isEmpty(), "no *.yaml in " + dir.toAbsolutePath());
         for (Path file : files) {
             try (MappingIterator<JsonNode> it = yaml.readerFor(JsonNode.class).readValues(file.toFile())) {
                 while (it.hasNext()) {
@@ -65,6 +78,7 @@ class K8sManifestsTest {
                 }
             }
         }
+        return docs;
     }
 
     // ---- workloads ----
@@ -191,16 +205,106 @@ class K8sManifestsTest {
         assertProbe(c, workload, "livenessProbe", "/alive");
     }
 
+    /** The default manifests run on CPU nodes: a GPU reserved by a pod of the CPU build would sit idle. */
     @Test
-    void rolloutPodsAskForAGpuAndRewardPodsDoNot() {
-        assertEquals("1", container("aha-rollout").at("/resources/limits/nvidia.com~1gpu").asText(),
-                "aha-rollout: must limit nvidia.com/gpu to 1");
+    void defaultManifestsRequestNoGpu() {
+        for (JsonNode doc : docs) {
+            JsonNode pod = doc.at("/spec/template/spec");
+            for (String list : List.of("initContainers", "containers")) {
+                for (JsonNode c : pod.path(list)) {
+                    for (String kind : List.of("requests", "limits")) {
+                        assertTrue(c.path("resources").path(kind).path(GPU).isMissingNode(),
+                                name(doc) + ": container " + c.path("name").asText() + " must not " + kind
+                                        + " " + GPU + " (the GPU variant is in " + K8S_GPU + ")");
+                    }
+                }
+            }
+            assertFalse(tolerates(pod, GPU), name(doc) + ": must not tolerate the " + GPU + " taint of GPU nodes");
+        }
         assertFalse(container("aha-rollout").at("/resources/requests/cpu").isMissingNode(),
                 "aha-rollout: needs a cpu request");
         assertFalse(container("aha-rollout").at("/resources/requests/memory").isMissingNode(),
                 "aha-rollout: needs a memory request");
-        assertTrue(container("aha-reward").at("/resources/limits/nvidia.com~1gpu").isMissingNode(),
-                "aha-reward: CPU only, must not ask for a GPU");
+    }
+
+    @Test
+    void gpuVariantIsOnlyARolloutDeployment() {
+        assertEquals(List.of("Deployment/aha-rollout"),
+                gpuDocs.stream().map(K8sManifestsTest::name).collect(Collectors.toList()),
+                K8S_GPU + " must hold the rollout Deployment only (it replaces the default one)");
+    }
+
+    @Test
+    void gpuVariantRequestsOneGpuOnGpuNodesAndSamplesOnIt() {
+        JsonNode rollout = gpuRollout();
+        JsonNode pod = rollout.at("/spec/template/spec");
+        JsonNode c = pod.path("containers").get(0);
+        assertEquals("1", c.at("/resources/limits").path(GPU).asText(), "GPU rollout: must limit " + GPU + " to 1");
+        JsonNode requested = c.at("/resources/requests").path(GPU);
+        assertTrue(requested.isMissingNode() || "1".equals(requested.asText()),
+                "GPU rollout: an " + GPU + " request must equal its limit, got " + requested);
+        assertFalse(pod.path("nodeSelector").isEmpty(), "GPU rollout: needs a nodeSelector for GPU nodes");
+        assertTrue(tolerates(pod, GPU), "GPU rollout: must tolerate the " + GPU + " taint");
+        assertTrue(c.path("image").asText().contains("cuda"),
+                "GPU rollout: must run the image built with mvn -Pcuda, got " + c.path("image").asText());
+        List<String> args = args(c);
+        assertOption(args, "--device", "gpu", "GPU rollout");
+        assertParsesAsAhaCommand(args, "GPU rollout");
+    }
+
+    /** Whatever is not about the GPU stays as in the default rollout, so the two cannot drift apart. */
+    @Test
+    void gpuVariantIsTheDefaultRolloutPlusTheGpu() {
+        ObjectNode cpu = withoutGpuSettings(object("Deployment", "aha-rollout"));
+        ObjectNode gpu = withoutGpuSettings(gpuRollout());
+        assertEquals(cpu, gpu, K8S_GPU + "/rollout.yaml must equal k8s/rollout.yaml but for the GPU request, node "
+                + "selector, tolerations, image, --device gpu and the DJL cache volume");
+    }
+
+    private static JsonNode gpuRollout() {
+        return gpuDocs.stream()
+                .filter(d -> "Deployment".equals(d.path("kind").asText()))
+                .filter(d -> "aha-rollout".equals(d.at("/metadata/name").asText()))
+                .findFirst().orElseGet(() -> fail("no Deployment aha-rollout in " + K8S_GPU));
+    }
+
+    private static ObjectNode withoutGpuSettings(JsonNode workload) {
+        ObjectNode copy = workload.deepCopy();
+        ObjectNode pod = (ObjectNode) copy.at("/spec/template/spec");
+        pod.remove(List.of("nodeSelector", "tolerations"));
+        withoutNamed(pod.path("volumes"), "djl-cache");
+        ObjectNode c = (ObjectNode) pod.path("containers").get(0);
+        c.remove("image");
+        for (String kind : List.of("requests", "limits")) {
+            if (c.path("resources").path(kind) instanceof ObjectNode r) {
+                r.remove(GPU);
+            }
+        }
+        withoutNamed(c.path("volumeMounts"), "djl-cache");
+        ArrayNode args = (ArrayNode) c.path("args");
+        for (int i = 0; i + 1 < args.size(); i++) {
+            if ("--device".equals(args.get(i).asText())) {
+                args.remove(i + 1);
+                args.remove(i);
+                break;
+            }
+        }
+        return copy;
+    }
+
+    private static void withoutNamed(JsonNode array, String name) {
+        if (array instanceof ArrayNode a) {
+            for (int i = a.size() - 1; i >= 0; i--) {
+                if (name.equals(a.get(i).path("name").asText())) {
+                    a.remove(i);
+                }
+            }
+        }
+    }
+
+    private static boolean tolerates(JsonNode podSpec, String taint) {
+        return StreamSupport.stream(podSpec.path("tolerations").spliterator(), false)
+                .anyMatch(t -> taint.equals(t.path("key").asText()));
     }
 
     // ---- service, RBAC ----
@@ -306,6 +410,60 @@ class K8sManifestsTest {
         String entrypoint = lines.stream().filter(l -> l.startsWith("ENTRYPOINT")).reduce((a, b) -> b)
                 .orElseGet(() -> fail("the Dockerfile has no ENTRYPOINT"));
         assertTrue(entrypoint.contains("/opt/aha/bin/aha"), "ENTRYPOINT must run the aha launcher: " + entrypoint);
+    }
+
+    /** Code rewards run programs in bubblewrap with the system's Python: the shipped image must carry both. */
+    @Test
+    void dockerfileInstallsBubblewrapAndPython3InTheRuntimeImage() throws IOException {
+        List<String> runtime = runtimeStage(dockerInstructions());
+        String install = runtime.stream().filter(l -> l.startsWith("RUN") && l.contains("apt-get install"))
+                .findFirst().orElseGet(() -> fail("the runtime stage installs no packages: " + runtime));
+        List<String> words = List.of(install.split("\\s+"));
+        for (String word : List.of("bubblewrap", "python3", "--no-install-recommends", "-y")) {
+            assertTrue(words.contains(word), "the runtime stage's apt-get install needs " + word + ": " + install);
+        }
+        assertTrue(install.contains("apt-get update"), "update the package lists in the same RUN: " + install);
+        assertTrue(install.contains("rm -rf /var/lib/apt/lists"), "clean the apt lists in the same RUN: " + install);
+        int user = runtime.stream().filter(l -> l.startsWith("USER")).findFirst().map(runtime::indexOf).orElse(-1);
+        assertTrue(user < 0 || runtime.indexOf(install) < user,
+                "packages must be installed before USER drops root: " + runtime);
+    }
+
+    /** The default image is the CPU build; the CUDA one (the GPU variant's image) is a build argument away. */
+    @Test
+    void dockerfileBuildsTheCpuImageUnlessAskedForCuda() throws IOException {
+        List<String> lines = dockerInstructions();
+        assertTrue(lines.contains("ARG AHA_MAVEN_ARGS=\"\""), "ARG AHA_MAVEN_ARGS must default to nothing: " + lines);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("RUN") && l.contains("mvn -B -DskipTests package")
+                        && l.endsWith("${AHA_MAVEN_ARGS}")),
+                "the build's mvn must take ${AHA_MAVEN_ARGS} (-Pcuda for the GPU image)");
+    }
+
+    /** The Dockerfile's instructions, comments and blank lines dropped, continuation lines joined. */
+    private static List<String> dockerInstructions() throws IOException {
+        List<String> out = new ArrayList<>();
+        StringBuilder pending = new StringBuilder();
+        for (String raw : Files.readAllLines(DOCKERFILE)) {
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) continue;
+            boolean continued = line.endsWith("\\");
+            pending.append(continued ? line.substring(0, line.length() - 1) : line).append(' ');
+            if (!continued) {
+                out.add(pending.toString().strip());
+                pending.setLength(0);
+            }
+        }
+        return out;
+    }
+
+    /** The instructions from the last FROM on: what the shipped image is made of. */
+    private static List<String> runtimeStage(List<String> instructions) {
+        int from = -1;
+        for (int i = 0; i < instructions.size(); i++) {
+            if (instructions.get(i).startsWith("FROM")) from = i;
+        }
+        assertTrue(from >= 0, "the Dockerfile has no FROM");
+        return instructions.subList(from, instructions.size());
     }
 
     // ---- helpers ----
