@@ -1,6 +1,7 @@
 package dev.aha.protocol.serialization;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
@@ -23,6 +24,11 @@ final class ActorRefSerializer extends Serializer<ActorRef<?>> {
 
     @Override
     public ActorRef<?> read(Kryo kryo, Input input, Class<? extends ActorRef<?>> type) {
-        return resolver.resolveActorRef(input.readString());
+        String path = input.readString();
+        if (path == null || path.isEmpty()) {
+            // Pekko would resolve it to dead letters: every reply to it would vanish without a word
+            throw new KryoException("ActorRef without a path");
+        }
+        return resolver.resolveActorRef(path);
     }
 }

@@ -1,10 +1,11 @@
 package dev.aha.protocol.serialization;
 
 import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.Pool;
+import dev.aha.protocol.AhaMessage;
 import java.io.NotSerializableException;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
@@ -105,20 +106,59 @@ public final class KryoSerializer extends SerializerWithStringManifest implement
         }
         Kryo kryo = pool.obtain();
         try (Input in = new Input(frame, CRC_BYTES, frame.length - CRC_BYTES)) {
-            Class<?> type = kryo.getRegistration(Integer.parseInt(manifest)).getType();
-            Object message = kryo.readObject(in, type);
+            Class<?> type = messageType(kryo, manifest);
+            Object message;
+            try {
+                message = kryo.readObject(in, type);
+            } catch (RuntimeException e) {
+                // whatever the payload makes Kryo or a message's constructor throw, NullPointerException included
+                throw invalid("invalid payload for Aha message " + type.getSimpleName() + " (manifest " + manifest
+                        + "): " + describe(e), e);
+            }
             if (in.position() != frame.length) {
                 throw new NotSerializableException("Aha message frame has " + (frame.length - in.position())
                         + " trailing bytes, manifest " + manifest);
             }
             return message;
-        } catch (NumberFormatException | NullPointerException e) {
-            throw new NotSerializableException("unknown Aha message manifest '" + manifest + "'");
-        } catch (KryoException | IllegalArgumentException e) {
-            throw new NotSerializableException("cannot decode Aha message (manifest " + manifest + "): " + e);
         } finally {
             pool.free(kryo);
         }
+    }
+
+    /** The message class {@code manifest} names: a registration id of an {@link AhaMessage}, or it is unknown. */
+    private static Class<?> messageType(Kryo kryo, String manifest) throws NotSerializableException {
+        Registration registration = null;
+        try {
+            registration = kryo.getRegistration(Integer.parseInt(manifest));
+        } catch (NumberFormatException e) {
+            // not an id: unknown, as below
+        }
+        if (registration == null || !AhaMessage.class.isAssignableFrom(registration.getType())) {
+            throw new NotSerializableException("unknown Aha message manifest '" + manifest + "' (a peer of another "
+                    + "version, or not an Aha message)");
+        }
+        return registration.getType();
+    }
+
+    private static NotSerializableException invalid(String message, Throwable cause) {
+        NotSerializableException e = new NotSerializableException(message);
+        e.initCause(cause);
+        return e;
+    }
+
+    /** One line: the exception and, when Kryo wrapped another, the one at the root (the real cause). */
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? firstLine(e) : firstLine(e) + ", caused by " + firstLine(root);
+    }
+
+    private static String firstLine(Throwable t) {
+        String message = t.getMessage() == null ? "" : ": " + t.getMessage();
+        int end = message.indexOf('\n');
+        return t.getClass().getSimpleName() + (end < 0 ? message : message.substring(0, end));
     }
 
     private static IllegalArgumentException unregistered(Object o, IllegalArgumentException cause) {

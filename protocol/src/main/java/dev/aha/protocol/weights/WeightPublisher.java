@@ -20,12 +20,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The learner's end of the weight plane. {@link #publish} hands the image over and returns: the caller never waits
- * on a subscriber, only on a pointer swap. A sender agent of its own then takes the newest image (narrowing it to
- * bfloat16 first when the wire dtype says so), streams it in chunks with {@link ExclusivePublication#tryClaim} (each
- * chunk written once, straight from its segment into the log buffer, then sealed: header CRC, and with a secret a
- * MAC), computes the CRC32C as it goes (the last chunk carries it, so checksumming overlaps sending), and serves
- * subscribers' requests for the current version through a {@link ResendGate}: only announced subscribers, at most
- * one resend per interval.
+ * on a subscriber, only on a pointer swap. A sender agent of its own then takes the newest image (narrowed to
+ * bfloat16 as it goes when the wire dtype says so: {@link WireImage}), streams it in chunks with
+ * {@link ExclusivePublication#tryClaim} (each chunk written once, straight from its segment into the log buffer, then
+ * sealed: header CRC, and with a secret a MAC), computes the CRC32C as it goes (the last chunk carries it, so
+ * checksumming overlaps sending), and serves subscribers' requests for the current version, judged by a
+ * {@link ControlInbox}: only announced subscribers, at most one resend per interval.
  *
  * <p>A newer version published during a transfer abandons the older one. A transfer that makes no progress for
  * {@code send-timeout} (a subscriber stopped reading) is abandoned too; subscribers that missed it ask again. A
@@ -37,8 +37,6 @@ public final class WeightPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WeightPublisher.class);
     private static final int CHUNKS_PER_TURN = 32;
     private static final int CONTROL_MESSAGES_PER_TURN = 16;
-    /** Subscribers renew their place with a hello every stall timeout: this many missed, and it may be taken. */
-    private static final int FORGET_AFTER_HELLOS = 10;
 
     private final WeightPlaneSettings settings;
     private final ExclusivePublication data;
@@ -48,10 +46,9 @@ public final class WeightPublisher implements AutoCloseable {
     private final Object lock = new Object();
     private final AtomicLong transfersCompleted = new AtomicLong();
     private final AtomicLong transfersAbandoned = new AtomicLong();
-    private final AtomicLong resendRequests = new AtomicLong();
     private final AtomicLong resends = new AtomicLong();
-    private final AtomicLong requestsLimited = new AtomicLong();
-    private final AtomicLong controlDropped = new AtomicLong();
+    private final PlaneMac mac;
+    private final ControlInbox inbox;
 
     // written under lock by publish(), taken by the sender
     private FlatWeights spare;
@@ -62,6 +59,8 @@ public final class WeightPublisher implements AutoCloseable {
         this.settings = settings;
         this.data = aeron.addExclusivePublication(settings.publisherDataChannel(), settings.dataStreamId());
         this.control = aeron.addSubscription(settings.controlChannel(), settings.controlStreamId());
+        this.mac = PlaneMac.of(settings.secret().value());
+        this.inbox = new ControlInbox(settings, mac);
         this.runner = PlaneAgents.start(new Sender(), settings.idleStrategy(), errors);
     }
 
@@ -95,7 +94,7 @@ public final class WeightPublisher implements AutoCloseable {
 
     /** Requests for the current version accepted from known subscribers. */
     public long resendRequests() {
-        return resendRequests.get();
+        return inbox.resendRequests();
     }
 
     /** Resends started: at most one per resend interval, however many requests came. */
@@ -105,12 +104,12 @@ public final class WeightPublisher implements AutoCloseable {
 
     /** Requests from known subscribers dropped because that subscriber was resent the version within the interval. */
     public long requestsLimited() {
-        return requestsLimited.get();
+        return inbox.requestsLimited();
     }
 
     /** Control messages dropped: malformed, unauthenticated, or from no announced subscriber. */
     public long controlDropped() {
-        return controlDropped.get();
+        return inbox.dropped();
     }
 
     /** Failed duty cycles of the sender (each logged; the sender carries on). */
@@ -127,11 +126,7 @@ public final class WeightPublisher implements AutoCloseable {
 
     /** The sender thread's work: requests, then the newest version, then chunks of the transfer in progress. */
     private final class Sender implements Agent {
-        private final PlaneMac mac = PlaneMac.of(settings.secret().value());
         private final ChunkHeader.Seal seal = new ChunkHeader.Seal(mac);
-        private final ResendGate gate = new ResendGate(settings.resendInterval().toNanos(),
-                settings.stallTimeout().toNanos() * FORGET_AFTER_HELLOS, mac);
-        private final LogThrottle unauthenticatedLog = new LogThrottle();
         private final FragmentHandler onControl = this::onControl;
         private final BufferClaim claim = new BufferClaim();
         private final CRC32C crc = new CRC32C();
@@ -152,7 +147,7 @@ public final class WeightPublisher implements AutoCloseable {
             try {
                 int work = control.poll(onControl, CONTROL_MESSAGES_PER_TURN);
                 work += takeNewest();
-                if (sendingOffset < 0 && current != null && gate.takeResend(System.nanoTime())) {
+                if (sendingOffset < 0 && current != null && inbox.takeResend(System.nanoTime())) {
                     resends.incrementAndGet();
                     startTransfer();
                 }
@@ -177,29 +172,9 @@ public final class WeightPublisher implements AutoCloseable {
         private void onControl(DirectBuffer buffer, int offset, int length, Header header) {
             // Aeron would hand an exception thrown here to the client's error handler, out of our sight and counts
             try {
-                judge(buffer, offset, length, header.sessionId());
+                inbox.judge(buffer, offset, length, header.sessionId(), currentVersion);
             } catch (RuntimeException e) {
                 errors.onError(e);
-            }
-        }
-
-        private void judge(DirectBuffer buffer, int offset, int length, int sessionId) {
-            switch (gate.accept(buffer, offset, length, sessionId, currentVersion, System.nanoTime())) {
-                case HELLO, CURRENT -> { }
-                case RESEND -> resendRequests.incrementAndGet();
-                case LIMITED -> requestsLimited.incrementAndGet();
-                case MALFORMED, UNKNOWN -> controlDropped.incrementAndGet();
-                case UNAUTHENTICATED -> {
-                    long n = controlDropped.incrementAndGet();
-                    long unlogged = unauthenticatedLog.admit(System.nanoTime());
-                    if (unlogged >= 0) {
-                        LOG.error(mac == null
-                                ? "a control message comes signed but this publisher has no aha.weights.secret: every "
-                                        + "node must share it; ignored ({} control messages dropped, {} not logged)"
-                                : "a control message failed authentication (another aha.weights.secret, none, or a "
-                                        + "forger); ignored ({} control messages dropped, {} not logged)", n, unlogged);
-                    }
-                }
             }
         }
 
@@ -220,7 +195,7 @@ public final class WeightPublisher implements AutoCloseable {
             }
             current = wire.of(image);
             currentVersion = version;
-            gate.answered();
+            inbox.answered();
             startTransfer();
             return 1;
         }
@@ -281,47 +256,6 @@ public final class WeightPublisher implements AutoCloseable {
             ChunkHeader.write(b, at, settings.wireDtype(), currentVersion, sendingOffset, total,
                     last ? (int) crc.getValue() : 0, payload);
             seal.seal(b, at);
-        }
-    }
-
-    /**
-     * What goes on the wire for a float32 image: the image itself, or its bfloat16 narrowing in a half-size buffer
-     * kept from version to version (the sender is its only user; resends of a version reuse it). Narrowing runs on
-     * the sender, a piece at a time just ahead of the chunks that carry it, so it overlaps sending instead of
-     * delaying the first chunk by a pass over the whole image (seconds at 6 GB).
-     */
-    private static final class WireImage {
-        private final WireDtype dtype;
-        private FlatWeights source;
-        private FlatWeights narrowed;
-        private long narrowedUpTo;
-
-        WireImage(WireDtype dtype) {
-            this.dtype = dtype;
-        }
-
-        /** The wire image of a newly taken version (for bf16 not yet narrowed: see {@link #ready}). */
-        FlatWeights of(FlatWeights image) {
-            if (dtype == WireDtype.F32) {
-                return image;
-            }
-            long bytes = dtype.wireBytes(image.size());
-            if (narrowed == null || narrowed.size() != bytes || narrowed.segmentShift() != image.segmentShift()) {
-                narrowed = null; // let the old one go before taking as much again
-                narrowed = FlatWeights.allocate(bytes, image.segmentShift());
-            }
-            source = image;
-            narrowedUpTo = 0;
-            return narrowed;
-        }
-
-        /** Makes wire bytes up to {@code end} ready to send, in whole pieces of the smallest segment. */
-        void ready(long end) {
-            while (dtype == WireDtype.BF16 && narrowedUpTo < end) {
-                long piece = Math.min(FlatWeights.MIN_SEGMENT_BYTES, narrowed.size() - narrowedUpTo);
-                Bf16.narrow(source, narrowed, narrowedUpTo, piece);
-                narrowedUpTo += piece;
-            }
         }
     }
 }

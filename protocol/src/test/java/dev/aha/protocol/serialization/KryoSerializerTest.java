@@ -2,9 +2,14 @@ package dev.aha.protocol.serialization;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
 import dev.aha.protocol.AhaMessage;
 import dev.aha.protocol.pipeline.LeaseFailed;
 import dev.aha.protocol.pipeline.RequestWork;
@@ -15,13 +20,16 @@ import dev.aha.protocol.pipeline.VersionAdvanced;
 import dev.aha.protocol.pipeline.WorkDone;
 import java.io.NotSerializableException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
+import java.util.zip.CRC32C;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -116,6 +124,112 @@ class KryoSerializerTest {
         assertThrows(NotSerializableException.class, () -> serializer.fromBinary(new byte[] {1, 2, 3, 4, 5}, "999"));
         byte[] ok = serializer.toBinary(new VersionAdvanced(1, 1));
         assertThrows(NotSerializableException.class, () -> serializer.fromBinary(ok, "not-a-number"));
+    }
+
+    @Test
+    void shouldReportAnUnknownManifestOnlyWhenTheManifestIsUnknown() throws Exception {
+        byte[] ok = serializer.toBinary(new VersionAdvanced(1, 1));
+        for (String manifest : List.of("999", "not-a-number", "-1", "100")) { // 100 is int[]: no message
+            NotSerializableException e = assertThrows(NotSerializableException.class,
+                    () -> serializer.fromBinary(ok, manifest), manifest);
+            assertTrue(e.getMessage().contains("unknown Aha message manifest '" + manifest + "'"), e.getMessage());
+        }
+    }
+
+    @Test
+    void shouldReportAPayloadWhoseDecodingThrowsNullPointerExceptionAsInvalidWithTheCause() throws Exception {
+        // a frame with a sound checksum whose completions are null: SampledGroup's constructor dereferences them
+        Kryo writer = AhaKryoRegistry.create(ActorRefResolver.get(kit.system()));
+        writer.register(int[][].class, new Serializer<int[][]>(true) {
+            @Override
+            public void write(Kryo kryo, Output output, int[][] rows) {
+                output.writeVarInt(0, true); // how Kryo writes a null array
+            }
+
+            @Override
+            public int[][] read(Kryo kryo, Input input, Class<? extends int[][]> type) {
+                throw new UnsupportedOperationException();
+            }
+        }, writer.getRegistration(int[][].class).getId());
+        SampledGroup message = sampled(new Random(3));
+        NotSerializableException e = assertThrows(NotSerializableException.class,
+                () -> serializer.fromBinary(frame(writer, message), serializer.manifest(message)));
+        assertTrue(e.getMessage().contains("invalid payload for Aha message SampledGroup"), e.getMessage());
+        assertTrue(e.getMessage().contains("NullPointerException"), e.getMessage());
+        assertFalse(e.getMessage().contains("unknown"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        assertTrue(causes(e).stream().anyMatch(NullPointerException.class::isInstance), "chained: " + causes(e));
+    }
+
+    @Test
+    void shouldRefuseAnActorRefWithoutAPathRatherThanResolveItToDeadLetters() throws Exception {
+        Kryo writer = AhaKryoRegistry.create(ActorRefResolver.get(kit.system()));
+        writer.register(ActorRef.class, new Serializer<ActorRef<?>>() {
+            @Override
+            public void write(Kryo kryo, Output output, ActorRef<?> ref) {
+                output.writeString(null);
+            }
+
+            @Override
+            public ActorRef<?> read(Kryo kryo, Input input, Class<? extends ActorRef<?>> type) {
+                throw new UnsupportedOperationException();
+            }
+        }, writer.getRegistration(ActorRef.class).getId());
+        RequestWork message = new RequestWork("rollout-1", 3, 2, rollout);
+        NotSerializableException e = assertThrows(NotSerializableException.class,
+                () -> serializer.fromBinary(frame(writer, message), serializer.manifest(message)));
+        assertTrue(e.getMessage().contains("invalid payload for Aha message RequestWork"), e.getMessage());
+        assertTrue(e.getMessage().contains("ActorRef without a path"), e.getMessage());
+    }
+
+    @Test
+    void shouldReportACorruptPayloadWithASoundChecksumAsInvalidNeverAsAnUnknownManifest() throws Exception {
+        Random r = new Random(11);
+        int refused = 0;
+        for (Function<Random, AhaMessage> g : generators()) {
+            for (int i = 0; i < 50; i++) {
+                AhaMessage m = g.apply(r);
+                String manifest = serializer.manifest(m);
+                byte[] frame = serializer.toBinary(m);
+                frame[4 + r.nextInt(frame.length - 4)] = (byte) r.nextInt(256);
+                reseal(frame);
+                try {
+                    serializer.fromBinary(frame, manifest); // some corruptions decode to another valid message
+                } catch (NotSerializableException e) {
+                    refused++;
+                    assertFalse(e.getMessage().contains("unknown"), e.getMessage());
+                    assertTrue(e.getMessage().contains("invalid payload") || e.getMessage().contains("trailing bytes"),
+                            e.getMessage());
+                    assertTrue(e.getCause() != null || e.getMessage().contains("trailing bytes"), e.getMessage());
+                }
+            }
+        }
+        assertTrue(refused > 0, "no corruption was refused");
+    }
+
+    private static byte[] frame(Kryo kryo, Object message) {
+        try (Output out = new Output(4096, -1)) {
+            out.setPosition(4);
+            kryo.writeObject(out, message);
+            byte[] frame = out.toBytes();
+            reseal(frame);
+            return frame;
+        }
+    }
+
+    /** Writes the frame's CRC32C over its payload, as the serializer does. */
+    private static void reseal(byte[] frame) {
+        CRC32C crc = new CRC32C();
+        crc.update(frame, 4, frame.length - 4);
+        ByteBuffer.wrap(frame).putInt(0, (int) crc.getValue());
+    }
+
+    private static List<Throwable> causes(Throwable e) {
+        List<Throwable> chain = new ArrayList<>();
+        for (Throwable t = e.getCause(); t != null && !chain.contains(t); t = t.getCause()) {
+            chain.add(t);
+        }
+        return chain;
     }
 
     private static void assertEquivalent(Object expected, Object actual) {

@@ -19,6 +19,11 @@ import java.util.zip.CRC32C;
  */
 final class CheckpointFiles {
 
+    static final String STATE = "state.json";
+    static final String POLICY = "policy.json";
+    static final String TENSORS = "policy.safetensors";
+    static final String MOMENTS = "optimizer.safetensors";
+
     private CheckpointFiles() {}
 
     /** {"policy.safetensors": {"bytes": n, "crc32c": "89abcdef"}, ...} for files of {@code dir} and their CRCs. */

@@ -11,8 +11,9 @@ import java.util.Arrays;
 
 /**
  * One open safetensors file: its checked header, and tensors read as little-endian float32 whatever their stored
- * float type. Reads go through a {@link FileChannel} at {@code long} positions, in bounded chunks, so neither the
- * file nor one tensor needs to fit a single buffer of the source type.
+ * float type. Reads go through a {@link FileChannel} at {@code long} positions, in bounded chunks (F32 into
+ * native memory: straight into the target), so neither the file nor one tensor needs to fit a single buffer of the
+ * source type.
  */
 public final class SafetensorsFile implements AutoCloseable {
 
@@ -76,6 +77,16 @@ public final class SafetensorsFile implements AutoCloseable {
                     + " float32 bytes, the target has " + target.remaining());
         }
         ByteBuffer out = target.slice().order(ByteOrder.LITTLE_ENDIAN);
+        if (e.dtype() == SafetensorsDType.F32 && out.isDirect()) {
+            // the file's bytes are the target's: read them in place, no staging chunk
+            try {
+                SafetensorsHeader.readFully(channel, out, e.begin(), path);
+            } catch (IOException ex) {
+                throw new UncheckedIOException("could not read tensor " + name + " from " + path, ex);
+            }
+            target.position(target.position() + (int) need);
+            return;
+        }
         ByteBuffer chunk = ByteBuffer.allocateDirect((int) Math.min(CHUNK_BYTES, Math.max(e.byteCount(), 1)))
                 .order(ByteOrder.LITTLE_ENDIAN);
         try {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -18,12 +19,15 @@ import java.util.function.Consumer;
 /**
  * Writes a safetensors file from float32 tensors, stored as F32 or rounded to BF16. The header is padded with
  * spaces to a multiple of 8 bytes (as safetensors-rs writes it) so the data section stays aligned; offsets are
- * {@code long}, so the file may exceed 2 GB.
+ * {@code long}, so the file may exceed 2 GB. Tensors stream to the channel one at a time, straight from the bytes
+ * their source hands over (for a weight on the CPU, the tensor's own memory): the file never exists in memory.
  */
 public final class SafetensorsWriter {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CHUNK_FLOATS = 1 << 20;
+    /** Heap bytes go to a channel through a temporary direct buffer as large as each write: keep writes bounded. */
+    private static final int HEAP_WRITE_BYTES = 8 << 20;
 
     private SafetensorsWriter() {}
 
@@ -62,6 +66,22 @@ public final class SafetensorsWriter {
      */
     public static void write(Path file, List<Tensor> tensors, SafetensorsDType dtype, Map<String, String> metadata)
             throws IOException {
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            write(out, tensors, dtype, metadata);
+            out.force(true);
+        }
+    }
+
+    /**
+     * Writes {@code tensors}, in order, as one safetensors file to {@code out}, from its current position; forcing
+     * the bytes to disk is the caller's.
+     *
+     * @param dtype F32 (bit-exact) or BF16 (rounded to nearest even)
+     * @param metadata the header's {@code __metadata__}
+     */
+    public static void write(WritableByteChannel out, List<Tensor> tensors, SafetensorsDType dtype,
+            Map<String, String> metadata) throws IOException {
         if (dtype != SafetensorsDType.F32 && dtype != SafetensorsDType.BF16) {
             throw new IllegalArgumentException("Aha writes weights as F32 or BF16, not " + dtype);
         }
@@ -73,6 +93,11 @@ public final class SafetensorsWriter {
         long offset = 0;
         for (Tensor t : tensors) {
             long bytes = Math.multiplyExact(t.elementCount(), dtype.bytes());
+            if (header.has(t.name()) || t.name().equals("__metadata__")) {
+                // a second entry would replace the first and shift every offset after it
+                throw new IllegalArgumentException("two tensors named " + t.name() + " (or a tensor named as the "
+                        + "header's __metadata__)");
+            }
             ObjectNode entry = header.putObject(t.name());
             entry.put("dtype", dtype.name());
             ArrayNode shape = entry.putArray("shape");
@@ -90,32 +115,29 @@ public final class SafetensorsWriter {
             head.put((byte) ' ');
         }
         head.flip();
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            writeFully(out, head);
-            for (Tensor t : tensors) {
-                long need = t.elementCount() * Float.BYTES;
-                IOException[] failure = new IOException[1];
-                t.source().read(bytes -> {
-                    if (bytes.remaining() != need) {
-                        throw new IllegalArgumentException("tensor " + t.name() + " " + Arrays.toString(t.shape())
-                                + " has " + need + " float32 bytes, its source gave " + bytes.remaining());
-                    }
-                    try {
-                        writeTensor(out, bytes.slice().order(ByteOrder.LITTLE_ENDIAN), dtype);
-                    } catch (IOException e) {
-                        failure[0] = e;
-                    }
-                });
-                if (failure[0] != null) {
-                    throw failure[0];
+        writeFully(out, head);
+        for (Tensor t : tensors) {
+            long need = t.elementCount() * Float.BYTES;
+            IOException[] failure = new IOException[1];
+            t.source().read(bytes -> {
+                if (bytes.remaining() != need) {
+                    throw new IllegalArgumentException("tensor " + t.name() + " " + Arrays.toString(t.shape())
+                            + " has " + need + " float32 bytes, its source gave " + bytes.remaining());
                 }
+                try {
+                    writeTensor(out, bytes.slice().order(ByteOrder.LITTLE_ENDIAN), dtype);
+                } catch (IOException e) {
+                    failure[0] = e;
+                }
+            });
+            if (failure[0] != null) {
+                throw failure[0];
             }
-            out.force(true);
         }
     }
 
-    private static void writeTensor(FileChannel out, ByteBuffer float32, SafetensorsDType dtype) throws IOException {
+    private static void writeTensor(WritableByteChannel out, ByteBuffer float32, SafetensorsDType dtype)
+            throws IOException {
         if (dtype == SafetensorsDType.F32) {
             writeFully(out, float32);
             return;
@@ -131,7 +153,18 @@ public final class SafetensorsWriter {
         }
     }
 
-    private static void writeFully(FileChannel out, ByteBuffer bytes) throws IOException {
+    private static void writeFully(WritableByteChannel out, ByteBuffer bytes) throws IOException {
+        if (!bytes.isDirect()) {
+            ByteBuffer piece = bytes.duplicate();
+            while (bytes.hasRemaining()) {
+                piece.limit(bytes.position() + Math.min(bytes.remaining(), HEAP_WRITE_BYTES));
+                while (piece.hasRemaining()) {
+                    out.write(piece);
+                }
+                bytes.position(piece.position());
+            }
+            return;
+        }
         while (bytes.hasRemaining()) {
             out.write(bytes);
         }

@@ -130,6 +130,36 @@ class HfSafetensorsTest {
         }
     }
 
+    @Test
+    void shouldRefuseTwoTensorsOfOneName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SafetensorsWriter.write(
+                dir.resolve("twice.safetensors"), List.of(tensor("w", new float[] {1f}, 1),
+                        tensor("w", new float[] {2f}, 1)), SafetensorsDType.F32, Map.of()));
+        assertTrue(e.getMessage().contains("two tensors named w"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> SafetensorsWriter.write(dir.resolve("meta.safetensors"),
+                List.of(tensor("__metadata__", new float[] {1f}, 1)), SafetensorsDType.F32, Map.of()));
+    }
+
+    @Test
+    void shouldStreamATensorLargerThanOneWriteAndReadItIntoHeapOrNativeMemory() throws IOException {
+        float[] values = new float[3 << 20]; // 12 MiB: more than one bounded write, more than one read chunk
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i * 0.5f - 7f;
+        }
+        Path f = dir.resolve("large.safetensors");
+        SafetensorsWriter.write(f, List.of(tensor("small", new float[] {3f}, 1), tensor("large", values, 3, 1 << 20)),
+                SafetensorsDType.F32, Map.of());
+        try (SafetensorsFile file = SafetensorsFile.open(f)) {
+            assertArrayEquals(values, read(file, "large"));
+            ByteBuffer direct = ByteBuffer.allocateDirect(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            file.readFloat32("large", direct);
+            assertEquals(direct.capacity(), direct.position());
+            float[] back = new float[values.length];
+            direct.flip().asFloatBuffer().get(back);
+            assertArrayEquals(values, back);
+        }
+    }
+
     private static SafetensorsWriter.Tensor tensor(String name, float[] values, long... shape) {
         return new SafetensorsWriter.Tensor(name, shape, use -> {
             ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
