@@ -1,5 +1,6 @@
 package dev.aha.protocol.weights;
 
+import dev.aha.protocol.util.LogThrottle;
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
@@ -8,6 +9,7 @@ import io.aeron.logbuffer.BufferClaim;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 import org.agrona.DirectBuffer;
@@ -131,7 +133,7 @@ public final class WeightPublisher implements AutoCloseable {
         private final ChunkHeader.Seal seal = new ChunkHeader.Seal(mac);
         private final ResendGate gate = new ResendGate(settings.resendInterval().toNanos(),
                 settings.stallTimeout().toNanos() * FORGET_AFTER_HELLOS, mac);
-        private final LogThrottle unauthenticatedLog = new LogThrottle();
+        private final LogThrottle unauthenticatedLog = new LogThrottle(Duration.ofSeconds(1));
         private final FragmentHandler onControl = this::onControl;
         private final BufferClaim claim = new BufferClaim();
         private final CRC32C crc = new CRC32C();
