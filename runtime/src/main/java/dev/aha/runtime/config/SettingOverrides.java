@@ -21,11 +21,20 @@ public final class SettingOverrides {
 
     private SettingOverrides() {}
 
-    /** @throws IllegalArgumentException naming the assignment that is not KEY=VALUE or does not parse */
+    /**
+     * @throws IllegalArgumentException naming the assignment that is not KEY=VALUE, does not parse, or sets a key
+     *     under {@code aha} that no reference.conf defines ({@link ConfigKeys}: the nearest known key with it)
+     */
     public static Config parse(List<String> assignments) {
         Config layer = ConfigFactory.empty();
         for (String assignment : assignments) {
-            layer = parseOne(assignment).withFallback(layer);
+            Config one = parseOne(assignment);
+            try {
+                ConfigKeys.check(one);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--set " + assignment + ": " + e.getMessage(), e);
+            }
+            layer = one.withFallback(layer);
         }
         return layer;
     }

@@ -46,17 +46,17 @@ class AhaConfigTest {
     @Test
     void setOverridesWinOverTheFileAndSystemProperties(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("run.conf");
-        Files.writeString(file, "aha.grpo { beta = 0.5, eps-low = 0.3 }\naha.train.rollouts = 3\n");
+        Files.writeString(file, "aha.grpo { beta = 0.5, eps-low = 0.3 }\naha.sampling.top-p = 0.7\n");
         System.setProperty("aha.grpo.beta", "0.4");
-        System.setProperty("aha.train.rollouts", "4");
+        System.setProperty("aha.sampling.top-p", "0.8");
         try {
             Config c = AhaConfig.load(file, SettingOverrides.parse(List.of("aha.grpo.beta=0.1")));
             assertEquals(0.1, c.getDouble("aha.grpo.beta"));
-            assertEquals(4, c.getInt("aha.train.rollouts"));
+            assertEquals(0.8, c.getDouble("aha.sampling.top-p"));
             assertEquals(0.3, c.getDouble("aha.grpo.eps-low"));
         } finally {
             System.clearProperty("aha.grpo.beta");
-            System.clearProperty("aha.train.rollouts");
+            System.clearProperty("aha.sampling.top-p");
             ConfigFactory.invalidateCaches();
         }
     }
@@ -65,7 +65,8 @@ class AhaConfigTest {
     void aMisspelledSetKeyIsRefusedNamingTheNearestKey() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> AhaConfig.load((Path) null, SettingOverrides.parse(List.of("aha.grpo.betta=0.1"))));
-        assertEquals("unknown configuration key aha.grpo.betta (did you mean aha.grpo.beta?)", e.getMessage());
+        assertEquals("--set aha.grpo.betta=0.1: unknown configuration key aha.grpo.betta (did you mean "
+                + "aha.grpo.beta?)", e.getMessage());
     }
 
     @Test

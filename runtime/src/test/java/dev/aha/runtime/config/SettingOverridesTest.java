@@ -17,11 +17,11 @@ class SettingOverridesTest {
 
     @Test
     void numbersAndBooleansKeepTheirTypes() {
-        Config c = parse("aha.train.rollouts=2", "aha.grpo.beta=0.1", "aha.train.sync=true");
-        assertEquals(ConfigValueType.NUMBER, c.getValue("aha.train.rollouts").valueType());
-        assertEquals(2, c.getInt("aha.train.rollouts"));
+        Config c = parse("aha.policy.layers=2", "aha.grpo.beta=0.1", "a.flag=true");
+        assertEquals(ConfigValueType.NUMBER, c.getValue("aha.policy.layers").valueType());
+        assertEquals(2, c.getInt("aha.policy.layers"));
         assertEquals(0.1, c.getDouble("aha.grpo.beta"));
-        assertEquals(ConfigValueType.BOOLEAN, c.getValue("aha.train.sync").valueType());
+        assertEquals(ConfigValueType.BOOLEAN, c.getValue("a.flag").valueType());
     }
 
     @Test
@@ -58,13 +58,24 @@ class SettingOverridesTest {
     @Test
     void anAssignmentWithoutKeyOrEqualsIsRefusedNamingIt() {
         IllegalArgumentException noEquals = assertThrows(IllegalArgumentException.class,
-                () -> parse("aha.train.rollouts"));
-        assertEquals("--set takes KEY=VALUE, was 'aha.train.rollouts'", noEquals.getMessage());
+                () -> parse("aha.policy.layers"));
+        assertEquals("--set takes KEY=VALUE, was 'aha.policy.layers'", noEquals.getMessage());
         IllegalArgumentException noKey = assertThrows(IllegalArgumentException.class, () -> parse("=3"));
         assertTrue(noKey.getMessage().contains("'=3'"), noKey.getMessage());
         IllegalArgumentException badKey = assertThrows(IllegalArgumentException.class, () -> parse("aha..x=3"));
         assertTrue(badKey.getMessage().startsWith("--set aha..x=3: 'aha..x' is not a configuration key"),
                 badKey.getMessage());
+    }
+
+    @Test
+    void anUnknownAhaKeyIsRefusedNamingTheAssignmentAndTheNearestKey() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parse("aha.policy.layers=2", "aha.grpo.betta=0.1"));
+        assertEquals("--set aha.grpo.betta=0.1: unknown configuration key aha.grpo.betta (did you mean "
+                + "aha.grpo.beta?)", e.getMessage());
+        Config free = parse("pekko.loglevel=DEBUG", "aha.train.chat-flags.enable_thinking=false");
+        assertEquals("DEBUG", free.getString("pekko.loglevel")); // other libraries' keys are theirs to check
+        assertEquals(false, free.getBoolean("aha.train.chat-flags.enable_thinking")); // a free-form section
     }
 
     @Test
