@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,8 +35,8 @@ public final class AsyncVsSyncBench implements Callable<Integer> {
     @Option(names = "--max-staleness", defaultValue = "2", description = "Async bound (default ${DEFAULT-VALUE}).")
     int maxStaleness;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON overrides of the workload.")
-    Path config;
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
 
     @Option(names = "--out", defaultValue = "runs/bench/async-vs-sync", description = "Run folders.")
     Path out;

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.protocol.weights.WeightPlaneSettings;
-import dev.aha.runtime.config.AhaConfig;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.grpo.GrpoLoss;
 import dev.aha.runtime.grpo.GrpoSample;
@@ -35,6 +34,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -82,15 +82,15 @@ public final class ModelBench implements Callable<Integer> {
     @Option(names = "--plane-repeat", defaultValue = "3", description = "Timed snapshot transfers (default ${DEFAULT-VALUE}).")
     int planeRepeat;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON overrides (aha.grpo, aha.optimizer, aha.weights).")
-    Path config;
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
 
     @Override
     public Integer call() throws Exception {
         if (steps < 2 || groupSize < 2 || promptTokens < 1 || maxNewTokens < 1 || planeRepeat < 1) {
             throw new IllegalArgumentException("--steps and --group-size must be at least 2, the rest at least 1");
         }
-        var conf = AhaConfig.load(config);
+        var conf = config.load();
         ComputeThreads.prepare(threads);
         HfModel factory = model != null ? HfModel.open(model, promptTokens + maxNewTokens) : shape();
         LlamaConfig shape = factory.config();

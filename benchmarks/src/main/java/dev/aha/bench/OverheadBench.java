@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,8 +29,8 @@ public final class OverheadBench implements Callable<Integer> {
     @Option(names = "--rollouts", defaultValue = "2", description = "Rollout actors (default ${DEFAULT-VALUE}).")
     int rollouts;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON overrides.")
-    Path config;
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
 
     @Option(names = "--out", defaultValue = "runs/bench/overhead", description = "Run folder.")
     Path out;

@@ -17,6 +17,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -49,8 +50,8 @@ public final class ScalingBench implements Callable<Integer> {
                     + "fleet, so rollouts are what is scaled).")
     double trainMicros;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON overrides (aha.simulation costs...).")
-    Path config;
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
 
     @Option(names = "--out", defaultValue = "runs/bench/scaling", description = "Folder for runs, JSON and chart.")
     Path out;

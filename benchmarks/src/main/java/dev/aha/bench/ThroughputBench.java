@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -33,8 +34,8 @@ public final class ThroughputBench implements Callable<Integer> {
             description = "Seconds not measured at the start (default ${DEFAULT-VALUE}).")
     double warmup;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON overrides (rollouts, backend, policy...).")
-    Path config;
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
 
     @Option(names = "--backend", paramLabel = "torch|simulated", description = "Override aha.backend.")
     String backend;

@@ -42,10 +42,10 @@ final class ConfigCommand {
         @Override
         public Integer call() {
             Set<NodeRole> parsed = NodeRole.parse(roles);
-            if (run.model.config != null) {
+            if (run.model.settings.file() != null) {
                 throw new IllegalArgumentException("give the file once: as FILE, not also as --config");
             }
-            run.model.config = file;
+            run.model.settings.useFile(file);
             RunConfig config = run.load(Map.of()).requireTrainable(parsed.contains(NodeRole.ROLLOUT));
             ArteryTls.check(config.raw());
             if (parsed.contains(NodeRole.LEARNER) && !config.simulated()) {

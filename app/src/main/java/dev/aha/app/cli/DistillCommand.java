@@ -93,7 +93,8 @@ public final class DistillCommand implements Callable<Integer> {
         if (run.model.device != null) {
             forced.put("aha.device", run.model.device);
         }
-        RunConfig studentConfig = Distillation.student(student, userConfig(), forced, teacherConfig);
+        RunConfig studentConfig = Distillation.student(student, userConfig(), run.model.settings.overrides(), forced,
+                teacherConfig);
         Distillation.requireSharedTokenizer(teacherConfig, studentConfig);
         Task task = TaskFactory.create(teacherConfig.train().task(), teacherConfig, run.trainFile, run.evalFile);
         long runSeed = seed != null ? seed : teacherConfig.train().seed();
@@ -119,7 +120,7 @@ public final class DistillCommand implements Callable<Integer> {
 
     /** The --config file's settings alone (the layer the student's file goes over), or none. */
     private Config userConfig() {
-        Path file = run.model.config;
+        Path file = run.model.settings.file();
         if (file == null) {
             return ConfigFactory.empty();
         }

@@ -10,7 +10,6 @@ import dev.aha.runtime.eval.EvalResult;
 import dev.aha.runtime.eval.Evaluator;
 import dev.aha.runtime.metrics.MetricsLog;
 import dev.aha.runtime.policy.Policy;
-import dev.aha.runtime.reward.ExtractMode;
 import dev.aha.runtime.task.Task;
 import dev.aha.runtime.task.TaskPrompt;
 import java.nio.file.Path;
@@ -42,15 +41,13 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--prompts", description = "Held-out prompts (default: aha.train.eval-prompts, at least 200).")
     Integer prompts;
 
-    @Option(names = "--extract", paramLabel = "MODE", description = "Where the final answer is found: strict "
-            + "(<answer>, \\boxed{}, '#### n', 'the answer is') or flexible (also 'Answer: n', a bold or '= n' "
-            + "last line, the last number). Default: aha.reward.extract (strict).")
-    String extract;
+    @Mixin
+    ExtractOption extract = new ExtractOption();
 
     @Override
     public Integer call() throws Exception {
-        Map<String, Object> overrides = extract == null ? Map.of()
-                : Map.of("aha.reward.extract", ExtractMode.parse(extract, "--extract").configName());
+        Map<String, Object> overrides = !extract.given() ? Map.of()
+                : Map.of("aha.reward.extract", extract.mode().configName());
         Path dir = CheckpointStore.resolve(checkpoint);
         RunConfig config = run.loadFor(dir, overrides);
         ComputeThreads.prepare(1);

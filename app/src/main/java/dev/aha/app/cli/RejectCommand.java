@@ -2,16 +2,16 @@ package dev.aha.app.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.aha.runtime.config.AhaConfig;
+import dev.aha.bench.ConfigOptions;
 import dev.aha.runtime.rejection.RejectionFilter;
 import dev.aha.runtime.rejection.RejectionSettings;
 import dev.aha.runtime.rejection.RejectionStats;
-import dev.aha.runtime.task.BadLinePolicy;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -58,12 +58,11 @@ public final class RejectCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Which all-correct prompts the share cap drops.")
     Long seed;
 
-    @Option(names = "--on-bad-line", paramLabel = "POLICY", defaultValue = "STOP",
-            description = "STOP at the first unusable line, naming it (default), or SKIP and count such lines.")
-    BadLinePolicy onBadLine;
+    @Mixin
+    BadLineOption onBadLine = new BadLineOption();
 
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON overrides (aha.reject).")
-    Path config;
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
 
     @Override
     public Integer call() {
@@ -75,9 +74,9 @@ public final class RejectCommand implements Callable<Integer> {
         put(options, "max-repetition", maxRepetition);
         put(options, "max-all-correct-share", maxAllCorrectShare);
         put(options, "seed", seed);
-        Config reject = ConfigFactory.parseMap(options).withFallback(AhaConfig.load(config).getConfig("aha.reject"));
+        Config reject = ConfigFactory.parseMap(options).withFallback(config.load().getConfig("aha.reject"));
         RejectionSettings settings = RejectionSettings.fromConfig(reject);
-        RejectionStats stats = new RejectionFilter(settings).run(samples, out, onBadLine);
+        RejectionStats stats = new RejectionFilter(settings).run(samples, out, onBadLine.policy);
         System.out.printf("aha reject: %s -> %s (statistics: %s)%n", samples, out, RejectionFilter.statsFile(out));
         stats.print(System.out);
         if (stats.kept() == 0) {

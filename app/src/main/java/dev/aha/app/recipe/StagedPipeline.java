@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
 import dev.aha.actors.config.RunConfig;
 import dev.aha.actors.pipeline.RunState;
 import dev.aha.actors.run.RunFolder;
@@ -66,6 +68,8 @@ public final class StagedPipeline {
     public static final String RECIPE_COPY = "recipe.conf";
 
     private final Recipe recipe;
+    /** The command line's --set: over every stage's settings (and the student's). */
+    private final Config overrides;
     private final Path out;
     private final PrintStream console;
     private final PrintStream log = System.err;
@@ -74,14 +78,22 @@ public final class StagedPipeline {
     private final Task evalTask;
     private final Map<String, StageRecord> done = new HashMap<>();
 
+    /** The same without --set. */
+    public StagedPipeline(Recipe recipe, Path out, PrintStream console) {
+        this(recipe, ConfigFactory.empty(), out, console);
+    }
+
     /**
      * Checks the whole recipe against the folder before anything runs: every stage's settings (unknown aha keys
      * included), its student, and the stages already finished in {@code out}.
      *
+     * @param overrides the command line's --set, over every stage's settings (a finished stage made without them is
+     *     refused, as one whose settings the recipe has since changed)
      * @param console where the final table goes (progress goes to stderr)
      */
-    public StagedPipeline(Recipe recipe, Path out, PrintStream console) {
+    public StagedPipeline(Recipe recipe, Config overrides, Path out, PrintStream console) {
         this.recipe = recipe;
+        this.overrides = overrides;
         this.out = out;
         this.console = console;
         if (recipe.task() != null) {
@@ -96,7 +108,7 @@ public final class StagedPipeline {
         if (RunFolder.holdsARun(out)) {
             throw new IllegalArgumentException(out + " holds an aha train run: give the pipeline a folder of its own");
         }
-        RunConfig shared = checked("config", () -> Configs.load(recipe.shared(), forced));
+        RunConfig shared = checked("config", () -> Configs.load(recipe.shared(), overrides, forced));
         evalTask = checked("config", () -> TaskFactory.create(shared.train().task(), shared, recipe.trainFile(),
                 recipe.evalFile()));
         for (Stage s : recipe.stages()) {
@@ -105,7 +117,7 @@ public final class StagedPipeline {
     }
 
     private Object check(Stage s) {
-        RunConfig c = Configs.load(stageUser(s), forced);
+        RunConfig c = Configs.load(stageUser(s), overrides, forced);
         if (c.simulated()) {
             throw new IllegalArgumentException("aha pipeline trains real policies: aha.backend must be torch");
         }
@@ -261,7 +273,7 @@ public final class StagedPipeline {
 
     private Path sft(Stage s, Path dir, Input in, ObjectNode outputs) {
         StageFiles.deleteTree(dir); // SFT starts again: never a killed run's checkpoint beside this one's
-        RunConfig c = Configs.forCheckpoint(stageUser(s), forced, in.checkpoint());
+        RunConfig c = Configs.forCheckpoint(stageUser(s), overrides, forced, in.checkpoint());
         SftData data;
         if (s.data() != null) {
             data = SftData.file(s.data(), c.train().seed());
@@ -296,7 +308,7 @@ public final class StagedPipeline {
         if (init == null) {
             f.put("aha.train.cold-start.steps", 0); // from the initial policy: R1-Zero, no SFT first
         }
-        RunConfig c = Configs.forCheckpoint(stageUser(s), f, init);
+        RunConfig c = Configs.forCheckpoint(stageUser(s), overrides, f, init);
         Optional<Path> latest = new CheckpointStore(dir.resolve("checkpoints"), 1).latest();
         boolean resume = latest.isPresent() && new CheckpointStore(dir.resolve("cold-start"), 1).latest().isPresent();
         double minutes = s.minutes();
@@ -330,7 +342,7 @@ public final class StagedPipeline {
     }
 
     private Path sample(Stage s, Path dir, Input in, ObjectNode outputs, String file) {
-        RunConfig c = Configs.forCheckpoint(stageUser(s), forced, in.checkpoint());
+        RunConfig c = Configs.forCheckpoint(stageUser(s), overrides, forced, in.checkpoint());
         int k = s.k() != null ? s.k() : c.train().groupSize();
         long seed = s.seed() != null ? s.seed() : c.train().seed();
         PromptSelection.Split split = s.split() != null ? s.split() : PromptSelection.Split.TRAIN;
@@ -347,7 +359,7 @@ public final class StagedPipeline {
     }
 
     private void reject(Stage s, Path samples, Path dir, ObjectNode outputs) {
-        RunConfig c = Configs.load(stageUser(s), forced);
+        RunConfig c = Configs.load(stageUser(s), overrides, forced);
         RejectionSettings rules = RejectionSettings.fromConfig(c.raw().getConfig("aha.reject"));
         Path kept = dir.resolve("kept.jsonl");
         RejectionStats stats = new RejectionFilter(rules).run(samples, kept, BadLinePolicy.STOP);
@@ -360,7 +372,7 @@ public final class StagedPipeline {
     }
 
     private Path distill(Stage s, Path dir, Input in, ObjectNode outputs) {
-        RunConfig teacher = Configs.forCheckpoint(stageUser(s), forced, in.checkpoint());
+        RunConfig teacher = Configs.forCheckpoint(stageUser(s), overrides, forced, in.checkpoint());
         RunConfig student = student(s, teacher);
         int k = s.k() != null ? s.k() : teacher.train().groupSize();
         long seed = s.seed() != null ? s.seed() : teacher.train().seed();
@@ -394,8 +406,9 @@ public final class StagedPipeline {
     }
 
     private RunConfig student(Stage s, RunConfig teacher) {
-        return s.studentPath() != null ? Distillation.student(s.studentPath(), stageUser(s), forced, teacher)
-                : Distillation.student(s.studentConfig(), stageUser(s), forced, teacher);
+        return s.studentPath() != null
+                ? Distillation.student(s.studentPath(), stageUser(s), overrides, forced, teacher)
+                : Distillation.student(s.studentConfig(), stageUser(s), overrides, forced, teacher);
     }
 
     /** The stage's config block over the recipe's. */
@@ -405,7 +418,7 @@ public final class StagedPipeline {
 
     /** The evaluation's settings for a checkpoint: the recipe's, never a stage's, so stages compare. */
     private RunConfig evalConfig(Path checkpoint) {
-        return Configs.forCheckpoint(recipe.shared(), forced, checkpoint);
+        return Configs.forCheckpoint(recipe.shared(), overrides, forced, checkpoint);
     }
 
     private Task task(RunConfig c) {
@@ -414,8 +427,9 @@ public final class StagedPipeline {
 
     private String fingerprint(Stage s) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(recipe.fingerprintOf(s)
-                    .getBytes(StandardCharsets.UTF_8));
+            String settings = overrides.isEmpty() ? recipe.fingerprintOf(s) // as before --set existed
+                    : recipe.fingerprintOf(s) + "\n--set " + overrides.root().render(ConfigRenderOptions.concise());
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(settings.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
