@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
  * with staleness, reported too.
  */
 @Command(name = "async-vs-sync", mixinStandardHelpOptions = true,
-        description = "SIMULATED devices: async against sync GRPO on a long-tailed workload; prints one JSON object.")
+        description = {"SIMULATED devices: async against sync GRPO, long-tailed.",
+            "Both modes run the same long-tailed workload on simulated devices. Prints one JSON object."})
 public final class AsyncVsSyncBench implements Callable<Integer> {
 
     @Option(names = "--seconds", defaultValue = "60", description = "Run length of each mode (default ${DEFAULT-VALUE}).")

@@ -47,9 +47,10 @@ import picocli.CommandLine.Option;
  * replica. Random weights never emit an end token, so every completion runs to --max-new-tokens: the worst case.
  */
 @Command(name = "model", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Sample and take GRPO steps on a random model of a real size; move its snapshot over the "
-                + "weight plane. Prints one JSON object.", "Defaults: Qwen2.5-0.5B's shape (hidden 896, 24 layers, "
-                + "14 heads, 2 KV heads, intermediate 4864, vocabulary 151936, tied). Needs ~16 GB of memory."})
+        description = {"Sample and GRPO-step a random model of a real size.",
+            "Also moves its snapshot over the weight plane. Prints one JSON object.",
+            "Defaults: Qwen2.5-0.5B's shape (hidden 896, 24 layers, 14 heads, 2 KV heads, intermediate 4864, "
+                + "vocabulary 151936, tied). Needs ~16 GB of memory."})
 public final class ModelBench implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "DIR", description = "Bench this Hugging Face model instead of a random shape.")

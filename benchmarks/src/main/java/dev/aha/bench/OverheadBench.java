@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
  * the plane. The groups per second it carries is the ceiling the runtime puts on any cluster.
  */
 @Command(name = "overhead", mixinStandardHelpOptions = true,
-        description = "SIMULATED zero-cost devices: groups/s the runtime itself carries; prints one JSON object.")
+        description = {"SIMULATED zero-cost devices: the runtime's own groups/s.",
+            "The groups per second the runtime itself carries when the devices cost nothing. Prints one JSON object."})
 public final class OverheadBench implements Callable<Integer> {
 
     @Option(names = "--seconds", defaultValue = "30", description = "Run length (default ${DEFAULT-VALUE}).")

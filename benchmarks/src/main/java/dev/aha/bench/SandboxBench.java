@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
  * no runner), medians of wall time per run, start to exit.
  */
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
-        description = "Code-reward sandbox: completions scored per second, and per-run overhead against plain Python; "
-                + "prints one JSON object.")
+        description = {"Code-reward sandbox: completions/s and per-run overhead.",
+            "Completions scored per second, and each run's overhead against plain Python. Prints one JSON object."})
 public final class SandboxBench implements Callable<Integer> {
 
     @Option(names = "--completions", defaultValue = "200",

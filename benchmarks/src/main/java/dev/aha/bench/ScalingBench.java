@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
  * inference fleet, and the in-flight window with it.
  */
 @Command(name = "scaling", mixinStandardHelpOptions = true,
-        description = "SIMULATED devices: groups/s and scaling efficiency for 1..N rollouts; JSON and a PNG chart.")
+        description = {"SIMULATED devices: groups/s for 1..N rollouts.",
+            "Groups per second and scaling efficiency for 1..N rollouts on simulated devices; JSON and a PNG chart."})
 public final class ScalingBench implements Callable<Integer> {
 
     @Option(names = "--rollouts", defaultValue = "1,2,4,8,16,32,64", split = ",",

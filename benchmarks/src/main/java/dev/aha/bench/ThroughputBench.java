@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
  * over the time spent sampling them) against the same sampling alone in a tight loop ({@link SamplingAlone}).
  */
 @Command(name = "throughput", mixinStandardHelpOptions = true,
-        description = "Throughput of the real pipeline in one JVM for a fixed time; prints one JSON object.")
+        description = {"Throughput of the real pipeline in one JVM.",
+            "Runs the pipeline for a fixed time, then the rollout's sampling alone. Prints one JSON object."})
 public final class ThroughputBench implements Callable<Integer> {
 
     @Spec

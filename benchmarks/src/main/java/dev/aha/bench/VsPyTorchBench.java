@@ -43,8 +43,9 @@ import picocli.CommandLine.Spec;
  * ({@value PyTorchPeer#SCRIPT}, PyTorch only) first proves it computes what Aha computes (see {@link AhaSide}).
  */
 @Command(name = "vs-pytorch", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Aha against PyTorch on the same models, weights, batch and threads: sampling tokens/s, GRPO "
-                + "step ms, ratios, FLOP/s against the measured matmul peak. Prints one JSON object.",
+        description = {"Aha against PyTorch: sampling, GRPO steps, FLOP/s.",
+            "The same models, weights, batch and threads on both sides: sampling tokens/s, GRPO step ms, ratios, "
+                + "FLOP/s against the measured matmul peak. Prints one JSON object.",
             "Needs /usr/bin/python3 with torch (" + PyTorchPeer.INSTALL_HINT + ")."})
 public final class VsPyTorchBench implements Callable<Integer> {
 

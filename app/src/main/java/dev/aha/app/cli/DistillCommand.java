@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
 
 /** {@code aha distill}: sample a teacher, keep what is correct and readable, fine-tune a student on it. */
 @Command(name = "distill", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Distillation as R1 does it: sample --k completions per training prompt from the --teacher "
+        description = {"Distil a teacher checkpoint into a (smaller) student.",
+            "Distillation as R1 does it: sample --k completions per training prompt from the --teacher "
                 + "checkpoint (aha sample), keep the correct, readable ones (aha reject, aha.reject's rules), and "
                 + "fine-tune the --student on them (aha sft --data). The student may be another size: a HOCON file "
                 + "setting aha.policy.model-dim/layers/heads for the built-in GPT, or a Hugging Face model folder "

@@ -25,7 +25,9 @@ import picocli.CommandLine.Option;
  * {@code aha.reward.extract} (or {@code --extract}) says.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Evaluate a checkpoint on the task's held-out split (never used in training).")
+        description = {"Evaluate a checkpoint on the task's held-out split.",
+            "Held-out pass@1 (from --k samples per prompt), greedy accuracy and cons@k, on prompts never used in "
+                    + "training."})
 public final class EvalCommand implements Callable<Integer> {
 
     @Mixin

@@ -24,7 +24,9 @@ import picocli.CommandLine.Option;
  * vLLM load as they would the original model.
  */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Write an Aha checkpoint of a llama/qwen2/qwen3 policy as a Hugging Face model directory.")
+        description = {"Write a checkpoint as a Hugging Face model directory.",
+            "Checkpoints of llama, qwen2 and qwen3 policies export; transformers and vLLM load the directory as they "
+                    + "would the original model."})
 public final class ExportCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, paramLabel = "DIR",

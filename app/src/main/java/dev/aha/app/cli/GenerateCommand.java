@@ -27,7 +27,9 @@ import picocli.CommandLine.Option;
  * would record).
  */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Print a completion of --prompt by a Hugging Face model (--model) or a checkpoint (--checkpoint).")
+        description = {"Print a completion of --prompt by a model or a checkpoint.",
+            "The model is a Hugging Face --model or an Aha --checkpoint; --json adds the ids and each token's "
+                    + "log-probability."})
 public final class GenerateCommand implements Callable<Integer> {
 
     @Mixin

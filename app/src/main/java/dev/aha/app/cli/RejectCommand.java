@@ -20,11 +20,12 @@ import picocli.CommandLine.Option;
  * what it kept and why it rejected the rest. The rules: {@link RejectionFilter}; their defaults: aha.reject.
  */
 @Command(name = "reject", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Rejection sampling: keep the correct (accuracy 1), well-formed (format 1), readable (no "
-                + "language mixing, no degenerate repetition, length within bounds) and distinct completions of "
-                + "aha sample's --samples, at most --max-per-prompt per prompt, as JSON Lines {prompt, completion} "
-                + "for aha sft --data. Statistics go to the console and to --out + .stats.json.",
-            "Defaults: aha.reject in reference.conf (--config FILE overrides them, options override both)."})
+        description = {"Keep the correct, readable, distinct samples as SFT data.",
+            "Rejection sampling: keeps the correct (accuracy 1), well-formed (format 1), readable (no language "
+                + "mixing, no degenerate repetition, length within bounds) and distinct completions of aha sample's "
+                + "--samples, at most --max-per-prompt per prompt, as JSON Lines {prompt, completion} for aha sft "
+                + "--data. Statistics go to the console and to --out + .stats.json.",
+            "Defaults: aha.reject in reference.conf (--config FILE and --set override them, options override all)."})
 public final class RejectCommand implements Callable<Integer> {
 
     @Option(names = "--samples", required = true, paramLabel = "FILE", description = "aha sample's output.")

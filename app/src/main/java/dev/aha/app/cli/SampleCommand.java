@@ -23,9 +23,9 @@ import picocli.CommandLine.Option;
  * the second. Resumable: a re-run with the same --out continues a killed run (see {@link SampleFile}).
  */
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Sample --k completions per prompt of the task from a checkpoint (or a Hugging Face --model), "
-                + "score them with the training rewards (aha.reward, and language consistency always) and write one "
-                + "JSON line per completion: the input of aha reject.",
+        description = {"Sample and score --k completions per prompt of the task.",
+            "Samples from a checkpoint (or a Hugging Face --model), scores with the training rewards (aha.reward, and "
+                + "language consistency always) and writes one JSON line per completion: the input of aha reject.",
             "A killed run continues where it stopped when run again with the same --out (no line twice, none lost)."})
 public final class SampleCommand implements Callable<Integer> {
 

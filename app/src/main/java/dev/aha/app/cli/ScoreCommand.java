@@ -35,9 +35,10 @@ import picocli.CommandLine.Option;
  * a {@code completion} and a reference {@code answer}; writes one JSON line per input and a summary on stderr.
  */
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Score completions offline with the training reward functions.",
-            "Each input line: {\"completion\": ..., \"answer\": ...} (answer in the task's convention: GSM8K's "
-                    + "'#### n' for gsm8k and jsonl, the bare answer for arithmetic).",
+        description = {"Score completions offline with the training rewards.",
+            "The reward functions are those training uses. Each input line: {\"completion\": ..., \"answer\": ...} "
+                    + "(answer in the task's convention: GSM8K's '#### n' for gsm8k and jsonl, the bare answer for "
+                    + "arithmetic).",
             "Each output line: line, id (if given), accuracy, format, [language,] reward, extracted (the final "
                     + "answer as --extract finds it).",
             "Code tasks (humaneval, tinycode): the program (an <answer> block or a fenced code block) runs against the "

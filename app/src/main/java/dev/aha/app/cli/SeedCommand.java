@@ -17,10 +17,11 @@ import picocli.CommandLine.Option;
 
 /** {@code aha seed}: the seed node of a training cluster, with the learner and the dispatcher; it runs the training. */
 @Command(name = "seed", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Start the seed node of a training cluster: the learner and the dispatcher (and any other",
-            "roles given), then train for --minutes while rollout and reward nodes join with 'aha join'. Weights go",
-            "out over the Aeron weight plane on UDP from --host. Writes summary.json (with the cluster's membership",
-            "and the throughput between its changes), metrics.jsonl and checkpoints under --out."})
+        description = {"Start a training cluster's seed node and train on it.",
+            "The seed node holds the learner and the dispatcher (and any other roles given) and trains for --minutes "
+                    + "while rollout and reward nodes join with 'aha join'. Weights go out over the Aeron weight "
+                    + "plane on UDP from --host. Writes summary.json (with the cluster's membership and the "
+                    + "throughput between its changes), metrics.jsonl and checkpoints under --out."})
 public final class SeedCommand implements Callable<Integer> {
 
     @Mixin

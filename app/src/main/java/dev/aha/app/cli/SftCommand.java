@@ -13,9 +13,10 @@ import picocli.CommandLine.Option;
 
 /** {@code aha sft}: supervised fine-tuning, the cold start of R1. */
 @Command(name = "sft", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Supervised fine-tuning: on JSON Lines of {prompt, completion} (--data), or on the task's "
-                + "generated worked solutions (with a <think> trace). Writes a checkpoint folder that "
-                + "aha train --init and aha eval --checkpoint take."})
+        description = {"Supervised fine-tuning: R1's cold start.",
+            "Trains on JSON Lines of {prompt, completion} (--data), or on the task's generated worked solutions (with "
+                    + "a <think> trace). Writes a checkpoint folder that aha train --init and aha eval --checkpoint "
+                    + "take."})
 public final class SftCommand implements Callable<Integer> {
 
     @Mixin

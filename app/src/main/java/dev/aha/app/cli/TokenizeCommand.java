@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
  * before training on it. One JSON object per input line: the rendered text, its ids and their count.
  */
 @Command(name = "tokenize", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Print the token ids (and, with --chat, the rendered chat text) of each JSON line.",
+        description = {"Print the token ids of each JSON line (and its chat text).",
+            "With --chat the line is rendered through the tokenizer's chat template first.",
             "Each input line: {\"messages\": [{\"role\": ..., \"content\": ...}, ...]} (needs --chat), or "
                     + "{\"text\"|\"prompt\"|\"question\": ...} (with --chat: one user turn).",
             "Each output line: line, text, ids, count."})

@@ -15,10 +15,10 @@ import picocli.CommandLine.Option;
 
 /** {@code aha train}: cold start, then asynchronous GRPO in one JVM for a fixed time. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a policy with asynchronous GRPO in one JVM (a one-node Pekko cluster on loopback).",
-            "Starts from a cold-start checkpoint (--init), or makes one by a short SFT on the task's worked solutions;",
-            "evaluates held-out pass@1 before RL and at the end; writes metrics.jsonl, summary.json, charts/ and",
-            "checkpoints/ under --out."})
+        description = {"Train a policy with asynchronous GRPO in one JVM.",
+            "The JVM is a one-node Pekko cluster on loopback. Starts from a cold-start checkpoint (--init), or makes "
+                    + "one by a short SFT on the task's worked solutions; evaluates held-out pass@1 before RL and at "
+                    + "the end; writes metrics.jsonl, summary.json, charts/ and checkpoints/ under --out."})
 public final class TrainCommand implements Callable<Integer> {
 
     @Mixin
