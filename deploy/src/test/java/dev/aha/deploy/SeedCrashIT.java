@@ -51,7 +51,8 @@ class SeedCrashIT {
                     "--minutes", "3", "--out", run.toString(), "--config", conf.toString(), "--backend", "torch");
             LocalNodes.awaitLog(seed, "seed node up at", 120);
             LocalNodes.Node worker = LocalNodes.start(nodes, out, "worker-1", ports[0], javaOpts, Map.of(), "join",
-                    "--seed-node", seedAt, "--roles", "rollout,reward", "--config", conf.toString(), "--backend", "torch");
+                    "--seed-node", seedAt, "--roles", "rollout,reward", "--config", conf.toString(),
+                    "--backend", "torch");
             awaitCheckpoint(run, 10, seed, 120);
             seed.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: no leaving, no last words
             LocalNodes.removeAeronDirectoriesOf(seed.process().pid());
