@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
         description = {"Join a training cluster as a rollout and/or reward node.",
             "Joins the cluster started with 'aha seed' (--seed-node, or --bootstrap kubernetes). Rollouts receive the "
                     + "learner's weights over the Aeron weight plane (UDP) and pull work from the dispatcher; reward "
-                    + "actors score groups. The node stops when the learner's node leaves (the run is over).",
+                    + "actors score groups. The node exits when the learner's node leaves (the run is over).",
             "Use the same --config as the seed: the policy and sampling settings must agree."})
 public final class JoinCommand implements Callable<Integer> {
 

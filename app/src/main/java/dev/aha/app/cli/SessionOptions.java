@@ -17,7 +17,7 @@ final class SessionOptions {
     Path out;
 
     @Option(names = "--resume", paramLabel = "DIR",
-            description = "Continue the run in DIR from its latest checkpoint (after a crash or a stop).")
+            description = "Continue the run in DIR from its latest checkpoint (after a crash, or to train longer).")
     Path resume;
 
     @Option(names = "--init", paramLabel = "CHECKPOINT", description = "Cold-start checkpoint (from aha sft).")

@@ -46,7 +46,7 @@ class SetOptionTest {
     void aBadValueIsRefusedAsInAFile() throws IOException {
         assertRefusedInOneLine(check("", "--set", "aha.train.rollouts=0"), "rollouts");
         assertRefusedInOneLine(check("", "--set", "aha.train.rollouts=two"), "rollouts");
-        assertRefusedInOneLine(check("", "--set", "aha.train.chat-flags.stop=[a, b"), "the value is not HOCON");
+        assertRefusedInOneLine(check("", "--set", "aha.train.chat-flags.names=[a, b"), "the value is not HOCON");
         assertRefusedInOneLine(check("", "--set", "aha.train.rollouts"), "--set takes KEY=VALUE");
     }
 
@@ -72,7 +72,7 @@ class SetOptionTest {
 
     @Test
     void aListIsHocon() throws IOException {
-        CommandRun r = check("", "--set", "aha.train.chat-flags.stop=[a, \"b c\"]");
+        CommandRun r = check("", "--set", "aha.train.chat-flags.names=[a, \"b c\"]");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("\"b c\""), r.out());
     }
