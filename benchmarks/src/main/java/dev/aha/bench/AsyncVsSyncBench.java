@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,7 +20,8 @@ import picocli.CommandLine.Option;
  * with staleness, reported too.
  */
 @Command(name = "async-vs-sync", mixinStandardHelpOptions = true,
-        description = "SIMULATED devices: async against sync GRPO on a long-tailed workload; prints one JSON object.")
+        description = {"SIMULATED devices: async against sync GRPO, long-tailed.",
+            "Both modes run the same long-tailed workload on simulated devices. Prints one JSON object."})
 public final class AsyncVsSyncBench implements Callable<Integer> {
 
     @Option(names = "--seconds", defaultValue = "60", description = "Run length of each mode (default ${DEFAULT-VALUE}).")
@@ -34,8 +36,8 @@ public final class AsyncVsSyncBench implements Callable<Integer> {
     @Option(names = "--max-staleness", defaultValue = "2", description = "Async bound (default ${DEFAULT-VALUE}).")
     int maxStaleness;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON overrides of the workload.")
-    Path config;
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
 
     @Option(names = "--out", defaultValue = "runs/bench/async-vs-sync", description = "Run folders.")
     Path out;

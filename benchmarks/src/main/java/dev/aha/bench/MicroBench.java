@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
  * environment (OMP_NUM_THREADS, MALLOC_ARENA_MAX as the launcher set them). {@code --forks 0} runs in this JVM.
  */
 @Command(name = "micro", mixinStandardHelpOptions = true,
-        description = "JMH microbenchmarks (Kryo, GRPO step, KV cache); prints one JSON object.")
+        description = {"JMH microbenchmarks (Kryo, GRPO step, KV cache).", "Prints one JSON object."})
 public final class MicroBench implements Callable<Integer> {
 
     private static final String KRYO = KryoRoundTrip.class.getName() + ".roundTrip";

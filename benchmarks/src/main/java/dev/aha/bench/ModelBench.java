@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.protocol.weights.WeightPlaneSettings;
-import dev.aha.runtime.config.AhaConfig;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.grpo.GrpoLoss;
 import dev.aha.runtime.grpo.GrpoSample;
@@ -29,6 +28,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,9 +41,10 @@ import picocli.CommandLine.Option;
  * replica. Random weights never emit an end token, so every completion runs to --max-new-tokens: the worst case.
  */
 @Command(name = "model", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Sample and take GRPO steps on a random model of a real size; move its snapshot over the "
-                + "weight plane. Prints one JSON object.", "Defaults: Qwen2.5-0.5B's shape (hidden 896, 24 layers, "
-                + "14 heads, 2 KV heads, intermediate 4864, vocabulary 151936, tied). Needs ~16 GB of memory."})
+        description = {"Sample and GRPO-step a random model of a real size.",
+            "Also moves its snapshot over the weight plane. Prints one JSON object.",
+            "Defaults: Qwen2.5-0.5B's shape (hidden 896, 24 layers, 14 heads, 2 KV heads, intermediate 4864, "
+                + "vocabulary 151936, tied). Needs ~16 GB of memory."})
 public final class ModelBench implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "DIR", description = "Bench this Hugging Face model instead of a random shape.")
@@ -76,15 +77,15 @@ public final class ModelBench implements Callable<Integer> {
     @Option(names = "--plane-repeat", defaultValue = "3", description = "Timed snapshot transfers (default ${DEFAULT-VALUE}).")
     int planeRepeat;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON overrides (aha.grpo, aha.optimizer, aha.weights).")
-    Path config;
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
 
     @Override
     public Integer call() throws Exception {
         if (steps < 2 || groupSize < 2 || promptTokens < 1 || maxNewTokens < 1 || planeRepeat < 1) {
             throw new IllegalArgumentException("--steps and --group-size must be at least 2, the rest at least 1");
         }
-        var conf = AhaConfig.load(config);
+        var conf = config.load();
         ComputeThreads.prepare(threads);
         HfModel factory = model != null ? HfModel.open(model, promptTokens + maxNewTokens) : shape();
         LlamaConfig shape = factory.config();

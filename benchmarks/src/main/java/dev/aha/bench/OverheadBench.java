@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,7 +17,8 @@ import picocli.CommandLine.Option;
  * the plane. The groups per second it carries is the ceiling the runtime puts on any cluster.
  */
 @Command(name = "overhead", mixinStandardHelpOptions = true,
-        description = "SIMULATED zero-cost devices: groups/s the runtime itself carries; prints one JSON object.")
+        description = {"SIMULATED zero-cost devices: the runtime's own groups/s.",
+            "The groups per second the runtime itself carries when the devices cost nothing. Prints one JSON object."})
 public final class OverheadBench implements Callable<Integer> {
 
     @Option(names = "--seconds", defaultValue = "30", description = "Run length (default ${DEFAULT-VALUE}).")
@@ -28,8 +30,8 @@ public final class OverheadBench implements Callable<Integer> {
     @Option(names = "--rollouts", defaultValue = "2", description = "Rollout actors (default ${DEFAULT-VALUE}).")
     int rollouts;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON overrides.")
-    Path config;
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
 
     @Option(names = "--out", defaultValue = "runs/bench/overhead", description = "Run folder.")
     Path out;

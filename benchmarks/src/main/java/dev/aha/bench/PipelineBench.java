@@ -6,7 +6,6 @@ import com.typesafe.config.ConfigFactory;
 import dev.aha.actors.config.RunConfig;
 import dev.aha.actors.pipeline.Learner;
 import dev.aha.actors.run.TrainingSession;
-import dev.aha.runtime.config.AhaConfig;
 import dev.aha.runtime.metrics.StepMetrics;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,9 +23,9 @@ final class PipelineBench {
 
     private PipelineBench() {}
 
-    /** The layered config ({@code file} may be null) with the benchmark's overrides on top. */
-    static RunConfig config(Path file, Map<String, Object> overrides) {
-        Config base = AhaConfig.load(file);
+    /** The layered config (--config, --set) with the benchmark's overrides on top. */
+    static RunConfig config(ConfigOptions options, Map<String, Object> overrides) {
+        Config base = options.load();
         return RunConfig.from(ConfigFactory.parseMap(overrides).withFallback(base).resolve());
     }
 

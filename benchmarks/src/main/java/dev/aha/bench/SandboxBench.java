@@ -2,7 +2,6 @@ package dev.aha.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aha.runtime.config.AhaConfig;
 import dev.aha.runtime.reward.CodeExecutionReward;
 import dev.aha.runtime.reward.RewardInput;
 import dev.aha.runtime.sandbox.CodeRunPool;
@@ -17,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
  * no runner), medians of wall time per run, start to exit.
  */
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
-        description = "Code-reward sandbox: completions scored per second, and per-run overhead against plain Python; "
-                + "prints one JSON object.")
+        description = {"Code-reward sandbox: completions/s and per-run overhead.",
+            "Completions scored per second, and each run's overhead against plain Python. Prints one JSON object."})
 public final class SandboxBench implements Callable<Integer> {
 
     @Option(names = "--completions", defaultValue = "200",
@@ -41,15 +41,15 @@ public final class SandboxBench implements Callable<Integer> {
             + "(default ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON overrides (aha.sandbox).")
-    Path config;
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
 
     @Override
     public Integer call() throws Exception {
         if (completions < 1 || concurrent < 1 || runs < 1) {
             throw new IllegalArgumentException("need --completions, --concurrent and --runs >= 1");
         }
-        SandboxSettings settings = SandboxSettings.fromConfig(AhaConfig.load(config).getConfig("aha.sandbox"));
+        SandboxSettings settings = SandboxSettings.fromConfig(config.load().getConfig("aha.sandbox"));
         Sandbox sandbox = SharedSandboxes.of(settings);
         CodeExecutionReward reward = new CodeExecutionReward(sandbox, false);
         warmUp(reward);

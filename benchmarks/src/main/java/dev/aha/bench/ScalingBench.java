@@ -17,6 +17,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,7 +28,8 @@ import picocli.CommandLine.Option;
  * inference fleet, and the in-flight window with it.
  */
 @Command(name = "scaling", mixinStandardHelpOptions = true,
-        description = "SIMULATED devices: groups/s and scaling efficiency for 1..N rollouts; JSON and a PNG chart.")
+        description = {"SIMULATED devices: groups/s for 1..N rollouts.",
+            "Groups per second and scaling efficiency for 1..N rollouts on simulated devices; JSON and a PNG chart."})
 public final class ScalingBench implements Callable<Integer> {
 
     @Option(names = "--rollouts", defaultValue = "1,2,4,8,16,32,64", split = ",",
@@ -49,8 +51,8 @@ public final class ScalingBench implements Callable<Integer> {
                     + "fleet, so rollouts are what is scaled).")
     double trainMicros;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON overrides (aha.simulation costs...).")
-    Path config;
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
 
     @Option(names = "--out", defaultValue = "runs/bench/scaling", description = "Folder for runs, JSON and chart.")
     Path out;

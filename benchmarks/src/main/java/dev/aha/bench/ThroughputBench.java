@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -20,7 +21,8 @@ import picocli.CommandLine.Spec;
  * over the time spent sampling them) against the same sampling alone in a tight loop ({@link SamplingAlone}).
  */
 @Command(name = "throughput", mixinStandardHelpOptions = true,
-        description = "Throughput of the real pipeline in one JVM for a fixed time; prints one JSON object.")
+        description = {"Throughput of the real pipeline in one JVM.",
+            "Runs the pipeline for a fixed time, then the rollout's sampling alone. Prints one JSON object."})
 public final class ThroughputBench implements Callable<Integer> {
 
     @Spec
@@ -33,8 +35,8 @@ public final class ThroughputBench implements Callable<Integer> {
             description = "Seconds not measured at the start (default ${DEFAULT-VALUE}).")
     double warmup;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON overrides (rollouts, backend, policy...).")
-    Path config;
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
 
     @Option(names = "--backend", paramLabel = "torch|simulated", description = "Override aha.backend.")
     String backend;

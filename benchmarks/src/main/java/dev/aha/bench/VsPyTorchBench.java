@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
-import dev.aha.runtime.config.AhaConfig;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.grpo.GrpoLoss;
 import dev.aha.runtime.grpo.GrpoSettings;
@@ -32,6 +31,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -43,8 +43,9 @@ import picocli.CommandLine.Spec;
  * ({@value PyTorchPeer#SCRIPT}, PyTorch only) first proves it computes what Aha computes (see {@link AhaSide}).
  */
 @Command(name = "vs-pytorch", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Aha against PyTorch on the same models, weights, batch and threads: sampling tokens/s, GRPO "
-                + "step ms, ratios, FLOP/s against the measured matmul peak. Prints one JSON object.",
+        description = {"Aha against PyTorch: sampling, GRPO steps, FLOP/s.",
+            "The same models, weights, batch and threads on both sides: sampling tokens/s, GRPO step ms, ratios, "
+                + "FLOP/s against the measured matmul peak. Prints one JSON object.",
             "Needs /usr/bin/python3 with torch (" + PyTorchPeer.INSTALL_HINT + ")."})
 public final class VsPyTorchBench implements Callable<Integer> {
 
@@ -90,8 +91,8 @@ public final class VsPyTorchBench implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "1") long seed;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON overrides (aha.policy, aha.grpo, aha.optimizer).")
-    Path config;
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -116,7 +117,7 @@ public final class VsPyTorchBench implements Callable<Integer> {
     }
 
     private int compare(PyTorchPeer peer, Path work) throws IOException {
-        Config conf = AhaConfig.load(config);
+        Config conf = config.load();
         GrpoSettings grpo = GrpoSettings.fromConfig(conf.getConfig("aha.grpo"), newTokens);
         AdamWSettings adam = AdamWSettings.fromConfig(conf.getConfig("aha.optimizer"));
         AhaSide.Workload workload = new AhaSide.Workload(promptTokens, groupSize, newTokens, warmups, repeats, seed);

@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
  * {@code AHA_JAVA_OPTS=-XX:MaxDirectMemorySize=...} if the heap default (a quarter of RAM) is short of that.
  */
 @Command(name = "weights", mixinStandardHelpOptions = true,
-        description = "Weight-plane bandwidth against memcpy and Artery; prints one JSON object.")
+        description = {"Weight-plane bandwidth against memcpy and Artery.", "Prints one JSON object."})
 public final class WeightsBench implements Callable<Integer> {
 
     @Option(names = "--mib", defaultValue = "64", description = "Float32 image size in MiB; over 2048 works "

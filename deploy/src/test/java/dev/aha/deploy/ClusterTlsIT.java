@@ -70,14 +70,14 @@ class ClusterTlsIT {
             seed = LocalNodes.start(nodes, out, "seed", seedPort, javaOpts, env, "seed", "--backend", "simulated", "--minutes", String.valueOf(MINUTES),
                     "--out", out.resolve("run").toString(), "--config", seedConf.toString());
             LocalNodes.awaitLog(seed, "seed node up at", 90);
-            member = LocalNodes.start(nodes, out, "member", ports[0], javaOpts, env, "join", "--backend", "simulated", "--seed", seedAt,
+            member = LocalNodes.start(nodes, out, "member", ports[0], javaOpts, env, "join", "--backend", "simulated", "--seed-node", seedAt,
                     "--roles", "rollout,reward", "--config", memberConf.toString());
             LocalNodes.awaitLog(seed, "Leader is moving node [" + member.address() + "] to [Up]", 60);
             // the refused nodes keep trying to join for the rest of the run, every second instead of every five
             String knocking = javaOpts + " -Dpekko.cluster.seed-node-timeout=1s";
-            stranger = LocalNodes.start(nodes, out, "stranger", ports[1], knocking, env, "join", "--backend", "simulated", "--seed", seedAt,
+            stranger = LocalNodes.start(nodes, out, "stranger", ports[1], knocking, env, "join", "--backend", "simulated", "--seed-node", seedAt,
                     "--roles", "rollout", "--config", strangerConf.toString());
-            plain = LocalNodes.start(nodes, out, "plain", ports[2], knocking, Map.of(), "join", "--backend", "simulated", "--seed", seedAt,
+            plain = LocalNodes.start(nodes, out, "plain", ports[2], knocking, Map.of(), "join", "--backend", "simulated", "--seed-node", seedAt,
                     "--roles", "rollout", "--config", PROFILES.resolve("rollout.conf").toString());
             assertTrue(seed.process().waitFor(3, TimeUnit.MINUTES), "the seed did not finish within 3 minutes");
             aliveAtEnd = nodes.stream().collect(Collectors.toMap(LocalNodes.Node::name, n -> n.process().isAlive()));

@@ -51,7 +51,8 @@ class SeedCrashIT {
                     "--minutes", "3", "--out", run.toString(), "--config", conf.toString(), "--backend", "torch");
             LocalNodes.awaitLog(seed, "seed node up at", 120);
             LocalNodes.Node worker = LocalNodes.start(nodes, out, "worker-1", ports[0], javaOpts, Map.of(), "join",
-                    "--seed", seedAt, "--roles", "rollout,reward", "--config", conf.toString(), "--backend", "torch");
+                    "--seed-node", seedAt, "--roles", "rollout,reward", "--config", conf.toString(),
+                    "--backend", "torch");
             awaitCheckpoint(run, 10, seed, 120);
             seed.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: no leaving, no last words
             LocalNodes.removeAeronDirectoriesOf(seed.process().pid());
@@ -66,7 +67,7 @@ class SeedCrashIT {
             resumed = LocalNodes.start(nodes, out, "seed-2", seedPort, javaOpts, Map.of(), "seed", "--resume",
                     run.toString(), "--minutes", "0.4", "--config", conf.toString(), "--backend", "torch");
             LocalNodes.awaitLog(resumed, "seed node up at", 120);
-            LocalNodes.start(nodes, out, "worker-2", ports[1], javaOpts, Map.of(), "join", "--seed", seedAt,
+            LocalNodes.start(nodes, out, "worker-2", ports[1], javaOpts, Map.of(), "join", "--seed-node", seedAt,
                     "--roles", "rollout,reward", "--config", conf.toString(), "--backend", "torch");
             assertTrue(resumed.process().waitFor(3, TimeUnit.MINUTES), "the resumed seed did not finish in time");
         } finally {

@@ -17,7 +17,7 @@ public final class WorkerNodes {
     /** Blocks until this node's actor system terminates: the learner left, this node was downed, or SIGTERM. */
     public static void run(RunConfig config, ClusterNode node) throws InterruptedException {
         if (node.seed() == null && !node.kubernetesBootstrap()) {
-            throw new IllegalArgumentException("a joining node needs --seed HOST:PORT or --bootstrap kubernetes");
+            throw new IllegalArgumentException("a joining node needs --seed-node HOST:PORT or --bootstrap kubernetes");
         }
         ArteryTls.check(config.raw());
         WeightPlaneSettings base = WeightPlaneSettings.fromConfig(config.raw().getConfig("aha.weights"));

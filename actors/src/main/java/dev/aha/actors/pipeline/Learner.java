@@ -5,6 +5,7 @@ import dev.aha.protocol.pipeline.LearnerMessage;
 import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.pipeline.ScoredGroup;
 import dev.aha.protocol.pipeline.WorkDone;
+import dev.aha.protocol.util.LogThrottle;
 import dev.aha.runtime.backend.PolicyTrainer;
 import dev.aha.runtime.eval.EvalResult;
 import dev.aha.runtime.grpo.GrpoSample;
@@ -60,9 +61,6 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
 
     private record FinalStats(DispatcherStats stats, EvalResult finalEval) implements Command {}
 
-    /** A stall on uniform groups is logged this often at most: its lines in metrics.jsonl come every batch. */
-    private static final long STALL_WARNING_INTERVAL_NANOS = 10_000_000_000L;
-
     private final LearnerSetup setup;
     private final TrainSettings settings;
     private final ActorRef<Finished> parent;
@@ -81,7 +79,8 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     /** A step's update in progress: the policy and its optimiser may be half-written. */
     private boolean updating;
     private long checkpointed;
-    private long lastStallWarningNanos = System.nanoTime() - STALL_WARNING_INTERVAL_NANOS;
+    /** A stall on uniform groups is warned of this often at most: its lines in metrics.jsonl come every batch. */
+    private final LogThrottle stallWarnings = new LogThrottle(Duration.ofSeconds(10));
 
     private Learner(ActorContext<LearnerMessage> context, LearnerSetup setup, ActorRef<Finished> parent) {
         super(context);
@@ -165,10 +164,8 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         if (inARow % settings.batchGroups() == 0) {
             UniformDrops drops = metrics.uniformDrops();
             metricsLog.append(new UniformDrops.Line(step, version, metrics.wallSeconds(), drops));
-            long now = System.nanoTime();
-            if (now - lastStallWarningNanos >= STALL_WARNING_INTERVAL_NANOS) {
+            if (stallWarnings.admit(System.nanoTime()) >= 0) {
                 getContext().getLog().warn(drops.describe());
-                lastStallWarningNanos = now;
             }
         }
     }

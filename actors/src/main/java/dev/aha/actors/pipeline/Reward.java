@@ -4,12 +4,14 @@ import dev.aha.protocol.pipeline.LearnerMessage;
 import dev.aha.protocol.pipeline.RewardMessage;
 import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.pipeline.ScoredGroup;
+import dev.aha.protocol.util.LogThrottle;
 import dev.aha.runtime.grpo.GroupAdvantages;
 import dev.aha.runtime.grpo.GrpoSettings;
 import dev.aha.runtime.reward.CompositeReward;
 import dev.aha.runtime.reward.RewardBreakdown;
 import dev.aha.runtime.reward.RewardInput;
 import dev.aha.runtime.sandbox.CodeRunPool;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -77,17 +79,15 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
         }
     }
 
-    private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
-
     /** Groups held while no learner is known yet; bounded by the dispatcher's in-flight cap. */
     private final Deque<ScoredGroup> waiting = new ArrayDeque<>();
     private final CompositeReward reward;
     private final GrpoSettings grpo;
     private final CodeRunPool pool;
+    /** A rule failing on every completion must not flood the log. */
+    private final LogThrottle failureLog = new LogThrottle(Duration.ofSeconds(10));
     private ActorRef<LearnerMessage> learner;
-    private long failuresSinceLog;
     private long invalid;
-    private long lastLogNanos = System.nanoTime() - LOG_INTERVAL_NANOS;
 
     private Reward(ActorContext<RewardMessage> context, CompositeReward reward, GrpoSettings grpo, CodeRunPool pool) {
         super(context);
@@ -166,15 +166,11 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
         }
     }
 
-    /** One log line per interval at most: a rule failing on every completion must not flood the log. */
     private void failed(RuntimeException e) {
-        failuresSinceLog++;
-        long now = System.nanoTime();
-        if (now - lastLogNanos >= LOG_INTERVAL_NANOS) {
+        long unlogged = failureLog.admit(System.nanoTime());
+        if (unlogged >= 0) {
             getContext().getLog().warn("{} completion(s) failed to score since the last report (each scored 0); "
-                    + "latest: {}: {}", failuresSinceLog, e.getClass().getName(), e.getMessage());
-            failuresSinceLog = 0;
-            lastLogNanos = now;
+                    + "latest: {}: {}", unlogged + 1, e.getClass().getName(), e.getMessage());
         }
     }
 

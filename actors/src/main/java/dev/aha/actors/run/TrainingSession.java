@@ -179,8 +179,8 @@ public final class TrainingSession {
                         config.train().rewardActors(), config.train().groupSize(), config.train().batchGroups(),
                         config.train().maxStaleness(), config.train().sync() ? " (sync)" : "");
             } else {
-                LOG.info("seed node up at {} (roles {}): rollout and reward nodes join with "
-                                + "'aha join --seed {}:{} --roles rollout|reward'; weights go out over {} from {}:{}; "
+                LOG.info("seed node up at {} (roles {}): rollout and reward nodes join with 'aha join "
+                                + "--seed-node {}:{} --roles rollout|reward'; weights go out over {} from {}:{}; "
                                 + "training for {} minutes", cluster.selfMember().address(), node.roles(), node.host(),
                         cluster.selfMember().address().getPort().orElse(node.port()), planeSettings.transport(),
                         planeSettings.host(), planeSettings.dataPort(), options.minutes());

@@ -36,11 +36,11 @@ import picocli.CommandLine.Option;
  * stopped when run again); every checkpoint is evaluated on the same held-out prompts.
  */
 @Command(name = "distill-vs-rl", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"R1's distillation finding in miniature, on the built-in GPT and longer arithmetic chains: "
-                + "a teacher (cold start + GRPO) is rejection-sampled; a student at least 4x smaller, from one cold "
-                + "start, gets the same wall-clock budget either (a) as GRPO or (b) as SFT on the teacher's kept "
-                + "samples; (c), the control, gets it as SFT on the worked solutions. Prints one JSON object with the "
-                + "held-out pass@1 of the teacher and of each student.",
+        description = {"R1's distillation finding in miniature: distil vs GRPO.",
+            "On the built-in GPT and longer arithmetic chains: a teacher (cold start + GRPO) is rejection-sampled; "
+                + "a student at least 4x smaller, from one cold start, gets the same wall-clock budget either (a) as "
+                + "GRPO or (b) as SFT on the teacher's kept samples; (c), the control, gets it as SFT on the worked "
+                + "solutions. Prints one JSON object with the held-out pass@1 of the teacher and of each student.",
             "About 40 minutes with the defaults on 2 cores. Run again with the same --out to continue."})
 public final class DistillVsRlBench implements Callable<Integer> {
 

@@ -32,7 +32,24 @@ public final class Aha {
         CommandLine cli = new CommandLine(new Aha());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler(Aha::reportUserError);
+        cli.setParameterExceptionHandler(Aha::reportBadArguments);
         return cli;
+    }
+
+    /**
+     * A command line that does not parse (an unknown or misspelt option, a missing or malformed value) is one line
+     * too, with picocli's suggestion if it has one and where to read more, and exit code 2; the usage is a --help
+     * away rather than forty lines that push the error off the screen.
+     */
+    private static int reportBadArguments(CommandLine.ParameterException e, String[] args) {
+        CommandLine cli = e.getCommandLine();
+        String name = cli.getCommandSpec().qualifiedName();
+        String suggestion = "";
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+            suggestion = " (did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?)";
+        }
+        cli.getErr().println(name + ": " + e.getMessage() + suggestion + "; see '" + name + " --help'");
+        return cli.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /**

@@ -23,10 +23,11 @@ import picocli.CommandLine.Parameters;
 final class ConfigCommand {
 
     @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Load FILE over the defaults as a training node would: unknown keys, invalid values, "
-                    + "contradictions, (with pekko.remote.artery.transport = tls-tcp) key or trust stores that do not "
-                    + "open, and a learner's task prompts that do not fit the context (give --task and its files as "
-                    + "for aha seed) are an error in one line; otherwise print the effective aha settings.")
+            description = {"Check a configuration file as a training node would.",
+                "Loads FILE (and any --set) over the defaults: unknown keys, invalid values, contradictions, (with "
+                    + "pekko.remote.artery.transport = tls-tcp) key or trust stores that do not open, and a learner's "
+                    + "task prompts that do not fit the context (give --task and its files as for aha seed) are an "
+                    + "error in one line; otherwise prints the effective aha settings."})
     static final class Check implements Callable<Integer> {
 
         @Parameters(paramLabel = "FILE", description = "A HOCON file of overrides (as given to --config).")
@@ -42,10 +43,10 @@ final class ConfigCommand {
         @Override
         public Integer call() {
             Set<NodeRole> parsed = NodeRole.parse(roles);
-            if (run.model.config != null) {
+            if (run.model.settings.file() != null) {
                 throw new IllegalArgumentException("give the file once: as FILE, not also as --config");
             }
-            run.model.config = file;
+            run.model.settings.useFile(file);
             RunConfig config = run.load(Map.of()).requireTrainable(parsed.contains(NodeRole.ROLLOUT));
             ArteryTls.check(config.raw());
             if (parsed.contains(NodeRole.LEARNER) && !config.simulated()) {

@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
 
 /** {@code aha distill}: sample a teacher, keep what is correct and readable, fine-tune a student on it. */
 @Command(name = "distill", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Distillation as R1 does it: sample --k completions per training prompt from the --teacher "
+        description = {"Distil a teacher checkpoint into a (smaller) student.",
+            "Distillation as R1 does it: sample --k completions per training prompt from the --teacher "
                 + "checkpoint (aha sample), keep the correct, readable ones (aha reject, aha.reject's rules), and "
                 + "fine-tune the --student on them (aha sft --data). The student may be another size: a HOCON file "
                 + "setting aha.policy.model-dim/layers/heads for the built-in GPT, or a Hugging Face model folder "
@@ -93,7 +94,8 @@ public final class DistillCommand implements Callable<Integer> {
         if (run.model.device != null) {
             forced.put("aha.device", run.model.device);
         }
-        RunConfig studentConfig = Distillation.student(student, userConfig(), forced, teacherConfig);
+        RunConfig studentConfig = Distillation.student(student, userConfig(), run.model.settings.overrides(), forced,
+                teacherConfig);
         Distillation.requireSharedTokenizer(teacherConfig, studentConfig);
         Task task = TaskFactory.create(teacherConfig.train().task(), teacherConfig, run.trainFile, run.evalFile);
         long runSeed = seed != null ? seed : teacherConfig.train().seed();
@@ -119,7 +121,7 @@ public final class DistillCommand implements Callable<Integer> {
 
     /** The --config file's settings alone (the layer the student's file goes over), or none. */
     private Config userConfig() {
-        Path file = run.model.config;
+        Path file = run.model.settings.file();
         if (file == null) {
             return ConfigFactory.empty();
         }

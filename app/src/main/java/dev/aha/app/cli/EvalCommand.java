@@ -10,7 +10,6 @@ import dev.aha.runtime.eval.EvalResult;
 import dev.aha.runtime.eval.Evaluator;
 import dev.aha.runtime.metrics.MetricsLog;
 import dev.aha.runtime.policy.Policy;
-import dev.aha.runtime.reward.ExtractMode;
 import dev.aha.runtime.task.Task;
 import dev.aha.runtime.task.TaskPrompt;
 import java.nio.file.Path;
@@ -26,7 +25,9 @@ import picocli.CommandLine.Option;
  * {@code aha.reward.extract} (or {@code --extract}) says.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Evaluate a checkpoint on the task's held-out split (never used in training).")
+        description = {"Evaluate a checkpoint on the task's held-out split.",
+            "Held-out pass@1 (from --k samples per prompt), greedy accuracy and cons@k, on prompts never used in "
+                    + "training."})
 public final class EvalCommand implements Callable<Integer> {
 
     @Mixin
@@ -42,15 +43,13 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--prompts", description = "Held-out prompts (default: aha.train.eval-prompts, at least 200).")
     Integer prompts;
 
-    @Option(names = "--extract", paramLabel = "MODE", description = "Where the final answer is found: strict "
-            + "(<answer>, \\boxed{}, '#### n', 'the answer is') or flexible (also 'Answer: n', a bold or '= n' "
-            + "last line, the last number). Default: aha.reward.extract (strict).")
-    String extract;
+    @Mixin
+    ExtractOption extract = new ExtractOption();
 
     @Override
     public Integer call() throws Exception {
-        Map<String, Object> overrides = extract == null ? Map.of()
-                : Map.of("aha.reward.extract", ExtractMode.parse(extract, "--extract").configName());
+        Map<String, Object> overrides = !extract.given() ? Map.of()
+                : Map.of("aha.reward.extract", extract.mode().configName());
         Path dir = CheckpointStore.resolve(checkpoint);
         RunConfig config = run.loadFor(dir, overrides);
         ComputeThreads.prepare(1);

@@ -3,6 +3,7 @@ package dev.aha.app.cli;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.actors.config.RunConfig;
+import dev.aha.bench.ConfigOptions;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.policy.Policy;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,7 +24,9 @@ import picocli.CommandLine.Option;
  * vLLM load as they would the original model.
  */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Write an Aha checkpoint of a llama/qwen2/qwen3 policy as a Hugging Face model directory.")
+        description = {"Write a checkpoint as a Hugging Face model directory.",
+            "Checkpoints of llama, qwen2 and qwen3 policies export; transformers and vLLM load the directory as they "
+                    + "would the original model."})
 public final class ExportCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
@@ -40,12 +44,15 @@ public final class ExportCommand implements Callable<Integer> {
             description = "Tokenizer files to copy in (default: the one the checkpoint records).")
     Path tokenizer;
 
+    @Mixin
+    ConfigOptions settings = new ConfigOptions();
+
     @Override
     public Integer call() {
         Path dir = CheckpointStore.resolve(checkpoint);
         ObjectNode described = CheckpointStore.policyDescription(dir).orElseThrow(() -> new IllegalArgumentException(
                 dir + " has no policy.json: only checkpoints of a Hugging Face policy (aha train --model) export"));
-        RunConfig config = new ModelOptions().loadFor(dir, Map.of());
+        RunConfig config = ModelOptions.of(settings).loadFor(dir, Map.of());
         if (!(config.policy() instanceof HfModel model)) {
             throw new IllegalArgumentException(dir + " holds a " + config.policy().architecture() + " policy: only "
                     + "llama, qwen2 and qwen3 policies export to Hugging Face format");

@@ -13,9 +13,7 @@ import dev.aha.runtime.sampling.Sampler;
 import dev.aha.runtime.sampling.SamplingSettings;
 import dev.aha.runtime.task.PromptTemplate;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -29,7 +27,9 @@ import picocli.CommandLine.Option;
  * would record).
  */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Print a completion of --prompt by a Hugging Face model (--model) or a checkpoint (--checkpoint).")
+        description = {"Print a completion of --prompt by a model or a checkpoint.",
+            "The model is a Hugging Face --model or an Aha --checkpoint; --json adds the ids and each token's "
+                    + "log-probability."})
 public final class GenerateCommand implements Callable<Integer> {
 
     @Mixin
@@ -45,17 +45,14 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--chat", description = "Send the prompt as a user turn through the tokenizer's chat template.")
     boolean chat;
 
-    @Option(names = "--flag", paramLabel = "KEY=JSON", description = "A chat-template keyword, e.g. enable_thinking=false.")
-    List<String> flags = new ArrayList<>();
+    @Mixin
+    ChatFlags flags = new ChatFlags();
 
     @Option(names = "--greedy", description = "Take the most likely token each step (temperature 0).")
     boolean greedy;
 
-    @Option(names = "--temperature", paramLabel = "T", description = "Default: aha.sampling.temperature.")
-    Float temperature;
-
-    @Option(names = "--max-new-tokens", paramLabel = "N", description = "Default: aha.sampling.max-new-tokens.")
-    Integer maxNewTokens;
+    @Mixin
+    SamplingOptions sampling = new SamplingOptions();
 
     @Option(names = "--seed", defaultValue = "1", description = "Seeds the sampling (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -71,14 +68,15 @@ public final class GenerateCommand implements Callable<Integer> {
         Path dir = checkpoint == null ? null : CheckpointStore.resolve(checkpoint);
         Map<String, Object> overrides = new HashMap<>();
         overrides.put("aha.train.chat", chat ? "on" : "off");
-        overrides.put("aha.train.chat-flags", TokenizeCommand.parseFlags(flags));
+        overrides.put("aha.train.chat-flags", flags.parse());
         RunConfig config = dir == null ? options.load(overrides) : options.loadFor(dir, overrides);
         // the prompt as given: the task's template text is for task questions, the chat template still applies
         String text = config.template().withText(PromptTemplate.PLACEHOLDER).render(prompt);
         int[] ids = config.tokenizer().encode(text);
         SamplingSettings s = config.sampling();
-        SamplingSettings sampling = new SamplingSettings(greedy ? 0f : temperature != null ? temperature
-                : s.temperature(), s.topP(), maxNewTokens != null ? maxNewTokens : s.maxNewTokens());
+        SamplingSettings chosen = new SamplingSettings(greedy ? 0f : sampling.temperature != null
+                ? sampling.temperature : s.temperature(), s.topP(),
+                sampling.maxNewTokens != null ? sampling.maxNewTokens : s.maxNewTokens());
         ComputeThreads.prepare(1);
         Completion c;
         try (NDManager manager = NDManager.newBaseManager(config.devices().learner());
@@ -86,7 +84,7 @@ public final class GenerateCommand implements Callable<Integer> {
             if (dir != null) {
                 CheckpointStore.load(dir, policy, null);
             }
-            c = new Sampler(policy, sampling, config.tokenizer().vocabSize(), config.tokenizer().endIds())
+            c = new Sampler(policy, chosen, config.tokenizer().vocabSize(), config.tokenizer().endIds())
                     .sampleGroup(ids, 1, new Random(seed)).get(0);
         }
         String completion = config.tokenizer().decode(c.tokens());

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
  * download (and what the tests use). Initialised as transformers does; the same seed gives the same bytes.
  */
 @Command(name = "init-model", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Write a randomly initialised llama, qwen2 or qwen3 model as a Hugging Face directory.")
+        description = {"Write a random llama, qwen2 or qwen3 model (Hugging Face).",
+            "Initialised as transformers does; the same --seed gives the same bytes."})
 public final class InitModelCommand implements Callable<Integer> {
 
     /** Embedding rows are a multiple of this (Qwen pads its 151,669 ids to 151,936 likewise). */

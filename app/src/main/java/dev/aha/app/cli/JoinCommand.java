@@ -9,21 +9,28 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code aha join}: a rollout and/or reward node that joins a training cluster and works until the run ends. */
 @Command(name = "join", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Join a training cluster started with 'aha seed' as a rollout and/or reward node. Rollouts",
-            "receive the learner's weights over the Aeron weight plane (UDP) and pull work from the dispatcher;",
-            "reward actors score groups. The node stops when the learner's node leaves (the run is over).",
+        description = {"Join a training cluster as a rollout and/or reward node.",
+            "Joins the cluster started with 'aha seed' (--seed-node, or --bootstrap kubernetes). Rollouts receive the "
+                    + "learner's weights over the Aeron weight plane (UDP) and pull work from the dispatcher; reward "
+                    + "actors score groups. The node exits when the learner's node leaves (the run is over).",
             "Use the same --config as the seed: the policy and sampling settings must agree."})
 public final class JoinCommand implements Callable<Integer> {
 
     @Mixin
     RunOptions run = new RunOptions();
 
-    @Option(names = "--seed", paramLabel = "HOST:PORT", description = "The seed node's Artery address.")
-    String seed;
+    @Option(names = "--seed-node", paramLabel = "HOST:PORT", description = "The seed node's Artery address.")
+    String seedNode;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--bootstrap", paramLabel = "kubernetes",
             description = "Find the cluster through Pekko Management bootstrap with Kubernetes API discovery.")
@@ -48,10 +55,20 @@ public final class JoinCommand implements Callable<Integer> {
         }
         RunConfig config = run.load(Map.of()).requireTrainable(parsed.contains(NodeRole.ROLLOUT));
         boolean kubernetes = Bootstrap.kubernetes(bootstrap);
-        if ((seed == null) == !kubernetes) {
-            throw new IllegalArgumentException("give either --seed HOST:PORT or --bootstrap kubernetes");
+        if ((seedNode == null) == !kubernetes) {
+            throw new IllegalArgumentException("give either --seed-node HOST:PORT or --bootstrap kubernetes");
         }
-        WorkerNodes.run(config, new ClusterNode(host, port, parsed, seed, kubernetes));
+        WorkerNodes.run(config, new ClusterNode(host, port, parsed, seedNode, kubernetes));
         return 0;
+    }
+
+    /**
+     * The seed node's old spelling: elsewhere --seed N is a random seed, so here it is refused at once with the new
+     * name rather than taken for an unknown option (whose HOST:PORT would then read as a stray argument).
+     */
+    @Option(names = "--seed", hidden = true, paramLabel = "HOST:PORT")
+    void oldSeedSpelling(String address) {
+        throw new ParameterException(spec.commandLine(), "the seed node is now given as --seed-node " + address
+                + " (--seed N is a random seed in other commands)");
     }
 }

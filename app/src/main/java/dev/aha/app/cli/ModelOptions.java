@@ -4,21 +4,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.aha.actors.config.RunConfig;
+import dev.aha.bench.ConfigOptions;
 import dev.aha.runtime.checkpoint.CheckpointStore;
-import dev.aha.runtime.config.AhaConfig;
 import dev.aha.runtime.policy.Policies;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Options of every command that builds a policy: the config file, the model, its tokenizer, the device. */
+/** Options of every command that builds a policy: the config file and --set, the model, its tokenizer, the device. */
 final class ModelOptions {
 
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON overrides of reference.conf.")
-    Path config;
+    @Mixin
+    ConfigOptions settings = new ConfigOptions();
 
     @Option(names = "--model", paramLabel = "DIR",
             description = "A Hugging Face model directory (llama, qwen2, qwen3) instead of the built-in GPT; its "
@@ -31,6 +32,13 @@ final class ModelOptions {
 
     @Option(names = "--device", paramLabel = "cpu|gpu|gpu:N", description = "Where every role computes (aha.device).")
     String device;
+
+    /** No model options but {@code settings}' (a command that reads the policy from a checkpoint alone). */
+    static ModelOptions of(ConfigOptions settings) {
+        ModelOptions options = new ModelOptions();
+        options.settings = settings;
+        return options;
+    }
 
     /** The layered config with this command line's overrides on top. */
     RunConfig load(Map<String, Object> overrides) {
@@ -48,7 +56,7 @@ final class ModelOptions {
         if (device != null) {
             all.put("aha.device", device);
         }
-        Config base = AhaConfig.load(config);
+        Config base = settings.load();
         return RunConfig.from(ConfigFactory.parseMap(all).withFallback(base).resolve());
     }
 

@@ -2,16 +2,16 @@ package dev.aha.app.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.aha.runtime.config.AhaConfig;
+import dev.aha.bench.ConfigOptions;
 import dev.aha.runtime.rejection.RejectionFilter;
 import dev.aha.runtime.rejection.RejectionSettings;
 import dev.aha.runtime.rejection.RejectionStats;
-import dev.aha.runtime.task.BadLinePolicy;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,11 +20,12 @@ import picocli.CommandLine.Option;
  * what it kept and why it rejected the rest. The rules: {@link RejectionFilter}; their defaults: aha.reject.
  */
 @Command(name = "reject", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Rejection sampling: keep the correct (accuracy 1), well-formed (format 1), readable (no "
-                + "language mixing, no degenerate repetition, length within bounds) and distinct completions of "
-                + "aha sample's --samples, at most --max-per-prompt per prompt, as JSON Lines {prompt, completion} "
-                + "for aha sft --data. Statistics go to the console and to --out + .stats.json.",
-            "Defaults: aha.reject in reference.conf (--config FILE overrides them, options override both)."})
+        description = {"Keep the correct, readable, distinct samples as SFT data.",
+            "Rejection sampling: keeps the correct (accuracy 1), well-formed (format 1), readable (no language "
+                + "mixing, no degenerate repetition, length within bounds) and distinct completions of aha sample's "
+                + "--samples, at most --max-per-prompt per prompt, as JSON Lines {prompt, completion} for aha sft "
+                + "--data. Statistics go to the console and to --out + .stats.json.",
+            "Defaults: aha.reject in reference.conf (--config FILE and --set override them, options override all)."})
 public final class RejectCommand implements Callable<Integer> {
 
     @Option(names = "--samples", required = true, paramLabel = "FILE", description = "aha sample's output.")
@@ -58,12 +59,11 @@ public final class RejectCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Which all-correct prompts the share cap drops.")
     Long seed;
 
-    @Option(names = "--on-bad-line", paramLabel = "POLICY", defaultValue = "STOP",
-            description = "STOP at the first unusable line, naming it (default), or SKIP and count such lines.")
-    BadLinePolicy onBadLine;
+    @Mixin
+    BadLineOption onBadLine = new BadLineOption();
 
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON overrides (aha.reject).")
-    Path config;
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
 
     @Override
     public Integer call() {
@@ -75,9 +75,9 @@ public final class RejectCommand implements Callable<Integer> {
         put(options, "max-repetition", maxRepetition);
         put(options, "max-all-correct-share", maxAllCorrectShare);
         put(options, "seed", seed);
-        Config reject = ConfigFactory.parseMap(options).withFallback(AhaConfig.load(config).getConfig("aha.reject"));
+        Config reject = ConfigFactory.parseMap(options).withFallback(config.load().getConfig("aha.reject"));
         RejectionSettings settings = RejectionSettings.fromConfig(reject);
-        RejectionStats stats = new RejectionFilter(settings).run(samples, out, onBadLine);
+        RejectionStats stats = new RejectionFilter(settings).run(samples, out, onBadLine.policy);
         System.out.printf("aha reject: %s -> %s (statistics: %s)%n", samples, out, RejectionFilter.statsFile(out));
         stats.print(System.out);
         if (stats.kept() == 0) {

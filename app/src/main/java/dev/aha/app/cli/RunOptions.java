@@ -37,19 +37,6 @@ final class RunOptions {
         return model.loadFor(checkpoint, withTask(overrides));
     }
 
-    /**
-     * {@code --seed N} of train and sft (not of join, where --seed is the seed node): the prompt stream, the rollouts
-     * and the initial weights (aha.train.seed and aha.policy.init-seed), so equal seeds give equal data, draws and initial weights.
-     */
-    static Map<String, Object> seeded(Map<String, Object> overrides, Long seed) {
-        Map<String, Object> all = new HashMap<>(overrides);
-        if (seed != null) {
-            all.put("aha.train.seed", seed);
-            all.put("aha.policy.init-seed", seed);
-        }
-        return all;
-    }
-
     private Map<String, Object> withTask(Map<String, Object> overrides) {
         Map<String, Object> all = new HashMap<>(overrides);
         if (task != null) {
@@ -58,7 +45,6 @@ final class RunOptions {
         if (backend != null) {
             all.put("aha.backend", backend);
         }
-
         return all;
     }
 }

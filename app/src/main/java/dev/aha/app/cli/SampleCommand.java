@@ -23,9 +23,9 @@ import picocli.CommandLine.Option;
  * the second. Resumable: a re-run with the same --out continues a killed run (see {@link SampleFile}).
  */
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Sample --k completions per prompt of the task from a checkpoint (or a Hugging Face --model), "
-                + "score them with the training rewards (aha.reward, and language consistency always) and write one "
-                + "JSON line per completion: the input of aha reject.",
+        description = {"Sample and score --k completions per prompt of the task.",
+            "Samples from a checkpoint (or a Hugging Face --model), scores with the training rewards (aha.reward, and "
+                + "language consistency always) and writes one JSON line per completion: the input of aha reject.",
             "A killed run continues where it stopped when run again with the same --out (no line twice, none lost)."})
 public final class SampleCommand implements Callable<Integer> {
 
@@ -56,11 +56,8 @@ public final class SampleCommand implements Callable<Integer> {
                     + "aha.train.seed). A prompt's samples depend only on the seed and its id.")
     Long seed;
 
-    @Option(names = "--temperature", paramLabel = "T", description = "Default: aha.sampling.temperature.")
-    Float temperature;
-
-    @Option(names = "--max-new-tokens", paramLabel = "N", description = "Default: aha.sampling.max-new-tokens.")
-    Integer maxNewTokens;
+    @Mixin
+    SamplingOptions sampling = new SamplingOptions();
 
     @Override
     public Integer call() {
@@ -69,12 +66,7 @@ public final class SampleCommand implements Callable<Integer> {
         }
         PromptSelection.Split which = PromptSelection.Split.parse(split);
         Map<String, Object> overrides = new HashMap<>();
-        if (temperature != null) {
-            overrides.put("aha.sampling.temperature", temperature);
-        }
-        if (maxNewTokens != null) {
-            overrides.put("aha.sampling.max-new-tokens", maxNewTokens);
-        }
+        sampling.into(overrides);
         Path dir = checkpoint == null ? null : CheckpointStore.resolve(checkpoint);
         RunConfig config = dir == null ? run.load(overrides) : run.loadFor(dir, overrides);
         if (dir == null && !Policies.HF.equals(config.policy().describe().path("architecture").asText())) {

@@ -3,7 +3,7 @@ package dev.aha.app.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
-import dev.aha.runtime.config.AhaConfig;
+import dev.aha.bench.ConfigOptions;
 import dev.aha.runtime.reward.CompositeReward;
 import dev.aha.runtime.reward.ExtractMode;
 import dev.aha.runtime.reward.RewardBreakdown;
@@ -12,7 +12,6 @@ import dev.aha.runtime.reward.RewardSettings;
 import dev.aha.runtime.sandbox.CodeRunPool;
 import dev.aha.runtime.sandbox.SandboxSettings;
 import dev.aha.runtime.sandbox.SharedSandboxes;
-import dev.aha.runtime.task.BadLinePolicy;
 import dev.aha.runtime.task.JsonlReader;
 import dev.aha.runtime.task.Tasks;
 import java.io.BufferedWriter;
@@ -28,6 +27,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -35,9 +35,10 @@ import picocli.CommandLine.Option;
  * a {@code completion} and a reference {@code answer}; writes one JSON line per input and a summary on stderr.
  */
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Score completions offline with the training reward functions.",
-            "Each input line: {\"completion\": ..., \"answer\": ...} (answer in the task's convention: GSM8K's "
-                    + "'#### n' for gsm8k and jsonl, the bare answer for arithmetic).",
+        description = {"Score completions offline with the training rewards.",
+            "The reward functions are those training uses. Each input line: {\"completion\": ..., \"answer\": ...} "
+                    + "(answer in the task's convention: GSM8K's '#### n' for gsm8k and jsonl, the bare answer for "
+                    + "arithmetic).",
             "Each output line: line, id (if given), accuracy, format, [language,] reward, extracted (the final "
                     + "answer as --extract finds it).",
             "Code tasks (humaneval, tinycode): the program (an <answer> block or a fenced code block) runs against the "
@@ -68,23 +69,20 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "Where to write scores (default: stdout).")
     Path output;
 
-    @Option(names = "--on-bad-line", paramLabel = "POLICY", defaultValue = "STOP",
-            description = "STOP at the first bad line (default) or SKIP and count bad lines.")
-    BadLinePolicy onBadLine;
+    @Mixin
+    BadLineOption onBadLine = new BadLineOption();
 
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON overrides (aha.reward weights, extract).")
-    Path config;
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
 
-    @Option(names = "--extract", paramLabel = "MODE", description = "Where the final answer is found: strict "
-            + "(<answer>, \\boxed{}, '#### n', 'the answer is') or flexible (also 'Answer: n', a bold or '= n' "
-            + "last line, the last number). Default: aha.reward.extract (strict).")
-    String extract;
+    @Mixin
+    ExtractOption extract = new ExtractOption();
 
     @Override
     public Integer call() throws IOException {
         Tasks.requireKnown(task);
-        ExtractMode override = extract == null ? null : ExtractMode.parse(extract, "--extract");
-        Config loaded = AhaConfig.load(config);
+        ExtractMode override = extract.mode();
+        Config loaded = config.load();
         RewardSettings settings = RewardSettings.fromConfig(loaded.getConfig("aha.reward"));
         if (Tasks.isCode(task)) {
             return scoreCode(settings, SandboxSettings.fromConfig(loaded.getConfig("aha.sandbox")));
@@ -103,7 +101,7 @@ public final class ScoreCommand implements Callable<Integer> {
         Totals totals = new Totals();
         JsonlReader.Summary summary;
         try (Writer out = open(output)) {
-            summary = JsonlReader.read(input, onBadLine, record -> {
+            summary = JsonlReader.read(input, onBadLine.policy, record -> {
                 String completion = record.requireText("completion");
                 String reference = Tasks.referenceAnswer(task, record.requireText("answer"));
                 RewardBreakdown scores = reward.evaluate(new RewardInput("", completion, reference));
@@ -133,7 +131,7 @@ public final class ScoreCommand implements Callable<Integer> {
     }
 
     private int scoreCode(RewardSettings settings, SandboxSettings sandboxSettings) throws IOException {
-        if (extract != null) {
+        if (extract.given()) {
             throw new IllegalArgumentException("--extract says where answers are found; task " + task
                     + " runs programs (found in <answer> or a fenced code block)");
         }
@@ -147,7 +145,7 @@ public final class ScoreCommand implements Callable<Integer> {
         ReferenceSolutions.Kind kind = referenceSolutions == null ? null
                 : ReferenceSolutions.Kind.parse(referenceSolutions);
         Map<String, ReferenceSolutions.Problem> problems = dataset == null ? Map.of()
-                : ReferenceSolutions.read(dataset, onBadLine);
+                : ReferenceSolutions.read(dataset, onBadLine.policy);
         CompositeReward reward = settings.composeForCode(SharedSandboxes.of(sandboxSettings));
         PrintStream err = System.err;
         long start = System.nanoTime();
@@ -161,7 +159,8 @@ public final class ScoreCommand implements Callable<Integer> {
                     scoring.add(new CodeScoring.Line(++n, p.taskId(), kind.completion(p), p.tests()));
                 }
             } else {
-                summary = JsonlReader.read(input, onBadLine, r -> scoring.add(ReferenceSolutions.line(r, problems)));
+                summary = JsonlReader.read(input, onBadLine.policy,
+                        r -> scoring.add(ReferenceSolutions.line(r, problems)));
             }
             scoring.finish();
             double seconds = (System.nanoTime() - start) / 1e9;

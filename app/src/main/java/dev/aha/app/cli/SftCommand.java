@@ -13,9 +13,10 @@ import picocli.CommandLine.Option;
 
 /** {@code aha sft}: supervised fine-tuning, the cold start of R1. */
 @Command(name = "sft", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Supervised fine-tuning: on JSON Lines of {prompt, completion} (--data), or on the task's "
-                + "generated worked solutions (with a <think> trace). Writes a checkpoint folder that "
-                + "aha train --init and aha eval --checkpoint take."})
+        description = {"Supervised fine-tuning: R1's cold start.",
+            "Trains on JSON Lines of {prompt, completion} (--data), or on the task's generated worked solutions (with "
+                    + "a <think> trace). Writes a checkpoint folder that aha train --init and aha eval --checkpoint "
+                    + "take."})
 public final class SftCommand implements Callable<Integer> {
 
     @Mixin
@@ -30,15 +31,12 @@ public final class SftCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/sft", description = "Checkpoint folder.")
     Path out;
 
-    @Option(names = "--seed", paramLabel = "N",
-            description = "Seeds the data order, the sampling and the initial weights (default: aha.train.seed, "
-                    + "aha.policy.init-seed); SFT repeats bit for bit on one machine; asynchronous RL "
-                    + "depends on timing (README).")
-    Long seed;
+    @Mixin
+    TrainingSeed seed = new TrainingSeed();
 
     @Override
     public Integer call() {
-        RunConfig config = run.load(RunOptions.seeded(Map.of(), seed));
+        RunConfig config = run.load(seed.over(Map.of()));
         int n = steps != null ? steps : config.train().coldStartSteps();
         SftData examples = data != null ? SftData.file(data, config.train().seed())
                 : SftData.workedSolutions(TaskFactory.create(config.train().task(), config, run.trainFile,

@@ -1,6 +1,5 @@
 package dev.aha.app.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
  * before training on it. One JSON object per input line: the rendered text, its ids and their count.
  */
 @Command(name = "tokenize", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Print the token ids (and, with --chat, the rendered chat text) of each JSON line.",
+        description = {"Print the token ids of each JSON line (and its chat text).",
+            "With --chat the line is rendered through the tokenizer's chat template first.",
             "Each input line: {\"messages\": [{\"role\": ..., \"content\": ...}, ...]} (needs --chat), or "
                     + "{\"text\"|\"prompt\"|\"question\": ...} (with --chat: one user turn).",
             "Each output line: line, text, ids, count."})
@@ -48,14 +49,12 @@ public final class TokenizeCommand implements Callable<Integer> {
             description = "With --chat: do not open an assistant turn at the end (add_generation_prompt = false).")
     boolean noGenerationPrompt;
 
-    @Option(names = "--flag", paramLabel = "KEY=JSON",
-            description = "A template keyword, e.g. --flag enable_thinking=false (the value is JSON; bare words are "
-                    + "strings). Repeatable.")
-    List<String> flags = new ArrayList<>();
+    @Mixin
+    ChatFlags flags = new ChatFlags();
 
     @Override
     public Integer call() throws IOException {
-        Map<String, Object> extra = parseFlags(flags);
+        Map<String, Object> extra = flags.parse();
         PrintStream out = System.out;
         try (HfTokenizer tokenizer = HfTokenizer.load(tokenizerDir)) {
             ChatTemplate template = chat ? ChatTemplate.fromTokenizerConfig(tokenizer.config().file()) : null;
@@ -104,24 +103,5 @@ public final class TokenizeCommand implements Callable<Integer> {
                     Object.class)));
         }
         return list;
-    }
-
-    static Map<String, Object> parseFlags(List<String> flags) {
-        Map<String, Object> extra = new LinkedHashMap<>();
-        for (String flag : flags) {
-            int eq = flag.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("--flag must be KEY=VALUE, was '" + flag + "'");
-            }
-            String value = flag.substring(eq + 1);
-            Object parsed;
-            try {
-                parsed = JSON.readValue(value, Object.class);
-            } catch (JsonProcessingException e) {
-                parsed = value; // a bare word is a string
-            }
-            extra.put(flag.substring(0, eq), parsed);
-        }
-        return extra;
     }
 }

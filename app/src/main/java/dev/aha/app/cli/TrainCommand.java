@@ -3,7 +3,6 @@ package dev.aha.app.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.actors.config.RunConfig;
-import dev.aha.actors.run.RunFolder;
 import dev.aha.actors.run.TrainingSession;
 import dev.aha.runtime.metrics.MetricsLog;
 import java.nio.file.Path;
@@ -16,28 +15,17 @@ import picocli.CommandLine.Option;
 
 /** {@code aha train}: cold start, then asynchronous GRPO in one JVM for a fixed time. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a policy with asynchronous GRPO in one JVM (a one-node Pekko cluster on loopback).",
-            "Starts from a cold-start checkpoint (--init), or makes one by a short SFT on the task's worked solutions;",
-            "evaluates held-out pass@1 before RL and at the end; writes metrics.jsonl, summary.json, charts/ and",
-            "checkpoints/ under --out."})
+        description = {"Train a policy with asynchronous GRPO in one JVM.",
+            "The JVM is a one-node Pekko cluster on loopback. Starts from a cold-start checkpoint (--init), or makes "
+                    + "one by a short SFT on the task's worked solutions; evaluates held-out pass@1 before RL and at "
+                    + "the end; writes metrics.jsonl, summary.json, charts/ and checkpoints/ under --out."})
 public final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     RunOptions run = new RunOptions();
 
-    @Option(names = "--minutes", defaultValue = "10", description = "RL wall time (default: ${DEFAULT-VALUE}).")
-    double minutes;
-
-    @Option(names = "--out", paramLabel = "DIR",
-            description = "Output folder, refused if it holds a run (default: runs/train, or runs/train-2, -3, ... "
-                    + "when taken; the --resume folder when resuming).")
-    Path out;
-
-    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its latest checkpoint.")
-    Path resume;
-
-    @Option(names = "--init", paramLabel = "CHECKPOINT", description = "Cold-start checkpoint (from aha sft).")
-    Path init;
+    @Mixin
+    SessionOptions session = new SessionOptions();
 
     @Option(names = "--no-cold-start",
             description = "R1-Zero: RL straight from the initial policy, no SFT first (aha.train.cold-start.steps = 0).")
@@ -49,11 +37,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--rollouts", paramLabel = "N", description = "Rollout actors (default: aha.train.rollouts).")
     Integer rollouts;
 
-    @Option(names = "--seed", paramLabel = "N",
-            description = "Seeds the data order, the sampling and the initial weights (default: aha.train.seed, "
-                    + "aha.policy.init-seed); SFT repeats bit for bit on one machine; asynchronous RL "
-                    + "depends on timing (README).")
-    Long seed;
+    @Mixin
+    TrainingSeed seed = new TrainingSeed();
 
     @Override
     public Integer call() throws Exception {
@@ -66,19 +51,15 @@ public final class TrainCommand implements Callable<Integer> {
             overrides.put("aha.train.rollouts", rollouts);
         }
         if (noColdStart) {
-            if (init != null || resume != null) {
+            if (session.init != null || session.resume != null) {
                 throw new IllegalArgumentException("--no-cold-start starts from the initial policy: it cannot go with "
-                        + (init != null ? "--init" : "--resume"));
+                        + (session.init != null ? "--init" : "--resume"));
             }
             overrides.put("aha.train.cold-start.steps", 0);
         }
-        RunConfig config = run.load(RunOptions.seeded(overrides, seed));
-        Path target = out != null ? out : resume != null ? resume : RunFolder.firstFree(Path.of("runs/train"));
-        if (resume == null && out != null) {
-            RunFolder.requireFree(out);
-        }
-        ObjectNode summary = new TrainingSession(config,
-                new TrainingSession.Options(target, minutes, resume, init, run.trainFile, run.evalFile)).run();
+        RunConfig config = run.load(seed.over(overrides));
+        Path target = session.folder(Path.of("runs/train"));
+        ObjectNode summary = new TrainingSession(config, session.options(target, run)).run();
         System.out.println(MetricsLog.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
         if (summary.has("final_pass1")) {
             System.err.printf("aha train: held-out pass@1 %.3f -> %.3f in %d steps%s; written to %s%n",

@@ -14,15 +14,19 @@ import java.util.Optional;
 
 /**
  * A run's settings from settings already parsed (a recipe's {@code config} blocks, a student's file): the layers of
- * {@link AhaConfig} with {@code user} where a {@code --config} file goes, and {@code forced} keys on top of all, as a
- * command line's options are.
+ * {@link AhaConfig} with {@code user} where a {@code --config} file goes and {@code overrides} (the command line's
+ * --set) where --set goes, and {@code forced} keys on top of all, as a command line's options are.
  */
 public final class Configs {
 
     private Configs() {}
 
     public static RunConfig load(Config user, Map<String, Object> forced) {
-        Config base = AhaConfig.load(user);
+        return load(user, ConfigFactory.empty(), forced);
+    }
+
+    public static RunConfig load(Config user, Config overrides, Map<String, Object> forced) {
+        Config base = AhaConfig.load(user, overrides);
         return RunConfig.from(ConfigFactory.parseMap(forced).withFallback(base).resolve());
     }
 
@@ -32,19 +36,24 @@ public final class Configs {
      * reads it; a checkpoint without one is read with these settings.
      */
     public static RunConfig forCheckpoint(Config user, Map<String, Object> forced, Path checkpoint) {
+        return forCheckpoint(user, ConfigFactory.empty(), forced, checkpoint);
+    }
+
+    public static RunConfig forCheckpoint(Config user, Config overrides, Map<String, Object> forced,
+            Path checkpoint) {
         if (checkpoint == null) {
-            return load(user, forced);
+            return load(user, overrides, forced);
         }
         Optional<ObjectNode> described = CheckpointStore.policyDescription(checkpoint);
         if (described.isEmpty()) {
-            return load(user, forced);
+            return load(user, overrides, forced);
         }
         Map<String, Object> all = new HashMap<>(forced);
         String recorded = described.get().path("tokenizer").asText("");
         if (!recorded.isEmpty()) {
             all.putIfAbsent("aha.tokenizer", recorded);
         }
-        return load(user, all).withPolicy(Policies.fromDescription(described.get()));
+        return load(user, overrides, all).withPolicy(Policies.fromDescription(described.get()));
     }
 
     /**

@@ -21,7 +21,7 @@ final class DistillStage implements StageRunner<DistillOutput> {
 
     @Override
     public StageResult<DistillOutput> run(Stage s, Path dir, StageInput in) {
-        RunConfig teacher = Configs.forCheckpoint(context.stageUser(s), context.forced(), in.checkpoint());
+        RunConfig teacher = context.forCheckpoint(s, in.checkpoint());
         RunConfig student = context.student(s, teacher);
         int k = s.k() != null ? s.k() : teacher.train().groupSize();
         long seed = s.seed() != null ? s.seed() : teacher.train().seed();

@@ -115,9 +115,11 @@ public final class Distillation {
      * if it has one, else the teacher's tokenizer) or a HOCON file of overrides for the built-in GPT (say
      * aha.policy.model-dim, layers, heads) over {@code user}; the tokenizer is the teacher's unless the file names one.
      *
+     * @param overrides the command line's --set, over the student's file too
      * @param forced keys set over everything (the task, say)
      */
-    public static RunConfig student(Path student, Config user, Map<String, Object> forced, RunConfig teacher) {
+    public static RunConfig student(Path student, Config user, Config overrides, Map<String, Object> forced,
+            RunConfig teacher) {
         if (Files.isDirectory(student)) {
             if (!Files.isRegularFile(student.resolve("config.json"))) {
                 throw new IllegalArgumentException("student " + student + " is a folder without config.json: give a "
@@ -128,7 +130,7 @@ public final class Distillation {
             all.put("aha.policy.model", student.toString());
             all.put("aha.tokenizer", Files.isRegularFile(student.resolve("tokenizer.json")) ? student.toString()
                     : teacherTokenizer(teacher));
-            return Configs.load(user, all);
+            return Configs.load(user, overrides, all);
         }
         if (!Files.isRegularFile(student)) {
             throw new IllegalArgumentException("student " + student + " does not exist: give a Hugging Face model "
@@ -140,16 +142,17 @@ public final class Distillation {
         } catch (ConfigException e) {
             throw new IllegalArgumentException("student config " + student + ": " + e.getMessage(), e);
         }
-        return student(file, user, forced, teacher);
+        return student(file, user, overrides, forced, teacher);
     }
 
     /** The same for overrides already parsed (a recipe's {@code student { ... }} block). */
-    public static RunConfig student(Config overrides, Config user, Map<String, Object> forced, RunConfig teacher) {
+    public static RunConfig student(Config studentSettings, Config user, Config overrides, Map<String, Object> forced,
+            RunConfig teacher) {
         Map<String, Object> all = new HashMap<>(forced);
-        if (!overrides.hasPath("aha.tokenizer")) {
+        if (!studentSettings.hasPath("aha.tokenizer") && !overrides.hasPath("aha.tokenizer")) {
             all.put("aha.tokenizer", teacherTokenizer(teacher));
         }
-        return Configs.load(overrides.withFallback(user), all);
+        return Configs.load(studentSettings.withFallback(user), overrides, all);
     }
 
     private static String teacherTokenizer(RunConfig teacher) {

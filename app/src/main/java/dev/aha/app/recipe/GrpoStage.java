@@ -36,7 +36,7 @@ final class GrpoStage implements StageRunner<GrpoOutput> {
         if (init == null) {
             f.put("aha.train.cold-start.steps", 0); // from the initial policy: R1-Zero, no SFT first
         }
-        RunConfig c = Configs.forCheckpoint(context.stageUser(s), f, init);
+        RunConfig c = context.forCheckpoint(s, f, init);
         Optional<Path> latest = new CheckpointStore(dir.resolve("checkpoints"), 1).latest();
         boolean resume = latest.isPresent() && new CheckpointStore(dir.resolve("cold-start"), 1).latest().isPresent();
         double minutes = s.minutes();

@@ -28,7 +28,7 @@ final class RecipeCheck {
             throw new IllegalArgumentException(out + " holds an aha train run: give the pipeline a folder of its own");
         }
         Recipe recipe = context.recipe();
-        RunConfig shared = checked("config", () -> Configs.load(recipe.shared(), context.forced()));
+        RunConfig shared = checked("config", () -> context.loadShared());
         Task evalTask = checked("config", () -> context.task(shared));
         for (Stage s : recipe.stages()) {
             checked(s.where(), () -> check(s));
@@ -37,7 +37,7 @@ final class RecipeCheck {
     }
 
     private Void check(Stage s) {
-        RunConfig c = Configs.load(context.stageUser(s), context.forced());
+        RunConfig c = context.load(s);
         if (c.simulated()) {
             throw new IllegalArgumentException("aha pipeline trains real policies: aha.backend must be torch");
         }

@@ -30,7 +30,7 @@ final class RejectStage implements StageRunner<RejectOutput> {
     }
 
     RejectOutput reject(Stage s, Path samples, Path dir) {
-        RunConfig c = Configs.load(context.stageUser(s), context.forced());
+        RunConfig c = context.load(s);
         RejectionSettings rules = RejectionSettings.fromConfig(c.raw().getConfig("aha.reject"));
         Path kept = dir.resolve(KEPT);
         RejectionStats stats = new RejectionFilter(rules).run(samples, kept, BadLinePolicy.STOP);

@@ -26,7 +26,7 @@ final class SampleStage implements StageRunner<SampleOutput> {
     }
 
     SampleOutput sample(Stage s, Path dir, StageInput in) {
-        RunConfig c = Configs.forCheckpoint(context.stageUser(s), context.forced(), in.checkpoint());
+        RunConfig c = context.forCheckpoint(s, in.checkpoint());
         int k = s.k() != null ? s.k() : c.train().groupSize();
         long seed = s.seed() != null ? s.seed() : c.train().seed();
         PromptSelection.Split split = s.split() != null ? s.split() : PromptSelection.Split.TRAIN;

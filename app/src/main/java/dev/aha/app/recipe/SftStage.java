@@ -22,7 +22,7 @@ final class SftStage implements StageRunner<SftOutput> {
     @Override
     public StageResult<SftOutput> run(Stage s, Path dir, StageInput in) {
         StageFiles.deleteTree(dir); // SFT starts again: never a killed run's checkpoint beside this one's
-        RunConfig c = Configs.forCheckpoint(context.stageUser(s), context.forced(), in.checkpoint());
+        RunConfig c = context.forCheckpoint(s, in.checkpoint());
         SftData data;
         if (s.data() != null) {
             data = SftData.file(s.data(), c.train().seed());

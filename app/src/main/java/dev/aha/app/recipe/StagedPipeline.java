@@ -1,6 +1,8 @@
 package dev.aha.app.recipe;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import dev.aha.runtime.eval.EvalResult;
 import dev.aha.runtime.task.Task;
 import java.io.IOException;
@@ -50,16 +52,23 @@ public final class StagedPipeline {
     private final Task evalTask;
     private final Map<String, StageRecord> done = new HashMap<>();
 
+    /** The same without --set. */
+    public StagedPipeline(Recipe recipe, Path out, PrintStream console) {
+        this(recipe, ConfigFactory.empty(), out, console);
+    }
+
     /**
      * Checks the whole recipe against the folder before anything runs ({@link RecipeCheck}).
      *
+     * @param overrides the command line's --set, over every stage's settings (a finished stage made without them is
+     *     refused, as one whose settings the recipe has since changed)
      * @param console where the final table goes (progress goes to stderr)
      */
-    public StagedPipeline(Recipe recipe, Path out, PrintStream console) {
+    public StagedPipeline(Recipe recipe, Config overrides, Path out, PrintStream console) {
         this.recipe = recipe;
         this.out = out;
         this.console = console;
-        this.context = new StageContext(recipe, out);
+        this.context = new StageContext(recipe, overrides, out);
         this.evalTask = new RecipeCheck(context).run();
     }
 

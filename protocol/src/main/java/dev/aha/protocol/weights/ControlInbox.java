@@ -1,5 +1,7 @@
 package dev.aha.protocol.weights;
 
+import dev.aha.protocol.util.LogThrottle;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.agrona.DirectBuffer;
 import org.slf4j.Logger;
@@ -18,7 +20,7 @@ final class ControlInbox {
 
     private final PlaneMac mac;
     private final ResendGate gate;
-    private final LogThrottle unauthenticatedLog = new LogThrottle();
+    private final LogThrottle unauthenticatedLog = new LogThrottle(Duration.ofSeconds(1));
     private final AtomicLong resendRequests = new AtomicLong();
     private final AtomicLong requestsLimited = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();

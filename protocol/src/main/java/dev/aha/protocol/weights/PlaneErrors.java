@@ -1,5 +1,7 @@
 package dev.aha.protocol.weights;
 
+import dev.aha.protocol.util.LogThrottle;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.agrona.ErrorHandler;
 import org.slf4j.Logger;
@@ -14,7 +16,7 @@ final class PlaneErrors implements ErrorHandler {
     private final Logger log;
     private final String agent;
     private final AtomicLong count = new AtomicLong();
-    private final LogThrottle throttle = new LogThrottle();
+    private final LogThrottle throttle = new LogThrottle(Duration.ofSeconds(1));
 
     PlaneErrors(Logger log, String agent) {
         this.log = log;

@@ -1,11 +1,13 @@
 package dev.aha.protocol.weights;
 
+import dev.aha.protocol.util.LogThrottle;
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.agrona.DirectBuffer;
@@ -137,9 +139,9 @@ public final class WeightSubscriber implements AutoCloseable {
         private final UnsafeBuffer message = new UnsafeBuffer(ByteBuffer.allocateDirect(WeightRequest.LENGTH));
         private final long id = new SecureRandom().nextLong();
         private final long stallNanos = settings.stallTimeout().toNanos();
-        private final LogThrottle malformedLog = new LogThrottle();
-        private final LogThrottle unauthenticatedLog = new LogThrottle();
-        private final LogThrottle refusedLog = new LogThrottle();
+        private final LogThrottle malformedLog = new LogThrottle(Duration.ofSeconds(1));
+        private final LogThrottle unauthenticatedLog = new LogThrottle(Duration.ofSeconds(1));
+        private final LogThrottle refusedLog = new LogThrottle(Duration.ofSeconds(1));
         // Commit the position after every chunk, not once per poll: the publisher's window (and on IPC the
         // driver's cleaning of the consumed log) then moves chunk by chunk, so a small term stays cache-resident.
         private final ControlledFragmentHandler onChunk = (buffer, offset, length, header) -> {

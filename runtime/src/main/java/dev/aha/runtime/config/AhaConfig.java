@@ -8,7 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Loads the layered configuration, highest first: -D system properties, the user's file, Aha's own settings for the
+ * Loads the layered configuration, highest first: the command line's {@code --set} assignments
+ * ({@link SettingOverrides}), -D system properties, the user's file, Aha's own settings for the
  * libraries it uses ({@value #LIBRARY_SETTINGS}: Pekko's provider, serializers, Artery, which must override those
  * libraries' reference.conf and so cannot live in ours), then every module's {@code reference.conf}. The typed
  * settings records read their own sections from the result. A key under {@code aha} that no reference.conf defines
@@ -23,7 +24,7 @@ public final class AhaConfig {
 
     /** The defaults and -D overrides alone. */
     public static Config load() {
-        return layer(ConfigFactory.empty());
+        return layer(ConfigFactory.empty(), ConfigFactory.empty());
     }
 
     /**
@@ -31,18 +32,27 @@ public final class AhaConfig {
      * @throws IllegalArgumentException when the file is missing or does not parse, naming it
      */
     public static Config load(Path file) {
+        return load(file, ConfigFactory.empty());
+    }
+
+    /**
+     * The same with {@code overrides} (the command line's --set, {@link SettingOverrides#parse}) over every other
+     * layer; unknown keys under {@code aha} in them are refused as in a file.
+     */
+    public static Config load(Path file, Config overrides) {
         if (file == null) {
-            return load();
+            return layer(ConfigFactory.empty(), overrides);
         }
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("config file " + file + " does not exist or is not a file");
         }
+        Config user;
         try {
-            Config user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
-            return layer(user);
+            user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("config file " + file + ": " + e.getMessage(), e);
         }
+        return layer(user, overrides);
     }
 
     /**
@@ -50,12 +60,18 @@ public final class AhaConfig {
      * unknown keys under {@code aha} are refused as for a file.
      */
     public static Config load(Config user) {
-        return layer(user);
+        return layer(user, ConfigFactory.empty());
     }
 
-    private static Config layer(Config user) {
+    /** The same with {@code overrides} (the command line's --set) over every other layer. */
+    public static Config load(Config user, Config overrides) {
+        return layer(user, overrides);
+    }
+
+    private static Config layer(Config user, Config overrides) {
         ConfigFactory.invalidateCaches();
-        Config c = ConfigFactory.systemProperties()
+        Config c = overrides
+                .withFallback(ConfigFactory.systemProperties())
                 .withFallback(user)
                 .withFallback(ConfigFactory.parseResources(LIBRARY_SETTINGS))
                 .withFallback(ConfigFactory.defaultReference())

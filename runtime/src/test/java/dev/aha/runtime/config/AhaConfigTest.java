@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import dev.aha.runtime.grpo.GrpoSettings;
 import dev.aha.runtime.grpo.LossAggregation;
 import dev.aha.runtime.optim.AdamWSettings;
@@ -12,6 +13,7 @@ import dev.aha.runtime.policy.gpt.GptConfig;
 import dev.aha.runtime.sampling.SamplingSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +41,32 @@ class AhaConfigTest {
         assertEquals(0.0, grpo.beta());
         assertEquals(LossAggregation.TOKEN_MEAN, grpo.aggregation());
         assertEquals(0.2, grpo.epsLow());
+    }
+
+    @Test
+    void setOverridesWinOverTheFileAndSystemProperties(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("run.conf");
+        Files.writeString(file, "aha.grpo { beta = 0.5, eps-low = 0.3 }\naha.sampling.top-p = 0.7\n");
+        System.setProperty("aha.grpo.beta", "0.4");
+        System.setProperty("aha.sampling.top-p", "0.8");
+        try {
+            Config c = AhaConfig.load(file, SettingOverrides.parse(List.of("aha.grpo.beta=0.1")));
+            assertEquals(0.1, c.getDouble("aha.grpo.beta"));
+            assertEquals(0.8, c.getDouble("aha.sampling.top-p"));
+            assertEquals(0.3, c.getDouble("aha.grpo.eps-low"));
+        } finally {
+            System.clearProperty("aha.grpo.beta");
+            System.clearProperty("aha.sampling.top-p");
+            ConfigFactory.invalidateCaches();
+        }
+    }
+
+    @Test
+    void aMisspelledSetKeyIsRefusedNamingTheNearestKey() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AhaConfig.load((Path) null, SettingOverrides.parse(List.of("aha.grpo.betta=0.1"))));
+        assertEquals("--set aha.grpo.betta=0.1: unknown configuration key aha.grpo.betta (did you mean "
+                + "aha.grpo.beta?)", e.getMessage());
     }
 
     @Test
