@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.actors.cluster.MembershipLog;
 import dev.aha.actors.cluster.MembershipThroughput;
 import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.config.RunResources;
 import dev.aha.actors.pipeline.DispatcherStats;
 import dev.aha.actors.pipeline.EvalRecord;
 import dev.aha.actors.pipeline.Learner;
@@ -29,12 +30,14 @@ final class RunSummary {
     private RunSummary() {}
 
     /**
+     * @param run the run's settings, and its code rewards' counts
      * @param start the counters the run started from (non-zero for a resume)
      * @param membership the cluster's membership changes during the run
      * @param pipelineStartNanos when the actor system started, the origin of the membership timeline
      */
-    static ObjectNode write(Path out, RunConfig config, RunState start, Learner.Finished f,
+    static ObjectNode write(Path out, RunResources run, RunState start, Learner.Finished f,
             List<MembershipLog.Change> membership, long pipelineStartNanos) {
+        RunConfig config = run.config();
         RunState end = f.state();
         ObjectNode s = MetricsLog.JSON.createObjectNode();
         s.put("task", config.train().task());
@@ -52,8 +55,9 @@ final class RunSummary {
         putPrompts(s, end, f.dispatcherStats());
         s.put("late_duplicates", f.lateDuplicates());
         s.put("reward_failures", f.rewardFailures());
-        if (config.codeTask()) { // how the sandboxed programs ended: every code run of this JVM, evaluations included
-            config.codeOutcomes().forEach(s.putObject("code_outcomes")::put);
+        if (config.codeTask()) { // how this run's programs ended: its reward actors' here, its evaluations' apart
+            run.codeOutcomes().forEach(s.putObject("code_outcomes")::put);
+            run.evaluationCodeOutcomes().forEach(s.putObject("eval_code_outcomes")::put);
         }
         s.put("invalid_groups_dropped", f.invalidGroups());
         s.put("steps_non_finite", f.nonFiniteSteps());

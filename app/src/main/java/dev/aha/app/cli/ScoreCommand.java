@@ -10,8 +10,8 @@ import dev.aha.runtime.reward.RewardBreakdown;
 import dev.aha.runtime.reward.RewardInput;
 import dev.aha.runtime.reward.RewardSettings;
 import dev.aha.runtime.sandbox.CodeRunPool;
+import dev.aha.runtime.sandbox.Sandbox;
 import dev.aha.runtime.sandbox.SandboxSettings;
-import dev.aha.runtime.sandbox.SharedSandboxes;
 import dev.aha.runtime.task.BadLinePolicy;
 import dev.aha.runtime.task.JsonlReader;
 import dev.aha.runtime.task.Tasks;
@@ -87,7 +87,10 @@ public final class ScoreCommand implements Callable<Integer> {
         Config loaded = AhaConfig.load(config);
         RewardSettings settings = RewardSettings.fromConfig(loaded.getConfig("aha.reward"));
         if (Tasks.isCode(task)) {
-            return scoreCode(settings, SandboxSettings.fromConfig(loaded.getConfig("aha.sandbox")));
+            SandboxSettings sandboxSettings = SandboxSettings.fromConfig(loaded.getConfig("aha.sandbox"));
+            try (Sandbox sandbox = Sandbox.start(sandboxSettings)) { // started and checked; closed with the command
+                return scoreCode(settings, sandbox);
+            }
         }
         if (input == null || dataset != null || referenceSolutions != null) {
             throw new IllegalArgumentException("task " + task + " takes --input FILE; --dataset and "
@@ -132,7 +135,8 @@ public final class ScoreCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int scoreCode(RewardSettings settings, SandboxSettings sandboxSettings) throws IOException {
+    private int scoreCode(RewardSettings settings, Sandbox sandbox) throws IOException {
+        SandboxSettings sandboxSettings = sandbox.settings();
         if (extract != null) {
             throw new IllegalArgumentException("--extract says where answers are found; task " + task
                     + " runs programs (found in <answer> or a fenced code block)");
@@ -148,7 +152,7 @@ public final class ScoreCommand implements Callable<Integer> {
                 : ReferenceSolutions.Kind.parse(referenceSolutions);
         Map<String, ReferenceSolutions.Problem> problems = dataset == null ? Map.of()
                 : ReferenceSolutions.read(dataset, onBadLine);
-        CompositeReward reward = settings.composeForCode(SharedSandboxes.of(sandboxSettings));
+        CompositeReward reward = settings.composeForCode(sandbox);
         PrintStream err = System.err;
         long start = System.nanoTime();
         JsonlReader.Summary summary = null;

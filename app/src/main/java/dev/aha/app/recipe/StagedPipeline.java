@@ -348,7 +348,7 @@ public final class StagedPipeline {
 
     private void reject(Stage s, Path samples, Path dir, ObjectNode outputs) {
         RunConfig c = Configs.load(stageUser(s), forced);
-        RejectionSettings rules = RejectionSettings.fromConfig(c.raw().getConfig("aha.reject"));
+        RejectionSettings rules = c.reject();
         Path kept = dir.resolve("kept.jsonl");
         RejectionStats stats = new RejectionFilter(rules).run(samples, kept, BadLinePolicy.STOP);
         log.printf("aha pipeline: %s: %s -> %s%n", s.name(), out.relativize(samples), out.relativize(kept));

@@ -34,10 +34,13 @@ class CodeExecutionRewardTest {
     }
 
     @Test
-    void shouldCountEachCompletionsOutcomeInTheSandbox() {
-        long before = sandbox.outcomes().snapshot().get("syntax_error");
-        new CodeExecutionReward(sandbox, false).run(answer("def f(x) return x"));
-        assertEquals(before + 1, sandbox.outcomes().snapshot().get("syntax_error"));
+    void shouldCountEachCompletionsOutcomeInItsOwnReward() {
+        CodeExecutionReward reward = new CodeExecutionReward(sandbox, false);
+        CodeExecutionReward other = new CodeExecutionReward(sandbox, false);
+        reward.run(answer("def f(x) return x"));
+        assertEquals(1, reward.outcomes().snapshot().get("syntax_error"));
+        assertEquals(0, other.outcomes().snapshot().values().stream().mapToLong(Long::longValue).sum(),
+                "another reward on the same sandbox (another run's) counted nothing");
     }
 
     @Test
@@ -45,10 +48,9 @@ class CodeExecutionRewardTest {
         CodeExecutionReward reward = new CodeExecutionReward(sandbox, false);
         RewardInput input = answer("def f(x): return x+3  # repeated");
         CodeExecutionReward.Scored first = reward.run(input);
-        long passedBefore = sandbox.outcomes().snapshot().get("passed");
         CodeExecutionReward.Scored again = reward.run(input);
         assertTrue(first == again, "the remembered result, not a second run");
-        assertEquals(passedBefore + 1, sandbox.outcomes().snapshot().get("passed"));
+        assertEquals(2, reward.outcomes().snapshot().get("passed"));
         assertTrue(reward.run(answer("def f(x): return x+3  # other")) != first);
     }
 
