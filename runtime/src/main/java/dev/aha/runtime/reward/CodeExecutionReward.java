@@ -25,7 +25,9 @@ import java.util.Optional;
  * <p>The same program against the same tests runs once: the last {@value #REMEMBERED} results are remembered, and a
  * repeat gets the first run's result. Tests and programs are deterministic code (a program that draws random
  * numbers or times itself would be judged by its first run); the saving is large where it matters, as a policy
- * that has learned a problem samples the same answer in most of its G completions.
+ * that has learned a problem samples the same answer in most of its G completions. Only verdicts the program
+ * decides are remembered (passed, failed, syntax error): a timeout, a memory kill or a kill may come from the load
+ * on the machine at that moment, so the next identical program runs again.
  */
 public final class CodeExecutionReward implements RewardFunction {
 
@@ -95,7 +97,17 @@ public final class CodeExecutionReward implements RewardFunction {
         };
         outcomes.add(result.outcome());
         Scored scored = new Scored(score, result.outcome(), Optional.of(result));
-        recent.put(run, scored);
+        if (decidedByTheProgram(result.outcome())) {
+            recent.put(run, scored);
+        }
         return scored;
+    }
+
+    /** Whether running the same program again gives the same verdict, whatever else the machine is doing. */
+    static boolean decidedByTheProgram(Outcome outcome) {
+        return switch (outcome) {
+            case PASSED, FAILED, SYNTAX_ERROR -> true;
+            case TIMEOUT, MEMORY, KILLED -> false;
+        };
     }
 }

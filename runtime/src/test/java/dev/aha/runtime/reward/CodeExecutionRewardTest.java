@@ -61,6 +61,35 @@ class CodeExecutionRewardTest {
         assertEquals(0.0, s.score());
     }
 
+    /**
+     * The program loops past the CPU limit when it starts before {@code t}, else passes: the same text is judged
+     * TIMEOUT while the clock is early (a stand-in for a machine too loaded to finish it), then again, not from memory.
+     */
+    @Test
+    void shouldRunAgainAProgramThatTimedOutAndRememberOnlyItsPass() throws InterruptedException {
+        CodeExecutionReward reward = new CodeExecutionReward(sandbox, false);
+        long t = System.currentTimeMillis() / 1000 + 3;
+        RewardInput input = answer("import time\nif time.time() < " + t + ":\n    while True: pass\n"
+                + "def f(x): return x+3");
+        assertEquals(Outcome.TIMEOUT, reward.run(input).outcome());
+        while (System.currentTimeMillis() / 1000 <= t) {
+            Thread.sleep(100);
+        }
+        CodeExecutionReward.Scored passed = reward.run(input);
+        assertEquals(Outcome.PASSED, passed.outcome(), "the timeout was not remembered: the program ran again");
+        assertTrue(reward.run(input) == passed, "a pass is decided by the program: remembered");
+        assertEquals(1, reward.outcomes().snapshot().get("timeout"));
+        assertEquals(2, reward.outcomes().snapshot().get("passed"));
+    }
+
+    @Test
+    void shouldRememberOnlyVerdictsTheProgramDecides() {
+        for (Outcome o : Outcome.values()) {
+            boolean loadDependent = o == Outcome.TIMEOUT || o == Outcome.MEMORY || o == Outcome.KILLED;
+            assertEquals(!loadDependent, CodeExecutionReward.decidedByTheProgram(o), o.label());
+        }
+    }
+
     @Test
     void shouldFailWithoutRunningWhenThereIsNoProgramOrNoTests() {
         CodeExecutionReward reward = new CodeExecutionReward(sandbox, true);
