@@ -61,13 +61,15 @@ final class RunSummary {
         }
         s.put("invalid_groups_dropped", f.invalidGroups());
         s.put("steps_non_finite", f.nonFiniteSteps());
+        s.put("optimizer_skipped_steps", f.optimizerSkippedSteps());
         s.put("groups_dropped_uniform", f.groupsDroppedUniform());
         List<StepMetrics> segment = f.history();
         double rlSeconds = end.wallSeconds() - start.wallSeconds();
         long groups = end.promptsUsed() - start.promptsUsed();
         s.put("groups_per_second", rlSeconds > 0 ? groups / rlSeconds : 0);
-        s.put("mean_generated_tokens_per_second",
-                segment.stream().mapToDouble(StepMetrics::generatedTokensPerSecond).average().orElse(0));
+        // every completion token that reached the learner, and those of the groups it trained on
+        s.put("sampled_tokens_per_second", rlSeconds > 0 ? f.tokens().sampled() / rlSeconds : 0);
+        s.put("used_tokens_per_second", rlSeconds > 0 ? f.tokens().used() / rlSeconds : 0);
         s.put("mean_learner_busy_fraction",
                 segment.stream().mapToDouble(StepMetrics::learnerBusyFraction).average().orElse(0));
         s.put("mean_rollout_busy_fraction",
