@@ -25,7 +25,7 @@ final class WorkerNode {
 
     private WorkerNode() {}
 
-    /** @param run this node's settings, tokenizer and code sandbox: the node's caller closes them after it stops */
+    /** @param run this node's settings, tokenizer and code sandbox: the node's caller closes them once it has ended */
     static Behavior<ClusterEvent.MemberEvent> create(RunResources run, ClusterNode node, WeightPlaneSettings plane) {
         return Behaviors.setup(ctx -> {
             Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(ctx.getSelf(),

@@ -116,7 +116,7 @@ public final class RunResources implements AutoCloseable {
         return evaluationCode == null ? null : evaluationCode.outcomes().snapshot();
     }
 
-    /** Stops the evaluation threads (runs under way are killed), the sandbox and the tokenizer. Idempotent. */
+    /** Ends the evaluation threads (runs under way are killed), the sandbox and the tokenizer. Idempotent. */
     @Override
     public synchronized void close() {
         if (!closed) {
