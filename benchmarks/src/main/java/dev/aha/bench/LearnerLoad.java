@@ -11,6 +11,7 @@ import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.sampling.Sampler;
 import dev.aha.runtime.task.PromptStream;
+import dev.aha.runtime.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -56,10 +57,11 @@ final class LearnerLoad implements AutoCloseable {
         try (NDManager manager = NDManager.newBaseManager(c.devices().learner());
                 Policy policy = c.policy().create(manager);
                 Policy reference = c.policy().create(manager);
-                AdamW adam = new AdamW(policy.parameters(), c.optimizer(), manager)) {
-            List<GrpoSample> batch = batch(c, policy);
+                AdamW adam = new AdamW(policy.parameters(), c.optimizer(), manager);
+                Tokenizer tokenizer = c.tokenizer().open()) {
+            List<GrpoSample> batch = batch(c, tokenizer, policy);
             GrpoUpdater updater = new GrpoUpdater(policy, c.grpo().usesReference() ? reference : null, adam,
-                    new GrpoLoss(c.grpo()), c.sampling().temperature(), c.tokenizer().padId(),
+                    new GrpoLoss(c.grpo()), c.sampling().temperature(), tokenizer.padId(),
                     c.train().logitsBudget());
             updater.update(batch);
             ready.countDown();
@@ -71,13 +73,13 @@ final class LearnerLoad implements AutoCloseable {
     }
 
     /** batch-groups groups of G completions of the task's prompts, with synthetic rewards. */
-    private static List<GrpoSample> batch(RunConfig c, Policy policy) {
+    private static List<GrpoSample> batch(RunConfig c, Tokenizer tokenizer, Policy policy) {
         PromptStream prompts = TaskFactory.create(c.train().task(), c, null, null).trainStream(c.train().seed() + 5);
-        Sampler sampler = new Sampler(policy, c.sampling(), c.tokenizer().endIds());
+        Sampler sampler = new Sampler(policy, c.sampling(), tokenizer.endIds());
         Random rng = new Random(c.train().seed());
         List<GrpoSample> samples = new ArrayList<>();
         for (int b = 0; b < c.train().batchGroups(); b++) {
-            int[] prompt = c.tokenizer().encode(c.template().render(prompts.next().question()));
+            int[] prompt = tokenizer.encode(c.template().render(prompts.next().question()));
             samples.addAll(SyntheticGroup.samples(prompt, sampler.sampleGroup(prompt, c.train().groupSize(), rng),
                     c.grpo(), rng));
         }

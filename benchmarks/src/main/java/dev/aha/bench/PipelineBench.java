@@ -17,9 +17,15 @@ import java.util.Map;
  */
 final class PipelineBench {
 
-    /** What one run measured. */
+    /**
+     * What one run measured.
+     *
+     * @param sampledTokensPerSecond completion tokens that reached the learner (used or dropped) per steady second
+     * @param usedTokensPerSecond completion tokens of the groups the learner trained on per steady second
+     */
     record Result(RunConfig config, ObjectNode summary, Learner.Finished finished, double groupsPerSecond,
-            double stepsPerSecond, double tokensPerSecond, int stepsMeasured, double samplingTokensPerSecond) {}
+            double stepsPerSecond, double sampledTokensPerSecond, double usedTokensPerSecond, int stepsMeasured,
+            double samplingTokensPerSecond) {}
 
     private PipelineBench() {}
 
@@ -41,7 +47,8 @@ final class PipelineBench {
         int b = config.train().batchGroups();
         double groups = 0;
         double steady = 0;
-        double tokens = 0;
+        double usedTokens = 0;
+        double sampledTokens = 0;
         // The rollouts' own rate: tokens that arrived over the seconds spent sampling them, weighted by tokens.
         double arrivedTokens = 0;
         double samplingSeconds = 0;
@@ -50,8 +57,9 @@ final class PipelineBench {
             groups = (steps.size() - 1) * (double) b;
             for (int i = 1; i < steps.size(); i++) {
                 StepMetrics m = steps.get(i);
-                tokens += m.responseLength() * b * config.train().groupSize();
-                double arrived = m.generatedTokensPerSecond() * (m.wallSeconds() - steps.get(i - 1).wallSeconds());
+                usedTokens += m.responseLength() * b * config.train().groupSize();
+                double arrived = m.sampledTokensPerSecond() * (m.wallSeconds() - steps.get(i - 1).wallSeconds());
+                sampledTokens += arrived;
                 if (m.samplingTokensPerSecond() > 0) {
                     arrivedTokens += arrived;
                     samplingSeconds += arrived / m.samplingTokensPerSecond();
@@ -59,7 +67,8 @@ final class PipelineBench {
             }
         }
         return new Result(config, summary, f, steady > 0 ? groups / steady : 0,
-                steady > 0 ? (steps.size() - 1) / steady : 0, steady > 0 ? tokens / steady : 0, steps.size(),
+                steady > 0 ? (steps.size() - 1) / steady : 0, steady > 0 ? sampledTokens / steady : 0,
+                steady > 0 ? usedTokens / steady : 0, steps.size(),
                 samplingSeconds > 0 ? arrivedTokens / samplingSeconds : 0);
     }
 

@@ -10,6 +10,7 @@ import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.sampling.Completion;
 import dev.aha.runtime.task.PromptStream;
+import dev.aha.runtime.tokenizer.Tokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,19 +60,20 @@ final class SamplingAlone {
         }
         PromptStream prompts = TaskFactory.create(c.train().task(), c, null, null).trainStream(c.train().seed());
         Random rng = new Random(c.train().seed());
-        try (TorchGenerator generator = new TorchGenerator(c.policy(), c.devices().rollout(), c.sampling(),
-                c.tokenizer().vocabSize(), c.tokenizer().endIds())) {
+        try (Tokenizer tokenizer = c.tokenizer().open();
+                TorchGenerator generator = new TorchGenerator(c.policy(), c.devices().rollout(), c.sampling(),
+                        tokenizer.vocabSize(), tokenizer.endIds())) {
             generator.loadWeights(weights);
             long start = System.nanoTime();
             long tokens = 0;
             long nanos = 0;
             while (System.nanoTime() - start < seconds * 1e9) {
                 long a = System.nanoTime();
-                int[] prompt = c.tokenizer().encode(c.template().render(prompts.next().question()));
+                int[] prompt = tokenizer.encode(c.template().render(prompts.next().question()));
                 List<Completion> group = generator.sampleGroup(prompt, c.train().groupSize(), rng);
                 long groupTokens = 0;
                 for (Completion completion : group) {
-                    c.tokenizer().decode(completion.tokens());
+                    tokenizer.decode(completion.tokens());
                     groupTokens += completion.length();
                 }
                 long b = System.nanoTime();

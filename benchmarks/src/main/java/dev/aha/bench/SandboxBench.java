@@ -8,7 +8,6 @@ import dev.aha.runtime.sandbox.CodeRunPool;
 import dev.aha.runtime.sandbox.Outcome;
 import dev.aha.runtime.sandbox.Sandbox;
 import dev.aha.runtime.sandbox.SandboxSettings;
-import dev.aha.runtime.sandbox.SharedSandboxes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,50 +49,51 @@ public final class SandboxBench implements Callable<Integer> {
             throw new IllegalArgumentException("need --completions, --concurrent and --runs >= 1");
         }
         SandboxSettings settings = SandboxSettings.fromConfig(config.load().getConfig("aha.sandbox"));
-        Sandbox sandbox = SharedSandboxes.of(settings);
-        CodeExecutionReward reward = new CodeExecutionReward(sandbox, false);
-        warmUp(reward);
+        try (Sandbox sandbox = Sandbox.start(settings)) {
+            CodeExecutionReward reward = new CodeExecutionReward(sandbox, false);
+            warmUp(reward);
 
-        long start = System.nanoTime();
-        int passed = 0;
-        try (CodeRunPool pool = new CodeRunPool(concurrent, completions)) {
-            List<CompletableFuture<CodeExecutionReward.Scored>> scored = new ArrayList<>();
-            for (int i = 0; i < completions; i++) {
-                RewardInput input = completion(i);
-                scored.add(pool.submit(() -> reward.run(input)));
+            long start = System.nanoTime();
+            int passed = 0;
+            try (CodeRunPool pool = new CodeRunPool(concurrent, completions)) {
+                List<CompletableFuture<CodeExecutionReward.Scored>> scored = new ArrayList<>();
+                for (int i = 0; i < completions; i++) {
+                    RewardInput input = completion(i);
+                    scored.add(pool.submit(() -> reward.run(input)));
+                }
+                for (CompletableFuture<CodeExecutionReward.Scored> f : scored) {
+                    passed += f.join().outcome() == Outcome.PASSED ? 1 : 0;
+                }
             }
-            for (CompletableFuture<CodeExecutionReward.Scored> f : scored) {
-                passed += f.join().outcome() == Outcome.PASSED ? 1 : 0;
+            double seconds = (System.nanoTime() - start) / 1e9;
+
+            double[] sandboxed = new double[runs];
+            double[] direct = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                long t0 = System.nanoTime();
+                reward.run(completion(completions + i));
+                sandboxed[i] = (System.nanoTime() - t0) / 1e6;
+                t0 = System.nanoTime();
+                runDirectly(settings.python(), i);
+                direct[i] = (System.nanoTime() - t0) / 1e6;
             }
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
 
-        double[] sandboxed = new double[runs];
-        double[] direct = new double[runs];
-        for (int i = 0; i < runs; i++) {
-            long t0 = System.nanoTime();
-            reward.run(completion(completions + i));
-            sandboxed[i] = (System.nanoTime() - t0) / 1e6;
-            t0 = System.nanoTime();
-            runDirectly(settings.python(), i);
-            direct[i] = (System.nanoTime() - t0) / 1e6;
+            ObjectNode j = new ObjectMapper().createObjectNode();
+            j.put("completions", completions);
+            j.put("concurrent_sandboxes", concurrent);
+            j.put("passed", passed);
+            j.put("seconds", PipelineBench.round(seconds));
+            j.put("completions_per_second", PipelineBench.round(completions / seconds));
+            j.put("runs_for_overhead", runs);
+            j.put("sandboxed_ms_median", PipelineBench.round(Stats.median(sandboxed)));
+            j.put("direct_python_ms_median", PipelineBench.round(Stats.median(direct)));
+            j.put("overhead_ms_per_run", PipelineBench.round(Stats.median(sandboxed) - Stats.median(direct)));
+            j.put("cores", Runtime.getRuntime().availableProcessors());
+            j.put("load_average", PipelineBench.round(java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    .getSystemLoadAverage()));
+            System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(j));
+            return passed == completions ? 0 : 1;
         }
-
-        ObjectNode j = new ObjectMapper().createObjectNode();
-        j.put("completions", completions);
-        j.put("concurrent_sandboxes", concurrent);
-        j.put("passed", passed);
-        j.put("seconds", PipelineBench.round(seconds));
-        j.put("completions_per_second", PipelineBench.round(completions / seconds));
-        j.put("runs_for_overhead", runs);
-        j.put("sandboxed_ms_median", PipelineBench.round(Stats.median(sandboxed)));
-        j.put("direct_python_ms_median", PipelineBench.round(Stats.median(direct)));
-        j.put("overhead_ms_per_run", PipelineBench.round(Stats.median(sandboxed) - Stats.median(direct)));
-        j.put("cores", Runtime.getRuntime().availableProcessors());
-        j.put("load_average", PipelineBench.round(java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                .getSystemLoadAverage()));
-        System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(j));
-        return passed == completions ? 0 : 1;
     }
 
     private static void warmUp(CodeExecutionReward reward) {

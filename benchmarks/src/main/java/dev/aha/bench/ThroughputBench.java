@@ -70,7 +70,8 @@ public final class ThroughputBench implements Callable<Integer> {
         j.put("seconds", seconds);
         j.put("steps_measured", r.stepsMeasured());
         j.put("groups_per_second", PipelineBench.round(r.groupsPerSecond()));
-        j.put("generated_tokens_per_second", PipelineBench.round(r.tokensPerSecond()));
+        j.put("sampled_tokens_per_second", PipelineBench.round(r.sampledTokensPerSecond()));
+        j.put("used_tokens_per_second", PipelineBench.round(r.usedTokensPerSecond()));
         j.put("learner_steps_per_second", PipelineBench.round(r.stepsPerSecond()));
         j.put("learner_busy_fraction", PipelineBench.round(s.get("mean_learner_busy_fraction").asDouble()));
         j.put("rollout_busy_fraction", PipelineBench.round(s.get("mean_rollout_busy_fraction").asDouble()));

@@ -32,6 +32,8 @@ class ThroughputBenchTest {
         assertEquals(0, rc, "stdout: " + out);
 
         JsonNode json = new ObjectMapper().readTree(out.toString());
+        assertTrue(json.path("sampled_tokens_per_second").asDouble() > 0, "what reached the learner: " + json);
+        assertTrue(json.path("used_tokens_per_second").asDouble() > 0, "what it trained on: " + json);
         JsonNode rate = json.path("rollout_sampling_tokens_per_second");
         double inside = rate.path("in_pipeline").asDouble();
         double alone = rate.path("alone").asDouble();

@@ -1,6 +1,6 @@
 package dev.aha.actors.cluster;
 
-import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.config.RunResources;
 import dev.aha.actors.pipeline.Reward;
 import dev.aha.actors.pipeline.Workers;
 import dev.aha.actors.weights.AeronWeightPlane;
@@ -25,19 +25,20 @@ final class WorkerNode {
 
     private WorkerNode() {}
 
-    static Behavior<ClusterEvent.MemberEvent> create(RunConfig config, ClusterNode node, WeightPlaneSettings plane) {
+    /** @param run this node's settings, tokenizer and code sandbox: the node's caller closes them once it has ended */
+    static Behavior<ClusterEvent.MemberEvent> create(RunResources run, ClusterNode node, WeightPlaneSettings plane) {
         return Behaviors.setup(ctx -> {
             Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(ctx.getSelf(),
                     ClusterEvent.MemberEvent.class));
             if (node.has(NodeRole.REWARD)) {
-                Workers.spawnRewards(ctx, config, config.rewards());
+                Workers.spawnRewards(ctx, run.config(), run.rewards());
             }
-            return waitingForLearner(ctx, config, node, plane);
+            return waitingForLearner(ctx, run, node, plane);
         });
     }
 
     private static Behavior<ClusterEvent.MemberEvent> waitingForLearner(ActorContext<ClusterEvent.MemberEvent> ctx,
-            RunConfig config, ClusterNode node, WeightPlaneSettings plane) {
+            RunResources run, ClusterNode node, WeightPlaneSettings plane) {
         return Behaviors.receive(ClusterEvent.MemberEvent.class)
                 .onMessage(ClusterEvent.MemberUp.class, up -> isLearner(up.member()), up -> {
                     String learnerHost = up.member().address().getHost().orElseThrow();
@@ -48,7 +49,7 @@ final class WorkerNode {
                             "node-" + node.port());
                     ctx.getLog().info("learner is up at {}: receiving weights from {}:{} over {}",
                             up.member().address(), learnerHost, plane.dataPort(), plane.transport());
-                    Workers.spawnRollouts(ctx, config, false, weights);
+                    Workers.spawnRollouts(ctx, run, false, weights);
                     return running(ctx, weights);
                 })
                 .onMessage(ClusterEvent.MemberEvent.class, e -> Behaviors.same())

@@ -1,6 +1,7 @@
 package dev.aha.actors.cluster;
 
 import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.config.RunResources;
 import dev.aha.protocol.weights.WeightPlaneSettings;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -19,17 +20,22 @@ public final class WorkerNodes {
         if (node.seed() == null && !node.kubernetesBootstrap()) {
             throw new IllegalArgumentException("a joining node needs --seed-node HOST:PORT or --bootstrap kubernetes");
         }
-        ArteryTls.check(config.raw());
-        WeightPlaneSettings base = WeightPlaneSettings.fromConfig(config.raw().getConfig("aha.weights"));
+        ArteryTls.check(config.pekko());
+        WeightPlaneSettings base = config.weights();
         WeightPlaneSettings plane = base.withTransport(WeightPlaneSettings.Transport.UDP, base.dataPort(),
                 base.controlPort());
-        ActorSystem<?> system = ActorSystem.create(WorkerNode.create(config, node, plane), ClusterNode.SYSTEM,
-                node.applyTo(config.raw()));
-        node.join(system);
-        LOG.info("node {} (roles {}{}) joining {}", Cluster.get(system).selfMember().address(), node.roles(),
-                config.simulated() ? ", SIMULATED devices" : "",
-                node.kubernetesBootstrap() ? "through Kubernetes bootstrap" : "the seed at " + node.seed());
-        system.getWhenTerminated().toCompletableFuture().join();
+        try (RunResources run = RunResources.open(config)) {
+            ActorSystem<?> system = ActorSystem.create(WorkerNode.create(run, node, plane), ClusterNode.SYSTEM,
+                    node.applyTo(config.pekko()));
+            node.join(system);
+            LOG.info("node {} (roles {}{}) joining {}", Cluster.get(system).selfMember().address(), node.roles(),
+                    config.simulated() ? ", SIMULATED devices" : "",
+                    node.kubernetesBootstrap() ? "through Kubernetes bootstrap" : "the seed at " + node.seed());
+            system.getWhenTerminated().toCompletableFuture().join();
+            if (run.codeOutcomes() != null) { // the seed's summary counts only its own reward actors' programs
+                LOG.info("programs this node's reward actors ran: {}", run.codeOutcomes());
+            }
+        }
         LOG.info("node stopped");
     }
 }

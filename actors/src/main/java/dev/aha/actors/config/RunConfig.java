@@ -3,40 +3,38 @@ package dev.aha.actors.config;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import dev.aha.protocol.weights.WeightPlaneSettings;
-import dev.aha.runtime.chat.ChatTemplate;
 import dev.aha.runtime.engine.DeviceSettings;
 import dev.aha.runtime.grpo.GrpoSettings;
 import dev.aha.runtime.optim.AdamWSettings;
 import dev.aha.runtime.policy.Policies;
 import dev.aha.runtime.policy.PolicyFactory;
 import dev.aha.runtime.rejection.RejectionSettings;
-import dev.aha.runtime.eval.Evaluator;
-import dev.aha.runtime.policy.Policy;
-import dev.aha.runtime.reward.CodeExecutionReward;
-import dev.aha.runtime.reward.CompositeReward;
-import dev.aha.runtime.reward.RewardFunction;
 import dev.aha.runtime.reward.RewardSettings;
-import dev.aha.runtime.sandbox.CodeRunPool;
-import dev.aha.runtime.sandbox.Sandbox;
-import dev.aha.runtime.sandbox.SandboxSettings;
-import dev.aha.runtime.sandbox.SharedSandboxes;
 import dev.aha.runtime.sampling.SamplingSettings;
+import dev.aha.runtime.sandbox.SandboxSettings;
 import dev.aha.runtime.simulation.SimulationSettings;
 import dev.aha.runtime.task.ArithmeticSettings;
-import dev.aha.runtime.task.PromptTemplate;
 import dev.aha.runtime.task.Tasks;
-import dev.aha.runtime.tokenizer.HfTokenizer;
-import dev.aha.runtime.tokenizer.Tokenizer;
-import dev.aha.runtime.tokenizer.Tokenizers;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
+import dev.aha.runtime.task.PromptTemplate;
+import dev.aha.runtime.tokenizer.TokenizerSpec;
 
-/** Every typed setting of a run, read once from the layered config; invalid values fail here, at start. */
+/**
+ * Every typed setting of a run, read once from the layered config: a plain value. Each section is checked as it is
+ * read, and the rules across sections all in one place, {@link #conclude}, which every instance passes through (a
+ * copy with a checkpoint's policy, or marked for training, is checked again). It holds nothing live: the tokenizer,
+ * the code sandbox and its threads are opened from it as the run's {@link RunResources}.
+ *
+ * @param tokenizer the tokenizer {@code aha.tokenizer} names, its files checked; {@link RunResources} loads it
+ * @param weights {@code aha.weights}, the weight plane
+ * @param reject {@code aha.reject}, the rules of rejection sampling
+ * @param sandbox {@code aha.sandbox}, where a code task's programs run
+ * @param purpose what the settings are for: training adds rules of its own
+ * @param pekko the layered config itself, kept for Pekko alone: the actor system is created from it (Pekko reads
+ *     its own {@code pekko.*} sections and the dispatchers {@code aha.compute-dispatcher} and
+ *     {@code aha.reward-dispatcher}) and Artery's TLS stores are checked in it. Aha's settings are the other
+ *     components, never read from here.
+ */
 public record RunConfig(
-        Config raw,
         TrainSettings train,
         PolicyFactory policy,
         SamplingSettings sampling,
@@ -45,10 +43,15 @@ public record RunConfig(
         RewardSettings reward,
         ArithmeticSettings arithmetic,
         PromptTemplate template,
-        Tokenizer tokenizer,
+        TokenizerSpec tokenizer,
         Backend backend,
         SimulationSettings simulation,
-        DeviceSettings devices) {
+        DeviceSettings devices,
+        WeightPlaneSettings weights,
+        RejectionSettings reject,
+        SandboxSettings sandbox,
+        Purpose purpose,
+        Config pekko) {
 
     /** Where policies run (aha.backend). */
     public enum Backend {
@@ -58,44 +61,87 @@ public record RunConfig(
         SIMULATED
     }
 
+    /** What a run does with its settings; training has rules that sampling, evaluation and SFT do not. */
+    public enum Purpose {
+        /** Sampling, evaluation, SFT, export: the rules every run obeys. */
+        ANY,
+        /** A training node that samples nothing (a seed that leaves the rollouts to joining nodes, a reward node). */
+        TRAINING,
+        /** A training node that samples: it needs rollouts. */
+        TRAINING_WITH_ROLLOUTS
+    }
+
+    public RunConfig {
+        conclude(train, policy, sampling, reward, tokenizer, backend, devices, purpose);
+    }
+
+    /**
+     * The rules across sections, all of them, for every instance:
+     * <ul>
+     *   <li>the tokenizer's ids fit the policy's vocabulary (a checkpoint's policy included);</li>
+     *   <li>a GPU that a role asks for exists, when policies run on the engine;</li>
+     *   <li>the reward's parts and weights compose;</li>
+     *   <li>for training: a positive sampling temperature (the learner scores log-probs at it, so 0 would make every
+     *       ratio NaN), room in the policy's context for a prompt next to max-new-tokens, and rollouts on a node that
+     *       samples.</li>
+     * </ul>
+     * Two rules are checked where their section is built, since it cannot be built without them: a chat template
+     * needs a Hugging Face tokenizer that has one ({@code aha.train.chat = on}), and the overlong buffer must fit in
+     * max-new-tokens ({@link GrpoSettings#fromConfig}). Each section's own ranges are checked as it is read.
+     */
+    private static void conclude(TrainSettings train, PolicyFactory policy, SamplingSettings sampling,
+            RewardSettings reward, TokenizerSpec tokenizer, Backend backend, DeviceSettings devices, Purpose purpose) {
+        if (tokenizer.vocabSize() > policy.vocabSize()) {
+            throw new IllegalArgumentException("the tokenizer " + tokenizer + " makes ids up to "
+                    + (tokenizer.vocabSize() - 1) + " but the " + policy.architecture() + " policy has a vocabulary of "
+                    + policy.vocabSize() + ": is aha.tokenizer the model's own?");
+        }
+        if (backend == Backend.TORCH) {
+            devices.requireAvailable(); // loads the engine only when a role asks for a GPU
+        }
+        reward.compose(); // its weights are checked as the reward is built: at start-up, not at the first group
+        if (purpose == Purpose.ANY) {
+            return;
+        }
+        if (!(sampling.temperature() > 0)) {
+            throw new IllegalArgumentException("aha.sampling.temperature must be > 0 to train (the learner scores "
+                    + "log-probs at the sampling temperature), was " + sampling.temperature());
+        }
+        if (backend == Backend.TORCH && sampling.maxNewTokens() >= policy.contextLength()) {
+            throw new IllegalArgumentException("aha.sampling.max-new-tokens (" + sampling.maxNewTokens()
+                    + ") leaves no room for a prompt in the policy's context of " + policy.contextLength() + " tokens");
+        }
+        if (purpose == Purpose.TRAINING_WITH_ROLLOUTS && train.rollouts() < 1) {
+            throw new IllegalArgumentException("aha.train.rollouts must be at least 1 on a node that samples, was "
+                    + train.rollouts());
+        }
+    }
+
     /**
      * The policy and tokenizer as a checkpoint records them (policy.json): the factory's description plus
      * {@code tokenizer}, {@code char} or the absolute directory.
      */
     public ObjectNode policyDescription() {
         ObjectNode d = policy.describe();
-        String name = raw.getString("aha.tokenizer");
-        d.put("tokenizer", Tokenizers.CHAR.equals(name) ? name : Path.of(name).toAbsolutePath().normalize().toString());
+        d.put("tokenizer", tokenizer.name());
         return d;
     }
 
-    /** These settings with another policy (the one a checkpoint describes). */
+    /** These settings with another policy (the one a checkpoint describes), checked again. */
     public RunConfig withPolicy(PolicyFactory other) {
-        return new RunConfig(raw, train, other, sampling, grpo, optimizer, reward, arithmetic, template, tokenizer,
-                backend, simulation, devices);
+        return new RunConfig(train, other, sampling, grpo, optimizer, reward, arithmetic, template, tokenizer, backend,
+                simulation, devices, weights, reject, sandbox, purpose, pekko);
     }
 
     /**
-     * The rules that hold across sections for a training run, checked once at start-up: a positive sampling
-     * temperature (the learner scores log-probs at it, so 0 would make every ratio NaN), room in the context for a
-     * prompt next to max-new-tokens, and rollouts to sample with.
+     * These settings for a training node, checked against the rules of training ({@link #conclude}).
      *
      * @param hostsRollouts whether this node runs rollouts (a seed may leave them all to joining nodes)
      */
     public RunConfig requireTrainable(boolean hostsRollouts) {
-        if (!(sampling.temperature() > 0)) {
-            throw new IllegalArgumentException("aha.sampling.temperature must be > 0 to train (the learner scores "
-                    + "log-probs at the sampling temperature), was " + sampling.temperature());
-        }
-        if (!simulated() && sampling.maxNewTokens() >= policy.contextLength()) {
-            throw new IllegalArgumentException("aha.sampling.max-new-tokens (" + sampling.maxNewTokens()
-                    + ") leaves no room for a prompt in the policy's context of " + policy.contextLength() + " tokens");
-        }
-        if (hostsRollouts && train.rollouts() < 1) {
-            throw new IllegalArgumentException("aha.train.rollouts must be at least 1 on a node that samples, was "
-                    + train.rollouts());
-        }
-        return this;
+        return new RunConfig(train, policy, sampling, grpo, optimizer, reward, arithmetic, template, tokenizer, backend,
+                simulation, devices, weights, reject, sandbox,
+                hostsRollouts ? Purpose.TRAINING_WITH_ROLLOUTS : Purpose.TRAINING, pekko);
     }
 
     public boolean simulated() {
@@ -107,108 +153,29 @@ public record RunConfig(
         return Tasks.isCode(train.task());
     }
 
-    /**
-     * The run's reward. A code task's accuracy runs each program in the JVM's shared sandbox, started (and checked)
-     * on first use: {@link #from} does that for a code task, so a missing bubblewrap stops the run at start-up.
-     */
-    public CompositeReward rewards() {
-        return codeTask() ? reward.composeForCode(sandbox()) : reward.compose();
-    }
-
-    /** A code task's accuracy reward, what its evaluations judge with; null for tasks judged by their answer. */
-    public RewardFunction codeAccuracy() {
-        return codeTask() ? new CodeExecutionReward(sandbox(), reward.codePartialCredit()) : null;
-    }
-
-    /** The held-out evaluator of this run's settings, judging as its reward does. */
-    public Evaluator evaluator(Policy policy, int k) {
-        Evaluator evaluator = new Evaluator(policy, tokenizer, template, sampling, k, train.seed() + 17,
-                reward.extract());
-        return codeTask() ? evaluator.scoringWith(codeAccuracy(), codeEvaluationPool()) : evaluator;
-    }
-
-    /** Where a code task's evaluations run their samples side by side; null for other tasks. */
-    public CodeRunPool codeEvaluationPool() {
-        return codeTask() ? SharedSandboxes.evaluationPool(sandboxSettings()) : null;
-    }
-
-    /** {@code aha.sandbox}. */
-    public SandboxSettings sandboxSettings() {
-        return SandboxSettings.fromConfig(raw.getConfig("aha.sandbox"));
-    }
-
-    /** A code task's outcome classes so far in this JVM (training rewards and evaluations); null for other tasks. */
-    public Map<String, Long> codeOutcomes() {
-        return codeTask() ? sandbox().outcomes().snapshot() : null;
-    }
-
-    private Sandbox sandbox() {
-        return SharedSandboxes.of(sandboxSettings());
-    }
-
+    /** Reads every section of {@code c} (the layered config: defaults, file, -D overrides) and checks them. */
     public static RunConfig from(Config c) {
-        Tokenizer tokenizer = Tokenizers.load(c.getString("aha.tokenizer"));
+        TokenizerSpec tokenizer = TokenizerSpec.of(c.getString("aha.tokenizer"));
         TrainSettings train = TrainSettings.fromConfig(c.getConfig("aha.train"));
         SamplingSettings sampling = SamplingSettings.fromConfig(c.getConfig("aha.sampling"));
-        String template = train.template();
-        RewardSettings reward = RewardSettings.fromConfig(c.getConfig("aha.reward"));
-        reward.compose(); // its weights are checked as the reward is built: at start-up, not at the first group
-        WeightPlaneSettings.fromConfig(c.getConfig("aha.weights")); // read by the plane later, checked now
-        RejectionSettings.fromConfig(c.getConfig("aha.reject")); // read by aha sample and aha reject, checked now
-        SandboxSettings sandbox = SandboxSettings.fromConfig(c.getConfig("aha.sandbox")); // code tasks read it later
-        if (Tasks.isCode(train.task())) {
-            SharedSandboxes.of(sandbox); // code rewards refuse to start without a working sandbox: now, not mid-run
-        }
         return new RunConfig(
-                c,
                 train,
-                Policies.fromConfig(c.getConfig("aha.policy"), tokenizer),
+                Policies.fromConfig(c.getConfig("aha.policy"), tokenizer.vocabSize()),
                 sampling,
                 GrpoSettings.fromConfig(c.getConfig("aha.grpo"), sampling.maxNewTokens()),
                 AdamWSettings.fromConfig(c.getConfig("aha.optimizer")),
-                reward,
+                RewardSettings.fromConfig(c.getConfig("aha.reward")),
                 ArithmeticSettings.fromConfig(c.getConfig("aha.task.arithmetic")),
-                prompts(c, tokenizer, "r1-zero".equals(template) ? PromptTemplate.r1Zero() : PromptTemplate.of(template)),
+                ChatPrompts.template(train.template(), c.getConfig("aha.train"), tokenizer),
                 tokenizer,
                 backend(c.getString("aha.backend")),
                 SimulationSettings.fromConfig(c.getConfig("aha.simulation")),
-                devices(c));
-    }
-
-    /** aha.train.chat: auto = through the tokenizer's chat template when it has one. */
-    private static PromptTemplate prompts(Config c, Tokenizer tokenizer, PromptTemplate text) {
-        String mode = c.getString("aha.train.chat");
-        if (!List.of("auto", "on", "off").contains(mode)) {
-            throw new IllegalArgumentException("aha.train.chat must be auto, on or off, was '" + mode + "'");
-        }
-        if (mode.equals("off")) {
-            return text;
-        }
-        if (!(tokenizer instanceof HfTokenizer hf)) {
-            if (mode.equals("on")) {
-                throw new IllegalArgumentException("aha.train.chat = on needs a Hugging Face tokenizer with a chat "
-                        + "template (aha.tokenizer = DIR), not " + tokenizer);
-            }
-            return text;
-        }
-        try {
-            Path file = hf.config().file();
-            if (mode.equals("auto") && !ChatTemplate.present(file)) {
-                return text;
-            }
-            return text.inChat(ChatTemplate.fromTokenizerConfig(file), c.getConfig("aha.train.chat-flags").root()
-                    .unwrapped());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the chat template of " + hf.directory(), e);
-        }
-    }
-
-    private static DeviceSettings devices(Config c) {
-        DeviceSettings devices = DeviceSettings.fromConfig(c.getConfig("aha"));
-        if ("torch".equals(c.getString("aha.backend"))) {
-            devices.requireAvailable(); // loads the engine only when a role asks for a GPU
-        }
-        return devices;
+                DeviceSettings.fromConfig(c.getConfig("aha")),
+                WeightPlaneSettings.fromConfig(c.getConfig("aha.weights")),
+                RejectionSettings.fromConfig(c.getConfig("aha.reject")),
+                SandboxSettings.fromConfig(c.getConfig("aha.sandbox")),
+                Purpose.ANY,
+                c);
     }
 
     private static Backend backend(String name) {

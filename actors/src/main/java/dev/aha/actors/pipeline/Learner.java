@@ -50,7 +50,8 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     /** To the parent after the final evaluation (null in a simulation: no policy) and checkpoint. */
     public record Finished(RunState state, EvalResult finalEval, List<StepMetrics> history,
             List<EvalRecord> evals, DispatcherStats dispatcherStats, long lateDuplicates, long rewardFailures,
-            long invalidGroups, long nonFiniteSteps, long groupsDroppedUniform, LearnerMetrics.Timings timings) {}
+            long invalidGroups, long nonFiniteSteps, long optimizerSkippedSteps, long groupsDroppedUniform,
+            LearnerMetrics.Timings timings, LearnerMetrics.Tokens tokens) {}
 
     /** What the learner sends itself: listings, its deadline, the dispatcher's final stats. */
     private sealed interface Command extends LearnerMessage.Local permits DispatchersFound, Deadline, FinalStats {}
@@ -258,7 +259,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         checkpointed = step;
         parent.tell(new Finished(end, f.finalEval(), metrics.history(), evaluations.done(), f.stats(),
                 intake.duplicates(), rewardFailures, intake.invalid(), metrics.nonFiniteSteps(),
-                metrics.groupsDroppedUniform(), metrics.timings()));
+                metrics.optimizerSkippedSteps(), metrics.groupsDroppedUniform(), metrics.timings(), metrics.tokens()));
         return Behaviors.stopped();
     }
 

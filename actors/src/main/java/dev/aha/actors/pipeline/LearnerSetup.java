@@ -1,6 +1,7 @@
 package dev.aha.actors.pipeline;
 
 import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.config.RunResources;
 import dev.aha.actors.weights.WeightPlane;
 import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.checkpoint.CheckpointStore;
@@ -11,7 +12,7 @@ import java.util.List;
 /**
  * Everything the learner starts from.
  *
- * @param config the run's settings
+ * @param resources the run's tokenizer and code sandbox, and the settings they were opened from
  * @param initialWeights the policy to train (cold start or resumed checkpoint), flat
  * @param referenceWeights the frozen reference for the KL term (the cold-start policy), flat
  * @param resumeFrom a checkpoint folder whose optimiser state and counters to restore, or null
@@ -23,7 +24,7 @@ import java.util.List;
  * @param deadlineNanos System.nanoTime() at which to finish
  */
 public record LearnerSetup(
-        RunConfig config,
+        RunResources resources,
         FlatWeights initialWeights,
         FlatWeights referenceWeights,
         Path resumeFrom,
@@ -32,4 +33,10 @@ public record LearnerSetup(
         CheckpointStore checkpoints,
         Path outDir,
         List<TaskPrompt> heldOut,
-        long deadlineNanos) {}
+        long deadlineNanos) {
+
+    /** The run's settings. */
+    public RunConfig config() {
+        return resources.config();
+    }
+}

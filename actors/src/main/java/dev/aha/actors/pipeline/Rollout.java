@@ -1,6 +1,6 @@
 package dev.aha.actors.pipeline;
 
-import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.config.RunResources;
 import dev.aha.actors.config.TrainSettings;
 import dev.aha.actors.weights.WeightPlane;
 import dev.aha.protocol.pipeline.DispatcherMessage;
@@ -71,12 +71,14 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     private boolean sampling;
     private boolean rewardsKnown;
 
-    private Rollout(ActorContext<RolloutMessage> context, String id, RunConfig config, WeightPlane weights, long seed) {
+    private Rollout(ActorContext<RolloutMessage> context, String id, RunResources run, WeightPlane weights,
+            long seed) {
         super(context);
         this.id = id;
-        this.settings = config.train();
-        this.tokenizer = config.tokenizer();
-        this.generator = Backends.generator(config); // on this actor's pinned thread: DJL state is per thread
+        this.settings = run.config().train();
+        this.tokenizer = run.tokenizer();
+        // on this actor's pinned thread: DJL state is per thread
+        this.generator = Backends.generator(run.config(), tokenizer);
         this.rng = new Random(seed);
         this.rewards = context.spawn(Routers.group(Reward.KEY).withRoundRobinRouting(), "rewards");
         ActorRef<RolloutMessage> self = context.getSelf();
@@ -88,9 +90,12 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
         context.getSystem().receptionist().tell(Receptionist.subscribe(Reward.KEY, listings));
     }
 
-    /** @param seed this rollout's own RNG seed, so runs are reproducible per rollout */
-    public static Behavior<RolloutMessage> create(String id, RunConfig config, WeightPlane weights, long seed) {
-        return Behaviors.setup(ctx -> new Rollout(ctx, id, config, weights, seed));
+    /**
+     * @param run the run's settings and tokenizer
+     * @param seed this rollout's own RNG seed, so runs are reproducible per rollout
+     */
+    public static Behavior<RolloutMessage> create(String id, RunResources run, WeightPlane weights, long seed) {
+        return Behaviors.setup(ctx -> new Rollout(ctx, id, run, weights, seed));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.aha.actors.pipeline;
 
 import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.config.RunResources;
 import dev.aha.actors.weights.WeightPlane;
 import dev.aha.protocol.pipeline.RewardMessage;
 import dev.aha.protocol.pipeline.RolloutMessage;
@@ -32,13 +33,14 @@ public final class Workers {
      *
      * @param onSeed whether this is the learner's node (its rollouts are rollout-0, rollout-1, ...)
      */
-    public static void spawnRollouts(ActorContext<?> ctx, RunConfig config, boolean onSeed, WeightPlane weights) {
+    public static void spawnRollouts(ActorContext<?> ctx, RunResources run, boolean onSeed, WeightPlane weights) {
+        RunConfig config = run.config();
         int port = Cluster.get(ctx.getSystem()).selfMember().address().getPort().orElse(0);
         for (int i = 0; i < config.train().rollouts(); i++) {
             String id = onSeed ? "rollout-" + i : "rollout-" + port + "-" + i;
             long seed = onSeed ? config.train().seed() * 1000 + i
                     : config.train().seed() * 1_000_000 + port * 100L + i;
-            Behavior<RolloutMessage> rollout = Rollout.create(id, config, weights, seed);
+            Behavior<RolloutMessage> rollout = Rollout.create(id, run, weights, seed);
             ctx.spawn(rollout, id, DispatcherSelector.fromConfig(COMPUTE_DISPATCHER));
         }
     }
@@ -51,7 +53,7 @@ public final class Workers {
      * @param reward the rule every reward actor scores with (tests inject failing ones)
      */
     public static void spawnRewards(ActorContext<?> ctx, RunConfig config, CompositeReward reward) {
-        CodeRunPool pool = runsCode(reward) ? CodeRunPool.of(config.sandboxSettings()) : null;
+        CodeRunPool pool = runsCode(reward) ? CodeRunPool.of(config.sandbox()) : null;
         if (pool != null) {
             ctx.getSystem().getWhenTerminated().thenRun(pool::close);
         }

@@ -4,6 +4,7 @@ import dev.aha.actors.config.RunConfig;
 import dev.aha.runtime.task.PromptStream;
 import dev.aha.runtime.task.Task;
 import dev.aha.runtime.task.TaskPrompt;
+import dev.aha.runtime.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,12 +27,13 @@ public final class PromptFit {
 
     private PromptFit() {}
 
-    public static Report of(List<TaskPrompt> prompts, RunConfig config) {
+    /** @param tokenizer the run's tokenizer, loaded from {@code config.tokenizer()} */
+    public static Report of(List<TaskPrompt> prompts, RunConfig config, Tokenizer tokenizer) {
         int tooLong = 0;
         int longest = 0;
         int room = config.policy().contextLength() - config.sampling().maxNewTokens();
         for (TaskPrompt p : prompts) {
-            int n = config.tokenizer().encode(config.template().render(p.question())).length;
+            int n = tokenizer.encode(config.template().render(p.question())).length;
             longest = Math.max(longest, n);
             if (n > room) {
                 tooLong++;
@@ -46,8 +48,8 @@ public final class PromptFit {
      *
      * @throws IllegalArgumentException saying how many do not fit and which settings to change
      */
-    public static void require(Task task, List<TaskPrompt> heldOut, RunConfig config) {
-        Report held = of(heldOut, config);
+    public static void require(Task task, List<TaskPrompt> heldOut, RunConfig config, Tokenizer tokenizer) {
+        Report held = of(heldOut, config, tokenizer);
         if (held.tooLong() > 0) {
             throw new IllegalArgumentException(held.tooLong() + " of " + held.checked() + " held-out prompts of task "
                     + task.name() + " do not fit: " + describe(held, config));
@@ -57,7 +59,7 @@ public final class PromptFit {
         for (int i = 0; i < TRAINING_SAMPLE; i++) {
             sample.add(stream.next());
         }
-        Report train = of(sample, config);
+        Report train = of(sample, config, tokenizer);
         if (train.tooLong() * 2 > train.checked()) {
             throw new IllegalArgumentException(train.tooLong() + " of the first " + train.checked()
                     + " training prompts of task " + task.name() + " do not fit: " + describe(train, config));

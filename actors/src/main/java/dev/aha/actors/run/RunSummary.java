@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.actors.cluster.MembershipLog;
 import dev.aha.actors.cluster.MembershipThroughput;
 import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.config.RunResources;
 import dev.aha.actors.pipeline.DispatcherStats;
 import dev.aha.actors.pipeline.EvalRecord;
 import dev.aha.actors.pipeline.Learner;
@@ -29,12 +30,14 @@ final class RunSummary {
     private RunSummary() {}
 
     /**
+     * @param run the run's settings, and its code rewards' counts
      * @param start the counters the run started from (non-zero for a resume)
      * @param membership the cluster's membership changes during the run
      * @param pipelineStartNanos when the actor system started, the origin of the membership timeline
      */
-    static ObjectNode write(Path out, RunConfig config, RunState start, Learner.Finished f,
+    static ObjectNode write(Path out, RunResources run, RunState start, Learner.Finished f,
             List<MembershipLog.Change> membership, long pipelineStartNanos) {
+        RunConfig config = run.config();
         RunState end = f.state();
         ObjectNode s = MetricsLog.JSON.createObjectNode();
         s.put("task", config.train().task());
@@ -52,18 +55,21 @@ final class RunSummary {
         putPrompts(s, end, f.dispatcherStats());
         s.put("late_duplicates", f.lateDuplicates());
         s.put("reward_failures", f.rewardFailures());
-        if (config.codeTask()) { // how the sandboxed programs ended: every code run of this JVM, evaluations included
-            config.codeOutcomes().forEach(s.putObject("code_outcomes")::put);
+        if (config.codeTask()) { // how this run's programs ended: its reward actors' here, its evaluations' apart
+            run.codeOutcomes().forEach(s.putObject("code_outcomes")::put);
+            run.evaluationCodeOutcomes().forEach(s.putObject("eval_code_outcomes")::put);
         }
         s.put("invalid_groups_dropped", f.invalidGroups());
         s.put("steps_non_finite", f.nonFiniteSteps());
+        s.put("optimizer_skipped_steps", f.optimizerSkippedSteps());
         s.put("groups_dropped_uniform", f.groupsDroppedUniform());
         List<StepMetrics> segment = f.history();
         double rlSeconds = end.wallSeconds() - start.wallSeconds();
         long groups = end.promptsUsed() - start.promptsUsed();
         s.put("groups_per_second", rlSeconds > 0 ? groups / rlSeconds : 0);
-        s.put("mean_generated_tokens_per_second",
-                segment.stream().mapToDouble(StepMetrics::generatedTokensPerSecond).average().orElse(0));
+        // every completion token that reached the learner, and those of the groups it trained on
+        s.put("sampled_tokens_per_second", rlSeconds > 0 ? f.tokens().sampled() / rlSeconds : 0);
+        s.put("used_tokens_per_second", rlSeconds > 0 ? f.tokens().used() / rlSeconds : 0);
         s.put("mean_learner_busy_fraction",
                 segment.stream().mapToDouble(StepMetrics::learnerBusyFraction).average().orElse(0));
         s.put("mean_rollout_busy_fraction",

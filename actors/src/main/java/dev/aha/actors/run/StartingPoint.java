@@ -2,6 +2,7 @@ package dev.aha.actors.run;
 
 import ai.djl.ndarray.NDManager;
 import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.config.RunResources;
 import dev.aha.actors.pipeline.RunState;
 import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.checkpoint.CheckpointStore;
@@ -59,8 +60,9 @@ public record StartingPoint(RunState state, Path resumeFrom, FlatWeights weights
      * @param init a checkpoint to start from instead of SFT, or null
      * @param initEval {@code init}'s figures, already measured with these evaluation settings, or null to measure
      */
-    static StartingPoint coldStart(RunConfig config, Task task, Path init, EvalResult initEval,
+    static StartingPoint coldStart(RunResources run, Task task, Path init, EvalResult initEval,
             CheckpointStore coldStart, List<TaskPrompt> heldOut, Path metrics) {
+        RunConfig config = run.config();
         ComputeThreads.prepare(1);
         long started = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager(config.devices().learner());
@@ -72,7 +74,7 @@ public record StartingPoint(RunState state, Path resumeFrom, FlatWeights weights
                 // R1-Zero: RL straight from the initial policy, no worked solutions seen
                 LOG.info("no cold start (aha.train.cold-start.steps = 0): RL from the initial policy, as R1-Zero");
             } else {
-                supervisedFineTune(config, task, policy);
+                supervisedFineTune(run, task, policy);
             }
             coldStart.savePolicy(0, policy, COLD.toJson());
             double trained = (System.nanoTime() - started) / 1e9; // the policy exists from here on
@@ -82,7 +84,7 @@ public record StartingPoint(RunState state, Path resumeFrom, FlatWeights weights
                 LOG.info(String.format("cold-start policy: held-out pass@1 %.3f (measured before: not again)",
                         initial.pass1()));
             } else {
-                initial = evaluate(config, policy, heldOut, "cold-start policy");
+                initial = evaluate(run, policy, heldOut, "cold-start policy");
             }
             try (MetricsLog log = new MetricsLog(metrics)) {
                 log.appendEval(0, 0, trained, initial);
@@ -115,12 +117,13 @@ public record StartingPoint(RunState state, Path resumeFrom, FlatWeights weights
         }
     }
 
-    private static void supervisedFineTune(RunConfig config, Task task, Policy policy) {
+    private static void supervisedFineTune(RunResources run, Task task, Policy policy) {
+        RunConfig config = run.config();
         int steps = config.train().coldStartSteps();
         LOG.info("cold start: {} SFT steps on the task's worked solutions (batch {})", steps,
                 config.train().coldStartBatchSize());
         try (ProgressBar bar = Progress.bar("cold-start SFT", steps)) {
-            float loss = SftLoop.run(policy, config.tokenizer(), config.template(),
+            float loss = SftLoop.run(policy, run.tokenizer(), config.template(),
                     task.trainStream(config.train().seed() + 99), steps, config.train().coldStartBatchSize(),
                     AdamWSettings.defaults(config.train().coldStartLearningRate()), config.train().logitsBudget(),
                     p -> {
@@ -131,9 +134,9 @@ public record StartingPoint(RunState state, Path resumeFrom, FlatWeights weights
         }
     }
 
-    private static EvalResult evaluate(RunConfig config, Policy policy, List<TaskPrompt> heldOut, String what) {
+    private static EvalResult evaluate(RunResources run, Policy policy, List<TaskPrompt> heldOut, String what) {
         ComputeThreads.stopRecording();
-        Evaluator evaluator = config.evaluator(policy, config.train().evalK());
+        Evaluator evaluator = run.evaluator(policy, run.config().train().evalK());
         EvalResult r;
         try (ProgressBar bar = Progress.bar("eval " + what, heldOut.size())) {
             r = evaluator.evaluate(heldOut, bar::stepTo);

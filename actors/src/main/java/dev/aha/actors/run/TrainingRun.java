@@ -36,7 +36,7 @@ public final class TrainingRun {
     /** Every role in this JVM: aha train. */
     public static Behavior<Learner.Finished> create(LearnerSetup setup, PromptStream prompts,
             CompletableFuture<Learner.Finished> finished) {
-        return create(setup, prompts, setup.config().rewards(), finished, ClusterNode.singleJvm(),
+        return create(setup, prompts, setup.resources().rewards(), finished, ClusterNode.singleJvm(),
                 new ConcurrentLinkedQueue<>());
     }
 
@@ -64,7 +64,7 @@ public final class TrainingRun {
                 Workers.spawnRewards(ctx, config, reward);
             }
             if (node.has(NodeRole.ROLLOUT)) {
-                Workers.spawnRollouts(ctx, config, true, setup.weights());
+                Workers.spawnRollouts(ctx, setup.resources(), true, setup.weights());
             }
             return Behaviors.receive(Learner.Finished.class)
                     .onMessage(Learner.Finished.class, done -> {

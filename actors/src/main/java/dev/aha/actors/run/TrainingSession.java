@@ -6,6 +6,7 @@ import dev.aha.actors.cluster.ClusterNode;
 import dev.aha.actors.cluster.MembershipLog;
 import dev.aha.actors.cluster.NodeRole;
 import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.config.RunResources;
 import dev.aha.actors.pipeline.Learner;
 import dev.aha.actors.pipeline.LearnerSetup;
 import dev.aha.actors.weights.AeronWeightPlane;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One training run on the learner's node ({@code aha train}, {@code aha seed}): where RL starts (cold start or
  * resume), the actor pipeline for the given minutes (a one-node cluster on loopback, or the seed of a cluster), then
- * summary.json and the charts.
+ * summary.json and the charts. {@link #run()} opens the run's {@link RunResources} (tokenizer, code sandbox) and
+ * closes them when it returns, so what summary.json counts is this run's alone.
  *
  * <pre>
  *   OUT/cold-start/     the SFT checkpoint RL starts from (and the KL reference)
@@ -108,7 +110,7 @@ public final class TrainingSession {
             throw new IllegalArgumentException("a simulated run has no policy: --resume and --init do not apply");
         }
         this.config = config.requireTrainable(node.has(NodeRole.ROLLOUT));
-        ArteryTls.check(config.raw()); // before a cold start that may take minutes
+        ArteryTls.check(config.pekko()); // before a cold start that may take minutes
         this.options = options;
         this.node = node;
         this.benchmark = benchmark;
@@ -121,6 +123,12 @@ public final class TrainingSession {
     }
 
     public ObjectNode run() {
+        try (RunResources resources = RunResources.open(config)) {
+            return run(resources);
+        }
+    }
+
+    private ObjectNode run(RunResources resources) {
         Path out = options.out();
         Task task = TaskFactory.create(config.train().task(), config, options.trainFile(), options.evalFile());
         CheckpointStore checkpoints = new CheckpointStore(out.resolve("checkpoints"), 3)
@@ -135,16 +143,16 @@ public final class TrainingSession {
             start = StartingPoint.initialised(config);
         } else {
             heldOut = task.heldOut(config.train().evalPrompts());
-            PromptFit.require(task, heldOut, config);
+            PromptFit.require(task, heldOut, config, resources.tokenizer());
             CheckpointStore coldStart = new CheckpointStore(out.resolve("cold-start"), 1)
                     .describing(config.policyDescription());
             start = options.resume() != null
                     ? StartingPoint.resume(config, options.resume(), coldStart, sameFolder(options.resume(), out))
-                    : StartingPoint.coldStart(config, task, options.init(), options.initEval(), coldStart, heldOut,
-                            out.resolve("metrics.jsonl"));
+                    : StartingPoint.coldStart(resources, task, options.init(), options.initEval(), coldStart,
+                            heldOut, out.resolve("metrics.jsonl"));
         }
-        finished = runPipeline(task, start, checkpoints, heldOut);
-        ObjectNode summary = RunSummary.write(out, config, start.state(), finished, List.copyOf(membership),
+        finished = runPipeline(resources, task, start, checkpoints, heldOut);
+        ObjectNode summary = RunSummary.write(out, resources, start.state(), finished, List.copyOf(membership),
                 pipelineStartNanos);
         TrainingFailed.requireFiniteSteps(finished.history().size(), finished.nonFiniteSteps());
         return summary;
@@ -155,8 +163,8 @@ public final class TrainingSession {
     }
 
     /** The actor pipeline on this node until the learner reports the run finished. */
-    private Learner.Finished runPipeline(Task task, StartingPoint start, CheckpointStore checkpoints,
-            List<TaskPrompt> heldOut) {
+    private Learner.Finished runPipeline(RunResources resources, Task task, StartingPoint start,
+            CheckpointStore checkpoints, List<TaskPrompt> heldOut) {
         long deadline = System.nanoTime() + (long) (options.minutes() * 60e9);
         CompletableFuture<Learner.Finished> finished = new CompletableFuture<>();
         PromptStream prompts = task.trainStream(config.train().seed());
@@ -165,12 +173,12 @@ public final class TrainingSession {
         }
         WeightPlaneSettings planeSettings = weightPlane();
         try (WeightPlane weights = new AeronWeightPlane(planeSettings, node.host(), "learner")) {
-            LearnerSetup setup = new LearnerSetup(config, start.weights(), start.reference(), start.resumeFrom(),
+            LearnerSetup setup = new LearnerSetup(resources, start.weights(), start.reference(), start.resumeFrom(),
                     start.state(), weights, checkpoints, options.out(), heldOut, deadline);
             pipelineStartNanos = System.nanoTime();
             ActorSystem<Learner.Finished> system = ActorSystem.create(TrainingRun.create(setup, prompts,
-                    config.rewards(), finished, node, membership), ClusterNode.SYSTEM,
-                    node.applyTo(config.raw()));
+                    resources.rewards(), finished, node, membership), ClusterNode.SYSTEM,
+                    node.applyTo(config.pekko()));
             Cluster cluster = Cluster.get(system);
             node.join(system);
             if (singleJvm) {
@@ -208,7 +216,7 @@ public final class TrainingSession {
 
     /** IPC within one JVM; UDP from this node's interface when other JVMs subscribe. */
     private WeightPlaneSettings weightPlane() {
-        WeightPlaneSettings s = WeightPlaneSettings.fromConfig(config.raw().getConfig("aha.weights"));
+        WeightPlaneSettings s = config.weights();
         if (singleJvm) {
             return s;
         }

@@ -26,7 +26,8 @@ class MembershipThroughputTest {
         List<StepMetrics> steps = new ArrayList<>();
         long n = 0;
         for (double t = from; t < to; t += interval) {
-            steps.add(new StepMetrics(++n, n, t, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 100, new TreeMap<>(), 0, 0, 0, 0, 0, 0, 0));
+            steps.add(new StepMetrics(++n, n, t, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 100, new TreeMap<>(), 0, 0, 0, 0, 0, 0,
+                    0, 0, 0));
         }
         return steps;
     }

@@ -1,5 +1,6 @@
 package dev.aha.actors.config;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +10,10 @@ import dev.aha.runtime.config.AhaConfig;
 import dev.aha.runtime.testing.SharedData;
 import org.junit.jupiter.api.Test;
 
-/** Contradictions between the policy, tokenizer and chat settings fail once, at start-up, naming the keys. */
+/**
+ * The settings as a value: contradictions between the policy, tokenizer, chat and training settings fail once, at
+ * start-up, naming the keys.
+ */
 class RunConfigTest {
 
     private static final String QWEN3 = SharedData.dir().resolve("data/tokenizers/qwen3").toString()
@@ -41,6 +45,43 @@ class RunConfigTest {
         assertTrue(noThinking.template().render("1+1").endsWith("<think>\n\n</think>\n\n"));
         assertFalse(load("aha.tokenizer = \"" + QWEN3 + "\"\naha.train.chat = off").template().isChat());
         assertMessage("aha.train.chat must be auto, on or off", () -> load("aha.train.chat = maybe"));
+    }
+
+    /** Training's rules hold for a training node only: sampling at temperature 0 (greedy) is fine elsewhere. */
+    @Test
+    void trainingRulesApplyWhenTheSettingsAreForTraining() {
+        RunConfig greedy = load("aha.sampling.temperature = 0");
+        assertEquals(RunConfig.Purpose.ANY, greedy.purpose());
+        assertMessage("aha.sampling.temperature must be > 0 to train", () -> greedy.requireTrainable(true));
+        RunConfig noRollouts = load("aha.train.rollouts = 0");
+        assertEquals(RunConfig.Purpose.TRAINING, noRollouts.requireTrainable(false).purpose(),
+                "a seed may leave the rollouts to joining nodes");
+        assertMessage("aha.train.rollouts must be at least 1 on a node that samples",
+                () -> noRollouts.requireTrainable(true));
+    }
+
+    /** A checkpoint's policy replaces the configured one: the rules are checked again against it. */
+    @Test
+    void anotherPolicyIsCheckedAgainstTheOtherSections() {
+        RunConfig training = load("").requireTrainable(true);
+        RunConfig shortContext = load("aha.policy.context-length = 64"); // = max-new-tokens: fine unless training
+        assertMessage("leaves no room for a prompt in the policy's context of 64 tokens",
+                () -> training.withPolicy(shortContext.policy()));
+        RunConfig qwenTokenizer = load("aha.tokenizer = \"" + QWEN3 + "\"");
+        assertMessage("is aha.tokenizer the model's own?", () -> qwenTokenizer.withPolicy(load("").policy()));
+    }
+
+    @Test
+    void everySectionIsATypedValueAndTheTokenizerIsNotLoaded() {
+        RunConfig c = load("aha.weights.mtu = 8192\naha.reject.min-tokens = 3\naha.sandbox.max-concurrent = 3");
+        assertEquals(8192, c.weights().mtu());
+        assertEquals(3, c.reject().minTokens());
+        assertEquals(3, c.sandbox().maxConcurrent());
+        assertEquals("char", c.policyDescription().get("tokenizer").asText());
+        RunConfig qwen = load("aha.tokenizer = \"" + QWEN3 + "\"");
+        assertEquals(151_669, qwen.tokenizer().vocabSize(), "read from tokenizer.json, no native tokenizer held");
+        assertEquals(java.nio.file.Path.of(QWEN3).toAbsolutePath().normalize().toString(),
+                qwen.policyDescription().get("tokenizer").asText());
     }
 
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable run) {

@@ -4,11 +4,11 @@ import ai.djl.ndarray.NDManager;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.config.RunResources;
 import dev.aha.actors.run.TrainingRun;
 import dev.aha.actors.weights.AeronWeightPlane;
 import dev.aha.actors.weights.WeightPlane;
 import dev.aha.protocol.weights.FlatWeights;
-import dev.aha.protocol.weights.WeightPlaneSettings;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.config.AhaConfig;
 import dev.aha.runtime.policy.Policy;
@@ -60,12 +60,12 @@ public final class PipelineFixture {
             weights = p.exportWeights();
         }
         CompletableFuture<Learner.Finished> finished = new CompletableFuture<>();
-        ActorTestKit kit = ActorTestKit.create("pipeline", config.raw());
-        WeightPlaneSettings planeSettings = WeightPlaneSettings.fromConfig(config.raw().getConfig("aha.weights"));
-        try (AeronWeightPlane plane = new AeronWeightPlane(planeSettings, "127.0.0.1", "pipeline-test")) {
+        ActorTestKit kit = ActorTestKit.create("pipeline", config.pekko());
+        try (RunResources resources = RunResources.open(config);
+                AeronWeightPlane plane = new AeronWeightPlane(config.weights(), "127.0.0.1", "pipeline-test")) {
             Cluster cluster = Cluster.get(kit.system());
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
-            LearnerSetup setup = new LearnerSetup(config, weights, weights, null, RunState.fresh(),
+            LearnerSetup setup = new LearnerSetup(resources, weights, weights, null, RunState.fresh(),
                     learnerPlane.apply(plane),
                     new CheckpointStore(out.resolve("checkpoints"), 1), out,
                     task.heldOut(config.train().evalPrompts()), System.nanoTime() + (long) (seconds * 1e9));

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import dev.aha.actors.cluster.ArteryTls;
 import dev.aha.actors.cluster.NodeRole;
 import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.config.RunResources;
 import dev.aha.actors.run.PromptFit;
 import dev.aha.actors.run.TaskFactory;
 import dev.aha.runtime.task.Task;
@@ -48,12 +49,14 @@ final class ConfigCommand {
             }
             run.model.settings.useFile(file);
             RunConfig config = run.load(Map.of()).requireTrainable(parsed.contains(NodeRole.ROLLOUT));
-            ArteryTls.check(config.raw());
-            if (parsed.contains(NodeRole.LEARNER) && !config.simulated()) {
-                Task task = TaskFactory.create(config.train().task(), config, run.trainFile, run.evalFile);
-                PromptFit.require(task, task.heldOut(config.train().evalPrompts()), config);
+            ArteryTls.check(config.pekko());
+            try (RunResources resources = RunResources.open(config)) { // the tokenizer, a code task's sandbox
+                if (parsed.contains(NodeRole.LEARNER) && !config.simulated()) {
+                    Task task = TaskFactory.create(config.train().task(), config, run.trainFile, run.evalFile);
+                    PromptFit.require(task, task.heldOut(config.train().evalPrompts()), config, resources.tokenizer());
+                }
             }
-            Config aha = config.raw().getConfig("aha");
+            Config aha = config.pekko().getConfig("aha"); // printed as the node would be started with it
             System.out.println(aha.root().render(ConfigRenderOptions.concise().setJson(false).setFormatted(true)));
             System.err.println("aha config check: " + file + " is valid for a node with roles " + roles);
             return 0;

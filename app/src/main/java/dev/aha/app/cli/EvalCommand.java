@@ -3,6 +3,7 @@ package dev.aha.app.cli;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.config.RunResources;
 import dev.aha.actors.run.TaskFactory;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.engine.ComputeThreads;
@@ -55,10 +56,11 @@ public final class EvalCommand implements Callable<Integer> {
         ComputeThreads.prepare(1);
         Task task = TaskFactory.create(config.train().task(), config, run.trainFile, run.evalFile);
         List<TaskPrompt> heldOut = task.heldOut(prompts != null ? prompts : config.train().evalPrompts());
-        try (NDManager manager = NDManager.newBaseManager(config.devices().learner());
+        try (RunResources resources = RunResources.open(config);
+                NDManager manager = NDManager.newBaseManager(config.devices().learner());
                 Policy policy = config.policy().blank(manager)) {
             CheckpointStore.load(dir, policy, null);
-            Evaluator evaluator = config.evaluator(policy, k != null ? k : config.train().evalK());
+            Evaluator evaluator = resources.evaluator(policy, k != null ? k : config.train().evalK());
             EvalResult r = evaluator.evaluate(heldOut, null);
             ObjectNode out = MetricsLog.JSON.valueToTree(r);
             out.put("checkpoint", dir.toString());

@@ -12,6 +12,7 @@ import dev.aha.runtime.sampling.Completion;
 import dev.aha.runtime.sampling.Sampler;
 import dev.aha.runtime.sampling.SamplingSettings;
 import dev.aha.runtime.task.PromptTemplate;
+import dev.aha.runtime.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -72,22 +73,25 @@ public final class GenerateCommand implements Callable<Integer> {
         RunConfig config = dir == null ? options.load(overrides) : options.loadFor(dir, overrides);
         // the prompt as given: the task's template text is for task questions, the chat template still applies
         String text = config.template().withText(PromptTemplate.PLACEHOLDER).render(prompt);
-        int[] ids = config.tokenizer().encode(text);
         SamplingSettings s = config.sampling();
         SamplingSettings chosen = new SamplingSettings(greedy ? 0f : sampling.temperature != null
                 ? sampling.temperature : s.temperature(), s.topP(),
                 sampling.maxNewTokens != null ? sampling.maxNewTokens : s.maxNewTokens());
         ComputeThreads.prepare(1);
+        int[] ids;
         Completion c;
-        try (NDManager manager = NDManager.newBaseManager(config.devices().learner());
+        String completion;
+        try (Tokenizer tokenizer = config.tokenizer().open();
+                NDManager manager = NDManager.newBaseManager(config.devices().learner());
                 Policy policy = dir == null ? config.policy().create(manager) : config.policy().blank(manager)) {
+            ids = tokenizer.encode(text);
             if (dir != null) {
                 CheckpointStore.load(dir, policy, null);
             }
-            c = new Sampler(policy, chosen, config.tokenizer().vocabSize(), config.tokenizer().endIds())
+            c = new Sampler(policy, chosen, tokenizer.vocabSize(), tokenizer.endIds())
                     .sampleGroup(ids, 1, new Random(seed)).get(0);
+            completion = tokenizer.decode(c.tokens());
         }
-        String completion = config.tokenizer().decode(c.tokens());
         if (!json) {
             System.out.println(completion);
             return 0;

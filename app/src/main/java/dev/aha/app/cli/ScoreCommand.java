@@ -10,8 +10,8 @@ import dev.aha.runtime.reward.RewardBreakdown;
 import dev.aha.runtime.reward.RewardInput;
 import dev.aha.runtime.reward.RewardSettings;
 import dev.aha.runtime.sandbox.CodeRunPool;
+import dev.aha.runtime.sandbox.Sandbox;
 import dev.aha.runtime.sandbox.SandboxSettings;
-import dev.aha.runtime.sandbox.SharedSandboxes;
 import dev.aha.runtime.task.JsonlReader;
 import dev.aha.runtime.task.Tasks;
 import java.io.BufferedWriter;
@@ -85,7 +85,10 @@ public final class ScoreCommand implements Callable<Integer> {
         Config loaded = config.load();
         RewardSettings settings = RewardSettings.fromConfig(loaded.getConfig("aha.reward"));
         if (Tasks.isCode(task)) {
-            return scoreCode(settings, SandboxSettings.fromConfig(loaded.getConfig("aha.sandbox")));
+            SandboxSettings sandboxSettings = SandboxSettings.fromConfig(loaded.getConfig("aha.sandbox"));
+            try (Sandbox sandbox = Sandbox.start(sandboxSettings)) { // started and checked; closed with the command
+                return scoreCode(settings, sandbox);
+            }
         }
         if (input == null || dataset != null || referenceSolutions != null) {
             throw new IllegalArgumentException("task " + task + " takes --input FILE; --dataset and "
@@ -130,7 +133,8 @@ public final class ScoreCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int scoreCode(RewardSettings settings, SandboxSettings sandboxSettings) throws IOException {
+    private int scoreCode(RewardSettings settings, Sandbox sandbox) throws IOException {
+        SandboxSettings sandboxSettings = sandbox.settings();
         if (extract.given()) {
             throw new IllegalArgumentException("--extract says where answers are found; task " + task
                     + " runs programs (found in <answer> or a fenced code block)");
@@ -146,7 +150,7 @@ public final class ScoreCommand implements Callable<Integer> {
                 : ReferenceSolutions.Kind.parse(referenceSolutions);
         Map<String, ReferenceSolutions.Problem> problems = dataset == null ? Map.of()
                 : ReferenceSolutions.read(dataset, onBadLine.policy);
-        CompositeReward reward = settings.composeForCode(SharedSandboxes.of(sandboxSettings));
+        CompositeReward reward = settings.composeForCode(sandbox);
         PrintStream err = System.err;
         long start = System.nanoTime();
         JsonlReader.Summary summary = null;

@@ -85,7 +85,7 @@ public final class Distillation {
         Path data = out.resolve(SFT_DATA);
         Sampling.Totals sampled = Sampling.run(plan.teacher(), plan.teacherCheckpoint(), plan.prompts(), plan.k(),
                 plan.seed(), samples, label + " sample");
-        RejectionSettings rules = RejectionSettings.fromConfig(plan.teacher().raw().getConfig("aha.reject"));
+        RejectionSettings rules = plan.teacher().reject();
         RejectionStats kept = new RejectionFilter(rules).run(samples, data, BadLinePolicy.STOP);
         System.err.printf("%s: kept %,d of %,d teacher samples (%,d of %,d prompts) as SFT data%n", label, kept.kept(),
                 kept.linesRead(), kept.promptsWithKept(), kept.prompts());

@@ -2,6 +2,7 @@ package dev.aha.app.recipe;
 
 import ai.djl.ndarray.NDManager;
 import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.config.RunResources;
 import dev.aha.actors.run.Progress;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.engine.ComputeThreads;
@@ -27,13 +28,14 @@ public final class HeldOut {
     public static EvalResult evaluate(RunConfig config, Path checkpoint, Task task, String label) {
         ComputeThreads.prepare(1);
         List<TaskPrompt> prompts = task.heldOut(config.train().evalPrompts());
-        try (NDManager manager = NDManager.newBaseManager(config.devices().learner());
+        try (RunResources resources = RunResources.open(config);
+                NDManager manager = NDManager.newBaseManager(config.devices().learner());
                 Policy policy = checkpoint == null ? config.policy().create(manager)
                         : config.policy().blank(manager)) {
             if (checkpoint != null) {
                 CheckpointStore.load(checkpoint, policy, null);
             }
-            Evaluator evaluator = config.evaluator(policy, config.train().evalK());
+            Evaluator evaluator = resources.evaluator(policy, config.train().evalK());
             try (ProgressBar bar = Progress.bar(label, prompts.size())) {
                 return evaluator.evaluate(prompts, bar::stepTo);
             }

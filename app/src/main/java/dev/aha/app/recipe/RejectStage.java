@@ -31,7 +31,7 @@ final class RejectStage implements StageRunner<RejectOutput> {
 
     RejectOutput reject(Stage s, Path samples, Path dir) {
         RunConfig c = context.load(s);
-        RejectionSettings rules = RejectionSettings.fromConfig(c.raw().getConfig("aha.reject"));
+        RejectionSettings rules = c.reject();
         Path kept = dir.resolve(KEPT);
         RejectionStats stats = new RejectionFilter(rules).run(samples, kept, BadLinePolicy.STOP);
         Path out = context.out();

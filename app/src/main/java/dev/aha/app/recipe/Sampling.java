@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.config.RunResources;
 import dev.aha.actors.run.Progress;
 import dev.aha.actors.run.PromptFit;
 import dev.aha.runtime.checkpoint.CheckpointStore;
@@ -12,7 +13,6 @@ import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.metrics.MetricsLog;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.rejection.RejectionSampler;
-import dev.aha.runtime.rejection.RejectionSettings;
 import dev.aha.runtime.rejection.SampleFile;
 import dev.aha.runtime.rejection.SampleRecord;
 import dev.aha.runtime.task.TaskPrompt;
@@ -64,7 +64,15 @@ public final class Sampling {
         if (config.simulated()) {
             throw new IllegalArgumentException("sampling needs the real policy: aha.backend = torch");
         }
-        PromptFit.Report fit = PromptFit.of(selected, config); // before the model loads, not at the prompt that fails
+        try (RunResources resources = RunResources.open(config)) {
+            return run(config, resources, checkpoint, selected, k, seed, out, label);
+        }
+    }
+
+    private static Totals run(RunConfig config, RunResources resources, Path checkpoint, List<TaskPrompt> selected,
+            int k, long seed, Path out, String label) {
+        // before the model loads, not at the prompt that fails
+        PromptFit.Report fit = PromptFit.of(selected, config, resources.tokenizer());
         if (fit.tooLong() > 0) {
             throw new IllegalArgumentException(fit.tooLong() + " of the " + fit.checked() + " prompts do not fit: the "
                     + "longest is " + fit.longest() + " tokens, and a prompt may have at most aha.policy.context-length ("
@@ -72,7 +80,7 @@ public final class Sampling {
                     + config.sampling().maxNewTokens() + "); lower --max-new-tokens or --prompts, or use a model with "
                     + "a longer context");
         }
-        double minLanguage = RejectionSettings.fromConfig(config.raw().getConfig("aha.reject")).minLanguage();
+        double minLanguage = config.reject().minLanguage();
         ComputeThreads.prepare(1);
         long started = System.nanoTime();
         Tally tally = new Tally();
@@ -84,8 +92,8 @@ public final class Sampling {
             if (checkpoint != null) {
                 version = CheckpointStore.load(checkpoint, policy, null).path("version").asLong(0);
             }
-            RejectionSampler sampler = new RejectionSampler(policy, config.tokenizer(), config.template(),
-                    config.sampling(), config.reward(), config.rewards(), minLanguage, k, seed, version);
+            RejectionSampler sampler = new RejectionSampler(policy, resources.tokenizer(), config.template(),
+                    config.sampling(), config.reward(), resources.rewards(), minLanguage, k, seed, version);
             try (SampleFile file = SampleFile.open(out, k, version)) {
                 SampleFile.Recovered recovered = file.recovered();
                 if (recovered.lines() > 0 || recovered.droppedBytes() > 0) {

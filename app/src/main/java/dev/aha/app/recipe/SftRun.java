@@ -10,6 +10,7 @@ import dev.aha.runtime.metrics.MetricsLog;
 import dev.aha.runtime.optim.AdamWSettings;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.sft.SftLoop;
+import dev.aha.runtime.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.time.Duration;
 import me.tongfei.progressbar.ProgressBar;
@@ -67,7 +68,8 @@ public final class SftRun {
         ComputeThreads.prepare(1);
         long started = System.nanoTime();
         boolean byTime = timeLimit != null && maxSteps == Integer.MAX_VALUE;
-        try (NDManager manager = NDManager.newBaseManager(config.devices().learner());
+        try (Tokenizer tokenizer = config.tokenizer().open();
+                NDManager manager = NDManager.newBaseManager(config.devices().learner());
                 Policy policy = init == null ? config.policy().create(manager) : config.policy().blank(manager);
                 ProgressBar bar = byTime ? Progress.bar(label + " (s)", timeLimit.toSeconds())
                         : Progress.bar(label, maxSteps)) {
@@ -75,7 +77,7 @@ public final class SftRun {
                 CheckpointStore.load(init, policy, null);
             }
             AdamWSettings adam = AdamWSettings.defaults(config.train().coldStartLearningRate());
-            SftLoop.Outcome outcome = SftLoop.run(policy, config.tokenizer(), data.template(), data.examples(),
+            SftLoop.Outcome outcome = SftLoop.run(policy, tokenizer, data.template(), data.examples(),
                     maxSteps, timeLimit, config.train().coldStartBatchSize(), adam, config.train().logitsBudget(),
                     p -> {
                         if (byTime) {

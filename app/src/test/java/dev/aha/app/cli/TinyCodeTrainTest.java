@@ -13,7 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code aha train --task tinycode} end to end on a tiny GPT: cold start on the worked solutions, evaluations judged by
- * running the programs, GRPO steps whose rewards come from the sandbox through the reward actors' code-run pool.
+ * running the programs, GRPO steps whose rewards come from the sandbox through the reward actors' code-run pool. The
+ * summary's counts are this run's: its training rewards' programs ({@code code_outcomes}) apart from its
+ * evaluations' ({@code eval_code_outcomes}), so a run whose rewards ran no program fails here whatever else ran.
  */
 class TinyCodeTrainTest {
 
@@ -37,10 +39,21 @@ class TinyCodeTrainTest {
         assertTrue(finalCons == null || finalCons.isNull() || "NaN".equals(finalCons.asText()),
                 "code tasks have no answer vote: " + finalCons);
         assertFalse(summary.get("final_pass1").isMissingNode());
-        long runs = 0;
-        for (JsonNode n : summary.get("code_outcomes")) {
-            runs += n.asLong();
+        long steps = summary.get("steps").asLong();
+        long scored = total(summary.get("code_outcomes"));
+        assertTrue(scored >= 4L * steps, "each step's G = 4 completions ran in the sandbox: " + summary);
+        long handedOut = summary.get("prompts_dispatched").asLong() + summary.get("prompts_reissued").asLong();
+        assertTrue(scored <= 4L * handedOut, "no more programs than this run's completions: " + summary);
+        // the cold-start and final evaluations: 4 prompts x k = 2 samples each, at least
+        assertTrue(total(summary.get("eval_code_outcomes")) >= 2 * 4 * 2, summary.toString());
+    }
+
+    private static long total(JsonNode counts) {
+        assertTrue(counts != null && counts.isObject(), "counts missing: " + counts);
+        long n = 0;
+        for (JsonNode c : counts) {
+            n += c.asLong();
         }
-        assertTrue(runs >= 4L * summary.get("steps").asInt(), "each step's completions ran: " + summary);
+        return n;
     }
 }

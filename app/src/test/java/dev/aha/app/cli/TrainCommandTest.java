@@ -49,6 +49,11 @@ class TrainCommandTest {
         JsonNode summary = MetricsLog.JSON.readTree(out.resolve("summary.json").toFile());
         assertEquals(0, summary.get("groups_dropped_uniform").asLong(), "dynamic sampling is off by default");
         assertFalse(summary.get("settings").get("drop_uniform_groups").asBoolean());
+        double sampled = summary.get("sampled_tokens_per_second").asDouble();
+        double used = summary.get("used_tokens_per_second").asDouble();
+        assertTrue(sampled > 0 && used <= sampled, "every used token was sampled first: " + summary);
+        assertEquals(0, summary.get("optimizer_skipped_steps").asLong());
+        assertFalse(summary.has("mean_generated_tokens_per_second"), "renamed: sampled or used");
     }
 
     /**

@@ -2,10 +2,10 @@ package dev.aha.app.recipe;
 
 import dev.aha.actors.config.RunConfig;
 import dev.aha.runtime.rejection.RejectionSampler;
-import dev.aha.runtime.rejection.RejectionSettings;
 import dev.aha.runtime.rejection.SampleFile;
 import dev.aha.runtime.rejection.SampleRecord;
 import dev.aha.runtime.task.TaskPrompt;
+import dev.aha.runtime.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,15 +21,15 @@ public final class TeacherSamples {
 
     /** Writes k correct samples for each of {@code prompts} into {@code file}, as policy version {@code version}. */
     public static void prefill(Path file, RunConfig config, List<TaskPrompt> prompts, int k, long version) {
-        double minLanguage = RejectionSettings.fromConfig(config.raw().getConfig("aha.reject")).minLanguage();
+        double minLanguage = config.reject().minLanguage();
         RejectionSampler.Scorer scorer = new RejectionSampler.Scorer(config.reward(), minLanguage, k, version);
-        try (SampleFile out = SampleFile.open(file, k, version)) {
+        try (Tokenizer tokenizer = config.tokenizer().open(); SampleFile out = SampleFile.open(file, k, version)) {
             for (TaskPrompt p : prompts) {
                 String rendered = config.template().render(p.question());
                 List<SampleRecord> group = new ArrayList<>();
                 for (int i = 0; i < k; i++) {
                     SampleRecord r = scorer.score(p, rendered, i, p.solution(),
-                            config.tokenizer().encode(p.solution()).length, false);
+                            tokenizer.encode(p.solution()).length, false);
                     if (!r.correct() || !r.wellFormed() || !r.languageConsistent()) {
                         throw new IllegalStateException("a worked solution that rejection would not keep: " + r);
                     }

@@ -5,10 +5,18 @@ package dev.aha.runtime.grpo;
  * @param gradNorm global gradient norm before clipping
  * @param diagnostics KL, clip fractions, ratio and advantage means
  * @param sequences completions in the batch
+ * @param optimizerSkipped whether the optimiser skipped the update (its gradient was not finite): the weights did not
+ *     move
  */
-public record GrpoUpdateResult(float loss, float gradNorm, GrpoDiagnostics diagnostics, int sequences) {
+public record GrpoUpdateResult(float loss, float gradNorm, GrpoDiagnostics diagnostics, int sequences,
+        boolean optimizerSkipped) {
 
     /** No update: the batch had no completion in the loss (overlong filtering masked them all). */
     public static final GrpoUpdateResult NONE =
             new GrpoUpdateResult(0f, 0f, new GrpoDiagnostics(0f, 0f, 0f, 0f, 0f, 0), 0);
+
+    /** An update the optimiser took. */
+    public GrpoUpdateResult(float loss, float gradNorm, GrpoDiagnostics diagnostics, int sequences) {
+        this(loss, gradNorm, diagnostics, sequences, false);
+    }
 }

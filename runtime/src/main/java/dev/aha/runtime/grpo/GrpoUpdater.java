@@ -84,8 +84,10 @@ public final class GrpoUpdater {
                     rows.add(to - from);
                 }
             }
+            long skippedBefore = optimizer.skipped();
             float gradNorm = optimizer.step();
-            return new GrpoUpdateResult(lossValue, gradNorm, GrpoDiagnostics.combine(parts, rows), samples.size());
+            return new GrpoUpdateResult(lossValue, gradNorm, GrpoDiagnostics.combine(parts, rows), samples.size(),
+                    optimizer.skipped() > skippedBefore);
         }
     }
 

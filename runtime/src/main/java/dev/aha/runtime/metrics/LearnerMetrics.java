@@ -57,6 +57,9 @@ public final class LearnerMetrics {
     private long sampledTokensSinceStep;
     private long samplingNanosSinceStep;
     private long nonFiniteSteps;
+    private long optimizerSkippedSteps;
+    private long sampledTokens;
+    private long usedTokens;
     private long groupsDroppedUniform;
     private long uniformSinceStep;
     private long uniformSolvedSinceStep;
@@ -81,6 +84,7 @@ public final class LearnerMetrics {
         long now = nanoClock.getAsLong();
         rolloutStartNanos.putIfAbsent(g.rolloutId(), Math.max(segmentStartNanos, now - g.samplingNanos()));
         sampledTokensSinceStep += g.completionTokens();
+        sampledTokens += g.completionTokens();
         samplingNanos += g.samplingNanos();
         samplingNanosSinceStep += g.samplingNanos();
     }
@@ -149,8 +153,12 @@ public final class LearnerMetrics {
         long now = nanoClock.getAsLong();
         learnerBusyNanos += busyNanos;
         if (!Float.isFinite(result.loss()) || !Float.isFinite(result.gradNorm())) {
-            nonFiniteSteps++; // the optimiser skipped it: the weights did not move
+            nonFiniteSteps++;
         }
+        if (result.optimizerSkipped()) {
+            optimizerSkippedSteps++;
+        }
+        usedTokens += tokens;
         double interval = Math.max(1e-9, (now - lastStepNanos) / 1e9);
         int n = Math.max(1, completions);
         // the update trained on the completions overlong filtering left in; the rest were masked out
@@ -161,9 +169,10 @@ public final class LearnerMetrics {
                 Math.sqrt(Math.max(0, rewardSquares / n - mean * mean)), accuracy / n, format / n, d.meanKl(),
                 d.clipFractionLow(), d.clipFractionHigh(), d.meanRatio(), result.loss(), result.gradNorm(),
                 (double) tokens / n, new TreeMap<>(stalenessSinceStep), batch.size() / interval,
-                sampledTokensSinceStep / interval, learnerBusyFraction(now), rolloutBusyFraction(now),
-                uniformSinceStep, overlongMasked,
-                samplingNanosSinceStep > 0 ? sampledTokensSinceStep / (samplingNanosSinceStep / 1e9) : 0);
+                sampledTokensSinceStep / interval, tokens / interval, learnerBusyFraction(now),
+                rolloutBusyFraction(now), uniformSinceStep, overlongMasked,
+                samplingNanosSinceStep > 0 ? sampledTokensSinceStep / (samplingNanosSinceStep / 1e9) : 0,
+                optimizerSkippedSteps);
         stalenessSinceStep.clear();
         sampledTokensSinceStep = 0;
         samplingNanosSinceStep = 0;
@@ -208,9 +217,27 @@ public final class LearnerMetrics {
         return wall > 0 ? Math.min(1.0, samplingNanos / wall) : 0;
     }
 
-    /** Steps of this segment whose loss or gradient norm was not finite (the optimiser skips those). */
+    /**
+     * Steps of this segment whose loss or gradient norm was not finite; those with a non-finite gradient norm the
+     * optimiser skipped ({@link #optimizerSkippedSteps()}).
+     */
     public long nonFiniteSteps() {
         return nonFiniteSteps;
+    }
+
+    /** Updates of this segment the optimiser skipped (the gradient was not finite): the weights did not move. */
+    public long optimizerSkippedSteps() {
+        return optimizerSkippedSteps;
+    }
+
+    /**
+     * Completion tokens of this segment: {@code sampled} reached the learner (used or not), {@code used} were in the
+     * batches it trained on.
+     */
+    public record Tokens(long sampled, long used) {}
+
+    public Tokens tokens() {
+        return new Tokens(sampledTokens, usedTokens);
     }
 
     /** Groups of this segment dropped by dynamic sampling because their rewards were all equal. */
@@ -240,9 +267,11 @@ public final class LearnerMetrics {
     /** The line the learner logs every few steps; what DAPO's options dropped or masked only when they did. */
     public static String progressLine(StepMetrics m) {
         String line = String.format("step %d v%d | reward %.3f acc %.3f fmt %.3f | KL %.4f clip %.3f/%.3f | "
-                        + "len %.1f | %.0f tok/s %.2f groups/s | learner %.0f%% rollout %.0f%% | staleness %s | %.0fs",
+                        + "len %.1f | tok/s %.0f sampled %.0f used %.2f groups/s | learner %.0f%% rollout %.0f%% | "
+                        + "staleness %s | %.0fs",
                 m.step(), m.version(), m.rewardMean(), m.accuracy(), m.formatRate(), m.kl(), m.clipFractionLow(),
-                m.clipFractionHigh(), m.responseLength(), m.generatedTokensPerSecond(), m.groupsPerSecond(),
+                m.clipFractionHigh(), m.responseLength(), m.sampledTokensPerSecond(), m.usedTokensPerSecond(),
+                m.groupsPerSecond(),
                 100 * m.learnerBusyFraction(), 100 * m.rolloutBusyFraction(), m.stalenessHistogram(),
                 m.wallSeconds());
         if (m.groupsDroppedUniform() > 0) {
@@ -250,6 +279,9 @@ public final class LearnerMetrics {
         }
         if (m.overlongMasked() > 0) {
             line += " | " + m.overlongMasked() + " overlong masked";
+        }
+        if (m.optimizerSkippedSteps() > 0) {
+            line += " | " + m.optimizerSkippedSteps() + " updates skipped (non-finite gradient)";
         }
         return line;
     }

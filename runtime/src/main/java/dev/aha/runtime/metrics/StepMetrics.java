@@ -1,5 +1,6 @@
 package dev.aha.runtime.metrics;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import java.util.SortedMap;
 
 /**
@@ -21,7 +22,11 @@ import java.util.SortedMap;
  * @param responseLength mean completion length in tokens
  * @param stalenessHistogram versions a used sample lagged the learner -&gt; completions, for this batch
  * @param groupsPerSecond groups the learner consumed per second, since the previous step
- * @param generatedTokensPerSecond completion tokens that reached the learner per second, since the previous step
+ * @param sampledTokensPerSecond completion tokens that reached the learner per second since the previous step, used
+ *     or not (dropped as stale, uniform or duplicate too): what the rollouts produced
+ *     ({@code generated_tokens_per_second} in metrics files written before it had this name)
+ * @param usedTokensPerSecond completion tokens of the groups this step trained on, per second since the previous
+ *     step: what reached the loss
  * @param learnerBusyFraction share of wall time the learner spent in steps, since training started
  * @param rolloutBusyFraction mean share of wall time the rollouts spent sampling, since training started
  * @param groupsDroppedUniform groups dynamic sampling dropped since the previous step (all rewards equal); 0 when
@@ -31,6 +36,8 @@ import java.util.SortedMap;
  * @param samplingTokensPerSecond completion tokens that reached the learner since the previous step over the seconds
  *     their rollouts spent sampling them: the rollouts' own sampling rate inside the pipeline (0 when none arrived),
  *     which {@code aha bench throughput} sets against the same sampling alone
+ * @param optimizerSkippedSteps updates the optimiser skipped so far in this segment (their gradient was not
+ *     finite, so the weights did not move)
  */
 public record StepMetrics(
         long step,
@@ -49,9 +56,11 @@ public record StepMetrics(
         double responseLength,
         SortedMap<Integer, Long> stalenessHistogram,
         double groupsPerSecond,
-        double generatedTokensPerSecond,
+        @JsonAlias("generated_tokens_per_second") double sampledTokensPerSecond,
+        double usedTokensPerSecond,
         double learnerBusyFraction,
         double rolloutBusyFraction,
         long groupsDroppedUniform,
         long overlongMasked,
-        double samplingTokensPerSecond) {}
+        double samplingTokensPerSecond,
+        long optimizerSkippedSteps) {}

@@ -5,7 +5,6 @@ import com.typesafe.config.Config;
 import dev.aha.runtime.policy.gpt.GptConfig;
 import dev.aha.runtime.policy.gpt.GptFactory;
 import dev.aha.runtime.policy.hf.HfModel;
-import dev.aha.runtime.tokenizer.Tokenizer;
 import java.nio.file.Path;
 
 /** Makes the factory {@code aha.policy} describes: the one place that names the implementations. */
@@ -19,9 +18,10 @@ public final class Policies {
 
     /**
      * @param policy the {@code aha.policy} block
-     * @param tokenizer the run's tokenizer: it sizes the built-in GPT, and must fit a Hugging Face model's vocabulary
+     * @param tokenizerVocabSize the ids the run's tokenizer makes: the built-in GPT's vocabulary (whether a model's
+     *     vocabulary holds them is a rule across sections, checked with the others where the run's settings are built)
      */
-    public static PolicyFactory fromConfig(Config policy, Tokenizer tokenizer) {
+    public static PolicyFactory fromConfig(Config policy, int tokenizerVocabSize) {
         String architecture = policy.getString("architecture");
         String model = policy.getString("model");
         String dtype = policy.getString("dtype");
@@ -35,20 +35,14 @@ public final class Policies {
                     throw new IllegalArgumentException("aha.policy.model = " + model + " needs aha.policy.architecture"
                             + " = hf (the built-in gpt is sized by aha.policy, not loaded from a directory)");
                 }
-                return new GptFactory(GptConfig.fromConfig(policy, tokenizer.vocabSize()));
+                return new GptFactory(GptConfig.fromConfig(policy, tokenizerVocabSize));
             }
             case HF -> {
                 if (model.isBlank()) {
                     throw new IllegalArgumentException("aha.policy.architecture = hf needs aha.policy.model = DIR "
                             + "(or --model DIR): a Hugging Face model directory");
                 }
-                HfModel hf = HfModel.open(Path.of(model), policy.getInt("context-length"));
-                if (tokenizer.vocabSize() > hf.vocabSize()) {
-                    throw new IllegalArgumentException("the tokenizer makes ids up to " + (tokenizer.vocabSize() - 1)
-                            + " but " + model + " has a vocabulary of " + hf.vocabSize()
-                            + ": is aha.tokenizer the model's own?");
-                }
-                return hf;
+                return HfModel.open(Path.of(model), policy.getInt("context-length"));
             }
             default -> throw new IllegalArgumentException(
                     "aha.policy.architecture must be gpt or hf, was '" + architecture + "'");

@@ -1,6 +1,7 @@
 package dev.aha.runtime.reward;
 
 import dev.aha.runtime.sandbox.Outcome;
+import dev.aha.runtime.sandbox.OutcomeCounts;
 import dev.aha.runtime.sandbox.Sandbox;
 import dev.aha.runtime.sandbox.SandboxResult;
 import java.util.Collections;
@@ -18,12 +19,15 @@ import java.util.Optional;
  *
  * <p>Each call blocks for one sandboxed run (tens of milliseconds to the wall-time limit): callers on actor threads
  * run it through a {@link dev.aha.runtime.sandbox.CodeRunPool}. Thread-safe. Every completion's outcome class is
- * counted in the sandbox's {@link Sandbox#outcomes()} (a run's summary reports them) and returned by {@link #run}.
+ * counted in this reward's {@link #outcomes()} (each run builds its own reward, so a run's summary reports its own
+ * completions only) and returned by {@link #run}.
  *
  * <p>The same program against the same tests runs once: the last {@value #REMEMBERED} results are remembered, and a
  * repeat gets the first run's result. Tests and programs are deterministic code (a program that draws random
  * numbers or times itself would be judged by its first run); the saving is large where it matters, as a policy
- * that has learned a problem samples the same answer in most of its G completions.
+ * that has learned a problem samples the same answer in most of its G completions. Only verdicts the program
+ * decides are remembered (passed, failed, syntax error): a timeout, a memory kill or a kill may come from the load
+ * on the machine at that moment, so the next identical program runs again.
  */
 public final class CodeExecutionReward implements RewardFunction {
 
@@ -39,6 +43,7 @@ public final class CodeExecutionReward implements RewardFunction {
 
     private final Sandbox sandbox;
     private final boolean partialCredit;
+    private final OutcomeCounts outcomes = new OutcomeCounts();
     private final Map<Run, Scored> recent = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Run, Scored> eldest) {
@@ -49,6 +54,11 @@ public final class CodeExecutionReward implements RewardFunction {
     public CodeExecutionReward(Sandbox sandbox, boolean partialCredit) {
         this.sandbox = Objects.requireNonNull(sandbox, "sandbox");
         this.partialCredit = partialCredit;
+    }
+
+    /** How the completions this reward judged ended, remembered results included. */
+    public OutcomeCounts outcomes() {
+        return outcomes;
     }
 
     @Override
@@ -70,13 +80,13 @@ public final class CodeExecutionReward implements RewardFunction {
     public Scored run(RewardInput input) {
         Optional<String> program = CodeExtractor.extract(input.completion());
         if (program.isEmpty() || input.referenceAnswer().isBlank()) {
-            sandbox.outcomes().add(Outcome.FAILED);
+            outcomes.add(Outcome.FAILED);
             return new Scored(0.0, Outcome.FAILED, Optional.empty());
         }
         Run run = new Run(program.get(), input.referenceAnswer());
         Scored known = recent.get(run);
         if (known != null) {
-            sandbox.outcomes().add(known.outcome());
+            outcomes.add(known.outcome());
             return known;
         }
         SandboxResult result = sandbox.run(run.program(), run.tests());
@@ -85,9 +95,19 @@ public final class CodeExecutionReward implements RewardFunction {
             case FAILED -> partialCredit ? result.fractionPassed() : 0.0;
             default -> 0.0;
         };
-        sandbox.outcomes().add(result.outcome());
+        outcomes.add(result.outcome());
         Scored scored = new Scored(score, result.outcome(), Optional.of(result));
-        recent.put(run, scored);
+        if (decidedByTheProgram(result.outcome())) {
+            recent.put(run, scored);
+        }
         return scored;
+    }
+
+    /** Whether running the same program again gives the same verdict, whatever else the machine is doing. */
+    static boolean decidedByTheProgram(Outcome outcome) {
+        return switch (outcome) {
+            case PASSED, FAILED, SYNTAX_ERROR -> true;
+            case TIMEOUT, MEMORY, KILLED -> false;
+        };
     }
 }

@@ -52,6 +52,14 @@ public record RewardSettings(double accuracyWeight, double formatWeight, double 
         return compose(new CodeExecutionReward(sandbox, codePartialCredit));
     }
 
+    /**
+     * The same with a given code reward (built with {@link #codePartialCredit()}): its cache and outcome counts are
+     * the caller's, shared by every composite made with it.
+     */
+    public CompositeReward composeForCode(CodeExecutionReward accuracy) {
+        return compose(accuracy);
+    }
+
     private CompositeReward compose(RewardFunction accuracy) {
         List<WeightedReward> parts = new ArrayList<>();
         parts.add(new WeightedReward(accuracy, accuracyWeight));

@@ -39,7 +39,6 @@ public final class Sandbox implements AutoCloseable {
     private final SandboxCommand command;
     private final ScheduledExecutorService watchdog;
     private final SecureRandom random = new SecureRandom();
-    private final OutcomeCounts outcomes = new OutcomeCounts();
 
     private Sandbox(SandboxSettings settings) {
         this.settings = settings;
@@ -82,18 +81,17 @@ public final class Sandbox implements AutoCloseable {
         return settings;
     }
 
-    /** Outcomes of the completions judged with this sandbox ({@link dev.aha.runtime.reward.CodeExecutionReward}). */
-    public OutcomeCounts outcomes() {
-        return outcomes;
-    }
-
     /**
      * Runs {@code program}, then {@code tests} in its namespace (each top-level assert or bare expression one test).
      *
      * @throws UncheckedIOException when the sandbox cannot be started at all (the tool vanished); the caller
      *     scores that completion 0 and counts the failure
+     * @throws IllegalStateException after {@link #close()}
      */
     public SandboxResult run(String program, String tests) {
+        if (watchdog.isShutdown()) { // checked before a child starts: no watchdog would ever kill it
+            throw new IllegalStateException("the sandbox is closed");
+        }
         byte[] nonceBytes = new byte[16];
         random.nextBytes(nonceBytes);
         String nonce = HexFormat.of().formatHex(nonceBytes);

@@ -6,10 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -77,31 +74,17 @@ public final class HfTokenizer implements Tokenizer {
      * directory or file, malformed JSON, a special token that is not in the vocabulary, an end id out of range.
      */
     public static HfTokenizer load(Path directory) {
-        if (!Files.isDirectory(directory)) {
-            throw new TokenizerLoadException(directory, "not a directory (" + TokenizerLoadException.EXPECTED + ")");
-        }
-        Path file = directory.resolve(TOKENIZER_JSON);
-        if (!Files.isRegularFile(file)) {
-            throw TokenizerLoadException.missing(file);
-        }
-        HfTokenizerConfig config = HfTokenizerConfig.load(directory);
+        return open(HfTokenizerFiles.read(directory));
+    }
+
+    /** The native tokenizer of files already read and checked ({@link HfTokenizerFiles#read}). */
+    public static HfTokenizer open(HfTokenizerFiles files) {
+        Path file = files.tokenizerJson();
         byte[] json;
         try {
             json = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new TokenizerLoadException(file, "cannot be read: " + e, e);
-        }
-        Set<String> named = new HashSet<>();
-        for (String token : new String[] {config.eosToken(), config.padToken(), config.bosToken()}) {
-            if (token != null) {
-                named.add(token);
-            }
-        }
-        HfVocabulary vocabulary = HfVocabulary.scan(file, json, named);
-        int[] endIds = endIds(config, vocabulary);
-        int padId = config.padToken() == null ? endIds[0] : idOf(config, vocabulary, "pad_token", config.padToken());
-        if (config.bosToken() != null) {
-            idOf(config, vocabulary, "bos_token", config.bosToken()); // the template writes it: it must be a token
         }
         HuggingFaceTokenizer tokenizer;
         try {
@@ -109,30 +92,8 @@ public final class HfTokenizer implements Tokenizer {
         } catch (IOException | RuntimeException e) {
             throw new TokenizerLoadException(file, "the tokenizers library cannot load it: " + e.getMessage(), e);
         }
-        return new HfTokenizer(directory, config, tokenizer, vocabulary.size(), endIds, padId);
-    }
-
-    private static int[] endIds(HfTokenizerConfig config, HfVocabulary vocabulary) {
-        Set<Integer> ids = new LinkedHashSet<>(config.generationEosIds());
-        for (int id : ids) {
-            if (id >= vocabulary.size()) {
-                throw new TokenizerLoadException(config.file().resolveSibling(HfTokenizerConfig.GENERATION_CONFIG_JSON),
-                        "eos_token_id " + id + " is outside the vocabulary [0, " + vocabulary.size() + ")");
-            }
-        }
-        if (ids.isEmpty()) {
-            ids.add(idOf(config, vocabulary, "eos_token", config.eosToken()));
-        }
-        return ids.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private static int idOf(HfTokenizerConfig config, HfVocabulary vocabulary, String key, String token) {
-        Integer id = vocabulary.ids().get(token);
-        if (id == null) {
-            throw new TokenizerLoadException(config.file(), key + " '" + token + "' is not a token of "
-                    + TOKENIZER_JSON + " (neither an added token nor in model.vocab)");
-        }
-        return id;
+        return new HfTokenizer(files.directory(), files.config(), tokenizer, files.vocabSize(), files.endIds(),
+                files.padId());
     }
 
     @Override

@@ -1,7 +1,5 @@
 package dev.aha.runtime.tokenizer;
 
-import java.nio.file.Path;
-
 /** Makes the tokenizer {@code aha.tokenizer} names: {@code char}, or a Hugging Face tokenizer directory. */
 public final class Tokenizers {
 
@@ -10,10 +8,8 @@ public final class Tokenizers {
 
     private Tokenizers() {}
 
+    /** The live tokenizer {@code name} names; the caller closes it. */
     public static Tokenizer load(String name) {
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("aha.tokenizer must be char or a directory with tokenizer.json");
-        }
-        return CHAR.equals(name) ? new CharTokenizer() : HfTokenizer.load(Path.of(name));
+        return TokenizerSpec.of(name).open();
     }
 }

@@ -1,6 +1,7 @@
 package dev.aha.runtime.grpo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,6 +70,26 @@ class GrpoUpdaterTest {
             FlatWeights before = policy.exportWeights();
             assertEquals(GrpoUpdateResult.NONE, updater.update(List.of()));
             assertTrue(before.contentEquals(policy.exportWeights()), "the weights moved on an empty batch");
+        }
+    }
+
+    /** A NaN behaviour log-prob poisons the ratio, so the gradient: AdamW skips the update, and the result says so. */
+    @Test
+    void shouldReportAnUpdateTheOptimiserSkipped() {
+        GrpoSettings settings = new GrpoSettings(0.2, 0.2, 0.0, LossAggregation.TOKEN_MEAN, true, 1e-4, 0);
+        try (AdamW adam = new AdamW(policy.parameters(), AdamWSettings.defaults(1e-2), base)) {
+            GrpoUpdater updater = new GrpoUpdater(policy, null, adam, new GrpoLoss(settings), 1f, TOKENIZER.padId());
+            FlatWeights before = policy.exportWeights();
+            GrpoUpdateResult poisoned = updater.update(List.of(
+                    new GrpoSample(PROMPT, GOOD, new float[] {Float.NaN}, 1f)));
+            assertTrue(poisoned.optimizerSkipped(), "gradient norm " + poisoned.gradNorm());
+            assertEquals(1, adam.skipped());
+            assertTrue(before.contentEquals(policy.exportWeights()), "the weights moved on a skipped update");
+            GrpoUpdateResult taken = updater.update(List.of(
+                    new GrpoSample(PROMPT, GOOD, new float[] {logProb(GOOD)}, 1f),
+                    new GrpoSample(PROMPT, BAD, new float[] {logProb(BAD)}, -1f)));
+            assertFalse(taken.optimizerSkipped());
+            assertEquals(1, adam.skipped());
         }
     }
 

@@ -53,7 +53,8 @@ class LearnerMetricsTest {
         assertEquals(1.0, s.formatRate(), 1e-9);
         assertEquals(2.0, s.responseLength(), 1e-9);
         assertEquals(1.0, s.groupsPerSecond(), 1e-9, "2 groups over the 2 s since the segment started");
-        assertEquals(4.0, s.generatedTokensPerSecond(), 1e-9, "8 completion tokens over 2 s");
+        assertEquals(4.0, s.sampledTokensPerSecond(), 1e-9, "8 completion tokens over 2 s");
+        assertEquals(4.0, s.usedTokensPerSecond(), 1e-9, "the batch's 8 tokens over 2 s");
         assertEquals(Map.of(0, 4L), s.stalenessHistogram(), "completions per lag");
         assertEquals(0.25, s.learnerBusyFraction(), 1e-9, "0.5 s busy over 2 s");
         assertEquals(2.0, s.wallSeconds(), 1e-9);
@@ -61,7 +62,8 @@ class LearnerMetricsTest {
         now += 2 * SECOND;
         StepMetrics next = m.step(2, 2, 1, List.of(group("r0", 0, 0, 0, 0)), RESULT, 0, 0);
         assertEquals(0.5, next.groupsPerSecond(), 1e-9, "1 group over the 2 s since the previous step");
-        assertEquals(0.0, next.generatedTokensPerSecond(), 1e-9, "nothing arrived since the previous step");
+        assertEquals(0.0, next.sampledTokensPerSecond(), 1e-9, "nothing arrived since the previous step");
+        assertEquals(2.0, next.usedTokensPerSecond(), 1e-9, "the batch's 4 tokens (sampled before) over 2 s");
         assertEquals(Map.of(1, 2L), next.stalenessHistogram(), "only this step's batch");
         assertEquals(new TreeMap<>(Map.of(0, 2L, 1, 1L)), m.timings().staleness(), "groups per lag, whole segment");
     }
@@ -140,6 +142,21 @@ class LearnerMetricsTest {
                 SECOND / 2, 0));
         assertTrue(line.startsWith("step 1 v1 | reward 0.500 acc 0.500 fmt 1.000"), line);
         assertTrue(line.contains("learner 50%"), line);
+        assertTrue(line.contains("| tok/s 0 sampled 4 used"), line); // nothing arrived since the start
+    }
+
+    /** Groups dropped before a batch (stale, uniform, duplicate) were sampled but never used. */
+    @Test
+    void sampledTokensCountEveryGroupThatArrivedAndUsedTokensTheBatchOnly() {
+        LearnerMetrics m = metrics(0, 0);
+        ScoredGroup used = group("r0", 0, 0, 0, 0);
+        m.arrived(used.group());
+        m.arrived(group("r1", 0, 0, 0, 0).group()); // dropped: never in a batch
+        now += SECOND;
+        StepMetrics s = m.step(1, 1, 0, List.of(used), RESULT, 0, 0);
+        assertEquals(8.0, s.sampledTokensPerSecond(), 1e-9);
+        assertEquals(4.0, s.usedTokensPerSecond(), 1e-9);
+        assertEquals(new LearnerMetrics.Tokens(8, 4), m.tokens());
     }
 
     /** A group of two whose rewards are equal: both right, or both wrong. */
@@ -192,5 +209,20 @@ class LearnerMetricsTest {
         m.step(3, 3, 2, List.of(), inf, 0, 0);
         assertEquals(2, m.nonFiniteSteps());
         assertEquals(3, m.history().size());
+    }
+
+    @Test
+    void updatesTheOptimiserSkippedAreCountedInEachLineAndSaid() {
+        LearnerMetrics m = metrics(0, 0);
+        GrpoUpdateResult skipped = new GrpoUpdateResult(Float.NaN, Float.NaN, RESULT.diagnostics(), 4, true);
+        StepMetrics first = m.step(1, 1, 0, List.of(), RESULT, 0, 0);
+        StepMetrics second = m.step(2, 2, 1, List.of(), skipped, 0, 0);
+        StepMetrics third = m.step(3, 3, 2, List.of(), RESULT, 0, 0);
+        assertEquals(List.of(0L, 1L, 1L), List.of(first.optimizerSkippedSteps(), second.optimizerSkippedSteps(),
+                third.optimizerSkippedSteps()), "so far in the segment, per line");
+        assertEquals(1, m.optimizerSkippedSteps());
+        assertTrue(LearnerMetrics.progressLine(second).endsWith("| 1 updates skipped (non-finite gradient)"),
+                LearnerMetrics.progressLine(second));
+        assertFalse(LearnerMetrics.progressLine(first).contains("skipped"));
     }
 }

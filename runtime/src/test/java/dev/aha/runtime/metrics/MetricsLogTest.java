@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 class MetricsLogTest {
 
     private static StepMetrics step(long n) {
-        return new StepMetrics(n, n, n, 0.5, 0.1, 0.5, 1, 0, 0, 0, 1, 0, 0, 10, new TreeMap<>(), 1, 1, 0.5, 0.5, 0, 0, 1);
+        return new StepMetrics(n, n, n, 0.5, 0.1, 0.5, 1, 0, 0, 0, 1, 0, 0, 10, new TreeMap<>(), 1, 1, 1, 0.5, 0.5, 0,
+                0, 1, 0);
     }
 
     @Test

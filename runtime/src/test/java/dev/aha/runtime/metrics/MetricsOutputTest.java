@@ -35,7 +35,10 @@ class MetricsOutputTest {
         assertEquals(2, second.get("step").asInt());
         assertEquals(0.5, second.get("reward_mean").asDouble());
         assertEquals(3, second.get("staleness_histogram").get("1").asInt());
-        assertTrue(second.has("generated_tokens_per_second"));
+        assertEquals(1000, second.get("sampled_tokens_per_second").asDouble());
+        assertEquals(800, second.get("used_tokens_per_second").asDouble());
+        assertEquals(0, second.get("optimizer_skipped_steps").asLong());
+        assertFalse(second.has("generated_tokens_per_second"), "renamed: it said neither sampled nor used");
     }
 
     @Test
@@ -67,6 +70,6 @@ class MetricsOutputTest {
         staleness.put(0, 5L);
         staleness.put(1, 3L);
         return new StepMetrics(step, step, step * 0.5, 0.5, 0.1, 0.4, 0.9, 0.01 * step, 0.01, 0.02, 1.0, 0.1, 0.5,
-                30 + step, staleness, 10, 1000, 0.6, 0.9, 0, 0, 2000);
+                30 + step, staleness, 10, 1000, 800, 0.6, 0.9, 0, 0, 2000, 0);
     }
 }

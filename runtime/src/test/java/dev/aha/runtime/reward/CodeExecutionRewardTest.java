@@ -34,10 +34,13 @@ class CodeExecutionRewardTest {
     }
 
     @Test
-    void shouldCountEachCompletionsOutcomeInTheSandbox() {
-        long before = sandbox.outcomes().snapshot().get("syntax_error");
-        new CodeExecutionReward(sandbox, false).run(answer("def f(x) return x"));
-        assertEquals(before + 1, sandbox.outcomes().snapshot().get("syntax_error"));
+    void shouldCountEachCompletionsOutcomeInItsOwnReward() {
+        CodeExecutionReward reward = new CodeExecutionReward(sandbox, false);
+        CodeExecutionReward other = new CodeExecutionReward(sandbox, false);
+        reward.run(answer("def f(x) return x"));
+        assertEquals(1, reward.outcomes().snapshot().get("syntax_error"));
+        assertEquals(0, other.outcomes().snapshot().values().stream().mapToLong(Long::longValue).sum(),
+                "another reward on the same sandbox (another run's) counted nothing");
     }
 
     @Test
@@ -45,10 +48,9 @@ class CodeExecutionRewardTest {
         CodeExecutionReward reward = new CodeExecutionReward(sandbox, false);
         RewardInput input = answer("def f(x): return x+3  # repeated");
         CodeExecutionReward.Scored first = reward.run(input);
-        long passedBefore = sandbox.outcomes().snapshot().get("passed");
         CodeExecutionReward.Scored again = reward.run(input);
         assertTrue(first == again, "the remembered result, not a second run");
-        assertEquals(passedBefore + 1, sandbox.outcomes().snapshot().get("passed"));
+        assertEquals(2, reward.outcomes().snapshot().get("passed"));
         assertTrue(reward.run(answer("def f(x): return x+3  # other")) != first);
     }
 
@@ -57,6 +59,35 @@ class CodeExecutionRewardTest {
         CodeExecutionReward.Scored s = new CodeExecutionReward(sandbox, true).run(answer("while True: pass"));
         assertEquals(Outcome.TIMEOUT, s.outcome());
         assertEquals(0.0, s.score());
+    }
+
+    /**
+     * The program loops past the CPU limit when it starts before {@code t}, else passes: the same text is judged
+     * TIMEOUT while the clock is early (a stand-in for a machine too loaded to finish it), then again, not from memory.
+     */
+    @Test
+    void shouldRunAgainAProgramThatTimedOutAndRememberOnlyItsPass() throws InterruptedException {
+        CodeExecutionReward reward = new CodeExecutionReward(sandbox, false);
+        long t = System.currentTimeMillis() / 1000 + 3;
+        RewardInput input = answer("import time\nif time.time() < " + t + ":\n    while True: pass\n"
+                + "def f(x): return x+3");
+        assertEquals(Outcome.TIMEOUT, reward.run(input).outcome());
+        while (System.currentTimeMillis() / 1000 <= t) {
+            Thread.sleep(100);
+        }
+        CodeExecutionReward.Scored passed = reward.run(input);
+        assertEquals(Outcome.PASSED, passed.outcome(), "the timeout was not remembered: the program ran again");
+        assertTrue(reward.run(input) == passed, "a pass is decided by the program: remembered");
+        assertEquals(1, reward.outcomes().snapshot().get("timeout"));
+        assertEquals(2, reward.outcomes().snapshot().get("passed"));
+    }
+
+    @Test
+    void shouldRememberOnlyVerdictsTheProgramDecides() {
+        for (Outcome o : Outcome.values()) {
+            boolean loadDependent = o == Outcome.TIMEOUT || o == Outcome.MEMORY || o == Outcome.KILLED;
+            assertEquals(!loadDependent, CodeExecutionReward.decidedByTheProgram(o), o.label());
+        }
     }
 
     @Test

@@ -21,9 +21,14 @@ public final class SandboxFixtures {
 
     private SandboxFixtures() {}
 
-    /** The JVM's started sandbox of {@link #small()}, shared by the test classes (it holds no processes between runs). */
+    /** Started on first use; test classes share it (it holds no processes between runs), and it dies with the JVM. */
+    private static final class Shared {
+        static final Sandbox SANDBOX = Sandbox.start(small());
+    }
+
+    /** A started sandbox of {@link #small()}, shared by the test classes; never closed (a daemon watchdog thread). */
     public static Sandbox sandbox() {
-        return SharedSandboxes.of(small());
+        return Shared.SANDBOX;
     }
 
     /** Pids of the processes whose command line contains {@code marker} (any namespace: /proc of the host). */
