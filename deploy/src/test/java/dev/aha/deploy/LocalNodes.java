@@ -14,8 +14,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** What the tests that start node processes on loopback share: free ports and the Aeron directories in /dev/shm. */
@@ -84,17 +87,31 @@ final class LocalNodes {
         }
     }
 
-    /** Directories that were there before the test (another Aha process on this machine) are not the test's. */
+    /**
+     * Directories that were there before the test, or that belong to a process still alive once every node of the
+     * test has ended (another Aha process on this machine), are not the test's: what is left is a dead process's.
+     */
     static void assertNoAeronDirectoriesLeft(List<String> before) throws InterruptedException {
-        List<String> left = aeronDirectories();
-        left.removeAll(before);
+        List<String> left = leftByTheDead(before);
         // a node that exited a moment ago may still be closing its driver on a loaded machine: up to 15 s
         for (int i = 0; i < 30 && !left.isEmpty(); i++) {
             Thread.sleep(500);
-            left = aeronDirectories();
-            left.removeAll(before);
+            left = leftByTheDead(before);
         }
         assertTrue(left.isEmpty(), "Aeron directories left in /dev/shm: " + left);
+    }
+
+    private static List<String> leftByTheDead(List<String> before) {
+        List<String> left = aeronDirectories();
+        left.removeAll(before);
+        left.removeIf(name -> ownerPid(name).flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false));
+        return left;
+    }
+
+    /** The pid in aha-NAME-PID-SUFFIX. */
+    private static Optional<Long> ownerPid(String name) {
+        Matcher m = Pattern.compile("^aha-[a-z]+-(\\d+)-").matcher(name);
+        return m.find() ? Optional.of(Long.parseLong(m.group(1))) : Optional.empty();
     }
 
     static void deleteRecursively(Path dir) throws IOException {
