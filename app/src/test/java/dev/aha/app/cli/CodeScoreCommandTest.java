@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.aha.runtime.testing.SharedData;
+import dev.aha.runtime.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ class CodeScoreCommandTest {
     Path dir;
 
     private static Path humanEval() {
-        return SharedData.dir().resolve("data/humaneval/HumanEval.jsonl");
+        return TestData.humanEval();
     }
 
     private List<JsonNode> score(String... args) throws Exception {

@@ -11,7 +11,7 @@ import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.hf.HfModel;
-import dev.aha.runtime.testing.SharedData;
+import dev.aha.runtime.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -34,7 +34,7 @@ class ModelCommandsTest {
     private static Path model;
 
     private static Path tokenizer() {
-        return SharedData.dir().resolve("data").resolve("tokenizers").resolve("qwen3");
+        return TestData.tokenizer("qwen3");
     }
 
     @BeforeAll
