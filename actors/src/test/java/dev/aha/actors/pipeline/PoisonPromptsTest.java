@@ -34,8 +34,8 @@ class PoisonPromptsTest {
 
     @Test
     void poisonPromptsAreQuarantinedAndEveryOtherPromptIsUsed(@TempDir Path out) throws Exception {
-        RunConfig config = PipelineFixture.config("aha.train.max-staleness = 1");
-        Learner.Finished f = PipelineFixture.run(config, 15, config.reward().compose(), out, p -> p, POISON);
+        RunConfig config = PipelineFixture.config("aha.train { max-staleness = 1, max-steps = 150 }");
+        Learner.Finished f = PipelineFixture.run(config, 60, config.reward().compose(), out, p -> p, POISON);
 
         DispatcherStats d = f.dispatcherStats();
         System.out.printf("poison prompts: %d steps, %d prompts dispatched, %d used, %d quarantined, %d still out, "
