@@ -10,11 +10,13 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code aha bench throughput} on the torch backend reports the pipeline's sampling rate against sampling alone. */
+@Tag("slow") // a 24-second benchmark run: in verify
 class ThroughputBenchTest {
 
     @Test

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,6 +117,7 @@ class DynamicSamplingTest {
      * ends at its deadline with everything placed.
      */
     @Test
+    @Tag("slow") // runs to its deadline: in verify
     void aRunWhereEveryGroupIsUniformTakesNoStepButStaysObservable() throws Exception {
         RunConfig config = PipelineFixture.config("aha.grpo.drop-uniform-groups = on");
         Learner.Finished f = PipelineFixture.run(config, 4, reward(in -> 1.0), out);

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,7 @@ class CodeScoreCommandTest {
     }
 
     @Test
+    @Tag("slow") // 328 sandboxed runs: in verify
     void shouldPassEveryCanonicalSolutionAndNoneThatReturnsNone() throws Exception {
         List<JsonNode> canonical = score("score", "--task", "humaneval", "--dataset", humanEval().toString(),
                 "--reference-solutions", "canonical");

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -151,6 +152,7 @@ class ModelCommandsTest {
      * AlignedArrays); each alone was not enough.
      */
     @Test
+    @Tag("slow") // three cold starts of the default model: in verify
     void sftWithTheSameSeedWritesBitIdenticalWeights(@TempDir Path dir) throws Exception {
         for (String name : List.of("a", "b", "c")) {
             String seed = name.equals("c") ? "2" : "1";

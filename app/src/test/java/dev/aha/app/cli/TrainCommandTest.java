@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -56,6 +57,7 @@ class TrainCommandTest {
      * dropped and no step comes. The run still ends at its deadline with its figures, and says what happened.
      */
     @Test
+    @Tag("slow") // runs to its 7 s deadline: in verify
     void aRunWhoseEveryGroupIsUniformEndsWithTheDropsCountedNotAStall(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("sim");
         Path config = dir.resolve("dapo.conf");
