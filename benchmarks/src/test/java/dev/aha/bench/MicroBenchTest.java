@@ -9,10 +9,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /** {@code aha bench micro} end to end with tiny iteration counts: one JSON object, every figure present and positive. */
+@Tag("slow") // benchmark runs: in verify
 class MicroBenchTest {
 
     @Test

@@ -8,12 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code aha-local-cluster --chaos}: every 15 s a random rollout or reward node is killed with SIGKILL and replaced.
  * The run must finish with training after every kill, every kill counted, and no prompt lost.
  */
+@Tag("slow") // multi-JVM: runs in verify (failsafe), after package has built the distribution
 class ChaosIT {
 
     @Test

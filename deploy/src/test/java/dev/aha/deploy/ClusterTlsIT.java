@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and a node without TLS both try to join all through the run and never become members. Simulated devices keep it
  * short; Artery, its TLS, the cluster and the weight plane are real.
  */
+@Tag("slow") // multi-JVM: runs in verify (failsafe), after package has built the distribution
 class ClusterTlsIT {
 
     private static final Path PROFILES = Path.of("conf").toAbsolutePath();

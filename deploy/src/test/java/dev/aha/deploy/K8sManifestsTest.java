@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.aha.runtime.testing.SharedData;
+import dev.aha.runtime.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -370,7 +370,7 @@ class K8sManifestsTest {
                 "AHA_NEW_CLUSTER_ENABLED=false must turn new-cluster-enabled off");
     }
 
-    /** The seed's task, with its /data files taken from the shared datasets: every prompt it holds out fits. */
+    /** The seed's task, with its /data files taken from the test data (GSM8K): every prompt it holds out fits. */
     @Test
     void theSeedsDatasetFitsItsModelsContext(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("aha.conf");
@@ -378,8 +378,8 @@ class K8sManifestsTest {
         List<String> args = args(container("aha-seed"));
         String task = args.get(args.indexOf("--task") + 1);
         assertEquals(0, ShippedConfigsTest.check(file, "learner,dispatcher", "--task", task,
-                "--train", SharedData.gsm8k("train.jsonl").toString(),
-                "--eval", SharedData.gsm8k("test.jsonl").toString()), "aha config check of the seed's GSM8K task");
+                "--train", TestData.gsm8k("train.jsonl").toString(),
+                "--eval", TestData.gsm8k("test.jsonl").toString()), "aha config check of the seed's GSM8K task");
     }
 
     @ParameterizedTest

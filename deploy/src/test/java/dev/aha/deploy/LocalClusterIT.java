@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * devices (modelled time) keep it short and let throughput scale on two cores; actors, Kryo over Artery, the UDP
  * weight plane between JVMs and the split-brain resolver are all real.
  */
+@Tag("slow") // multi-JVM: runs in verify (failsafe), after package has built the distribution
 class LocalClusterIT {
 
     @Test

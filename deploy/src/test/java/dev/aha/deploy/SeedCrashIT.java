@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * would) joins the resumed seed. Real models (a tiny GPT on the torch backend), since a simulated run has no policy
  * to resume.
  */
+@Tag("slow") // multi-JVM: runs in verify (failsafe), after package has built the distribution
 class SeedCrashIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();

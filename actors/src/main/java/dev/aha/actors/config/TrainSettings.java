@@ -32,6 +32,8 @@ import java.time.Duration;
  * @param quarantineAfter failures after which a prompt is kept out of the stream
  * @param logitsBudget most bytes of logits one learner forward (GRPO or SFT) holds; larger batches run as
  *     micro-batches whose gradients accumulate
+ * @param maxSteps learner steps (counted from the run's start, across resumes) at which the run ends as at its
+ *     deadline; 0 = the deadline alone
  */
 public record TrainSettings(
         String task,
@@ -58,7 +60,8 @@ public record TrainSettings(
         double coldStartLearningRate,
         int progressEvery,
         long logitsBudget,
-        int quarantineAfter) {
+        int quarantineAfter,
+        long maxSteps) {
 
     public TrainSettings {
         atLeast("group-size", groupSize, 2);
@@ -80,6 +83,7 @@ public record TrainSettings(
         atLeast("progress-every", progressEvery, 1);
         atLeast("logits-budget", logitsBudget, 1);
         atLeast("quarantine-after", quarantineAfter, 1);
+        atLeast("max-steps", maxSteps, 0);
         if (sync && maxStaleness != 0) {
             throw new IllegalArgumentException("sync mode means max-staleness = 0, was " + maxStaleness);
         }
@@ -102,7 +106,7 @@ public record TrainSettings(
                 t.getInt("eval-every-prompts"), t.getLong("seed"), t.getInt("learner-threads"),
                 t.getInt("cold-start.steps"), t.getInt("cold-start.batch-size"),
                 t.getDouble("cold-start.learning-rate"), t.getInt("progress-every"), t.getBytes("logits-budget"),
-                t.getInt("quarantine-after"));
+                t.getInt("quarantine-after"), t.getLong("max-steps"));
     }
 
     private static void atLeast(String key, long value, long min) {

@@ -30,8 +30,8 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  * The one learner: drops scored groups that lag more than max-staleness versions (and late duplicates of re-issued
  * prompts, and, with dynamic sampling, groups whose rewards are all equal), and when a batch is full takes a GRPO
  * step, bumps the version and publishes the new weights on the weight plane. It writes a metrics line every step,
- * checkpoints every N steps, evaluates on the held-out split every K steps, and finishes at its deadline with a last
- * evaluation and a checkpoint carrying the dispatcher's cursor.
+ * checkpoints every N steps, evaluates on the held-out split every K steps, and finishes at its deadline (or at
+ * aha.train.max-steps, whichever comes first) with a last evaluation and a checkpoint carrying the dispatcher's cursor.
  *
  * <p>A stale or uniform group it drops closes its lease at the dispatcher, which sends a fresh prompt in its place
  * (an invalid one's lease times out and is re-issued). When every group comes back uniform (a policy that solves
@@ -106,6 +106,10 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     public static Behavior<LearnerMessage> create(LearnerSetup setup, ActorRef<Finished> parent) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             long left = Math.max(0, setup.deadlineNanos() - System.nanoTime());
+            long maxSteps = setup.config().train().maxSteps();
+            if (maxSteps > 0 && setup.state().step() >= maxSteps) {
+                left = 0; // a resumed run that already took its steps: the final evaluation and checkpoint only
+            }
             timers.startSingleTimer(new Deadline(), Duration.ofNanos(left));
             return new Learner(ctx, setup, parent);
         }));
@@ -146,7 +150,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
             case UNIFORM -> droppedUniform(scored);
             case BATCH_FULL -> {
                 takeStep();
-                if (System.nanoTime() - setup.deadlineNanos() >= 0) {
+                if (System.nanoTime() - setup.deadlineNanos() >= 0 || stepsDone()) {
                     return finish();
                 }
             }
@@ -203,6 +207,10 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         }
     }
 
+    private boolean stepsDone() {
+        return settings.maxSteps() > 0 && step >= settings.maxSteps();
+    }
+
     private double runSeconds() {
         return setup.state().runSeconds(metrics.wallSeconds());
     }
@@ -238,7 +246,8 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
             return this;
         }
         finishing = true;
-        getContext().getLog().info("deadline reached after {} steps: final evaluation and checkpoint", step);
+        getContext().getLog().info("{} reached after {} steps: final evaluation and checkpoint",
+                stepsDone() ? "max-steps" : "deadline", step);
         if (metrics.uniformDrops().groups() >= settings.batchGroups()) { // a stall, not the few before a step
             getContext().getLog().warn("at the deadline: {}", metrics.uniformDrops().describe());
         }

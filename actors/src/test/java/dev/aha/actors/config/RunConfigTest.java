@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dev.aha.runtime.config.AhaConfig;
-import dev.aha.runtime.testing.SharedData;
+import dev.aha.runtime.testing.TestData;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class RunConfigTest {
 
-    private static final String QWEN3 = SharedData.dir().resolve("data/tokenizers/qwen3").toString()
+    private static final String QWEN3 = TestData.tokenizer("qwen3").toString()
             .replace("\\", "/");
 
     private static RunConfig load(String overrides) {

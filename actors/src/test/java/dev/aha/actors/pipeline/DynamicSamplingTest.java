@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,8 +75,8 @@ class DynamicSamplingTest {
 
     @Test
     void uniformGroupsAreDroppedCountedAndReplacedSoEveryBatchIsFull() throws Exception {
-        RunConfig config = PipelineFixture.config("aha.grpo.drop-uniform-groups = on");
-        Learner.Finished f = PipelineFixture.run(config, 6, halfUniform(new AtomicLong()), out);
+        RunConfig config = PipelineFixture.config("aha.grpo.drop-uniform-groups = on\naha.train.max-steps = 60");
+        Learner.Finished f = PipelineFixture.run(config, 60, halfUniform(new AtomicLong()), out);
 
         DispatcherStats d = f.dispatcherStats();
         System.out.printf("dynamic sampling: %d steps, %d dispatched, %d used, %d dropped uniform, %d out%n",
@@ -94,9 +95,9 @@ class DynamicSamplingTest {
 
     @Test
     void withTheOptionOffUniformGroupsAreTrainedOnAndNothingIsDropped() throws Exception {
-        RunConfig config = PipelineFixture.config("aha.grpo.drop-uniform-groups = off");
+        RunConfig config = PipelineFixture.config("aha.grpo.drop-uniform-groups = off\naha.train.max-steps = 60");
         AtomicLong uniformScores = new AtomicLong();
-        Learner.Finished f = PipelineFixture.run(config, 5, halfUniform(uniformScores), out);
+        Learner.Finished f = PipelineFixture.run(config, 60, halfUniform(uniformScores), out);
 
         DispatcherStats d = f.dispatcherStats();
         assertTrue(f.history().size() >= 3, "too few steps to check anything: " + f.history().size());
@@ -116,6 +117,7 @@ class DynamicSamplingTest {
      * ends at its deadline with everything placed.
      */
     @Test
+    @Tag("slow") // runs to its deadline: in verify
     void aRunWhereEveryGroupIsUniformTakesNoStepButStaysObservable() throws Exception {
         RunConfig config = PipelineFixture.config("aha.grpo.drop-uniform-groups = on");
         Learner.Finished f = PipelineFixture.run(config, 4, reward(in -> 1.0), out);

@@ -17,7 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The actor pipeline end to end, for a few seconds, with the invariants the design promises. */
+/**
+ * The actor pipeline end to end with the invariants the design promises: each run ends after 100 learner steps
+ * (aha.train.max-steps), its deadline only a backstop.
+ */
 class PipelineTest {
 
     @TempDir
@@ -25,8 +28,8 @@ class PipelineTest {
 
     @Test
     void shouldAccountForEveryPromptAndKeepStalenessWithinItsBound() throws Exception {
-        RunConfig config = PipelineFixture.config("aha.train.max-staleness = 1");
-        Learner.Finished f = PipelineFixture.run(config, 12, config.reward().compose(), out);
+        RunConfig config = PipelineFixture.config("aha.train { max-staleness = 1, max-steps = 100 }");
+        Learner.Finished f = PipelineFixture.run(config, 60, config.reward().compose(), out);
 
         assertTrue(f.history().size() >= 3, "too few steps to check anything: " + f.history().size());
         long previous = 0;
@@ -46,8 +49,8 @@ class PipelineTest {
 
     @Test
     void shouldNeverMixVersionsInASyncStep() throws Exception {
-        RunConfig config = PipelineFixture.config("aha.train { sync = on, max-staleness = 0 }");
-        Learner.Finished f = PipelineFixture.run(config, 10, config.reward().compose(), out);
+        RunConfig config = PipelineFixture.config("aha.train { sync = on, max-staleness = 0, max-steps = 100 }");
+        Learner.Finished f = PipelineFixture.run(config, 60, config.reward().compose(), out);
         assertTrue(f.history().size() >= 3, "too few steps: " + f.history().size());
         for (StepMetrics m : f.history()) {
             assertEquals(List.of(0), List.copyOf(m.stalenessHistogram().keySet()),
@@ -80,8 +83,8 @@ class PipelineTest {
         };
         CompositeReward reward = new CompositeReward(List.of(
                 new WeightedReward(new AccuracyReward(), 1), new WeightedReward(flaky, 1)));
-        RunConfig config = PipelineFixture.config("");
-        Learner.Finished f = PipelineFixture.run(config, 10, reward, out);
+        RunConfig config = PipelineFixture.config("aha.train.max-steps = 100");
+        Learner.Finished f = PipelineFixture.run(config, 60, reward, out);
         assertTrue(f.history().size() >= 3, "training stopped: " + f.history().size() + " steps");
         assertTrue(f.rewardFailures() > 0, "failures must be counted");
     }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,7 @@ class PoisonPromptsTest {
     };
 
     @Test
+    @Tag("slow") // 15 s of the pipeline: in verify
     void poisonPromptsAreQuarantinedAndEveryOtherPromptIsUsed(@TempDir Path out) throws Exception {
         RunConfig config = PipelineFixture.config("aha.train.max-staleness = 1");
         Learner.Finished f = PipelineFixture.run(config, 15, config.reward().compose(), out, p -> p, POISON);

@@ -27,9 +27,11 @@ class ResumeTest {
 
     @Test
     void shouldContinueStepsVersionsAndWeightsFromTheLastCheckpoint() throws Exception {
-        RunConfig config = PipelineFixture.config("");
+        // Segments end at max-steps (counted across resumes); their deadlines are only backstops.
+        RunConfig config = PipelineFixture.config("aha.train.max-steps = 20");
+        RunConfig longer = PipelineFixture.config("aha.train.max-steps = 40");
         ObjectNode first = new TrainingSession(config,
-                new TrainingSession.Options(out, 0.15, null, null, null, null)).run();
+                new TrainingSession.Options(out, 2, null, null, null, null)).run();
         long steps = first.get("steps").asLong();
         assertTrue(steps >= 2, "first segment took " + steps + " steps");
         CheckpointStore store = new CheckpointStore(out.resolve("checkpoints"), 3);
@@ -39,14 +41,14 @@ class ResumeTest {
         assertEquals(steps, savedState.get("run").get("step").asLong());
 
         // A segment too short for any step ends on exactly the weights it resumed from, counters unchanged.
-        ObjectNode idle = new TrainingSession(config,
+        ObjectNode idle = new TrainingSession(longer,
                 new TrainingSession.Options(out, 1e-4, out, null, null, null)).run();
         assertEquals(steps, idle.get("steps").asLong());
         assertTrue(savedWeights.contentEquals(weights(config, store.latest().orElseThrow())), "resumed weights differ");
 
         // A real segment continues the counters where the first left off.
-        ObjectNode second = new TrainingSession(config,
-                new TrainingSession.Options(out, 0.15, out, null, null, null)).run();
+        ObjectNode second = new TrainingSession(longer,
+                new TrainingSession.Options(out, 2, out, null, null, null)).run();
         assertTrue(second.get("steps").asLong() > steps, "no steps after resume");
         assertEquals(second.get("steps").asLong(), second.get("version").asLong());
         assertTrue(second.get("prompts_dispatched").asLong() > first.get("prompts_dispatched").asLong());

@@ -24,10 +24,11 @@ class TimeToAccuracyRunTest {
 
     @Test
     void summaryHasThePassAtOneCurveOverTimeAcrossAResumeAndTheSecondsToEachThreshold() throws Exception {
-        RunConfig config = PipelineFixture.config(
-                "aha.train { eval-every = 3, eval-every-k = 2, eval-every-prompts = 3 }");
+        // Segments end at max-steps (counted across resumes); their deadlines are only backstops.
+        String evals3 = "aha.train { eval-every = 3, eval-every-k = 2, eval-every-prompts = 3 }\n";
+        RunConfig config = PipelineFixture.config(evals3 + "aha.train.max-steps = 10");
         ObjectNode first = new TrainingSession(config,
-                new TrainingSession.Options(out, 0.15, null, null, null, null)).run();
+                new TrainingSession.Options(out, 2, null, null, null, null)).run();
         double coldStart = first.get("cold_start_seconds").asDouble();
         assertTrue(coldStart > 0, "the cold start took time");
 
@@ -54,8 +55,8 @@ class TimeToAccuracyRunTest {
         double fraction = first.get("periodic_eval_fraction").asDouble();
         assertTrue(fraction > 0 && fraction < 1, "their share of the RL time: " + fraction);
 
-        ObjectNode second = new TrainingSession(config,
-                new TrainingSession.Options(out, 0.1, out, null, null, null)).run();
+        ObjectNode second = new TrainingSession(PipelineFixture.config(evals3 + "aha.train.max-steps = 16"),
+                new TrainingSession.Options(out, 2, out, null, null, null)).run();
         JsonNode curve = second.get("pass1_curve");
         assertEquals(0, curve.get(0).get("step").asLong(), "the curve starts at the cold start");
         assertTrue(curve.get(0).get("run_seconds").asDouble() <= coldStart);

@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.aha.runtime.testing.SharedData;
+import dev.aha.runtime.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +23,7 @@ class CodeScoreCommandTest {
     Path dir;
 
     private static Path humanEval() {
-        return SharedData.dir().resolve("data/humaneval/HumanEval.jsonl");
+        return TestData.humanEval();
     }
 
     private List<JsonNode> score(String... args) throws Exception {
@@ -39,6 +40,7 @@ class CodeScoreCommandTest {
     }
 
     @Test
+    @Tag("slow") // 328 sandboxed runs: in verify
     void shouldPassEveryCanonicalSolutionAndNoneThatReturnsNone() throws Exception {
         List<JsonNode> canonical = score("score", "--task", "humaneval", "--dataset", humanEval().toString(),
                 "--reference-solutions", "canonical");

@@ -82,6 +82,7 @@ class ConfigCheckTest {
                 Arguments.of("aha.train.eval-every-prompts = 0", "eval-every-prompts"),
                 Arguments.of("aha.train.cold-start.batch-size = 0", "cold-start.batch-size"),
                 Arguments.of("aha.train.progress-every = 0", "progress-every"),
+                Arguments.of("aha.train.max-steps = -1", "max-steps"),
                 Arguments.of("aha.train.logits-budget = 0", "logits-budget"),
                 Arguments.of("aha.train.logits-budget = lots", "logits-budget"),
                 Arguments.of("aha.train.chat = maybe", "aha.train.chat"),

@@ -19,7 +19,7 @@ import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.rejection.PromptSelection;
 import dev.aha.runtime.task.ArithmeticTask;
 import dev.aha.runtime.task.TaskPrompt;
-import dev.aha.runtime.testing.SharedData;
+import dev.aha.runtime.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -83,7 +83,7 @@ class DistillCommandTest {
     @Test
     void aStudentWithAnotherTokenizerIsRefused(@TempDir Path dir) throws Exception {
         Path teacher = oneStepTeacher(dir);
-        Path qwen = SharedData.dir().resolve("data/tokenizers/qwen3");
+        Path qwen = TestData.tokenizer("qwen3");
         Path student = Files.writeString(dir.resolve("student.conf"), STUDENT + "aha.tokenizer = \"" + qwen + "\"\n");
         CommandRun r = CommandRun.of("distill", "--teacher", teacher.toString(), "--student", student.toString(),
                 "--task", "arithmetic", "--prompts", "2", "--out", dir.resolve("d").toString());
@@ -112,7 +112,7 @@ class DistillCommandTest {
      */
     @Test
     void aHuggingFaceStudentSharingTheTokenizerIsFineTuned(@TempDir Path dir) throws Exception {
-        Path tokenizer = SharedData.dir().resolve("data/tokenizers/qwen3");
+        Path tokenizer = TestData.tokenizer("qwen3");
         Path teacherModel = dir.resolve("q3-teacher");
         Path studentModel = dir.resolve("q3-student");
         for (Path model : List.of(teacherModel, studentModel)) {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -74,6 +75,7 @@ class PipelineCommandTest {
     }
 
     @Test
+    @Tag("slow") // timed stages, run twice: in verify
     void aTinyRecipeRunsEndToEndAndAReRunSkipsTheFinishedStagesAndContinuesTheInterruptedOne(@TempDir Path dir)
             throws Exception {
         Path recipe = Files.writeString(dir.resolve("tiny.conf"), THREE_STAGES);

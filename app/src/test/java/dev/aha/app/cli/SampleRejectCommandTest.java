@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.aha.runtime.testing.SharedData;
+import dev.aha.runtime.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -113,7 +113,7 @@ class SampleRejectCommandTest {
 
     @Test
     void samplesAHuggingFaceCheckpointThroughItsChatTemplate() throws Exception {
-        Path tokenizer = SharedData.dir().resolve("data").resolve("tokenizers").resolve("qwen3");
+        Path tokenizer = TestData.tokenizer("qwen3");
         Path model = dir.resolve("q3");
         assertEquals(0, CliRun.of("init-model", "--architecture", "qwen3", "--hidden", "32", "--layers", "1",
                 "--heads", "2",

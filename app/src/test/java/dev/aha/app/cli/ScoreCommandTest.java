@@ -27,7 +27,7 @@ class ScoreCommandTest {
 
     @Test
     void shouldScoreEveryGsm8kReferenceSolutionCorrectAndEveryAlteredOneWrong() throws Exception {
-        Path test = dev.aha.runtime.testing.SharedData.gsm8k("test.jsonl");
+        Path test = dev.aha.runtime.testing.TestData.gsm8k("test.jsonl");
         List<String> own = new ArrayList<>();
         List<String> altered = new ArrayList<>();
         for (String line : Files.readAllLines(test)) {

@@ -26,9 +26,9 @@ class TinyCodeTrainTest {
                 "aha.sampling.max-new-tokens = 64",
                 "aha.train { group-size = 4, batch-groups = 1, rollouts = 1, max-in-flight-groups = 4,",
                 "  eval-prompts = 4, eval-k = 2, checkpoint-every = 0, cold-start.steps = 3,",
-                "  cold-start.batch-size = 4 }"));
+                "  cold-start.batch-size = 4, max-steps = 6 }"));
         Path out = dir.resolve("run");
-        CliRun run = CliRun.of("train", "--task", "tinycode", "--minutes", "0.15", "--config", config.toString(),
+        CliRun run = CliRun.of("train", "--task", "tinycode", "--minutes", "2", "--config", config.toString(),
                 "--out", out.toString());
         assertEquals(0, run.code(), run.err());
         JsonNode summary = MetricsLog.JSON.readTree(out.resolve("summary.json").toFile());

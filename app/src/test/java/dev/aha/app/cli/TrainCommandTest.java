@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -61,6 +62,7 @@ class TrainCommandTest {
      * dropped and no step comes. The run still ends at its deadline with its figures, and says what happened.
      */
     @Test
+    @Tag("slow") // runs to its 7 s deadline: in verify
     void aRunWhoseEveryGroupIsUniformEndsWithTheDropsCountedNotAStall(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("sim");
         Path config = dir.resolve("dapo.conf");
@@ -92,12 +94,12 @@ class TrainCommandTest {
             Path out = dir.resolve("sim-" + filter);
             Path config = dir.resolve("overlong-" + filter + ".conf");
             Files.writeString(config, "aha.grpo.overlong.filter = " + filter + "\naha.train.batch-groups = 2\n"
-                    + "aha.simulation { median-length = 8, max-length = 8 }\n");
+                    + "aha.simulation { median-length = 8, max-length = 8 }\naha.train.max-steps = 12\n");
             StringWriter err = new StringWriter();
             CommandLine cli = Aha.commandLine();
             cli.setOut(new PrintWriter(new StringWriter()));
             cli.setErr(new PrintWriter(err, true));
-            assertEquals(0, cli.execute("train", "--backend", "simulated", "--minutes", "0.1", "--config",
+            assertEquals(0, cli.execute("train", "--backend", "simulated", "--minutes", "1", "--config",
                     config.toString(), "--out", out.toString()), err.toString());
             List<StepMetrics> steps = MetricsLog.readSteps(out.resolve("metrics.jsonl"));
             assertTrue(steps.size() >= 3, "too few steps: " + steps.size());

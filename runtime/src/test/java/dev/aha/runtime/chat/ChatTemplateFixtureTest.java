@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.aha.runtime.testing.SharedData;
+import dev.aha.runtime.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,7 +66,7 @@ class ChatTemplateFixtureTest {
     private static Map<String, ChatTemplate> templates() throws IOException {
         Map<String, ChatTemplate> out = new HashMap<>();
         for (Map.Entry<String, String> e : templatePaths().entrySet()) {
-            out.put(e.getKey(), ChatTemplate.fromTokenizerConfig(SharedData.dir().resolve(e.getValue())));
+            out.put(e.getKey(), ChatTemplate.fromTokenizerConfig(TestData.file(e.getValue())));
         }
         return out;
     }

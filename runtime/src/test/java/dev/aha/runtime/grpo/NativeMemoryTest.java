@@ -17,6 +17,7 @@ import dev.aha.runtime.tokenizer.CharTokenizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * runs) must keep native memory flat: the live NDArray count must not move, and resident memory may grow by no
  * more than a fixed bound once warm (allocator caches settle within the first iterations).
  */
+@Tag("slow") // a thousand steps: in verify
 class NativeMemoryTest {
 
     private static final int ITERATIONS = 1000;

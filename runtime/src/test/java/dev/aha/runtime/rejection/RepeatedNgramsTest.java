@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.aha.runtime.testing.SharedData;
+import dev.aha.runtime.testing.TestData;
 import java.io.BufferedReader;
 import java.nio.file.Files;
 import java.util.List;
@@ -51,7 +51,7 @@ class RepeatedNgramsTest {
         double worst = 0;
         int lines = 0;
         for (String file : List.of("train.jsonl", "test.jsonl")) {
-            try (BufferedReader in = Files.newBufferedReader(SharedData.gsm8k(file))) {
+            try (BufferedReader in = Files.newBufferedReader(TestData.gsm8k(file))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     JsonNode node = json.readTree(line);
                     worst = Math.max(worst, RepeatedNgrams.fraction(node.get("answer").asText(), 4));

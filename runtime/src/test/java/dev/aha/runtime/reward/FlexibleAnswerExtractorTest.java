@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.aha.runtime.testing.SharedData;
+import dev.aha.runtime.testing.TestData;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -115,7 +115,7 @@ class FlexibleAnswerExtractorTest {
         AccuracyReward strict = new AccuracyReward(ExtractMode.STRICT);
         int right = 0;
         int rightStrictly = 0;
-        List<String> lines = Files.readAllLines(SharedData.gsm8k("test.jsonl"));
+        List<String> lines = Files.readAllLines(TestData.gsm8k("test.jsonl"));
         for (String line : lines) {
             String solution = json.readTree(line).get("answer").asText();
             int marker = solution.lastIndexOf("####");

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aha.runtime.testing.TestData;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 
 /** The accuracy and format rewards against every real GSM8K test solution, and a sample of the training set. */
 class Gsm8kAccuracyTest {
-    private static final Path GSM8K = dev.aha.runtime.testing.SharedData.dir().resolve("data/gsm8k");
     private static final String MARKER = "#### ";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -92,7 +91,7 @@ class Gsm8kAccuracyTest {
     }
 
     private static List<Solution> read(String file) throws IOException {
-        List<String> lines = Files.readAllLines(GSM8K.resolve(file));
+        List<String> lines = Files.readAllLines(TestData.gsm8k(file));
         List<Solution> solutions = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
             JsonNode node = JSON.readTree(lines.get(i));

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,6 +113,7 @@ class SandboxTest {
     }
 
     @Test
+    @Tag("slow") // waits out the 5 s wall limit: in verify
     void shouldTimeOutOnWallTime() {
         long start = System.nanoTime();
         SandboxResult r = sandbox.run("import time\ntime.sleep(60)\n", TESTS);
@@ -181,6 +183,7 @@ class SandboxTest {
     }
 
     @Test
+    @Tag("slow") // waits out the 5 s wall limit: in verify
     void shouldTimeOutAProgramThatClosesItsOutputAndLingers() {
         // Closing its output does not end the run (bwrap holds the pipe until it exits): the wall limit does.
         SandboxResult r = sandbox.run("import os, time\nos.close(1)\nos.close(2)\ntime.sleep(60)\n", TESTS);

@@ -14,7 +14,7 @@ import dev.aha.runtime.reward.TargetScript;
 import dev.aha.runtime.reward.RewardInput;
 import dev.aha.runtime.sandbox.Sandbox;
 import dev.aha.runtime.sandbox.SandboxFixtures;
-import dev.aha.runtime.testing.SharedData;
+import dev.aha.runtime.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -73,7 +73,7 @@ class CodeTasksTest {
 
     @Test
     void shouldReadHumanEvalWithItsTestsAsTheReference() {
-        JsonlTask task = JsonlTask.humanEval("humaneval", SharedData.dir().resolve("data/humaneval/HumanEval.jsonl"),
+        JsonlTask task = JsonlTask.humanEval("humaneval", TestData.humanEval(),
                 null, BadLinePolicy.STOP);
         assertEquals(164, task.trainSize() + task.heldOutSize());
         TaskPrompt p = task.heldOut(1).get(0);

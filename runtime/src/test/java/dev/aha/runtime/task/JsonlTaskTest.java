@@ -25,7 +25,7 @@ class JsonlTaskTest {
     Path dir;
 
     static Path gsm8k(String file) {
-        return dev.aha.runtime.testing.SharedData.gsm8k(file);
+        return dev.aha.runtime.testing.TestData.gsm8k(file);
     }
 
     @Test

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.aha.runtime.testing.SharedData;
+import dev.aha.runtime.testing.TestData;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +32,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The real Qwen3 and DeepSeek-V3 tokenizers (shared/data/tokenizers) against fixtures written by the JavaScript port
+ * The real Qwen3 and DeepSeek-V3 tokenizers (test data: tokenizers/) against fixtures written by the JavaScript port
  * of Hugging Face tokenizers (src/test/fixtures/tokenizers/generate.mjs): every GSM8K test question and a few
  * hand-picked strings must encode to the same ids, and decode must give every question back.
  */
@@ -48,7 +48,7 @@ class HfTokenizerTest {
             TOKENIZERS.put(name, HfTokenizer.load(tokenizerDir(name)));
         }
         questions = new ArrayList<>();
-        for (String line : Files.readAllLines(SharedData.gsm8k("test.jsonl"))) {
+        for (String line : Files.readAllLines(TestData.gsm8k("test.jsonl"))) {
             if (!line.isBlank()) {
                 questions.add(JSON.readTree(line).get("question").asText());
             }
@@ -61,7 +61,7 @@ class HfTokenizerTest {
     }
 
     static Path tokenizerDir(String name) {
-        return SharedData.dir().resolve("data").resolve("tokenizers").resolve(name);
+        return TestData.tokenizer(name);
     }
 
     @ParameterizedTest
@@ -108,7 +108,7 @@ class HfTokenizerTest {
     void qwen3SpecialTokensFollowItsConfig() {
         HfTokenizer qwen = TOKENIZERS.get("qwen3");
         assertEquals(151_669, qwen.vocabSize()); // 151,643 + 26 added; the model's embedding (151,936) is larger
-        assertEquals(151_645, qwen.endId()); // <|im_end|>: no generation_config.json in the shared copy
+        assertEquals(151_645, qwen.endId()); // <|im_end|>: no generation_config.json in the test data
         assertArrayEquals(new int[] {151_645}, qwen.endIds());
         assertEquals(151_643, qwen.padId()); // <|endoftext|>
         assertNull(qwen.bosToken());
