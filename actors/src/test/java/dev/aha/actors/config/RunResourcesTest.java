@@ -11,7 +11,7 @@ import dev.aha.runtime.config.AhaConfig;
 import dev.aha.runtime.reward.AccuracyReward;
 import dev.aha.runtime.reward.RewardInput;
 import dev.aha.runtime.sandbox.SandboxUnavailableException;
-import dev.aha.runtime.testing.SharedData;
+import dev.aha.runtime.testing.TestData;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.Test;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** A run's live resources: opened from its settings, counted for that run alone, and gone after close. */
 class RunResourcesTest {
 
-    private static final String QWEN3 = SharedData.dir().resolve("data/tokenizers/qwen3").toString()
+    private static final String QWEN3 = TestData.tokenizer("qwen3").toString()
             .replace("\\", "/");
     private static final String TESTS = "assert f(1) == 4\n";
 

@@ -3,7 +3,7 @@ package dev.aha.app.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.aha.runtime.testing.SharedData;
+import dev.aha.runtime.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +64,7 @@ class SetOptionTest {
         // HOCON would read this as /nonexistent and a comment; the path (normalised) comes through whole
         assertRefusedInOneLine(check("", "--set", "aha.tokenizer=/nonexistent//tokenizer dir"),
                 "/nonexistent/tokenizer dir: not a directory");
-        Path qwen = SharedData.dir().resolve("data/tokenizers/qwen3");
+        Path qwen = TestData.tokenizer("qwen3");
         CommandRun r = check("", "--set", "aha.tokenizer=" + qwen);
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("tokenizer=\"" + qwen + "\""), r.out());
