@@ -45,6 +45,10 @@ class LargeCheckpointTest {
     @Test
     void shouldWriteVerifyAndReloadAFilePast2GibWithoutASecondCopyOfTheTensors() throws Exception {
         assumeTrue(Files.isWritable(CLEAR_REFS), "peak memory is measured through Linux's /proc/self/clear_refs");
+        long needed = COUNT * ROWS * COLS * Float.BYTES + (256L << 20);
+        long free = Files.getFileStore(dir).getUsableSpace();
+        assumeTrue(free >= needed, "the checkpoint needs " + (needed >> 20) + " MiB in " + dir + ", only "
+                + (free >> 20) + " MiB are free");
         ComputeThreads.prepare(1);
         long start = System.nanoTime();
         try (NDManager base = NDManager.newBaseManager()) {
