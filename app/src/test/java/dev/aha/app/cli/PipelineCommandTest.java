@@ -168,6 +168,17 @@ class PipelineCommandTest {
         assertTrue(changed.err().contains(out.resolve("01-cold-start") + " finished with other settings than the "
                 + "recipe now gives"), changed.err());
         assertEquals(coldStart, mtime(out.resolve("01-cold-start/stage.json")));
+
+        // so is one made without the --set the command line now gives: --set is part of every stage's settings
+        Files.writeString(recipe, THREE_STAGES);
+        String[] withSet = java.util.Arrays.copyOf(args, args.length + 2);
+        withSet[args.length] = "--set";
+        withSet[args.length + 1] = "aha.grpo.beta=0.02";
+        CommandRun overridden = CommandRun.of(withSet);
+        assertEquals(1, overridden.code(), overridden.err());
+        assertTrue(overridden.err().contains(out.resolve("01-cold-start") + " finished with other settings than the "
+                + "recipe now gives"), overridden.err());
+        assertEquals(coldStart, mtime(out.resolve("01-cold-start/stage.json")));
     }
 
     @Test
