@@ -16,6 +16,7 @@ import com.typesafe.config.Config;
  * @param dropUniformGroups dynamic sampling (DAPO §3.2): a group whose rewards are all equal (every advantage 0) is
  *     dropped before the learner's batch and replaced by another prompt's group
  * @param overlong what a completion's length does to its reward and whether a truncated one is in the loss
+ * @param correction how the loss corrects for rollout log-probs that differ from the learner's
  */
 public record GrpoSettings(
         double epsLow,
@@ -26,7 +27,8 @@ public record GrpoSettings(
         double advantageEps,
         int drGrpoNormalizer,
         boolean dropUniformGroups,
-        OverlongShaping overlong) {
+        OverlongShaping overlong,
+        RolloutCorrection correction) {
 
     public GrpoSettings {
         requireInRange("epsLow", epsLow, 0, 1);
@@ -47,6 +49,17 @@ public record GrpoSettings(
         if (overlong == null) {
             throw new IllegalArgumentException("overlong shaping must be set (OverlongShaping.OFF for none)");
         }
+        if (correction == null) {
+            throw new IllegalArgumentException("rollout correction must be set (RolloutCorrection.NONE for none)");
+        }
+    }
+
+    /** No rollout correction: the ratio is taken to the behaviour policy. */
+    public GrpoSettings(double epsLow, double epsHigh, double beta, LossAggregation aggregation,
+            boolean scaleAdvantagesByStd, double advantageEps, int drGrpoNormalizer, boolean dropUniformGroups,
+            OverlongShaping overlong) {
+        this(epsLow, epsHigh, beta, aggregation, scaleAdvantagesByStd, advantageEps, drGrpoNormalizer,
+                dropUniformGroups, overlong, RolloutCorrection.NONE);
     }
 
     /** The objective alone: every group reaches the learner, lengths change no reward. */
@@ -68,7 +81,8 @@ public record GrpoSettings(
         return new GrpoSettings(grpo.getDouble("eps-low"), grpo.getDouble("eps-high"), grpo.getDouble("beta"),
                 grpo.getEnum(LossAggregation.class, "aggregation"), grpo.getBoolean("scale-advantages-by-std"),
                 grpo.getDouble("advantage-eps"), normalizer > 0 ? normalizer : maxNewTokens,
-                grpo.getBoolean("drop-uniform-groups"), overlong);
+                grpo.getBoolean("drop-uniform-groups"), overlong,
+                RolloutCorrection.of(grpo.getString("rollout-correction"), grpo.getDouble("rollout-correction-cap")));
     }
 
     /** The paper's defaults: eps 0.2 both sides, beta 0.04, sequence mean, std scaling; no DAPO changes. */
@@ -78,6 +92,12 @@ public record GrpoSettings(
 
     public boolean usesReference() {
         return beta > 0;
+    }
+
+    /** The same objective with {@code c} as its rollout correction. */
+    public GrpoSettings withCorrection(RolloutCorrection c) {
+        return new GrpoSettings(epsLow, epsHigh, beta, aggregation, scaleAdvantagesByStd, advantageEps,
+                drGrpoNormalizer, dropUniformGroups, overlong, c);
     }
 
     private static void requireInRange(String name, double value, double min, double max) {

@@ -8,6 +8,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.aha.runtime.grpo.GrpoSettings;
 import dev.aha.runtime.grpo.LossAggregation;
+import dev.aha.runtime.grpo.RolloutCorrection;
 import dev.aha.runtime.optim.AdamWSettings;
 import dev.aha.runtime.policy.gpt.GptConfig;
 import dev.aha.runtime.sampling.SamplingSettings;
@@ -30,6 +31,7 @@ class AhaConfigTest {
         assertEquals(LossAggregation.SEQUENCE_MEAN, grpo.aggregation());
         assertTrue(adam.learningRate() > 0);
         assertEquals(sampling.maxNewTokens(), grpo.drGrpoNormalizer());
+        assertEquals(RolloutCorrection.NONE, grpo.correction(), "none, cap 2.0 (veRL's TIS default)");
     }
 
     @Test
@@ -78,6 +80,24 @@ class AhaConfigTest {
         Files.writeString(broken, "aha.grpo { beta = \n");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AhaConfig.load(broken));
         assertTrue(e.getMessage().contains("broken.conf"), e.getMessage());
+    }
+
+    @Test
+    void shouldReadTheRolloutCorrectionAndRefuseABadOneInOneLine(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("tis.conf");
+        Files.writeString(file, "aha.grpo { rollout-correction = tis, rollout-correction-cap = 1.5 }\n");
+        assertEquals(new RolloutCorrection(RolloutCorrection.Mode.TIS, 1.5),
+                GrpoSettings.fromConfig(AhaConfig.load(file).getConfig("aha.grpo"), 64).correction());
+        Files.writeString(file, "aha.grpo.rollout-correction-cap = 0.5\n");
+        Config lowCap = AhaConfig.load(file);
+        assertEquals("aha.grpo.rollout-correction-cap must be a number >= 1, was 0.5",
+                assertThrows(IllegalArgumentException.class,
+                        () -> GrpoSettings.fromConfig(lowCap.getConfig("aha.grpo"), 64)).getMessage());
+        Files.writeString(file, "aha.grpo.rollout-correction = ppo\n");
+        Config unknown = AhaConfig.load(file);
+        assertEquals("aha.grpo.rollout-correction must be none, tis or mis, was 'ppo'",
+                assertThrows(IllegalArgumentException.class,
+                        () -> GrpoSettings.fromConfig(unknown.getConfig("aha.grpo"), 64)).getMessage());
     }
 
     @Test
