@@ -14,10 +14,11 @@ import java.util.List;
  * @param mask (B, C) float: 1 where the column scores a completion token; C = T-1-firstColumn
  * @param behaviourLogProbs (B, C) float: log pi_old of completion tokens, 0 elsewhere
  * @param advantages (B, 1) float
+ * @param fresh (B, 1) float: 1 for a row the learner's current version sampled ({@link GrpoSample#fresh()})
  * @param firstColumn the first log-prob column (see {@link PackedSequences})
  */
-public record GrpoBatch(NDArray tokens, NDArray mask, NDArray behaviourLogProbs, NDArray advantages, int size,
-        int firstColumn) {
+public record GrpoBatch(NDArray tokens, NDArray mask, NDArray behaviourLogProbs, NDArray advantages, NDArray fresh,
+        int size, int firstColumn) {
 
     /** Rows {@code [from, to)}, in {@code manager} (so a micro-batch's arrays go when it closes). */
     public GrpoBatch rows(NDManager manager, int from, int to) {
@@ -26,10 +27,11 @@ public record GrpoBatch(NDArray tokens, NDArray mask, NDArray behaviourLogProbs,
         NDArray m = mask.get(rows);
         NDArray b = behaviourLogProbs.get(rows);
         NDArray a = advantages.get(rows);
-        for (NDArray x : new NDArray[] {t, m, b, a}) {
+        NDArray f = fresh.get(rows);
+        for (NDArray x : new NDArray[] {t, m, b, a, f}) {
             x.attach(manager);
         }
-        return new GrpoBatch(t, m, b, a, to - from, firstColumn);
+        return new GrpoBatch(t, m, b, a, f, to - from, firstColumn);
     }
 
     /** Packs {@code samples} into arrays of {@code manager}. */
@@ -48,18 +50,21 @@ public record GrpoBatch(NDArray tokens, NDArray mask, NDArray behaviourLogProbs,
         int columns = packed.columns();
         float[] behaviour = new float[b * columns];
         float[] advantages = new float[b];
+        float[] fresh = new float[b];
         for (int i = 0; i < b; i++) {
             GrpoSample s = samples.get(i);
             float[] lp = s.behaviourLogProbs();
             System.arraycopy(lp, 0, behaviour,
                     i * columns + PackedSequences.column(s.prompt().length, 0, packed.firstColumn()), lp.length);
             advantages[i] = s.advantage();
+            fresh[i] = s.fresh() ? 1f : 0f;
         }
         return new GrpoBatch(
                 packed.tokens(),
                 packed.completionMask(),
                 manager.create(behaviour, new Shape(b, columns)),
                 manager.create(advantages, new Shape(b, 1)),
+                manager.create(fresh, new Shape(b, 1)),
                 b,
                 packed.firstColumn());
     }

@@ -7,8 +7,12 @@ package dev.aha.runtime.grpo;
  * @param completion the sampled token ids (end token included when drawn)
  * @param behaviourLogProbs log pi_old of each completion token, recorded at sampling time
  * @param advantage the completion's group-relative advantage
+ * @param staleness versions the sampling policy lagged the learner's at the step that trains on it (0: fresh), or
+ *     {@link #UNKNOWN_STALENESS} where the caller does not know the sampling version
  */
-public record GrpoSample(int[] prompt, int[] completion, float[] behaviourLogProbs, float advantage) {
+public record GrpoSample(int[] prompt, int[] completion, float[] behaviourLogProbs, float advantage, int staleness) {
+
+    public static final int UNKNOWN_STALENESS = -1;
 
     public GrpoSample {
         if (prompt.length == 0) {
@@ -21,5 +25,18 @@ public record GrpoSample(int[] prompt, int[] completion, float[] behaviourLogPro
         if (!Float.isFinite(advantage)) {
             throw new IllegalArgumentException("advantage is not finite: " + advantage);
         }
+        if (staleness < UNKNOWN_STALENESS) {
+            throw new IllegalArgumentException("staleness must be >= 0 (or unknown), was " + staleness);
+        }
+    }
+
+    /** A sample whose sampling version is not known: it counts in no fresh-only figure. */
+    public GrpoSample(int[] prompt, int[] completion, float[] behaviourLogProbs, float advantage) {
+        this(prompt, completion, behaviourLogProbs, advantage, UNKNOWN_STALENESS);
+    }
+
+    /** Whether the learner's current version sampled it. */
+    public boolean fresh() {
+        return staleness == 0;
     }
 }

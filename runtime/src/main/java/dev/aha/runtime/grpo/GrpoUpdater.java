@@ -73,12 +73,13 @@ public final class GrpoUpdater {
             int per = MicroBatches.rows(logitsBudget, batch.mask().getShape().get(1), policy.vocabSize(), batch.size());
             float lossValue = 0;
             List<GrpoDiagnostics> parts = new ArrayList<>();
+            List<RolloutMismatch> mismatches = new ArrayList<>();
             List<Integer> rows = new ArrayList<>();
             for (int from = 0; from < batch.size(); from += per) {
                 int to = Math.min(batch.size(), from + per);
                 try (NDManager micro = scope.newSubManager()) {
-                    GrpoLoss.Output output = forwardBackward(from == 0 && to == batch.size() ? batch
-                            : batch.rows(micro, from, to), totals);
+                    GrpoBatch part = from == 0 && to == batch.size() ? batch : batch.rows(micro, from, to);
+                    GrpoLoss.Output output = forwardBackward(part, totals, mismatches);
                     lossValue += output.loss().getFloat();
                     parts.add(output.diagnostics());
                     rows.add(to - from);
@@ -87,12 +88,16 @@ public final class GrpoUpdater {
             long skippedBefore = optimizer.skipped();
             float gradNorm = optimizer.step();
             return new GrpoUpdateResult(lossValue, gradNorm, GrpoDiagnostics.combine(parts, rows), samples.size(),
-                    optimizer.skipped() > skippedBefore);
+                    optimizer.skipped() > skippedBefore, RolloutMismatch.combine(mismatches));
         }
     }
 
-    /** One (micro-)batch: its loss, normalised over the whole batch, backpropagated into the accumulating gradients. */
-    private GrpoLoss.Output forwardBackward(GrpoBatch part, GrpoLoss.Totals totals) {
+    /**
+     * One (micro-)batch: its loss, normalised over the whole batch, backpropagated into the accumulating gradients;
+     * its rollout mismatch added to {@code mismatches}. One update per batch: the forward that records gradients is
+     * the policy before the update, so its log-probs, detached, are the proximal policy's and the learner's own.
+     */
+    private GrpoLoss.Output forwardBackward(GrpoBatch part, GrpoLoss.Totals totals, List<RolloutMismatch> mismatches) {
         NDArray referenceLogProbs = null;
         if (loss.settings().usesReference()) {
             referenceLogProbs = reference.tokenLogProbs(part.tokens(), temperature, part.firstColumn());
@@ -102,6 +107,7 @@ public final class GrpoUpdater {
             GrpoLoss.Output output = loss.compute(logProbs, part.behaviourLogProbs(), referenceLogProbs, part.mask(),
                     part.advantages(), totals);
             collector.backward(output.loss());
+            mismatches.add(RolloutMismatch.measure(logProbs, part.behaviourLogProbs(), part.mask(), part.fresh()));
             return output;
         }
     }

@@ -13,6 +13,7 @@ import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.optim.AdamWSettings;
 import dev.aha.runtime.policy.gpt.GptConfig;
 import dev.aha.runtime.policy.gpt.GptPolicy;
+import dev.aha.runtime.support.Engines;
 import dev.aha.runtime.tokenizer.CharTokenizer;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -168,6 +169,86 @@ class GrpoUpdaterTest {
                     assertEquals(wa.get(i), wb.get(i), 1e-6f, aggregation + " weight " + i);
                 }
             }
+        }
+    }
+
+    /**
+     * The mismatch is measured against the policy before its update, fresh samples apart: GOOD's behaviour log-prob
+     * is the policy's own minus ln 1.6 (w = 1.6, drawn by this version), BAD's its own plus ln 2 (w = 0.5, two
+     * versions old). With tis at C = 1.5, GOOD's token is the one over the cap.
+     */
+    @Test
+    void shouldMeasureTheRolloutMismatchBeforeTheUpdate() {
+        GrpoSettings settings = new GrpoSettings(0.2, 0.2, 0.0, LossAggregation.TOKEN_MEAN, true, 1e-4, 0)
+                .withCorrection(new RolloutCorrection(RolloutCorrection.Mode.TIS, 1.5));
+        float ln16 = (float) Math.log(1.6);
+        float ln2 = (float) Math.log(2);
+        try (AdamW adam = new AdamW(policy.parameters(), AdamWSettings.defaults(1e-2), base)) {
+            GrpoUpdater updater = new GrpoUpdater(policy, null, adam, new GrpoLoss(settings), 1f, TOKENIZER.padId());
+            GrpoUpdateResult r = updater.update(List.of(
+                    new GrpoSample(PROMPT, GOOD, new float[] {logProb(GOOD) - ln16}, 1f, 0),
+                    new GrpoSample(PROMPT, BAD, new float[] {logProb(BAD) + ln2}, -1f, 2)));
+            RolloutMismatch.Figures all = r.mismatch().all();
+            assertEquals(2, all.tokens());
+            assertEquals((ln2 - ln16) / 2, all.kl(), 1e-5, "k1: mean of lb - ll");
+            assertEquals((ln16 + ln2) / 2, all.meanAbsLogDiff(), 1e-5);
+            assertEquals(ln2, all.maxAbsLogDiff(), 1e-5);
+            assertEquals((1.6 - 1 - ln16 + 0.5 - 1 + ln2) / 2, all.k3(), 1e-5);
+            RolloutMismatch.Figures fresh = r.mismatch().fresh();
+            assertEquals(1, fresh.tokens(), "only GOOD was drawn by the learner's version");
+            assertEquals(-ln16, fresh.kl(), 1e-5);
+            assertEquals(0.5f, r.diagnostics().correctedFraction(), 1e-6f, "GOOD's w = 1.6 over the cap");
+        }
+    }
+
+    /** The correction's weights come from each micro-batch's own rows: micro-batches take the whole batch's step. */
+    @Test
+    void shouldTakeTheSameCorrectedStepInMicroBatchesAsInOne() {
+        AdamWSettings linear = new AdamWSettings(1e-2, 0.9, 0.99, 1.0, 0.0, 0.0);
+        List<GrpoSample> batch = List.of(
+                new GrpoSample(TOKENIZER.encode("12+3="), TOKENIZER.encode("15"), new float[] {-4f, -3f}, 1.2f, 0),
+                new GrpoSample(PROMPT, GOOD, new float[] {-4.5f}, -0.3f, 1),
+                new GrpoSample(TOKENIZER.encode("9-1="), TOKENIZER.encode("8 ok"), new float[] {-4f, -4f, -5f, -4f},
+                        0.7f, 0),
+                new GrpoSample(PROMPT, BAD, new float[] {-4f}, -1.6f, 3));
+        GrpoSettings settings = new GrpoSettings(0.2, 0.28, 0.0, LossAggregation.TOKEN_MEAN, true, 1e-4, 0)
+                .withCorrection(new RolloutCorrection(RolloutCorrection.Mode.MIS, 1.05));
+        try (GptPolicy whole = GptPolicy.create(GptConfig.tiny(TOKENIZER.vocabSize()), base);
+                GptPolicy micro = GptPolicy.create(GptConfig.tiny(TOKENIZER.vocabSize()), base);
+                AdamW adamWhole = new AdamW(whole.parameters(), linear, base);
+                AdamW adamMicro = new AdamW(micro.parameters(), linear, base)) {
+            GrpoUpdateResult a = new GrpoUpdater(whole, null, adamWhole, new GrpoLoss(settings), 1f,
+                    TOKENIZER.padId()).update(batch);
+            GrpoUpdateResult b = new GrpoUpdater(micro, null, adamMicro, new GrpoLoss(settings), 1f,
+                    TOKENIZER.padId(), 1).update(batch);
+            assertTrue(a.diagnostics().correctedFraction() > 0 && a.diagnostics().correctedFraction() < 1,
+                    "some tokens masked, not all: " + a.diagnostics().correctedFraction());
+            assertEquals(a.diagnostics().correctedFraction(), b.diagnostics().correctedFraction(), 1e-6f);
+            assertEquals(a.loss(), b.loss(), 1e-5f);
+            assertEquals(a.gradNorm(), b.gradNorm(), 1e-4f * a.gradNorm());
+            assertEquals(a.mismatch().all().kl(), b.mismatch().all().kl(), 1e-5);
+            assertEquals(a.mismatch().all().maxAbsLogDiff(), b.mismatch().all().maxAbsLogDiff(), 1e-6);
+            assertEquals(a.mismatch().fresh().tokens(), b.mismatch().fresh().tokens());
+            assertEquals(6, a.mismatch().fresh().tokens(), "the two fresh rows' completion tokens");
+        }
+    }
+
+    /** The correction's and the measurement's arrays live in the step's scope: none outlives it. */
+    @Test
+    void shouldLeaveNoArrayBehindWhenCorrectingAndMeasuring() {
+        GrpoSettings settings = new GrpoSettings(0.2, 0.2, 0.0, LossAggregation.TOKEN_MEAN, true, 1e-4, 0)
+                .withCorrection(new RolloutCorrection(RolloutCorrection.Mode.MIS, 1.5));
+        try (AdamW adam = new AdamW(policy.parameters(), AdamWSettings.defaults(1e-2), base)) {
+            GrpoUpdater updater = new GrpoUpdater(policy, null, adam, new GrpoLoss(settings), 1f, TOKENIZER.padId(),
+                    1); // micro-batches of one row: the split path too
+            List<GrpoSample> batch = List.of(new GrpoSample(PROMPT, GOOD, new float[] {-4f}, 1f, 0),
+                    new GrpoSample(PROMPT, BAD, new float[] {-3f}, -1f, 1));
+            updater.update(batch);
+            int before = Engines.liveArrays(base);
+            for (int i = 0; i < 3; i++) {
+                updater.update(batch);
+            }
+            assertEquals(before, Engines.liveArrays(base));
         }
     }
 
