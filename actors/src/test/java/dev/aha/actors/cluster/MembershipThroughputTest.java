@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.runtime.grpo.RolloutMismatch;
 import dev.aha.runtime.metrics.StepMetrics;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ class MembershipThroughputTest {
         long n = 0;
         for (double t = from; t < to; t += interval) {
             steps.add(new StepMetrics(++n, n, t, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 100, new TreeMap<>(), 0, 0, 0, 0, 0, 0,
-                    0, 0, 0));
+                    0, 0, 0, RolloutMismatch.NONE, 0));
         }
         return steps;
     }

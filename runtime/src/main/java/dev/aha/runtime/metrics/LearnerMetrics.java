@@ -172,7 +172,7 @@ public final class LearnerMetrics {
                 sampledTokensSinceStep / interval, tokens / interval, learnerBusyFraction(now),
                 rolloutBusyFraction(now), uniformSinceStep, overlongMasked,
                 samplingNanosSinceStep > 0 ? sampledTokensSinceStep / (samplingNanosSinceStep / 1e9) : 0,
-                optimizerSkippedSteps);
+                optimizerSkippedSteps, result.mismatch(), d.correctedFraction());
         stalenessSinceStep.clear();
         sampledTokensSinceStep = 0;
         samplingNanosSinceStep = 0;
@@ -274,6 +274,12 @@ public final class LearnerMetrics {
                 m.groupsPerSecond(),
                 100 * m.learnerBusyFraction(), 100 * m.rolloutBusyFraction(), m.stalenessHistogram(),
                 m.wallSeconds());
+        if (m.mismatch().all().tokens() > 0) { // one figure of the rollouts' gap; metrics.jsonl has the rest
+            line += String.format(" | rollout KL %.1e", m.mismatch().all().kl());
+            if (m.correctedFraction() > 0) {
+                line += String.format(" (%.1f%% over cap)", 100 * m.correctedFraction());
+            }
+        }
         if (m.groupsDroppedUniform() > 0) {
             line += " | " + m.groupsDroppedUniform() + " uniform dropped";
         }

@@ -1,6 +1,7 @@
 package dev.aha.runtime.metrics;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
+import dev.aha.runtime.grpo.RolloutMismatch;
 import java.util.SortedMap;
 
 /**
@@ -38,6 +39,12 @@ import java.util.SortedMap;
  *     which {@code aha bench throughput} sets against the same sampling alone
  * @param optimizerSkippedSteps updates the optimiser skipped so far in this segment (their gradient was not
  *     finite, so the weights did not move)
+ * @param mismatch how far the batch's behaviour log-probs (recorded by the rollouts) were from the learner's before
+ *     this step, over all its completion tokens and over those of fresh samples only ({@link RolloutMismatch});
+ *     {@code RolloutMismatch.NONE} in a simulation and in metrics files written before it was measured
+ * @param correctedFraction share of the batch's completion tokens whose importance weight pi_prox / pi_behaviour
+ *     exceeded aha.grpo.rollout-correction-cap: truncated (tis) or masked out of the loss (mis); 0 with correction
+ *     none
  */
 public record StepMetrics(
         long step,
@@ -63,4 +70,13 @@ public record StepMetrics(
         long groupsDroppedUniform,
         long overlongMasked,
         double samplingTokensPerSecond,
-        long optimizerSkippedSteps) {}
+        long optimizerSkippedSteps,
+        RolloutMismatch mismatch,
+        double correctedFraction) {
+
+    public StepMetrics {
+        if (mismatch == null) { // a line written before the mismatch was measured
+            mismatch = RolloutMismatch.NONE;
+        }
+    }
+}

@@ -8,6 +8,7 @@ import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.pipeline.ScoredGroup;
 import dev.aha.runtime.grpo.GrpoDiagnostics;
 import dev.aha.runtime.grpo.GrpoUpdateResult;
+import dev.aha.runtime.grpo.RolloutMismatch;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -143,6 +144,27 @@ class LearnerMetricsTest {
         assertTrue(line.startsWith("step 1 v1 | reward 0.500 acc 0.500 fmt 1.000"), line);
         assertTrue(line.contains("learner 50%"), line);
         assertTrue(line.contains("| tok/s 0 sampled 4 used"), line); // nothing arrived since the start
+    }
+
+    /** The trainer's mismatch figures reach the step line, and the progress line shows k1 and the share over cap. */
+    @Test
+    void theRolloutMismatchIsInTheStepLineAndOneFigureOfItInTheProgressLine() {
+        RolloutMismatch mismatch = new RolloutMismatch(new RolloutMismatch.Figures(10, 0.02, 0.3, 0.0012, 0.0011),
+                new RolloutMismatch.Figures(4, 0.01, 0.05, 0.0004, 0.0004));
+        GrpoUpdateResult corrected = new GrpoUpdateResult(0.5f, 2f,
+                new GrpoDiagnostics(0.01f, 0.1f, 0.2f, 1.0f, 0f, 10, 0.25f), 4, false, mismatch);
+        LearnerMetrics m = metrics(0, 0);
+        StepMetrics s = m.step(1, 1, 0, List.of(group("r0", 0, 0, 0, 0)), corrected, 0, 0);
+        assertEquals(mismatch, s.mismatch());
+        assertEquals(0.25, s.correctedFraction(), 1e-7);
+        assertTrue(LearnerMetrics.progressLine(s).endsWith("| rollout KL 1.2e-03 (25.0% over cap)"),
+                LearnerMetrics.progressLine(s));
+
+        GrpoUpdateResult uncorrected = new GrpoUpdateResult(0.5f, 2f, RESULT.diagnostics(), 4, false, mismatch);
+        assertTrue(LearnerMetrics.progressLine(m.step(2, 2, 1, List.of(), uncorrected, 0, 0))
+                .endsWith("| rollout KL 1.2e-03"));
+        String simulated = LearnerMetrics.progressLine(m.step(3, 3, 2, List.of(), RESULT, 0, 0));
+        assertFalse(simulated.contains("rollout KL"), "nothing measured, nothing said: " + simulated);
     }
 
     /** Groups dropped before a batch (stale, uniform, duplicate) were sampled but never used. */

@@ -3,8 +3,10 @@ package dev.aha.runtime.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aha.runtime.eval.EvalResult;
+import dev.aha.runtime.grpo.RolloutMismatch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -18,7 +20,7 @@ class MetricsLogTest {
 
     private static StepMetrics step(long n) {
         return new StepMetrics(n, n, n, 0.5, 0.1, 0.5, 1, 0, 0, 0, 1, 0, 0, 10, new TreeMap<>(), 1, 1, 1, 0.5, 0.5, 0,
-                0, 1, 0);
+                0, 1, 0, RolloutMismatch.NONE, 0);
     }
 
     @Test
@@ -69,6 +71,32 @@ class MetricsLogTest {
         String line = Files.readAllLines(file).get(1);
         assertEquals("{\"step\":1,\"version\":1,\"wall_seconds\":30.5,\"uniform_drops\":{\"groups\":8,"
                 + "\"solved\":8,\"failed\":0,\"seconds_since_step\":12.5}}", line);
+    }
+
+    /** The mismatch is one object per line; a line written before it existed reads back as nothing measured. */
+    @Test
+    void theRolloutMismatchRoundTripsAndOlderLinesReadWithoutIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("metrics.jsonl");
+        RolloutMismatch mismatch = new RolloutMismatch(new RolloutMismatch.Figures(10, 0.02, 0.3, 0.0012, 0.0011),
+                RolloutMismatch.Figures.NONE);
+        StepMetrics base = step(1);
+        StepMetrics measured = new StepMetrics(1, 1, 1, 0.5, 0.1, 0.5, 1, 0, 0, 0, 1, 0, 0, 10, new TreeMap<>(), 1, 1,
+                1, 0.5, 0.5, 0, 0, 1, 0, mismatch, 0.25);
+        try (MetricsLog log = new MetricsLog(file)) {
+            log.append(measured);
+        }
+        String line = Files.readAllLines(file).get(0);
+        assertTrue(line.contains("\"mismatch\":{\"all\":{\"tokens\":10,\"mean_abs_log_diff\":0.02,"
+                + "\"max_abs_log_diff\":0.3,\"kl\":0.0012,\"k3\":0.0011},\"fresh\":{\"tokens\":0,"), line);
+        assertTrue(line.endsWith(",\"corrected_fraction\":0.25}"), line);
+        assertEquals(List.of(measured), MetricsLog.readSteps(file));
+
+        String older = line.substring(0, line.indexOf(",\"mismatch\"")) + "}\n";
+        Files.writeString(file, older);
+        StepMetrics read = MetricsLog.readSteps(file).get(0);
+        assertEquals(RolloutMismatch.NONE, read.mismatch());
+        assertEquals(0, read.correctedFraction());
+        assertEquals(base.wallSeconds(), read.wallSeconds());
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.aha.runtime.grpo.RolloutMismatch;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,6 +71,6 @@ class MetricsOutputTest {
         staleness.put(0, 5L);
         staleness.put(1, 3L);
         return new StepMetrics(step, step, step * 0.5, 0.5, 0.1, 0.4, 0.9, 0.01 * step, 0.01, 0.02, 1.0, 0.1, 0.5,
-                30 + step, staleness, 10, 1000, 800, 0.6, 0.9, 0, 0, 2000, 0);
+                30 + step, staleness, 10, 1000, 800, 0.6, 0.9, 0, 0, 2000, 0, RolloutMismatch.NONE, 0);
     }
 }
