@@ -112,17 +112,19 @@ final class GroupIntake {
      * @param maskTruncated overlong filtering: completions cut at the length cap are left out, which masks them out of
      *     the loss whatever the aggregation (neither their tokens nor their row count in a normaliser) and spares
      *     their forward pass; their rewards already shaped the group's advantages
+     * @param learnerVersion the version the step trains: each sample's staleness is measured from it
      */
-    static List<GrpoSample> samples(List<ScoredGroup> batch, boolean maskTruncated) {
+    static List<GrpoSample> samples(List<ScoredGroup> batch, boolean maskTruncated, long learnerVersion) {
         List<GrpoSample> samples = new ArrayList<>();
         for (ScoredGroup s : batch) {
             SampledGroup g = s.group();
+            int staleness = (int) Math.max(0, learnerVersion - g.policyVersion());
             for (int i = 0; i < g.groupSize(); i++) {
                 if (maskTruncated && g.truncated()[i]) {
                     continue;
                 }
                 samples.add(new GrpoSample(g.promptTokens(), g.completions()[i], g.behaviourLogProbs()[i],
-                        s.advantages()[i]));
+                        s.advantages()[i], staleness));
             }
         }
         return samples;

@@ -179,7 +179,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         long start = System.nanoTime();
         long nowMicros = WallClock.micros();
         List<ScoredGroup> groups = intake.take();
-        List<GrpoSample> samples = GroupIntake.samples(groups, setup.config().grpo().overlong().filter());
+        List<GrpoSample> samples = GroupIntake.samples(groups, setup.config().grpo().overlong().filter(), version);
         updating = true;
         if (samples.isEmpty()) { // the trainer makes no update: its line says loss 0, grad norm 0, all masked
             getContext().getLog().warn("step {}: every completion of the batch was cut at the length cap and "

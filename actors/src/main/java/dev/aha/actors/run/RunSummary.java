@@ -14,6 +14,7 @@ import dev.aha.runtime.eval.EvalResult;
 import dev.aha.runtime.metrics.EvalPoint;
 import dev.aha.runtime.metrics.LearnerMetrics;
 import dev.aha.runtime.metrics.MetricsLog;
+import dev.aha.runtime.metrics.MismatchSummary;
 import dev.aha.runtime.metrics.StepMetrics;
 import dev.aha.runtime.metrics.TimeToAccuracy;
 import dev.aha.runtime.metrics.TrainingCharts;
@@ -74,6 +75,7 @@ final class RunSummary {
                 segment.stream().mapToDouble(StepMetrics::learnerBusyFraction).average().orElse(0));
         s.put("mean_rollout_busy_fraction",
                 segment.stream().mapToDouble(StepMetrics::rolloutBusyFraction).average().orElse(0));
+        MismatchSummary.write(s.putObject("rollout_mismatch"), segment);
         putSettings(s.putObject("settings"), config);
         LearnerMetrics.Timings t = f.timings();
         s.put("learner_steps_per_second", rlSeconds > 0 ? (end.step() - start.step()) / rlSeconds : 0);
@@ -190,6 +192,10 @@ final class RunSummary {
             settings.put("overlong_penalty", config.grpo().overlong().penalty());
         }
         settings.put("overlong_filter", config.grpo().overlong().filter());
+        settings.put("rollout_correction", config.grpo().correction().configName());
+        if (config.grpo().correction().corrects()) {
+            settings.put("rollout_correction_cap", config.grpo().correction().cap());
+        }
         settings.put("learning_rate", config.optimizer().learningRate());
         settings.put("extract", config.reward().extract().configName()); // how rewards and evaluations read answers
     }

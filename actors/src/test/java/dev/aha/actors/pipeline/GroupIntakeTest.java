@@ -172,24 +172,32 @@ class GroupIntakeTest {
     @Test
     void overlongFilteringMasksTruncatedCompletionsOutOfTheLoss() {
         List<ScoredGroup> batch = partlyTruncated();
-        List<GrpoSample> masked = GroupIntake.samples(batch, true);
+        List<GrpoSample> masked = GroupIntake.samples(batch, true, 0);
         assertEquals(1, masked.size(), "only the completion that ended on its own");
         assertArrayEquals(batch.get(0).group().completions()[0], masked.get(0).completion());
         assertEquals(batch.get(0).advantages()[0], masked.get(0).advantage(),
                 "its advantage is the group's, computed with the truncated completion's reward in the group");
 
-        List<GrpoSample> all = GroupIntake.samples(batch, false);
+        List<GrpoSample> all = GroupIntake.samples(batch, false, 0);
         assertEquals(4, all.size(), "filter off: every completion is in the loss");
         for (int i = 0; i < 4; i++) {
             assertArrayEquals(batch.get(i / 2).group().completions()[i % 2], all.get(i).completion());
         }
     }
 
+    /** Fresh-only mismatch figures need each sample's lag behind the version the step trains. */
+    @Test
+    void eachSampleCarriesHowManyVersionsItsGroupLagsTheStep() {
+        List<GrpoSample> samples = GroupIntake.samples(List.of(group(1, 4), group(2, 6)), false, 6);
+        assertEquals(List.of(2, 2, 0, 0), samples.stream().map(GrpoSample::staleness).toList());
+        assertEquals(List.of(false, false, true, true), samples.stream().map(GrpoSample::fresh).toList());
+    }
+
     @Test
     void aBatchCutOffEntirelyLeavesNothingForTheLoss() {
         List<ScoredGroup> batch = partlyTruncated();
         batch.get(0).group().truncated()[0] = true;
-        assertTrue(GroupIntake.samples(batch, true).isEmpty(), "the learner makes no update then");
+        assertTrue(GroupIntake.samples(batch, true, 0).isEmpty(), "the learner makes no update then");
     }
 
     @Test
