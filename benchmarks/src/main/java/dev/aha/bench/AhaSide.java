@@ -28,7 +28,8 @@ import java.util.Random;
 
 /**
  * Aha's side of {@code aha bench vs-pytorch} for one model: the batch both sides train on, what Aha computes on it
- * (the numbers the PyTorch side must reproduce), and Aha's timings.
+ * (the numbers the PyTorch side must reproduce), and single timed runs of sampling and of GRPO steps, which
+ * {@link Interleaving} alternates with the PyTorch side's.
  *
  * <ol>
  *   <li>The policy (version 0) samples G completions of a random prompt: the batch, with its behaviour log-probs and
@@ -38,13 +39,14 @@ import java.util.Random;
  *   <li>That policy and the reference are written as flat float32 images for the PyTorch side, with Aha's log-probs
  *       of the first sampled position, its greedy tokens, its GRPO loss on the batch, and its loss after one step of a
  *       fresh AdamW with the configured settings (the PyTorch side takes the same step with torch.optim.AdamW).
- *   <li>Timed: sampling G x N tokens and GRPO steps on the batch, after the same number of warm-ups on each side
- *       (the JVM compiles the hot paths during the first few).
+ *   <li>Timed, one run at a time: sampling G x N tokens, and GRPO steps on the batch with that AdamW.
  * </ol>
  */
 final class AhaSide {
 
     static final float MOVE_LEARNING_RATE = 1e-2f;
+    static final String SAMPLE = "sample";
+    static final String GRPO_STEP = "grpo_step";
     /** Completions never end in this benchmark (no end token), so the batch has no padding to choose. */
     private static final int PAD = 0;
 
@@ -58,14 +60,19 @@ final class AhaSide {
      */
     record Result(ObjectNode request, Timing sample, Timing grpoStep, int scoredColumns, int length) {}
 
-    /** Seconds of the fastest and the median repeat, and process CPU seconds of the fastest. */
-    record Timing(double best, double median, double bestCpu) {
+    /** Seconds of the fastest, the median and the slowest repeat, and process CPU seconds of the fastest. */
+    record Timing(double best, double median, double worst, double bestCpu) {
         static Timing of(double[] seconds, double[] cpu) {
             int fastest = 0;
             for (int i = 1; i < seconds.length; i++) {
                 fastest = seconds[i] < seconds[fastest] ? i : fastest;
             }
-            return new Timing(seconds[fastest], Stats.median(seconds), cpu[fastest]);
+            return new Timing(seconds[fastest], Stats.median(seconds), Stats.max(seconds), cpu[fastest]);
+        }
+
+        /** (slowest - fastest) / median: how much the repeats disagree. */
+        double spread() {
+            return (worst - best) / median;
         }
     }
 
@@ -79,12 +86,58 @@ final class AhaSide {
         this.work = work;
     }
 
+    /** One model, checked values computed and weights written, ready to time; closing it closes its optimiser. */
+    final class Prepared implements AutoCloseable {
+        final ObjectNode request;
+        final int scoredColumns;
+        final int length;
+        private final Sampler sampler;
+        private final int[] prompt;
+        private final Random rng;
+        private final List<GrpoSample> batch;
+        private final AdamW adam;
+        private final GrpoUpdater updater;
+
+        private Prepared(ObjectNode request, int[] shape, Sampler sampler, int[] prompt, Random rng,
+                List<GrpoSample> batch, AdamW adam, GrpoUpdater updater) {
+            this.request = request;
+            this.length = shape[0];
+            this.scoredColumns = shape[1];
+            this.sampler = sampler;
+            this.prompt = prompt;
+            this.rng = rng;
+            this.batch = batch;
+            this.adam = adam;
+            this.updater = updater;
+        }
+
+        /** {wall seconds, process CPU seconds} of one run of {@value #SAMPLE} or {@value #GRPO_STEP}. */
+        double[] time(String part) {
+            long c0 = ProcessCpu.nanos();
+            long t0 = System.nanoTime();
+            switch (part) {
+                case SAMPLE -> {
+                    ComputeThreads.stopRecording();
+                    sampler.sampleGroup(prompt, work.groupSize(), rng);
+                }
+                case GRPO_STEP -> updater.update(batch);
+                default -> throw new IllegalArgumentException("no part " + part);
+            }
+            return new double[] {(System.nanoTime() - t0) / 1e9, (ProcessCpu.nanos() - c0) / 1e9};
+        }
+
+        @Override
+        public void close() {
+            adam.close();
+        }
+    }
+
     /**
-     * @param policy freshly initialised; trained and timed here
+     * @param policy freshly initialised; trained here, then timed through the result
      * @param reference same architecture, any weights: it becomes a copy of the policy's version 0
      * @param folder where the weight images go
      */
-    Result run(String name, Policy policy, Policy reference, ObjectNode config, Path folder) {
+    Prepared prepare(String name, Policy policy, Policy reference, ObjectNode config, Path folder) {
         ComputeThreads.stopRecording();
         reference.copyWeightsFrom(policy);
         Random rng = new Random(work.seed());
@@ -119,35 +172,15 @@ final class AhaSide {
         ComputeThreads.stopRecording();
         ints(aha.putArray("greedy_tokens"), new Sampler(policy, new SamplingSettings(0f, 1f, work.newTokens()), -1)
                 .sampleGroup(prompt, 1, rng).get(0).tokens());
-        try (AdamW adam = new AdamW(policy.parameters(), optimizer, policy.manager())) {
+        AdamW adam = new AdamW(policy.parameters(), optimizer, policy.manager());
+        try {
             GrpoUpdater updater = new GrpoUpdater(policy, reference, adam, loss, 1f, PAD);
             aha.put("loss", updater.update(batch).loss());
             aha.put("loss_after_one_step", loss(policy, reference, batch));
-
-            double[] sample = new double[work.repeats()];
-            double[] sampleCpu = new double[work.repeats()];
-            for (int r = -work.warmups(); r < work.repeats(); r++) {
-                ComputeThreads.stopRecording();
-                long c0 = ProcessCpu.nanos();
-                long t0 = System.nanoTime();
-                sampler.sampleGroup(prompt, work.groupSize(), rng);
-                if (r >= 0) {
-                    sample[r] = (System.nanoTime() - t0) / 1e9;
-                    sampleCpu[r] = (ProcessCpu.nanos() - c0) / 1e9;
-                }
-            }
-            double[] step = new double[work.repeats()];
-            double[] stepCpu = new double[work.repeats()];
-            for (int r = -work.warmups(); r < work.repeats(); r++) {
-                long c0 = ProcessCpu.nanos();
-                long t0 = System.nanoTime();
-                updater.update(batch);
-                if (r >= 0) {
-                    step[r] = (System.nanoTime() - t0) / 1e9;
-                    stepCpu[r] = (ProcessCpu.nanos() - c0) / 1e9;
-                }
-            }
-            return new Result(request, Timing.of(sample, sampleCpu), Timing.of(step, stepCpu), shape[1], shape[0]);
+            return new Prepared(request, shape, sampler, prompt, rng, batch, adam, updater);
+        } catch (RuntimeException e) {
+            adam.close();
+            throw e;
         }
     }
 

@@ -78,6 +78,7 @@ public final class AsyncVsSyncBench implements Callable<Integer> {
         w.put("length_sigma", c.simulation().lengthSigma());
         w.put("max_length", c.simulation().maxLength());
         w.put("seconds_per_mode", seconds);
+        j.set("blas", BlasSection.json());
         System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(j));
         return 0;
     }

@@ -155,6 +155,7 @@ public final class MicroBench implements Callable<Integer> {
         out.put("omp_num_threads", System.getenv("OMP_NUM_THREADS"));
         out.put("java", System.getProperty("java.version"));
         out.put("wall_seconds", round(seconds));
+        out.set("blas", BlasSection.json());
         spec.commandLine().getOut().println(json.writerWithDefaultPrettyPrinter().writeValueAsString(out));
         spec.commandLine().getOut().flush();
         return 0;

@@ -159,6 +159,7 @@ public final class ModelBench implements Callable<Integer> {
         w.put("ipc_over_memcpy_time", ipcSeconds / memcpy);
         w.put("crc_ok", ipc.clean());
         out.put("peak_rss_bytes", ProcessMemory.peakRss());
+        out.set("blas", BlasSection.json());
         System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
         return ipc.clean() ? 0 : 1;
     }

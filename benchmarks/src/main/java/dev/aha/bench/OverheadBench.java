@@ -71,6 +71,7 @@ public final class OverheadBench implements Callable<Integer> {
         j.put("prompts_dropped_stale", r.summary().get("prompts_dropped_stale").asLong());
         j.set("sample_to_use_ms", r.summary().get("sample_to_use_ms"));
         j.put("cores", Runtime.getRuntime().availableProcessors());
+        j.set("blas", BlasSection.json());
         System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(j));
         return 0;
     }

@@ -1,7 +1,5 @@
 package dev.aha.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,8 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The PyTorch side of {@code aha bench vs-pytorch}: a Python interpreter with torch, and the script shipped in this
- * module ({@value #SCRIPT}), written to the caller's work folder and run there. The child's output goes to files,
- * not pipes, so a chatty child can never block on a full pipe; a child past its time is killed.
+ * module ({@value #SCRIPT}), written to the caller's work folder and run there as a {@link PyTorchSession}.
  */
 final class PyTorchPeer {
 
@@ -53,30 +50,45 @@ final class PyTorchPeer {
     }
 
     /**
-     * Runs the script on {@code request} and returns the JSON object it printed.
+     * Starts the script on {@code request} (the settings every model shares) and waits for its first line.
      *
      * @throws IllegalStateException with the child's last error line when it fails, times out or prints no JSON
      */
-    JsonNode compare(Path work, Path request, Duration timeout) {
+    PyTorchSession start(Path work, Path request, Duration timeout) {
         Path script = work.resolve(SCRIPT);
         try (InputStream in = PyTorchPeer.class.getResourceAsStream(SCRIPT)) {
             if (in == null) {
                 throw new IllegalStateException(SCRIPT + " is missing from the benchmarks jar");
             }
             Files.copy(in, script);
+            Path err = work.resolve("session.err");
+            ProcessBuilder builder = builder(work, script.toString(), request.toString())
+                    .redirectError(err.toFile());
+            return new PyTorchSession(builder, err, timeout);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Outcome outcome = run(work, "compare", timeout, script.toString(), request.toString());
-        if (outcome.exitCode() != 0) {
-            throw new IllegalStateException("the PyTorch side failed (exit " + outcome.exitCode() + "): "
-                    + lastLine(outcome.stderr()));
+    }
+
+    /**
+     * The child's command and environment. torch.set_num_threads does not reach OpenBLAS's own pool, which reads
+     * the thread variables at load time (and the launcher's OMP_NUM_THREADS=1 would otherwise leave Debian's torch
+     * one BLAS thread). OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, which some machines set to tame older OpenBLAS
+     * builds, are removed: with them Debian's OpenBLAS takes its AVX2 kernel on an AVX-512 CPU, not the one a user's
+     * machine runs.
+     */
+    ProcessBuilder builder(Path work, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(python.toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
+        for (String variable : List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")) {
+            builder.environment().put(variable, Integer.toString(threads));
         }
-        try {
-            return new ObjectMapper().readTree(outcome.stdout());
-        } catch (IOException e) {
-            throw new IllegalStateException("the PyTorch side printed no JSON object: " + lastLine(outcome.stdout()), e);
+        for (String variable : List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")) {
+            builder.environment().remove(variable);
         }
+        return builder;
     }
 
     private record Outcome(int exitCode, String stdout, String stderr) {}
@@ -84,19 +96,9 @@ final class PyTorchPeer {
     private Outcome run(Path work, String name, Duration timeout, String... args) {
         Path out = work.resolve(name + ".out");
         Path err = work.resolve(name + ".err");
-        List<String> command = new ArrayList<>();
-        command.add(python.toString());
-        command.addAll(List.of(args));
         Process process = null;
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
-            // torch.set_num_threads does not reach OpenBLAS's own pool, which reads these at load time (and the
-            // launcher's OMP_NUM_THREADS=1 would otherwise leave Debian's torch one BLAS thread).
-            for (String variable : List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")) {
-                builder.environment().put(variable, Integer.toString(threads));
-            }
-            process = builder.start();
+            process = builder(work, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 return new Outcome(-1, "", "no answer within " + timeout.toSeconds() + " s");
             }

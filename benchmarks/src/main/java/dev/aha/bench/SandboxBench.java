@@ -91,6 +91,7 @@ public final class SandboxBench implements Callable<Integer> {
             j.put("cores", Runtime.getRuntime().availableProcessors());
             j.put("load_average", PipelineBench.round(java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                     .getSystemLoadAverage()));
+            j.set("blas", BlasSection.json());
             System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(j));
             return passed == completions ? 0 : 1;
         }

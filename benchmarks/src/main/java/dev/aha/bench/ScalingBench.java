@@ -112,6 +112,7 @@ public final class ScalingBench implements Callable<Integer> {
         j.put("cores", Runtime.getRuntime().availableProcessors());
         Path chart = chart(measured, base, out);
         j.put("chart", chart.toString());
+        j.set("blas", BlasSection.json());
         String text = json.writerWithDefaultPrettyPrinter().writeValueAsString(j);
         Files.writeString(out.resolve("scaling.json"), text);
         System.out.println(text);

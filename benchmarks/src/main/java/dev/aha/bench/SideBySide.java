@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 
 /**
- * The report of {@code aha bench vs-pytorch}: per model, what the check found and both sides' figures (the fastest
- * repeat, and the median) with their ratios (Aha over PyTorch, of the fastest), FLOP/s against the machine's peak (the better of DJL's and torch's matmul), and whether
- * the targets hold: on the built-in GPT, Aha samples at least as fast and takes a GRPO step in at most 1.1x the time.
+ * The report of {@code aha bench vs-pytorch}: per model, what the check found and both sides' figures from their
+ * interleaved repeats (the fastest, the median, the slowest, and the spread (slowest - fastest) / median) with their
+ * ratios (Aha over PyTorch, of the fastest and of the medians), FLOP/s against the machine's peak (the better of
+ * DJL's and torch's matmul), and whether the targets hold: on the built-in GPT, Aha samples at least as fast and
+ * takes a GRPO step in at most 1.1x the time.
  */
 final class SideBySide {
 
@@ -26,7 +28,12 @@ final class SideBySide {
         this.reference = reference;
     }
 
-    ObjectNode report(Map<String, AhaSide.Result> aha, Map<String, ModelFlops> flops) {
+    /**
+     * @param checks per model, what the PyTorch side's check found
+     * @param torch per model, the PyTorch side's timings
+     */
+    ObjectNode report(Map<String, AhaSide.Result> aha, Map<String, JsonNode> checks,
+            Map<String, Interleaving.Timings> torch, Map<String, ModelFlops> flops) {
         ObjectNode out = new ObjectMapper().createObjectNode();
         double torchPeak = pytorch.path("peak_matmul_flops").asDouble();
         double peak = Math.max(djlPeak, torchPeak);
@@ -36,15 +43,17 @@ final class SideBySide {
         p.put("machine_gflops", gflops(peak));
         out.put("torch_version", pytorch.path("torch_version").asText());
         out.put("torch_threads", pytorch.path("threads").asInt());
+        out.set("pytorch_blas", pytorch.path("blas"));
         out.put("group_size", work.groupSize());
         out.put("new_tokens", work.newTokens());
         out.put("prompt_tokens", work.promptTokens());
         out.put("warmups", work.warmups());
         out.put("repeats", work.repeats());
+        out.put("interleaved", true);
         ObjectNode models = out.putObject("models");
         ObjectNode targets = out.putObject("targets");
         aha.forEach((name, ours) -> {
-            JsonNode theirs = pytorch.path("models").path(name);
+            JsonNode theirs = checks.get(name);
             ModelFlops count = flops.get(name);
             ObjectNode m = models.putObject(name);
             ObjectNode check = m.putObject("same_computation");
@@ -57,7 +66,7 @@ final class SideBySide {
 
             int tokens = work.groupSize() * work.newTokens();
             double samplingFlops = count.sampling(work.promptTokens(), work.groupSize(), work.newTokens());
-            AhaSide.Timing torchSample = timing(theirs, "sample");
+            AhaSide.Timing torchSample = torch.get(name).sample();
             double ahaSampleTps = tokens / ours.sample().best();
             double torchSampleTps = tokens / torchSample.best();
             ObjectNode s = m.putObject("sampling");
@@ -66,17 +75,25 @@ final class SideBySide {
             s.put("ratio_aha_over_pytorch", round(ahaSampleTps / torchSampleTps));
             s.put("median_aha_tokens_per_second", round(tokens / ours.sample().median()));
             s.put("median_pytorch_tokens_per_second", round(tokens / torchSample.median()));
+            s.put("median_ratio_aha_over_pytorch", round(torchSample.median() / ours.sample().median()));
+            s.put("slowest_aha_tokens_per_second", round(tokens / ours.sample().worst()));
+            s.put("slowest_pytorch_tokens_per_second", round(tokens / torchSample.worst()));
+            spread(s, ours.sample(), torchSample);
             fractions(s, samplingFlops, ours.sample().best(), torchSample.best(), peak);
             cpu(s, ours.sample().bestCpu(), torchSample.bestCpu());
 
             double stepFlops = count.grpoStep(work.groupSize(), ours.length(), ours.scoredColumns(), reference);
-            AhaSide.Timing torchStep = timing(theirs, "grpo_step");
+            AhaSide.Timing torchStep = torch.get(name).grpoStep();
             ObjectNode g = m.putObject("grpo_step");
             g.put("aha_ms", round(ours.grpoStep().best() * 1e3));
             g.put("pytorch_ms", round(torchStep.best() * 1e3));
             g.put("ratio_aha_over_pytorch", round(ours.grpoStep().best() / torchStep.best()));
             g.put("median_aha_ms", round(ours.grpoStep().median() * 1e3));
             g.put("median_pytorch_ms", round(torchStep.median() * 1e3));
+            g.put("median_ratio_aha_over_pytorch", round(ours.grpoStep().median() / torchStep.median()));
+            g.put("slowest_aha_ms", round(ours.grpoStep().worst() * 1e3));
+            g.put("slowest_pytorch_ms", round(torchStep.worst() * 1e3));
+            spread(g, ours.grpoStep(), torchStep);
             fractions(g, stepFlops, ours.grpoStep().best(), torchStep.best(), peak);
             cpu(g, ours.grpoStep().bestCpu(), torchStep.bestCpu());
             if (name.equals("gpt")) {
@@ -96,9 +113,10 @@ final class SideBySide {
         node.put("pytorch_fraction_of_peak", round(flops / torchSeconds / peak));
     }
 
-    private static AhaSide.Timing timing(JsonNode side, String name) {
-        return new AhaSide.Timing(side.path(name + "_seconds").asDouble(), side.path(name + "_median_seconds").asDouble(),
-                side.path(name + "_cpu_seconds").asDouble());
+    /** (slowest - fastest) / median of each side: how far apart its repeats were. */
+    private static void spread(ObjectNode node, AhaSide.Timing aha, AhaSide.Timing pytorch) {
+        node.put("spread_aha", round(aha.spread()));
+        node.put("spread_pytorch", round(pytorch.spread()));
     }
 
     /** Process CPU of the fastest group or step on each side. */

@@ -18,6 +18,10 @@ final class Stats {
         return Arrays.stream(values).min().orElseThrow();
     }
 
+    static double max(double[] values) {
+        return Arrays.stream(values).max().orElseThrow();
+    }
+
     static double gbps(long bytes, long nanos) {
         return bytes / (double) nanos; // bytes per ns = GB/s
     }

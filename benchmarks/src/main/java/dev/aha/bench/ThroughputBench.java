@@ -109,6 +109,7 @@ public final class ThroughputBench implements Callable<Integer> {
         settings.put("batch_groups", c.train().batchGroups());
         settings.put("max_staleness", c.train().maxStaleness());
         settings.put("cores", Runtime.getRuntime().availableProcessors());
+        j.set("blas", BlasSection.json());
         spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(j));
         spec.commandLine().getOut().flush();
         return 0;

@@ -40,7 +40,9 @@ import picocli.CommandLine.Spec;
  * in one run. For the built-in GPT (sized by aha.policy) and a tiny random Qwen3: sampling G completions of N tokens
  * with a KV cache (tokens/s), one GRPO step with the KL term and AdamW (ms), the ratios Aha/PyTorch, and each side's
  * FLOP/s against the peak of one large matmul measured in this run in both DJL and torch. The PyTorch side
- * ({@value PyTorchPeer#SCRIPT}, PyTorch only) first proves it computes what Aha computes (see {@link AhaSide}).
+ * ({@value PyTorchPeer#SCRIPT}, PyTorch only) first proves it computes what Aha computes (see {@link AhaSide}); then
+ * the two sides' timed runs alternate ({@link Interleaving}). Each side's BLAS is in the report: {@code blas} (Aha's
+ * libtorch) and {@code pytorch_blas}.
  */
 @Command(name = "vs-pytorch", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Aha against PyTorch: sampling, GRPO steps, FLOP/s.",
@@ -67,7 +69,8 @@ public final class VsPyTorchBench implements Callable<Integer> {
     @Option(names = "--warmups", defaultValue = "3", description = "Untimed runs of each first, on both sides (default ${DEFAULT-VALUE}).")
     int warmups;
 
-    @Option(names = "--repeats", defaultValue = "5", description = "Timed runs of each (default ${DEFAULT-VALUE}).")
+    @Option(names = "--repeats", defaultValue = "5",
+            description = "Timed runs of each on each side, the two sides in turn (default ${DEFAULT-VALUE}).")
     int repeats;
 
     @Option(names = "--models", split = ",", defaultValue = "gpt,qwen3", description = "gpt, qwen3 or both (default ${DEFAULT-VALUE}).")
@@ -86,7 +89,8 @@ public final class VsPyTorchBench implements Callable<Integer> {
     @Option(names = "--python", description = "The interpreter with torch (default ${DEFAULT-VALUE}).")
     Path python = PyTorchPeer.DEFAULT_PYTHON;
 
-    @Option(names = "--timeout", defaultValue = "PT10M", description = "Longest the PyTorch side may take (default ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", defaultValue = "PT10M",
+            description = "Longest the PyTorch side may run, Aha's turns included (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Option(names = "--seed", defaultValue = "1") long seed;
@@ -124,25 +128,57 @@ public final class VsPyTorchBench implements Callable<Integer> {
         AhaSide aha = new AhaSide(new GrpoLoss(grpo), adam, workload);
         ComputeThreads.prepare(threads);
         ObjectMapper json = new ObjectMapper();
-        ObjectNode request = json.createObjectNode();
+        Path requestFile = work.resolve("request.json");
+        json.writeValue(requestFile.toFile(), request(json, grpo, adam));
         Map<String, AhaSide.Result> ours = new LinkedHashMap<>();
+        Map<String, JsonNode> checks = new LinkedHashMap<>();
+        Map<String, Interleaving.Timings> theirs = new LinkedHashMap<>();
         Map<String, ModelFlops> flops = new LinkedHashMap<>();
         double djlPeak;
-        try (NDManager base = NDManager.newBaseManager()) {
+        JsonNode header;
+        log("starting PyTorch (" + python + ") and measuring its matmul peak...");
+        try (PyTorchSession pytorch = peer.start(work, requestFile, timeout);
+                NDManager base = NDManager.newBaseManager()) {
+            header = pytorch.header();
             log("measuring DJL's matmul peak (" + matmulSize + "^2, " + threads + " threads)...");
             djlPeak = MatmulPeak.flops(base, matmulSize, 10);
             for (String model : models) {
-                log("Aha: " + model + ": sampling " + groupSize + " x " + newTokens + " tokens and GRPO steps, "
-                        + repeats + " timed each...");
-                try (Policy policy = policy(model, conf, base, 0); Policy reference = policy(model, conf, base, 1)) {
+                log(model + ": the same computation on both sides? then sampling " + groupSize + " x " + newTokens
+                        + " tokens and GRPO steps, " + repeats + " timed each, the two sides in turn...");
+                try (Policy policy = policy(model, conf, base, 0); Policy reference = policy(model, conf, base, 1);
+                        AhaSide.Prepared prepared = aha.prepare(model, policy, reference, modelConfig(policy), work)) {
                     ModelFlops count = ModelFlops.of(policy);
-                    AhaSide.Result r = aha.run(model, policy, reference, modelConfig(policy), work);
-                    r.request().put("layers", count.layers());
-                    ours.put(model, r);
+                    prepared.request.put("layers", count.layers());
+                    Path modelFile = work.resolve(model + ".json");
+                    json.writeValue(modelFile.toFile(), prepared.request);
+                    checks.put(model, pytorch.load(modelFile));
+                    Interleaving.Both both = Interleaving.run(prepared, pytorch, model, warmups, repeats);
+                    pytorch.unload(model);
+                    ours.put(model, new AhaSide.Result(prepared.request, both.aha().sample(), both.aha().grpoStep(),
+                            prepared.scoredColumns, prepared.length));
+                    theirs.put(model, both.pytorch());
                     flops.put(model, count);
                 }
             }
+        } catch (IllegalStateException e) {
+            spec.commandLine().getErr().println("aha bench vs-pytorch: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return 1;
         }
+        ObjectNode out = new SideBySide(djlPeak, header, workload, grpo.usesReference())
+                .report(ours, checks, theirs, flops);
+        out.put("threads", threads);
+        out.put("cores", Runtime.getRuntime().availableProcessors());
+        out.put("python", python.toString());
+        out.set("blas", BlasSection.json());
+        spec.commandLine().getOut().println(json.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    /** The settings every model shares, for the PyTorch side. */
+    private ObjectNode request(ObjectMapper json, GrpoSettings grpo, AdamWSettings adam) {
+        ObjectNode request = json.createObjectNode();
         request.put("threads", threads);
         request.put("seed", seed);
         request.put("matmul_size", matmulSize);
@@ -150,35 +186,13 @@ public final class VsPyTorchBench implements Callable<Integer> {
         request.put("tolerance", tolerance);
         request.put("group_size", groupSize);
         request.put("new_tokens", newTokens);
-        request.put("repeats", repeats);
-        request.put("warmups", warmups);
         request.putObject("grpo").put("eps_low", grpo.epsLow()).put("eps_high", grpo.epsHigh())
                 .put("beta", grpo.beta()).put("aggregation", grpo.aggregation().name())
                 .put("dr_grpo_normalizer", grpo.drGrpoNormalizer());
         request.putObject("optimizer").put("learning_rate", adam.learningRate()).put("beta1", adam.beta1())
                 .put("beta2", adam.beta2()).put("eps", adam.eps()).put("weight_decay", adam.weightDecay())
                 .put("max_grad_norm", adam.maxGradNorm());
-        ObjectNode requestModels = request.putObject("models");
-        ours.forEach((name, r) -> requestModels.set(name, r.request()));
-        Path requestFile = work.resolve("request.json");
-        json.writeValue(requestFile.toFile(), request);
-
-        log("PyTorch: the same, with " + python + " (checks the loss and log-probs first)...");
-        JsonNode theirs;
-        try {
-            theirs = peer.compare(work, requestFile, timeout);
-        } catch (IllegalStateException e) {
-            spec.commandLine().getErr().println("aha bench vs-pytorch: " + e.getMessage());
-            spec.commandLine().getErr().flush();
-            return 1;
-        }
-        ObjectNode out = new SideBySide(djlPeak, theirs, workload, grpo.usesReference()).report(ours, flops);
-        out.put("threads", threads);
-        out.put("cores", Runtime.getRuntime().availableProcessors());
-        out.put("python", python.toString());
-        spec.commandLine().getOut().println(json.writerWithDefaultPrettyPrinter().writeValueAsString(out));
-        spec.commandLine().getOut().flush();
-        return 0;
+        return request;
     }
 
     /** The model {@code name} with fresh random weights from {@code seedOffset} (the reference's are overwritten). */

@@ -107,6 +107,7 @@ public final class WeightsBench implements Callable<Integer> {
         s.put("max_idle_park_ns", defaults.maxIdlePark().toNanos());
         s.put("artery_chunk", ArteryTransfer.CHUNK);
         s.put("cores", Runtime.getRuntime().availableProcessors());
+        out.set("blas", BlasSection.json());
         System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
         return ok[0] && ok[1] && ok[2] ? 0 : 1;
     }

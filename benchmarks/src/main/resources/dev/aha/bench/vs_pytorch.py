@@ -2,20 +2,32 @@
 
 Written for that benchmark and run by it (the Java side writes this file to a temporary folder and runs
 /usr/bin/python3 on it); it needs PyTorch and nothing else. Usage: vs_pytorch.py REQUEST.json, where the request
-names each model's architecture, config, flat float32 weight images (policy and frozen reference, in Aha's layout
-order), the GRPO batch and settings, and what Aha computed on them. Prints one JSON object on stdout.
+holds the settings shared by every model (threads, seed, GRPO and AdamW settings, sizes). It prints one JSON line:
+torch's version and threads, the peak of one large matmul, and which BLAS torch calls with the kernel it picked;
+then it answers one JSON command per line on stdin with one JSON line on stdout, so that the Java side can
+interleave the two sides' timed runs:
 
-Before anything is timed it recomputes, from the same weights and batch, the GRPO loss and the log-probs of the
-first sampled position and compares them with Aha's: a comparison of different computations is not a benchmark.
-A mismatch exits with status 3 and says by how much.
+  {"load": MODEL.json}                 build a model (its architecture, config, flat float32 weight images of the
+                                       policy and the frozen reference in Aha's layout order, the GRPO batch, and
+                                       what Aha computed on them) and check it: the reply is what the check found
+  {"time": NAME, "part": "sample"}     sample G completions of N tokens once: {"seconds", "cpu_seconds"}
+  {"time": NAME, "part": "grpo_step"}  one GRPO step with AdamW: the same
+  {"unload": NAME}                     drop the model: {}
+
+The check recomputes, from the same weights and batch, the GRPO loss and the log-probs of the first sampled position
+and compares them with Aha's: a comparison of different computations is not a benchmark. A mismatch exits with
+status 3 and says by how much on stderr.
 
 The models follow Aha's definitions, which follow GPT-2 (built-in `gpt`) and transformers' modeling_qwen3.py
 (`qwen3`, also `llama` and `qwen2`): explicit attention with an additive causal mask, a KV cache grown by torch.cat
 as transformers' DynamicCache grows it, inverse-CDF sampling from one uniform per row (what Aha's sampler draws),
 and torch.optim.AdamW with global gradient-norm clipping.
 """
+import ctypes
 import json
 import math
+import os
+import re
 import sys
 import time
 
@@ -28,16 +40,66 @@ def main():
         request = json.load(f)
     torch.set_num_threads(request["threads"])
     torch.manual_seed(request["seed"])
-    out = {
+    reply({
         "torch_version": torch.__version__,
         "threads": torch.get_num_threads(),
         "peak_matmul_flops": peak_matmul(request["matmul_size"], request["matmul_repeats"]),
-        "models": {},
+        "blas": blas_info(),
+    })
+    models = {}
+    for line in sys.stdin:
+        command = json.loads(line)
+        if "load" in command:
+            with open(command["load"]) as f:
+                spec = json.load(f)
+            models[spec["name"]], check = load_model(spec, request)
+            reply(check)
+        elif "time" in command:
+            reply(models[command["time"]].time(command["part"]))
+        elif "unload" in command:
+            del models[command["unload"]]
+            reply({})
+        else:
+            raise SystemExit(f"unknown command {line.strip()}")
+
+
+def reply(obj):
+    print(json.dumps(obj), flush=True)
+
+
+def blas_info():
+    """Which BLAS torch calls and which kernel it picked. Debian's torch is built with BLAS_INFO=generic and calls
+    whatever libblas.so.3 is (OpenBLAS with libopenblas0-pthread, whose kernel for this CPU depends on
+    OPENBLAS_CORETYPE); pip's torch carries MKL."""
+    config = torch.__config__.show()
+    blas = re.search(r"BLAS_INFO=([^,\s]+)", config)
+    capability = re.search(r"CPU capability usage: (\S+)", config)
+    info = {
+        "blas_info": blas.group(1) if blas else None,
+        "mkl": torch.backends.mkl.is_available(),
+        "mkldnn": torch.backends.mkldnn.is_available(),
+        "cpu_capability": capability.group(1) if capability else None,
+        "library": loaded_blas(),
+        "openblas_coretype_env": os.environ.get("OPENBLAS_CORETYPE"),
     }
-    for name, spec in request["models"].items():
-        out["models"][name] = run_model(spec, request)
-    json.dump(out, sys.stdout)
-    print()
+    if info["library"]:
+        library = ctypes.CDLL(info["library"])  # already loaded: the same handle
+        for name in ("corename", "config"):
+            function = getattr(library, "openblas_get_" + name, None)
+            if function is not None:
+                function.restype = ctypes.c_char_p
+                info["openblas_" + name] = function().decode()
+    return info
+
+
+def loaded_blas():
+    """The BLAS library mapped into this process (libblas.so.3 resolves through Debian's alternatives)."""
+    with open("/proc/self/maps") as f:
+        for line in f:
+            fields = line.split(maxsplit=5)
+            if len(fields) == 6 and re.match(r"lib(open)?blas.*\.so", os.path.basename(fields[5].strip())):
+                return fields[5].strip()
+    return None
 
 
 def peak_matmul(n, repeats):
@@ -326,11 +388,11 @@ class GrpoStep:
 
 # ------------------------------------------------------------------------------------------------------------------
 
-def run_model(spec, request):
+def load_model(spec, request):
+    """The model of `spec`, ready to time, and what the check found (exits with status 3 when it fails)."""
     policy = build(spec, spec["policy_weights"])
     reference = build(spec, spec["reference_weights"])
     layers = spec["layers"]
-    batch = spec["batch"]
     prompt = torch.tensor(spec["prompt"], dtype=torch.int64)
     tolerance = request["tolerance"]
     out = {}
@@ -342,7 +404,7 @@ def run_model(spec, request):
     out["first_log_probs_max_abs_diff"] = float((first - aha_first).abs().max())
     out["greedy_tokens"] = greedy(policy, layers, prompt, len(spec["aha"]["greedy_tokens"]))
     out["greedy_tokens_equal"] = out["greedy_tokens"] == spec["aha"]["greedy_tokens"]
-    step = GrpoStep(policy, reference, batch, request["grpo"], request["optimizer"])
+    step = GrpoStep(policy, reference, spec["batch"], request["grpo"], request["optimizer"])
     with torch.no_grad():
         out["loss"] = float(step.loss())
     out["loss_abs_diff"] = abs(out["loss"] - spec["aha"]["loss"])
@@ -356,43 +418,26 @@ def run_model(spec, request):
         print(json.dumps({"error": f"{spec['name']}: not the same computation as Aha's (worst difference {worst:.3g},"
                                    f" tolerance {tolerance:g}); nothing was timed", **out}), file=sys.stderr)
         raise SystemExit(3)
+    return Timed(policy, layers, prompt, step, request), out
 
-    # Timed: sampling (G completions of N tokens) and GRPO steps, after as many warm-ups as Aha's.
-    generator = torch.Generator().manual_seed(request["seed"])
-    group, new_tokens, repeats = request["group_size"], request["new_tokens"], request["repeats"]
-    for _ in range(request["warmups"]):
-        sample_group(policy, layers, prompt, group, new_tokens, generator)
-    seconds, cpu = [], []
-    for _ in range(repeats):
+
+class Timed:
+    """One model's two timed parts, one run per command: sampling G x N tokens, and a GRPO step."""
+
+    def __init__(self, policy, layers, prompt, step, request):
+        self.policy, self.layers, self.prompt, self.step = policy, layers, prompt, step
+        self.generator = torch.Generator().manual_seed(request["seed"])
+        self.group, self.new_tokens = request["group_size"], request["new_tokens"]
+
+    def time(self, part):
         c0, t0 = time.process_time(), time.perf_counter()
-        sample_group(policy, layers, prompt, group, new_tokens, generator)
-        seconds.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-    timing(out, "sample", seconds, cpu)
-    for _ in range(request["warmups"]):
-        step.step()
-    seconds, cpu = [], []
-    for _ in range(repeats):
-        c0, t0 = time.process_time(), time.perf_counter()
-        step.step()
-        seconds.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-    timing(out, "grpo_step", seconds, cpu)
-    return out
-
-
-def timing(out, name, seconds, cpu):
-    """The fastest repeat (the one least disturbed by other work on the machine), the median, the fastest's CPU."""
-    fastest = min(range(len(seconds)), key=seconds.__getitem__)
-    out[name + "_seconds"] = seconds[fastest]
-    out[name + "_median_seconds"] = median(seconds)
-    out[name + "_cpu_seconds"] = cpu[fastest]
-
-
-def median(values):
-    v = sorted(values)
-    n = len(v)
-    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+        if part == "sample":
+            sample_group(self.policy, self.layers, self.prompt, self.group, self.new_tokens, self.generator)
+        elif part == "grpo_step":
+            self.step.step()
+        else:
+            raise SystemExit(f"unknown part {part}")
+        return {"seconds": time.perf_counter() - t0, "cpu_seconds": time.process_time() - c0}
 
 
 if __name__ == "__main__":

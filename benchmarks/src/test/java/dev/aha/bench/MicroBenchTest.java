@@ -28,6 +28,7 @@ class MicroBenchTest {
 
         JsonNode json = new ObjectMapper().readTree(out.toString());
         assertTrue(json.isObject(), out.toString());
+        BlasBenchTest.assertBlasSection(json.path("blas"));
         JsonNode benchmarks = json.path("benchmarks");
         for (String name : List.of("KryoRoundTrip.roundTrip", "GrpoStep.step",
                 "KvCacheSampling.cachedStep", "KvCacheSampling.rerunPrefix")) {

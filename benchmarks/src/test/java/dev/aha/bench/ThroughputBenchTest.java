@@ -34,6 +34,7 @@ class ThroughputBenchTest {
         assertEquals(0, rc, "stdout: " + out);
 
         JsonNode json = new ObjectMapper().readTree(out.toString());
+        BlasBenchTest.assertBlasSection(json.path("blas"));
         assertTrue(json.path("sampled_tokens_per_second").asDouble() > 0, "what reached the learner: " + json);
         assertTrue(json.path("used_tokens_per_second").asDouble() > 0, "what it trained on: " + json);
         JsonNode rate = json.path("rollout_sampling_tokens_per_second");

@@ -439,6 +439,25 @@ class K8sManifestsTest {
                 "the build's mvn must take ${AHA_MAVEN_ARGS} (-Pcuda for the GPU image)");
     }
 
+    /**
+     * The runtime image has no compiler, so MKL's vendor-check bypass is compiled in a stage of its own and shipped
+     * where deploy/bin/aha looks first (the distribution's native/ folder), from the source the launcher builds.
+     */
+    @Test
+    void dockerfileShipsTheMklVendorBypassWhereTheLauncherLooks() throws IOException {
+        List<String> lines = dockerInstructions();
+        String compile = lines.stream().filter(l -> l.startsWith("RUN") && l.contains("aha_mkl_vendor.c")).findFirst()
+                .orElseGet(() -> fail("no stage compiles deploy/src/main/native/aha_mkl_vendor.c: " + lines));
+        assertTrue(compile.contains("cc -shared -fPIC -O2 -o /out/libaha_mkl_vendor.so"), compile);
+        assertTrue(lines.contains("COPY deploy/src/main/native/aha_mkl_vendor.c /src/aha_mkl_vendor.c"), lines.toString());
+        assertTrue(Files.isRegularFile(Path.of("src/main/native/aha_mkl_vendor.c")), "the source is missing");
+        List<String> runtime = runtimeStage(lines);
+        assertTrue(runtime.contains("COPY --from=native /out/libaha_mkl_vendor.so "
+                + "/opt/aha/deploy/target/dist/native/libaha_mkl_vendor.so"), "the runtime stage must ship it: " + runtime);
+        assertTrue(Files.readString(Path.of("bin/aha")).contains("lib=\"$dist/native/libaha_mkl_vendor.so\""),
+                "the launcher no longer looks in the distribution's native/ folder");
+    }
+
     /** The Dockerfile's instructions, comments and blank lines dropped, continuation lines joined. */
     private static List<String> dockerInstructions() throws IOException {
         List<String> out = new ArrayList<>();

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.aha.app.recipe.Configs;
 import dev.aha.app.recipe.Recipe;
 import dev.aha.app.recipe.StagedPipeline;
+import dev.aha.bench.BlasSection;
 import dev.aha.runtime.metrics.MetricsLog;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -83,6 +84,7 @@ public final class DistillVsRlBench implements Callable<Integer> {
         Files.writeString(recipeFile, recipe());
         ObjectNode summary = new StagedPipeline(Recipe.load(recipeFile), out.resolve("pipeline"), System.err).run();
         ObjectNode report = report(summary);
+        report.set("blas", BlasSection.json());
         Files.writeString(out.resolve("distill-vs-rl.json"),
                 MetricsLog.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
         System.out.println(MetricsLog.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));

@@ -2,6 +2,7 @@ package dev.aha.app.cli;
 
 import dev.aha.app.bench.DistillVsRlBench;
 import dev.aha.bench.AsyncVsSyncBench;
+import dev.aha.bench.BlasBench;
 import dev.aha.bench.MicroBench;
 import dev.aha.bench.ModelBench;
 import dev.aha.bench.OverheadBench;
@@ -16,6 +17,6 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print JSON.",
         subcommands = {WeightsBench.class, MicroBench.class, ThroughputBench.class, ScalingBench.class,
             AsyncVsSyncBench.class, OverheadBench.class, ModelBench.class, DistillVsRlBench.class,
-            SandboxBench.class, VsPyTorchBench.class})
+            SandboxBench.class, VsPyTorchBench.class, BlasBench.class})
 final class BenchCommand {
 }

@@ -2,6 +2,8 @@ package dev.aha.runtime.engine;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Per-thread engine state that DJL's PyTorch engine keeps thread-local. Autograd recording is ON by default on
@@ -13,11 +15,35 @@ public final class ComputeThreads {
     /** The engine whose thread-local state this class sets; loading it first binds the native library. */
     public static final String ENGINE = "PyTorch";
 
+    private static final Logger LOG = LoggerFactory.getLogger(ComputeThreads.class);
+    private static volatile BlasPath blas;
+
     private ComputeThreads() {}
 
-    /** Loads the engine (the native library) once; later calls are free. */
+    /**
+     * Loads the engine (the native library) once, and then logs the one line that says which path libtorch's BLAS
+     * took (a run on MKL's generic path is several times slower in its matmuls); later calls are free.
+     */
     public static Engine engine() {
-        return Engine.getEngine(ENGINE);
+        Engine engine = Engine.getEngine(ENGINE);
+        if (blas == null) {
+            reportBlas();
+        }
+        return engine;
+    }
+
+    /** Which path libtorch's BLAS takes in this process: what {@link #engine()} logged. */
+    public static BlasPath blasPath() {
+        engine();
+        return blas;
+    }
+
+    private static synchronized void reportBlas() {
+        if (blas == null) {
+            BlasPath path = BlasPath.detect();
+            path.log(LOG);
+            blas = path;
+        }
     }
 
     /**
