@@ -2,6 +2,7 @@ package dev.aha.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.Random;
@@ -22,14 +23,19 @@ final class MatmulPeak {
 
     /** FLOP/s of each of {@code repeats} n x n float32 products on this thread's intra-op threads, after one warm-up. */
     static double[] rates(NDManager manager, int n, int repeats) {
+        return rates(manager, n, repeats, DataType.FLOAT32);
+    }
+
+    /** The same in {@code type}: what a policy whose weights are stored in it multiplies at. */
+    static double[] rates(NDManager manager, int n, int repeats, DataType type) {
         Random rng = new Random(1);
         float[] values = new float[n * n];
         try (NDManager scope = manager.newSubManager()) {
             for (int i = 0; i < values.length; i++) {
                 values[i] = (float) rng.nextGaussian();
             }
-            NDArray a = scope.create(values, new Shape(n, n));
-            NDArray b = scope.create(values, new Shape(n, n)).transpose().duplicate();
+            NDArray a = scope.create(values, new Shape(n, n)).toType(type, false);
+            NDArray b = scope.create(values, new Shape(n, n)).transpose().duplicate().toType(type, false);
             a.matMul(b).close();
             double[] rates = new double[repeats];
             for (int r = 0; r < repeats; r++) {

@@ -1,6 +1,7 @@
 package dev.aha.bench;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -16,11 +17,12 @@ import dev.aha.runtime.grpo.GrpoUpdater;
 import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.optim.AdamWSettings;
 import dev.aha.runtime.policy.Policy;
+import dev.aha.runtime.policy.SlotCache;
 import dev.aha.runtime.policy.hf.HfModel;
 import dev.aha.runtime.policy.hf.HfModelInit;
 import dev.aha.runtime.policy.llama.LlamaConfig;
 import dev.aha.runtime.sampling.Completion;
-import dev.aha.runtime.sampling.Sampler;
+import dev.aha.runtime.rollout.ContinuousBatcher;
 import dev.aha.runtime.sampling.SamplingSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,8 +35,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code aha bench model}: does a real model size fit, and what does it cost? A randomly initialised Llama-family
- * model (Qwen2.5-0.5B's shape by default) samples G completions of a random prompt and takes a GRPO step with the
- * KL reference, {@code --steps} times, on one device; then its snapshot crosses the weight plane over IPC against
+ * model (Qwen2.5-0.5B's shape by default) samples G completions of each of {@code --groups} random prompts in one
+ * batch (the rollout engine, each prompt prefilled once) and takes a GRPO step over them with the KL reference,
+ * {@code --steps} times, on one device; then its snapshot crosses the weight plane over IPC against
  * one memcpy of the same bytes. Every figure is measured in this run.
  *
  * <p>Sampling and learning share the learner's policy here (a colocated device); in a run the rollout holds its own
@@ -62,6 +65,10 @@ public final class ModelBench implements Callable<Integer> {
     @Option(names = "--group-size", defaultValue = "4", description = "G (default ${DEFAULT-VALUE}).")
     int groupSize;
 
+    @Option(names = "--groups", defaultValue = "1",
+            description = "Groups sampled together in one batch and trained in one step (default ${DEFAULT-VALUE}).")
+    int groups;
+
     @Option(names = "--prompt-tokens", defaultValue = "32", description = "Random prompt length (default ${DEFAULT-VALUE}).")
     int promptTokens;
 
@@ -82,7 +89,7 @@ public final class ModelBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (steps < 2 || groupSize < 2 || promptTokens < 1 || maxNewTokens < 1 || planeRepeat < 1) {
+        if (steps < 2 || groupSize < 2 || groups < 1 || promptTokens < 1 || maxNewTokens < 1 || planeRepeat < 1) {
             throw new IllegalArgumentException("--steps and --group-size must be at least 2, the rest at least 1");
         }
         var conf = config.load();
@@ -94,6 +101,7 @@ public final class ModelBench implements Callable<Integer> {
         out.put("parameters", shape.layout().totalElements());
         out.put("snapshot_bytes", shape.layout().totalBytes());
         out.put("group_size", groupSize);
+        out.put("groups_per_step", groups);
         out.put("prompt_tokens", promptTokens);
         out.put("max_new_tokens", maxNewTokens);
         out.put("threads", threads);
@@ -121,14 +129,13 @@ public final class ModelBench implements Callable<Integer> {
             try (AdamW adam = new AdamW(policy.parameters(), AdamWSettings.fromConfig(conf.getConfig("aha.optimizer")),
                     device)) {
                 GrpoUpdater updater = new GrpoUpdater(policy, reference, adam, new GrpoLoss(grpo), 1f, 0);
-                Sampler sampler = new Sampler(policy, new SamplingSettings(1f, 1f, maxNewTokens), -1);
                 for (int s = 0; s < steps; s++) {
-                    int[] prompt = rng.ints(promptTokens, 0, shape.vocabSize()).toArray();
                     long a = System.nanoTime();
                     ComputeThreads.stopRecording();
-                    List<Completion> group = sampler.sampleGroup(prompt, groupSize, rng);
+                    List<GrpoSample> batch = new ArrayList<>();
+                    List<Completion> group = sample(policy, device, shape.vocabSize(), rng, batch);
                     long b = System.nanoTime();
-                    GrpoUpdateResult r = updater.update(samples(prompt, group));
+                    GrpoUpdateResult r = updater.update(batch);
                     long c = System.nanoTime();
                     int arrays = device.getManagedArrays().size();
                     long tokens = group.stream().mapToLong(Completion::length).sum();
@@ -222,6 +229,32 @@ public final class ModelBench implements Callable<Integer> {
         out.put("ndarrays_after_step_2", perStep.get(1).get("ndarrays").asInt());
         out.put("ndarrays_after_last_step", perStep.get(n - 1).get("ndarrays").asInt());
         out.put("ndarrays_flat", perStep.get(1).get("ndarrays").asInt() == perStep.get(n - 1).get("ndarrays").asInt());
+    }
+
+    /**
+     * {@code groups} groups of G sampled together by the rollout engine (each prompt prefilled once), with one slot per
+     * sequence; random weights draw no end token (-1), so each runs to --max-new-tokens. Adds the step's samples to
+     * {@code batch} and returns every completion.
+     */
+    private List<Completion> sample(Policy policy, NDManager device, int vocab, Random rng, List<GrpoSample> batch) {
+        NDManager engine = device.newSubManager();
+        SlotCache slots = SlotCache.allocate(engine, policy.kvShape(), groups * groupSize, promptTokens + maxNewTokens,
+                DataType.FLOAT32);
+        List<Completion> all = new ArrayList<>();
+        try (ContinuousBatcher<int[]> batcher = new ContinuousBatcher<>(policy, slots, engine,
+                new SamplingSettings(1f, 1f, maxNewTokens), vocab, new int[] {-1})) {
+            for (int g = 0; g < groups; g++) {
+                batcher.admit(rng.ints(promptTokens, 0, vocab).toArray(), rng.ints(promptTokens, 0, vocab).toArray(),
+                        groupSize, rng.nextLong());
+            }
+            while (!batcher.idle()) {
+                for (var done : batcher.step()) {
+                    batch.addAll(samples(done.key(), done.completions()));
+                    all.addAll(done.completions());
+                }
+            }
+        }
+        return all;
     }
 
     /** Random advantages of both signs, so the step moves the policy and the KL term is live. */

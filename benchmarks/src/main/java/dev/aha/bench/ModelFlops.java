@@ -27,14 +27,17 @@ record ModelFlops(long linearPerLayer, int layers, long attentionWidth, long hea
             return new ModelFlops(4 * d * d + 2 * d * m, c.layers(), d, d * c.vocabSize());
         }
         if (policy instanceof LlamaPolicy llama) {
-            LlamaConfig c = llama.config();
-            long d = c.hiddenSize();
-            long q = (long) c.numAttentionHeads() * c.headDim();
-            long kv = (long) c.numKeyValueHeads() * c.headDim();
-            return new ModelFlops(2 * d * q + 2 * d * kv + 3 * d * c.intermediateSize(), c.numHiddenLayers(), q,
-                    d * c.vocabSize());
+            return of(llama.config());
         }
         throw new IllegalArgumentException("no FLOP count for " + policy.architecture());
+    }
+
+    static ModelFlops of(LlamaConfig c) {
+        long d = c.hiddenSize();
+        long q = (long) c.numAttentionHeads() * c.headDim();
+        long kv = (long) c.numKeyValueHeads() * c.headDim();
+        return new ModelFlops(2 * d * q + 2 * d * kv + 3 * d * c.intermediateSize(), c.numHiddenLayers(), q,
+                d * c.vocabSize());
     }
 
     /** One forward of {@code rows} x {@code length} new positions attending to {@code keys} positions each. */

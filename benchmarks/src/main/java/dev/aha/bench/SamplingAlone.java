@@ -4,7 +4,8 @@ import ai.djl.ndarray.NDManager;
 import dev.aha.actors.config.RunConfig;
 import dev.aha.actors.run.TaskFactory;
 import dev.aha.protocol.weights.FlatWeights;
-import dev.aha.runtime.backend.TorchGenerator;
+import dev.aha.runtime.backend.TorchRolloutEngine;
+import dev.aha.runtime.rollout.ContinuousBatcher.FinishedGroup;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.policy.Policy;
@@ -18,12 +19,13 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The rollout's sampling alone, what {@code aha bench throughput} sets the pipeline's sampling rate against: a
- * replica built as a rollout builds it ({@link TorchGenerator}, one intra-op thread) samples groups of the task's
- * templated prompts in a tight loop on a thread of its own: no actors, no learner, no weight swaps. Its weights are
+ * The rollout's sampling alone, what {@code aha bench throughput} sets the pipeline's sampling rate against: an
+ * engine built as a rollout builds it ({@link TorchRolloutEngine}: its slots, dtype and intra-op threads) keeps its
+ * slots full of groups of the task's templated prompts in a tight loop on a thread of its own: no actors, no
+ * learner, no weight swaps. Its weights are
  * the run's last checkpoint, the policy the rollouts were sampling at the end (completion lengths change as the
- * policy learns, and with them the tokens per second), or the initial policy if the run saved none. Each group is
- * timed as the rollout times it (encode, sample, decode).
+ * policy learns, and with them the tokens per second), or the initial policy if the run saved none. The work is the
+ * rollout's: encode, admit, decode steps, decode the finished groups' text.
  */
 final class SamplingAlone {
 
@@ -60,29 +62,39 @@ final class SamplingAlone {
         }
         PromptStream prompts = TaskFactory.create(c.train().task(), c, null, null).trainStream(c.train().seed());
         Random rng = new Random(c.train().seed());
+        int g = c.train().groupSize();
+        int slots = Math.max(c.rollout().sequencesFor(c.devices().rollout().isGpu()), g);
+        // as a rollout of this run gets them: the cores the learner leaves, shared by the run's rollouts
+        int threads = c.rollout().threadsFor(c.train().rollouts(), c.train().learnerThreads(),
+                Runtime.getRuntime().availableProcessors());
         try (Tokenizer tokenizer = c.tokenizer().open();
-                TorchGenerator generator = new TorchGenerator(c.policy(), c.devices().rollout(), c.sampling(),
-                        tokenizer.vocabSize(), tokenizer.endIds())) {
-            generator.loadWeights(weights);
+                TorchRolloutEngine engine = new TorchRolloutEngine(c.policy(), c.devices().rollout(),
+                        c.rollout().dtype().dataType(), slots, threads, c.sampling(), tokenizer.vocabSize(),
+                        tokenizer.endIds())) {
+            engine.loadWeights(weights, 0);
             long start = System.nanoTime();
+            long measuredFrom = -1;
             long tokens = 0;
-            long nanos = 0;
+            long ticket = 0;
             while (System.nanoTime() - start < seconds * 1e9) {
-                long a = System.nanoTime();
-                int[] prompt = tokenizer.encode(c.template().render(prompts.next().question()));
-                List<Completion> group = generator.sampleGroup(prompt, c.train().groupSize(), rng);
-                long groupTokens = 0;
-                for (Completion completion : group) {
-                    tokenizer.decode(completion.tokens());
-                    groupTokens += completion.length();
+                while (engine.freeSlots() >= g) {
+                    int[] prompt = tokenizer.encode(c.template().render(prompts.next().question()));
+                    engine.admit(ticket++, prompt, g, rng.nextLong());
                 }
-                long b = System.nanoTime();
-                if (a - start >= warmupSeconds * 1e9) {
-                    tokens += groupTokens;
-                    nanos += b - a;
+                int drawn = engine.maxSequences() - engine.freeSlots(); // one token per sequence in flight
+                List<FinishedGroup<Long>> done = engine.step();
+                for (FinishedGroup<Long> group : done) {
+                    group.completions().forEach(completion -> tokenizer.decode(completion.tokens()));
+                }
+                long now = System.nanoTime();
+                if (measuredFrom >= 0) {
+                    tokens += drawn;
+                } else if (now - start >= warmupSeconds * 1e9) {
+                    measuredFrom = now;
                 }
             }
-            if (nanos == 0) {
+            long nanos = System.nanoTime() - measuredFrom;
+            if (measuredFrom < 0 || tokens == 0) {
                 throw new IllegalStateException("no group finished after the " + warmupSeconds + " s warm-up within "
                         + seconds + " s");
             }

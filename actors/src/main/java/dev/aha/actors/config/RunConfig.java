@@ -10,6 +10,8 @@ import dev.aha.runtime.policy.Policies;
 import dev.aha.runtime.policy.PolicyFactory;
 import dev.aha.runtime.rejection.RejectionSettings;
 import dev.aha.runtime.reward.RewardSettings;
+import dev.aha.runtime.rollout.KvBudget;
+import dev.aha.runtime.rollout.RolloutSettings;
 import dev.aha.runtime.sampling.SamplingSettings;
 import dev.aha.runtime.sandbox.SandboxSettings;
 import dev.aha.runtime.simulation.SimulationSettings;
@@ -27,6 +29,7 @@ import dev.aha.runtime.tokenizer.TokenizerSpec;
  * @param tokenizer the tokenizer {@code aha.tokenizer} names, its files checked; {@link RunResources} loads it
  * @param weights {@code aha.weights}, the weight plane
  * @param reject {@code aha.reject}, the rules of rejection sampling
+ * @param rollout {@code aha.rollout}, the rollout engine: its sequence slots, weight type and in-flight updates
  * @param sandbox {@code aha.sandbox}, where a code task's programs run
  * @param purpose what the settings are for: training adds rules of its own
  * @param pekko the layered config itself, kept for Pekko alone: the actor system is created from it (Pekko reads
@@ -38,6 +41,7 @@ public record RunConfig(
         TrainSettings train,
         PolicyFactory policy,
         SamplingSettings sampling,
+        RolloutSettings rollout,
         GrpoSettings grpo,
         AdamWSettings optimizer,
         RewardSettings reward,
@@ -72,7 +76,7 @@ public record RunConfig(
     }
 
     public RunConfig {
-        conclude(train, policy, sampling, reward, tokenizer, backend, devices, purpose);
+        conclude(train, policy, sampling, rollout, reward, tokenizer, backend, devices, purpose);
     }
 
     /**
@@ -90,7 +94,8 @@ public record RunConfig(
      * max-new-tokens ({@link GrpoSettings#fromConfig}). Each section's own ranges are checked as it is read.
      */
     private static void conclude(TrainSettings train, PolicyFactory policy, SamplingSettings sampling,
-            RewardSettings reward, TokenizerSpec tokenizer, Backend backend, DeviceSettings devices, Purpose purpose) {
+            RolloutSettings rollout, RewardSettings reward, TokenizerSpec tokenizer, Backend backend,
+            DeviceSettings devices, Purpose purpose) {
         if (tokenizer.vocabSize() > policy.vocabSize()) {
             throw new IllegalArgumentException("the tokenizer " + tokenizer + " makes ids up to "
                     + (tokenizer.vocabSize() - 1) + " but the " + policy.architecture() + " policy has a vocabulary of "
@@ -115,6 +120,15 @@ public record RunConfig(
             throw new IllegalArgumentException("aha.train.rollouts must be at least 1 on a node that samples, was "
                     + train.rollouts());
         }
+        int slots = rollout.sequencesFor(devices.rollout().isGpu());
+        if (rollout.maxSequences() > 0 && slots < train.groupSize()) {
+            throw new IllegalArgumentException("aha.rollout.max-sequences (" + slots + ") must hold a group of "
+                    + "aha.train.group-size (" + train.groupSize() + ")");
+        }
+        if (purpose == Purpose.TRAINING_WITH_ROLLOUTS && backend == Backend.TORCH && !devices.rollout().isGpu()) {
+            KvBudget.require(policy, Math.max(slots, train.groupSize()), rollout.dtype().dataType(), train.rollouts(),
+                    KvBudget.availableHostBytes());
+        }
     }
 
     /**
@@ -129,8 +143,8 @@ public record RunConfig(
 
     /** These settings with another policy (the one a checkpoint describes), checked again. */
     public RunConfig withPolicy(PolicyFactory other) {
-        return new RunConfig(train, other, sampling, grpo, optimizer, reward, arithmetic, template, tokenizer, backend,
-                simulation, devices, weights, reject, sandbox, purpose, pekko);
+        return new RunConfig(train, other, sampling, rollout, grpo, optimizer, reward, arithmetic, template, tokenizer,
+                backend, simulation, devices, weights, reject, sandbox, purpose, pekko);
     }
 
     /**
@@ -139,8 +153,8 @@ public record RunConfig(
      * @param hostsRollouts whether this node runs rollouts (a seed may leave them all to joining nodes)
      */
     public RunConfig requireTrainable(boolean hostsRollouts) {
-        return new RunConfig(train, policy, sampling, grpo, optimizer, reward, arithmetic, template, tokenizer, backend,
-                simulation, devices, weights, reject, sandbox,
+        return new RunConfig(train, policy, sampling, rollout, grpo, optimizer, reward, arithmetic, template, tokenizer,
+                backend, simulation, devices, weights, reject, sandbox,
                 hostsRollouts ? Purpose.TRAINING_WITH_ROLLOUTS : Purpose.TRAINING, pekko);
     }
 
@@ -162,6 +176,7 @@ public record RunConfig(
                 train,
                 Policies.fromConfig(c.getConfig("aha.policy"), tokenizer.vocabSize()),
                 sampling,
+                RolloutSettings.fromConfig(c.getConfig("aha.rollout")),
                 GrpoSettings.fromConfig(c.getConfig("aha.grpo"), sampling.maxNewTokens()),
                 AdamWSettings.fromConfig(c.getConfig("aha.optimizer")),
                 RewardSettings.fromConfig(c.getConfig("aha.reward")),

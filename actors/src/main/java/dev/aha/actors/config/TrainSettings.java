@@ -15,7 +15,7 @@ import java.time.Duration;
  * @param maxStaleness most versions a used sample may lag the learner
  * @param sync staleness 0 and a barrier per step
  * @param maxInFlightGroups leases outstanding at once
- * @param rolloutQueue credits per rollout
+ * @param rolloutQueue groups a rollout holds beyond what its free sequence slots take
  * @param leaseTimeout when an open lease is handed out again
  * @param checkpointEvery learner steps between checkpoints (0 = end only)
  * @param evalEvery learner steps between evaluations (0 = before and after only)

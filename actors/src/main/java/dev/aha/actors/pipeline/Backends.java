@@ -1,12 +1,13 @@
 package dev.aha.actors.pipeline;
 
+import ai.djl.Device;
 import dev.aha.actors.config.RunConfig;
 import dev.aha.actors.config.RunResources;
-import dev.aha.runtime.backend.GroupGenerator;
 import dev.aha.runtime.backend.PolicyTrainer;
-import dev.aha.runtime.backend.TorchGenerator;
+import dev.aha.runtime.backend.RolloutEngine;
+import dev.aha.runtime.backend.TorchRolloutEngine;
 import dev.aha.runtime.backend.TorchTrainer;
-import dev.aha.runtime.simulation.SimulatedGenerator;
+import dev.aha.runtime.simulation.SimulatedEngine;
 import dev.aha.runtime.simulation.SimulatedTrainer;
 import dev.aha.runtime.tokenizer.Tokenizer;
 
@@ -15,12 +16,19 @@ final class Backends {
 
     private Backends() {}
 
-    /** A rollout's replica; call on the rollout's own thread. */
-    static GroupGenerator generator(RunConfig c, Tokenizer tokenizer) {
-        return c.simulated()
-                ? new SimulatedGenerator(c.simulation(), tokenizer.vocabSize(), tokenizer.endId())
-                : new TorchGenerator(c.policy(), c.devices().rollout(), c.sampling(), tokenizer.vocabSize(),
-                        tokenizer.endIds());
+    /**
+     * A rollout's engine; call on the rollout's own thread. A simulated device gets the configured slots, or one
+     * group at a time when none are set (the model the simulation's costs describe).
+     */
+    static RolloutEngine engine(RunConfig c, Tokenizer tokenizer, int threads) {
+        if (c.simulated()) {
+            int slots = c.rollout().maxSequences() > 0 ? c.rollout().maxSequences() : c.train().groupSize();
+            return new SimulatedEngine(c.simulation(), slots, tokenizer.vocabSize(), tokenizer.endId());
+        }
+        Device device = c.devices().rollout();
+        int slots = Math.max(c.rollout().sequencesFor(device.isGpu()), c.train().groupSize());
+        return new TorchRolloutEngine(c.policy(), device, c.rollout().dtype().dataType(), slots, threads, c.sampling(),
+                tokenizer.vocabSize(), tokenizer.endIds());
     }
 
     /** The learner's device; call on the learner's own thread. */

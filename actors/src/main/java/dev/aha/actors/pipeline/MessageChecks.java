@@ -72,6 +72,31 @@ final class MessageChecks {
                 return "a completion without its tokens";
             }
         }
+        for (int i = 0; i < g.groupSize(); i++) {
+            String spans = spansProblem(g.versionSpans()[i], g.policyVersion(), g.completions()[i].length);
+            if (spans != null) {
+                return "completion " + i + ": " + spans;
+            }
+        }
+        return null;
+    }
+
+    /** Empty, or (version, first token) pairs: versions rising from policyVersion, first tokens rising from 0. */
+    private static String spansProblem(long[] spans, long oldest, int tokens) {
+        if (spans == null) {
+            return "no version spans";
+        }
+        if (spans.length == 0) {
+            return null;
+        }
+        if (spans.length % 2 != 0 || spans[0] != oldest || spans[1] != 0) {
+            return "version spans must be (version, first token) pairs starting at (v" + oldest + ", 0)";
+        }
+        for (int i = 2; i < spans.length; i += 2) {
+            if (spans[i] <= spans[i - 2] || spans[i + 1] <= spans[i - 1] || spans[i + 1] >= tokens) {
+                return "version spans out of order or past the completion's " + tokens + " tokens";
+            }
+        }
         return null;
     }
 
@@ -88,8 +113,8 @@ final class MessageChecks {
         if (sampled != null) {
             return sampled;
         }
-        if (g.policyVersion() > learnerVersion) {
-            return "sampled at v" + g.policyVersion() + ", newer than the learner's v" + learnerVersion;
+        if (g.newestVersion() > learnerVersion) {
+            return "sampled at v" + g.newestVersion() + ", newer than the learner's v" + learnerVersion;
         }
         int n = g.groupSize();
         if (s.rewards() == null || s.advantages() == null || s.accuracy() == null || s.format() == null

@@ -11,12 +11,15 @@ import dev.aha.protocol.pipeline.RolloutMessage;
 import dev.aha.protocol.pipeline.RolloutWork;
 import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.weights.WeightSnapshot;
-import dev.aha.runtime.backend.GroupGenerator;
+import dev.aha.runtime.backend.RolloutEngine;
+import dev.aha.runtime.rollout.ContinuousBatcher.FinishedGroup;
 import dev.aha.runtime.sampling.Completion;
 import dev.aha.runtime.tokenizer.Tokenizer;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -29,73 +32,102 @@ import org.apache.pekko.actor.typed.javadsl.Routers;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 
 /**
- * One inference device: a policy replica at some version that samples a group of G completions per leased prompt
- * and streams each group to the reward pool as soon as it is done. Between groups it swaps in the newest complete
- * weight snapshot and asks the dispatcher for more work with its free queue slots as credits.
+ * One inference device: a policy replica at some version whose engine decodes many sequences at once. It admits
+ * leased prompts as G sequences each while slots are free, runs one batched decode step per {@link Step} message,
+ * and streams each group to the reward pool the moment its last sequence ends: no barrier across prompts. New
+ * weights apply between decode steps, to sequences in flight ({@code aha.rollout.in-flight-updates = on}), or once
+ * the engine has drained (off: admission pauses so it drains). Its credits to the dispatcher are the groups that fit
+ * its free slots plus {@code aha.train.rollout-queue} waiting beyond them, so a freed slot is refilled without a
+ * round trip.
  *
- * <p>Runs on a pinned dispatcher: sampling blocks its own thread, never Pekko's default dispatcher. A group is one
- * message ({@link SampleNext}), so weight swaps and new leases interleave between groups.
+ * <p>Runs on a pinned dispatcher: each step blocks its own thread, never Pekko's default dispatcher; one step is one
+ * message, so weight swaps and new leases interleave between steps.
  *
- * <p>Failure policy: a group that cannot be sampled (an exception from the tokenizer or the policy) is reported to
- * the dispatcher as {@link LeaseFailed} and the rollout takes its next lease; the dispatcher re-issues or quarantines
- * the prompt. Anything that escapes (a failure in setup or a weight swap) stops this rollout: the dispatcher watches
- * it and re-issues its leases to the others.
+ * <p>Failure policy: a prompt that cannot be admitted (the tokenizer or the prefill throws) is reported to the
+ * dispatcher as {@link LeaseFailed} and the rollout carries on; a decode step that throws fails every group in
+ * flight the same way (the engine drops them all) and the rollout carries on with new leases. The dispatcher
+ * re-issues or quarantines the prompts. Anything that escapes (a failure in setup or a weight swap) stops this
+ * rollout: the dispatcher watches it and re-issues its leases to the others.
  */
 public final class Rollout extends AbstractBehavior<RolloutMessage> {
 
-    /** What a rollout sends itself: snapshots from the plane's thread, its next-group tick, listings. */
-    private sealed interface Command extends RolloutMessage.Local permits WeightsReady, SampleNext, ListingFound {}
+    /** What a rollout sends itself: snapshots from the plane's thread, its next step, listings. */
+    private sealed interface Command extends RolloutMessage.Local permits WeightsReady, Step, ListingFound {}
 
     /** A complete snapshot is ready (from the weight plane's thread; read-only, shared with the node's rollouts). */
     private record WeightsReady(WeightSnapshot snapshot, long receivedMicros) implements Command {}
 
-    private record SampleNext() implements Command {}
+    private record Step() implements Command {}
 
     /** A Receptionist listing of the dispatcher or of the reward actors (one adapter serves both keys). */
     private record ListingFound(Receptionist.Listing listing) implements Command {}
 
+    /** A lease in the engine: its prompt's ids and the engine time attributed to it so far. */
+    private static final class Admitted {
+        final RolloutWork work;
+        final int[] promptTokens;
+        long busyNanos;
+
+        Admitted(RolloutWork work, int[] promptTokens, long busyNanos) {
+            this.work = work;
+            this.promptTokens = promptTokens;
+            this.busyNanos = busyNanos;
+        }
+    }
+
     private final String id;
     private final TrainSettings settings;
+    private final boolean inFlightUpdates;
     private final Tokenizer tokenizer;
-    private final GroupGenerator generator;
+    private final RolloutEngine engine;
     private final Random rng;
     private final ActorRef<RewardMessage> rewards;
-    private final Deque<RolloutWork> queue = new ArrayDeque<>();
+    private final Deque<RolloutWork> waiting = new ArrayDeque<>();
+    private final Map<Long, Admitted> inFlight = new HashMap<>();
+    private final VersionArrivals arrivals = new VersionArrivals();
     private final AutoCloseable subscription;
     private ActorRef<DispatcherMessage> dispatcher;
     /** The newest snapshot not yet swapped in (an older one waiting is simply replaced), and when it arrived. */
     private WeightSnapshot pending;
     private long pendingReceivedMicros;
     private long version = -1;
-    private long versionReceivedMicros;
-    private boolean sampling;
+    private long nextTicket;
+    private boolean stepQueued;
     private boolean rewardsKnown;
+    /** What the last request for work said, so an unchanged request is not sent again every step. */
+    private long askedAtHeld = -1;
+    private long askedAtVersion = -1;
 
     private Rollout(ActorContext<RolloutMessage> context, String id, RunResources run, WeightPlane weights,
-            long seed) {
+            long seed, int threads) {
         super(context);
         this.id = id;
         this.settings = run.config().train();
+        this.inFlightUpdates = run.config().rollout().inFlightUpdates();
         this.tokenizer = run.tokenizer();
         // on this actor's pinned thread: DJL state is per thread
-        this.generator = Backends.generator(run.config(), tokenizer);
+        this.engine = Backends.engine(run.config(), tokenizer, threads);
         this.rng = new Random(seed);
         this.rewards = context.spawn(Routers.group(Reward.KEY).withRoundRobinRouting(), "rewards");
         ActorRef<RolloutMessage> self = context.getSelf();
-        this.subscription = weights.subscribe(id, generator.weightBytes(),
+        this.subscription = weights.subscribe(id, engine.weightBytes(),
                 s -> self.tell(new WeightsReady(s, WallClock.micros())));
         ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class, ListingFound::new);
         context.getSystem().receptionist().tell(Receptionist.subscribe(Dispatcher.KEY, listings));
         // The reward router drops what it cannot route: take no work before a reward actor is known.
         context.getSystem().receptionist().tell(Receptionist.subscribe(Reward.KEY, listings));
+        context.getLog().info("{}: {} sequence slots, {} compute thread(s), in-flight weight updates {}", id,
+                engine.maxSequences(), threads, inFlightUpdates ? "on" : "off");
     }
 
     /**
      * @param run the run's settings and tokenizer
      * @param seed this rollout's own RNG seed, so runs are reproducible per rollout
+     * @param threads libtorch intra-op threads of its compute thread
      */
-    public static Behavior<RolloutMessage> create(String id, RunResources run, WeightPlane weights, long seed) {
-        return Behaviors.setup(ctx -> new Rollout(ctx, id, run, weights, seed));
+    public static Behavior<RolloutMessage> create(String id, RunResources run, WeightPlane weights, long seed,
+            int threads) {
+        return Behaviors.setup(ctx -> new Rollout(ctx, id, run, weights, seed, threads));
     }
 
     @Override
@@ -105,13 +137,14 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
                         ? onDispatchers(found.listing()) : onRewards(found.listing()))
                 .onMessage(WeightsReady.class, this::onWeights)
                 .onMessage(RolloutWork.class, this::onWork)
-                .onMessage(SampleNext.class, s -> onSampleNext())
+                .onMessage(Step.class, s -> onStep())
                 .onSignal(PostStop.class, s -> onStop())
                 .build();
     }
 
     private Behavior<RolloutMessage> onDispatchers(Receptionist.Listing listing) {
         dispatcher = listing.getServiceInstances(Dispatcher.KEY).stream().findFirst().orElse(null);
+        askedAtHeld = -1; // a new dispatcher knows nothing of earlier requests
         askForWork();
         return this;
     }
@@ -131,10 +164,10 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
             pending = ready.snapshot();
             pendingReceivedMicros = ready.receivedMicros();
         }
-        if (!sampling) {
-            swapWeights();
+        if (!stepQueued) {
+            applyWeights();
             askForWork();
-            scheduleNext();
+            scheduleStep();
         }
         return this;
     }
@@ -145,59 +178,114 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
             getContext().getLog().warn("{} dropped an invalid lease for prompt {}: {}", id, work.promptId(), problem);
             return this;
         }
-        queue.add(work);
-        scheduleNext();
+        waiting.add(work);
+        scheduleStep();
+        return this;
+    }
+
+    /** Queues one {@link Step} when there is something to decode or to admit. */
+    private void scheduleStep() {
+        if (!stepQueued && (!engine.idle() || admissible() != null)) {
+            stepQueued = true;
+            getContext().getSelf().tell(new Step());
+        }
+    }
+
+    private Behavior<RolloutMessage> onStep() {
+        stepQueued = false;
+        applyWeights();
+        admitWaiting();
+        if (!engine.idle()) {
+            long start = System.nanoTime();
+            try {
+                List<FinishedGroup<Long>> done = engine.step();
+                attribute(System.nanoTime() - start);
+                for (FinishedGroup<Long> group : done) {
+                    rewards.tell(sampled(group));
+                }
+            } catch (RuntimeException e) {
+                failInFlight(e);
+            }
+        }
+        applyWeights(); // with in-flight updates off, the step that drained the engine lets a waiting snapshot in
+        askForWork();
+        scheduleStep();
         return this;
     }
 
     /**
-     * Queues one {@link SampleNext} when there is work this replica may sample. Work leased for a newer version than
-     * the replica holds (the learner moved on while it waited) waits for the next snapshot rather than being sampled
-     * only to be dropped as stale.
+     * The head of the queue if the engine may take it now: the replica is at least at the lease's version (work
+     * leased for a newer version than the replica holds waits for the next snapshot rather than being sampled only
+     * to be dropped as stale), its group fits the free slots, and no snapshot waits for the engine to drain.
      */
-    private void scheduleNext() {
-        RolloutWork head = queue.peek();
-        if (!sampling && head != null && version >= head.minVersion()) {
-            sampling = true;
-            getContext().getSelf().tell(new SampleNext());
+    private RolloutWork admissible() {
+        RolloutWork head = waiting.peek();
+        if (head == null || version < head.minVersion() || engine.freeSlots() < head.groupSize()) {
+            return null;
         }
+        return pending != null && !inFlightUpdates ? null : head;
     }
 
-    private Behavior<RolloutMessage> onSampleNext() {
-        sampling = false;
-        swapWeights();
-        RolloutWork work = queue.peek();
-        if (work != null && version >= work.minVersion()) {
-            queue.poll();
+    private void admitWaiting() {
+        for (RolloutWork work = admissible(); work != null; work = admissible()) {
+            waiting.poll();
+            long start = System.nanoTime();
             try {
-                rewards.tell(sample(work));
+                int[] prompt = tokenizer.encode(work.prompt());
+                long ticket = nextTicket++;
+                engine.admit(ticket, prompt, work.groupSize(), rng.nextLong());
+                inFlight.put(ticket, new Admitted(work, prompt, System.nanoTime() - start));
             } catch (RuntimeException e) {
                 failed(work, e);
             }
-            askForWork();
         }
-        scheduleNext();
-        return this;
     }
 
-    private SampledGroup sample(RolloutWork work) {
-        long start = System.nanoTime();
-        int[] prompt = tokenizer.encode(work.prompt());
-        List<Completion> group = generator.sampleGroup(prompt, work.groupSize(), rng);
-        int g = group.size();
+    /** Shares one step's time among the groups in it, so the groups' sampling times add up to the busy time. */
+    private void attribute(long stepNanos) {
+        int groups = inFlight.size();
+        for (Admitted a : inFlight.values()) {
+            a.busyNanos += stepNanos / groups;
+        }
+    }
+
+    private SampledGroup sampled(FinishedGroup<Long> group) {
+        Admitted a = inFlight.remove(group.key());
+        RolloutWork work = a.work;
+        List<Completion> completions = group.completions();
+        int g = completions.size();
         int[][] tokens = new int[g][];
         float[][] logProbs = new float[g][];
         String[] texts = new String[g];
         boolean[] truncated = new boolean[g];
-        for (int i = 0; i < g; i++) {
-            tokens[i] = group.get(i).tokens();
-            logProbs[i] = group.get(i).logProbs();
-            texts[i] = tokenizer.decode(tokens[i]);
-            truncated[i] = !group.get(i).finished();
+        long oldest = Long.MAX_VALUE;
+        for (Completion c : completions) {
+            oldest = Math.min(oldest, c.oldestVersion(version));
         }
-        return new SampledGroup(work.promptId(), work.attempt(), id, version, work.prompt(), work.referenceAnswer(),
-                prompt, tokens, logProbs, texts, truncated, WallClock.micros(), versionReceivedMicros,
-                System.nanoTime() - start);
+        long[][] spans = new long[g][];
+        for (int i = 0; i < g; i++) {
+            Completion c = completions.get(i);
+            tokens[i] = c.tokens();
+            logProbs[i] = c.logProbs();
+            texts[i] = tokenizer.decode(tokens[i]);
+            truncated[i] = !c.finished();
+            spans[i] = VersionArrivals.spans(c.versions(), oldest);
+        }
+        return new SampledGroup(work.promptId(), work.attempt(), id, oldest, work.prompt(), work.referenceAnswer(),
+                a.promptTokens, tokens, logProbs, texts, truncated, WallClock.micros(), arrivals.receivedMicros(oldest),
+                a.busyNanos, spans);
+    }
+
+    /** A failed decode step: every group in flight is reported failed and dropped; the engine starts empty. */
+    private void failInFlight(RuntimeException e) {
+        List<Long> tickets = engine.abandonAll();
+        for (Long ticket : tickets) {
+            Admitted a = inFlight.remove(ticket);
+            if (a != null) {
+                failed(a.work, e);
+            }
+        }
+        inFlight.clear();
     }
 
     /** Reports the lease failed and carries on: the dispatcher decides whether the prompt goes out again. */
@@ -210,23 +298,29 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
         }
     }
 
-    /** Swaps in the newest complete snapshot, if one is waiting; true if it did. */
-    private boolean swapWeights() {
-        if (pending == null) {
-            return false;
+    /** Swaps in the newest complete snapshot, if one waits and the engine may take it now. */
+    private void applyWeights() {
+        if (pending == null || !(inFlightUpdates || engine.idle())) {
+            return;
         }
-        generator.loadWeights(pending.weights());
+        engine.loadWeights(pending.weights(), pending.version());
         version = pending.version();
-        versionReceivedMicros = pendingReceivedMicros;
+        arrivals.record(version, pendingReceivedMicros);
         pending = null;
-        return true;
     }
 
+    /** Credits: the groups that fit all slots plus the queue beyond them, less the groups held now. */
     private void askForWork() {
-        int free = settings.rolloutQueue() - queue.size();
-        if (dispatcher != null && rewardsKnown && version >= 0 && free > 0) {
-            dispatcher.tell(new RequestWork(id, version, free, getContext().getSelf().narrow()));
+        int held = inFlight.size() + waiting.size();
+        int capacity = engine.maxSequences() / settings.groupSize() + settings.rolloutQueue();
+        int credits = capacity - held;
+        if (dispatcher == null || !rewardsKnown || version < 0 || credits <= 0
+                || (held == askedAtHeld && version == askedAtVersion)) {
+            return;
         }
+        askedAtHeld = held;
+        askedAtVersion = version;
+        dispatcher.tell(new RequestWork(id, version, credits, getContext().getSelf().narrow()));
     }
 
     private Behavior<RolloutMessage> onStop() {
@@ -235,7 +329,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
         } catch (Exception e) {
             getContext().getLog().warn("closing the weight subscription of {} failed", id, e);
         }
-        generator.close();
+        engine.close();
         return this;
     }
 }

@@ -36,11 +36,14 @@ public final class Workers {
     public static void spawnRollouts(ActorContext<?> ctx, RunResources run, boolean onSeed, WeightPlane weights) {
         RunConfig config = run.config();
         int port = Cluster.get(ctx.getSystem()).selfMember().address().getPort().orElse(0);
+        // The learner's threads are its own; the rollouts share the cores it leaves.
+        int threads = config.rollout().threadsFor(config.train().rollouts(),
+                onSeed ? config.train().learnerThreads() : 0, Runtime.getRuntime().availableProcessors());
         for (int i = 0; i < config.train().rollouts(); i++) {
             String id = onSeed ? "rollout-" + i : "rollout-" + port + "-" + i;
             long seed = onSeed ? config.train().seed() * 1000 + i
                     : config.train().seed() * 1_000_000 + port * 100L + i;
-            Behavior<RolloutMessage> rollout = Rollout.create(id, run, weights, seed);
+            Behavior<RolloutMessage> rollout = Rollout.create(id, run, weights, seed, threads);
             ctx.spawn(rollout, id, DispatcherSelector.fromConfig(COMPUTE_DISPATCHER));
         }
     }

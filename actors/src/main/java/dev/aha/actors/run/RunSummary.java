@@ -71,6 +71,9 @@ final class RunSummary {
         // every completion token that reached the learner, and those of the groups it trained on
         s.put("sampled_tokens_per_second", rlSeconds > 0 ? f.tokens().sampled() / rlSeconds : 0);
         s.put("used_tokens_per_second", rlSeconds > 0 ? f.tokens().used() / rlSeconds : 0);
+        // under in-flight weight updates: the share of trained tokens sampled after their sequence's weights changed
+        s.put("used_tokens_after_update_share",
+                f.tokens().used() > 0 ? (double) f.tokens().usedAfterUpdate() / f.tokens().used() : 0);
         s.put("mean_learner_busy_fraction",
                 segment.stream().mapToDouble(StepMetrics::learnerBusyFraction).average().orElse(0));
         s.put("mean_rollout_busy_fraction",

@@ -62,6 +62,22 @@ class RunConfigTest {
 
     /** A checkpoint's policy replaces the configured one: the rules are checked again against it. */
     @Test
+    void theRolloutEngineIsSizedAndCheckedAtStartUp() {
+        assertMessage("aha.rollout.dtype must be f32, f16 or bf16, was 'f8'", () -> load("aha.rollout.dtype = f8"));
+        assertMessage("aha.rollout.dtype = bf16 is not available", () -> load("aha.rollout.dtype = bf16"));
+        assertMessage("aha.rollout.max-sequences (4) must hold a group of aha.train.group-size (8)",
+                () -> load("aha.rollout.max-sequences = 4").requireTrainable(true));
+        // A GPT whose 10 million slots x 160 positions of keys and values cannot be held anywhere.
+        RunConfig huge = load("aha.rollout.max-sequences = 10000000");
+        assertEquals(RunConfig.Purpose.ANY, huge.purpose(), "nothing is allocated unless this node samples");
+        assertMessage("the rollouts do not fit in memory: 1 rollout(s) x (a KV cache of 10000000 sequences x 160 "
+                + "positions x 4 layers x 4 kv heads x 32 dims", () -> huge.requireTrainable(true));
+        assertEquals(64, load("").rollout().sequencesFor(false), "CPU default");
+        assertEquals(1, load("").rollout().threadsFor(1, 1, 2), "the learner's core is its own");
+        assertEquals(2, load("").rollout().threadsFor(1, 0, 2), "a rollout node's cores are the rollout's");
+    }
+
+    @Test
     void anotherPolicyIsCheckedAgainstTheOtherSections() {
         RunConfig training = load("").requireTrainable(true);
         RunConfig shortContext = load("aha.policy.context-length = 64"); // = max-new-tokens: fine unless training

@@ -47,6 +47,30 @@ class PipelineTest {
         assertEquals(f.history().size() * (long) config.train().batchGroups(), d.used());
     }
 
+    /**
+     * In-flight weight updates: new weights reach sequences mid-flight, yet staleness, counted from each group's
+     * oldest token, stays within its bound; with them off no sequence ever changes weights.
+     */
+    @Test
+    void shouldApplyNewWeightsToSequencesInFlightOnlyWhenAskedAndBoundStalenessFromTheOldestToken() throws Exception {
+        for (boolean inFlight : new boolean[] {true, false}) {
+            RunConfig config = PipelineFixture.config("aha.train { max-staleness = 1, max-steps = 60 }\n"
+                    + "aha.sampling.max-new-tokens = 40\naha.rollout.in-flight-updates = " + (inFlight ? "on" : "off"));
+            Learner.Finished f = PipelineFixture.run(config, 60, config.reward().compose(), out.resolve("" + inFlight));
+            assertEquals(60, f.history().size(), "the run stalled before max-steps (in-flight updates " + inFlight + ")");
+            for (StepMetrics m : f.history()) {
+                for (int lag : m.stalenessHistogram().keySet()) {
+                    assertTrue(lag >= 0 && lag <= 1, "a used sample lagged " + lag + " versions (max-staleness 1)");
+                }
+            }
+            if (inFlight) {
+                assertTrue(f.tokens().usedAfterUpdate() > 0, "no sequence saw an update in flight: " + f.tokens());
+            } else {
+                assertEquals(0, f.tokens().usedAfterUpdate(), "weights changed under a sequence with updates off");
+            }
+        }
+    }
+
     @Test
     void shouldNeverMixVersionsInASyncStep() throws Exception {
         RunConfig config = PipelineFixture.config("aha.train { sync = on, max-staleness = 0, max-steps = 100 }");

@@ -7,7 +7,8 @@ package dev.aha.protocol.pipeline;
  * @param promptId the lease's prompt
  * @param attempt the lease's attempt
  * @param rolloutId which rollout sampled it
- * @param policyVersion the version of the weights that sampled it (pi_old)
+ * @param policyVersion the version of the weights that sampled its oldest token (pi_old; under in-flight weight
+ *     updates later tokens may come from newer versions, see {@code versionSpans}): its staleness counts from here
  * @param prompt the templated prompt text
  * @param referenceAnswer the bare reference answer
  * @param promptTokens the prompt's token ids
@@ -20,6 +21,8 @@ package dev.aha.protocol.pipeline;
  * @param weightsReceivedMicros wall-clock time the rollout's node received version {@code policyVersion} (epoch
  *     microseconds), for weight-sync latency
  * @param samplingNanos time the rollout spent sampling it, for its busy fraction
+ * @param versionSpans per completion, the versions that sampled it as (version, first token index) pairs in order;
+ *     an empty row means every token came from {@code policyVersion} (the common case, so nothing is sent)
  */
 public record SampledGroup(
         long promptId,
@@ -35,14 +38,37 @@ public record SampledGroup(
         boolean[] truncated,
         long sampledAtMicros,
         long weightsReceivedMicros,
-        long samplingNanos) implements RewardMessage {
+        long samplingNanos,
+        long[][] versionSpans) implements RewardMessage {
 
     public SampledGroup {
         if (completions.length != behaviourLogProbs.length || completions.length != completionTexts.length
-                || truncated == null || completions.length != truncated.length) {
+                || truncated == null || completions.length != truncated.length
+                || versionSpans == null || completions.length != versionSpans.length) {
             throw new IllegalArgumentException(
-                    "a group needs as many log-prob rows, texts and truncation flags as completions");
+                    "a group needs as many log-prob rows, texts, truncation flags and version spans as completions");
         }
+    }
+
+    /** A group whose every token was sampled by {@code policyVersion}. */
+    public SampledGroup(long promptId, int attempt, String rolloutId, long policyVersion, String prompt,
+            String referenceAnswer, int[] promptTokens, int[][] completions, float[][] behaviourLogProbs,
+            String[] completionTexts, boolean[] truncated, long sampledAtMicros, long weightsReceivedMicros,
+            long samplingNanos) {
+        this(promptId, attempt, rolloutId, policyVersion, prompt, referenceAnswer, promptTokens, completions,
+                behaviourLogProbs, completionTexts, truncated, sampledAtMicros, weightsReceivedMicros, samplingNanos,
+                new long[completions.length][0]);
+    }
+
+    /** The newest version that sampled any of its tokens. */
+    public long newestVersion() {
+        long newest = policyVersion;
+        for (long[] spans : versionSpans) {
+            for (int i = 0; i < spans.length; i += 2) {
+                newest = Math.max(newest, spans[i]);
+            }
+        }
+        return newest;
     }
 
     public int groupSize() {

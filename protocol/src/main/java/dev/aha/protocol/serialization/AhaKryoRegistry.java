@@ -41,6 +41,7 @@ public final class AhaKryoRegistry {
         kryo.register(float[][].class, id++);
         kryo.register(ActorRef.class, new ActorRefSerializer(resolver), id++);
         kryo.register(WorkDone.Outcome.class, id++);
+        kryo.register(long[][].class, id++);
         // messages: 120 onwards
         id = 120;
         kryo.register(RequestWork.class, id++);

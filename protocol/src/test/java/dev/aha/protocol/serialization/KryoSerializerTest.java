@@ -264,6 +264,7 @@ class KryoSerializerTest {
         assertEquals(a.sampledAtMicros(), b.sampledAtMicros());
         assertEquals(a.weightsReceivedMicros(), b.weightsReceivedMicros());
         assertEquals(a.samplingNanos(), b.samplingNanos());
+        assertArrayEquals(a.versionSpans(), b.versionSpans());
     }
 
     private static SampledGroup sampled(Random r) {
@@ -279,9 +280,15 @@ class KryoSerializerTest {
             texts[i] = text(r);
             truncated[i] = r.nextBoolean();
         }
-        return new SampledGroup(r.nextLong(), r.nextInt(3), "rollout-" + r.nextInt(4), r.nextLong(), text(r), text(r),
+        long version = r.nextInt(1000);
+        long[][] spans = new long[g][];
+        for (int i = 0; i < g; i++) { // some completions sampled across an in-flight weight update
+            spans[i] = tokens[i].length > 1 && r.nextBoolean()
+                    ? new long[] {version, 0, version + 1, 1 + r.nextInt(tokens[i].length - 1)} : new long[0];
+        }
+        return new SampledGroup(r.nextLong(), r.nextInt(3), "rollout-" + r.nextInt(4), version, text(r), text(r),
                 r.ints(r.nextInt(40), 0, 100).toArray(), tokens, lps, texts, truncated, r.nextLong(), r.nextLong(),
-                r.nextLong());
+                r.nextLong(), spans);
     }
 
     private static String text(Random r) {

@@ -58,6 +58,7 @@ public final class LearnerMetrics {
     private long samplingNanosSinceStep;
     private long nonFiniteSteps;
     private long optimizerSkippedSteps;
+    private long usedTokensAfterUpdate;
     private long sampledTokens;
     private long usedTokens;
     private long groupsDroppedUniform;
@@ -147,6 +148,10 @@ public final class LearnerMetrics {
                 accuracy += s.accuracy()[i];
                 format += s.format()[i];
                 tokens += g.completions()[i].length;
+                long[] spans = g.versionSpans()[i];
+                if (spans.length > 2) { // the second span starts where a newer version took over
+                    usedTokensAfterUpdate += g.completions()[i].length - spans[3];
+                }
                 completions++;
             }
         }
@@ -234,10 +239,14 @@ public final class LearnerMetrics {
      * Completion tokens of this segment: {@code sampled} reached the learner (used or not), {@code used} were in the
      * batches it trained on.
      */
-    public record Tokens(long sampled, long used) {}
+    /**
+     * @param usedAfterUpdate used tokens sampled by a newer version than their group's oldest token: sampled after
+     *     an in-flight weight update reached the sequence
+     */
+    public record Tokens(long sampled, long used, long usedAfterUpdate) {}
 
     public Tokens tokens() {
-        return new Tokens(sampledTokens, usedTokens);
+        return new Tokens(sampledTokens, usedTokens, usedTokensAfterUpdate);
     }
 
     /** Groups of this segment dropped by dynamic sampling because their rewards were all equal. */

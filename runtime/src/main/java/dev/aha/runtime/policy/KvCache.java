@@ -73,6 +73,11 @@ public final class KvCache {
         return valueViews[layer];
     }
 
+    /** One layer's keys so far, (B, h, length, hd): what a slot cache copies when it admits a prefilled prompt. */
+    public NDArray keys(int layer) {
+        return keyViews[layer];
+    }
+
     /** After a prefill of one prompt: the same keys and values for each of {@code batch} completions. */
     public void repeatBatch(int batch) {
         if (batch == 1) {

@@ -34,6 +34,9 @@ public interface Policy extends AutoCloseable {
     /** The names, shapes and order of the weights: the flat snapshot's format. */
     ParameterLayout layout();
 
+    /** What one cached position holds: the shape of a {@link SlotCache} for this policy. */
+    KvShape kvShape();
+
     /** The weights in layout order; the optimiser updates these arrays in place. */
     List<PolicyParameter> parameters();
 
@@ -78,6 +81,15 @@ public interface Policy extends AutoCloseable {
      * @return logits for the following position, (B, V), in the manager of {@code next}
      */
     NDArray step(KvCache cache, NDArray next);
+
+    /**
+     * One decoding step of every active row of a slot cache, each sequence at its own position: what continuous
+     * batching runs. Row r's new token attends to row r's cached keys only.
+     *
+     * @param next (rows,) or (rows, 1) int32 ids of the tokens just sampled, in row order
+     * @return float32 logits for each row's following position, (rows, V), in the manager of {@code next}
+     */
+    NDArray decode(SlotCache cache, NDArray next);
 
     /**
      * Per-token log-probabilities of each sequence, at the sampling temperature (the distribution the rollout

@@ -1,6 +1,7 @@
 package dev.aha.runtime.policy;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -19,6 +20,9 @@ public interface PolicyFactory {
     /** The weights' names, shapes and order, known without building the policy. */
     ParameterLayout layout();
 
+    /** What one cached position holds, known without building the policy (to size a KV cache). */
+    KvShape kvShape();
+
     /**
      * A policy with its initial weights: seeded for the built-in GPT, read from the model directory for a Hugging
      * Face model. The weights live in a sub-manager of {@code parent}, on its device.
@@ -31,6 +35,17 @@ public interface PolicyFactory {
      */
     default Policy blank(NDManager parent) {
         return create(parent);
+    }
+
+    /**
+     * A blank policy whose weights are stored and multiplied in {@code type}: a rollout's narrow copy
+     * ({@code aha.rollout.dtype}). Imported float32 weights are rounded to it; norms, softmax and logits stay float32.
+     */
+    default Policy blank(NDManager parent, DataType type) {
+        if (type != DataType.FLOAT32) {
+            throw new IllegalArgumentException(architecture() + " policies compute in float32 only, not " + type);
+        }
+        return blank(parent);
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.aha.runtime.sampling;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
@@ -13,14 +12,14 @@ import java.util.Random;
  * is global across threads, so rollouts would not be reproducible with it); inverse-CDF sampling turns it into a
  * draw from exactly the tempered (and truncated) distribution.
  */
-final class TokenSampler {
+public final class TokenSampler {
 
     /** The drawn ids and their log-probs under the tempered, untruncated distribution (what GRPO's ratio uses). */
-    record Draw(int[] tokens, float[] logProbs) {}
+    public record Draw(int[] tokens, float[] logProbs) {}
 
     private final SamplingSettings settings;
 
-    TokenSampler(SamplingSettings settings) {
+    public TokenSampler(SamplingSettings settings) {
         this.settings = settings;
     }
 
@@ -30,6 +29,22 @@ final class TokenSampler {
      */
     Draw sample(NDArray logits, Random rng) {
         int rows = Math.toIntExact(logits.getShape().get(0));
+        float[] u = new float[rows];
+        for (int i = 0; i < rows; i++) {
+            u[i] = rng.nextFloat();
+        }
+        return sample(logits, u);
+    }
+
+    /**
+     * @param logits (B, V); every temporary lands in its manager
+     * @param uniforms one uniform in [0, 1) per row (unused when greedy): each row may draw from its own RNG
+     */
+    public Draw sample(NDArray logits, float[] uniforms) {
+        int rows = Math.toIntExact(logits.getShape().get(0));
+        if (uniforms.length != rows) {
+            throw new IllegalArgumentException(uniforms.length + " uniforms for " + rows + " rows");
+        }
         // x / 1 is x to the bit: at temperature 1 the division is skipped, not computed.
         boolean scaled = !settings.greedy() && settings.temperature() != 1f;
         NDArray logProbs = (scaled ? logits.div(settings.temperature()) : logits).logSoftmax(-1);
@@ -37,9 +52,9 @@ final class TokenSampler {
         if (settings.greedy()) {
             tokens = logProbs.argMax(-1);
         } else if (settings.topP() >= 1f) {
-            tokens = inverseCdf(logProbs.exp(), uniforms(logits.getManager(), rows, rng));
+            tokens = inverseCdf(logProbs.exp(), logits.getManager().create(uniforms, new Shape(rows, 1)));
         } else {
-            tokens = nucleus(logProbs, uniforms(logits.getManager(), rows, rng));
+            tokens = nucleus(logProbs, logits.getManager().create(uniforms, new Shape(rows, 1)));
         }
         NDArray ids = tokens.toType(DataType.INT64, false).reshape(rows, 1);
         float[] lp = logProbs.gather(ids, 1).toFloatArray();
@@ -71,13 +86,5 @@ final class TokenSampler {
         NDArray kept = sorted.mul(before.lt(settings.topP()).toType(DataType.FLOAT32, false));
         NDArray position = inverseCdf(kept, u).toType(DataType.INT64, false).reshape(-1, 1);
         return order.gather(position, 1).reshape(-1);
-    }
-
-    private static NDArray uniforms(NDManager manager, int rows, Random rng) {
-        float[] u = new float[rows];
-        for (int i = 0; i < rows; i++) {
-            u[i] = rng.nextFloat();
-        }
-        return manager.create(u, new Shape(rows, 1));
     }
 }

@@ -178,7 +178,21 @@ class LearnerMetricsTest {
         StepMetrics s = m.step(1, 1, 0, List.of(used), RESULT, 0, 0);
         assertEquals(8.0, s.sampledTokensPerSecond(), 1e-9);
         assertEquals(4.0, s.usedTokensPerSecond(), 1e-9);
-        assertEquals(new LearnerMetrics.Tokens(8, 4), m.tokens());
+        assertEquals(new LearnerMetrics.Tokens(8, 4, 0), m.tokens());
+    }
+
+    /** Tokens sampled after an in-flight update: from where the second version span starts. */
+    @Test
+    void usedTokensAfterAnUpdateCountFromTheNewerVersionsFirstToken() {
+        LearnerMetrics m = metrics(0, 0);
+        SampledGroup g = new SampledGroup(7, 0, "r0", 2, "p", "1", new int[] {1}, new int[][] {{1, 2, 3, 4}, {5}},
+                new float[][] {{0, 0, 0, 0}, {0}}, new String[] {"a", "b"}, new boolean[2], 0, 0, 0,
+                new long[][] {{2, 0, 3, 1, 4, 3}, {}});
+        ScoredGroup s = new ScoredGroup(g, new double[] {1, 0}, new float[] {1, -1}, new double[] {1, 0},
+                new double[] {1, 1}, 0);
+        m.arrived(g);
+        m.step(1, 5, 4, List.of(s), RESULT, 0, 0);
+        assertEquals(new LearnerMetrics.Tokens(5, 5, 3), m.tokens());
     }
 
     /** A group of two whose rewards are equal: both right, or both wrong. */

@@ -12,6 +12,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.Arrays;
+import dev.aha.runtime.rollout.ContinuousBatcher.FinishedGroup;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -40,13 +41,12 @@ class SimulatedDevicesTest {
 
     @Test
     void aGroupCostsItsLongestCompletionInWallTimeNotCpu() {
-        SimulatedGenerator device = new SimulatedGenerator(settings(Duration.ofNanos(200_000), Duration.ZERO), 100, 1);
+        SimulatedEngine device = new SimulatedEngine(settings(Duration.ofNanos(200_000), Duration.ZERO), 8, 100, 1);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        Random rng = new Random(3);
-        device.sampleGroup(new int[] {5, 6}, 8, rng); // warm up
+        run(device, 1L, new int[] {5, 6}, 8); // warm up
         long cpu0 = threads.getCurrentThreadCpuTime();
         long wall0 = System.nanoTime();
-        List<Completion> group = device.sampleGroup(new int[] {5, 6, 7}, 8, rng);
+        List<Completion> group = run(device, 2L, new int[] {5, 6, 7}, 8);
         long wall = System.nanoTime() - wall0;
         long cpu = threads.getCurrentThreadCpuTime() - cpu0;
 
@@ -62,10 +62,48 @@ class SimulatedDevicesTest {
     }
 
     @Test
+    void slotsFreeAsSequencesEndAndTokensRecordTheirVersion() {
+        SimulatedEngine device = new SimulatedEngine(settings(Duration.ZERO, Duration.ZERO), 10, 100, 1);
+        device.loadWeights(FlatWeights.allocate(4096), 3);
+        device.admit(1L, new int[] {5}, 4, 11L);
+        device.admit(2L, new int[] {6}, 4, 12L);
+        assertEquals(2, device.freeSlots());
+        assertThrows(IllegalArgumentException.class, () -> device.admit(3L, new int[] {7}, 4, 13L));
+        device.step();
+        device.loadWeights(FlatWeights.allocate(4096), 4);
+        List<FinishedGroup<Long>> done = new java.util.ArrayList<>();
+        while (!device.idle()) {
+            done.addAll(device.step());
+        }
+        assertEquals(2, done.size());
+        assertEquals(10, device.freeSlots());
+        for (FinishedGroup<Long> g : done) {
+            for (Completion c : g.completions()) {
+                assertEquals(3, c.versions()[0]);
+                for (int t = 1; t < c.length(); t++) {
+                    assertEquals(4, c.versions()[t]);
+                }
+            }
+        }
+    }
+
+    /** Admits one group and steps until it is done. */
+    private static List<Completion> run(SimulatedEngine device, long ticket, int[] prompt, int size) {
+        device.admit(ticket, prompt, size, ticket);
+        while (true) {
+            for (FinishedGroup<Long> g : device.step()) {
+                if (g.key() == ticket) {
+                    return g.completions();
+                }
+            }
+        }
+    }
+
+    @Test
     void aReplicaRefusesASnapshotOfAnotherSize() {
-        SimulatedGenerator device = new SimulatedGenerator(settings(Duration.ZERO, Duration.ZERO), 100, 1);
-        device.loadWeights(FlatWeights.allocate(4096));
-        assertThrows(IllegalArgumentException.class, () -> device.loadWeights(FlatWeights.allocate(4000)));
+        SimulatedEngine device = new SimulatedEngine(settings(Duration.ZERO, Duration.ZERO), 8, 100, 1);
+        device.loadWeights(FlatWeights.allocate(4096), 1);
+        assertThrows(IllegalArgumentException.class, () -> device.loadWeights(FlatWeights.allocate(4000), 2));
     }
 
     @Test

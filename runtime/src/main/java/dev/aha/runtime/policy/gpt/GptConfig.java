@@ -1,6 +1,7 @@
 package dev.aha.runtime.policy.gpt;
 
 import com.typesafe.config.Config;
+import dev.aha.runtime.policy.KvShape;
 import dev.aha.runtime.policy.ParameterLayout;
 
 /**
@@ -61,6 +62,11 @@ public record GptConfig(
      *   head           [d, vocab]          output head (not tied to wte)
      * </pre>
      */
+    /** Every head has its own keys and values. */
+    public KvShape kvShape() {
+        return new KvShape(layers, heads, headDim());
+    }
+
     public ParameterLayout layout() {
         int d = modelDim;
         int m = mlpDim();

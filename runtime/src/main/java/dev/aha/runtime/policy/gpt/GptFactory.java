@@ -1,8 +1,10 @@
 package dev.aha.runtime.policy.gpt;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.runtime.policy.KvShape;
 import dev.aha.runtime.policy.ParameterLayout;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.PolicyFactory;
@@ -31,8 +33,18 @@ public record GptFactory(GptConfig config) implements PolicyFactory {
     }
 
     @Override
+    public KvShape kvShape() {
+        return config.kvShape();
+    }
+
+    @Override
     public Policy create(NDManager parent) {
         return GptPolicy.create(config, parent);
+    }
+
+    @Override
+    public Policy blank(NDManager parent, DataType type) {
+        return GptPolicy.create(config, parent, type);
     }
 
     @Override

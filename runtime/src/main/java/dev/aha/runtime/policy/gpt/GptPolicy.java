@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
@@ -12,9 +13,11 @@ import ai.djl.nn.norm.LayerNorm;
 import dev.aha.runtime.engine.AlignedArrays;
 import dev.aha.runtime.engine.Scalars;
 import dev.aha.runtime.policy.KvCache;
+import dev.aha.runtime.policy.KvShape;
 import dev.aha.runtime.policy.ParameterLayout;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.PolicyParameter;
+import dev.aha.runtime.policy.SlotCache;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -59,6 +62,11 @@ public final class GptPolicy implements Policy {
      * @param parent the policy's weights live in a sub-manager of this one, on its device
      */
     public static GptPolicy create(GptConfig config, NDManager parent) {
+        return create(config, parent, DataType.FLOAT32);
+    }
+
+    /** The same initial weights, stored and multiplied in {@code type} (a rollout's bf16 or f16 copy). */
+    public static GptPolicy create(GptConfig config, NDManager parent, DataType type) {
         ParameterLayout layout = config.layout();
         NDManager manager = parent.newSubManager();
         Random rng = new Random(config.initSeed());
@@ -78,6 +86,11 @@ public final class GptPolicy implements Policy {
                 }
             }
             NDArray array = AlignedArrays.of(manager, values, shape);
+            if (type != DataType.FLOAT32) {
+                NDArray narrow = array.toType(type, false);
+                array.close();
+                array = narrow;
+            }
             array.setName(name);
             params.add(new PolicyParameter(name, shape, array));
         }
@@ -106,6 +119,11 @@ public final class GptPolicy implements Policy {
     @Override
     public ParameterLayout layout() {
         return layout;
+    }
+
+    @Override
+    public KvShape kvShape() {
+        return config.kvShape();
     }
 
     @Override
@@ -148,7 +166,7 @@ public final class GptPolicy implements Policy {
         NDArray x = embed(prompt, 0);
         NDArray mask = causalMask(scope, p);
         for (int l = 0; l < config.layers(); l++) {
-            x = block(l, x, cache, mask);
+            x = block(l, x, KeyValues.of(cache), mask);
         }
         cache.repeatBatch(batch);
         NDArray last = head(x.get(new NDIndex(":, -1:, :"))).squeeze(1); // (1, V)
@@ -169,9 +187,61 @@ public final class GptPolicy implements Policy {
         NDArray tokens = next.getShape().dimension() == 1 ? next.expandDims(1) : next;
         NDArray x = embed(tokens, cache.length());
         for (int l = 0; l < config.layers(); l++) {
-            x = block(l, x, cache, null);
+            x = block(l, x, KeyValues.of(cache), null);
         }
         return head(x).squeeze(1);
+    }
+
+    @Override
+    public NDArray decode(SlotCache cache, NDArray next) {
+        cache.beginStep();
+        NDManager scope = next.getManager();
+        NDArray tokens = next.getShape().dimension() == 1 ? next.expandDims(1) : next; // (B, 1)
+        long b = tokens.getShape().get(0);
+        NDArray positions = cache.positionIds(scope);
+        NDArray tok = Embedding.embedding(tokens, weight("wte"), SparseFormat.DENSE).singletonOrThrow();
+        NDArray pos = weight("wpe").get(new NDIndex("{}", positions)); // each row at its own position: (B, d)
+        pos.attach(scope);
+        NDArray x = tok.add(pos.reshape(b, 1, config.modelDim()));
+        NDArray mask = cache.keyMask(scope);
+        mask = mask.reshape(b, 1, 1, mask.getShape().get(1)); // against scores (B, h, 1, S)
+        KeyValues slots = new KeyValues() {
+            @Override
+            public NDArray append(int layer, NDArray k, NDArray v) {
+                return cache.append(layer, k, v, positions);
+            }
+
+            @Override
+            public NDArray values(int layer) {
+                return cache.values(layer);
+            }
+        };
+        for (int l = 0; l < config.layers(); l++) {
+            x = block(l, x, slots, mask);
+        }
+        return head(x).squeeze(1);
+    }
+
+    /** Where a forward's keys and values go: a {@link KvCache} or a {@link SlotCache} (null: nowhere). */
+    private interface KeyValues {
+        /** Stores one layer's new keys and values; returns every key the new queries attend to. */
+        NDArray append(int layer, NDArray k, NDArray v);
+
+        NDArray values(int layer);
+
+        static KeyValues of(KvCache cache) {
+            return new KeyValues() {
+                @Override
+                public NDArray append(int layer, NDArray k, NDArray v) {
+                    return cache.append(layer, k, v);
+                }
+
+                @Override
+                public NDArray values(int layer) {
+                    return cache.values(layer);
+                }
+            };
+        }
     }
 
     private NDArray embed(NDArray tokens, int offset) {
@@ -183,7 +253,7 @@ public final class GptPolicy implements Policy {
         return tok.add(pos);
     }
 
-    private NDArray block(int l, NDArray x, KvCache cache, NDArray mask) {
+    private NDArray block(int l, NDArray x, KeyValues cache, NDArray mask) {
         String p = "h." + l + ".";
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
@@ -201,11 +271,13 @@ public final class GptPolicy implements Policy {
             k = cache.append(l, k, v); // (B, h, S, hd), S = cached + T
             v = cache.values(l);
         }
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(attentionScale); // (B, h, T, S)
+        // Scores, mask and softmax in float32 whatever the weights' type.
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).toType(DataType.FLOAT32, false)
+                .mul(attentionScale); // (B, h, T, S)
         if (mask != null) {
             scores = scores.add(mask);
         }
-        NDArray attended = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, t, d); // (B, T, d)
+        NDArray attended = scores.softmax(-1).toType(x.getDataType(), false).matMul(v).transpose(0, 2, 1, 3).reshape(b, t, d); // (B, T, d)
         x = x.add(attended.matMul(weight(p + "attn.wo")).add(weight(p + "attn.bo")));
 
         NDArray hidden = layerNorm(x, p + "ln2").matMul(weight(p + "mlp.w1")).add(weight(p + "mlp.b1"));
@@ -213,8 +285,9 @@ public final class GptPolicy implements Policy {
         return x.add(mlp);
     }
 
+    /** Sampling reads float32 logits whatever the weights' type. */
     private NDArray head(NDArray x) {
-        return outputHead(layerNorm(x, "lnf"));
+        return outputHead(layerNorm(x, "lnf")).toType(DataType.FLOAT32, false);
     }
 
     private NDArray layerNorm(NDArray x, String prefix) {

@@ -1,9 +1,11 @@
 package dev.aha.runtime.policy.hf;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.runtime.policy.KvShape;
 import dev.aha.runtime.policy.ParameterLayout;
 import dev.aha.runtime.policy.Policies;
 import dev.aha.runtime.policy.Policy;
@@ -100,6 +102,11 @@ public final class HfModel implements PolicyFactory {
     }
 
     @Override
+    public KvShape kvShape() {
+        return config.kvShape();
+    }
+
+    @Override
     public ParameterLayout layout() {
         return config.layout();
     }
@@ -149,6 +156,11 @@ public final class HfModel implements PolicyFactory {
     @Override
     public LlamaPolicy blank(NDManager parent) {
         return LlamaPolicy.zeros(config, contextLength, parent);
+    }
+
+    @Override
+    public LlamaPolicy blank(NDManager parent, DataType type) {
+        return LlamaPolicy.zeros(config, contextLength, parent, type);
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.runtime.policy.KvShape;
 import dev.aha.runtime.policy.ParameterLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -166,6 +167,11 @@ public record LlamaConfig(
      *   lm_head.weight                                     [vocab, hidden]            (untied only)
      * </pre>
      */
+    /** The cache holds kv heads only (grouped-query attention). */
+    public KvShape kvShape() {
+        return new KvShape(numHiddenLayers(), numKeyValueHeads(), headDim());
+    }
+
     public ParameterLayout layout() {
         long d = hiddenSize;
         long q = (long) numAttentionHeads * headDim;

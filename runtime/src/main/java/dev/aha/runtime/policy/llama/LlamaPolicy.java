@@ -11,9 +11,11 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import dev.aha.runtime.engine.Scalars;
 import dev.aha.runtime.policy.KvCache;
+import dev.aha.runtime.policy.KvShape;
 import dev.aha.runtime.policy.ParameterLayout;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.PolicyParameter;
+import dev.aha.runtime.policy.SlotCache;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -110,6 +112,11 @@ public final class LlamaPolicy implements Policy {
      * @param parent the weights live in a sub-manager of this one, on its device
      */
     public static LlamaPolicy zeros(LlamaConfig config, int contextLength, NDManager parent) {
+        return zeros(config, contextLength, parent, DataType.FLOAT32);
+    }
+
+    /** The same with weights stored and multiplied in {@code type} (a rollout's bf16 or f16 copy). */
+    public static LlamaPolicy zeros(LlamaConfig config, int contextLength, NDManager parent, DataType type) {
         if (contextLength <= 0 || contextLength > config.maxPositionEmbeddings()) {
             throw new IllegalArgumentException("context length " + contextLength + " must be in 1.."
                     + config.maxPositionEmbeddings() + " (max_position_embeddings)");
@@ -120,7 +127,7 @@ public final class LlamaPolicy implements Policy {
         for (int i = 0; i < layout.size(); i++) {
             String name = layout.names().get(i);
             Shape shape = layout.shapes().get(i);
-            NDArray array = manager.zeros(shape, DataType.FLOAT32);
+            NDArray array = manager.zeros(shape, type);
             array.setName(name);
             params.add(new PolicyParameter(name, shape, array));
         }
@@ -149,6 +156,11 @@ public final class LlamaPolicy implements Policy {
     @Override
     public ParameterLayout layout() {
         return layout;
+    }
+
+    @Override
+    public KvShape kvShape() {
+        return config.kvShape();
     }
 
     @Override
@@ -181,7 +193,7 @@ public final class LlamaPolicy implements Policy {
         KvCache cache = new KvCache(config.numHiddenLayers(), contextLength);
         NDArray hidden = decoder(prompt, 0, cache);
         cache.repeatBatch(batch);
-        NDArray last = lmHead(hidden.get(new NDIndex(":, -1:, :"))).squeeze(1); // (1, V)
+        NDArray last = logitsF32(lmHead(hidden.get(new NDIndex(":, -1:, :")))).squeeze(1); // (1, V)
         cache.setLastLogits(last.repeat(0, batch));
         return cache;
     }
@@ -190,7 +202,45 @@ public final class LlamaPolicy implements Policy {
     public NDArray step(KvCache cache, NDArray next) {
         NDArray tokens = next.getShape().dimension() == 1 ? next.expandDims(1) : next;
         requireContext(cache.length() + Math.toIntExact(tokens.getShape().get(1)));
-        return lmHead(decoder(tokens, cache.length(), cache)).squeeze(1);
+        return logitsF32(lmHead(decoder(tokens, cache.length(), cache))).squeeze(1);
+    }
+
+    @Override
+    public NDArray decode(SlotCache cache, NDArray next) {
+        cache.beginStep();
+        NDManager scope = next.getManager();
+        NDArray tokens = next.getShape().dimension() == 1 ? next.expandDims(1) : next; // (B, 1)
+        long b = tokens.getShape().get(0);
+        int hd = config.headDim();
+        NDArray[] cosSin = rope.cosSinAt(scope, cache.positions()); // (B, hd): each row at its own position
+        NDArray mask = cache.keyMask(scope);
+        mask = mask.reshape(b, 1, 1, 1, mask.getShape().get(1)); // against scores (B, kv, g, 1, S)
+        NDArray positions = cache.positionIds(scope);
+        KeyValues slots = new KeyValues() {
+            @Override
+            public NDArray append(int layer, NDArray k, NDArray v) {
+                return cache.append(layer, k, v, positions);
+            }
+
+            @Override
+            public NDArray values(int layer) {
+                return cache.values(layer);
+            }
+        };
+        NDArray hidden = Embedding.embedding(tokens, embedTokens, SparseFormat.DENSE).singletonOrThrow();
+        hidden = layers(hidden,
+                cosSin[0].reshape(b, 1, 1, 1, hd), cosSin[1].reshape(b, 1, 1, 1, hd), // against q (B, kv, g, 1, hd)
+                cosSin[0].reshape(b, 1, 1, hd), cosSin[1].reshape(b, 1, 1, hd), // against k (B, kv, 1, hd)
+                mask, slots);
+        return logitsF32(lmHead(hidden)).squeeze(1);
+    }
+
+    /** Where a forward's keys and values go: a {@link KvCache} or a {@link SlotCache} (null: nowhere). */
+    private interface KeyValues {
+        /** Stores one layer's new keys and values; returns every key the new queries attend to. */
+        NDArray append(int layer, NDArray k, NDArray v);
+
+        NDArray values(int layer);
     }
 
     /**
@@ -202,18 +252,39 @@ public final class LlamaPolicy implements Policy {
         int t = Math.toIntExact(tokens.getShape().get(1));
         NDArray[] cosSin = rope.cosSin(scope, offset, t);
         NDArray mask = t > 1 ? causalMask(scope, t, offset) : null; // one new token may see every cached one
+        KeyValues kv = cache == null ? null : new KeyValues() {
+            @Override
+            public NDArray append(int layer, NDArray k, NDArray v) {
+                return cache.append(layer, k, v);
+            }
+
+            @Override
+            public NDArray values(int layer) {
+                return cache.values(layer);
+            }
+        };
         NDArray hidden = Embedding.embedding(tokens, embedTokens, SparseFormat.DENSE).singletonOrThrow();
+        return layers(hidden, cosSin[0], cosSin[1], cosSin[0], cosSin[1], mask, kv);
+    }
+
+    /** The decoder layers and the final norm; cos/sin broadcast against q (B, kv, g, T, hd) and k (B, kv, T, hd). */
+    private NDArray layers(NDArray hidden, NDArray cosQ, NDArray sinQ, NDArray cosK, NDArray sinK, NDArray mask,
+            KeyValues kv) {
+        DataType type = hidden.getDataType();
+        NDArray[] rotation = {cosQ.toType(type, false), sinQ.toType(type, false), cosK.toType(type, false),
+            sinK.toType(type, false)};
         for (int l = 0; l < layers.size(); l++) {
             Layer w = layers.get(l);
             // residual + self_attn(input_layernorm(x))
-            hidden = hidden.add(attention(l, w, rmsNorm(hidden, w.inputNorm()), cosSin[0], cosSin[1], mask, cache));
+            hidden = hidden.add(attention(l, w, rmsNorm(hidden, w.inputNorm()), rotation, mask, kv));
             // residual + mlp(post_attention_layernorm(x))
             hidden = hidden.add(mlp(w, rmsNorm(hidden, w.postAttentionNorm())));
         }
         return rmsNorm(hidden, finalNorm);
     }
 
-    private NDArray attention(int l, Layer w, NDArray x, NDArray cos, NDArray sin, NDArray mask, KvCache cache) {
+    /** @param rotation cos and sin against q, then against k */
+    private NDArray attention(int l, Layer w, NDArray x, NDArray[] rotation, NDArray mask, KeyValues cache) {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         int kvHeads = config.numKeyValueHeads();
@@ -228,19 +299,23 @@ public final class LlamaPolicy implements Policy {
             q = rmsNorm(q, w.qNorm()); // over head_dim, before RoPE (Qwen3Attention)
             k = rmsNorm(k, w.kNorm());
         }
-        q = RotaryEmbedding.apply(q.transpose(0, 2, 3, 1, 4), cos, sin); // (B, kv, g, T, hd)
-        k = RotaryEmbedding.apply(k.transpose(0, 2, 1, 3), cos, sin); // (B, kv, T, hd)
+        q = RotaryEmbedding.apply(q.transpose(0, 2, 3, 1, 4), rotation[0], rotation[1]); // (B, kv, g, T, hd)
+        k = RotaryEmbedding.apply(k.transpose(0, 2, 1, 3), rotation[2], rotation[3]); // (B, kv, T, hd)
         if (cache != null) {
             k = cache.append(l, k, v); // keys after RoPE, kv heads only: (B, kv, S, hd)
             v = cache.values(l);
         }
         long s = k.getShape().get(2);
-        NDArray scores = q.reshape(b, kvHeads, groups * t, hd).matMul(k.transpose(0, 1, 3, 2)).mul(scaling);
+        DataType type = x.getDataType();
+        // Scores, mask and softmax in float32 whatever the weights' type, as transformers' eager attention does.
+        NDArray scores = q.reshape(b, kvHeads, groups * t, hd).matMul(k.transpose(0, 1, 3, 2))
+                .toType(DataType.FLOAT32, false).mul(scaling);
         scores = scores.reshape(b, kvHeads, groups, t, s); // (B, kv, g, T, S)
         if (mask != null) {
             scores = scores.add(mask);
         }
-        NDArray attended = scores.softmax(-1).reshape(b, kvHeads, groups * t, s).matMul(v); // (B, kv, g*T, hd)
+        NDArray attended = scores.softmax(-1).toType(type, false).reshape(b, kvHeads, groups * t, s)
+                .matMul(v); // (B, kv, g*T, hd)
         NDArray merged = attended.reshape(b, kvHeads, groups, t, hd).transpose(0, 3, 1, 2, 4)
                 .reshape(b, t, (long) config.numAttentionHeads() * hd);
         return linear(merged, w.oWeight(), w.oBias());
@@ -256,13 +331,20 @@ public final class LlamaPolicy implements Policy {
         return linear(hidden, lmHead, null);
     }
 
+    /** Sampling reads float32 logits whatever the weights' type. */
+    private static NDArray logitsF32(NDArray logits) {
+        return logits.toType(DataType.FLOAT32, false);
+    }
+
     /**
      * x / sqrt(mean(x^2) + eps) * weight over the last axis, in float32 (transformers multiplies by rsqrt, which
      * libtorch computes as 1/sqrt: the same value to one rounding).
      */
     private NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray variance = x.square().mean(new int[] {-1}, true);
-        return x.div(variance.add(eps).sqrt()).mul(weight);
+        DataType type = x.getDataType();
+        NDArray x32 = x.toType(DataType.FLOAT32, false); // narrow weights: normalise in float32, as transformers
+        NDArray variance = x32.square().mean(new int[] {-1}, true);
+        return x32.div(variance.add(eps).sqrt()).toType(type, false).mul(weight);
     }
 
     /** nn.Linear: x W^T + b, with W stored [out, in] as in the checkpoint. */

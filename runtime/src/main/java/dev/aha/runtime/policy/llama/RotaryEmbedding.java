@@ -57,6 +57,26 @@ final class RotaryEmbedding {
         };
     }
 
+    /**
+     * cos and sin at one position per row (a batched decode step whose sequences sit at different positions): two
+     * (rows, d) arrays in {@code scope}.
+     */
+    NDArray[] cosSinAt(NDManager scope, int[] positions) {
+        int longest = 0;
+        for (int p : positions) {
+            longest = Math.max(longest, p);
+        }
+        ensure(longest + 1);
+        float[] c = new float[positions.length * headDim];
+        float[] s = new float[positions.length * headDim];
+        for (int r = 0; r < positions.length; r++) {
+            System.arraycopy(cos, positions[r] * headDim, c, r * headDim, headDim);
+            System.arraycopy(sin, positions[r] * headDim, s, r * headDim, headDim);
+        }
+        Shape shape = new Shape(positions.length, headDim);
+        return new NDArray[] {AlignedArrays.of(scope, c, shape), AlignedArrays.of(scope, s, shape)};
+    }
+
     /** x * cos + rotate_half(x) * sin, broadcasting the (T, d) tables over x's leading axes (..., T, d). */
     static NDArray apply(NDArray x, NDArray cos, NDArray sin) {
         return x.mul(cos).add(rotateHalf(x).mul(sin));

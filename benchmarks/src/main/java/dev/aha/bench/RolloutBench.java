@@ -1,0 +1,152 @@
+package dev.aha.bench;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.protocol.weights.FlatWeights;
+import dev.aha.runtime.engine.ComputeThreads;
+import dev.aha.runtime.policy.hf.HfModel;
+import dev.aha.runtime.policy.llama.LlamaConfig;
+import dev.aha.runtime.rollout.RolloutSettings.RolloutDtype;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code aha bench rollout}: the rollout engine's generated and prefill tokens per second at several batch sizes, each
+ * against its roofline measured in the same run, and against llama.cpp on the same weights where it is installed.
+ *
+ * <p>A point of S sequences: S prompts of P random tokens are admitted (each prefilled once), then the engine steps
+ * until each sequence has drawn N tokens; greedy, and no end token can be drawn, so every sequence runs to N. The
+ * roofline of a decode step is the slower of its bytes (the weights once, plus the KV cache the step reads) over the
+ * measured read bandwidth and its FLOPs over the measured matmul peak in the point's dtype. Repeats alternate between
+ * Aha and llama.cpp; medians are reported.
+ */
+@Command(name = "rollout", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Rollout engine throughput at 1..64 sequences against its roofline and llama.cpp.",
+            "Prints a table on stderr and one JSON object on stdout."})
+public final class RolloutBench implements Callable<Integer> {
+
+    @Option(names = "--shape", defaultValue = "qwen2.5-0.5b", paramLabel = "NAME",
+            description = "A known model shape with random weights (default: ${DEFAULT-VALUE}); an unknown name lists "
+                    + "the known ones.")
+    String shape;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "A Hugging Face model directory instead of --shape.")
+    Path model;
+
+    @Option(names = "--prompt-tokens", defaultValue = "32", description = "Prompt length P (default ${DEFAULT-VALUE}).")
+    int promptTokens;
+
+    @Option(names = "--new-tokens", defaultValue = "64", description = "Tokens N each sequence draws (default ${DEFAULT-VALUE}).")
+    int newTokens;
+
+    @Option(names = "--sequences", defaultValue = "1,8,64", split = ",", paramLabel = "S,...",
+            description = "Batch sizes (default ${DEFAULT-VALUE}).")
+    int[] sequences;
+
+    @Option(names = "--dtypes", defaultValue = "f32,f16", split = ",", paramLabel = "T,...",
+            description = "Aha's rollout dtypes, each against llama.cpp on a GGUF of the same type (default ${DEFAULT-VALUE}).")
+    String[] dtypes;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads of both sides (default: every core).")
+    Integer threads;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "Repeats per point (default ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--llama-cpp", defaultValue = "auto", paramLabel = "auto|off",
+            description = "auto: compare with llama.cpp where node-llama-cpp is installed (default); off: Aha only.")
+    String llamaCpp;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write the JSON here.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (promptTokens < 1 || newTokens < 2 || repeats < 1 || sequences.length == 0
+                || Arrays.stream(sequences).anyMatch(s -> s < 1)) {
+            throw new IllegalArgumentException("--prompt-tokens, --sequences and --repeats must be at least 1, "
+                    + "--new-tokens at least 2");
+        }
+        if (!llamaCpp.equals("auto") && !llamaCpp.equals("off")) {
+            throw new IllegalArgumentException("--llama-cpp must be auto or off, was '" + llamaCpp + "'");
+        }
+        List<RolloutDtype> types = new ArrayList<>();
+        for (String d : dtypes) {
+            RolloutDtype t = RolloutDtype.valueOf(d.trim().toUpperCase(Locale.ROOT));
+            t.dataType(); // bf16 is refused here, in one line
+            types.add(t);
+        }
+        int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        int context = promptTokens + newTokens;
+        HfModel factory = model != null ? HfModel.open(model, context)
+                : RandomModel.shape(ModelShapes.named(shape).config(), context);
+        LlamaConfig config = factory.config();
+        ComputeThreads.prepare(threadCount);
+        ObjectNode result = new ObjectMapper().createObjectNode();
+        result.put("model", model != null ? model.toString() : shape);
+        result.put("architecture", config.modelType());
+        result.put("parameters", config.layout().totalElements());
+        result.put("prompt_tokens", promptTokens);
+        result.put("new_tokens", newTokens);
+        result.put("threads", threadCount);
+        result.put("sampling", "greedy; no end token, every sequence draws new_tokens");
+        RolloutPoints points = new RolloutPoints(factory, promptTokens, newTokens, threadCount, repeats);
+        try (NDManager host = NDManager.newBaseManager()) {
+            log("measuring read bandwidth and matmul peaks on " + threadCount + " thread(s)...");
+            double bandwidth = Stats.median(MemoryBandwidth.readRates(host, 1L << 30, 5));
+            result.put("read_bandwidth_bytes_per_second", bandwidth);
+            ObjectNode peaks = result.putObject("matmul_peak_flops");
+            for (RolloutDtype t : types) {
+                peaks.put(name(t), Stats.median(MatmulPeak.rates(host, 1024, 5, t.dataType())));
+            }
+            FlatWeights weights = model != null ? null : RandomModel.weights(config.layout(), new Random(7));
+            ArrayNode table = result.putArray("points");
+            for (RolloutDtype t : types) {
+                List<RolloutPoints.Point> measured = points.measure(t.dataType(), weights, sequences);
+                for (RolloutPoints.Point p : measured) {
+                    ObjectNode row = table.addObject();
+                    row.put("dtype", name(t));
+                    p.write(row, config, t.dataType(), bandwidth, peaks.get(name(t)).asDouble());
+                }
+            }
+        }
+        result.set("blas", BlasSection.json());
+        printTable(result);
+        String json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result);
+        if (out != null) {
+            Files.writeString(out, json + "\n");
+        }
+        System.out.println(json);
+        return 0;
+    }
+
+    private static String name(RolloutDtype t) {
+        return t.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static void printTable(ObjectNode result) {
+        log(String.format("%-5s %5s %12s %10s %6s %12s", "dtype", "seqs", "gen tok/s", "roofline", "frac",
+                "prefill/s"));
+        for (var p : result.get("points")) {
+            log(String.format(Locale.ROOT, "%-5s %5d %12.1f %10.1f %5.0f%% %12.1f", p.get("dtype").asText(),
+                    p.get("sequences").asInt(), p.get("generated_tokens_per_second").asDouble(),
+                    p.get("roofline_generated_tokens_per_second").asDouble(),
+                    100 * p.get("fraction_of_roofline").asDouble(), p.get("prefill_tokens_per_second").asDouble()));
+        }
+    }
+
+    private static void log(String line) {
+        System.err.println("[rollout] " + line);
+    }
+}

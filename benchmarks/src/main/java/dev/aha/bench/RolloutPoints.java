@@ -1,0 +1,120 @@
+package dev.aha.bench;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.protocol.weights.FlatWeights;
+import dev.aha.runtime.backend.TorchRolloutEngine;
+import dev.aha.runtime.policy.hf.HfModel;
+import dev.aha.runtime.policy.llama.LlamaConfig;
+import dev.aha.runtime.sampling.SamplingSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/** Aha's side of {@code aha bench rollout}: one engine per dtype, timed at each batch size. */
+final class RolloutPoints {
+
+    /** One batch size's medians. */
+    record Point(int sequences, int promptTokens, int newTokens, double prefillSeconds, double decodeSeconds,
+            double[] decodeRuns) {
+
+        double generatedPerSecond() {
+            return (double) sequences * newTokens / decodeSeconds;
+        }
+
+        double prefillPerSecond() {
+            return (double) sequences * promptTokens / prefillSeconds;
+        }
+
+        /**
+         * The point's figures and its roofline: a decode step reads the weights once and each sequence's cached keys
+         * and values (on average P + N/2 positions), and does the model's FLOPs for S new positions.
+         */
+        void write(ObjectNode row, LlamaConfig config, DataType type, double bandwidth, double peak) {
+            row.put("sequences", sequences);
+            row.put("generated_tokens_per_second", generatedPerSecond());
+            row.put("prefill_tokens_per_second", prefillPerSecond());
+            row.put("decode_seconds_runs", java.util.Arrays.toString(decodeRuns));
+            Roofline r = Roofline.decodeStep(config, type, sequences, promptTokens + newTokens / 2.0, bandwidth, peak);
+            row.put("roofline_generated_tokens_per_second", sequences / r.seconds());
+            row.put("roofline_bound", r.bound());
+            row.put("decode_step_bytes", r.bytes());
+            row.put("decode_step_flops", r.flops());
+            row.put("fraction_of_roofline", generatedPerSecond() / (sequences / r.seconds()));
+            double prefillRoof = promptTokens / (ModelFlops.of(config).forward(1, promptTokens, promptTokens, 1) / peak);
+            row.put("roofline_prefill_tokens_per_second", prefillRoof);
+            row.put("prefill_fraction_of_roofline", prefillPerSecond() / prefillRoof);
+        }
+    }
+
+    private final HfModel factory;
+    private final int promptTokens;
+    private final int newTokens;
+    private final int threads;
+    private final int repeats;
+
+    RolloutPoints(HfModel factory, int promptTokens, int newTokens, int threads, int repeats) {
+        this.factory = factory;
+        this.promptTokens = promptTokens;
+        this.newTokens = newTokens;
+        this.threads = threads;
+        this.repeats = repeats;
+    }
+
+    /**
+     * @param weights the random model's image, or null to read the model directory's files
+     */
+    List<Point> measure(DataType type, FlatWeights weights, int[] sizes) {
+        int slots = java.util.Arrays.stream(sizes).max().orElseThrow();
+        int vocab = factory.vocabSize();
+        // greedy over all ids but the last, which is the end token: no sequence ends before it has drawn N
+        SamplingSettings greedy = new SamplingSettings(0f, 1f, newTokens);
+        List<Point> points = new ArrayList<>();
+        try (TorchRolloutEngine engine = new TorchRolloutEngine(factory, Device.cpu(), type, slots, threads, greedy,
+                vocab - 1, new int[] {vocab - 1})) {
+            engine.loadWeights(weights != null ? weights : filesWeights(), 0);
+            Random rng = new Random(11);
+            once(engine, Math.min(2, slots), rng, vocab); // first-touch allocation and libtorch's warm-up
+            for (int s : sizes) {
+                double[] prefill = new double[repeats];
+                double[] decode = new double[repeats];
+                for (int r = 0; r < repeats; r++) {
+                    double[] t = once(engine, s, rng, vocab);
+                    prefill[r] = t[0];
+                    decode[r] = t[1];
+                }
+                Point p = new Point(s, promptTokens, newTokens, Stats.median(prefill), Stats.median(decode), decode);
+                points.add(p);
+                System.err.printf(java.util.Locale.ROOT, "[rollout] %s x%d: %.1f generated tokens/s, prefill %.1f/s%n",
+                        type, s, p.generatedPerSecond(), p.prefillPerSecond());
+            }
+        }
+        return points;
+    }
+
+    /** Admits {@code s} prompts, then steps until every sequence has drawn N tokens: {prefill s, decode s}. */
+    private double[] once(TorchRolloutEngine engine, int s, Random rng, int vocab) {
+        long a = System.nanoTime();
+        for (int i = 0; i < s; i++) {
+            engine.admit(i, rng.ints(promptTokens, 0, vocab - 1).toArray(), 1, i);
+        }
+        long b = System.nanoTime();
+        int steps = 0;
+        while (!engine.idle()) {
+            engine.step();
+            steps++;
+        }
+        long c = System.nanoTime();
+        if (steps != newTokens) {
+            throw new IllegalStateException("a point took " + steps + " steps for " + newTokens + " tokens");
+        }
+        return new double[] {(b - a) / 1e9, (c - b) / 1e9};
+    }
+
+    private FlatWeights filesWeights() {
+        try (var scope = ai.djl.ndarray.NDManager.newBaseManager(); var policy = factory.create(scope)) {
+            return policy.exportWeights();
+        }
+    }
+}
