@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -91,9 +92,10 @@ public final class GgufWriter {
         Path parent = target.toAbsolutePath().getParent();
         try {
             Files.createDirectories(parent);
-            Path part = Files.createTempFile(parent, "." + target.getFileName(), ".part");
-            try (FileChannel out = FileChannel.open(part, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            // not createTempFile: its owner-only permissions would keep a server running as another user (Ollama's)
+            // from reading the model
+            Path part = parent.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
+            try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 byte[] header = header(metadata, tensors, alignment);
                 writeFully(out, ByteBuffer.wrap(header));
                 for (Tensor t : tensors) {

@@ -45,6 +45,8 @@ class GgufWriterTest {
                 tensor("d", new long[] {4, 16}, GgmlType.BF16, d));
         Path file = GgufWriter.write(dir.resolve("m.gguf"), m, tensors);
 
+        assertEquals(Files.getPosixFilePermissions(Files.createFile(dir.resolve("plain"))),
+                Files.getPosixFilePermissions(file), "a plain file's permissions: a server of another user reads it");
         GgufReader r = GgufReader.read(file);
         assertEquals(3, r.version);
         assertEquals(List.of("general.architecture", "qwen3.block_count", "big", "eps", "yes", "names", "types"),
