@@ -132,7 +132,8 @@ async function greedy(library, options) {
     const tokens = [];
     if (count > 0) {
         const sequence = context.getSequence();
-        for await (const token of sequence.evaluate(prompt, { temperature: 0, tokenBias })) {
+        // yieldEogToken: an end token is returned like any other (and ends the loop only through --stop)
+        for await (const token of sequence.evaluate(prompt, { temperature: 0, tokenBias, yieldEogToken: true })) {
             tokens.push(token);
             if (tokens.length >= count || stop.has(token)) {
                 break;
@@ -164,7 +165,7 @@ async function bench(library, options) {
     await Promise.all(prompts.map(async (prompt, s) => {
         const sequence = context.getSequence();
         let generated = 0;
-        for await (const token of sequence.evaluate(prompt, { temperature: 0 })) {
+        for await (const token of sequence.evaluate(prompt, { temperature: 0, yieldEogToken: true })) {
             if (generated === 0) {
                 firstTokenAt[s] = performance.now();
             }
