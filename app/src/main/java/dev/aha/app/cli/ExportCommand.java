@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
  * and chat template, which llama.cpp and Ollama load.
  */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Write a checkpoint as a Hugging Face model directory or a GGUF file.",
+        description = {"Write a checkpoint as a Hugging Face directory or a GGUF file.",
             "Checkpoints of llama, qwen2 and qwen3 policies export; transformers and vLLM load the directory as they "
                     + "would the original model, llama.cpp and Ollama load the GGUF file."})
 public final class ExportCommand implements Callable<Integer> {

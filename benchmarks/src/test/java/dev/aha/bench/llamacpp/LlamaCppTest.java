@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -50,6 +52,30 @@ class LlamaCppTest {
                 + LlamaCpp.INSTALL_ENV + " is not set)"), byDefault.missing());
     }
 
+    /** A stand-in for node that prints {@code stdout} and exits with {@code status}, whatever it is asked. */
+    private Path fakeNode(String name, String stdout, int status) throws Exception {
+        Path script = Files.writeString(dir.resolve(name), "#!/bin/sh\nprintf '%s\\n' '" + stdout + "'\nexit "
+                + status + "\n");
+        assertTrue(script.toFile().setExecutable(true));
+        return script;
+    }
+
+    @Test
+    void whatTheChildSaysIsReadAsTheDriverWritesIt() throws Exception {
+        LlamaCpp garbled = new LlamaCpp(fakeNode("garbled", "Segmentation fault", 0), dir, TIMEOUT);
+        IllegalStateException e = assertThrows(IllegalStateException.class, garbled::info);
+        assertEquals("llama.cpp info failed (exit 0): printed no JSON object: Segmentation fault", e.getMessage());
+
+        LlamaCpp missing = new LlamaCpp(fakeNode("missing", "{\"error\": \"node-llama-cpp is not installed in X\"}",
+                LlamaCpp.NOT_INSTALLED), dir, TIMEOUT);
+        LlamaCppMissingException gone = assertThrows(LlamaCppMissingException.class, missing::info);
+        assertEquals("node-llama-cpp is not installed in X", gone.getMessage());
+
+        LlamaCpp answering = new LlamaCpp(fakeNode("answering", "{\"tokens\": [5, 7, 9]}", 0), dir, TIMEOUT);
+        assertEquals(List.of(5, 7, 9), Arrays.stream(answering.greedy(dir.resolve("m.gguf"), new int[] {1}, 3, -1))
+                .boxed().toList());
+    }
+
     @Test
     void theDriverReportsAMissingInstallItselfAndAnswersInfo() throws Exception {
         LlamaCpp installed = installedOrSkip();
@@ -77,6 +103,9 @@ class LlamaCppTest {
         e = assertThrows(IllegalStateException.class, () -> installed.bench(notGguf, 1, 0, 8, 8));
         assertEquals("llama.cpp bench failed (exit 2): --threads, --sequences and --prompt-tokens must be at least 1,"
                 + " --new-tokens at least 2", e.getMessage());
+
+        e = assertThrows(IllegalStateException.class, () -> installed.greedy(notGguf, new int[0], 2, -1));
+        assertEquals("llama.cpp greedy failed (exit 2): --prompt needs at least one token id", e.getMessage());
 
         LlamaCpp impatient = new LlamaCpp(node(), installDir(), Duration.ofMillis(1));
         e = assertThrows(IllegalStateException.class, impatient::info);

@@ -95,11 +95,11 @@ final class GgufVocabulary {
                 types[id] = NORMAL;
             }
         }
+        List<String> merges = merges(tokenizerJson, model.path("merges"));
         out.putString("tokenizer.ggml.model", "gpt2");
         out.putString("tokenizer.ggml.pre", PreTokenizers.detect(tokenizerJson));
         out.putStrings("tokenizer.ggml.tokens", tokens);
         out.putInt32s("tokenizer.ggml.token_type", types);
-        List<String> merges = merges(tokenizerJson, model.path("merges"));
         if (!merges.isEmpty()) {
             out.putStrings("tokenizer.ggml.merges", merges);
         }

@@ -47,6 +47,9 @@ final class PreTokenizers {
             ids = encoding.getIds();
         } catch (IOException e) {
             throw new UncheckedIOException("could not load " + tokenizerJson, e);
+        } catch (RuntimeException e) { // the native library's own parse errors
+            throw new IllegalArgumentException(tokenizerJson + ": the tokenizers library cannot load it: "
+                    + e.getMessage(), e);
         }
         return sha256(pythonList(ids));
     }

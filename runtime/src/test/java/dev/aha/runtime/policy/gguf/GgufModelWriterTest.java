@@ -253,6 +253,31 @@ class GgufModelWriterTest {
                 + " \"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0, \"b\": 1, \"ab\": 2}, \"merges\":"
                 + " [[\"a\", \"b\"]]}}");
         assertRefused(small, tinyBpe, "llama.cpp does not know this tokenizer's pre-tokenizer (check hash ");
+
+        Path notByteLevel = Files.createDirectories(dir.resolve("sentencepiece-bpe"));
+        Files.writeString(notByteLevel.resolve("tokenizer.json"), Files.readString(tinyBpe.resolve("tokenizer.json"))
+                .replace("ByteLevel", "Metaspace"));
+        assertRefused(small, notByteLevel, "this one is BPE without ByteLevel");
+
+        Path oddMerges = Files.createDirectories(dir.resolve("odd-merges"));
+        Files.writeString(oddMerges.resolve("tokenizer.json"), Files.readString(tinyBpe.resolve("tokenizer.json"))
+                .replace("[[\"a\", \"b\"]]", "[[\"a\", \"b\", \"c\"]]"));
+        assertRefused(small, oddMerges, "a merge is neither \"a b\" nor [\"a\", \"b\"]: [\"a\",\"b\",\"c\"]");
+
+        Path broken = Files.createDirectories(dir.resolve("broken"));
+        Files.writeString(broken.resolve("tokenizer.json"), Files.readString(tinyBpe.resolve("tokenizer.json"))
+                .replace("\"merges\": [[\"a\", \"b\"]]", "\"merges\": [], \"dropout\": \"often\""));
+        assertRefused(small, broken, "tokenizer.json: the tokenizers library cannot load it: ");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new GgufModelWriter.Options(GgmlType.F32, null, null));
+        assertEquals("a GGUF file carries its vocabulary: give a tokenizer directory", e.getMessage());
+        try (LlamaPolicy policy = LlamaPolicy.zeros(small, 16, manager)) {
+            e = assertThrows(IllegalArgumentException.class, () -> GgufModelWriter.write(policy,
+                    config("qwen3", 32, 2, 1, 16, true), dir.resolve("other.gguf"),
+                    new GgufModelWriter.Options(GgmlType.F32, qwen3Tokenizer(), null)));
+            assertEquals("the policy's layout (qwen3) is not the one its config describes", e.getMessage());
+        }
     }
 
     private void assertRefused(LlamaConfig config, Path tokenizer, String message) {

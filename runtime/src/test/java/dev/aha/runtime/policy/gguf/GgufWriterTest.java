@@ -109,6 +109,15 @@ class GgufWriterTest {
                 () -> tensor("w", new long[] {2, 48}, GgmlType.Q8_0, random(96, 1)));
         assertEquals("w: rows of 48 values do not fill Q8_0 blocks of 32", e.getMessage());
 
+        e = assertThrows(IllegalArgumentException.class, () -> tensor("s", new long[0], GgmlType.F32, new float[1]));
+        assertEquals("s: GGUF tensors have 1 to 4 dimensions, not 0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new GgufMetadata().putUint32("n", -1));
+        assertEquals("n = -1 does not fit an unsigned 32-bit value", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new GgufMetadata().putUint32("n", 1L << 32));
+        assertEquals("n = 4294967296 does not fit an unsigned 32-bit value", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new GgufMetadata().putString("", "x"));
+        assertEquals("a GGUF key must not be empty", e.getMessage());
+
         GgufMetadata odd = new GgufMetadata().putUint32(GgufWriter.ALIGNMENT_KEY, 24);
         e = assertThrows(IllegalArgumentException.class,
                 () -> GgufWriter.write(dir.resolve("odd.gguf"), odd, List.of()));
