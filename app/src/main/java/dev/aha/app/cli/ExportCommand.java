@@ -7,6 +7,8 @@ import dev.aha.bench.ConfigOptions;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.policy.Policy;
+import dev.aha.runtime.policy.gguf.GgmlType;
+import dev.aha.runtime.policy.gguf.GgufModelWriter;
 import dev.aha.runtime.policy.hf.HfModel;
 import dev.aha.runtime.policy.hf.HfModelWriter;
 import dev.aha.runtime.policy.hf.SafetensorsDType;
@@ -21,27 +23,35 @@ import picocli.CommandLine.Option;
 /**
  * {@code aha export}: a checkpoint of a Hugging Face policy written back as a Hugging Face directory (config.json,
  * model.safetensors under transformers' names, generation_config.json, the tokenizer files), which transformers and
- * vLLM load as they would the original model.
+ * vLLM load as they would the original model; or, with {@code --format gguf}, as one GGUF file with its vocabulary
+ * and chat template, which llama.cpp and Ollama load.
  */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Write a checkpoint as a Hugging Face model directory.",
+        description = {"Write a checkpoint as a Hugging Face directory or a GGUF file.",
             "Checkpoints of llama, qwen2 and qwen3 policies export; transformers and vLLM load the directory as they "
-                    + "would the original model."})
+                    + "would the original model, llama.cpp and Ollama load the GGUF file."})
 public final class ExportCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
             description = "An Aha checkpoint, or a folder of them (its latest), or a run's folder.")
     Path checkpoint;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "A new or empty directory.")
+    @Option(names = "--format", defaultValue = "hf", paramLabel = "hf|gguf",
+            description = "hf: a Hugging Face directory; gguf: one GGUF file (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--out", required = true, paramLabel = "PATH",
+            description = "hf: a new or empty directory; gguf: a new file, e.g. model.gguf.")
     Path out;
 
-    @Option(names = "--dtype", defaultValue = "f32", paramLabel = "f32|bf16",
-            description = "Tensor type in model.safetensors (default: ${DEFAULT-VALUE}; f32 is bit-exact).")
+    @Option(names = "--dtype", defaultValue = "f32", paramLabel = "f32|f16|bf16|q8_0",
+            description = "Tensor type of the weights: f32 (bit-exact) or bf16 for hf; f32, f16, bf16 or q8_0 for "
+                    + "gguf, whose norms and biases stay f32 (default: ${DEFAULT-VALUE}).")
     String dtype;
 
     @Option(names = "--tokenizer", paramLabel = "DIR",
-            description = "Tokenizer files to copy in (default: the one the checkpoint records).")
+            description = "Tokenizer files to copy in (hf) or to write as the vocabulary (gguf) (default: the one the "
+                    + "checkpoint records).")
     Path tokenizer;
 
     @Mixin
@@ -49,29 +59,49 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        boolean gguf = switch (format) {
+            case "hf" -> false;
+            case "gguf" -> true;
+            default -> throw new IllegalArgumentException("--format must be hf or gguf, was '" + format + "'");
+        };
+        GgmlType ggufType = gguf ? GgmlType.parse(dtype) : null;
+        SafetensorsDType hfType = gguf ? null : switch (dtype) {
+            case "f32" -> SafetensorsDType.F32;
+            case "bf16" -> SafetensorsDType.BF16;
+            default -> throw new IllegalArgumentException("--dtype must be f32 or bf16 for --format hf, was '" + dtype
+                    + "' (f16 and q8_0 are for --format gguf)");
+        };
         Path dir = CheckpointStore.resolve(checkpoint);
         ObjectNode described = CheckpointStore.policyDescription(dir).orElseThrow(() -> new IllegalArgumentException(
                 dir + " has no policy.json: only checkpoints of a Hugging Face policy (aha train --model) export"));
         RunConfig config = ModelOptions.of(settings).loadFor(dir, Map.of());
         if (!(config.policy() instanceof HfModel model)) {
             throw new IllegalArgumentException(dir + " holds a " + config.policy().architecture() + " policy: only "
-                    + "llama, qwen2 and qwen3 policies export to Hugging Face format");
+                    + "llama, qwen2 and qwen3 policies export (to Hugging Face or GGUF)");
         }
-        SafetensorsDType type = switch (dtype) {
-            case "f32" -> SafetensorsDType.F32;
-            case "bf16" -> SafetensorsDType.BF16;
-            default -> throw new IllegalArgumentException("--dtype must be f32 or bf16, was '" + dtype + "'");
-        };
         String recorded = described.path("tokenizer").asText(Tokenizers.CHAR);
         Path tokenizerDir = tokenizer != null ? tokenizer : Tokenizers.CHAR.equals(recorded) ? null : Path.of(recorded);
+        if (gguf && tokenizerDir == null) {
+            throw new IllegalArgumentException("a GGUF file carries its vocabulary and " + dir + " records no Hugging "
+                    + "Face tokenizer: give --tokenizer DIR");
+        }
         ComputeThreads.prepare(1);
         try (NDManager manager = NDManager.newBaseManager(config.devices().learner());
                 Policy policy = model.blank(manager)) {
             CheckpointStore.load(dir, policy, null);
-            Path written = model.export(policy, out, HfModelWriter.Options.float32(tokenizerDir).withDtype(type));
-            System.err.printf("aha export: %s (%s, %,d parameters, %s) -> %s%n", dir, model.architecture(),
-                    model.layout().totalElements(), dtype, written.toAbsolutePath());
+            Path written = gguf
+                    ? GgufModelWriter.write(policy, model.config(), out,
+                            new GgufModelWriter.Options(ggufType, tokenizerDir, ggufName(out)))
+                    : model.export(policy, out, HfModelWriter.Options.float32(tokenizerDir).withDtype(hfType));
+            System.err.printf("aha export: %s (%s, %,d parameters, %s %s) -> %s%n", dir, model.architecture(),
+                    model.layout().totalElements(), format, dtype, written.toAbsolutePath());
         }
         return 0;
+    }
+
+    /** general.name of the GGUF file: its own name without the extension, as a user chose it. */
+    private static String ggufName(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".gguf") ? name.substring(0, name.length() - ".gguf".length()) : name;
     }
 }

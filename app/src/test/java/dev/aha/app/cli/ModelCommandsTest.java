@@ -130,6 +130,8 @@ class ModelCommandsTest {
                 "--config", conf("aha.train.cold-start.batch-size = 2").toString()).code());
         assertRefused(List.of("export", "--checkpoint", gptRun.toString(), "--out", dir.resolve("x").toString()),
                 "only llama, qwen2 and qwen3 policies export");
+        assertRefused(List.of("export", "--checkpoint", gptRun.toString(), "--format", "gguf", "--out",
+                dir.resolve("x.gguf").toString()), "only llama, qwen2 and qwen3 policies export");
         assertRefused(List.of("eval", "--model", model.toString(), "--checkpoint", gptRun.toString()),
                 "both name the policy");
     }
