@@ -18,8 +18,8 @@ final class ModelShapes {
         KNOWN.put("qwen3-0.6b", HfModelInit.Spec.of("qwen3", 1024, 28, 16, 8, 3072, 151_936, true, 1).withHeadDim(128));
         KNOWN.put("qwen3-1.7b", HfModelInit.Spec.of("qwen3", 2048, 28, 16, 8, 6144, 151_936, true, 1).withHeadDim(128));
         KNOWN.put("llama-3.2-1b", HfModelInit.Spec.of("llama", 2048, 16, 32, 8, 8192, 128_256, true, 1));
-        // a few-megabyte model of the same family: what tests and quick checks run
-        KNOWN.put("tiny-qwen3", HfModelInit.Spec.of("qwen3", 64, 2, 4, 2, 96, 512, true, 1).withHeadDim(16));
+        // a small model of the same family with the real vocabulary: what tests and quick checks run
+        KNOWN.put("tiny-qwen3", HfModelInit.Spec.of("qwen3", 64, 2, 4, 2, 96, 151_936, true, 1).withHeadDim(16));
     }
 
     private ModelShapes() {}

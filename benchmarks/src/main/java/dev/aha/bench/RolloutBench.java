@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.engine.ComputeThreads;
+import dev.aha.runtime.policy.gguf.GgmlType;
 import dev.aha.runtime.policy.hf.HfModel;
 import dev.aha.runtime.policy.llama.LlamaConfig;
 import dev.aha.runtime.rollout.RolloutSettings.RolloutDtype;
@@ -68,6 +69,10 @@ public final class RolloutBench implements Callable<Integer> {
             description = "auto: compare with llama.cpp where node-llama-cpp is installed (default); off: Aha only.")
     String llamaCpp;
 
+    @Option(names = "--tokenizer", paramLabel = "DIR",
+            description = "The vocabulary of the GGUF file llama.cpp loads (default: the model's own, else Qwen3's).")
+    Path tokenizer;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the JSON here.")
     Path out;
 
@@ -111,14 +116,28 @@ public final class RolloutBench implements Callable<Integer> {
                 peaks.put(name(t), Stats.median(MatmulPeak.rates(host, 1024, 5, t.dataType())));
             }
             FlatWeights weights = model != null ? null : RandomModel.weights(config.layout(), new Random(7));
+            ObjectNode llama = result.putObject("llama_cpp");
+            Path vocabulary = tokenizer != null ? tokenizer
+                    : model != null && Files.exists(model.resolve("tokenizer.json")) ? model : null;
+            LlamaCppPeer peer = llamaCpp.equals("off") ? null : LlamaCppPeer.open(factory, vocabulary, llama);
+            if (llamaCpp.equals("off")) {
+                llama.put("status", "off (--llama-cpp off)");
+            }
+            log("llama.cpp: " + llama.get("status").asText());
             ArrayNode table = result.putArray("points");
             for (RolloutDtype t : types) {
-                List<RolloutPoints.Point> measured = points.measure(t.dataType(), weights, sequences);
+                RolloutPoints.Peer side = peer == null ? null
+                        : peer.forType(t == RolloutDtype.F16 ? GgmlType.F16 : GgmlType.F32, weights, threadCount,
+                                promptTokens, newTokens);
+                List<RolloutPoints.Point> measured = points.measure(t.dataType(), weights, sequences, side);
                 for (RolloutPoints.Point p : measured) {
                     ObjectNode row = table.addObject();
                     row.put("dtype", name(t));
                     p.write(row, config, t.dataType(), bandwidth, peaks.get(name(t)).asDouble());
                 }
+            }
+            if (peer != null) {
+                peer.close();
             }
         }
         result.set("blas", BlasSection.json());
@@ -136,14 +155,19 @@ public final class RolloutBench implements Callable<Integer> {
     }
 
     private static void printTable(ObjectNode result) {
-        log(String.format("%-5s %5s %12s %10s %6s %12s", "dtype", "seqs", "gen tok/s", "roofline", "frac",
-                "prefill/s"));
+        log(String.format("%-5s %5s %12s %10s %6s %12s %14s %8s", "dtype", "seqs", "gen tok/s", "roofline", "frac",
+                "prefill/s", "llama.cpp gen", "ratio"));
         for (var p : result.get("points")) {
-            log(String.format(Locale.ROOT, "%-5s %5d %12.1f %10.1f %5.0f%% %12.1f", p.get("dtype").asText(),
+            var l = p.get("llama_cpp");
+            log(String.format(Locale.ROOT, "%-5s %5d %12.1f %10.1f %5.0f%% %12.1f %14s %8s", p.get("dtype").asText(),
                     p.get("sequences").asInt(), p.get("generated_tokens_per_second").asDouble(),
                     p.get("roofline_generated_tokens_per_second").asDouble(),
-                    100 * p.get("fraction_of_roofline").asDouble(), p.get("prefill_tokens_per_second").asDouble()));
+                    100 * p.get("fraction_of_roofline").asDouble(), p.get("prefill_tokens_per_second").asDouble(),
+                    l == null ? "-" : String.format(Locale.ROOT, "%.1f", l.get("generated_tokens_per_second").asDouble()),
+                    l == null ? "-" : String.format(Locale.ROOT, "%.2fx",
+                            p.get("aha_over_llama_cpp_generated").asDouble())));
         }
+        log("llama.cpp: " + result.get("llama_cpp").get("status").asText());
     }
 
     private static void log(String line) {

@@ -3,6 +3,7 @@ package dev.aha.bench;
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.bench.llamacpp.LlamaCppBench;
 import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.backend.TorchRolloutEngine;
 import dev.aha.runtime.policy.hf.HfModel;
@@ -15,12 +16,20 @@ import java.util.Random;
 /** Aha's side of {@code aha bench rollout}: one engine per dtype, timed at each batch size. */
 final class RolloutPoints {
 
-    /** One batch size's medians. */
+    /** What runs beside Aha at each repeat of a point (llama.cpp), alternating with it; null when nothing does. */
+    interface Peer {
+        LlamaCppBench run(int sequences);
+    }
+
+    /**
+     * One batch size's medians. Generated tokens are those the N - 1 decode forwards produce (the first comes from
+     * the prefill's logits), as llama.cpp's driver counts them.
+     */
     record Point(int sequences, int promptTokens, int newTokens, double prefillSeconds, double decodeSeconds,
-            double[] decodeRuns) {
+            double[] decodeRuns, List<LlamaCppBench> peer) {
 
         double generatedPerSecond() {
-            return (double) sequences * newTokens / decodeSeconds;
+            return (double) sequences * (newTokens - 1) / decodeSeconds;
         }
 
         double prefillPerSecond() {
@@ -45,6 +54,21 @@ final class RolloutPoints {
             double prefillRoof = promptTokens / (ModelFlops.of(config).forward(1, promptTokens, promptTokens, 1) / peak);
             row.put("roofline_prefill_tokens_per_second", prefillRoof);
             row.put("prefill_fraction_of_roofline", prefillPerSecond() / prefillRoof);
+            if (!peer.isEmpty()) {
+                double generated = Stats.median(peer.stream().mapToDouble(LlamaCppBench::generatedTokensPerSecond)
+                        .toArray());
+                double prefill = Stats.median(peer.stream().mapToDouble(LlamaCppBench::prefillTokensPerSecond)
+                        .toArray());
+                ObjectNode l = row.putObject("llama_cpp");
+                l.put("generated_tokens_per_second", generated);
+                l.put("prefill_tokens_per_second", prefill);
+                l.put("generated_runs", java.util.Arrays.toString(peer.stream()
+                        .mapToDouble(LlamaCppBench::generatedTokensPerSecond).toArray()));
+                l.put("cpu_backend", peer.get(0).cpuBackend());
+                l.put("fraction_of_roofline", generated / (sequences / r.seconds()));
+                row.put("aha_over_llama_cpp_generated", generatedPerSecond() / generated);
+                row.put("aha_over_llama_cpp_prefill", prefillPerSecond() / prefill);
+            }
         }
     }
 
@@ -65,7 +89,7 @@ final class RolloutPoints {
     /**
      * @param weights the random model's image, or null to read the model directory's files
      */
-    List<Point> measure(DataType type, FlatWeights weights, int[] sizes) {
+    List<Point> measure(DataType type, FlatWeights weights, int[] sizes, Peer peer) {
         int slots = java.util.Arrays.stream(sizes).max().orElseThrow();
         int vocab = factory.vocabSize();
         // greedy over all ids but the last, which is the end token: no sequence ends before it has drawn N
@@ -79,12 +103,20 @@ final class RolloutPoints {
             for (int s : sizes) {
                 double[] prefill = new double[repeats];
                 double[] decode = new double[repeats];
+                List<LlamaCppBench> peers = new ArrayList<>();
                 for (int r = 0; r < repeats; r++) {
+                    if (peer != null && r % 2 == 1) { // alternate which side goes first
+                        peers.add(peer.run(s));
+                    }
                     double[] t = once(engine, s, rng, vocab);
                     prefill[r] = t[0];
                     decode[r] = t[1];
+                    if (peer != null && r % 2 == 0) {
+                        peers.add(peer.run(s));
+                    }
                 }
-                Point p = new Point(s, promptTokens, newTokens, Stats.median(prefill), Stats.median(decode), decode);
+                Point p = new Point(s, promptTokens, newTokens, Stats.median(prefill), Stats.median(decode), decode,
+                        peers);
                 points.add(p);
                 System.err.printf(java.util.Locale.ROOT, "[rollout] %s x%d: %.1f generated tokens/s, prefill %.1f/s%n",
                         type, s, p.generatedPerSecond(), p.prefillPerSecond());

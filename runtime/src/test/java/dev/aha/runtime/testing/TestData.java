@@ -1,5 +1,6 @@
 package dev.aha.runtime.testing;
 
+import dev.aha.runtime.tokenizer.BundledTokenizers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -38,6 +39,9 @@ public final class TestData {
 
     /** A Hugging Face tokenizer folder (tokenizer.json, tokenizer_config.json): qwen3 or deepseek-v3. */
     public static Path tokenizer(String name) {
+        if (name.equals("qwen3")) {
+            return BundledTokenizers.qwen3(); // shipped in runtime's own jar, for benchmarks of published shapes
+        }
         file("tokenizers/" + name + "/tokenizer.json");
         return file("tokenizers/" + name + "/tokenizer_config.json").getParent();
     }

@@ -1,0 +1,63 @@
+package dev.aha.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code aha bench rollout} on a small model of the Qwen3 family: every point against its roofline and llama.cpp. */
+class RolloutBenchTest {
+
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = new CommandLine(new RolloutBench());
+        cli.setErr(new PrintWriter(err));
+        return cli.execute(args);
+    }
+
+    @Test
+    void everyPointHasItsRooflineAndLlamaCppSaysWhetherItRan(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("rollout.json");
+        assertEquals(0, run("--shape", "tiny-qwen3", "--sequences", "1,3", "--prompt-tokens", "5", "--new-tokens",
+                "4", "--dtypes", "f32", "--repeats", "1", "--out", out.toString()), err.toString());
+        JsonNode r = new ObjectMapper().readTree(out.toFile());
+        assertEquals(2, r.path("points").size(), r.toString());
+        for (JsonNode p : r.path("points")) {
+            double generated = p.path("generated_tokens_per_second").asDouble();
+            double roof = p.path("roofline_generated_tokens_per_second").asDouble();
+            assertTrue(generated > 0 && roof > 0, p.toString());
+            assertEquals(generated / roof, p.path("fraction_of_roofline").asDouble(), 1e-9);
+            assertTrue(p.path("prefill_tokens_per_second").asDouble() > 0, p.toString());
+        }
+        assertTrue(r.path("read_bandwidth_bytes_per_second").asDouble() > 0);
+        assertTrue(r.path("matmul_peak_flops").path("f32").asDouble() > 0);
+        BlasBenchTest.assertBlasSection(r.path("blas"));
+        String status = r.path("llama_cpp").path("status").asText();
+        if (status.equals("compared")) {
+            for (JsonNode p : r.path("points")) {
+                assertTrue(p.path("llama_cpp").path("generated_tokens_per_second").asDouble() > 0, p.toString());
+                assertTrue(p.path("aha_over_llama_cpp_generated").asDouble() > 0, p.toString());
+            }
+        } else {
+            assertTrue(status.startsWith("missing: "), status);
+            System.err.println("SKIPPED (llama.cpp side of aha bench rollout): " + status);
+        }
+    }
+
+    @Test
+    void anUnknownShapeIsRefusedWithTheKnownOnesAndBf16InOneLine() {
+        assertNotEquals(0, run("--shape", "gpt-5"));
+        assertTrue(err.toString().contains("unknown --shape 'gpt-5': known shapes are qwen2.5-0.5b,"), err.toString());
+        assertNotEquals(0, run("--shape", "tiny-qwen3", "--dtypes", "bf16"));
+        assertTrue(err.toString().contains("aha.rollout.dtype = bf16 is not available"), err.toString());
+    }
+}
