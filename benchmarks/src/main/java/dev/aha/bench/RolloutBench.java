@@ -106,6 +106,8 @@ public final class RolloutBench implements Callable<Integer> {
         result.put("new_tokens", newTokens);
         result.put("threads", threadCount);
         result.put("sampling", "greedy; no end token, every sequence draws new_tokens");
+        // the launcher's AUTO,STRICT makes MKL reproducible run to run and costs small-batch decoding speed
+        result.put("mkl_cbwr", System.getenv().getOrDefault("MKL_CBWR", "unset"));
         RolloutPoints points = new RolloutPoints(factory, promptTokens, newTokens, threadCount, repeats);
         try (NDManager host = NDManager.newBaseManager()) {
             log("measuring read bandwidth and matmul peaks on " + threadCount + " thread(s)...");

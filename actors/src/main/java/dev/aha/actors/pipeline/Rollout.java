@@ -9,17 +9,13 @@ import dev.aha.protocol.pipeline.RequestWork;
 import dev.aha.protocol.pipeline.RewardMessage;
 import dev.aha.protocol.pipeline.RolloutMessage;
 import dev.aha.protocol.pipeline.RolloutWork;
-import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.weights.WeightSnapshot;
 import dev.aha.runtime.backend.RolloutEngine;
 import dev.aha.runtime.rollout.ContinuousBatcher.FinishedGroup;
-import dev.aha.runtime.sampling.Completion;
 import dev.aha.runtime.tokenizer.Tokenizer;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -62,19 +58,6 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     /** A Receptionist listing of the dispatcher or of the reward actors (one adapter serves both keys). */
     private record ListingFound(Receptionist.Listing listing) implements Command {}
 
-    /** A lease in the engine: its prompt's ids and the engine time attributed to it so far. */
-    private static final class Admitted {
-        final RolloutWork work;
-        final int[] promptTokens;
-        long busyNanos;
-
-        Admitted(RolloutWork work, int[] promptTokens, long busyNanos) {
-            this.work = work;
-            this.promptTokens = promptTokens;
-            this.busyNanos = busyNanos;
-        }
-    }
-
     private final String id;
     private final TrainSettings settings;
     private final boolean inFlightUpdates;
@@ -83,7 +66,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     private final Random rng;
     private final ActorRef<RewardMessage> rewards;
     private final Deque<RolloutWork> waiting = new ArrayDeque<>();
-    private final Map<Long, Admitted> inFlight = new HashMap<>();
+    private final InFlightGroups inFlight = new InFlightGroups();
     private final VersionArrivals arrivals = new VersionArrivals();
     private final AutoCloseable subscription;
     private ActorRef<DispatcherMessage> dispatcher;
@@ -91,7 +74,6 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     private WeightSnapshot pending;
     private long pendingReceivedMicros;
     private long version = -1;
-    private long nextTicket;
     private boolean stepQueued;
     private boolean rewardsKnown;
     /** What the last request for work said, so an unchanged request is not sent again every step. */
@@ -199,9 +181,9 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
             long start = System.nanoTime();
             try {
                 List<FinishedGroup<Long>> done = engine.step();
-                attribute(System.nanoTime() - start);
+                inFlight.attribute(System.nanoTime() - start);
                 for (FinishedGroup<Long> group : done) {
-                    rewards.tell(sampled(group));
+                    rewards.tell(inFlight.finish(group, id, tokenizer, version, arrivals, WallClock.micros()));
                 }
             } catch (RuntimeException e) {
                 failInFlight(e);
@@ -232,60 +214,20 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
             long start = System.nanoTime();
             try {
                 int[] prompt = tokenizer.encode(work.prompt());
-                long ticket = nextTicket++;
+                long ticket = inFlight.nextTicket();
                 engine.admit(ticket, prompt, work.groupSize(), rng.nextLong());
-                inFlight.put(ticket, new Admitted(work, prompt, System.nanoTime() - start));
+                inFlight.admitted(ticket, work, prompt, System.nanoTime() - start);
             } catch (RuntimeException e) {
                 failed(work, e);
             }
         }
     }
 
-    /** Shares one step's time among the groups in it, so the groups' sampling times add up to the busy time. */
-    private void attribute(long stepNanos) {
-        int groups = inFlight.size();
-        for (Admitted a : inFlight.values()) {
-            a.busyNanos += stepNanos / groups;
-        }
-    }
-
-    private SampledGroup sampled(FinishedGroup<Long> group) {
-        Admitted a = inFlight.remove(group.key());
-        RolloutWork work = a.work;
-        List<Completion> completions = group.completions();
-        int g = completions.size();
-        int[][] tokens = new int[g][];
-        float[][] logProbs = new float[g][];
-        String[] texts = new String[g];
-        boolean[] truncated = new boolean[g];
-        long oldest = Long.MAX_VALUE;
-        for (Completion c : completions) {
-            oldest = Math.min(oldest, c.oldestVersion(version));
-        }
-        long[][] spans = new long[g][];
-        for (int i = 0; i < g; i++) {
-            Completion c = completions.get(i);
-            tokens[i] = c.tokens();
-            logProbs[i] = c.logProbs();
-            texts[i] = tokenizer.decode(tokens[i]);
-            truncated[i] = !c.finished();
-            spans[i] = VersionArrivals.spans(c.versions(), oldest);
-        }
-        return new SampledGroup(work.promptId(), work.attempt(), id, oldest, work.prompt(), work.referenceAnswer(),
-                a.promptTokens, tokens, logProbs, texts, truncated, WallClock.micros(), arrivals.receivedMicros(oldest),
-                a.busyNanos, spans);
-    }
-
     /** A failed decode step: every group in flight is reported failed and dropped; the engine starts empty. */
     private void failInFlight(RuntimeException e) {
-        List<Long> tickets = engine.abandonAll();
-        for (Long ticket : tickets) {
-            Admitted a = inFlight.remove(ticket);
-            if (a != null) {
-                failed(a.work, e);
-            }
+        for (RolloutWork work : inFlight.remove(engine.abandonAll())) {
+            failed(work, e);
         }
-        inFlight.clear();
     }
 
     /** Reports the lease failed and carries on: the dispatcher decides whether the prompt goes out again. */

@@ -14,7 +14,7 @@ import ai.djl.ndarray.types.Shape;
  * <p>The buffers live in the manager of the prompt given to {@link Policy#prefill} (the first keys' manager); views
  * handed out are closed when the next append replaces them, so a sampling session holds one buffer per layer.
  */
-public final class KvCache {
+public final class KvCache implements LayerCache {
 
     /** Positions a fresh buffer holds at least: a short prompt then starts decoding without a regrowth. */
     private static final int MIN_CAPACITY = 64;
@@ -54,6 +54,7 @@ public final class KvCache {
      * Appends one layer's new keys and values (B, h, T, hd) and returns the layer's full keys (B, h, S, hd).
      * Positions advance after the last layer appends.
      */
+    @Override
     public NDArray append(int layer, NDArray newKeys, NDArray newValues) {
         int from = length;
         int to = from + Math.toIntExact(newKeys.getShape().get(2));
@@ -69,6 +70,7 @@ public final class KvCache {
         return keyViews[layer];
     }
 
+    @Override
     public NDArray values(int layer) {
         return valueViews[layer];
     }

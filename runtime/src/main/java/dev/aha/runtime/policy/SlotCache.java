@@ -17,7 +17,7 @@ import ai.djl.ndarray.types.Shape;
  *
  * <p>Not thread-safe; one per rollout engine, used from its compute thread.
  */
-public final class SlotCache {
+public final class SlotCache implements LayerCache {
 
     private final NDArray[] keys;
     private final NDArray[] values;
@@ -28,6 +28,10 @@ public final class SlotCache {
     private int rows;
     /** Keys every active row reads in the current decode step: the longest active row plus its new token. */
     private int span;
+    /** Where the current step writes: each active row's length, (rows,) int64. */
+    private NDArray stepPositions;
+    /** Every active row is at the same position this step (one group, or groups admitted together). */
+    private boolean aligned;
 
     private SlotCache(NDArray[] keys, NDArray[] values, int slots, int capacity) {
         this.keys = keys;
@@ -95,7 +99,8 @@ public final class SlotCache {
                     + slots() + " slots free");
         }
         if (p >= capacity) {
-            throw new IllegalArgumentException("a prompt of " + p + " positions leaves no room in slots of " + capacity);
+            throw new IllegalArgumentException("a prompt of " + p + " positions leaves no room in slots of "
+                    + capacity);
         }
         int first = rows;
         NDIndex target = new NDIndex("{}:{}, :, :{}, :", first, first + copies, p);
@@ -138,20 +143,24 @@ public final class SlotCache {
 
     /**
      * Starts a decode step of every active row: fails before any compute when a row is full, and fixes how many
-     * key positions the step reads.
+     * key positions the step reads and where each row writes (in {@code scope}, the step's manager).
      */
-    public void beginStep() {
+    public void beginStep(NDManager scope) {
         if (rows == 0) {
             throw new IllegalStateException("no active sequence to decode");
         }
         int longest = 0;
+        aligned = true;
         for (int r = 0; r < rows; r++) {
             if (lengths[r] >= capacity) {
-                throw new IllegalStateException("row " + r + " holds " + lengths[r] + " positions, its slot's capacity");
+                throw new IllegalStateException("row " + r + " holds " + lengths[r]
+                        + " positions, its slot's capacity");
             }
             longest = Math.max(longest, lengths[r]);
+            aligned &= lengths[r] == lengths[0];
         }
         span = longest + 1;
+        stepPositions = aligned ? null : positionIds(scope);
     }
 
     /** Each active row's position for its new token. */
@@ -159,7 +168,7 @@ public final class SlotCache {
         return java.util.Arrays.copyOf(lengths, rows);
     }
 
-    /** The same as (rows,) int64 in {@code scope}: the index {@link #append} writes at. */
+    /** The same as (rows,) int64 in {@code scope}. */
     public NDArray positionIds(NDManager scope) {
         long[] p = new long[rows];
         for (int r = 0; r < rows; r++) {
@@ -170,9 +179,13 @@ public final class SlotCache {
 
     /**
      * Additive mask over the step's keys, (rows, span): row r sees positions 0 .. length(r) (its new token
-     * included); positions past it hold another sequence's leftovers or zeros and get float32's lowest value.
+     * included); positions past it hold another sequence's leftovers or zeros and get float32's lowest value. Null
+     * when every row is at the same position: each then sees every key the step reads.
      */
     public NDArray keyMask(NDManager scope) {
+        if (aligned) {
+            return null;
+        }
         float[] mask = new float[rows * span];
         for (int r = 0; r < rows; r++) {
             for (int j = lengths[r] + 1; j < span; j++) {
@@ -186,13 +199,20 @@ public final class SlotCache {
      * Writes one layer's new keys and values (rows, kv, 1, hd) at each row's own position and returns the keys the
      * step attends to, (rows, kv, span, hd). Positions advance once the last layer has appended.
      */
-    public NDArray append(int layer, NDArray newKeys, NDArray newValues, NDArray positions) {
-        NDManager scope = newKeys.getManager();
-        NDArray rowIds = scope.arange(0, rows, 1, DataType.INT64);
-        // Advanced indices on axes 0 and 2 pair up row r with position p[r]: the value is (rows, kv, hd).
-        NDIndex written = new NDIndex("{}, :, {}", rowIds, positions);
-        keys[layer].set(written, newKeys.squeeze(2).toType(keys[layer].getDataType(), false));
-        values[layer].set(written, newValues.squeeze(2).toType(values[layer].getDataType(), false));
+    @Override
+    public NDArray append(int layer, NDArray newKeys, NDArray newValues) {
+        DataType type = keys[layer].getDataType();
+        if (aligned) { // one slice for every row: cheaper than advanced indexing
+            NDIndex written = new NDIndex(":{}, :, {}:{}, :", rows, lengths[0], lengths[0] + 1);
+            keys[layer].set(written, newKeys.toType(type, false));
+            values[layer].set(written, newValues.toType(type, false));
+        } else {
+            NDArray rowIds = newKeys.getManager().arange(0, rows, 1, DataType.INT64);
+            // Advanced indices on axes 0 and 2 pair up row r with position p[r]: the value is (rows, kv, hd).
+            NDIndex written = new NDIndex("{}, :, {}", rowIds, stepPositions);
+            keys[layer].set(written, newKeys.squeeze(2).toType(type, false));
+            values[layer].set(written, newValues.squeeze(2).toType(type, false));
+        }
         NDIndex read = new NDIndex(":{}, :, :{}, :", rows, span);
         replaceViews(layer, keys[layer].get(read), values[layer].get(read));
         if (layer == keys.length - 1) {
@@ -203,8 +223,17 @@ public final class SlotCache {
         return keyViews[layer];
     }
 
+    @Override
     public NDArray values(int layer) {
         return valueViews[layer];
+    }
+
+    /** A copy of active row {@code row}'s keys in {@code layer}, (kv heads, length, head dim): for inspection. */
+    NDArray keysOf(int layer, int row) {
+        checkRow(row);
+        try (NDArray view = keys[layer].get(new NDIndex("{}, :, :{}, :", row, lengths[row]))) {
+            return view.duplicate();
+        }
     }
 
     private void replaceViews(int layer, NDArray k, NDArray v) {

@@ -14,6 +14,7 @@ import dev.aha.runtime.engine.AlignedArrays;
 import dev.aha.runtime.engine.Scalars;
 import dev.aha.runtime.policy.KvCache;
 import dev.aha.runtime.policy.KvShape;
+import dev.aha.runtime.policy.LayerCache;
 import dev.aha.runtime.policy.ParameterLayout;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.PolicyParameter;
@@ -166,7 +167,7 @@ public final class GptPolicy implements Policy {
         NDArray x = embed(prompt, 0);
         NDArray mask = causalMask(scope, p);
         for (int l = 0; l < config.layers(); l++) {
-            x = block(l, x, KeyValues.of(cache), mask);
+            x = block(l, x, cache, mask);
         }
         cache.repeatBatch(batch);
         NDArray last = head(x.get(new NDIndex(":, -1:, :"))).squeeze(1); // (1, V)
@@ -187,15 +188,15 @@ public final class GptPolicy implements Policy {
         NDArray tokens = next.getShape().dimension() == 1 ? next.expandDims(1) : next;
         NDArray x = embed(tokens, cache.length());
         for (int l = 0; l < config.layers(); l++) {
-            x = block(l, x, KeyValues.of(cache), null);
+            x = block(l, x, cache, null);
         }
         return head(x).squeeze(1);
     }
 
     @Override
     public NDArray decode(SlotCache cache, NDArray next) {
-        cache.beginStep();
         NDManager scope = next.getManager();
+        cache.beginStep(scope);
         NDArray tokens = next.getShape().dimension() == 1 ? next.expandDims(1) : next; // (B, 1)
         long b = tokens.getShape().get(0);
         NDArray positions = cache.positionIds(scope);
@@ -203,45 +204,12 @@ public final class GptPolicy implements Policy {
         NDArray pos = weight("wpe").get(new NDIndex("{}", positions)); // each row at its own position: (B, d)
         pos.attach(scope);
         NDArray x = tok.add(pos.reshape(b, 1, config.modelDim()));
-        NDArray mask = cache.keyMask(scope);
-        mask = mask.reshape(b, 1, 1, mask.getShape().get(1)); // against scores (B, h, 1, S)
-        KeyValues slots = new KeyValues() {
-            @Override
-            public NDArray append(int layer, NDArray k, NDArray v) {
-                return cache.append(layer, k, v, positions);
-            }
-
-            @Override
-            public NDArray values(int layer) {
-                return cache.values(layer);
-            }
-        };
+        NDArray mask = cache.keyMask(scope); // (B, S) to go against scores (B, h, 1, S); null when rows align
+        mask = mask == null ? null : mask.reshape(b, 1, 1, mask.getShape().get(1));
         for (int l = 0; l < config.layers(); l++) {
-            x = block(l, x, slots, mask);
+            x = block(l, x, cache, mask);
         }
         return head(x).squeeze(1);
-    }
-
-    /** Where a forward's keys and values go: a {@link KvCache} or a {@link SlotCache} (null: nowhere). */
-    private interface KeyValues {
-        /** Stores one layer's new keys and values; returns every key the new queries attend to. */
-        NDArray append(int layer, NDArray k, NDArray v);
-
-        NDArray values(int layer);
-
-        static KeyValues of(KvCache cache) {
-            return new KeyValues() {
-                @Override
-                public NDArray append(int layer, NDArray k, NDArray v) {
-                    return cache.append(layer, k, v);
-                }
-
-                @Override
-                public NDArray values(int layer) {
-                    return cache.values(layer);
-                }
-            };
-        }
     }
 
     private NDArray embed(NDArray tokens, int offset) {
@@ -253,7 +221,7 @@ public final class GptPolicy implements Policy {
         return tok.add(pos);
     }
 
-    private NDArray block(int l, NDArray x, KeyValues cache, NDArray mask) {
+    private NDArray block(int l, NDArray x, LayerCache cache, NDArray mask) {
         String p = "h." + l + ".";
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
@@ -277,7 +245,8 @@ public final class GptPolicy implements Policy {
         if (mask != null) {
             scores = scores.add(mask);
         }
-        NDArray attended = scores.softmax(-1).toType(x.getDataType(), false).matMul(v).transpose(0, 2, 1, 3).reshape(b, t, d); // (B, T, d)
+        NDArray attended = scores.softmax(-1).toType(x.getDataType(), false).matMul(v)
+                .transpose(0, 2, 1, 3).reshape(b, t, d); // (B, T, d)
         x = x.add(attended.matMul(weight(p + "attn.wo")).add(weight(p + "attn.bo")));
 
         NDArray hidden = layerNorm(x, p + "ln2").matMul(weight(p + "mlp.w1")).add(weight(p + "mlp.b1"));

@@ -1,0 +1,129 @@
+package dev.aha.runtime.policy.llama;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import dev.aha.runtime.policy.LayerCache;
+
+/**
+ * One decoder layer of a Llama-family model, as {@link LlamaPolicy} describes it: self-attention with grouped-query
+ * heads (and Qwen3's q/k norms), then the SwiGLU MLP, each around a residual. Biases and q/k norms are null when the
+ * model type has none. Whatever the weights' type, norms, attention scores and softmax run in float32, as
+ * transformers does.
+ */
+final class LlamaBlock {
+
+    private final int index;
+    private final LlamaConfig config;
+    private final NDArray scaling;
+    private final float eps;
+    private final NDArray inputNorm;
+    private final NDArray qWeight;
+    private final NDArray qBias;
+    private final NDArray kWeight;
+    private final NDArray kBias;
+    private final NDArray vWeight;
+    private final NDArray vBias;
+    private final NDArray oWeight;
+    private final NDArray oBias;
+    private final NDArray qNorm;
+    private final NDArray kNorm;
+    private final NDArray postAttentionNorm;
+    private final NDArray gate;
+    private final NDArray up;
+    private final NDArray down;
+
+    /** @param weights the policy's parameters by transformers' names */
+    LlamaBlock(int index, LlamaConfig config, NDArray scaling, java.util.Map<String, NDArray> weights) {
+        LlamaConfig.Names n = new LlamaConfig.Names(index);
+        this.index = index;
+        this.config = config;
+        this.scaling = scaling;
+        this.eps = (float) config.rmsNormEps();
+        this.inputNorm = weights.get(n.inputNorm);
+        this.qWeight = weights.get(n.qWeight);
+        this.qBias = weights.get(n.qBias);
+        this.kWeight = weights.get(n.kWeight);
+        this.kBias = weights.get(n.kBias);
+        this.vWeight = weights.get(n.vWeight);
+        this.vBias = weights.get(n.vBias);
+        this.oWeight = weights.get(n.oWeight);
+        this.oBias = weights.get(n.oBias);
+        this.qNorm = weights.get(n.qNorm);
+        this.kNorm = weights.get(n.kNorm);
+        this.postAttentionNorm = weights.get(n.postAttentionNorm);
+        this.gate = weights.get(n.gate);
+        this.up = weights.get(n.up);
+        this.down = weights.get(n.down);
+    }
+
+    /**
+     * x + attention(input_norm(x)), then + mlp(post_attention_norm(x)).
+     *
+     * @param rotation cos and sin against q (B, kv, g, T, hd), then against k (B, kv, T, hd)
+     * @param mask added to the scores (B, kv, g, T, S), or null
+     * @param cache where this layer's keys and values go, or null
+     */
+    NDArray forward(NDArray hidden, NDArray[] rotation, NDArray mask, LayerCache cache) {
+        hidden = hidden.add(attention(rmsNorm(hidden, inputNorm, eps), rotation, mask, cache));
+        return hidden.add(mlp(rmsNorm(hidden, postAttentionNorm, eps)));
+    }
+
+    private NDArray attention(NDArray x, NDArray[] rotation, NDArray mask, LayerCache cache) {
+        long b = x.getShape().get(0);
+        long t = x.getShape().get(1);
+        int kvHeads = config.numKeyValueHeads();
+        int groups = config.groups();
+        int hd = config.headDim();
+
+        // (B, T, heads*hd) viewed as (B, T, kv, g, hd): query head kv*g + j belongs to kv head kv, as in repeat_kv.
+        NDArray q = linear(x, qWeight, qBias).reshape(b, t, kvHeads, groups, hd);
+        NDArray k = linear(x, kWeight, kBias).reshape(b, t, kvHeads, hd);
+        NDArray v = linear(x, vWeight, vBias).reshape(b, t, kvHeads, hd).transpose(0, 2, 1, 3);
+        if (config.qkNorm()) {
+            q = rmsNorm(q, qNorm, eps); // over head_dim, before RoPE (Qwen3Attention)
+            k = rmsNorm(k, kNorm, eps);
+        }
+        q = RotaryEmbedding.apply(q.transpose(0, 2, 3, 1, 4), rotation[0], rotation[1]); // (B, kv, g, T, hd)
+        k = RotaryEmbedding.apply(k.transpose(0, 2, 1, 3), rotation[2], rotation[3]); // (B, kv, T, hd)
+        if (cache != null) {
+            k = cache.append(index, k, v); // keys after RoPE, kv heads only: (B, kv, S, hd)
+            v = cache.values(index);
+        }
+        long s = k.getShape().get(2);
+        NDArray scores = q.reshape(b, kvHeads, groups * t, hd).matMul(k.transpose(0, 1, 3, 2))
+                .toType(DataType.FLOAT32, false).mul(scaling);
+        scores = scores.reshape(b, kvHeads, groups, t, s); // (B, kv, g, T, S)
+        if (mask != null) {
+            scores = scores.add(mask);
+        }
+        NDArray attended = scores.softmax(-1).toType(x.getDataType(), false).reshape(b, kvHeads, groups * t, s)
+                .matMul(v); // (B, kv, g*T, hd)
+        NDArray merged = attended.reshape(b, kvHeads, groups, t, hd).transpose(0, 3, 1, 2, 4)
+                .reshape(b, t, (long) config.numAttentionHeads() * hd);
+        return linear(merged, oWeight, oBias);
+    }
+
+    /** down_proj(silu(gate_proj(x)) * up_proj(x)), silu(z) = z * sigmoid(z). */
+    private NDArray mlp(NDArray x) {
+        NDArray g = linear(x, gate, null);
+        return linear(g.mul(Activation.sigmoid(g)).mul(linear(x, up, null)), down, null);
+    }
+
+    /**
+     * x / sqrt(mean(x^2) + eps) * weight over the last axis, in float32 (transformers multiplies by rsqrt, which
+     * libtorch computes as 1/sqrt: the same value to one rounding), back in x's type before the weight.
+     */
+    static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
+        DataType type = x.getDataType();
+        NDArray x32 = x.toType(DataType.FLOAT32, false);
+        NDArray variance = x32.square().mean(new int[] {-1}, true);
+        return x32.div(variance.add(eps).sqrt()).toType(type, false).mul(weight);
+    }
+
+    /** nn.Linear: x W^T + b, with W stored [out, in] as in the checkpoint. */
+    static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        return Linear.linear(x, weight, bias).singletonOrThrow();
+    }
+}
