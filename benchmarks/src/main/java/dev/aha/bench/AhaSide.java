@@ -2,6 +2,7 @@ package dev.aha.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,6 +16,8 @@ import dev.aha.runtime.grpo.GrpoUpdater;
 import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.optim.AdamWSettings;
 import dev.aha.runtime.policy.Policy;
+import dev.aha.runtime.policy.SlotCache;
+import dev.aha.runtime.rollout.ContinuousBatcher;
 import dev.aha.runtime.sampling.Sampler;
 import dev.aha.runtime.sampling.SamplingSettings;
 import java.io.IOException;
@@ -91,19 +94,20 @@ final class AhaSide {
         final ObjectNode request;
         final int scoredColumns;
         final int length;
-        private final Sampler sampler;
+        /** What a rollout samples with: the engine, G slots, one prefill shared by the group. */
+        private final ContinuousBatcher<Integer> engine;
         private final int[] prompt;
         private final Random rng;
         private final List<GrpoSample> batch;
         private final AdamW adam;
         private final GrpoUpdater updater;
 
-        private Prepared(ObjectNode request, int[] shape, Sampler sampler, int[] prompt, Random rng,
+        private Prepared(ObjectNode request, int[] shape, ContinuousBatcher<Integer> engine, int[] prompt, Random rng,
                 List<GrpoSample> batch, AdamW adam, GrpoUpdater updater) {
             this.request = request;
             this.length = shape[0];
             this.scoredColumns = shape[1];
-            this.sampler = sampler;
+            this.engine = engine;
             this.prompt = prompt;
             this.rng = rng;
             this.batch = batch;
@@ -118,7 +122,10 @@ final class AhaSide {
             switch (part) {
                 case SAMPLE -> {
                     ComputeThreads.stopRecording();
-                    sampler.sampleGroup(prompt, work.groupSize(), rng);
+                    engine.admit(0, prompt, work.groupSize(), rng.nextLong());
+                    while (!engine.idle()) {
+                        engine.step();
+                    }
                 }
                 case GRPO_STEP -> updater.update(batch);
                 default -> throw new IllegalArgumentException("no part " + part);
@@ -128,6 +135,7 @@ final class AhaSide {
 
         @Override
         public void close() {
+            engine.close();
             adam.close();
         }
     }
@@ -177,7 +185,12 @@ final class AhaSide {
             GrpoUpdater updater = new GrpoUpdater(policy, reference, adam, loss, 1f, PAD);
             aha.put("loss", updater.update(batch).loss());
             aha.put("loss_after_one_step", loss(policy, reference, batch));
-            return new Prepared(request, shape, sampler, prompt, rng, batch, adam, updater);
+            NDManager slots = policy.manager().newSubManager();
+            ContinuousBatcher<Integer> engine = new ContinuousBatcher<>(policy,
+                    SlotCache.allocate(slots, policy.kvShape(), work.groupSize(),
+                            work.promptTokens() + work.newTokens(), DataType.FLOAT32),
+                    slots, sampler.settings(), policy.vocabSize(), new int[] {-1});
+            return new Prepared(request, shape, engine, prompt, rng, batch, adam, updater);
         } catch (RuntimeException e) {
             adam.close();
             throw e;

@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -81,14 +82,14 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     private long askedAtVersion = -1;
 
     private Rollout(ActorContext<RolloutMessage> context, String id, RunResources run, WeightPlane weights,
-            long seed, int threads) {
+            long seed, int threads, Supplier<RolloutEngine> engineOnThisThread) {
         super(context);
         this.id = id;
         this.settings = run.config().train();
         this.inFlightUpdates = run.config().rollout().inFlightUpdates();
         this.tokenizer = run.tokenizer();
         // on this actor's pinned thread: DJL state is per thread
-        this.engine = Backends.engine(run.config(), tokenizer, threads);
+        this.engine = engineOnThisThread.get();
         this.rng = new Random(seed);
         this.rewards = context.spawn(Routers.group(Reward.KEY).withRoundRobinRouting(), "rewards");
         ActorRef<RolloutMessage> self = context.getSelf();
@@ -109,7 +110,14 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
      */
     public static Behavior<RolloutMessage> create(String id, RunResources run, WeightPlane weights, long seed,
             int threads) {
-        return Behaviors.setup(ctx -> new Rollout(ctx, id, run, weights, seed, threads));
+        return create(id, run, weights, seed, threads,
+                () -> Backends.engine(run.config(), run.tokenizer(), threads));
+    }
+
+    /** The same with the engine {@code engine} makes on the actor's thread (tests wrap the real one). */
+    static Behavior<RolloutMessage> create(String id, RunResources run, WeightPlane weights, long seed, int threads,
+            Supplier<RolloutEngine> engine) {
+        return Behaviors.setup(ctx -> new Rollout(ctx, id, run, weights, seed, threads, engine));
     }
 
     @Override
