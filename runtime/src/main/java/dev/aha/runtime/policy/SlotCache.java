@@ -163,6 +163,11 @@ public final class SlotCache implements LayerCache {
         stepPositions = aligned ? null : positionIds(scope);
     }
 
+    /** The position every active row's new token takes in this step when they all take the same one, else -1. */
+    public int alignedPosition() {
+        return aligned ? lengths[0] : -1;
+    }
+
     /** Each active row's position for its new token. */
     public int[] positions() {
         return java.util.Arrays.copyOf(lengths, rows);
@@ -203,7 +208,8 @@ public final class SlotCache implements LayerCache {
     public NDArray append(int layer, NDArray newKeys, NDArray newValues) {
         DataType type = keys[layer].getDataType();
         if (aligned) { // one slice for every row: cheaper than advanced indexing
-            NDIndex written = new NDIndex(":{}, :, {}:{}, :", rows, lengths[0], lengths[0] + 1);
+            // built, not parsed: this runs twice per layer and token
+            NDIndex written = new NDIndex().addSliceDim(0, rows).addAllDim().addSliceDim(lengths[0], lengths[0] + 1);
             keys[layer].set(written, newKeys.toType(type, false));
             values[layer].set(written, newValues.toType(type, false));
         } else {
@@ -213,7 +219,7 @@ public final class SlotCache implements LayerCache {
             keys[layer].set(written, newKeys.squeeze(2).toType(type, false));
             values[layer].set(written, newValues.squeeze(2).toType(type, false));
         }
-        NDIndex read = new NDIndex(":{}, :, :{}, :", rows, span);
+        NDIndex read = new NDIndex().addSliceDim(0, rows).addAllDim().addSliceDim(0, span);
         replaceViews(layer, keys[layer].get(read), values[layer].get(read));
         if (layer == keys.length - 1) {
             for (int r = 0; r < rows; r++) {

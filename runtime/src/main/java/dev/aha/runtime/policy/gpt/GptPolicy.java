@@ -199,11 +199,16 @@ public final class GptPolicy implements Policy {
         cache.beginStep(scope);
         NDArray tokens = next.getShape().dimension() == 1 ? next.expandDims(1) : next; // (B, 1)
         long b = tokens.getShape().get(0);
-        NDArray positions = cache.positionIds(scope);
-        NDArray tok = Embedding.embedding(tokens, weight("wte"), SparseFormat.DENSE).singletonOrThrow();
-        NDArray pos = weight("wpe").get(new NDIndex("{}", positions)); // each row at its own position: (B, d)
-        pos.attach(scope);
-        NDArray x = tok.add(pos.reshape(b, 1, config.modelDim()));
+        int shared = cache.alignedPosition();
+        NDArray x;
+        if (shared >= 0) {
+            x = embed(tokens, shared);
+        } else {
+            NDArray tok = Embedding.embedding(tokens, weight("wte"), SparseFormat.DENSE).singletonOrThrow();
+            NDArray pos = weight("wpe").get(new NDIndex("{}", cache.positionIds(scope))); // each row its own: (B, d)
+            pos.attach(scope);
+            x = tok.add(pos.reshape(b, 1, config.modelDim()));
+        }
         NDArray mask = cache.keyMask(scope); // (B, S) to go against scores (B, h, 1, S); null when rows align
         mask = mask == null ? null : mask.reshape(b, 1, 1, mask.getShape().get(1));
         for (int l = 0; l < config.layers(); l++) {
