@@ -39,9 +39,6 @@ public final class TestData {
 
     /** A Hugging Face tokenizer folder (tokenizer.json, tokenizer_config.json): qwen3 or deepseek-v3. */
     public static Path tokenizer(String name) {
-        if (name.equals("qwen3")) {
-            return BundledTokenizers.qwen3(); // shipped in runtime's own jar, for benchmarks of published shapes
-        }
         file("tokenizers/" + name + "/tokenizer.json");
         return file("tokenizers/" + name + "/tokenizer_config.json").getParent();
     }
@@ -51,6 +48,10 @@ public final class TestData {
      * {@code <name>.gz} where that is how it is stored. Fails naming the file when neither form is on the classpath.
      */
     public static synchronized Path file(String relative) {
+        String bundled = "tokenizers/qwen3/";
+        if (relative.startsWith(bundled)) { // runtime's main resources hold it (BundledTokenizers)
+            return BundledTokenizers.qwen3().resolve(relative.substring(bundled.length()));
+        }
         Path target = dir().resolve(relative);
         if (!EXTRACTED.contains(relative)) {
             extract(relative, target);
