@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
  * Aha and llama.cpp; medians are reported.
  */
 @Command(name = "rollout", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Rollout engine throughput at 1..64 sequences against its roofline and llama.cpp.",
+        description = {"The rollout engine: tokens/s against roofline and llama.cpp.",
             "Prints a table on stderr and one JSON object on stdout."})
 public final class RolloutBench implements Callable<Integer> {
 
