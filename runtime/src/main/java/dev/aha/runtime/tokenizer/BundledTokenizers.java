@@ -1,11 +1,11 @@
 package dev.aha.runtime.tokenizer;
 
+import dev.aha.runtime.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -28,20 +28,12 @@ public final class BundledTokenizers {
         return dir;
     }
 
-    /** Written beside the target and moved over it: a second JVM reading the same folder never sees half a file. */
     private static void extract(String name, Path target) {
         if (Files.isRegularFile(target)) {
             return;
         }
         try (InputStream in = open(name)) {
-            Files.createDirectories(target.getParent());
-            Path part = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
-            try {
-                Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(part);
-            }
+            AtomicFiles.copy(in, target);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the bundled tokenizer file " + target, e);
         }

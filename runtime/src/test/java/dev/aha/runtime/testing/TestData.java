@@ -1,12 +1,12 @@
 package dev.aha.runtime.testing;
 
+import dev.aha.runtime.io.AtomicFiles;
 import dev.aha.runtime.tokenizer.BundledTokenizers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Set;
@@ -66,14 +66,7 @@ public final class TestData {
      */
     private static void extract(String relative, Path target) {
         try (InputStream in = open(relative)) {
-            Files.createDirectories(target.getParent());
-            Path part = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
-            try {
-                Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(part);
-            }
+            AtomicFiles.copy(in, target);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the test data file " + target, e);
         }
