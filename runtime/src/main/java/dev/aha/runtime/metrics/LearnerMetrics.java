@@ -239,10 +239,7 @@ public final class LearnerMetrics {
      * Completion tokens of this segment: {@code sampled} reached the learner (used or not), {@code used} were in the
      * batches it trained on.
      */
-    /**
-     * @param usedAfterUpdate used tokens sampled by a newer version than their group's oldest token: sampled after
-     *     an in-flight weight update reached the sequence
-     */
+    /** @param usedAfterUpdate used tokens sampled after an in-flight weight update reached their sequence */
     public record Tokens(long sampled, long used, long usedAfterUpdate) {}
 
     public Tokens tokens() {
@@ -280,9 +277,8 @@ public final class LearnerMetrics {
                         + "staleness %s | %.0fs",
                 m.step(), m.version(), m.rewardMean(), m.accuracy(), m.formatRate(), m.kl(), m.clipFractionLow(),
                 m.clipFractionHigh(), m.responseLength(), m.sampledTokensPerSecond(), m.usedTokensPerSecond(),
-                m.groupsPerSecond(),
-                100 * m.learnerBusyFraction(), 100 * m.rolloutBusyFraction(), m.stalenessHistogram(),
-                m.wallSeconds());
+                m.groupsPerSecond(), 100 * m.learnerBusyFraction(), 100 * m.rolloutBusyFraction(),
+                m.stalenessHistogram(), m.wallSeconds());
         if (m.mismatch().all().tokens() > 0) { // one figure of the rollouts' gap; metrics.jsonl has the rest
             line += String.format(" | rollout KL %.1e", m.mismatch().all().kl());
             if (m.correctedFraction() > 0) {
