@@ -59,5 +59,23 @@ class RolloutBenchTest {
         assertTrue(err.toString().contains("unknown --shape 'gpt-5': known shapes are qwen2.5-0.5b,"), err.toString());
         assertNotEquals(0, run("--shape", "tiny-qwen3", "--dtypes", "bf16"));
         assertTrue(err.toString().contains("aha.rollout.dtype = bf16 is not available"), err.toString());
+        assertNotEquals(0, run("--shape", "tiny-qwen3", "--llama-cpp", "maybe"));
+        assertTrue(err.toString().contains("--llama-cpp must be auto or off, was 'maybe'"), err.toString());
+        assertNotEquals(0, run("--shape", "tiny-qwen3", "--new-tokens", "1"));
+        assertTrue(err.toString().contains("--new-tokens at least 2"), err.toString());
+    }
+
+    /** A model whose 300 embedding rows no bundled vocabulary fits: llama.cpp is left out, saying why. */
+    @Test
+    void aModelWithoutAVocabularyForItsGgufIsComparedWithNothingAndSaysSo(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("rollout.json");
+        assertEquals(0, run("--model", "../runtime/src/test/fixtures/llama-reference/qwen3", "--sequences", "2",
+                "--prompt-tokens", "3", "--new-tokens", "3", "--dtypes", "f32", "--repeats", "1", "--out",
+                out.toString()), err.toString());
+        JsonNode r = new ObjectMapper().readTree(out.toFile());
+        String status = r.path("llama_cpp").path("status").asText();
+        assertTrue(status.startsWith("skipped: the GGUF file needs a vocabulary that fits the model's 300 embedding "
+                + "rows") || status.startsWith("missing: "), status);
+        assertTrue(r.path("points").get(0).path("llama_cpp").isMissingNode(), r.toString());
     }
 }

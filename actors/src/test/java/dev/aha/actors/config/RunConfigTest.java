@@ -65,6 +65,8 @@ class RunConfigTest {
     void theRolloutEngineIsSizedAndCheckedAtStartUp() {
         assertMessage("aha.rollout.dtype must be f32, f16 or bf16, was 'f8'", () -> load("aha.rollout.dtype = f8"));
         assertMessage("aha.rollout.dtype = bf16 is not available", () -> load("aha.rollout.dtype = bf16"));
+        assertMessage("aha.rollout.max-sequences must be >= 0", () -> load("aha.rollout.max-sequences = -1"));
+        assertMessage("aha.rollout.threads must be >= 0", () -> load("aha.rollout.threads = -2"));
         assertMessage("aha.rollout.max-sequences (4) must hold a group of aha.train.group-size (8)",
                 () -> load("aha.rollout.max-sequences = 4").requireTrainable(true));
         // A GPT whose 10 million slots x 160 positions of keys and values cannot be held anywhere.

@@ -173,8 +173,15 @@ public final class SlotCache implements LayerCache {
         return java.util.Arrays.copyOf(lengths, rows);
     }
 
-    /** The same as (rows,) int64 in {@code scope}. */
-    public NDArray positionIds(NDManager scope) {
+    /**
+     * This step's positions as (rows,) int64, made once by {@link #beginStep}: where {@link #append} writes, and
+     * what a learned position table is indexed by. Null when the rows are aligned ({@link #alignedPosition}).
+     */
+    public NDArray stepPositions() {
+        return stepPositions;
+    }
+
+    private NDArray positionIds(NDManager scope) {
         long[] p = new long[rows];
         for (int r = 0; r < rows; r++) {
             p[r] = lengths[r];

@@ -136,6 +136,21 @@ class ContinuousBatcherTest {
     }
 
     @Test
+    void aPromptThatCannotBeSampledIsRefusedAndLeavesNothingBehind() {
+        try (Policy policy = policy(factory("gpt"), DataType.FLOAT32);
+                ContinuousBatcher<Integer> batcher = batcher(policy, 4, new SamplingSettings(1f, 1f, 6))) {
+            assertThrows(IllegalArgumentException.class, () -> batcher.admit(0, new int[0], 2, 1L));
+            int[] tooLong = new int[48]; // the slots hold 48 positions: no room for a token after it
+            java.util.Arrays.fill(tooLong, 5);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> batcher.admit(1, tooLong, 2, 1L));
+            assertTrue(e.getMessage().contains("leaves no room"), e.getMessage());
+            assertEquals(4, batcher.freeSlots());
+            assertTrue(batcher.step().isEmpty(), "an idle engine steps to nothing");
+        }
+    }
+
+    @Test
     void eachTokenRecordsTheVersionThatSampledIt() {
         try (Policy policy = policy(factory("qwen3"), DataType.FLOAT32);
                 // an end token past the vocabulary limit is never drawn: every sequence runs to the length limit

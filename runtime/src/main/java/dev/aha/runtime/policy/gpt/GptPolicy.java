@@ -205,7 +205,7 @@ public final class GptPolicy implements Policy {
             x = embed(tokens, shared);
         } else {
             NDArray tok = Embedding.embedding(tokens, weight("wte"), SparseFormat.DENSE).singletonOrThrow();
-            NDArray pos = weight("wpe").get(new NDIndex("{}", cache.positionIds(scope))); // each row its own: (B, d)
+            NDArray pos = weight("wpe").get(new NDIndex("{}", cache.stepPositions())); // each row its own: (B, d)
             pos.attach(scope);
             x = tok.add(pos.reshape(b, 1, config.modelDim()));
         }
