@@ -55,8 +55,9 @@ public final class RolloutBench implements Callable<Integer> {
             description = "Batch sizes (default ${DEFAULT-VALUE}).")
     int[] sequences;
 
-    @Option(names = "--dtypes", defaultValue = "f32,f16", split = ",", paramLabel = "T,...",
-            description = "Aha's rollout dtypes, each against llama.cpp on a GGUF of the same type (default ${DEFAULT-VALUE}).")
+    @Option(names = "--dtypes", defaultValue = "bf16,f16,f32", split = ",", paramLabel = "T,...",
+            description = "Aha's rollout dtypes, each against llama.cpp on a GGUF of the same type, bf16 against f16 "
+                    + "(default ${DEFAULT-VALUE}).")
     String[] dtypes;
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads of both sides (default: every core).")
@@ -88,9 +89,7 @@ public final class RolloutBench implements Callable<Integer> {
         }
         List<RolloutDtype> types = new ArrayList<>();
         for (String d : dtypes) {
-            RolloutDtype t = RolloutDtype.valueOf(d.trim().toUpperCase(Locale.ROOT));
-            t.dataType(); // bf16 is refused here, in one line
-            types.add(t);
+            types.add(RolloutDtype.parse(d));
         }
         int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         int context = promptTokens + newTokens;
@@ -129,7 +128,7 @@ public final class RolloutBench implements Callable<Integer> {
             ArrayNode table = result.putArray("points");
             for (RolloutDtype t : types) {
                 RolloutPoints.Peer side = peer == null ? null
-                        : peer.forType(t == RolloutDtype.F16 ? GgmlType.F16 : GgmlType.F32, weights, threadCount,
+                        : peer.forType(t == RolloutDtype.F32 ? GgmlType.F32 : GgmlType.F16, weights, threadCount,
                                 promptTokens, newTokens);
                 List<RolloutPoints.Point> measured = points.measure(t.dataType(), weights, sequences, side);
                 for (RolloutPoints.Point p : measured) {

@@ -1,6 +1,7 @@
 package dev.aha.bench;
 
 import ai.djl.ndarray.types.DataType;
+import dev.aha.runtime.policy.WeightMath;
 import dev.aha.runtime.policy.llama.LlamaConfig;
 
 /**
@@ -19,13 +20,13 @@ record Roofline(double bytes, double flops, double seconds, String bound) {
 
     /**
      * One decode step of {@code sequences} rows: every weight read once in {@code type}, and each row's cached keys
-     * and values over {@code keys} positions; FLOPs as {@link ModelFlops} counts them.
+     * and values over {@code keys} positions (float32 under bfloat16 weights); FLOPs as {@link ModelFlops} counts them.
      */
     static Roofline decodeStep(LlamaConfig c, DataType type, int sequences, double keys, double bandwidth,
             double peak) {
-        int width = type.getNumOfBytes();
-        double weights = (double) c.layout().totalElements() * width;
-        double cache = 2.0 * c.numHiddenLayers() * c.numKeyValueHeads() * c.headDim() * keys * sequences * width;
+        double weights = (double) c.layout().totalElements() * type.getNumOfBytes();
+        double cache = 2.0 * c.numHiddenLayers() * c.numKeyValueHeads() * c.headDim() * keys * sequences
+                * WeightMath.activationType(type).getNumOfBytes();
         double flops = ModelFlops.of(c).forward(sequences, 1, Math.round(keys), 1);
         return of(weights + cache, flops, bandwidth, peak);
     }

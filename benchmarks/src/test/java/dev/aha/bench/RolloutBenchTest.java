@@ -28,9 +28,9 @@ class RolloutBenchTest {
     void everyPointHasItsRooflineAndLlamaCppSaysWhetherItRan(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("rollout.json");
         assertEquals(0, run("--shape", "tiny-qwen3", "--sequences", "1,3", "--prompt-tokens", "5", "--new-tokens",
-                "4", "--dtypes", "f32", "--repeats", "1", "--out", out.toString()), err.toString());
+                "4", "--dtypes", "bf16,f32", "--repeats", "1", "--out", out.toString()), err.toString());
         JsonNode r = new ObjectMapper().readTree(out.toFile());
-        assertEquals(2, r.path("points").size(), r.toString());
+        assertEquals(4, r.path("points").size(), r.toString());
         for (JsonNode p : r.path("points")) {
             double generated = p.path("generated_tokens_per_second").asDouble();
             double roof = p.path("roofline_generated_tokens_per_second").asDouble();
@@ -40,6 +40,7 @@ class RolloutBenchTest {
         }
         assertTrue(r.path("read_bandwidth_bytes_per_second").asDouble() > 0);
         assertTrue(r.path("matmul_peak_flops").path("f32").asDouble() > 0);
+        assertTrue(r.path("matmul_peak_flops").path("bf16").asDouble() > 0);
         BlasBenchTest.assertBlasSection(r.path("blas"));
         String status = r.path("llama_cpp").path("status").asText();
         if (status.equals("compared")) {
@@ -54,11 +55,11 @@ class RolloutBenchTest {
     }
 
     @Test
-    void anUnknownShapeIsRefusedWithTheKnownOnesAndBf16InOneLine() {
+    void anUnknownShapeOrDtypeIsRefusedWithTheKnownOnesInOneLine() {
         assertNotEquals(0, run("--shape", "gpt-5"));
         assertTrue(err.toString().contains("unknown --shape 'gpt-5': known shapes are qwen2.5-0.5b,"), err.toString());
-        assertNotEquals(0, run("--shape", "tiny-qwen3", "--dtypes", "bf16"));
-        assertTrue(err.toString().contains("aha.rollout.dtype = bf16 is not available"), err.toString());
+        assertNotEquals(0, run("--shape", "tiny-qwen3", "--dtypes", "f8"));
+        assertTrue(err.toString().contains("must be f32, f16 or bf16, was 'f8'"), err.toString());
         assertNotEquals(0, run("--shape", "tiny-qwen3", "--llama-cpp", "maybe"));
         assertTrue(err.toString().contains("--llama-cpp must be auto or off, was 'maybe'"), err.toString());
         assertNotEquals(0, run("--shape", "tiny-qwen3", "--new-tokens", "1"));

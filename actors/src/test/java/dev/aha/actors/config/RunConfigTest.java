@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.types.DataType;
 import com.typesafe.config.ConfigFactory;
 import dev.aha.runtime.config.AhaConfig;
 import dev.aha.runtime.testing.TestData;
@@ -64,7 +65,7 @@ class RunConfigTest {
     @Test
     void theRolloutEngineIsSizedAndCheckedAtStartUp() {
         assertMessage("aha.rollout.dtype must be f32, f16 or bf16, was 'f8'", () -> load("aha.rollout.dtype = f8"));
-        assertMessage("aha.rollout.dtype = bf16 is not available", () -> load("aha.rollout.dtype = bf16"));
+        assertEquals(DataType.BFLOAT16, load("aha.rollout.dtype = bf16").rollout().dtype().dataType());
         assertMessage("aha.rollout.max-sequences must be >= 0", () -> load("aha.rollout.max-sequences = -1"));
         assertMessage("aha.rollout.threads must be >= 0", () -> load("aha.rollout.threads = -2"));
         assertMessage("aha.rollout.max-sequences (4) must hold a group of aha.train.group-size (8)",

@@ -8,6 +8,7 @@ import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.PolicyFactory;
 import dev.aha.runtime.policy.SlotCache;
+import dev.aha.runtime.policy.WeightMath;
 import dev.aha.runtime.rollout.ContinuousBatcher;
 import dev.aha.runtime.rollout.ContinuousBatcher.FinishedGroup;
 import dev.aha.runtime.sampling.SamplingSettings;
@@ -37,7 +38,8 @@ public final class TorchRolloutEngine implements RolloutEngine {
         this.manager = NDManager.newBaseManager(device);
         this.policy = factory.blank(manager, type);
         NDManager engine = manager.newSubManager();
-        SlotCache cache = SlotCache.allocate(engine, factory.kvShape(), slots, factory.contextLength(), type);
+        SlotCache cache = SlotCache.allocate(engine, factory.kvShape(), slots, factory.contextLength(),
+                WeightMath.activationType(type));
         this.batcher = new ContinuousBatcher<>(policy, cache, engine, sampling, vocabularyLimit, endIds);
     }
 

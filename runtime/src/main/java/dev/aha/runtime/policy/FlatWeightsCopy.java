@@ -24,10 +24,7 @@ final class FlatWeightsCopy {
                 flat.put(offset - bytes.remaining(), bytes);
             } else {
                 try (NDManager staging = policy.manager().newSubManager(Device.cpu())) {
-                    NDArray host = a.toDevice(Device.cpu(), true);
-                    host.attach(staging);
-                    NDArray f32 = host.toType(DataType.FLOAT32, false);
-                    f32.attach(staging);
+                    NDArray f32 = WeightMath.hostFloat32(a, staging);
                     ByteBuffer bytes = f32.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN);
                     offset += bytes.remaining();
                     flat.put(offset - bytes.remaining(), bytes);
@@ -55,7 +52,7 @@ final class FlatWeightsCopy {
                     ByteBuffer host = ByteBuffer.allocateDirect(n).order(ByteOrder.LITTLE_ENDIAN);
                     flat.get(offset, host.duplicate());
                     NDArray staged = staging.create(host.asFloatBuffer(), p.shape());
-                    staged.toType(p.array().getDataType(), false).copyTo(p.array());
+                    WeightMath.assign(p.array(), staged);
                 }
             }
             offset += n;

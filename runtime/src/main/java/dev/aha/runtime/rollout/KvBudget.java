@@ -2,6 +2,7 @@ package dev.aha.runtime.rollout;
 
 import ai.djl.ndarray.types.DataType;
 import dev.aha.runtime.policy.PolicyFactory;
+import dev.aha.runtime.policy.WeightMath;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ public final class KvBudget {
     }
 
     static long cacheBytes(PolicyFactory policy, int slots, DataType type) {
-        return policy.kvShape().bytes(slots, policy.contextLength(), type);
+        return policy.kvShape().bytes(slots, policy.contextLength(), WeightMath.activationType(type));
     }
 
     /**
@@ -40,7 +41,8 @@ public final class KvBudget {
                             + "%d layers x %d kv heads x %d dims x 2 (keys, values) in %s = %s, plus the weights' copy) "
                             + "= %s, and %s are available; lower aha.rollout.max-sequences, aha.policy.context-length "
                             + "or aha.train.rollouts",
-                    rollouts, slots, policy.contextLength(), kv.layers(), kv.kvHeads(), kv.headDim(), type,
+                    rollouts, slots, policy.contextLength(), kv.layers(), kv.kvHeads(), kv.headDim(),
+                    WeightMath.activationType(type),
                     gib(cacheBytes(policy, slots, type)), gib(total), gib(available)));
         }
     }

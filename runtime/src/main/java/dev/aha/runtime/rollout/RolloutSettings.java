@@ -22,7 +22,7 @@ public record RolloutSettings(int maxSequences, RolloutDtype dtype, boolean inFl
 
     /** The rollout's weight types. */
     public enum RolloutDtype {
-        F32(DataType.FLOAT32), F16(DataType.FLOAT16), BF16(null);
+        F32(DataType.FLOAT32), F16(DataType.FLOAT16), BF16(DataType.BFLOAT16);
 
         private final DataType type;
 
@@ -30,16 +30,12 @@ public record RolloutSettings(int maxSequences, RolloutDtype dtype, boolean inFl
             this.type = type;
         }
 
-        /** The engine's type; fails in one line where the engine cannot make it. */
+        /** The type the weights of products are stored in (see {@code WeightMath}). */
         public DataType dataType() {
-            if (type == null) {
-                throw new IllegalArgumentException("aha.rollout.dtype = bf16 is not available: DJL 0.36's PyTorch "
-                        + "engine maps no DJL type to torch.bfloat16 (creating one aborts the JVM); use f16 or f32");
-            }
             return type;
         }
 
-        static RolloutDtype parse(String value) {
+        public static RolloutDtype parse(String value) {
             return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
                 case "f32" -> F32;
                 case "f16" -> F16;
@@ -59,7 +55,6 @@ public record RolloutSettings(int maxSequences, RolloutDtype dtype, boolean inFl
             throw new IllegalArgumentException("aha.rollout.threads must be >= 0 (0 = the free cores), was "
                     + threads);
         }
-        dtype.dataType(); // refuses bf16 at start-up, not when the first rollout starts
     }
 
     public static RolloutSettings defaults() {

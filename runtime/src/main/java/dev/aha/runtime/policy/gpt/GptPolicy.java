@@ -6,9 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
-import ai.djl.nn.core.Embedding;
 import ai.djl.nn.norm.LayerNorm;
 import dev.aha.runtime.engine.AlignedArrays;
 import dev.aha.runtime.engine.Scalars;
@@ -19,6 +17,7 @@ import dev.aha.runtime.policy.ParameterLayout;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.PolicyParameter;
 import dev.aha.runtime.policy.SlotCache;
+import dev.aha.runtime.policy.WeightMath;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -88,9 +87,10 @@ public final class GptPolicy implements Policy {
             }
             NDArray array = AlignedArrays.of(manager, values, shape);
             if (type != DataType.FLOAT32) {
-                NDArray narrow = array.toType(type, false);
-                array.close();
-                array = narrow;
+                // Under bfloat16 only the matrices of products are narrowed (wpe is added, not multiplied).
+                boolean product = shape.dimension() == 2 && !name.equals("wpe");
+                array = product ? WeightMath.stored(array, type)
+                        : WeightMath.stored(array, WeightMath.activationType(type));
             }
             array.setName(name);
             params.add(new PolicyParameter(name, shape, array));
@@ -155,7 +155,7 @@ public final class GptPolicy implements Policy {
 
     @Override
     public NDArray outputHead(NDArray hidden) {
-        return hidden.matMul(weight("head"));
+        return WeightMath.matMul(hidden, weight("head"));
     }
 
     @Override
@@ -204,7 +204,7 @@ public final class GptPolicy implements Policy {
         if (shared >= 0) {
             x = embed(tokens, shared);
         } else {
-            NDArray tok = Embedding.embedding(tokens, weight("wte"), SparseFormat.DENSE).singletonOrThrow();
+            NDArray tok = WeightMath.embedding(tokens, weight("wte"));
             NDArray pos = weight("wpe").get(new NDIndex("{}", cache.stepPositions())); // each row its own: (B, d)
             pos.attach(scope);
             x = tok.add(pos.reshape(b, 1, config.modelDim()));
@@ -220,7 +220,7 @@ public final class GptPolicy implements Policy {
     private NDArray embed(NDArray tokens, int offset) {
         int t = Math.toIntExact(tokens.getShape().get(1));
         NDManager scope = tokens.getManager();
-        NDArray tok = Embedding.embedding(tokens, weight("wte"), SparseFormat.DENSE).singletonOrThrow();
+        NDArray tok = WeightMath.embedding(tokens, weight("wte"));
         NDArray pos = weight("wpe").get(new NDIndex("{}:{}", offset, offset + t));
         pos.attach(scope); // first operand was a weight: move the slice out of the policy's manager
         return tok.add(pos);
@@ -235,7 +235,7 @@ public final class GptPolicy implements Policy {
         int hd = config.headDim();
 
         NDArray normed = layerNorm(x, p + "ln1");
-        NDArray qkv = normed.matMul(weight(p + "attn.wqkv")).add(weight(p + "attn.bqkv")); // (B, T, 3d)
+        NDArray qkv = WeightMath.matMul(normed, weight(p + "attn.wqkv")).add(weight(p + "attn.bqkv")); // (B, T, 3d)
         NDList split = qkv.split(3, 2);
         NDArray q = heads(split.get(0), b, t, h, hd); // (B, h, T, hd)
         NDArray k = heads(split.get(1), b, t, h, hd);
@@ -252,10 +252,10 @@ public final class GptPolicy implements Policy {
         }
         NDArray attended = scores.softmax(-1).toType(x.getDataType(), false).matMul(v)
                 .transpose(0, 2, 1, 3).reshape(b, t, d); // (B, T, d)
-        x = x.add(attended.matMul(weight(p + "attn.wo")).add(weight(p + "attn.bo")));
+        x = x.add(WeightMath.matMul(attended, weight(p + "attn.wo")).add(weight(p + "attn.bo")));
 
-        NDArray hidden = layerNorm(x, p + "ln2").matMul(weight(p + "mlp.w1")).add(weight(p + "mlp.b1"));
-        NDArray mlp = Activation.gelu(hidden).matMul(weight(p + "mlp.w2")).add(weight(p + "mlp.b2"));
+        NDArray hidden = WeightMath.matMul(layerNorm(x, p + "ln2"), weight(p + "mlp.w1")).add(weight(p + "mlp.b1"));
+        NDArray mlp = WeightMath.matMul(Activation.gelu(hidden), weight(p + "mlp.w2")).add(weight(p + "mlp.b2"));
         return x.add(mlp);
     }
 

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.aha.runtime.policy.WeightMath;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.function.Consumer;
@@ -28,7 +29,7 @@ public final class TensorBytes {
         fill.accept(host.duplicate().order(ByteOrder.LITTLE_ENDIAN));
         try (NDManager staging = target.getManager().newSubManager()) {
             NDArray staged = staging.create(host.asFloatBuffer(), target.getShape());
-            staged.toType(target.getDataType(), false).copyTo(target);
+            WeightMath.assign(target, staged);
         }
     }
 
@@ -39,10 +40,7 @@ public final class TensorBytes {
             return;
         }
         try (NDManager staging = source.getManager().newSubManager(Device.cpu())) {
-            NDArray host = source.toDevice(Device.cpu(), true);
-            host.attach(staging);
-            NDArray f32 = host.toType(DataType.FLOAT32, false);
-            f32.attach(staging);
+            NDArray f32 = WeightMath.hostFloat32(source, staging);
             use.accept(f32.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN));
         }
     }

@@ -3,14 +3,14 @@ package dev.aha.runtime.policy.llama;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
-import ai.djl.nn.core.Linear;
 import dev.aha.runtime.policy.LayerCache;
+import dev.aha.runtime.policy.WeightMath;
 
 /**
  * One decoder layer of a Llama-family model, as {@link LlamaPolicy} describes it: self-attention with grouped-query
  * heads (and Qwen3's q/k norms), then the SwiGLU MLP, each around a residual. Biases and q/k norms are null when the
  * model type has none. Whatever the weights' type, norms, attention scores and softmax run in float32, as
- * transformers does.
+ * transformers does (under bfloat16 weights the whole residual stream does, see {@link WeightMath}).
  */
 final class LlamaBlock {
 
@@ -124,6 +124,6 @@ final class LlamaBlock {
 
     /** nn.Linear: x W^T + b, with W stored [out, in] as in the checkpoint. */
     static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
-        return Linear.linear(x, weight, bias).singletonOrThrow();
+        return WeightMath.linear(x, weight, bias);
     }
 }

@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.core.Embedding;
 import dev.aha.runtime.engine.Scalars;
 import dev.aha.runtime.policy.KvCache;
 import dev.aha.runtime.policy.KvShape;
@@ -15,6 +13,7 @@ import dev.aha.runtime.policy.ParameterLayout;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.PolicyParameter;
 import dev.aha.runtime.policy.SlotCache;
+import dev.aha.runtime.policy.WeightMath;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -101,7 +100,10 @@ public final class LlamaPolicy implements Policy {
         return zeros(config, contextLength, parent, DataType.FLOAT32);
     }
 
-    /** The same with weights stored and multiplied in {@code type} (a rollout's bf16 or f16 copy). */
+    /**
+     * The same with weights stored and multiplied in {@code type} (a rollout's bf16 or f16 copy). Under bfloat16 only
+     * the matrices are narrowed; norm weights and biases stay float32, like the activations (see {@link WeightMath}).
+     */
     public static LlamaPolicy zeros(LlamaConfig config, int contextLength, NDManager parent, DataType type) {
         if (contextLength <= 0 || contextLength > config.maxPositionEmbeddings()) {
             throw new IllegalArgumentException("context length " + contextLength + " must be in 1.."
@@ -113,7 +115,8 @@ public final class LlamaPolicy implements Policy {
         for (int i = 0; i < layout.size(); i++) {
             String name = layout.names().get(i);
             Shape shape = layout.shapes().get(i);
-            NDArray array = manager.zeros(shape, type);
+            NDArray array = shape.dimension() == 2 ? WeightMath.stored(manager.zeros(shape), type)
+                    : manager.zeros(shape, WeightMath.activationType(type));
             array.setName(name);
             params.add(new PolicyParameter(name, shape, array));
         }
@@ -201,7 +204,7 @@ public final class LlamaPolicy implements Policy {
         NDArray[] cosSin = rope.cosSinAt(scope, cache.positions()); // (B, hd): each row at its own position
         NDArray mask = cache.keyMask(scope); // (B, S) to go against scores (B, kv, g, 1, S); null when rows align
         mask = mask == null ? null : mask.reshape(b, 1, 1, 1, mask.getShape().get(1));
-        NDArray hidden = Embedding.embedding(tokens, embedTokens, SparseFormat.DENSE).singletonOrThrow();
+        NDArray hidden = WeightMath.embedding(tokens, embedTokens);
         hidden = layers(hidden,
                 cosSin[0].reshape(b, 1, 1, 1, hd), cosSin[1].reshape(b, 1, 1, 1, hd), // against q (B, kv, g, 1, hd)
                 cosSin[0].reshape(b, 1, 1, hd), cosSin[1].reshape(b, 1, 1, hd), // against k (B, kv, 1, hd)
@@ -218,7 +221,7 @@ public final class LlamaPolicy implements Policy {
         int t = Math.toIntExact(tokens.getShape().get(1));
         NDArray[] cosSin = rope.cosSin(scope, offset, t);
         NDArray mask = t > 1 ? causalMask(scope, t, offset) : null; // one new token may see every cached one
-        NDArray hidden = Embedding.embedding(tokens, embedTokens, SparseFormat.DENSE).singletonOrThrow();
+        NDArray hidden = WeightMath.embedding(tokens, embedTokens);
         return layers(hidden, cosSin[0], cosSin[1], cosSin[0], cosSin[1], mask, cache);
     }
 

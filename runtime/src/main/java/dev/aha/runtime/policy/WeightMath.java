@@ -1,0 +1,90 @@
+package dev.aha.runtime.policy;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import dev.aha.runtime.engine.BFloat16;
+
+/**
+ * The products of a policy against its weights, whatever type the weights are stored in: float32 and float16 through
+ * DJL's own ops (activations in the weights' type), bfloat16 through {@link BFloat16} (activations in float32, each
+ * product rounding its input to bfloat16).
+ */
+public final class WeightMath {
+
+    private WeightMath() {}
+
+    /** nn.Linear: x W^T (+ b), with W stored [out, in] as in a checkpoint. */
+    public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        if (BFloat16.holds(weight)) {
+            return BFloat16.linear(x, weight, bias);
+        }
+        return Linear.linear(x, weight, bias).singletonOrThrow();
+    }
+
+    /** x W, with W stored [in, out]. */
+    public static NDArray matMul(NDArray x, NDArray weight) {
+        return BFloat16.holds(weight) ? BFloat16.matMul(x, weight) : x.matMul(weight);
+    }
+
+    /** The rows of {@code table} at {@code ids}. */
+    public static NDArray embedding(NDArray ids, NDArray table) {
+        if (BFloat16.holds(table)) {
+            return BFloat16.embedding(ids, table);
+        }
+        return Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    /**
+     * {@code f32} as a policy stores a weight that it multiplies in {@code type}: itself for float32, a copy for the
+     * narrow types (closing {@code f32}).
+     */
+    public static NDArray stored(NDArray f32, DataType type) {
+        if (type == DataType.FLOAT32) {
+            return f32;
+        }
+        NDArray narrow = type == DataType.BFLOAT16 ? BFloat16.narrow(f32) : f32.toType(type, false);
+        f32.close();
+        return narrow;
+    }
+
+    /** Overwrites {@code target}, a weight stored in any type, with the values of the float32 array {@code f32}. */
+    public static void assign(NDArray target, NDArray f32) {
+        if (BFloat16.holds(target)) {
+            BFloat16.copyInto(target, f32);
+        } else {
+            f32.toType(target.getDataType(), false).copyTo(target);
+        }
+    }
+
+    /**
+     * {@code weight} as a float32 array on the CPU, in {@code into}: a copy unless it already is one (then itself).
+     */
+    public static NDArray hostFloat32(NDArray weight, NDManager into) {
+        if (weight.getDataType() == DataType.FLOAT32 && Device.Type.CPU.equals(weight.getDevice().getDeviceType())) {
+            return weight;
+        }
+        // A bfloat16 array is widened before it moves: DJL cannot name its type in the move.
+        NDArray wide = BFloat16.holds(weight) ? BFloat16.widen(weight) : weight;
+        NDArray host = wide.toDevice(Device.cpu(), wide == weight);
+        if (wide != weight && host != wide) {
+            wide.close();
+        }
+        host.attach(into);
+        NDArray f32 = host.toType(DataType.FLOAT32, false);
+        f32.attach(into);
+        return f32;
+    }
+
+    /**
+     * The type a policy whose product weights are stored in {@code type} computes activations, KV caches, norms and
+     * their weights in: float32 under bfloat16 weights, else the weights' own type.
+     */
+    public static DataType activationType(DataType type) {
+        return type == DataType.BFLOAT16 ? DataType.FLOAT32 : type;
+    }
+}
