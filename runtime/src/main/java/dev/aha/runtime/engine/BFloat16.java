@@ -1,27 +1,15 @@
 package dev.aha.runtime.engine;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.engine.PtNDManager;
-import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.IValue;
-import ai.djl.pytorch.jni.IValueUtils;
-import ai.djl.pytorch.jni.JniUtils;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 /**
  * Weights stored in bfloat16, multiplied against float32 activations.
  *
  * <p>DJL 0.36's PyTorch engine maps no DJL type to {@code torch.bfloat16}: creating or casting an array to it aborts
- * the JVM. A TorchScript module can make them ({@code bf16-kernels.pt}, written by
- * {@code runtime/src/main/python/bf16_kernels.py}); DJL then holds them as arrays of {@link DataType#UNKNOWN} type,
- * and the module's methods multiply them: the activation is rounded to bfloat16 at each product (as in a bf16 model),
+ * the JVM. A TorchScript module can make them ({@link ScriptKernels}); DJL then holds them as arrays of
+ * {@link DataType#UNKNOWN} type, and the module's methods multiply them: the activation is rounded to bfloat16 at each product (as in a bf16 model),
  * oneDNN accumulates in float32 on the CPU's AVX-512 BF16 units, and the result comes back as float32. Norms,
  * attention and sampling stay in float32.
  *
@@ -29,8 +17,6 @@ import java.io.UncheckedIOException;
  * op of the policies does. The module runs its methods without autograd: this is for sampling, not training.
  */
 public final class BFloat16 {
-
-    private static final String RESOURCE = "bf16-kernels.pt";
 
     private BFloat16() {}
 
@@ -49,12 +35,7 @@ public final class BFloat16 {
         if (!holds(target)) {
             throw new IllegalArgumentException("copyInto writes bfloat16 arrays, not " + target.getDataType());
         }
-        IValue[] in = {IValue.from((PtNDArray) target), IValue.from((PtNDArray) source)};
-        try (IValue ignored = IValueUtils.runMethod(Kernels.MODULE, "copy_into", in)) {
-            // the method's result is a placeholder: TorchScript methods must return something
-        } finally {
-            close(in);
-        }
+        ScriptKernels.run("copy_into", target, source);
     }
 
     /** nn.Linear against a bfloat16 weight stored [out, in]: x W^T (+ b), float32 out. */
@@ -79,42 +60,6 @@ public final class BFloat16 {
     }
 
     private static NDArray call(String method, NDManager into, NDArray... args) {
-        IValue[] in = new IValue[args.length];
-        try {
-            for (int i = 0; i < args.length; i++) {
-                in[i] = IValue.from((PtNDArray) args[i]);
-            }
-            try (IValue out = IValueUtils.runMethod(Kernels.MODULE, method, in)) {
-                return out.toTensor((PtNDManager) into);
-            }
-        } finally {
-            close(in);
-        }
-    }
-
-    private static void close(IValue[] values) {
-        for (IValue v : values) {
-            if (v != null) {
-                v.close();
-            }
-        }
-    }
-
-    /** Loaded once per JVM, on first use; the module holds no state, so every thread may run it. */
-    private static final class Kernels {
-        static final PtSymbolBlock MODULE = load();
-
-        private static PtSymbolBlock load() {
-            Engine.getEngine("PyTorch");
-            NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch"); // lives as long as the JVM
-            try (InputStream in = BFloat16.class.getResourceAsStream(RESOURCE)) {
-                if (in == null) {
-                    throw new IllegalStateException(RESOURCE + " is missing from the runtime jar");
-                }
-                return JniUtils.loadModule((PtNDManager) manager, in, true, false);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + RESOURCE, e);
-            }
-        }
+        return ScriptKernels.array(method, into, (Object[]) args);
     }
 }

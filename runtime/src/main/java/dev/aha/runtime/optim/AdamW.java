@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import dev.aha.runtime.engine.ComputeThreads;
+import dev.aha.runtime.engine.ScriptKernels;
 import dev.aha.runtime.policy.PolicyParameter;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,10 +86,7 @@ public final class AdamW implements AutoCloseable {
                 NDArray g = p.array().getGradient(); // a new handle on the gradient: closed with the step's scope
                 g.attach(scope);
                 grads.add(g);
-                try (NDManager one = scope.newSubManager()) {
-                    g.tempAttach(one);
-                    squares += g.square().sum().getFloat();
-                }
+                squares += ScriptKernels.number("squared_norm", g);
             }
             float norm = (float) Math.sqrt(squares);
             if (!Float.isFinite(norm)) {
@@ -103,26 +101,15 @@ public final class AdamW implements AutoCloseable {
                     ? (float) (settings.maxGradNorm() / (norm + 1e-6)) : 1f;
             double correction1 = 1 - Math.pow(settings.beta1(), steps);
             double correction2 = 1 - Math.pow(settings.beta2(), steps);
-            float stepSize = (float) (settings.learningRate() / correction1);
             for (int i = 0; i < parameters.size(); i++) {
                 NDArray w = parameters.get(i).array();
-                NDArray m = firstMoments.get(i);
-                NDArray v = secondMoments.get(i);
-                try (NDManager one = scope.newSubManager()) {
-                    for (NDArray a : new NDArray[] {w, m, v, grads.get(i)}) {
-                        a.tempAttach(one);
-                    }
-                    NDArray g = clip == 1f ? grads.get(i) : grads.get(i).mul(clip);
-                    m.muli(settings.beta1()).addi(g.mul(1 - settings.beta1()));
-                    v.muli(settings.beta2()).addi(g.square().mul(1 - settings.beta2()));
-                    NDArray denominator = v.div(correction2).sqrt().add(settings.eps());
-                    NDArray update = m.div(denominator).mul(stepSize);
-                    if (settings.weightDecay() > 0 && w.getShape().dimension() >= 2) {
-                        update = update.add(w.mul(settings.learningRate() * settings.weightDecay()));
-                    }
-                    w.subi(update);
-                    clear(grads.get(i));
-                }
+                // Decoupled decay on matrices only: norms' gains and biases keep their scale.
+                double decay = w.getShape().dimension() >= 2 ? settings.weightDecay() : 0;
+                // In place, as torch.optim.AdamW: w <- w (1 - lr wd) - lr/c1 * m / (sqrt(v)/sqrt(c2) + eps),
+                // m <- lerp(m, g, 1 - b1), v <- b2 v + (1 - b2) g^2, then g <- 0.
+                ScriptKernels.run("adamw_", w, grads.get(i), firstMoments.get(i), secondMoments.get(i), (double) clip,
+                        settings.learningRate(), settings.beta1(), settings.beta2(), settings.eps(), decay,
+                        correction1, correction2);
             }
             return norm;
         }

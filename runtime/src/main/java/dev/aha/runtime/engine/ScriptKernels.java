@@ -1,0 +1,105 @@
+package dev.aha.runtime.engine;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * Calls into {@code script-kernels.pt}, a TorchScript module bundled with the runtime (written by
+ * {@code runtime/src/main/python/script_kernels.py}): operations DJL 0.36 cannot express (anything in bfloat16) or
+ * can only express as many passes with a temporary each (an AdamW update). The module is loaded once per JVM and
+ * holds no state, so every thread may call it. Its methods run without autograd.
+ *
+ * <p>Arguments are arrays, doubles or longs; an array a method returns is made in the manager given.
+ */
+public final class ScriptKernels {
+
+    private static final String RESOURCE = "script-kernels.pt";
+
+    private ScriptKernels() {}
+
+    /** Runs {@code method} for the array it returns, made in {@code into}. */
+    public static NDArray array(String method, NDManager into, Object... args) {
+        IValue[] in = values(args);
+        try (IValue out = IValueUtils.runMethod(Module.INSTANCE, method, in)) {
+            return out.toTensor((PtNDManager) into);
+        } finally {
+            close(in);
+        }
+    }
+
+    /** Runs {@code method} for the number it returns. */
+    public static double number(String method, Object... args) {
+        IValue[] in = values(args);
+        try (IValue out = IValueUtils.runMethod(Module.INSTANCE, method, in)) {
+            return out.isDouble() ? out.toDouble() : out.toLong();
+        } finally {
+            close(in);
+        }
+    }
+
+    /** Runs {@code method} for what it does to its arguments in place. */
+    public static void run(String method, Object... args) {
+        number(method, args);
+    }
+
+    private static IValue[] values(Object... args) {
+        IValue[] in = new IValue[args.length];
+        try {
+            for (int i = 0; i < args.length; i++) {
+                in[i] = value(args[i]);
+            }
+            return in;
+        } catch (RuntimeException e) {
+            close(in);
+            throw e;
+        }
+    }
+
+    private static IValue value(Object arg) {
+        if (arg instanceof NDArray a) {
+            return IValue.from((PtNDArray) a);
+        } else if (arg instanceof Double || arg instanceof Float) {
+            return IValue.from(((Number) arg).doubleValue());
+        } else if (arg instanceof Long || arg instanceof Integer) {
+            return IValue.from(((Number) arg).longValue());
+        }
+        throw new IllegalArgumentException("a script kernel takes arrays and numbers, not " + arg);
+    }
+
+    private static void close(IValue[] values) {
+        for (IValue v : values) {
+            if (v != null) {
+                v.close();
+            }
+        }
+    }
+
+    /** Loaded on first use. */
+    private static final class Module {
+        static final PtSymbolBlock INSTANCE = load();
+
+        private static PtSymbolBlock load() {
+            Engine.getEngine("PyTorch");
+            NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch"); // lives as long as the JVM
+            try (InputStream in = ScriptKernels.class.getResourceAsStream(RESOURCE)) {
+                if (in == null) {
+                    throw new IllegalStateException(RESOURCE + " is missing from the runtime jar");
+                }
+                return JniUtils.loadModule((PtNDManager) manager, in, true, false);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + RESOURCE, e);
+            }
+        }
+    }
+}
