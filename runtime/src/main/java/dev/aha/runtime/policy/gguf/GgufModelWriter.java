@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  *   <li>matrices in the chosen type, every 1-D tensor and norm weight in F32; a Q8_0 matrix whose rows do not fill
  *       blocks of 32 falls back to F16, as in the converter;
  *   <li>metadata: {@code general.*}, {@code <arch>.*} sizes, the tokenizer ({@link GgufVocabulary},
- *       {@link GgufSpecialTokens}).
+ *       {@link GgufSpecialTokens});
+ *   <li>RoPE scaling: linear and yarn as metadata, llama3 as a {@code rope_freqs.weight} tensor, what llama.cpp
+ *       cannot reproduce refused ({@link GgufRope}).
  * </ul>
  */
 public final class GgufModelWriter {
@@ -58,7 +60,7 @@ public final class GgufModelWriter {
         }
         refuseWhatLlamaCppLacks(config);
         GgufMetadata metadata = metadata(config, options);
-        List<GgufWriter.Tensor> tensors = new ArrayList<>();
+        List<GgufWriter.Tensor> tensors = new ArrayList<>(GgufRope.tensors(config));
         for (PolicyParameter p : policy.parameters()) {
             tensors.add(tensor(p, config, options.type()));
         }
@@ -67,6 +69,7 @@ public final class GgufModelWriter {
 
     /** llama.cpp's graphs for these architectures have no place for some weights transformers allows. */
     static void refuseWhatLlamaCppLacks(LlamaConfig config) {
+        GgufRope.refuseWhatLlamaCppLacks(config);
         if (config.modelType().equals(LlamaConfig.QWEN3) && config.oBias()) {
             throw new IllegalArgumentException("qwen3 with attention_bias: llama.cpp's qwen3 has no attention output"
                     + " bias, so this model cannot be written as GGUF");
@@ -95,6 +98,7 @@ public final class GgufModelWriter {
         m.putUint32(arch + ".attention.head_count", config.numAttentionHeads());
         m.putUint32(arch + ".attention.head_count_kv", config.numKeyValueHeads());
         m.putFloat32(arch + ".rope.freq_base", config.ropeTheta());
+        GgufRope.put(config, m);
         m.putFloat32(arch + ".attention.layer_norm_rms_epsilon", config.rmsNormEps());
         // the converter writes these whenever config.json has head_dim, which Aha's configs always state
         m.putUint32(arch + ".attention.key_length", config.headDim());

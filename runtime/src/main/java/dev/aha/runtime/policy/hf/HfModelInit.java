@@ -69,7 +69,7 @@ public final class HfModelInit {
             int dim = headDim > 0 ? headDim : hiddenSize / heads;
             return new LlamaConfig(architecture, hiddenSize, intermediateSize, layers, heads, kvHeads, dim,
                     rmsNormEps, ropeTheta, vocabSize, maxPositionEmbeddings, tieWordEmbeddings, false, "float32",
-                    bosTokenId, eosTokenId == null ? List.of() : List.of(eosTokenId));
+                    bosTokenId, eosTokenId == null ? List.of() : List.of(eosTokenId), null);
         }
     }
 
