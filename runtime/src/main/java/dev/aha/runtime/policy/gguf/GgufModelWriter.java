@@ -116,7 +116,7 @@ public final class GgufModelWriter {
         return m;
     }
 
-    private static GgufWriter.Tensor tensor(PolicyParameter p, LlamaConfig config, GgmlType chosen) {
+    static GgufWriter.Tensor tensor(PolicyParameter p, LlamaConfig config, GgmlType chosen) {
         String name = ggufName(p.name());
         long[] shape = p.shape().getShape();
         GgmlType type = shape.length <= 1 || name.endsWith("_norm.weight") ? GgmlType.F32 : chosen;
@@ -126,11 +126,17 @@ public final class GgufModelWriter {
         int permuteHeads = !config.modelType().equals(LlamaConfig.LLAMA) ? 0
                 : p.name().contains(".q_proj.") ? config.numAttentionHeads()
                 : p.name().contains(".k_proj.") ? config.numKeyValueHeads() : 0;
-        GgufWriter.FloatSource source = use -> TensorBytes.read(p.array(), bytes -> {
-            FloatBuffer values = bytes.asFloatBuffer();
-            use.accept(permuteHeads == 0 ? values : FloatBuffer.wrap(permuteRows(values, shape, permuteHeads)));
-        });
+        GgufWriter.FloatSource source = permuteHeads == 0
+                ? use -> TensorBytes.read(p.array(), bytes -> use.accept(bytes.asFloatBuffer()))
+                : use -> use.accept(FloatBuffer.wrap(permuteRows(whole(p), shape, permuteHeads)));
         return new GgufWriter.Tensor(name, shape, type, source);
+    }
+
+    /** A q or k projection's values in one buffer (rows move between pieces when permuted; these are small). */
+    private static FloatBuffer whole(PolicyParameter p) {
+        FloatBuffer all = FloatBuffer.allocate(Math.toIntExact(p.elementCount()));
+        TensorBytes.read(p.array(), bytes -> all.put(bytes.asFloatBuffer()));
+        return all.flip();
     }
 
     /**
@@ -142,7 +148,7 @@ public final class GgufModelWriter {
         int cols = shape.length > 1 ? Math.toIntExact(shape[1]) : 1;
         int headRows = rows / heads;
         int half = headRows / 2;
-        float[] out = new float[rows * cols];
+        float[] out = new float[Math.multiplyExact(rows, cols)];
         for (int h = 0; h < heads; h++) {
             for (int j = 0; j < 2; j++) {
                 for (int i = 0; i < half; i++) {

@@ -13,6 +13,7 @@ import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.policy.PolicyParameter;
 import dev.aha.runtime.policy.hf.HalfFloats;
 import dev.aha.runtime.policy.hf.HfModelInit;
+import dev.aha.runtime.policy.hf.SmallPieces;
 import dev.aha.runtime.policy.hf.TensorBytes;
 import dev.aha.runtime.policy.llama.LlamaConfig;
 import dev.aha.runtime.policy.llama.LlamaPolicy;
@@ -69,7 +70,7 @@ class GgufModelWriterTest {
         LlamaPolicy policy = LlamaPolicy.zeros(config, 64, manager);
         Random rng = new Random(7);
         for (PolicyParameter p : policy.parameters()) {
-            TensorBytes.fill(p.array(), bytes -> {
+            TensorBytes.fill(p.array(), (first, bytes) -> {
                 FloatBuffer f = bytes.asFloatBuffer();
                 while (f.hasRemaining()) {
                     f.put((float) rng.nextGaussian());
@@ -215,6 +216,25 @@ class GgufModelWriterTest {
                 }
             }
         }
+    }
+
+    /** Tensors past 2 GiB reach the encoder a piece of whole rows at a time: the file must not change. */
+    @Test
+    void tensorsInPiecesEncodeToTheSameBytes() throws Exception {
+        LlamaConfig config = HfModelInit.Spec.of("llama", 64, 1, 4, 2, 64, 96, false, 1).config();
+        try (LlamaPolicy policy = randomPolicy(config)) {
+            Path whole = dir.resolve("whole.gguf");
+            Path pieced = dir.resolve("pieced.gguf");
+            GgufWriter.write(whole, new GgufMetadata(), tensors(policy, config));
+            try (SmallPieces small = SmallPieces.of(600)) { // 2 rows of 64: q/k permuted across pieces, Q8 blocks
+                GgufWriter.write(pieced, new GgufMetadata(), tensors(policy, config));
+            }
+            assertEquals(-1, Files.mismatch(whole, pieced));
+        }
+    }
+
+    private static List<GgufWriter.Tensor> tensors(LlamaPolicy policy, LlamaConfig config) {
+        return policy.parameters().stream().map(p -> GgufModelWriter.tensor(p, config, GgmlType.Q8_0)).toList();
     }
 
     @Test
