@@ -65,7 +65,7 @@ final class CheckpointTensors {
     /** Copies every target's values from {@code file}, which {@link #openFor} checked against them. */
     static void readInto(SafetensorsFile file, List<StoredTensor> targets) {
         for (StoredTensor t : targets) {
-            TensorBytes.fill(t.array(), bytes -> file.readFloat32(t.name(), bytes));
+            TensorBytes.fill(t.array(), (first, piece) -> file.readFloat32(t.name(), first, piece));
         }
     }
 

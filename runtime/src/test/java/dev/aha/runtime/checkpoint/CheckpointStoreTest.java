@@ -18,6 +18,7 @@ import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.optim.AdamWSettings;
 import dev.aha.runtime.policy.gpt.GptConfig;
 import dev.aha.runtime.policy.gpt.GptPolicy;
+import dev.aha.runtime.policy.hf.SmallPieces;
 import dev.aha.runtime.sft.SftExample;
 import dev.aha.runtime.sft.SupervisedFineTuner;
 import java.io.OutputStream;
@@ -80,6 +81,32 @@ class CheckpointStoreTest {
                 float restoredLoss = new SupervisedFineTuner(restored, restoredAdam, 0).step(BATCH);
                 assertEquals(nextLoss, restoredLoss, 0f);
                 assertTrue(weightsAfterThree.contentEquals(restored.exportWeights()));
+            }
+        }
+    }
+
+    /** Tensors past 2 GiB are saved and loaded a piece of rows at a time; small pieces stand in for them here. */
+    @Test
+    void shouldSaveAndLoadWeightsAndMomentsInPiecesBitForBit() {
+        GptConfig config = GptConfig.tiny(VOCAB);
+        try (GptPolicy policy = GptPolicy.create(config, base);
+                AdamW adam = new AdamW(policy.parameters(), AdamWSettings.defaults(1e-2), base)) {
+            new SupervisedFineTuner(policy, adam, 0).step(BATCH);
+            Path saved;
+            try (SmallPieces small = SmallPieces.of(96)) {
+                saved = new CheckpointStore(dir, 2).save(1, policy, adam, JSON.createObjectNode());
+            }
+            for (boolean pieces : new boolean[] {false, true}) {
+                try (GptPolicy restored = GptPolicy.create(new GptConfig(VOCAB, 96, 64, 2, 4, 4, 5L), base);
+                        AdamW restoredAdam = new AdamW(restored.parameters(), AdamWSettings.defaults(1e-2), base);
+                        SmallPieces small = SmallPieces.of(pieces ? 96 : 1L << 30)) {
+                    CheckpointStore.load(saved, restored, restoredAdam);
+                    assertTrue(policy.exportWeights().contentEquals(restored.exportWeights()), "pieces " + pieces);
+                    for (int i = 0; i < adam.moments().size(); i++) {
+                        assertArrayEquals(adam.moments().get(i).toFloatArray(),
+                                restoredAdam.moments().get(i).toFloatArray(), "moment " + i + ", pieces " + pieces);
+                    }
+                }
             }
         }
     }

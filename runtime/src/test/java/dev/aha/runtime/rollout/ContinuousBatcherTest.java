@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.PolicyFactory;
@@ -14,6 +15,7 @@ import dev.aha.runtime.policy.SlotCache;
 import dev.aha.runtime.policy.gpt.GptConfig;
 import dev.aha.runtime.policy.gpt.GptFactory;
 import dev.aha.runtime.policy.hf.HfModel;
+import dev.aha.runtime.policy.hf.SmallPieces;
 import dev.aha.runtime.policy.llama.LlamaFixtures;
 import dev.aha.runtime.sampling.Completion;
 import dev.aha.runtime.sampling.Sampler;
@@ -196,6 +198,18 @@ class ContinuousBatcherTest {
             for (int g = 0; g < 2; g++) {
                 assertEquals(exact.get(g).tokens()[0], rounded.get(g).tokens()[0]);
                 assertEquals(exact.get(g).logProbs()[0], rounded.get(g).logProbs()[0], tolerance);
+            }
+        }
+    }
+
+    /** A bfloat16 copy filled and read back a few rows at a time (as tensors past 2 GiB are) holds the same weights. */
+    @Test
+    void bfloat16WeightsMoveInPiecesAsWhole() {
+        PolicyFactory factory = factory("qwen3");
+        try (Policy whole = policy(factory, DataType.BFLOAT16)) {
+            FlatWeights expected = whole.exportWeights();
+            try (SmallPieces small = SmallPieces.of(256); Policy pieces = policy(factory, DataType.BFLOAT16)) {
+                assertTrue(expected.contentEquals(pieces.exportWeights()));
             }
         }
     }

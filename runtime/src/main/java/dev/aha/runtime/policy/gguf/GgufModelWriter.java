@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  *   <li>matrices in the chosen type, every 1-D tensor and norm weight in F32; a Q8_0 matrix whose rows do not fill
  *       blocks of 32 falls back to F16, as in the converter;
  *   <li>metadata: {@code general.*}, {@code <arch>.*} sizes, the tokenizer ({@link GgufVocabulary},
- *       {@link GgufSpecialTokens}).
+ *       {@link GgufSpecialTokens});
+ *   <li>RoPE scaling: linear and yarn as metadata, llama3 as a {@code rope_freqs.weight} tensor, what llama.cpp
+ *       cannot reproduce refused ({@link GgufRope}).
  * </ul>
  */
 public final class GgufModelWriter {
@@ -58,7 +60,7 @@ public final class GgufModelWriter {
         }
         refuseWhatLlamaCppLacks(config);
         GgufMetadata metadata = metadata(config, options);
-        List<GgufWriter.Tensor> tensors = new ArrayList<>();
+        List<GgufWriter.Tensor> tensors = new ArrayList<>(GgufRope.tensors(config));
         for (PolicyParameter p : policy.parameters()) {
             tensors.add(tensor(p, config, options.type()));
         }
@@ -67,6 +69,7 @@ public final class GgufModelWriter {
 
     /** llama.cpp's graphs for these architectures have no place for some weights transformers allows. */
     static void refuseWhatLlamaCppLacks(LlamaConfig config) {
+        GgufRope.refuseWhatLlamaCppLacks(config);
         if (config.modelType().equals(LlamaConfig.QWEN3) && config.oBias()) {
             throw new IllegalArgumentException("qwen3 with attention_bias: llama.cpp's qwen3 has no attention output"
                     + " bias, so this model cannot be written as GGUF");
@@ -95,6 +98,7 @@ public final class GgufModelWriter {
         m.putUint32(arch + ".attention.head_count", config.numAttentionHeads());
         m.putUint32(arch + ".attention.head_count_kv", config.numKeyValueHeads());
         m.putFloat32(arch + ".rope.freq_base", config.ropeTheta());
+        GgufRope.put(config, m);
         m.putFloat32(arch + ".attention.layer_norm_rms_epsilon", config.rmsNormEps());
         // the converter writes these whenever config.json has head_dim, which Aha's configs always state
         m.putUint32(arch + ".attention.key_length", config.headDim());
@@ -112,7 +116,7 @@ public final class GgufModelWriter {
         return m;
     }
 
-    private static GgufWriter.Tensor tensor(PolicyParameter p, LlamaConfig config, GgmlType chosen) {
+    static GgufWriter.Tensor tensor(PolicyParameter p, LlamaConfig config, GgmlType chosen) {
         String name = ggufName(p.name());
         long[] shape = p.shape().getShape();
         GgmlType type = shape.length <= 1 || name.endsWith("_norm.weight") ? GgmlType.F32 : chosen;
@@ -122,11 +126,17 @@ public final class GgufModelWriter {
         int permuteHeads = !config.modelType().equals(LlamaConfig.LLAMA) ? 0
                 : p.name().contains(".q_proj.") ? config.numAttentionHeads()
                 : p.name().contains(".k_proj.") ? config.numKeyValueHeads() : 0;
-        GgufWriter.FloatSource source = use -> TensorBytes.read(p.array(), bytes -> {
-            FloatBuffer values = bytes.asFloatBuffer();
-            use.accept(permuteHeads == 0 ? values : FloatBuffer.wrap(permuteRows(values, shape, permuteHeads)));
-        });
+        GgufWriter.FloatSource source = permuteHeads == 0
+                ? use -> TensorBytes.read(p.array(), bytes -> use.accept(bytes.asFloatBuffer()))
+                : use -> use.accept(FloatBuffer.wrap(permuteRows(whole(p), shape, permuteHeads)));
         return new GgufWriter.Tensor(name, shape, type, source);
+    }
+
+    /** A q or k projection's values in one buffer (rows move between pieces when permuted; these are small). */
+    private static FloatBuffer whole(PolicyParameter p) {
+        FloatBuffer all = FloatBuffer.allocate(Math.toIntExact(p.elementCount()));
+        TensorBytes.read(p.array(), bytes -> all.put(bytes.asFloatBuffer()));
+        return all.flip();
     }
 
     /**
@@ -138,7 +148,7 @@ public final class GgufModelWriter {
         int cols = shape.length > 1 ? Math.toIntExact(shape[1]) : 1;
         int headRows = rows / heads;
         int half = headRows / 2;
-        float[] out = new float[rows * cols];
+        float[] out = new float[Math.multiplyExact(rows, cols)];
         for (int h = 0; h < heads; h++) {
             for (int j = 0; j < 2; j++) {
                 for (int i = 0; i < half; i++) {

@@ -38,7 +38,10 @@ public final class GgufWriter {
     public static final String ALIGNMENT_KEY = "general.alignment";
     private static final byte[] MAGIC = {'G', 'G', 'U', 'F'};
 
-    /** Hands a tensor's float32 values to {@code use}; the buffer is valid only during the call. */
+    /**
+     * Hands a tensor's float32 values to {@code use}, in one buffer or in consecutive pieces of whole rows (a tensor
+     * larger than one buffer holds); each buffer is valid only during its call.
+     */
     @FunctionalInterface
     public interface FloatSource {
         void read(Consumer<FloatBuffer> use);
@@ -100,11 +103,12 @@ public final class GgufWriter {
                 writeFully(out, ByteBuffer.wrap(header));
                 for (Tensor t : tensors) {
                     long start = out.position();
+                    long[] given = new long[1];
                     IOException[] failure = new IOException[1];
                     t.source().read(values -> {
-                        if (values.remaining() != t.elementCount()) {
-                            throw new IllegalArgumentException(t.name() + ": the source gave " + values.remaining()
-                                    + " values for a shape of " + t.elementCount());
+                        given[0] += values.remaining();
+                        if (given[0] > t.elementCount() || failure[0] != null) {
+                            return; // reported below, once the source is done
                         }
                         try {
                             TensorEncoder.write(t.type(), values.duplicate(), out);
@@ -114,6 +118,10 @@ public final class GgufWriter {
                     });
                     if (failure[0] != null) {
                         throw failure[0];
+                    }
+                    if (given[0] != t.elementCount()) {
+                        throw new IllegalArgumentException(t.name() + ": the source gave " + given[0]
+                                + " values for a shape of " + t.elementCount());
                     }
                     pad(out, out.position() - start, alignment);
                 }

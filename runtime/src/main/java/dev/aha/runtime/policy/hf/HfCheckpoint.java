@@ -170,7 +170,7 @@ public final class HfCheckpoint implements AutoCloseable {
         requireExactly(policy.layout());
         for (PolicyParameter p : policy.parameters()) {
             SafetensorsFile file = tensors.get(p.name());
-            TensorBytes.fill(p.array(), target -> file.readFloat32(p.name(), target));
+            TensorBytes.fill(p.array(), (first, piece) -> file.readFloat32(p.name(), first, piece));
         }
     }
 

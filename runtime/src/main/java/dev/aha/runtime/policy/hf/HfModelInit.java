@@ -1,11 +1,11 @@
 package dev.aha.runtime.policy.hf;
 
+import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.runtime.policy.ParameterLayout;
 import dev.aha.runtime.policy.llama.LlamaConfig;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +22,9 @@ public final class HfModelInit {
 
     /** transformers' default {@code initializer_range}. */
     public static final double INITIALIZER_RANGE = 0.02;
+
+    /** Values drawn and handed to the writer at a time (16 MiB of heap float32, twice). */
+    private static final long DRAWS_PER_PIECE = 1 << 22;
 
     private HfModelInit() {}
 
@@ -69,7 +72,7 @@ public final class HfModelInit {
             int dim = headDim > 0 ? headDim : hiddenSize / heads;
             return new LlamaConfig(architecture, hiddenSize, intermediateSize, layers, heads, kvHeads, dim,
                     rmsNormEps, ropeTheta, vocabSize, maxPositionEmbeddings, tieWordEmbeddings, false, "float32",
-                    bosTokenId, eosTokenId == null ? List.of() : List.of(eosTokenId));
+                    bosTokenId, eosTokenId == null ? List.of() : List.of(eosTokenId), null);
         }
     }
 
@@ -89,13 +92,17 @@ public final class HfModelInit {
         for (int i = 0; i < layout.size(); i++) {
             String name = layout.names().get(i);
             long[] shape = layout.shapes().get(i).getShape();
-            // Drawn when the writer asks, which it does once per tensor in order: one tensor in memory at a time.
+            // Drawn when the writer asks, which it does once per tensor in order, a piece at a time: one piece in
+            // memory at a time, and the draws in the same order whatever the pieces' size.
             tensors.add(new SafetensorsWriter.Tensor(name, shape, use -> {
-                float[] values = initialValues(name, shape, rng);
-                ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-                FloatBuffer floats = bytes.asFloatBuffer();
-                floats.put(values);
-                use.accept(bytes);
+                long count = new Shape(shape).size();
+                long per = Math.min(TensorBytes.pieceElements(shape), DRAWS_PER_PIECE);
+                for (long first = 0; first < count; first += per) {
+                    float[] values = initialValues(name, (int) Math.min(per, count - first), rng);
+                    ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                    bytes.asFloatBuffer().put(values);
+                    use.accept(bytes);
+                }
             }));
         }
         return HfModelWriter.writeDirectory(target, json, config, tensors,
@@ -103,12 +110,8 @@ public final class HfModelInit {
     }
 
     /** Norm weights 1, biases 0, matrices normal(0, 0.02): transformers' _init_weights for these modules. */
-    private static float[] initialValues(String name, long[] shape, Random rng) {
-        long count = 1;
-        for (long d : shape) {
-            count *= d;
-        }
-        float[] values = new float[Math.toIntExact(count)];
+    private static float[] initialValues(String name, int count, Random rng) {
+        float[] values = new float[count];
         if (name.endsWith("norm.weight")) {
             Arrays.fill(values, 1f);
         } else if (!name.endsWith(".bias")) {

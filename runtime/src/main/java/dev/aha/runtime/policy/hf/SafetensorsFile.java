@@ -12,8 +12,8 @@ import java.util.Arrays;
 /**
  * One open safetensors file: its checked header, and tensors read as little-endian float32 whatever their stored
  * float type. Reads go through a {@link FileChannel} at {@code long} positions, in bounded chunks (F32 into
- * native memory: straight into the target), so neither the file nor one tensor needs to fit a single buffer of the
- * source type.
+ * native memory: straight into the target), and a tensor may be read a range of elements at a time, so neither the
+ * file nor one tensor needs to fit a single buffer.
  */
 public final class SafetensorsFile implements AutoCloseable {
 
@@ -63,6 +63,52 @@ public final class SafetensorsFile implements AutoCloseable {
      * {@code target} must have exactly {@code elements * 4} bytes remaining; its position advances past them.
      */
     public void readFloat32(String name, ByteBuffer target) {
+        long need = floatEntry(name).elementCount() * Float.BYTES;
+        if (target.remaining() != need) {
+            throw new IllegalArgumentException("tensor " + name + " " + Arrays.toString(entry(name).shape())
+                    + " needs " + need + " float32 bytes, the target has " + target.remaining());
+        }
+        readFloat32(name, 0, target);
+    }
+
+    /**
+     * Writes elements {@code firstElement ..} of tensor {@code name} (in row-major order), as many as {@code target}
+     * has room for as float32, into {@code target}; its position advances past them. A tensor larger than one buffer
+     * is read this way, a piece at a time.
+     */
+    public void readFloat32(String name, long firstElement, ByteBuffer target) {
+        SafetensorsHeader.Entry e = floatEntry(name);
+        long count = target.remaining() / Float.BYTES;
+        if (target.remaining() % Float.BYTES != 0 || firstElement < 0 || firstElement + count > e.elementCount()) {
+            throw new IllegalArgumentException("tensor " + name + " " + Arrays.toString(e.shape()) + " has "
+                    + e.elementCount() + " elements, not " + target.remaining() + " float32 bytes from element "
+                    + firstElement);
+        }
+        long from = e.begin() + firstElement * e.dtype().bytes();
+        long to = from + count * e.dtype().bytes();
+        ByteBuffer out = target.slice().order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            if (e.dtype() == SafetensorsDType.F32 && out.isDirect()) {
+                // the file's bytes are the target's: read them in place, no staging chunk
+                SafetensorsHeader.readFully(channel, out, from, path);
+            } else {
+                ByteBuffer chunk = ByteBuffer.allocateDirect((int) Math.min(CHUNK_BYTES, Math.max(to - from, 1)))
+                        .order(ByteOrder.LITTLE_ENDIAN);
+                for (long at = from; at < to; ) {
+                    chunk.clear().limit((int) Math.min(chunk.capacity(), to - at));
+                    SafetensorsHeader.readFully(channel, chunk, at, path);
+                    at += chunk.limit();
+                    chunk.flip();
+                    convert(e.dtype(), chunk, out);
+                }
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException("could not read tensor " + name + " from " + path, ex);
+        }
+        target.position(target.position() + (int) (count * Float.BYTES));
+    }
+
+    private SafetensorsHeader.Entry floatEntry(String name) {
         SafetensorsHeader.Entry e = entry(name);
         if (e == null) {
             throw new HfFormatException("safetensors file " + path + " has no tensor " + name);
@@ -71,45 +117,12 @@ public final class SafetensorsFile implements AutoCloseable {
             throw new HfFormatException("safetensors file " + path + ": tensor " + name + " is " + e.dtype()
                     + "; Aha reads weights stored as F32, F16 or BF16");
         }
-        long need = e.elementCount() * Float.BYTES;
-        if (target.remaining() != need) {
-            throw new IllegalArgumentException("tensor " + name + " " + Arrays.toString(e.shape()) + " needs " + need
-                    + " float32 bytes, the target has " + target.remaining());
-        }
-        ByteBuffer out = target.slice().order(ByteOrder.LITTLE_ENDIAN);
-        if (e.dtype() == SafetensorsDType.F32 && out.isDirect()) {
-            // the file's bytes are the target's: read them in place, no staging chunk
-            try {
-                SafetensorsHeader.readFully(channel, out, e.begin(), path);
-            } catch (IOException ex) {
-                throw new UncheckedIOException("could not read tensor " + name + " from " + path, ex);
-            }
-            target.position(target.position() + (int) need);
-            return;
-        }
-        ByteBuffer chunk = ByteBuffer.allocateDirect((int) Math.min(CHUNK_BYTES, Math.max(e.byteCount(), 1)))
-                .order(ByteOrder.LITTLE_ENDIAN);
-        try {
-            long at = e.begin();
-            while (at < e.end()) {
-                chunk.clear().limit((int) Math.min(chunk.capacity(), e.end() - at));
-                SafetensorsHeader.readFully(channel, chunk, at, path);
-                at += chunk.limit();
-                chunk.flip();
-                convert(e.dtype(), chunk, out);
-            }
-        } catch (IOException ex) {
-            throw new UncheckedIOException("could not read tensor " + name + " from " + path, ex);
-        }
-        target.position(target.position() + (int) need);
+        return e;
     }
 
     /** Tensor {@code name} as a float32 array (for small tensors: tests, tools). */
     public float[] readFloats(String name) {
-        SafetensorsHeader.Entry e = entry(name);
-        if (e == null) {
-            throw new HfFormatException("safetensors file " + path + " has no tensor " + name);
-        }
+        SafetensorsHeader.Entry e = floatEntry(name);
         ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(e.elementCount() * Float.BYTES))
                 .order(ByteOrder.LITTLE_ENDIAN);
         readFloat32(name, bytes);

@@ -31,7 +31,10 @@ public final class SafetensorsWriter {
 
     private SafetensorsWriter() {}
 
-    /** Hands the tensor's float32 bytes (little-endian, exactly its element count times 4) to a consumer. */
+    /**
+     * Hands the tensor's float32 bytes (little-endian, exactly its element count times 4 in all) to a consumer, in
+     * one buffer or, for a tensor larger than one buffer holds, in consecutive pieces.
+     */
     @FunctionalInterface
     public interface Source {
         void read(Consumer<ByteBuffer> use);
@@ -118,11 +121,12 @@ public final class SafetensorsWriter {
         writeFully(out, head);
         for (Tensor t : tensors) {
             long need = t.elementCount() * Float.BYTES;
+            long[] given = new long[1];
             IOException[] failure = new IOException[1];
             t.source().read(bytes -> {
-                if (bytes.remaining() != need) {
-                    throw new IllegalArgumentException("tensor " + t.name() + " " + Arrays.toString(t.shape())
-                            + " has " + need + " float32 bytes, its source gave " + bytes.remaining());
+                given[0] += bytes.remaining();
+                if (given[0] > need || failure[0] != null) {
+                    return; // reported below, once the source is done
                 }
                 try {
                     writeTensor(out, bytes.slice().order(ByteOrder.LITTLE_ENDIAN), dtype);
@@ -132,6 +136,10 @@ public final class SafetensorsWriter {
             });
             if (failure[0] != null) {
                 throw failure[0];
+            }
+            if (given[0] != need) {
+                throw new IllegalArgumentException("tensor " + t.name() + " " + Arrays.toString(t.shape())
+                        + " has " + need + " float32 bytes, its source gave " + given[0]);
             }
         }
     }

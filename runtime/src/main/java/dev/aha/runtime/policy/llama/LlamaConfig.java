@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
@@ -20,7 +19,8 @@ import java.util.Set;
  * semantics: a key that is absent takes the default of transformers' config class for that {@code model_type}
  * ({@code LlamaConfig}, {@code Qwen2Config}, {@code Qwen3Config}), and anything those models can be configured to do
  * that Aha does not implement is refused by name — never approximated. Keys transformers' modeling code does not
- * read for these model types are ignored, as transformers ignores them.
+ * read for these model types are ignored, as transformers ignores them. RoPE is plain or scaled by the linear, llama3
+ * or yarn rule of {@code rope_scaling} / {@code rope_parameters} ({@link RopeScalingParser}, {@link RopeFrequencies}).
  *
  * <p>Differences between the three, from transformers' modeling_llama.py, modeling_qwen2.py and modeling_qwen3.py:
  * <ul>
@@ -38,6 +38,7 @@ import java.util.Set;
  * @param torchDtype the stored weights' dtype as the config names it (informational), or null
  * @param bosTokenId null when the config does not say
  * @param eosTokenIds empty when the config does not say
+ * @param ropeScaling {@code rope_scaling} / {@code rope_parameters} (linear, llama3, yarn), or null for plain RoPE
  */
 public record LlamaConfig(
         String modelType,
@@ -55,14 +56,15 @@ public record LlamaConfig(
         boolean attentionBias,
         String torchDtype,
         Integer bosTokenId,
-        List<Integer> eosTokenIds) {
+        List<Integer> eosTokenIds,
+        RopeScaling ropeScaling) {
 
     public static final String LLAMA = "llama";
     public static final String QWEN2 = "qwen2";
     public static final String QWEN3 = "qwen3";
     public static final Set<String> MODEL_TYPES = Set.of(LLAMA, QWEN2, QWEN3);
 
-    private static final String IMPLEMENTED = "Aha implements llama, qwen2, qwen3 with plain RoPE";
+    private static final String IMPLEMENTED = "Aha implements llama, qwen2, qwen3";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public LlamaConfig {
@@ -226,7 +228,11 @@ public record LlamaConfig(
         json.put("max_position_embeddings", maxPositionEmbeddings);
         json.put("rms_norm_eps", rmsNormEps);
         json.put("rope_theta", ropeTheta);
-        json.putNull("rope_scaling");
+        if (ropeScaling == null) {
+            json.putNull("rope_scaling");
+        } else {
+            json.set("rope_scaling", ropeScaling.toJson());
+        }
         if (!modelType.equals(QWEN2)) {
             json.put("attention_bias", attentionBias);
         }
@@ -333,6 +339,7 @@ public record LlamaConfig(
             int kvHeads = optionalInt("num_key_value_heads", llama ? heads : 32);
             // LlamaConfig and Qwen2 (getattr fallback) use hidden // heads; Qwen3Config defaults head_dim to 128.
             int headDim = optionalInt("head_dim", modelType.equals(QWEN3) ? 128 : hidden / heads);
+            int maxPositions = optionalInt("max_position_embeddings", llama ? 2048 : 32768);
             return new LlamaConfig(
                     modelType,
                     hidden,
@@ -344,13 +351,14 @@ public record LlamaConfig(
                     optionalDouble("rms_norm_eps", 1e-6),
                     ropeTheta(),
                     requiredInt("vocab_size"),
-                    optionalInt("max_position_embeddings", llama ? 2048 : 32768),
+                    maxPositions,
                     optionalBoolean("tie_word_embeddings", false),
                     // Qwen2's attention never reads attention_bias (q/k/v biased, o not): ignore it there.
                     !modelType.equals(QWEN2) && optionalBoolean("attention_bias", false),
                     torchDtype(),
                     json.hasNonNull("bos_token_id") ? optionalInt("bos_token_id", 0) : null,
-                    eosTokenIds());
+                    eosTokenIds(),
+                    RopeScalingParser.parse(json, maxPositions));
         }
 
         private void refuseUnimplemented(String modelType) {
@@ -362,8 +370,6 @@ public record LlamaConfig(
                 throw new IllegalArgumentException("hidden_act '" + act + "' is not implemented (the Llama family's MLP"
                         + " is down(silu(gate(x)) * up(x)))");
             }
-            refuseRope("rope_scaling", json.get("rope_scaling"));
-            refuseRope("rope_parameters", json.get("rope_parameters"));
             refusePartialRotary(json.get("partial_rotary_factor"), "partial_rotary_factor");
             if (!modelType.equals(LLAMA) && optionalBoolean("use_sliding_window", false)) {
                 throw new IllegalArgumentException("use_sliding_window: true is not implemented (sliding-window "
@@ -387,34 +393,6 @@ public record LlamaConfig(
             if (optionalDouble("attention_dropout", 0.0) != 0.0) {
                 throw new IllegalArgumentException("attention_dropout " + json.get("attention_dropout")
                         + " is not implemented (Aha trains without dropout)");
-            }
-        }
-
-        /** rope_scaling (transformers 4) and rope_parameters (transformers 5) may only describe plain RoPE. */
-        private void refuseRope(String key, JsonNode rope) {
-            if (rope == null || rope.isNull()) {
-                return;
-            }
-            if (!rope.isObject()) {
-                throw new IllegalArgumentException(key + " is not an object");
-            }
-            String type = rope.hasNonNull("rope_type") ? rope.get("rope_type").asText()
-                    : rope.hasNonNull("type") ? rope.get("type").asText() : null;
-            if (key.equals("rope_scaling") && !"default".equals(type)) {
-                throw new IllegalArgumentException("rope_scaling type '" + type + "' is not implemented ("
-                        + IMPLEMENTED + ")");
-            }
-            if (type != null && !"default".equals(type)) {
-                throw new IllegalArgumentException(key + " rope_type '" + type + "' is not implemented ("
-                        + IMPLEMENTED + ")");
-            }
-            refusePartialRotary(rope.get("partial_rotary_factor"), key + ".partial_rotary_factor");
-            for (Iterator<String> it = rope.fieldNames(); it.hasNext(); ) {
-                String field = it.next();
-                if (!Set.of("rope_type", "type", "rope_theta", "partial_rotary_factor").contains(field)) {
-                    throw new IllegalArgumentException(key + "." + field + " is not implemented (" + IMPLEMENTED
-                            + ")");
-                }
             }
         }
 

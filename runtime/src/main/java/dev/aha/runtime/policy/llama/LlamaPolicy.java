@@ -85,7 +85,7 @@ public final class LlamaPolicy implements Policy {
             list.add(new LlamaBlock(i, config, scaling, byName));
         }
         this.layers = List.copyOf(list);
-        this.rope = new RotaryEmbedding(config.headDim(), config.ropeTheta(), contextLength);
+        this.rope = new RotaryEmbedding(RopeFrequencies.of(config), contextLength);
         this.eps = (float) config.rmsNormEps();
     }
 

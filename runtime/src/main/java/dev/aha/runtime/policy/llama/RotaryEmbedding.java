@@ -8,14 +8,15 @@ import dev.aha.runtime.engine.AlignedArrays;
 import java.util.Arrays;
 
 /**
- * Rotary position embeddings with the rotate-half convention, as transformers' {@code LlamaRotaryEmbedding} (default
- * rope_type) and {@code apply_rotary_pos_emb} compute them. Symbols: d = head_dim, theta = rope_theta, p = position.
+ * Rotary position embeddings with the rotate-half convention, as transformers' {@code LlamaRotaryEmbedding} and
+ * {@code apply_rotary_pos_emb} compute them. Symbols: d = head_dim, p = position, a = the attention factor.
  *
  * <pre>
- *   inv_freq[i] = 1 / theta^(2i / d)                 i = 0 .. d/2-1, in float32
+ *   inv_freq[i] = {@link RopeFrequencies}            i = 0 .. d/2-1, float32 (plain: 1 / theta^(2i / d))
  *   freqs[p, i] = p * inv_freq[i]                    float32, as transformers (autocast off)
  *   emb[p]      = concat(freqs[p], freqs[p])         (d)
- *   x'          = x * cos(emb) + rotate_half(x) * sin(emb),   rotate_half(x) = concat(-x[d/2:], x[:d/2])
+ *   cos, sin    = cos(emb) * a, sin(emb) * a         a = 1 but for yarn
+ *   x'          = x * cos + rotate_half(x) * sin,    rotate_half(x) = concat(-x[d/2:], x[:d/2])
  * </pre>
  *
  * The cos/sin tables are computed on the host for the positions actually used (grown on demand, never past the
@@ -26,22 +27,15 @@ final class RotaryEmbedding {
 
     private final int headDim;
     private final int maxPositions;
-    private final float[] invFreq;
+    private final RopeFrequencies frequencies;
     private float[] cos = new float[0];
     private float[] sin = new float[0];
     private int cachedPositions;
 
-    RotaryEmbedding(int headDim, double theta, int maxPositions) {
-        this.headDim = headDim;
+    RotaryEmbedding(RopeFrequencies frequencies, int maxPositions) {
+        this.headDim = 2 * frequencies.pairs();
         this.maxPositions = maxPositions;
-        this.invFreq = new float[headDim / 2];
-        float base = (float) theta;
-        for (int i = 0; i < invFreq.length; i++) {
-            // transformers: 1.0 / (base ** (torch.arange(0, dim, 2).float() / dim)), each step rounded to float32
-            float exponent = (float) (2 * i) / (float) headDim;
-            float power = (float) Math.pow(base, exponent);
-            invFreq[i] = 1f / power;
-        }
+        this.frequencies = frequencies;
     }
 
     /** cos and sin of positions {@code offset .. offset+length-1}: two (length, d) arrays in {@code scope}. */
@@ -103,11 +97,12 @@ final class RotaryEmbedding {
         float[] c = new float[n * headDim];
         float[] s = new float[n * headDim];
         int half = headDim / 2;
+        float scale = frequencies.attentionFactor();
         for (int p = 0; p < n; p++) {
             for (int i = 0; i < half; i++) {
-                float angle = (float) p * invFreq[i]; // float32 product, as transformers' matmul of float32s
-                float cv = (float) Math.cos(angle);
-                float sv = (float) Math.sin(angle);
+                float angle = (float) p * frequencies.inverse(i); // float32, as transformers' matmul of float32s
+                float cv = (float) Math.cos(angle) * scale;
+                float sv = (float) Math.sin(angle) * scale;
                 c[p * headDim + i] = cv;
                 c[p * headDim + half + i] = cv;
                 s[p * headDim + i] = sv;

@@ -8,13 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.policy.PolicyParameter;
 import dev.aha.runtime.policy.hf.HalfFloats;
 import dev.aha.runtime.policy.hf.HfModelInit;
+import dev.aha.runtime.policy.hf.SmallPieces;
 import dev.aha.runtime.policy.hf.TensorBytes;
 import dev.aha.runtime.policy.llama.LlamaConfig;
 import dev.aha.runtime.policy.llama.LlamaPolicy;
+import dev.aha.runtime.policy.llama.RopeFrequencies;
 import dev.aha.runtime.testing.TestData;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -67,7 +70,7 @@ class GgufModelWriterTest {
         LlamaPolicy policy = LlamaPolicy.zeros(config, 64, manager);
         Random rng = new Random(7);
         for (PolicyParameter p : policy.parameters()) {
-            TensorBytes.fill(p.array(), bytes -> {
+            TensorBytes.fill(p.array(), (first, bytes) -> {
                 FloatBuffer f = bytes.asFloatBuffer();
                 while (f.hasRemaining()) {
                     f.put((float) rng.nextGaussian());
@@ -215,6 +218,25 @@ class GgufModelWriterTest {
         }
     }
 
+    /** Tensors past 2 GiB reach the encoder a piece of whole rows at a time: the file must not change. */
+    @Test
+    void tensorsInPiecesEncodeToTheSameBytes() throws Exception {
+        LlamaConfig config = HfModelInit.Spec.of("llama", 64, 1, 4, 2, 64, 96, false, 1).config();
+        try (LlamaPolicy policy = randomPolicy(config)) {
+            Path whole = dir.resolve("whole.gguf");
+            Path pieced = dir.resolve("pieced.gguf");
+            GgufWriter.write(whole, new GgufMetadata(), tensors(policy, config));
+            try (SmallPieces small = SmallPieces.of(600)) { // 2 rows of 64: q/k permuted across pieces, Q8 blocks
+                GgufWriter.write(pieced, new GgufMetadata(), tensors(policy, config));
+            }
+            assertEquals(-1, Files.mismatch(whole, pieced));
+        }
+    }
+
+    private static List<GgufWriter.Tensor> tensors(LlamaPolicy policy, LlamaConfig config) {
+        return policy.parameters().stream().map(p -> GgufModelWriter.tensor(p, config, GgmlType.Q8_0)).toList();
+    }
+
     @Test
     void q8RowsThatDoNotFillBlocksFallBackToF16() throws Exception {
         LlamaConfig config = HfModelInit.Spec.of("qwen3", 48, 1, 2, 1, 64, QWEN3_ROWS, true, 1).withHeadDim(16)
@@ -228,13 +250,74 @@ class GgufModelWriterTest {
         }
     }
 
+    /** {@code config} with {@code rope} (JSON) as its rope_scaling, read as config.json is. */
+    private static LlamaConfig scaled(LlamaConfig config, String rope) throws Exception {
+        ObjectNode json = config.toJson();
+        json.set("rope_scaling", new ObjectMapper().readTree(rope));
+        return LlamaConfig.parse(json, "config.json");
+    }
+
+    @Test
+    void llama3ScalingBecomesTheRopeFreqsTensorThatLlamaCppDividesBy() throws Exception {
+        // head_dim 8, theta 5e5: wavelengths 6.3, 167, 4443, 118000 against 400/4 and 400/1: kept, blended, divided
+        LlamaConfig config = scaled(config("llama", 32, 4, 2, 8, false), "{\"rope_type\": \"llama3\", "
+                + "\"factor\": 8.0, \"low_freq_factor\": 1.0, \"high_freq_factor\": 4.0, "
+                + "\"original_max_position_embeddings\": 400}");
+        try (LlamaPolicy policy = randomPolicy(config)) {
+            GgufReader r = write(policy, GgmlType.F32);
+            assertEquals(GgufRope.ROPE_FREQS, r.tensors.keySet().iterator().next(), "first, as the converter");
+            assertEquals(0, r.tensors.get(GgufRope.ROPE_FREQS).type(), "F32");
+            assertArrayEquals(new long[] {4}, r.tensors.get(GgufRope.ROPE_FREQS).dims());
+            float[] factors = r.floats(GgufRope.ROPE_FREQS);
+            assertEquals(1f, factors[0]);
+            assertTrue(factors[1] > 1f && factors[1] < 8f, "blended: " + factors[1]);
+            assertEquals(8f, factors[2]);
+            assertEquals(8f, factors[3]);
+            float[] plain = RopeFrequencies.of(8, config.ropeTheta(), null).inverse();
+            float[] llama3 = RopeFrequencies.of(config).inverse();
+            for (int i = 0; i < 4; i++) {
+                assertEquals(llama3[i], plain[i] / factors[i], 1e-6 * llama3[i], "llama.cpp's theta / factor");
+            }
+            assertFalse(r.metadata.containsKey("llama.rope.scaling.type"), "llama3 needs no scaling keys");
+        }
+    }
+
+    @Test
+    void yarnAndLinearScalingAreWrittenAsLlamaCppsKeys() throws Exception {
+        LlamaConfig yarn = scaled(config("qwen2", 32, 2, 1, 16, true),
+                "{\"type\": \"yarn\", \"factor\": 4.0, \"original_max_position_embeddings\": 1024}");
+        try (LlamaPolicy policy = randomPolicy(yarn)) {
+            GgufReader r = write(policy, GgmlType.F32);
+            assertEquals("yarn", r.metadata.get("qwen2.rope.scaling.type"));
+            assertEquals(4f, r.metadata.get("qwen2.rope.scaling.factor"));
+            assertEquals(1024L, r.metadata.get("qwen2.rope.scaling.original_context_length"));
+            assertFalse(r.tensors.containsKey(GgufRope.ROPE_FREQS));
+        }
+        GgufMetadata linear = new GgufMetadata();
+        GgufRope.put(scaled(config("llama", 32, 4, 2, 8, false), "{\"type\": \"linear\", \"factor\": 2}"), linear);
+        assertEquals(List.of("llama.rope.scaling.type", "llama.rope.scaling.factor"), linear.keys());
+        assertEquals("linear", linear.get("llama.rope.scaling.type").value());
+        assertEquals(2f, linear.get("llama.rope.scaling.factor").value());
+    }
+
     @Test
     void refusesWhatLlamaCppCannotLoadOrTokenize() throws Exception {
         LlamaConfig qwen3Bias = new LlamaConfig("qwen3", 32, 64, 1, 2, 1, 16, 1e-6, 1e6, QWEN3_ROWS, 4096, true, true,
-                null, null, List.of());
+                null, null, List.of(), null);
         assertRefused(qwen3Bias, qwen3Tokenizer(), "llama.cpp's qwen3 has no attention output bias");
         LlamaConfig qwen2Wide = config("qwen2", 32, 2, 1, 32, true);
         assertRefused(qwen2Wide, qwen3Tokenizer(), "qwen2 with head_dim 32 x 2 heads != hidden_size 32");
+        String llama3 = "{\"rope_type\": \"llama3\", \"factor\": 8.0, \"low_freq_factor\": 1.0, "
+                + "\"high_freq_factor\": 4.0, \"original_max_position_embeddings\": 400}";
+        assertRefused(scaled(config("qwen3", 32, 2, 1, 16, true), llama3), qwen3Tokenizer(),
+                "rope_type llama3 on qwen3: llama.cpp reads per-dimension RoPE factors (rope_freqs) for llama only");
+        String yarn = "{\"rope_type\": \"yarn\", \"factor\": 4.0, ";
+        assertRefused(scaled(config("qwen2", 32, 2, 1, 16, true), yarn + "\"beta_fast\": 16}"), qwen3Tokenizer(),
+                "yarn with beta_fast 16.0 / beta_slow 1.0 (llama.cpp uses 32 / 1)");
+        assertRefused(scaled(config("qwen3", 32, 2, 1, 16, true), yarn + "\"truncate\": false}"), qwen3Tokenizer(),
+                "yarn with truncate: false");
+        assertRefused(scaled(config("llama", 32, 4, 2, 8, false), yarn + "\"attention_factor\": 1.5}"),
+                qwen3Tokenizer(), "yarn with attention factor 1.5 (llama.cpp uses get_mscale(factor) = 1.138");
         LlamaConfig small = HfModelInit.Spec.of("qwen3", 32, 1, 2, 1, 64, 1000, true, 1).withHeadDim(16).config();
         assertRefused(small, qwen3Tokenizer(), "has token id 151668, past the model's 1000 embedding rows");
         assertRefused(config("qwen3", 32, 2, 1, 16, true), dir, "has no tokenizer.json: a GGUF file carries");

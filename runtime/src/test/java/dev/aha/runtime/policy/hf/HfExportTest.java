@@ -224,6 +224,30 @@ class HfExportTest {
         }
     }
 
+    /** Llama 3.1's rope_scaling (transformers 4) and a yarn rope_parameters (transformers 5) come back as written. */
+    @Test
+    void shouldWriteBackTheRopeScalingBlockItLoaded() throws IOException {
+        for (String fixture : List.of("llama3", "qwen2-yarn")) {
+            Path source = LlamaFixtures.model(fixture);
+            HfModel model = HfModel.open(source, 64);
+            try (LlamaPolicy policy = model.create(base)) {
+                Path out = model.export(policy, tmp.resolve(fixture), HfModelWriter.Options.float32(null));
+                JsonNode before = JSON.readTree(source.resolve("config.json").toFile());
+                JsonNode after = JSON.readTree(out.resolve("config.json").toFile());
+                for (String key : List.of("rope_scaling", "rope_parameters", "rope_theta",
+                        "max_position_embeddings")) {
+                    assertEquals(before.get(key), after.get(key), fixture + ": " + key);
+                }
+                assertTrue(after.has(fixture.equals("llama3") ? "rope_scaling" : "rope_parameters"), fixture);
+                HfModel reloaded = HfModel.open(out, 64);
+                assertEquals(model.config().ropeScaling(), reloaded.config().ropeScaling(), fixture);
+                try (LlamaPolicy again = reloaded.create(base)) {
+                    assertTrue(policy.exportWeights().contentEquals(again.exportWeights()), fixture);
+                }
+            }
+        }
+    }
+
     @Test
     void shouldExportBf16RoundedToNearestEven() throws IOException {
         HfModel model = HfModel.open(LlamaFixtures.model("qwen2"), 64); // stored F32

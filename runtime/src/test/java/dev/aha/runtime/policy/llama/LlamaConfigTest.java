@@ -2,11 +2,14 @@ package dev.aha.runtime.policy.llama;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +27,23 @@ class LlamaConfigTest {
         c.put("num_key_value_heads", 2);
         c.put("vocab_size", 300);
         return c;
+    }
+
+    /** A refusal of {@code block} (JSON) under {@code key} with {@code field} set to {@code value} (null: removed). */
+    private static String refusalWith(String key, String block, String field, Object value) {
+        ObjectNode c = base("llama");
+        try {
+            ObjectNode rope = (ObjectNode) JSON.readTree(block);
+            if (value == null) {
+                rope.remove(field);
+            } else {
+                rope.set(field, JSON.valueToTree(value));
+            }
+            c.set(key, rope);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return refusal(c);
     }
 
     private static String refusal(ObjectNode json) {
@@ -118,22 +138,121 @@ class LlamaConfigTest {
     }
 
     @Test
-    void shouldRefuseRopeScalingByType() {
-        for (String type : List.of("yarn", "linear", "dynamic", "llama3", "longrope")) {
+    void shouldReadTheRopeScalingOfLlama31AndQwen25() throws Exception {
+        ObjectNode llama31 = base("llama");
+        llama31.put("max_position_embeddings", 131072);
+        llama31.set("rope_scaling", JSON.readTree("""
+                {"factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+                 "original_max_position_embeddings": 8192, "rope_type": "llama3"}"""));
+        assertEquals(new RopeScaling.Llama3(8.0, 1.0, 4.0, 8192), LlamaConfig.parse(llama31, "c").ropeScaling());
+
+        ObjectNode qwen25 = base("qwen2"); // transformers 4's older spelling: "type"
+        qwen25.set("rope_scaling", JSON.readTree("""
+                {"factor": 4.0, "original_max_position_embeddings": 32768, "type": "yarn"}"""));
+        double mscale = 0.1 * Math.log(4.0) + 1.0;
+        assertEquals(new RopeScaling.Yarn(4.0, 32768, 32, 1, mscale, true), LlamaConfig.parse(qwen25, "c")
+                .ropeScaling());
+
+        ObjectNode linear = base("llama");
+        linear.putObject("rope_scaling").put("type", "linear").put("factor", 2);
+        assertEquals(new RopeScaling.Linear(2.0), LlamaConfig.parse(linear, "c").ropeScaling());
+        assertNull(LlamaConfig.parse(base("llama"), "c").ropeScaling());
+    }
+
+    @Test
+    void shouldApplyTransformersYarnDefaults() {
+        ObjectNode v5 = base("qwen3"); // transformers 5: rope_parameters, rope_theta inside
+        v5.put("max_position_embeddings", 40960);
+        v5.putObject("rope_parameters").put("rope_type", "yarn").put("rope_theta", 1e6).put("factor", 2.0)
+                .put("beta_fast", 0).put("mscale", 0.707).put("truncate", false);
+        LlamaConfig c = LlamaConfig.parse(v5, "c");
+        assertEquals(1e6, c.ropeTheta());
+        // no original context: max_position_embeddings; beta 0 reads as the default ("or 32"); mscale without
+        // mscale_all_dim leaves the attention factor at get_mscale(factor)
+        assertEquals(new RopeScaling.Yarn(2.0, 40960, 32, 1, 0.1 * Math.log(2.0) + 1, false), c.ropeScaling());
+
+        ObjectNode deepseekStyle = base("qwen2");
+        deepseekStyle.putObject("rope_scaling").put("rope_type", "yarn").put("factor", 40.0).put("mscale", 1.0)
+                .put("mscale_all_dim", 0.707).put("original_max_position_embeddings", 4096);
+        double expected = (0.1 * Math.log(40) + 1) / (0.1 * 0.707 * Math.log(40) + 1);
+        assertEquals(expected, ((RopeScaling.Yarn) LlamaConfig.parse(deepseekStyle, "c").ropeScaling())
+                .attentionFactor(), 1e-15);
+
+        ObjectNode explicit = base("qwen2");
+        explicit.putObject("rope_scaling").put("rope_type", "yarn").put("factor", 4.0).put("attention_factor", 1.5)
+                .put("mscale", 1.0).put("mscale_all_dim", 0.707);
+        assertEquals(1.5, ((RopeScaling.Yarn) LlamaConfig.parse(explicit, "c").ropeScaling()).attentionFactor());
+    }
+
+    @Test
+    void shouldRefuseOtherRopeTypesByNameWithTheSupportedOnes() {
+        for (String type : List.of("dynamic", "longrope", "proportional")) {
             ObjectNode c = base("qwen3");
             c.putObject("rope_scaling").put("rope_type", type).put("factor", 4.0);
-            assertEquals("config.json: rope_scaling type '" + type + "' is not implemented (Aha implements llama,"
-                    + " qwen2, qwen3 with plain RoPE)", refusal(c));
+            assertEquals("config.json: rope_scaling rope_type '" + type + "' is not implemented (Aha implements"
+                    + " rope_type default, linear, llama3 and yarn)", refusal(c));
         }
-        ObjectNode legacy = base("llama");
-        legacy.putObject("rope_scaling").put("type", "linear").put("factor", 2.0);
-        assertMentions(refusal(legacy), "rope_scaling type 'linear'");
         ObjectNode v5 = base("llama");
-        v5.putObject("rope_parameters").put("rope_type", "llama3").put("rope_theta", 5e5);
-        assertMentions(refusal(v5), "rope_parameters rope_type 'llama3' is not implemented");
+        v5.putObject("rope_parameters").put("rope_type", "longrope").put("rope_theta", 5e5);
+        assertMentions(refusal(v5), "rope_parameters rope_type 'longrope' is not implemented");
         ObjectNode extra = base("llama");
         extra.putObject("rope_parameters").put("rope_type", "default").put("factor", 8.0);
         assertMentions(refusal(extra), "rope_parameters.factor is not implemented");
+        ObjectNode unread = base("llama");
+        unread.putObject("rope_scaling").put("rope_type", "yarn").put("factor", 4.0).put("extrapolation_factor", 1);
+        assertMentions(refusal(unread), "rope_scaling.extrapolation_factor is not implemented (rope_type 'yarn'"
+                + " reads attention_factor, beta_fast");
+        ObjectNode untyped = base("llama");
+        untyped.putObject("rope_scaling").put("factor", 4.0);
+        assertMentions(refusal(untyped), "rope_scaling names no rope_type");
+    }
+
+    @Test
+    void shouldRefuseBadRopeScalingValuesInOneLine() {
+        String llama3 = "{\"rope_type\": \"llama3\", \"factor\": 8.0, \"low_freq_factor\": 1.0, "
+                + "\"high_freq_factor\": 4.0, \"original_max_position_embeddings\": 8192}";
+        assertMentions(refusalWith("rope_scaling", llama3, "factor", 0),
+                "rope_scaling.factor must be positive, was 0.0");
+        assertMentions(refusalWith("rope_scaling", llama3, "factor", -2), "rope_scaling.factor must be positive");
+        assertMentions(refusalWith("rope_scaling", llama3, "low_freq_factor", 4.0),
+                "rope_scaling: low_freq_factor (4.0) must be positive and below high_freq_factor (4.0)");
+        assertMentions(refusalWith("rope_scaling", llama3, "low_freq_factor", null),
+                "rope_scaling.low_freq_factor is missing (rope_type 'llama3' requires it)");
+        assertMentions(refusalWith("rope_scaling", llama3, "original_max_position_embeddings", null),
+                "rope_scaling.original_max_position_embeddings is missing");
+        assertMentions(refusalWith("rope_scaling", llama3, "original_max_position_embeddings", 0.5),
+                "original_max_position_embeddings must be a positive integer, was 0.5");
+        assertMentions(refusalWith("rope_scaling", llama3, "factor", "8"), "rope_scaling.factor is not a number");
+
+        String yarn = "{\"rope_type\": \"yarn\", \"factor\": 4.0}";
+        assertMentions(refusalWith("rope_parameters", yarn, "factor", null),
+                "rope_parameters.factor is missing (rope_type 'yarn' requires it)");
+        assertMentions(refusalWith("rope_parameters", yarn, "attention_factor", 0),
+                "attention_factor must be positive");
+        assertMentions(refusalWith("rope_parameters", yarn, "beta_slow", -1), "beta_slow must not be negative");
+        assertMentions(refusalWith("rope_parameters", yarn, "truncate", "no"), "truncate is not true or false");
+        for (String message : List.of(refusalWith("rope_parameters", yarn, "truncate", "no"),
+                refusalWith("rope_scaling", llama3, "factor", 0))) {
+            assertFalse(message.contains("\n"), message);
+        }
+    }
+
+    @Test
+    void shouldRefuseRopeSettingsTheTwoTransformersVersionsReadDifferently() throws Exception {
+        ObjectNode top = base("qwen2"); // transformers 5 reads a top-level original context, 4 does not
+        top.put("original_max_position_embeddings", 4096);
+        top.set("rope_scaling", JSON.readTree("{\"rope_type\": \"yarn\", \"factor\": 4.0}"));
+        assertMentions(refusal(top), "original_max_position_embeddings 4096 at the top of config.json");
+        ((ObjectNode) top.get("rope_scaling")).put("original_max_position_embeddings", 4096);
+        assertEquals(4096, ((RopeScaling.Yarn) LlamaConfig.parse(top, "c").ropeScaling())
+                .originalMaxPositionEmbeddings()); // the same number in both places reads alike in both
+
+        ObjectNode both = base("llama");
+        both.putObject("rope_scaling").put("rope_type", "linear").put("factor", 2.0);
+        both.putObject("rope_parameters").put("rope_type", "linear").put("factor", 4.0);
+        assertMentions(refusal(both), "describe different RoPE");
+        ((ObjectNode) both.get("rope_parameters")).put("factor", 2.0).put("rope_theta", 10000.0);
+        assertEquals(new RopeScaling.Linear(2.0), LlamaConfig.parse(both, "c").ropeScaling());
     }
 
     @Test
@@ -200,9 +319,11 @@ class LlamaConfigTest {
 
     @Test
     void shouldWriteAConfigThatReadsBackAsItself() {
-        LlamaConfig c = LlamaConfig.read(LlamaFixtures.model("qwen3").resolve("config.json"));
-        assertEquals(c, LlamaConfig.parse(c.toJson(), "generated"));
-        LlamaConfig l = LlamaConfig.read(LlamaFixtures.model("llama").resolve("config.json"));
-        assertEquals(l, LlamaConfig.parse(l.toJson(), "generated"));
+        for (String model : List.of("qwen3", "llama", "llama3", "qwen2-yarn")) {
+            LlamaConfig c = LlamaConfig.read(LlamaFixtures.model(model).resolve("config.json"));
+            assertEquals(c, LlamaConfig.parse(c.toJson(), "generated"), model);
+        }
+        assertEquals("yarn", LlamaConfig.read(LlamaFixtures.model("qwen2-yarn").resolve("config.json")).toJson()
+                .get("rope_scaling").get("rope_type").asText());
     }
 }
