@@ -4,7 +4,8 @@ dev.aha.runtime.engine.ScriptKernels: operations DJL 0.36 cannot express, or can
 - bfloat16 (dev.aha.runtime.engine.BFloat16): DJL's PyTorch engine cannot name torch.bfloat16; creating or casting
   to it through DJL aborts the JVM. These methods make the bfloat16 tensors, and DJL then holds them as arrays of
   unknown type, which its type-free ops (matmul, add, slicing) and a cast back to float32 handle. Products take
-  float32 activations and return float32; oneDNN accumulates in float32.
+  float32 activations and return float32; oneDNN accumulates in float32. The *_mixed products are the learner's
+  bf16-mixed precision (autocast's rule for linear layers): float32 weights rounded per call, run with autograd.
 - AdamW (dev.aha.runtime.optim.AdamW): one update in place, as torch.optim.AdamW's single-tensor path computes it
   (the same order of operations), with one temporary instead of the ten DJL's out-of-place ops would allocate.
 
@@ -39,6 +40,14 @@ class ScriptKernels(torch.nn.Module):
     @torch.jit.export
     def matmul(self, x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
         return torch.matmul(x.to(weight.dtype), weight).to(torch.float32)
+
+    @torch.jit.export
+    def linear_mixed(self, x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+        return F.linear(x.to(torch.bfloat16), weight.to(torch.bfloat16)).to(torch.float32)
+
+    @torch.jit.export
+    def matmul_mixed(self, x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+        return torch.matmul(x.to(torch.bfloat16), weight.to(torch.bfloat16)).to(torch.float32)
 
     @torch.jit.export
     def embedding(self, ids: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:

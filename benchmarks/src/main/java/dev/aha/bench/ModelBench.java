@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.protocol.weights.WeightPlaneSettings;
+import dev.aha.runtime.engine.Autocast;
 import dev.aha.runtime.engine.ComputeThreads;
+import dev.aha.runtime.engine.TrainPrecision;
 import dev.aha.runtime.grpo.GrpoLoss;
 import dev.aha.runtime.grpo.GrpoSample;
 import dev.aha.runtime.grpo.GrpoSettings;
@@ -81,6 +83,10 @@ public final class ModelBench implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "2", description = "libtorch intra-op threads (default ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--precision", defaultValue = "f32",
+            description = "The learner's precision: f32 or bf16-mixed (aha.train.precision; default ${DEFAULT-VALUE}).")
+    String precision;
+
     @Option(names = "--plane-repeat", defaultValue = "3", description = "Timed snapshot transfers (default ${DEFAULT-VALUE}).")
     int planeRepeat;
 
@@ -93,6 +99,7 @@ public final class ModelBench implements Callable<Integer> {
             throw new IllegalArgumentException("--steps and --group-size must be at least 2, the rest at least 1");
         }
         var conf = config.load();
+        TrainPrecision learnerPrecision = TrainPrecision.parse(precision);
         ComputeThreads.prepare(threads);
         HfModel factory = model != null ? HfModel.open(model, promptTokens + maxNewTokens) : shape();
         LlamaConfig shape = factory.config();
@@ -105,6 +112,7 @@ public final class ModelBench implements Callable<Integer> {
         out.put("prompt_tokens", promptTokens);
         out.put("max_new_tokens", maxNewTokens);
         out.put("threads", threads);
+        out.put("precision", learnerPrecision.toString());
         out.put("cores", Runtime.getRuntime().availableProcessors());
 
         GrpoSettings grpo = GrpoSettings.fromConfig(conf.getConfig("aha.grpo"), maxNewTokens);
@@ -135,7 +143,10 @@ public final class ModelBench implements Callable<Integer> {
                     List<GrpoSample> batch = new ArrayList<>();
                     List<Completion> group = sample(policy, device, shape.vocabSize(), rng, batch);
                     long b = System.nanoTime();
-                    GrpoUpdateResult r = updater.update(batch);
+                    GrpoUpdateResult r;
+                    try (Autocast ignored = learnerPrecision.scope()) {
+                        r = updater.update(batch);
+                    }
                     long c = System.nanoTime();
                     int arrays = device.getManagedArrays().size();
                     long tokens = group.stream().mapToLong(Completion::length).sum();

@@ -1,6 +1,7 @@
 package dev.aha.actors.config;
 
 import com.typesafe.config.Config;
+import dev.aha.runtime.engine.TrainPrecision;
 import java.time.Duration;
 
 /**
@@ -34,6 +35,7 @@ import java.time.Duration;
  *     micro-batches whose gradients accumulate
  * @param maxSteps learner steps (counted from the run's start, across resumes) at which the run ends as at its
  *     deadline; 0 = the deadline alone
+ * @param precision how the learner computes its GRPO steps (float32 master weights either way)
  */
 public record TrainSettings(
         String task,
@@ -61,7 +63,8 @@ public record TrainSettings(
         int progressEvery,
         long logitsBudget,
         int quarantineAfter,
-        long maxSteps) {
+        long maxSteps,
+        TrainPrecision precision) {
 
     public TrainSettings {
         atLeast("group-size", groupSize, 2);
@@ -106,7 +109,7 @@ public record TrainSettings(
                 t.getInt("eval-every-prompts"), t.getLong("seed"), t.getInt("learner-threads"),
                 t.getInt("cold-start.steps"), t.getInt("cold-start.batch-size"),
                 t.getDouble("cold-start.learning-rate"), t.getInt("progress-every"), t.getBytes("logits-budget"),
-                t.getInt("quarantine-after"), t.getLong("max-steps"));
+                t.getInt("quarantine-after"), t.getLong("max-steps"), TrainPrecision.parse(t.getString("precision")));
     }
 
     private static void atLeast(String key, long value, long min) {

@@ -42,6 +42,6 @@ final class Backends {
                 c.train().logitsBudget(), s.initialWeights(),
                 s.referenceWeights(), s.resumeFrom(), new TorchTrainer.EvalSettings(r.tokenizer(), c.template(),
                         c.sampling(), c.train().seed() + 17, c.reward().extract(), r.codeAccuracy(),
-                        r.evaluationPool()));
+                        r.evaluationPool()), c.train().precision());
     }
 }

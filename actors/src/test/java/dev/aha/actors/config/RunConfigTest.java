@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.types.DataType;
 import com.typesafe.config.ConfigFactory;
 import dev.aha.runtime.config.AhaConfig;
+import dev.aha.runtime.engine.TrainPrecision;
 import dev.aha.runtime.testing.TestData;
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +79,14 @@ class RunConfigTest {
         assertEquals(64, load("").rollout().sequencesFor(false), "CPU default");
         assertEquals(1, load("").rollout().threadsFor(1, 1, 2), "the learner's core is its own");
         assertEquals(2, load("").rollout().threadsFor(1, 0, 2), "a rollout node's cores are the rollout's");
+    }
+
+    @Test
+    void theLearnersPrecisionIsReadAndABadOneRefused() {
+        assertEquals(TrainPrecision.F32, load("").train().precision());
+        assertEquals(TrainPrecision.BF16_MIXED, load("aha.train.precision = bf16-mixed").train().precision());
+        assertMessage("aha.train.precision must be f32 or bf16-mixed, was 'fp16'",
+                () -> load("aha.train.precision = fp16"));
     }
 
     @Test

@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.checkpoint.CheckpointStore;
+import dev.aha.runtime.engine.Autocast;
 import dev.aha.runtime.engine.ComputeThreads;
+import dev.aha.runtime.engine.TrainPrecision;
 import dev.aha.runtime.eval.EvalResult;
 import dev.aha.runtime.eval.Evaluator;
 import dev.aha.runtime.grpo.GrpoLoss;
@@ -46,6 +48,7 @@ public final class TorchTrainer implements PolicyTrainer {
     private final AdamW optimizer;
     private final GrpoUpdater updater;
     private final EvalSettings eval;
+    private final TrainPrecision precision;
 
     /**
      * Call on the learner's thread.
@@ -54,11 +57,14 @@ public final class TorchTrainer implements PolicyTrainer {
      * @param initial the weights to train, flat
      * @param reference the KL reference's weights (unused when beta = 0)
      * @param resumeFrom a checkpoint whose weights and optimiser state to restore, or null
+     * @param precision how the GRPO steps compute (evaluations run in float32)
      */
     public TorchTrainer(PolicyFactory factory, Device device, GrpoSettings grpo, AdamWSettings adamw, int threads,
-            long logitsBudget, FlatWeights initial, FlatWeights reference, Path resumeFrom, EvalSettings eval) {
+            long logitsBudget, FlatWeights initial, FlatWeights reference, Path resumeFrom, EvalSettings eval,
+            TrainPrecision precision) {
         ComputeThreads.prepare(threads);
         this.eval = eval;
+        this.precision = precision;
         this.manager = NDManager.newBaseManager(device);
         this.policy = factory.blank(manager);
         policy.importWeights(initial);
@@ -77,7 +83,9 @@ public final class TorchTrainer implements PolicyTrainer {
 
     @Override
     public GrpoUpdateResult update(List<GrpoSample> samples) {
-        return updater.update(samples);
+        try (Autocast ignored = precision.scope()) {
+            return updater.update(samples);
+        }
     }
 
     @Override

@@ -14,7 +14,8 @@ import ai.djl.ndarray.types.DataType;
  * attention and sampling stay in float32.
  *
  * <p>Arrays are made in the manager of the activation passed in (of the float32 source for {@link #narrow}), as every
- * op of the policies does. The module runs its methods without autograd: this is for sampling, not training.
+ * op of the policies does. Products against bfloat16 weights run without autograd (they are for sampling); the
+ * mixed products against float32 weights record it (they are for training).
  */
 public final class BFloat16 {
 
@@ -42,6 +43,20 @@ public final class BFloat16 {
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
         NDArray y = call("linear", x.getManager(), x, weight);
         return bias == null ? y : y.add(bias);
+    }
+
+    /**
+     * nn.Linear against a float32 weight, computed in bfloat16 with autograd (see {@link TrainPrecision}): x and W
+     * rounded to bfloat16, their product accumulated in float32, (+ b) in float32.
+     */
+    public static NDArray mixedLinear(NDArray x, NDArray weight, NDArray bias) {
+        NDArray y = ScriptKernels.arrayWithGradient("linear_mixed", x.getManager(), x, weight);
+        return bias == null ? y : y.add(bias);
+    }
+
+    /** x W against a float32 weight stored [in, out], computed in bfloat16 with autograd. */
+    public static NDArray mixedMatMul(NDArray x, NDArray weight) {
+        return ScriptKernels.arrayWithGradient("matmul_mixed", x.getManager(), x, weight);
     }
 
     /** x W against a bfloat16 weight stored [in, out], float32 out. */

@@ -3,6 +3,7 @@ package dev.aha.runtime.engine;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
@@ -13,6 +14,8 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Calls into {@code script-kernels.pt}, a TorchScript module bundled with the runtime (written by
@@ -35,6 +38,34 @@ public final class ScriptKernels {
             return out.toTensor((PtNDManager) into);
         } finally {
             close(in);
+        }
+    }
+
+    /**
+     * The same with autograd on: the result's gradient flows back to the array arguments that require one. DJL runs
+     * a module's other methods only through {@code forward}'s path, picking the method from an array named
+     * {@code module_method:<name>}; that array is not an argument, and the result is made in its manager.
+     */
+    public static NDArray arrayWithGradient(String method, NDManager into, NDArray... args) {
+        NDList inputs = new NDList(args.length + 1);
+        List<NDArray> aliases = new ArrayList<>();
+        NDArray selector = into.create(0f);
+        selector.setName("module_method:" + method);
+        aliases.add(selector);
+        inputs.add(selector);
+        for (NDArray a : args) {
+            // DJL turns named arrays ("h.0.attn.wqkv") into dictionary arguments; an unnamed view of the same memory,
+            // still on the autograd graph, goes as a plain tensor.
+            if (a.getName() != null) {
+                a = a.reshape(a.getShape());
+                aliases.add(a);
+            }
+            inputs.add(a);
+        }
+        try {
+            return IValueUtils.forward(Module.INSTANCE, inputs, true).singletonOrThrow();
+        } finally {
+            aliases.forEach(NDArray::close);
         }
     }
 

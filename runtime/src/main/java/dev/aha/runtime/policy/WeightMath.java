@@ -7,12 +7,14 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
+import dev.aha.runtime.engine.Autocast;
 import dev.aha.runtime.engine.BFloat16;
 
 /**
  * The products of a policy against its weights, whatever type the weights are stored in: float32 and float16 through
  * DJL's own ops (activations in the weights' type), bfloat16 through {@link BFloat16} (activations in float32, each
- * product rounding its input to bfloat16).
+ * product rounding its input to bfloat16). Under {@link Autocast} (the learner's {@code bf16-mixed} precision) the
+ * products against float32 weights run in bfloat16 too, with autograd.
  */
 public final class WeightMath {
 
@@ -23,12 +25,18 @@ public final class WeightMath {
         if (BFloat16.holds(weight)) {
             return BFloat16.linear(x, weight, bias);
         }
+        if (Autocast.bf16()) {
+            return BFloat16.mixedLinear(x, weight, bias);
+        }
         return Linear.linear(x, weight, bias).singletonOrThrow();
     }
 
     /** x W, with W stored [in, out]. */
     public static NDArray matMul(NDArray x, NDArray weight) {
-        return BFloat16.holds(weight) ? BFloat16.matMul(x, weight) : x.matMul(weight);
+        if (BFloat16.holds(weight)) {
+            return BFloat16.matMul(x, weight);
+        }
+        return Autocast.bf16() ? BFloat16.mixedMatMul(x, weight) : x.matMul(weight);
     }
 
     /** The rows of {@code table} at {@code ids}. */
