@@ -64,6 +64,11 @@ public final class ModelBench implements Callable<Integer> {
     @Option(names = "--vocab", defaultValue = "151936") int vocab;
     @Option(names = "--untied", description = "A separate lm_head (default: tied, as Qwen2.5-0.5B).") boolean untied;
 
+    @Option(names = "--shape", paramLabel = "NAME",
+            description = "A published model's shape (qwen2.5-0.5b, qwen2.5-1.5b, qwen2.5-3b, ...) instead of the size "
+                    + "options.")
+    String shapeName;
+
     @Option(names = "--group-size", defaultValue = "4", description = "G (default ${DEFAULT-VALUE}).")
     int groupSize;
 
@@ -215,6 +220,9 @@ public final class ModelBench implements Callable<Integer> {
 
     /** The model the size options describe, known from its config alone (no files). */
     private HfModel shape() {
+        if (shapeName != null) {
+            return RandomModel.shape(ModelShapes.named(shapeName).config(), promptTokens + maxNewTokens);
+        }
         return RandomModel.shape(HfModelInit.Spec.of(architecture, hidden, layers, heads, kvHeads, intermediate, vocab,
                 !untied, 1).config(), promptTokens + maxNewTokens);
     }

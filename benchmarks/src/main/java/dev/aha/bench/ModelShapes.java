@@ -15,6 +15,7 @@ final class ModelShapes {
     static {
         KNOWN.put("qwen2.5-0.5b", HfModelInit.Spec.of("qwen2", 896, 24, 14, 2, 4864, 151_936, true, 1));
         KNOWN.put("qwen2.5-1.5b", HfModelInit.Spec.of("qwen2", 1536, 28, 12, 2, 8960, 151_936, true, 1));
+        KNOWN.put("qwen2.5-3b", HfModelInit.Spec.of("qwen2", 2048, 36, 16, 2, 11008, 151_936, true, 1));
         KNOWN.put("qwen3-0.6b", HfModelInit.Spec.of("qwen3", 1024, 28, 16, 8, 3072, 151_936, true, 1).withHeadDim(128));
         KNOWN.put("qwen3-1.7b", HfModelInit.Spec.of("qwen3", 2048, 28, 16, 8, 6144, 151_936, true, 1).withHeadDim(128));
         KNOWN.put("llama-3.2-1b", HfModelInit.Spec.of("llama", 2048, 16, 32, 8, 8192, 128_256, true, 1));
