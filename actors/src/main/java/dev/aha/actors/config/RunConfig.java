@@ -8,6 +8,8 @@ import dev.aha.runtime.grpo.GrpoSettings;
 import dev.aha.runtime.optim.AdamWSettings;
 import dev.aha.runtime.policy.Policies;
 import dev.aha.runtime.policy.PolicyFactory;
+import dev.aha.runtime.policy.lora.LoraSettings;
+import dev.aha.runtime.policy.lora.LoraTargets;
 import dev.aha.runtime.rejection.RejectionSettings;
 import dev.aha.runtime.reward.RewardSettings;
 import dev.aha.runtime.rollout.KvBudget;
@@ -31,6 +33,7 @@ import dev.aha.runtime.tokenizer.TokenizerSpec;
  * @param reject {@code aha.reject}, the rules of rejection sampling
  * @param rollout {@code aha.rollout}, the rollout engine: its sequence slots, weight type and in-flight updates
  * @param sandbox {@code aha.sandbox}, where a code task's programs run
+ * @param lora {@code aha.lora}, low-rank adapters on the learner's policy (rank 0: off), checked against the policy
  * @param purpose what the settings are for: training adds rules of its own
  * @param pekko the layered config itself, kept for Pekko alone: the actor system is created from it (Pekko reads
  *     its own {@code pekko.*} sections and the dispatchers {@code aha.compute-dispatcher} and
@@ -54,6 +57,7 @@ public record RunConfig(
         WeightPlaneSettings weights,
         RejectionSettings reject,
         SandboxSettings sandbox,
+        LoraSettings lora,
         Purpose purpose,
         Config pekko) {
 
@@ -77,6 +81,9 @@ public record RunConfig(
 
     public RunConfig {
         conclude(train, policy, sampling, rollout, reward, tokenizer, backend, devices, purpose);
+        if (lora.enabled() && backend == Backend.TORCH) {
+            LoraTargets.resolve(lora, policy.architecture(), policy.layout()); // the targets and rank fit the model
+        }
     }
 
     /**
@@ -85,6 +92,7 @@ public record RunConfig(
      *   <li>the tokenizer's ids fit the policy's vocabulary (a checkpoint's policy included);</li>
      *   <li>a GPU that a role asks for exists, when policies run on the engine;</li>
      *   <li>the reward's parts and weights compose;</li>
+     *   <li>with LoRA on, its targets name layers of the policy and its rank fits them (checked beside this);</li>
      *   <li>for training: a positive sampling temperature (the learner scores log-probs at it, so 0 would make every
      *       ratio NaN), room in the policy's context for a prompt next to max-new-tokens, and rollouts on a node that
      *       samples.</li>
@@ -144,7 +152,7 @@ public record RunConfig(
     /** These settings with another policy (the one a checkpoint describes), checked again. */
     public RunConfig withPolicy(PolicyFactory other) {
         return new RunConfig(train, other, sampling, rollout, grpo, optimizer, reward, arithmetic, template, tokenizer,
-                backend, simulation, devices, weights, reject, sandbox, purpose, pekko);
+                backend, simulation, devices, weights, reject, sandbox, lora, purpose, pekko);
     }
 
     /**
@@ -154,7 +162,7 @@ public record RunConfig(
      */
     public RunConfig requireTrainable(boolean hostsRollouts) {
         return new RunConfig(train, policy, sampling, rollout, grpo, optimizer, reward, arithmetic, template, tokenizer,
-                backend, simulation, devices, weights, reject, sandbox,
+                backend, simulation, devices, weights, reject, sandbox, lora,
                 hostsRollouts ? Purpose.TRAINING_WITH_ROLLOUTS : Purpose.TRAINING, pekko);
     }
 
@@ -189,6 +197,7 @@ public record RunConfig(
                 WeightPlaneSettings.fromConfig(c.getConfig("aha.weights")),
                 RejectionSettings.fromConfig(c.getConfig("aha.reject")),
                 SandboxSettings.fromConfig(c.getConfig("aha.sandbox")),
+                LoraSettings.fromConfig(c.getConfig("aha.lora")),
                 Purpose.ANY,
                 c);
     }

@@ -38,8 +38,8 @@ final class Backends {
         if (c.simulated()) {
             return new SimulatedTrainer(c.simulation(), c.train().seed());
         }
-        return new TorchTrainer(c.policy(), c.devices().learner(), c.grpo(), c.optimizer(), c.train().learnerThreads(),
-                c.train().logitsBudget(), s.initialWeights(),
+        return new TorchTrainer(c.policy(), c.devices().learner(), c.grpo(), c.optimizer(), c.lora(),
+                c.train().learnerThreads(), c.train().logitsBudget(), s.initialWeights(),
                 s.referenceWeights(), s.resumeFrom(), new TorchTrainer.EvalSettings(r.tokenizer(), c.template(),
                         c.sampling(), c.train().seed() + 17, c.reward().extract(), r.codeAccuracy(),
                         r.evaluationPool()), c.train().precision());

@@ -74,6 +74,9 @@ public record StartingPoint(RunState state, Path resumeFrom, FlatWeights weights
                 // R1-Zero: RL straight from the initial policy, no worked solutions seen
                 LOG.info("no cold start (aha.train.cold-start.steps = 0): RL from the initial policy, as R1-Zero");
             } else {
+                if (config.lora().enabled()) {
+                    LOG.info("cold-start SFT trains every weight; its result is the base of LoRA's adapters");
+                }
                 supervisedFineTune(run, task, policy);
             }
             coldStart.savePolicy(0, policy, COLD.toJson());
@@ -110,6 +113,16 @@ public record StartingPoint(RunState state, Path resumeFrom, FlatWeights weights
             FlatWeights reference = policy.exportWeights();
             if (!sameFolder) {
                 coldStartHere.savePolicy(0, policy, COLD.toJson());
+            }
+            if (config.lora().enabled()) {
+                // LoRA's base is the cold start; the learner restores the adapters and their moments from `from`
+                if (CheckpointStore.adapters(from).isEmpty()) {
+                    throw new IllegalArgumentException("checkpoint " + from + " holds a whole policy, no LoRA adapters:"
+                            + " a run saved with aha.lora.rank = 0 resumes with rank 0");
+                }
+                RunState state = RunState.fromJson(CheckpointStore.runState(from));
+                LOG.info("resuming LoRA adapters from {}: step {}, version {}", from, state.step(), state.version());
+                return new StartingPoint(state, from, reference, reference);
             }
             RunState state = RunState.fromJson(CheckpointStore.load(from, policy, null));
             LOG.info("resuming from {}: step {}, version {}", from, state.step(), state.version());

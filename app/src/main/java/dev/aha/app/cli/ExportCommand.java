@@ -12,9 +12,14 @@ import dev.aha.runtime.policy.gguf.GgufModelWriter;
 import dev.aha.runtime.policy.hf.HfModel;
 import dev.aha.runtime.policy.hf.HfModelWriter;
 import dev.aha.runtime.policy.hf.SafetensorsDType;
+import dev.aha.runtime.policy.lora.LoraMerge;
+import dev.aha.runtime.policy.lora.LoraPolicy;
+import dev.aha.runtime.policy.lora.LoraRecord;
+import dev.aha.runtime.policy.lora.PeftAdapterFiles;
 import dev.aha.runtime.tokenizer.Tokenizers;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,12 +29,16 @@ import picocli.CommandLine.Option;
  * {@code aha export}: a checkpoint of a Hugging Face policy written back as a Hugging Face directory (config.json,
  * model.safetensors under transformers' names, generation_config.json, the tokenizer files), which transformers and
  * vLLM load as they would the original model; or, with {@code --format gguf}, as one GGUF file with its vocabulary
- * and chat template, which llama.cpp and Ollama load.
+ * and chat template, which llama.cpp and Ollama load. A checkpoint of LoRA adapters exports as PEFT's adapter files
+ * ({@code --adapter}: adapter_config.json and adapter_model.safetensors, which PEFT and vLLM load over the base) or as
+ * the merged model ({@code --merge}, in either format); both first load the adapters onto their base
+ * ({@link AdapterExport}).
  */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write a checkpoint as a Hugging Face directory or a GGUF file.",
             "Checkpoints of llama, qwen2 and qwen3 policies export; transformers and vLLM load the directory as they "
-                    + "would the original model, llama.cpp and Ollama load the GGUF file."})
+                    + "would the original model, llama.cpp and Ollama load the GGUF file. A checkpoint of LoRA "
+                    + "adapters exports as PEFT's adapter files (--adapter) or as the merged model (--merge)."})
 public final class ExportCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
@@ -54,6 +63,20 @@ public final class ExportCommand implements Callable<Integer> {
                     + "checkpoint records).")
     Path tokenizer;
 
+    @Option(names = "--adapter",
+            description = "A checkpoint of LoRA adapters as PEFT's adapter_config.json and adapter_model.safetensors "
+                    + "(--format hf), loaded over the base with PeftModel.from_pretrained.")
+    boolean adapter;
+
+    @Option(names = "--merge",
+            description = "A checkpoint of LoRA adapters as one model: every weight W + scaling * B A.")
+    boolean merge;
+
+    @Option(names = "--base", paramLabel = "DIR",
+            description = "The adapters' base model directory (default: the one the checkpoint names); its weights "
+                    + "must hash as when the adapters were trained.")
+    Path base;
+
     @Mixin
     ConfigOptions settings = new ConfigOptions();
 
@@ -72,6 +95,8 @@ public final class ExportCommand implements Callable<Integer> {
                     + "' (f16 and q8_0 are for --format gguf)");
         };
         Path dir = CheckpointStore.resolve(checkpoint);
+        Optional<LoraRecord> adapters = CheckpointStore.adapters(dir);
+        AdapterExport.Mode mode = AdapterExport.mode(dir, adapters, adapter, merge, gguf);
         ObjectNode described = CheckpointStore.policyDescription(dir).orElseThrow(() -> new IllegalArgumentException(
                 dir + " has no policy.json: only checkpoints of a Hugging Face policy (aha train --model) export"));
         RunConfig config = ModelOptions.of(settings).loadFor(dir, Map.of());
@@ -87,8 +112,22 @@ public final class ExportCommand implements Callable<Integer> {
         }
         ComputeThreads.prepare(1);
         try (NDManager manager = NDManager.newBaseManager(config.devices().learner());
-                Policy policy = model.blank(manager)) {
-            CheckpointStore.load(dir, policy, null);
+                Policy loaded = mode == AdapterExport.Mode.WHOLE ? model.blank(manager)
+                        : AdapterExport.load(dir, adapters.get(), model, base, manager)) {
+            if (mode == AdapterExport.Mode.ADAPTER) {
+                LoraPolicy adapted = (LoraPolicy) loaded;
+                Path written = PeftAdapterFiles.write(adapted, adapted.baseModel().model(), out, hfType);
+                System.err.printf("aha export: %s (LoRA rank %d on %s, %,d parameters, PEFT %s) -> %s%n", dir,
+                        adapted.settings().rank(), adapted.baseModel().model(), adapted.layout().totalElements(),
+                        dtype, written.toAbsolutePath());
+                return 0;
+            }
+            Policy policy = loaded;
+            if (mode == AdapterExport.Mode.WHOLE) {
+                CheckpointStore.load(dir, policy, null);
+            } else {
+                policy = LoraMerge.mergeIntoBase((LoraPolicy) loaded);
+            }
             Path written = gguf
                     ? GgufModelWriter.write(policy, model.config(), out,
                             new GgufModelWriter.Options(ggufType, tokenizerDir, ggufName(out)))

@@ -65,6 +65,10 @@ public final class SftRun {
         if (maxSteps == Integer.MAX_VALUE && timeLimit == null) {
             throw new IllegalArgumentException("SFT needs a number of steps or a time limit");
         }
+        if (config.lora().enabled()) {
+            throw new IllegalArgumentException("aha.lora.rank = " + config.lora().rank() + ": SFT trains every weight "
+                    + "(LoRA adapts the policy aha train's RL trains); set aha.lora.rank = 0 for SFT");
+        }
         ComputeThreads.prepare(1);
         long started = System.nanoTime();
         boolean byTime = timeLimit != null && maxSteps == Integer.MAX_VALUE;

@@ -19,6 +19,10 @@ import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.optim.AdamWSettings;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.PolicyFactory;
+import dev.aha.runtime.policy.lora.LoraBase;
+import dev.aha.runtime.policy.lora.LoraMerge;
+import dev.aha.runtime.policy.lora.LoraPolicy;
+import dev.aha.runtime.policy.lora.LoraSettings;
 import dev.aha.runtime.reward.ExtractMode;
 import dev.aha.runtime.reward.RewardFunction;
 import dev.aha.runtime.sandbox.CodeRunPool;
@@ -30,7 +34,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-/** The real learner: GRPO on the policy with AdamW, a frozen reference for the KL term, and evaluations. */
+/**
+ * The real learner: GRPO on the policy with AdamW, a frozen reference for the KL term, and evaluations. Under LoRA
+ * ({@code aha.lora.rank > 0}) the policy is its starting weights, frozen, with adapters ({@link LoraPolicy}): AdamW
+ * trains the adapters alone, the reference is the same base with adapters off (no second copy of the weights),
+ * checkpoints hold the adapters, and the weights it hands out are the merged model.
+ */
 public final class TorchTrainer implements PolicyTrainer {
 
     /**
@@ -54,24 +63,33 @@ public final class TorchTrainer implements PolicyTrainer {
      * Call on the learner's thread.
      *
      * @param logitsBudget most bytes of logits one forward may hold (micro-batches past it)
-     * @param initial the weights to train, flat
-     * @param reference the KL reference's weights (unused when beta = 0)
-     * @param resumeFrom a checkpoint whose weights and optimiser state to restore, or null
+     * @param lora {@code aha.lora}; with rank 0 every weight trains. Its adapters start from {@code eval.seed()}
+     * @param initial the weights to train, flat; under LoRA the frozen base (the cold start, which is also the
+     *     reference)
+     * @param reference the KL reference's weights (unused when beta = 0, or under LoRA)
+     * @param resumeFrom a checkpoint whose weights (under LoRA: adapters) and optimiser state to restore, or null
      * @param precision how the GRPO steps compute (evaluations run in float32)
      */
-    public TorchTrainer(PolicyFactory factory, Device device, GrpoSettings grpo, AdamWSettings adamw, int threads,
-            long logitsBudget, FlatWeights initial, FlatWeights reference, Path resumeFrom, EvalSettings eval,
-            TrainPrecision precision) {
+    public TorchTrainer(PolicyFactory factory, Device device, GrpoSettings grpo, AdamWSettings adamw, LoraSettings lora,
+            int threads, long logitsBudget, FlatWeights initial, FlatWeights reference, Path resumeFrom,
+            EvalSettings eval, TrainPrecision precision) {
         ComputeThreads.prepare(threads);
         this.eval = eval;
         this.precision = precision;
         this.manager = NDManager.newBaseManager(device);
-        this.policy = factory.blank(manager);
-        policy.importWeights(initial);
+        Policy start = factory.blank(manager);
+        start.importWeights(initial);
         Policy ref = null;
-        if (grpo.usesReference()) {
-            ref = factory.blank(manager);
-            ref.importWeights(reference);
+        if (lora.enabled()) {
+            LoraPolicy adapted = LoraPolicy.over(start, lora, LoraBase.nameOf(factory), eval.seed());
+            this.policy = adapted;
+            ref = grpo.usesReference() ? adapted.base() : null;
+        } else {
+            this.policy = start;
+            if (grpo.usesReference()) {
+                ref = factory.blank(manager);
+                ref.importWeights(reference);
+            }
         }
         this.optimizer = new AdamW(policy.parameters(), adamw, manager);
         if (resumeFrom != null) {
@@ -90,7 +108,7 @@ public final class TorchTrainer implements PolicyTrainer {
 
     @Override
     public FlatWeights exportWeights() {
-        return policy.exportWeights();
+        return policy instanceof LoraPolicy adapted ? LoraMerge.merged(adapted) : policy.exportWeights();
     }
 
     @Override

@@ -23,6 +23,7 @@ final class CheckpointFiles {
     static final String POLICY = "policy.json";
     static final String TENSORS = "policy.safetensors";
     static final String MOMENTS = "optimizer.safetensors";
+    static final String ADAPTER = "adapter.json";
 
     private CheckpointFiles() {}
 

@@ -8,11 +8,14 @@ import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.hf.SafetensorsFile;
+import dev.aha.runtime.policy.lora.LoraPolicy;
+import dev.aha.runtime.policy.lora.LoraRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Restores a policy (and its optimiser) from one checkpoint folder. Everything is checked before any array is
@@ -29,9 +32,8 @@ final class CheckpointLoader {
     static ObjectNode load(Path dir, Policy policy, AdamW optimizer) {
         try {
             ObjectNode state = verifiedState(dir);
-            if (!(state.path("run") instanceof ObjectNode run)) {
-                throw new IllegalArgumentException("checkpoint " + dir + ": state.json has no \"run\" object");
-            }
+            ObjectNode run = run(dir, state);
+            requireAdaptersFit(dir, policy);
             List<StoredTensor> weights = StoredTensor.weights(policy);
             List<StoredTensor> moments = optimizer == null ? List.of() : StoredTensor.moments(policy, optimizer);
             if (optimizer != null && !Files.isRegularFile(dir.resolve(CheckpointFiles.MOMENTS))) {
@@ -51,6 +53,56 @@ final class CheckpointLoader {
             return run;
         } catch (IOException e) {
             throw new UncheckedIOException("could not read checkpoint " + dir, e);
+        }
+    }
+
+    /** See {@link CheckpointStore#runState}. */
+    static ObjectNode runState(Path dir) {
+        try {
+            return run(dir, verifiedState(dir));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read checkpoint " + dir, e);
+        }
+    }
+
+    private static ObjectNode run(Path dir, ObjectNode state) {
+        if (!(state.path("run") instanceof ObjectNode run)) {
+            throw new IllegalArgumentException("checkpoint " + dir + ": state.json has no \"run\" object");
+        }
+        return run;
+    }
+
+    /** See {@link CheckpointStore#adapters}. */
+    static Optional<LoraRecord> adapters(Path dir) {
+        Path file = dir.resolve(CheckpointFiles.ADAPTER);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LoraRecord.fromJson(JSON.readTree(Files.readString(file)), "checkpoint " + dir));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("checkpoint " + dir + ": " + CheckpointFiles.ADAPTER
+                    + " is not valid JSON (" + e.getOriginalMessage() + ")");
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+    }
+
+    /**
+     * Adapters load only onto an adapted policy they fit ({@link LoraRecord#requireFits}), and a whole policy only
+     * from a checkpoint of a whole policy.
+     */
+    private static void requireAdaptersFit(Path dir, Policy policy) {
+        Optional<LoraRecord> record = adapters(dir);
+        if (policy instanceof LoraPolicy lora) {
+            record.orElseThrow(() -> new IllegalArgumentException("checkpoint " + dir + " holds a whole policy, no "
+                    + "LoRA adapters (it was saved with aha.lora.rank = 0): it cannot resume a LoRA run"))
+                    .requireFits(lora, "checkpoint " + dir);
+        } else if (record.isPresent()) {
+            LoraRecord r = record.get();
+            throw new IllegalArgumentException("checkpoint " + dir + " holds LoRA adapters (rank "
+                    + r.settings().rank() + " on " + r.base().model() + "), not a whole policy: set aha.lora as it "
+                    + "was saved, or write the merged model with aha export --merge");
         }
     }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.policy.Policy;
+import dev.aha.runtime.policy.lora.LoraPolicy;
+import dev.aha.runtime.policy.lora.LoraRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,6 +23,9 @@ import java.util.Optional;
  *                            "files": {name: {"bytes", "crc32c"}}}
  *   policy.json             the architecture and its config (for a Hugging Face model, its config.json) and the
  *                           tokenizer, when the store was made {@link #describing} them
+ *   adapter.json            for a policy with LoRA adapters ({@link LoraPolicy}): their settings and layers and
+ *                           their base by name and SHA-256 ({@link LoraRecord}); the two tensor files then hold the
+ *                           adapters and their moments alone, and the checkpoint loads only onto that base
  * </pre>
  *
  * A checkpoint is written into a temporary folder, forced to disk and renamed into place under a name no other
@@ -78,6 +83,16 @@ public final class CheckpointStore {
         }
     }
 
+    /** The record of the LoRA adapters a checkpoint holds, if it holds adapters rather than a whole policy. */
+    public static Optional<LoraRecord> adapters(Path checkpoint) {
+        return CheckpointLoader.adapters(checkpoint);
+    }
+
+    /** The caller's counters a checkpoint saved (state.json's "run"), its files verified; no tensor is read. */
+    public static ObjectNode runState(Path checkpoint) {
+        return CheckpointLoader.runState(checkpoint);
+    }
+
     public Path root() {
         return root;
     }
@@ -98,7 +113,8 @@ public final class CheckpointStore {
             String name = folders.freshName(step);
             Path target = CheckpointWriter.write(root, name, new CheckpointWriter.Contents(step,
                     StoredTensor.weights(policy), optimizer == null ? null : StoredTensor.moments(policy, optimizer),
-                    optimizer == null ? 0 : optimizer.steps(), description, run));
+                    optimizer == null ? 0 : optimizer.steps(), description, run,
+                    policy instanceof LoraPolicy lora ? LoraRecord.of(lora).toJson() : null));
             folders.pointLatestAt(name);
             folders.prune(keep);
             return target;

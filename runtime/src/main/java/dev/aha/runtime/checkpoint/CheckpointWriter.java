@@ -29,9 +29,17 @@ final class CheckpointWriter {
      * @param optimizerSteps the optimiser's step count (0 for a policy alone)
      * @param description policy.json's content, or null for none
      * @param run the caller's counters, state.json's "run"
+     * @param adapter adapter.json's content for a checkpoint of LoRA adapters, or null for a whole policy
      */
     record Contents(long step, List<StoredTensor> weights, List<StoredTensor> moments, long optimizerSteps,
-            ObjectNode description, ObjectNode run) {}
+            ObjectNode description, ObjectNode run, ObjectNode adapter) {
+
+        /** A whole policy's checkpoint: no adapter record. */
+        Contents(long step, List<StoredTensor> weights, List<StoredTensor> moments, long optimizerSteps,
+                ObjectNode description, ObjectNode run) {
+            this(step, weights, moments, optimizerSteps, description, run, null);
+        }
+    }
 
     /**
      * Writes {@code contents} as folder {@code name} under {@code root}, which must exist and hold no such folder.
@@ -49,12 +57,8 @@ final class CheckpointWriter {
                 crcs.put(CheckpointFiles.MOMENTS,
                         CheckpointTensors.write(staging.resolve(CheckpointFiles.MOMENTS), contents.moments()));
             }
-            if (contents.description() != null) {
-                Path policy = staging.resolve(CheckpointFiles.POLICY);
-                Files.writeString(policy, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
-                        contents.description()));
-                crcs.put(CheckpointFiles.POLICY, CheckpointFiles.crc32c(policy));
-            }
+            writeJson(staging, CheckpointFiles.POLICY, contents.description(), crcs);
+            writeJson(staging, CheckpointFiles.ADAPTER, contents.adapter(), crcs);
             ObjectNode state = JSON.createObjectNode();
             state.put("format", CheckpointStore.FORMAT);
             state.put("step", contents.step());
@@ -74,6 +78,16 @@ final class CheckpointWriter {
         } catch (IOException | RuntimeException e) {
             deleteQuietly(staging, e);
             throw e;
+        }
+    }
+
+    /** Writes {@code content} as file {@code name} of {@code dir} and records its CRC32C; nothing for null. */
+    private static void writeJson(Path dir, String name, ObjectNode content, Map<String, String> crcs)
+            throws IOException {
+        if (content != null) {
+            Path file = dir.resolve(name);
+            Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(content));
+            crcs.put(name, CheckpointFiles.crc32c(file));
         }
     }
 

@@ -10,11 +10,12 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.norm.LayerNorm;
 import dev.aha.runtime.engine.AlignedArrays;
 import dev.aha.runtime.engine.Scalars;
+import dev.aha.runtime.policy.AdaptablePolicy;
+import dev.aha.runtime.policy.AdapterSlot;
 import dev.aha.runtime.policy.KvCache;
 import dev.aha.runtime.policy.KvShape;
 import dev.aha.runtime.policy.LayerCache;
 import dev.aha.runtime.policy.ParameterLayout;
-import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.PolicyParameter;
 import dev.aha.runtime.policy.SlotCache;
 import dev.aha.runtime.policy.WeightMath;
@@ -35,7 +36,7 @@ import java.util.Random;
  *
  * <p>Not thread-safe for concurrent calls on one instance; each rollout holds its own replica.
  */
-public final class GptPolicy implements Policy {
+public final class GptPolicy implements AdaptablePolicy {
 
     private static final float LAYER_NORM_EPS = 1e-5f;
     private static final float NEG_INF = -1e9f;
@@ -46,6 +47,8 @@ public final class GptPolicy implements Policy {
     private final List<PolicyParameter> parameters;
     /** 1/sqrt(head dim), made once: a fresh constant per layer and token cost as much as the multiply (see Scalars). */
     private final NDArray attentionScale;
+    /** LoRA: each projection (attn.wqkv, attn.wo, mlp.w1, mlp.w2) adds its adapter term, if any, to its output. */
+    private final AdapterSlot adapters = new AdapterSlot();
 
     private GptPolicy(GptConfig config, NDManager manager, List<PolicyParameter> parameters) {
         this.config = config;
@@ -137,6 +140,11 @@ public final class GptPolicy implements Policy {
         return manager;
     }
 
+    @Override
+    public AdapterSlot adapterSlot() {
+        return adapters;
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Forward passes
 
@@ -175,13 +183,7 @@ public final class GptPolicy implements Policy {
         return cache;
     }
 
-    /**
-     * One incremental decoding step: the new tokens attend to the cached keys and values, which grow by one
-     * position. Costs one token's forward instead of a re-run of the prefix.
-     *
-     * @param next (B,) or (B, 1) int32 ids of the tokens just sampled
-     * @return logits for the following position, (B, V), in the manager of {@code next}
-     */
+    /** {@inheritDoc} Costs one token's forward instead of a re-run of the prefix. */
     @Override
     public NDArray step(KvCache cache, NDArray next) {
         requireContext(cache.length() + 1);
@@ -236,6 +238,7 @@ public final class GptPolicy implements Policy {
 
         NDArray normed = layerNorm(x, p + "ln1");
         NDArray qkv = WeightMath.matMul(normed, weight(p + "attn.wqkv")).add(weight(p + "attn.bqkv")); // (B, T, 3d)
+        qkv = adapters.add(p + "attn.wqkv", normed, qkv);
         NDList split = qkv.split(3, 2);
         NDArray q = heads(split.get(0), b, t, h, hd); // (B, h, T, hd)
         NDArray k = heads(split.get(1), b, t, h, hd);
@@ -252,11 +255,14 @@ public final class GptPolicy implements Policy {
         }
         NDArray attended = scores.softmax(-1).toType(x.getDataType(), false).matMul(v)
                 .transpose(0, 2, 1, 3).reshape(b, t, d); // (B, T, d)
-        x = x.add(WeightMath.matMul(attended, weight(p + "attn.wo")).add(weight(p + "attn.bo")));
+        NDArray projected = WeightMath.matMul(attended, weight(p + "attn.wo")).add(weight(p + "attn.bo"));
+        x = x.add(adapters.add(p + "attn.wo", attended, projected));
 
-        NDArray hidden = WeightMath.matMul(layerNorm(x, p + "ln2"), weight(p + "mlp.w1")).add(weight(p + "mlp.b1"));
-        NDArray mlp = WeightMath.matMul(Activation.gelu(hidden), weight(p + "mlp.w2")).add(weight(p + "mlp.b2"));
-        return x.add(mlp);
+        NDArray normed2 = layerNorm(x, p + "ln2");
+        NDArray hidden = WeightMath.matMul(normed2, weight(p + "mlp.w1")).add(weight(p + "mlp.b1"));
+        NDArray activated = Activation.gelu(adapters.add(p + "mlp.w1", normed2, hidden));
+        NDArray mlp = WeightMath.matMul(activated, weight(p + "mlp.w2")).add(weight(p + "mlp.b2"));
+        return x.add(adapters.add(p + "mlp.w2", activated, mlp));
     }
 
     /** Sampling reads float32 logits whatever the weights' type. */
@@ -285,14 +291,10 @@ public final class GptPolicy implements Policy {
     }
 
     private NDArray weight(String name) {
-        return parameter(name).array();
-    }
-
-    private PolicyParameter parameter(String name) {
         // Layout order is fixed; a linear scan over ~30 names is cheaper than it looks next to a matMul.
         for (PolicyParameter p : parameters) {
             if (p.name().equals(name)) {
-                return p;
+                return p.array();
             }
         }
         throw new IllegalArgumentException("no parameter " + name);

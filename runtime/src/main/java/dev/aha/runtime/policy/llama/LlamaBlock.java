@@ -3,6 +3,7 @@ package dev.aha.runtime.policy.llama;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
+import dev.aha.runtime.policy.AdapterSlot;
 import dev.aha.runtime.policy.LayerCache;
 import dev.aha.runtime.policy.WeightMath;
 
@@ -33,10 +34,18 @@ final class LlamaBlock {
     private final NDArray gate;
     private final NDArray up;
     private final NDArray down;
+    private final LlamaConfig.Names names;
+    private final AdapterSlot adapters;
 
-    /** @param weights the policy's parameters by transformers' names */
-    LlamaBlock(int index, LlamaConfig config, NDArray scaling, java.util.Map<String, NDArray> weights) {
+    /**
+     * @param weights the policy's parameters by transformers' names
+     * @param adapters the policy's LoRA slot: each projection adds its adapter term, if any, to its output
+     */
+    LlamaBlock(int index, LlamaConfig config, NDArray scaling, java.util.Map<String, NDArray> weights,
+            AdapterSlot adapters) {
         LlamaConfig.Names n = new LlamaConfig.Names(index);
+        this.names = n;
+        this.adapters = adapters;
         this.index = index;
         this.config = config;
         this.scaling = scaling;
@@ -78,9 +87,10 @@ final class LlamaBlock {
         int hd = config.headDim();
 
         // (B, T, heads*hd) viewed as (B, T, kv, g, hd): query head kv*g + j belongs to kv head kv, as in repeat_kv.
-        NDArray q = linear(x, qWeight, qBias).reshape(b, t, kvHeads, groups, hd);
-        NDArray k = linear(x, kWeight, kBias).reshape(b, t, kvHeads, hd);
-        NDArray v = linear(x, vWeight, vBias).reshape(b, t, kvHeads, hd).transpose(0, 2, 1, 3);
+        NDArray q = adapters.add(names.qWeight, x, linear(x, qWeight, qBias)).reshape(b, t, kvHeads, groups, hd);
+        NDArray k = adapters.add(names.kWeight, x, linear(x, kWeight, kBias)).reshape(b, t, kvHeads, hd);
+        NDArray v = adapters.add(names.vWeight, x, linear(x, vWeight, vBias)).reshape(b, t, kvHeads, hd)
+                .transpose(0, 2, 1, 3);
         if (config.qkNorm()) {
             q = rmsNorm(q, qNorm, eps); // over head_dim, before RoPE (Qwen3Attention)
             k = rmsNorm(k, kNorm, eps);
@@ -102,13 +112,14 @@ final class LlamaBlock {
                 .matMul(v); // (B, kv, g*T, hd)
         NDArray merged = attended.reshape(b, kvHeads, groups, t, hd).transpose(0, 3, 1, 2, 4)
                 .reshape(b, t, (long) config.numAttentionHeads() * hd);
-        return linear(merged, oWeight, oBias);
+        return adapters.add(names.oWeight, merged, linear(merged, oWeight, oBias));
     }
 
     /** down_proj(silu(gate_proj(x)) * up_proj(x)), silu(z) = z * sigmoid(z). */
     private NDArray mlp(NDArray x) {
-        NDArray g = linear(x, gate, null);
-        return linear(g.mul(Activation.sigmoid(g)).mul(linear(x, up, null)), down, null);
+        NDArray g = adapters.add(names.gate, x, linear(x, gate, null));
+        NDArray h = g.mul(Activation.sigmoid(g)).mul(adapters.add(names.up, x, linear(x, up, null)));
+        return adapters.add(names.down, h, linear(h, down, null));
     }
 
     /**

@@ -6,11 +6,12 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.aha.runtime.engine.Scalars;
+import dev.aha.runtime.policy.AdaptablePolicy;
+import dev.aha.runtime.policy.AdapterSlot;
 import dev.aha.runtime.policy.KvCache;
 import dev.aha.runtime.policy.KvShape;
 import dev.aha.runtime.policy.LayerCache;
 import dev.aha.runtime.policy.ParameterLayout;
-import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.PolicyParameter;
 import dev.aha.runtime.policy.SlotCache;
 import dev.aha.runtime.policy.WeightMath;
@@ -50,7 +51,7 @@ import java.util.Map;
  * {@code Embedding.embedding(ids, W)}, {@code x.mul(weight)}), so every intermediate lands in the manager of the
  * token array passed in, never in the policy's. Not thread-safe; each rollout holds its own replica.
  */
-public final class LlamaPolicy implements Policy {
+public final class LlamaPolicy implements AdaptablePolicy {
 
     private final LlamaConfig config;
     private final int contextLength;
@@ -63,6 +64,7 @@ public final class LlamaPolicy implements Policy {
     private final List<LlamaBlock> layers;
     private final RotaryEmbedding rope;
     private final float eps;
+    private final AdapterSlot adapters = new AdapterSlot();
 
     private LlamaPolicy(LlamaConfig config, int contextLength, NDManager manager, List<PolicyParameter> parameters) {
         this.config = config;
@@ -82,7 +84,7 @@ public final class LlamaPolicy implements Policy {
         NDArray scaling = Scalars.constant(manager, Math.pow(config.headDim(), -0.5));
         List<LlamaBlock> list = new ArrayList<>();
         for (int i = 0; i < config.numHiddenLayers(); i++) {
-            list.add(new LlamaBlock(i, config, scaling, byName));
+            list.add(new LlamaBlock(i, config, scaling, byName, adapters));
         }
         this.layers = List.copyOf(list);
         this.rope = new RotaryEmbedding(RopeFrequencies.of(config), contextLength);
@@ -160,6 +162,11 @@ public final class LlamaPolicy implements Policy {
     @Override
     public NDManager manager() {
         return manager;
+    }
+
+    @Override
+    public AdapterSlot adapterSlot() {
+        return adapters;
     }
 
     // ---------------------------------------------------------------------------------------------------------
