@@ -77,26 +77,31 @@ public final class TorchTrainer implements PolicyTrainer {
         this.eval = eval;
         this.precision = precision;
         this.manager = NDManager.newBaseManager(device);
-        Policy start = factory.blank(manager);
-        start.importWeights(initial);
-        Policy ref = null;
-        if (lora.enabled()) {
-            LoraPolicy adapted = LoraPolicy.over(start, lora, LoraBase.nameOf(factory), eval.seed());
-            this.policy = adapted;
-            ref = grpo.usesReference() ? adapted.base() : null;
-        } else {
-            this.policy = start;
-            if (grpo.usesReference()) {
-                ref = factory.blank(manager);
-                ref.importWeights(reference);
+        try {
+            Policy start = factory.blank(manager);
+            start.importWeights(initial);
+            Policy ref = null;
+            if (lora.enabled()) {
+                LoraPolicy adapted = LoraPolicy.over(start, lora, LoraBase.nameOf(factory), eval.seed());
+                this.policy = adapted;
+                ref = grpo.usesReference() ? adapted.base() : null;
+            } else {
+                this.policy = start;
+                if (grpo.usesReference()) {
+                    ref = factory.blank(manager);
+                    ref.importWeights(reference);
+                }
             }
+            this.optimizer = new AdamW(policy.parameters(), adamw, manager);
+            if (resumeFrom != null) {
+                CheckpointStore.load(resumeFrom, policy, optimizer);
+            }
+            this.updater = new GrpoUpdater(policy, ref, optimizer, new GrpoLoss(grpo), eval.sampling().temperature(),
+                    eval.tokenizer().padId(), logitsBudget);
+        } catch (RuntimeException e) {
+            manager.close(); // a refused start (a checkpoint that does not fit) leaves no native memory behind
+            throw e;
         }
-        this.optimizer = new AdamW(policy.parameters(), adamw, manager);
-        if (resumeFrom != null) {
-            CheckpointStore.load(resumeFrom, policy, optimizer);
-        }
-        this.updater = new GrpoUpdater(policy, ref, optimizer, new GrpoLoss(grpo), eval.sampling().temperature(),
-                eval.tokenizer().padId(), logitsBudget);
     }
 
     @Override

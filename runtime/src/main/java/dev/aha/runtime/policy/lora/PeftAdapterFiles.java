@@ -29,9 +29,10 @@ import java.util.stream.Stream;
  * </pre>
  *
  * The keys are those of PEFT 0.20 (src/peft/config.py PeftConfig, src/peft/tuners/lora/config.py LoraConfig) that
- * older releases also know, at the values this adapter has; target_modules lists layer names (PEFT records the
- * leaf names a user gives; for all-linear it records whole module names, which match the same layers). Only the
- * Llama family exports: the keys and names are transformers'.
+ * older releases also know, at the values this adapter has ({@link #targetModules} for target_modules). Only the
+ * Llama family exports: the keys and names are transformers'. The fixture
+ * {@code src/test/fixtures/peft/tiny-qwen3-lora.json} lists what PEFT writes for a tiny model, and where in PEFT
+ * each part comes from.
  */
 public final class PeftAdapterFiles {
 
@@ -85,9 +86,17 @@ public final class PeftAdapterFiles {
         return c;
     }
 
-    /** The layer names the adapters sit on, sorted: target_modules. */
+    /**
+     * target_modules, sorted (PEFT writes a set, in no order): the targets as given, or PEFT's default spelled out,
+     * as LoraConfig records them; for all-linear, every adapted module's whole name, as PEFT's
+     * _maybe_include_all_linear_layers replaces the shorthand.
+     */
     static List<String> targetModules(LoraPolicy policy) {
-        return List.copyOf(new TreeSet<>(LoraTargets.leaves(policy.adapters().modules())));
+        List<String> targets = LoraTargets.effective(policy.settings(), policy.architecture());
+        if (targets.equals(List.of(LoraTargets.ALL_LINEAR))) {
+            targets = policy.adapters().modules().stream().map(LinearModule::module).toList();
+        }
+        return List.copyOf(new TreeSet<>(targets));
     }
 
     /** PEFT's saved name of an adapter tensor named {@code name} in Aha ({@link LinearModule#loraA}). */
