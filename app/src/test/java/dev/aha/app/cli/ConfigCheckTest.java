@@ -138,6 +138,14 @@ class ConfigCheckTest {
                 Arguments.of("aha.weights.wire-dtype = f16", "wire-dtype"),
                 Arguments.of("aha.weights.data-port = 70000", "port"),
                 Arguments.of("aha.simulation.median-length = 0", "median"),
+                Arguments.of("aha.lora.rank = -1", "aha.lora.rank must be >= 0 (0 = LoRA off), was -1"),
+                Arguments.of("aha.lora { rank = 4, alpha = 0 }", "aha.lora.alpha must be positive"),
+                Arguments.of("aha.lora { rank = 4, dropout = 1.0 }", "aha.lora.dropout must be in [0, 1)"),
+                Arguments.of("aha.lora { rank = 4, targets = [q_proj] }",
+                        "aha.lora.targets: 'q_proj' names no linear layer of this gpt policy"),
+                Arguments.of("aha.lora.rank = 129", "aha.lora.rank 129 exceeds min(in, out) = 128 of h.0.attn.wqkv"),
+                Arguments.of("aha.lora.init = kaiming", "aha.lora.init must be true, false or gaussian"),
+                Arguments.of("aha.lora.rnk = 4", "did you mean aha.lora.rank"),
                 Arguments.of("aha.policy.context-length = 80", "held-out prompts of task arithmetic do not fit"));
     }
 
@@ -158,6 +166,14 @@ class ConfigCheckTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("group-size=4") || r.out().contains("group-size = 4")
                 || r.out().contains("\"group-size\" : 4") || r.out().contains("group-size:4"), r.out());
+    }
+
+    @Test
+    void loraWithRankZeroIsOffWhateverTheTargetsSay() throws IOException {
+        Result off = check("aha.lora { rank = 0, targets = [no_such_layer] }");
+        assertEquals(0, off.code(), off.err());
+        Result on = check("aha.lora { rank = 8, alpha = 16, dropout = 0.05, targets = [wqkv, w2], rslora = on }");
+        assertEquals(0, on.code(), on.err());
     }
 
     /** Held-out prompts that fit, training prompts that mostly do not: the run could not learn, so it does not start. */

@@ -1,0 +1,81 @@
+package dev.aha.actors.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.pipeline.PipelineFixture;
+import dev.aha.actors.pipeline.RunState;
+import dev.aha.protocol.weights.FlatWeights;
+import dev.aha.runtime.checkpoint.CheckpointStore;
+import dev.aha.runtime.engine.ComputeThreads;
+import dev.aha.runtime.metrics.MetricsLog;
+import dev.aha.runtime.policy.Policy;
+import dev.aha.runtime.policy.hf.SafetensorsFile;
+import dev.aha.runtime.policy.lora.LoraBase;
+import dev.aha.runtime.policy.lora.LoraPolicy;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Training under LoRA: a run trains adapters over its cold start and checkpoints them naming that base; a resume
+ * starts from the cold start as the base and leaves the adapters to the learner.
+ */
+class LoraRunTest {
+
+    private static final String LORA = "aha.lora { rank = 4, alpha = 8, targets = [wqkv, w2] }\n";
+
+    @TempDir
+    Path out;
+
+    @Test
+    void aLoraRunCheckpointsItsAdaptersOverItsColdStart() throws Exception {
+        RunConfig config = PipelineFixture.config(LORA + "aha.train.max-steps = 1");
+        ObjectNode summary = new TrainingSession(config, new TrainingSession.Options(out, 1, null, null, null, null))
+                .run();
+        assertTrue(summary.get("steps").asLong() >= 1, summary.toString());
+        Path saved = new CheckpointStore(out.resolve("checkpoints"), 3).latest().orElseThrow();
+        JsonNode record = MetricsLog.JSON.readTree(saved.resolve("adapter.json").toFile());
+        assertEquals(4, record.get("rank").asInt());
+        assertEquals("gpt", record.get("base").get("model").asText());
+        try (SafetensorsFile weights = SafetensorsFile.open(saved.resolve("policy.safetensors"))) {
+            assertEquals(4, weights.header().entries().size(), "A and B of wqkv and w2 of one layer, nothing else");
+        }
+        ComputeThreads.prepare(1);
+        try (NDManager m = NDManager.newBaseManager(); Policy coldStart = config.policy().blank(m)) {
+            CheckpointStore.load(CheckpointStore.resolve(out.resolve("cold-start")), coldStart, null);
+            assertEquals(LoraBase.sha256(coldStart), record.get("base").get("sha256").asText(),
+                    "the adapters' base is the cold start");
+        }
+    }
+
+    @Test
+    void aResumeStartsFromTheColdStartAndLeavesTheAdaptersToTheLearner() {
+        RunConfig config = PipelineFixture.config(LORA);
+        ComputeThreads.prepare(1);
+        FlatWeights cold;
+        Path adapters;
+        try (NDManager m = NDManager.newBaseManager(); Policy policy = config.policy().create(m)) {
+            cold = policy.exportWeights();
+            new CheckpointStore(out.resolve("cold-start"), 1).savePolicy(0, policy, RunState.fresh().toJson());
+            try (LoraPolicy lora = LoraPolicy.over(config.policy().create(m), config.lora(), "gpt", 3)) {
+                ObjectNode state = new RunState(5, 5, 40, 40, 40, 0, 3.0, 0.0, 1.0).toJson();
+                adapters = new CheckpointStore(out.resolve("checkpoints"), 3).savePolicy(5, lora, state);
+            }
+        }
+        StartingPoint start = StartingPoint.resume(config, out, null, true);
+        assertEquals(adapters, start.resumeFrom());
+        assertEquals(5, start.state().step());
+        assertTrue(cold.contentEquals(start.weights()), "the base: the cold start");
+        assertTrue(cold.contentEquals(start.reference()));
+
+        IllegalArgumentException whole = assertThrows(IllegalArgumentException.class,
+                () -> StartingPoint.resume(PipelineFixture.config(""), out, null, true));
+        assertTrue(whole.getMessage().contains("holds LoRA adapters (rank 4 on gpt)"), whole.getMessage());
+    }
+}
