@@ -77,5 +77,15 @@ class LoraRunTest {
         IllegalArgumentException whole = assertThrows(IllegalArgumentException.class,
                 () -> StartingPoint.resume(PipelineFixture.config(""), out, null, true));
         assertTrue(whole.getMessage().contains("holds LoRA adapters (rank 4 on gpt)"), whole.getMessage());
+
+        Path fullRun = out.resolve("full-run");
+        try (NDManager m = NDManager.newBaseManager(); Policy policy = config.policy().create(m)) {
+            new CheckpointStore(fullRun.resolve("cold-start"), 1).savePolicy(0, policy, RunState.fresh().toJson());
+            new CheckpointStore(fullRun.resolve("checkpoints"), 1).savePolicy(2, policy, RunState.fresh().toJson());
+        }
+        IllegalArgumentException lora = assertThrows(IllegalArgumentException.class,
+                () -> StartingPoint.resume(config, fullRun, null, true));
+        assertTrue(lora.getMessage().endsWith("holds a whole policy, no LoRA adapters: a run saved with aha.lora.rank"
+                + " = 0 resumes with rank 0"), lora.getMessage());
     }
 }

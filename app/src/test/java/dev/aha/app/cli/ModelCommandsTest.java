@@ -134,6 +134,8 @@ class ModelCommandsTest {
                 dir.resolve("x.gguf").toString()), "only llama, qwen2 and qwen3 policies export");
         assertRefused(List.of("eval", "--model", model.toString(), "--checkpoint", gptRun.toString()),
                 "both name the policy");
+        assertRefused(List.of("sft", "--task", "arithmetic", "--steps", "1", "--set", "aha.lora.rank=4", "--out",
+                dir.resolve("lora-sft").toString()), "aha.lora.rank = 4: SFT trains every weight");
     }
 
     private static void assertRefused(List<String> args, String expected) {

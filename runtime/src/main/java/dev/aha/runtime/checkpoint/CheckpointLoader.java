@@ -72,13 +72,17 @@ final class CheckpointLoader {
         return run;
     }
 
-    /** See {@link CheckpointStore#adapters}. */
+    /** See {@link CheckpointStore#adapters}: adapter.json checked against its recorded size and CRC32C first. */
     static Optional<LoraRecord> adapters(Path dir) {
         Path file = dir.resolve(CheckpointFiles.ADAPTER);
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
         try {
+            JsonNode recorded = readState(dir).path("files").path(CheckpointFiles.ADAPTER);
+            if (!recorded.isMissingNode()) {
+                CheckpointFiles.verify(dir, JSON.createObjectNode().set(CheckpointFiles.ADAPTER, recorded));
+            }
             return Optional.of(LoraRecord.fromJson(JSON.readTree(Files.readString(file)), "checkpoint " + dir));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("checkpoint " + dir + ": " + CheckpointFiles.ADAPTER

@@ -162,6 +162,25 @@ class CheckpointLoraTest {
     }
 
     @Test
+    void aCorruptAdapterRecordIsRefusedBeforeItIsRead() throws Exception {
+        Path saved = trained(tmp.resolve("corrupt"));
+        String text = Files.readString(saved.resolve("adapter.json"));
+        Files.writeString(saved.resolve("adapter.json"), text.replace("\"rank\" : 4", "\"rank\" : 8"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CheckpointStore.adapters(saved));
+        assertTrue(e.getMessage().startsWith("checkpoint " + saved + ": adapter.json is corrupt (CRC32C "),
+                e.getMessage());
+        // A record that state.json does not list (nothing to check it against) is still read as JSON, or refused.
+        try (Policy whole = model.create(base)) {
+            Path unlisted = new CheckpointStore(tmp.resolve("unlisted"), 1).savePolicy(0, whole,
+                    JSON.createObjectNode());
+            Files.writeString(unlisted.resolve("adapter.json"), "{\"rank\": ");
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> CheckpointStore.adapters(unlisted))
+                    .getMessage().startsWith("checkpoint " + unlisted + ": adapter.json is not valid JSON ("));
+        }
+    }
+
+    @Test
     void adaptersAndWholePoliciesDoNotLoadIntoEachOther() {
         Path adapters = trained(tmp.resolve("adapters"));
         try (Policy whole = model.create(base)) {

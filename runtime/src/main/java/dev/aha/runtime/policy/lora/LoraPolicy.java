@@ -45,7 +45,8 @@ public final class LoraPolicy implements Policy {
      */
     public static LoraPolicy over(Policy base, LoraSettings settings, String baseModel, long seed) {
         if (!(base instanceof AdaptablePolicy adaptable)) {
-            throw new IllegalArgumentException("a " + base.architecture() + " policy takes no LoRA adapters");
+            throw new IllegalArgumentException("this " + base.architecture() + " policy takes no LoRA adapters ("
+                    + (base instanceof LoraPolicy ? "it has adapters already" : "no adaptable linear layers") + ")");
         }
         List<LinearModule> modules = LoraTargets.resolve(settings, base.architecture(), base.layout());
         LoraBase id = new LoraBase(baseModel, LoraBase.sha256(base));

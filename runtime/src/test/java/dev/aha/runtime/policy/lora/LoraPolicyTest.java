@@ -3,6 +3,7 @@ package dev.aha.runtime.policy.lora;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -114,6 +115,19 @@ class LoraPolicyTest {
                 NDArray next = scope.create(new int[] {4, 5});
                 assertArrayEquals(merged.step(m, next).toFloatArray(), lora.step(a, next).toFloatArray(), 2e-5f);
             }
+        }
+    }
+
+    @Test
+    void adaptersGoOnlyOntoAnAdaptablePolicyAndOnlyWithARank() {
+        try (LoraPolicy lora = adapted("gpt", LoraFixtures.settings(2, 8, LoraInit.PEFT_DEFAULT))) {
+            assertEquals("this gpt policy takes no LoRA adapters (it has adapters already)", assertThrows(
+                    IllegalArgumentException.class, () -> LoraPolicy.over(lora, lora.settings(), "gpt", 1))
+                    .getMessage());
+            assertThrows(IllegalArgumentException.class, () -> LoraAdapters.create(lora.adapters().modules(),
+                    LoraSettings.OFF, manager, 1), "rank 0 makes no adapters");
+            LinearModule head = new LinearModule("head", "head", 64, 64, true);
+            assertThrows(IllegalArgumentException.class, () -> lora.adapters().delta(head, manager));
         }
     }
 

@@ -118,6 +118,8 @@ class LoraTargetsTest {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> LoraFixtures.settings(4, 8, LoraInit.PEFT_DEFAULT, "all-linear", "q_proj")).getMessage()
                 .contains("all-linear stands alone"));
+        assertEquals("aha.lora.init must be given", assertThrows(IllegalArgumentException.class,
+                () -> new LoraSettings(4, 8, 0, List.of(), null, false)).getMessage());
         assertEquals(LoraInit.GAUSSIAN, LoraInit.parse("gaussian"));
         assertEquals(LoraInit.RANDOM, LoraInit.parse("false"));
     }

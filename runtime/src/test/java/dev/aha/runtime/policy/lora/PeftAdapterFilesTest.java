@@ -122,6 +122,18 @@ class PeftAdapterFilesTest {
     }
 
     @Test
+    void aTargetThatHoldsFilesIsRefused() throws Exception {
+        Path full = Files.createDirectories(tmp.resolve("full"));
+        Files.writeString(full.resolve("keep.txt"), "mine");
+        try (LoraPolicy lora = LoraPolicy.over(model.create(manager), LoraFixtures.settings(2, 8, LoraInit.PEFT_DEFAULT),
+                "base", 1)) {
+            assertEquals(full + " exists and is not an empty directory", assertThrows(IllegalArgumentException.class,
+                    () -> PeftAdapterFiles.write(lora, "base", full, SafetensorsDType.F32)).getMessage());
+        }
+        assertEquals("mine", Files.readString(full.resolve("keep.txt")));
+    }
+
+    @Test
     void theGptsAdaptersDoNotExportAsPeft() {
         try (LoraPolicy lora = LoraPolicy.over(GptPolicy.create(LoraFixtures.gpt(), manager),
                 LoraFixtures.settings(4, 8, LoraInit.PEFT_DEFAULT), "gpt", 1)) {
