@@ -30,7 +30,12 @@ public final class LoraMerge {
             int i = layout.indexOf(m.weight());
             try (NDManager scope = base.manager().newSubManager()) {
                 NDArray merged = policy.adapters().delta(m, scope).add(base.parameters().get(i).array());
-                TensorBytes.read(merged, bytes -> flat.put(offsets[i], bytes));
+                long[] at = {offsets[i]};
+                TensorBytes.read(merged, bytes -> { // in pieces when past one buffer: each goes on where the last ended
+                    long here = at[0];
+                    at[0] += bytes.remaining();
+                    flat.put(here, bytes);
+                });
             }
         }
         return flat;

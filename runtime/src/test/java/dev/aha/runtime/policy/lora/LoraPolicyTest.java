@@ -23,6 +23,7 @@ import dev.aha.runtime.policy.KvCache;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.PolicyParameter;
 import dev.aha.runtime.policy.hf.HfModel;
+import dev.aha.runtime.policy.hf.SmallPieces;
 import dev.aha.runtime.sft.SftExample;
 import dev.aha.runtime.sft.SupervisedFineTuner;
 import java.nio.file.Path;
@@ -114,6 +115,20 @@ class LoraPolicyTest {
                 KvCache m = merged.prefill(prompt, 2);
                 NDArray next = scope.create(new int[] {4, 5});
                 assertArrayEquals(merged.step(m, next).toFloatArray(), lora.step(a, next).toFloatArray(), 2e-5f);
+            }
+        }
+    }
+
+    /** A weight past one buffer's size moves in pieces: the merged image and the base's hash come out the same. */
+    @Test
+    void mergedWeightsAndTheBaseHashAreTheSameInPieces() {
+        LoraSettings random = new LoraSettings(4, 16, 0, List.of("all-linear"), LoraInit.RANDOM, false);
+        try (LoraPolicy lora = adapted("qwen3", random)) {
+            FlatWeights whole = LoraMerge.merged(lora);
+            String hash = LoraBase.sha256(lora.base());
+            try (SmallPieces small = SmallPieces.of(300)) { // a few rows of 32 or 64 floats a piece
+                assertTrue(whole.contentEquals(LoraMerge.merged(lora)));
+                assertEquals(hash, LoraBase.sha256(lora.base()));
             }
         }
     }
