@@ -59,16 +59,32 @@ class TorchTrainerLoraTest {
     }
 
     private static TorchTrainer trainer(LoraSettings lora, FlatWeights base, Path resumeFrom) {
+        return trainer(lora, base, resumeFrom, TrainPrecision.F32);
+    }
+
+    private static TorchTrainer trainer(LoraSettings lora, FlatWeights base, Path resumeFrom, TrainPrecision precision) {
         return new TorchTrainer(new GptFactory(GPT), Device.cpu(), GRPO, AdamWSettings.defaults(1e-2), lora, 1,
                 Long.MAX_VALUE, base, base, resumeFrom, new TorchTrainer.EvalSettings(TOKENIZER,
                         PromptTemplate.of("Q: {question}\nA:"), new SamplingSettings(1f, 1f, 8), 5,
-                        ExtractMode.STRICT, null, null), TrainPrecision.F32);
+                        ExtractMode.STRICT, null, null), precision);
     }
 
     private static List<GrpoSample> samples() {
         int[] prompt = {40, 41, 42};
         return List.of(new GrpoSample(prompt, new int[] {50, 51, 1}, new float[] {-4.5f, -4.6f, -4.4f}, 1f),
                 new GrpoSample(prompt, new int[] {60, 1}, new float[] {-4.5f, -4.6f}, -1f));
+    }
+
+    /** Under bf16-mixed the adapters' products run in bfloat16 like the base's, and still train. */
+    @Test
+    void adaptersTrainUnderBf16Mixed() {
+        try (TorchTrainer t = trainer(RANK_4, initial, null, TrainPrecision.BF16_MIXED)) {
+            for (int i = 0; i < 2; i++) {
+                GrpoUpdateResult r = t.update(samples());
+                assertTrue(r.gradNorm() > 0 && Float.isFinite(r.loss()), r.toString());
+            }
+            assertFalse(initial.contentEquals(t.exportWeights()), "the adapters moved");
+        }
     }
 
     @Test

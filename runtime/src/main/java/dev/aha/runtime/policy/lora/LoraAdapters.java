@@ -3,7 +3,6 @@ package dev.aha.runtime.policy.lora;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.aha.runtime.engine.AlignedArrays;
@@ -11,6 +10,7 @@ import dev.aha.runtime.engine.Scalars;
 import dev.aha.runtime.policy.AdapterSlot;
 import dev.aha.runtime.policy.ParameterLayout;
 import dev.aha.runtime.policy.PolicyParameter;
+import dev.aha.runtime.policy.WeightMath;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -130,8 +130,10 @@ public final class LoraAdapters implements AdapterSlot.Adapters, AutoCloseable {
         if (settings.dropout() > 0 && JniUtils.isGradMode()) {
             in = Dropout.dropout(in, (float) settings.dropout(), true).singletonOrThrow();
         }
-        NDArray down = Linear.linear(in, p.a()).singletonOrThrow().mul(scaling); // s * x A^T: (..., r)
-        NDArray term = Linear.linear(down, p.b()).singletonOrThrow(); // (..., out)
+        // WeightMath, as the base's own products: in bfloat16 under the learner's bf16-mixed autocast, as PEFT's
+        // lora_A and lora_B (nn.Linear) run under torch.autocast
+        NDArray down = WeightMath.linear(in, p.a(), null).mul(scaling); // s * x A^T: (..., r)
+        NDArray term = WeightMath.linear(down, p.b(), null); // (..., out)
         return y.add(term.getDataType() == y.getDataType() ? term : term.toType(y.getDataType(), false));
     }
 
