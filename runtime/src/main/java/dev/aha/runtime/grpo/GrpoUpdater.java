@@ -5,8 +5,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.aha.runtime.optim.AdamW;
+import dev.aha.runtime.policy.ChunkedLogProbs;
 import dev.aha.runtime.policy.MicroBatches;
 import dev.aha.runtime.policy.Policy;
+import dev.aha.runtime.policy.TrainingLogProbs;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +28,7 @@ public final class GrpoUpdater {
     private final float temperature;
     private final int padId;
     private final long logitsBudget;
+    private final ChunkedLogProbs chunks;
 
     /** The whole batch in one forward (a small vocabulary's logits are small). */
     public GrpoUpdater(Policy policy, Policy reference, AdamW optimizer, GrpoLoss loss, float temperature, int padId) {
@@ -36,7 +39,8 @@ public final class GrpoUpdater {
      * @param reference the frozen reference policy; may be null when beta = 0, and is never run then
      * @param temperature the sampling temperature, so log pi_theta is taken over the distribution pi_old sampled
      * @param logitsBudget most bytes of logits one forward may hold: larger batches run as micro-batches of rows
-     *     whose gradients accumulate into one step ({@link MicroBatches})
+     *     whose gradients accumulate into one step ({@link MicroBatches}); within one, the output head runs on chunks
+     *     of at most this many bytes of logits, and 64 MB ({@link ChunkedLogProbs#within})
      */
     public GrpoUpdater(
             Policy policy,
@@ -46,6 +50,20 @@ public final class GrpoUpdater {
             float temperature,
             int padId,
             long logitsBudget) {
+        this(policy, reference, optimizer, loss, temperature, padId, logitsBudget,
+                ChunkedLogProbs.within(logitsBudget));
+    }
+
+    /** The same with the output head's chunks given ({@link ChunkedLogProbs}). */
+    public GrpoUpdater(
+            Policy policy,
+            Policy reference,
+            AdamW optimizer,
+            GrpoLoss loss,
+            float temperature,
+            int padId,
+            long logitsBudget,
+            ChunkedLogProbs chunks) {
         if (loss.settings().usesReference() && reference == null) {
             throw new IllegalArgumentException("beta = " + loss.settings().beta() + " needs a reference policy");
         }
@@ -56,6 +74,7 @@ public final class GrpoUpdater {
         this.temperature = temperature;
         this.padId = padId;
         this.logitsBudget = logitsBudget;
+        this.chunks = chunks;
         policy.setTrainable(true);
     }
 
@@ -103,10 +122,11 @@ public final class GrpoUpdater {
             referenceLogProbs = reference.tokenLogProbs(part.tokens(), temperature, part.firstColumn());
         }
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray logProbs = policy.tokenLogProbs(part.tokens(), temperature, part.firstColumn());
+            TrainingLogProbs recorded = chunks.record(policy, part.tokens(), temperature, part.firstColumn());
+            NDArray logProbs = recorded.logProbs();
             GrpoLoss.Output output = loss.compute(logProbs, part.behaviourLogProbs(), referenceLogProbs, part.mask(),
                     part.advantages(), totals);
-            collector.backward(output.loss());
+            recorded.backward(collector, output.loss());
             mismatches.add(RolloutMismatch.measure(logProbs, part.behaviourLogProbs(), part.mask(), part.fresh()));
             return output;
         }

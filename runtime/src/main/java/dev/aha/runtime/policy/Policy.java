@@ -2,11 +2,9 @@ package dev.aha.runtime.policy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import dev.aha.protocol.weights.FlatWeights;
-import dev.aha.runtime.engine.Scalars;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A decoder-only language model as the rest of Aha sees it: the sampler, the learner's GRPO step, SFT, evaluation,
@@ -105,22 +103,22 @@ public interface Policy extends AutoCloseable {
     /**
      * The same from column {@code fromColumn} on. The output head is the costliest layer of a model with a real
      * vocabulary (151,936 x d multiply-adds per position for Qwen), and prompt positions carry no loss: the learner
-     * runs the head only where some row has a completion token.
+     * runs the head only where some row has a completion token. The head runs on chunks of rows
+     * ({@link ChunkedLogProbs}), so without gradient recording the whole logits never exist at once.
      *
      * @return (B, T-1-fromColumn): entry [b, c] is log p(tokens[b, fromColumn+c+1] | tokens[b, 0..fromColumn+c])
      */
     default NDArray tokenLogProbs(NDArray tokens, float temperature, int fromColumn) {
-        long t = tokens.getShape().get(1);
-        if (fromColumn < 0 || fromColumn >= t - 1) {
-            throw new IllegalArgumentException("fromColumn " + fromColumn + " outside [0, " + (t - 1) + ")");
-        }
-        NDArray hidden = hiddenStates(tokens).get(new NDIndex(":, {}:{}, :", fromColumn, t - 1));
-        NDArray logits = outputHead(hidden);
-        if (temperature != 1f) {
-            logits = Scalars.dividedBy(logits, temperature);
-        }
-        NDArray next = tokens.get(new NDIndex(":, {}:", fromColumn + 1)).toType(DataType.INT64, false);
-        return logits.logSoftmax(-1).gather(next.expandDims(-1), -1).squeeze(-1);
+        return new ChunkedLogProbs(ChunkedLogProbs.DEFAULT_CHUNK_BYTES).compute(this, tokens, temperature, fromColumn);
+    }
+
+    /**
+     * The output head's weight and its layout, so that a learner can take the head's gradient without the whole
+     * logits ({@link ChunkedLogProbs#record}); empty where the policy does not expose it, and the learner then runs
+     * the whole logits through autograd.
+     */
+    default Optional<OutputHeadWeight> outputHeadWeight() {
+        return Optional.empty();
     }
 
     /** Turns gradient tracking on (learner) or off (rollout replicas, the frozen reference). */

@@ -8,8 +8,10 @@ import ai.djl.training.GradientCollector;
 import dev.aha.runtime.engine.Scalars;
 import dev.aha.runtime.grpo.PackedSequences;
 import dev.aha.runtime.optim.AdamW;
+import dev.aha.runtime.policy.ChunkedLogProbs;
 import dev.aha.runtime.policy.MicroBatches;
 import dev.aha.runtime.policy.Policy;
+import dev.aha.runtime.policy.TrainingLogProbs;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,17 +29,27 @@ public final class SupervisedFineTuner {
     private final AdamW optimizer;
     private final int padId;
     private final long logitsBudget;
+    private final ChunkedLogProbs chunks;
 
     public SupervisedFineTuner(Policy policy, AdamW optimizer, int padId) {
         this(policy, optimizer, padId, Long.MAX_VALUE);
     }
 
-    /** @param logitsBudget most bytes of logits one forward may hold (see {@link MicroBatches}) */
+    /**
+     * @param logitsBudget most bytes of logits one forward may hold (see {@link MicroBatches}); the output head runs on
+     *     chunks within it ({@link ChunkedLogProbs#within})
+     */
     public SupervisedFineTuner(Policy policy, AdamW optimizer, int padId, long logitsBudget) {
+        this(policy, optimizer, padId, logitsBudget, ChunkedLogProbs.within(logitsBudget));
+    }
+
+    /** The same with the output head's chunks given. */
+    public SupervisedFineTuner(Policy policy, AdamW optimizer, int padId, long logitsBudget, ChunkedLogProbs chunks) {
         this.policy = policy;
         this.optimizer = optimizer;
         this.padId = padId;
         this.logitsBudget = logitsBudget;
+        this.chunks = chunks;
         policy.setTrainable(true);
     }
 
@@ -63,10 +75,11 @@ public final class SupervisedFineTuner {
                     part.attach(micro);
                     mask.attach(micro);
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                        NDArray logProbs = policy.tokenLogProbs(part, 1f, packed.firstColumn()); // (b, C)
+                        TrainingLogProbs recorded = chunks.record(policy, part, 1f, packed.firstColumn());
+                        NDArray logProbs = recorded.logProbs(); // (b, C)
                         // normalised over the whole batch's tokens, so the micro-batches' gradients add up to its
                         NDArray loss = Scalars.dividedBy(logProbs.mul(mask).sum(), Math.max(1f, tokens)).neg();
-                        collector.backward(loss);
+                        recorded.backward(collector, loss);
                         value += loss.getFloat();
                     }
                 }

@@ -11,6 +11,8 @@ import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.optim.AdamWSettings;
+import dev.aha.runtime.policy.ChunkedLogProbs;
+import dev.aha.runtime.policy.WholeLogitsPolicy;
 import dev.aha.runtime.policy.gpt.GptConfig;
 import dev.aha.runtime.policy.gpt.GptPolicy;
 import dev.aha.runtime.support.Engines;
@@ -168,6 +170,48 @@ class GrpoUpdaterTest {
                 for (int i = 0; i < wa.limit(); i++) {
                     assertEquals(wa.get(i), wb.get(i), 1e-6f, aggregation + " weight " + i);
                 }
+            }
+        }
+    }
+
+    /**
+     * The output head in chunks (of three rows, vocabulary slices of a few columns), with and without micro-batches,
+     * takes the step the whole logits take through autograd, at a sampling temperature other than 1, KL term on.
+     */
+    @Test
+    void shouldTakeTheStepOfTheWholeLogitsWithTheHeadInChunks() {
+        AdamWSettings linear = new AdamWSettings(1e-2, 0.9, 0.99, 1.0, 0.0, 0.0);
+        List<GrpoSample> batch = List.of(
+                new GrpoSample(TOKENIZER.encode("12+3="), TOKENIZER.encode("15"), new float[] {-4f, -3f}, 1.2f),
+                new GrpoSample(PROMPT, GOOD, new float[] {-4.5f}, -0.3f),
+                new GrpoSample(TOKENIZER.encode("9-1="), TOKENIZER.encode("8 ok"), new float[] {-4f, -4f, -5f, -4f}, 0.7f));
+        GrpoSettings settings = new GrpoSettings(0.2, 0.28, 0.04, LossAggregation.SEQUENCE_MEAN, true, 1e-4, 0);
+        ChunkedLogProbs threeRows = new ChunkedLogProbs(3L * TOKENIZER.vocabSize() * Float.BYTES);
+        try (GptPolicy whole = GptPolicy.create(GptConfig.tiny(TOKENIZER.vocabSize()), base);
+                GptPolicy chunked = GptPolicy.create(GptConfig.tiny(TOKENIZER.vocabSize()), base);
+                GptPolicy micro = GptPolicy.create(GptConfig.tiny(TOKENIZER.vocabSize()), base);
+                GptPolicy reference = GptPolicy.create(GptConfig.tiny(TOKENIZER.vocabSize()), base);
+                AdamW adamWhole = new AdamW(whole.parameters(), linear, base);
+                AdamW adamChunked = new AdamW(chunked.parameters(), linear, base);
+                AdamW adamMicro = new AdamW(micro.parameters(), linear, base)) {
+            reference.parameters().get(0).array().muli(0.9f);
+            GrpoUpdateResult a = new GrpoUpdater(new WholeLogitsPolicy(whole), reference, adamWhole,
+                    new GrpoLoss(settings), 0.7f, TOKENIZER.padId()).update(batch);
+            GrpoUpdateResult b = new GrpoUpdater(chunked, reference, adamChunked, new GrpoLoss(settings), 0.7f,
+                    TOKENIZER.padId(), Long.MAX_VALUE, threeRows).update(batch);
+            GrpoUpdateResult c = new GrpoUpdater(micro, reference, adamMicro, new GrpoLoss(settings), 0.7f,
+                    TOKENIZER.padId(), 1, threeRows).update(batch); // micro-batches of one row
+            for (GrpoUpdateResult r : List.of(b, c)) {
+                assertEquals(a.loss(), r.loss(), 1e-5f);
+                assertEquals(a.gradNorm(), r.gradNorm(), 1e-4f * a.gradNorm());
+                assertEquals(a.diagnostics().meanKl(), r.diagnostics().meanKl(), 1e-6f);
+            }
+            java.nio.FloatBuffer wa = whole.exportWeights().toByteBuffer().asFloatBuffer();
+            java.nio.FloatBuffer wb = chunked.exportWeights().toByteBuffer().asFloatBuffer();
+            java.nio.FloatBuffer wc = micro.exportWeights().toByteBuffer().asFloatBuffer();
+            for (int i = 0; i < wa.limit(); i++) {
+                assertEquals(wa.get(i), wb.get(i), 1e-6f, "chunked weight " + i);
+                assertEquals(wa.get(i), wc.get(i), 1e-6f, "micro-batched weight " + i);
             }
         }
     }

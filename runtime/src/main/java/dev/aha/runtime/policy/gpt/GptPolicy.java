@@ -15,6 +15,7 @@ import dev.aha.runtime.policy.AdapterSlot;
 import dev.aha.runtime.policy.KvCache;
 import dev.aha.runtime.policy.KvShape;
 import dev.aha.runtime.policy.LayerCache;
+import dev.aha.runtime.policy.OutputHeadWeight;
 import dev.aha.runtime.policy.ParameterLayout;
 import dev.aha.runtime.policy.PolicyParameter;
 import dev.aha.runtime.policy.SlotCache;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -164,6 +166,11 @@ public final class GptPolicy implements AdaptablePolicy {
     @Override
     public NDArray outputHead(NDArray hidden) {
         return WeightMath.matMul(hidden, weight("head"));
+    }
+
+    @Override
+    public Optional<OutputHeadWeight> outputHeadWeight() {
+        return Optional.of(OutputHeadWeight.vocabularyColumns(weight("head")));
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.aha.runtime.policy.AdapterSlot;
 import dev.aha.runtime.policy.KvCache;
 import dev.aha.runtime.policy.KvShape;
 import dev.aha.runtime.policy.LayerCache;
+import dev.aha.runtime.policy.OutputHeadWeight;
 import dev.aha.runtime.policy.ParameterLayout;
 import dev.aha.runtime.policy.PolicyParameter;
 import dev.aha.runtime.policy.SlotCache;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 /**
@@ -181,6 +183,12 @@ public final class LlamaPolicy implements AdaptablePolicy {
     @Override
     public NDArray outputHead(NDArray hidden) {
         return lmHead(hidden);
+    }
+
+    /** lm_head.weight, or embed_tokens.weight when tied: its gradient then also receives the embedding's. */
+    @Override
+    public Optional<OutputHeadWeight> outputHeadWeight() {
+        return Optional.of(OutputHeadWeight.vocabularyRows(lmHead));
     }
 
     @Override

@@ -19,6 +19,8 @@ import dev.aha.runtime.grpo.GrpoUpdater;
 import dev.aha.runtime.grpo.LossAggregation;
 import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.optim.AdamWSettings;
+import dev.aha.runtime.policy.ChunkedLogProbs;
+import dev.aha.runtime.policy.WholeLogitsPolicy;
 import dev.aha.runtime.policy.hf.HfModel;
 import dev.aha.runtime.policy.hf.HfModelInit;
 import dev.aha.runtime.policy.hf.SafetensorsFile;
@@ -107,6 +109,48 @@ class LlamaTrainingTest {
             }
             assertEquals(arraysAfterFirst, Engines.liveArrays(base), "NDArrays leaked across steps");
             assertTrue(start.contentEquals(reference.exportWeights()), "the reference must stay frozen");
+        }
+    }
+
+    /**
+     * A GRPO update at temperature 0.7 in micro-batches and an SFT step, with the tied head in chunks of five rows and
+     * vocabulary slices that do not divide it, move the weights as the whole logits through autograd do.
+     */
+    @Test
+    void shouldTakeTheStepsOfTheWholeLogitsWithTheTiedHeadInChunks() {
+        AdamWSettings linear = new AdamWSettings(1e-2, 0.9, 0.99, 1.0, 0.0, 0.0);
+        ChunkedLogProbs fiveRows = new ChunkedLogProbs(5L * VOCAB * Float.BYTES);
+        List<GrpoSample> samples = List.of(new GrpoSample(new int[] {5, 9, 12}, new int[] {7, 8, END},
+                        new float[] {-4f, -4.2f, -3.9f}, 1.1f),
+                new GrpoSample(new int[] {4}, new int[] {6, 30, 31, END}, new float[] {-4f, -4.1f, -4.3f, -4f}, -0.4f),
+                new GrpoSample(new int[] {3, 3}, new int[] {11, END}, new float[] {-4.4f, -3.8f}, -0.7f));
+        List<SftExample> sftBatch = List.of(new SftExample(new int[] {5, 9}, new int[] {7, 8, 20, 21, END}),
+                new SftExample(new int[] {4}, new int[] {6, END}));
+        GrpoSettings settings = new GrpoSettings(0.2, 0.28, 0.04, LossAggregation.TOKEN_MEAN, true, 1e-4, 0);
+        try (LlamaPolicy whole = model.create(base);
+                LlamaPolicy chunked = model.create(base);
+                LlamaPolicy reference = model.create(base);
+                AdamW adamWhole = new AdamW(whole.parameters(), linear, base);
+                AdamW adamChunked = new AdamW(chunked.parameters(), linear, base)) {
+            assertTrue(whole.config().tieWordEmbeddings());
+            reference.setTrainable(false);
+            reference.parameters().get(1).array().muli(0.9f); // a reference that differs: the KL term is live
+            GrpoUpdateResult a = new GrpoUpdater(new WholeLogitsPolicy(whole), reference, adamWhole,
+                    new GrpoLoss(settings), 0.7f, PAD).update(samples);
+            GrpoUpdateResult b = new GrpoUpdater(chunked, reference, adamChunked, new GrpoLoss(settings), 0.7f, PAD,
+                    1, fiveRows).update(samples); // micro-batches of one row
+            assertEquals(a.loss(), b.loss(), 1e-5f);
+            assertEquals(a.gradNorm(), b.gradNorm(), 1e-4f * a.gradNorm());
+            assertEquals(a.diagnostics().meanKl(), b.diagnostics().meanKl(), 1e-6f);
+            float nllWhole = new SupervisedFineTuner(new WholeLogitsPolicy(whole), adamWhole, PAD).step(sftBatch);
+            float nllChunked = new SupervisedFineTuner(chunked, adamChunked, PAD, Long.MAX_VALUE, fiveRows)
+                    .step(sftBatch);
+            assertEquals(nllWhole, nllChunked, 1e-5f);
+            java.nio.FloatBuffer wa = whole.exportWeights().toByteBuffer().asFloatBuffer();
+            java.nio.FloatBuffer wb = chunked.exportWeights().toByteBuffer().asFloatBuffer();
+            for (int i = 0; i < wa.limit(); i++) {
+                assertEquals(wa.get(i), wb.get(i), 1e-6f, "weight " + i);
+            }
         }
     }
 
