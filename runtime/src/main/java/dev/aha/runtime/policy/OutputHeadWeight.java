@@ -6,7 +6,8 @@ import ai.djl.ndarray.index.NDIndex;
 /**
  * A policy's output head weight and the products of a slice of the vocabulary against it, in whichever layout the
  * policy stores it: what {@link ChunkedLogProbs} needs to take the head's gradient a slice of the vocabulary at a time
- * instead of through autograd over the whole logits.
+ * instead of through autograd over the whole logits. The products go through {@link WeightMath}, so under the
+ * learner's bf16-mixed precision they run in bfloat16 as autocast runs the head's forward and backward.
  *
  * @param weight the head weight itself (not a copy): its gradient is where the head's gradient accumulates. A tied
  *     head is the embedding table, whose gradient then also receives the embedding's.
@@ -40,18 +41,19 @@ public record OutputHeadWeight(NDArray weight, boolean vocabularyRows) {
      */
     NDArray logits(NDArray hidden, NDArray head, long from, long to) {
         NDArray w = slice(head, from, to);
-        return vocabularyRows ? hidden.matMul(w.transpose()) : hidden.matMul(w);
+        return vocabularyRows ? WeightMath.linear(hidden, w, null) : WeightMath.matMul(hidden, w);
     }
 
     /** d logits[:, from:to] / d hidden applied to {@code dLogits} (N, to - from): (N, d). */
     NDArray towardsHidden(NDArray dLogits, NDArray head, long from, long to) {
         NDArray w = slice(head, from, to);
-        return vocabularyRows ? dLogits.matMul(w) : dLogits.matMul(w.transpose());
+        return vocabularyRows ? WeightMath.matMul(dLogits, w) : WeightMath.linear(dLogits, w, null);
     }
 
     /** Adds the gradient of the weight's slice for {@code dLogits} (N, to - from) at {@code hidden} (N, d). */
     void accumulate(NDArray gradient, NDArray dLogits, NDArray hidden, long from, long to) {
-        NDArray part = vocabularyRows ? dLogits.transpose().matMul(hidden) : hidden.transpose().matMul(dLogits);
+        NDArray part = vocabularyRows ? WeightMath.matMul(dLogits.transpose(), hidden)
+                : WeightMath.matMul(hidden.transpose(), dLogits);
         slice(gradient, from, to).addi(part); // a view of the gradient: the sum lands in it
     }
 

@@ -6,11 +6,13 @@ import dev.aha.runtime.policy.AdaptablePolicy;
 import dev.aha.runtime.policy.AdapterSlot;
 import dev.aha.runtime.policy.KvCache;
 import dev.aha.runtime.policy.KvShape;
+import dev.aha.runtime.policy.OutputHeadWeight;
 import dev.aha.runtime.policy.ParameterLayout;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.PolicyParameter;
 import dev.aha.runtime.policy.SlotCache;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -116,6 +118,12 @@ public final class LoraPolicy implements Policy {
     @Override
     public NDArray outputHead(NDArray hidden) {
         return base.outputHead(hidden);
+    }
+
+    /** The base's head weight, frozen: the learner's chunked head backpropagates through it without training it. */
+    @Override
+    public Optional<OutputHeadWeight> outputHeadWeight() {
+        return base.outputHeadWeight();
     }
 
     @Override

@@ -12,6 +12,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.engine.ComputeThreads;
+import dev.aha.runtime.engine.Gradients;
 import dev.aha.runtime.grpo.GrpoLoss;
 import dev.aha.runtime.grpo.GrpoSettings;
 import dev.aha.runtime.grpo.GrpoUpdateResult;
@@ -19,9 +20,12 @@ import dev.aha.runtime.grpo.GrpoUpdater;
 import dev.aha.runtime.grpo.LossAggregation;
 import dev.aha.runtime.optim.AdamW;
 import dev.aha.runtime.optim.AdamWSettings;
+import dev.aha.runtime.policy.ChunkedLogProbs;
 import dev.aha.runtime.policy.KvCache;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.PolicyParameter;
+import dev.aha.runtime.policy.TrainingLogProbs;
+import dev.aha.runtime.policy.WholeLogitsPolicy;
 import dev.aha.runtime.policy.hf.HfModel;
 import dev.aha.runtime.policy.hf.SmallPieces;
 import dev.aha.runtime.sft.SftExample;
@@ -163,6 +167,44 @@ class LoraPolicyTest {
             for (PolicyParameter p : lora.base().parameters()) {
                 assertFalse(p.array().hasGradient(), p.name() + " is frozen");
             }
+        }
+    }
+
+    /**
+     * The output head in chunks backpropagates through the base's frozen head into the adapters as the whole logits
+     * do through autograd, and leaves the head without a gradient.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt", "qwen3"})
+    void theChunkedHeadTrainsTheAdaptersAsTheWholeLogitsDo(String architecture) {
+        LoraSettings random = new LoraSettings(4, 8, 0, List.of("all-linear"), LoraInit.RANDOM, false);
+        try (LoraPolicy chunked = adapted(architecture, random);
+                LoraPolicy whole = adapted(architecture, random);
+                NDManager scope = manager.newSubManager()) {
+            chunked.setTrainable(true);
+            whole.setTrainable(true);
+            NDArray tokens = LoraFixtures.tokens(scope);
+            ChunkedLogProbs chunks = new ChunkedLogProbs(3L * LoraFixtures.VOCAB * Float.BYTES);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                TrainingLogProbs recorded = chunks.record(chunked, tokens, 0.7f, 1);
+                recorded.backward(collector, recorded.logProbs().exp().sum());
+            }
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                TrainingLogProbs recorded = chunks.record(new WholeLogitsPolicy(whole), tokens, 0.7f, 1);
+                recorded.backward(collector, recorded.logProbs().exp().sum());
+            }
+            for (int i = 0; i < whole.parameters().size(); i++) {
+                float[] expected = whole.parameters().get(i).array().getGradient().toFloatArray();
+                float[] actual = chunked.parameters().get(i).array().getGradient().toFloatArray();
+                float largest = 0;
+                for (float e : expected) {
+                    largest = Math.max(largest, Math.abs(e));
+                }
+                assertTrue(largest > 0, whole.parameters().get(i).name());
+                assertArrayEquals(expected, actual, 1e-5f * largest, whole.parameters().get(i).name());
+            }
+            assertFalse(chunked.outputHeadWeight().orElseThrow().trainable());
+            assertFalse(Gradients.held(chunked.outputHeadWeight().orElseThrow().weight()), "the frozen head");
         }
     }
 
