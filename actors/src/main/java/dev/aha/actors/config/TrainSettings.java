@@ -31,8 +31,8 @@ import java.time.Duration;
  * @param coldStartLearningRate SFT learning rate
  * @param progressEvery learner steps between progress log lines
  * @param quarantineAfter failures after which a prompt is kept out of the stream
- * @param logitsBudget most bytes of logits one learner forward (GRPO or SFT) holds; larger batches run as
- *     micro-batches whose gradients accumulate
+ * @param logitsBudget the bytes of whole logits one learner forward (GRPO or SFT) may stand for; larger batches run
+ *     as micro-batches whose gradients accumulate (the head itself runs on chunks, see ChunkedLogProbs)
  * @param maxSteps learner steps (counted from the run's start, across resumes) at which the run ends as at its
  *     deadline; 0 = the deadline alone
  * @param precision how the learner computes its GRPO steps (float32 master weights either way)

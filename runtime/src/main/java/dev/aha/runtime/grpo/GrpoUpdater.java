@@ -40,7 +40,7 @@ public final class GrpoUpdater {
      * @param temperature the sampling temperature, so log pi_theta is taken over the distribution pi_old sampled
      * @param logitsBudget most bytes of logits one forward may hold: larger batches run as micro-batches of rows
      *     whose gradients accumulate into one step ({@link MicroBatches}); within one, the output head runs on chunks
-     *     of at most this many bytes of logits, and 64 MB ({@link ChunkedLogProbs#within})
+     *     of at most this many bytes of logits, and 16 MB ({@link ChunkedLogProbs#within})
      */
     public GrpoUpdater(
             Policy policy,

@@ -1,10 +1,10 @@
 package dev.aha.runtime.policy;
 
 /**
- * How many rows of a batch one learner forward may hold. The logits of a real vocabulary are rows x columns x
- * 151,936 floats, and the forward keeps several arrays of that size for the backward pass (logits, their
- * log-softmax, the gradients of both): a batch is split into micro-batches of rows whose logits stay within a byte
- * budget, each runs forward and backward, and gradients accumulate, so the optimiser step is the same.
+ * How many rows of a batch one learner forward may hold: a batch is split into micro-batches of rows whose logits
+ * would stay within a byte budget, each runs forward and backward, and gradients accumulate, so the optimiser step is
+ * the same. The logits are never whole ({@link ChunkedLogProbs} runs the head on chunks of them), so the budget now
+ * bounds what else grows with the rows: the decoder's activations kept for the backward pass.
  */
 public final class MicroBatches {
 

@@ -30,6 +30,10 @@ public record OutputHeadWeight(NDArray weight, boolean vocabularyRows) {
         return weight.getShape().get(vocabularyRows ? 0 : 1);
     }
 
+    public long hiddenSize() {
+        return weight.getShape().get(vocabularyRows ? 1 : 0);
+    }
+
     /** Whether training reaches this weight (a frozen base under adapters does not). */
     public boolean trainable() {
         return weight.hasGradient();

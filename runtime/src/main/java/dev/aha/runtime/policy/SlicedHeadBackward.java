@@ -64,7 +64,7 @@ final class SlicedHeadBackward implements TrainingLogProbs {
         NDArray column = targets.reshape(n, 1);
         NDArray dHidden = scope.zeros(flat.getShape(), flat.getDataType());
         NDArray gradient = head.trainable() ? gradientOf(collector, scope) : null;
-        int width = chunks.columnsPerSlice(n, vocab);
+        int width = chunks.columnsPerSlice(n, head.hiddenSize(), vocab);
         for (long from = 0; from < vocab; from += width) {
             long to = Math.min(vocab, from + width);
             try (NDManager slice = scope.newSubManager()) {
@@ -78,9 +78,12 @@ final class SlicedHeadBackward implements TrainingLogProbs {
                     z.divi(temperature);
                 }
                 NDArray p = z.subi(shift).exp(); // softmax(z) over these columns
-                NDArray hit = column.eq(slice.arange((int) from, (int) to, 1, DataType.INT64)).toType(p.getDataType(),
-                        false);
+                z.close(); // each slice's arrays go as soon as they are spent: about two slices' worth live at once
+                NDArray isTarget = column.eq(slice.arange((int) from, (int) to, 1, DataType.INT64));
+                NDArray hit = isTarget.toType(p.getDataType(), false);
+                isTarget.close();
                 NDArray dLogits = p.subi(hit).muli(negScaled); // g/T (onehot - p)
+                hit.close();
                 dHidden.addi(head.towardsHidden(dLogits, weight, from, to));
                 if (gradient != null) {
                     head.accumulate(gradient, dLogits, flat, from, to);

@@ -86,8 +86,9 @@ class ChunkedLogProbsTest {
             NDArray tokens = tokens(scope, chunked.vocabSize());
             Function<NDArray, NDArray> loss = lossOf(scope);
             ChunkedLogProbs chunks = fourRows(chunked);
-            assertTrue(chunks.columnsPerSlice(ROWS, chunked.vocabSize()) < chunked.vocabSize());
-            assertTrue(chunked.vocabSize() % chunks.columnsPerSlice(ROWS, chunked.vocabSize()) != 0);
+            long hidden = chunked.outputHeadWeight().orElseThrow().hiddenSize();
+            int columns = chunks.columnsPerSlice(ROWS, hidden, chunked.vocabSize());
+            assertTrue(columns < chunked.vocabSize() && chunked.vocabSize() % columns != 0, "columns " + columns);
             for (int round = 0; round < 2; round++) {
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     TrainingLogProbs recorded = chunks.record(chunked, tokens, TEMPERATURE, FROM);
@@ -209,9 +210,10 @@ class ChunkedLogProbsTest {
         assertEquals(ChunkedLogProbs.DEFAULT_CHUNK_BYTES, ChunkedLogProbs.within(256L << 20).chunkBytes());
         assertEquals(1000, ChunkedLogProbs.within(1000).chunkBytes());
         ChunkedLogProbs qwen = new ChunkedLogProbs(ChunkedLogProbs.DEFAULT_CHUNK_BYTES);
-        assertEquals(110, qwen.rowsPerChunk(151_936)); // 64 MiB / (151,936 x 4 bytes)
-        assertEquals(43_690, qwen.columnsPerSlice(384, 151_936));
-        assertEquals(1, new ChunkedLogProbs(1).columnsPerSlice(384, 151_936));
+        assertEquals(27, qwen.rowsPerChunk(151_936)); // 16 MiB / (151,936 x 4 bytes)
+        assertEquals(10_922, qwen.columnsPerSlice(384, 128, 151_936)); // 384 rows of logits
+        assertEquals(4_681, qwen.columnsPerSlice(384, 896, 151_936)); // the head's gradient, 896 wide
+        assertEquals(1, new ChunkedLogProbs(1).columnsPerSlice(384, 896, 151_936));
     }
 
     /** log_softmax(head(hidden) / T) gathered, as one array: what tokenLogProbs computed before chunks. */
