@@ -2,7 +2,6 @@ package dev.aha.bench;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -155,15 +154,17 @@ public final class ModelBench implements Callable<Integer> {
                     long c = System.nanoTime();
                     int arrays = device.getManagedArrays().size();
                     long tokens = group.stream().mapToLong(Completion::length).sum();
-                    perStep.addObject().put("step", s + 1).put("sample_seconds", (b - a) / 1e9)
+                    ObjectNode row = perStep.addObject().put("step", s + 1).put("sample_seconds", (b - a) / 1e9)
                             .put("grpo_seconds", (c - b) / 1e9).put("sampled_tokens", tokens)
                             .put("loss", r.loss()).put("ndarrays", arrays).put("rss_bytes", ProcessMemory.rss());
+                    LearnerRoofline.record(row, updater.lastPhases());
                     log(String.format("step %d/%d: sample %.1f s (%d tokens), GRPO step %.1f s, %d NDArrays, RSS %.1f GB",
                             s + 1, steps, (b - a) / 1e9, tokens, (c - b) / 1e9, arrays, ProcessMemory.rss() / 1e9));
                 }
             }
             summarise(perStep, out);
-            forwardBreakdown(policy, shape.vocabSize(), rng, out);
+            learnerSummary(perStep, shape, grpo.usesReference(), learnerPrecision, device, out);
+            ForwardBreakdown.measure(policy, groupSize, promptTokens + maxNewTokens, rng, out);
             snapshot = policy.exportWeights();
             reference.close();
             policy.close();
@@ -188,34 +189,20 @@ public final class ModelBench implements Callable<Integer> {
     }
 
     /**
-     * Where a forward's time goes: the decoder (embedding, layers, final norm) against the output head, on a batch
-     * of G full-length rows, without gradients; medians of 3 after one warm-up.
+     * The learner's phases against the matmul peak of its precision, measured now; the batch is G x groups rows of
+     * prompt + completion tokens, scored at the completion's positions.
      */
-    private void forwardBreakdown(Policy policy, int vocabSize, Random rng, ObjectNode out) {
+    private void learnerSummary(ArrayNode perStep, LlamaConfig shape, boolean reference, TrainPrecision learner,
+            NDManager device, ObjectNode out) {
         ComputeThreads.stopRecording();
+        DataType type = learner == TrainPrecision.BF16_MIXED ? DataType.BFLOAT16 : DataType.FLOAT32;
+        double peak = Stats.median(MatmulPeak.rates(device, 1024, 5, type));
         int length = promptTokens + maxNewTokens;
-        double[] decoder = new double[3];
-        double[] head = new double[3];
-        for (int i = -1; i < 3; i++) {
-            try (NDManager scope = policy.manager().newSubManager()) {
-                var tokens = scope.create(rng.ints((long) groupSize * length, 0, vocabSize).toArray(),
-                        new Shape(groupSize, length));
-                long a = System.nanoTime();
-                var hidden = policy.hiddenStates(tokens);
-                hidden.toFloatArray(); // wait for the engine: DJL's PyTorch ops run eagerly, this is one copy
-                long b = System.nanoTime();
-                policy.outputHead(hidden).get("0, 0, 0").getFloat();
-                long c = System.nanoTime();
-                if (i >= 0) {
-                    decoder[i] = (b - a) / 1e9;
-                    head[i] = (c - b) / 1e9;
-                }
-            }
-        }
-        ObjectNode f = out.putObject("forward_" + groupSize + "x" + length);
-        f.put("decoder_seconds", Stats.median(decoder));
-        f.put("output_head_seconds", Stats.median(head));
-        f.put("output_head_share", Stats.median(head) / (Stats.median(head) + Stats.median(decoder)));
+        double forward = ModelFlops.of(shape).forward((long) groupSize * groups, length, length, maxNewTokens);
+        ObjectNode l = LearnerRoofline.summary(perStep, forward, reference, peak, out);
+        log(String.format("learner: %.1f s a step, %.1f TFLOP, %.2fx its roofline at %.0f GFLOP/s (%s)",
+                l.get("seconds_p50").asDouble(), l.get("flops").asDouble() / 1e12, l.get("over_roofline").asDouble(),
+                peak / 1e9, learner));
     }
 
     /** The model the size options describe, known from its config alone (no files). */

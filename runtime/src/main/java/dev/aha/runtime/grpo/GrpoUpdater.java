@@ -29,6 +29,7 @@ public final class GrpoUpdater {
     private final int padId;
     private final long logitsBudget;
     private final ChunkedLogProbs chunks;
+    private LearnerPhases lastPhases = LearnerPhases.NONE;
 
     /** The whole batch in one forward (a small vocabulary's logits are small). */
     public GrpoUpdater(Policy policy, Policy reference, AdamW optimizer, GrpoLoss loss, float temperature, int padId) {
@@ -78,14 +79,21 @@ public final class GrpoUpdater {
         policy.setTrainable(true);
     }
 
+    /** The phases of the last {@link #update}. */
+    public LearnerPhases lastPhases() {
+        return lastPhases;
+    }
+
     /**
      * One step on {@code samples}. An empty batch (overlong filtering masked every completion) has no loss to take a
      * gradient of, and the optimiser does not step on it: Adam's moments would move the weights on a zero gradient.
      */
     public GrpoUpdateResult update(List<GrpoSample> samples) {
         if (samples.isEmpty()) {
+            lastPhases = LearnerPhases.NONE;
             return GrpoUpdateResult.NONE;
         }
+        LearnerPhases.Clock clock = new LearnerPhases.Clock();
         try (NDManager scope = policy.manager().newSubManager()) {
             GrpoBatch batch = GrpoBatch.pack(scope, samples, padId);
             GrpoLoss.Totals totals = new GrpoLoss.Totals(batch.size(), batch.mask().sum().getFloat());
@@ -98,14 +106,17 @@ public final class GrpoUpdater {
                 int to = Math.min(batch.size(), from + per);
                 try (NDManager micro = scope.newSubManager()) {
                     GrpoBatch part = from == 0 && to == batch.size() ? batch : batch.rows(micro, from, to);
-                    GrpoLoss.Output output = forwardBackward(part, totals, mismatches);
+                    GrpoLoss.Output output = forwardBackward(part, totals, mismatches, clock);
                     lossValue += output.loss().getFloat();
                     parts.add(output.diagnostics());
                     rows.add(to - from);
                 }
             }
             long skippedBefore = optimizer.skipped();
+            clock.restart();
             float gradNorm = optimizer.step();
+            clock.optimizer();
+            lastPhases = clock.phases();
             return new GrpoUpdateResult(lossValue, gradNorm, GrpoDiagnostics.combine(parts, rows), samples.size(),
                     optimizer.skipped() > skippedBefore, RolloutMismatch.combine(mismatches));
         }
@@ -116,17 +127,22 @@ public final class GrpoUpdater {
      * its rollout mismatch added to {@code mismatches}. One update per batch: the forward that records gradients is
      * the policy before the update, so its log-probs, detached, are the proximal policy's and the learner's own.
      */
-    private GrpoLoss.Output forwardBackward(GrpoBatch part, GrpoLoss.Totals totals, List<RolloutMismatch> mismatches) {
+    private GrpoLoss.Output forwardBackward(GrpoBatch part, GrpoLoss.Totals totals, List<RolloutMismatch> mismatches,
+            LearnerPhases.Clock clock) {
         NDArray referenceLogProbs = null;
+        clock.restart();
         if (loss.settings().usesReference()) {
             referenceLogProbs = reference.tokenLogProbs(part.tokens(), temperature, part.firstColumn());
         }
+        clock.reference();
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             TrainingLogProbs recorded = chunks.record(policy, part.tokens(), temperature, part.firstColumn());
             NDArray logProbs = recorded.logProbs();
             GrpoLoss.Output output = loss.compute(logProbs, part.behaviourLogProbs(), referenceLogProbs, part.mask(),
                     part.advantages(), totals);
+            clock.forward();
             recorded.backward(collector, output.loss());
+            clock.backward();
             mismatches.add(RolloutMismatch.measure(logProbs, part.behaviourLogProbs(), part.mask(), part.fresh()));
             return output;
         }
