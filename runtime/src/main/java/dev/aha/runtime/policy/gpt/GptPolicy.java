@@ -12,6 +12,7 @@ import dev.aha.runtime.engine.AlignedArrays;
 import dev.aha.runtime.engine.Scalars;
 import dev.aha.runtime.policy.AdaptablePolicy;
 import dev.aha.runtime.policy.AdapterSlot;
+import dev.aha.runtime.policy.CausalMask;
 import dev.aha.runtime.policy.KvCache;
 import dev.aha.runtime.policy.KvShape;
 import dev.aha.runtime.policy.LayerCache;
@@ -21,7 +22,6 @@ import dev.aha.runtime.policy.PolicyParameter;
 import dev.aha.runtime.policy.SlotCache;
 import dev.aha.runtime.policy.WeightMath;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -75,22 +75,11 @@ public final class GptPolicy implements AdaptablePolicy {
         ParameterLayout layout = config.layout();
         NDManager manager = parent.newSubManager();
         Random rng = new Random(config.initSeed());
-        float residualStd = (float) (0.02 / Math.sqrt(2.0 * config.layers()));
         List<PolicyParameter> params = new ArrayList<>();
         for (int i = 0; i < layout.names().size(); i++) {
             String name = layout.names().get(i);
             Shape shape = layout.shapes().get(i);
-            float[] values = new float[Math.toIntExact(shape.size())];
-            if (name.endsWith(".g")) {
-                Arrays.fill(values, 1f); // LayerNorm gains
-            } else if (!name.contains(".b")) { // biases and LayerNorm shifts stay zero
-                float std = name.equals("wpe") ? 0.01f
-                        : (name.endsWith("attn.wo") || name.endsWith("mlp.w2")) ? residualStd : 0.02f;
-                for (int j = 0; j < values.length; j++) {
-                    values[j] = (float) (rng.nextGaussian() * std);
-                }
-            }
-            NDArray array = AlignedArrays.of(manager, values, shape);
+            NDArray array = AlignedArrays.of(manager, GptInit.values(config, name, shape, rng), shape);
             if (type != DataType.FLOAT32) {
                 // Under bfloat16 only the matrices of products are narrowed (wpe is added, not multiplied).
                 boolean product = shape.dimension() == 2 && !name.equals("wpe");
@@ -155,7 +144,7 @@ public final class GptPolicy implements AdaptablePolicy {
         int t = Math.toIntExact(tokens.getShape().get(1));
         requireContext(t);
         NDManager scope = tokens.getManager();
-        NDArray mask = causalMask(scope, t);
+        NDArray mask = CausalMask.of(scope, t, 0, NEG_INF);
         NDArray x = embed(tokens, 0);
         for (int l = 0; l < config.layers(); l++) {
             x = block(l, x, null, mask);
@@ -180,7 +169,7 @@ public final class GptPolicy implements AdaptablePolicy {
         NDManager scope = prompt.getManager();
         KvCache cache = new KvCache(config.layers(), config.contextLength());
         NDArray x = embed(prompt, 0);
-        NDArray mask = causalMask(scope, p);
+        NDArray mask = CausalMask.of(scope, p, 0, NEG_INF);
         for (int l = 0; l < config.layers(); l++) {
             x = block(l, x, cache, mask);
         }
@@ -285,16 +274,6 @@ public final class GptPolicy implements AdaptablePolicy {
 
     private static NDArray heads(NDArray x, long b, long t, int h, int hd) {
         return x.reshape(b, t, h, hd).transpose(0, 2, 1, 3);
-    }
-
-    private static NDArray causalMask(NDManager scope, int t) {
-        float[] mask = new float[t * t];
-        for (int i = 0; i < t; i++) {
-            for (int j = i + 1; j < t; j++) {
-                mask[i * t + j] = NEG_INF;
-            }
-        }
-        return scope.create(mask, new Shape(t, t));
     }
 
     private NDArray weight(String name) {

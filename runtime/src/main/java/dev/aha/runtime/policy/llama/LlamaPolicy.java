@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.aha.runtime.engine.Scalars;
 import dev.aha.runtime.policy.AdaptablePolicy;
 import dev.aha.runtime.policy.AdapterSlot;
+import dev.aha.runtime.policy.CausalMask;
 import dev.aha.runtime.policy.KvCache;
 import dev.aha.runtime.policy.KvShape;
 import dev.aha.runtime.policy.LayerCache;
@@ -235,7 +236,9 @@ public final class LlamaPolicy implements AdaptablePolicy {
         NDManager scope = tokens.getManager();
         int t = Math.toIntExact(tokens.getShape().get(1));
         NDArray[] cosSin = rope.cosSin(scope, offset, t);
-        NDArray mask = t > 1 ? causalMask(scope, t, offset) : null; // one new token may see every cached one
+        // One new token may see every cached one. Masked scores get float32's lowest value, as transformers' eager
+        // mask (torch.finfo.min).
+        NDArray mask = t > 1 ? CausalMask.of(scope, t, offset, -Float.MAX_VALUE) : null;
         NDArray hidden = WeightMath.embedding(tokens, embedTokens);
         return layers(hidden, cosSin[0], cosSin[1], cosSin[0], cosSin[1], mask, cache);
     }
@@ -259,21 +262,6 @@ public final class LlamaPolicy implements AdaptablePolicy {
     /** Sampling reads float32 logits whatever the weights' type. */
     private static NDArray logitsF32(NDArray logits) {
         return logits.toType(DataType.FLOAT32, false);
-    }
-
-    /**
-     * Additive mask for T new queries at positions offset.. against offset+T keys: query i sees keys up to
-     * offset+i. Masked scores get float32's lowest value, as transformers' eager mask (torch.finfo.min).
-     */
-    private static NDArray causalMask(NDManager scope, int t, int offset) {
-        int s = offset + t;
-        float[] mask = new float[t * s];
-        for (int i = 0; i < t; i++) {
-            for (int j = offset + i + 1; j < s; j++) {
-                mask[i * s + j] = -Float.MAX_VALUE;
-            }
-        }
-        return scope.create(mask, new Shape(t, s));
     }
 
     @Override
