@@ -6,17 +6,16 @@ import dev.aha.runtime.reward.ExtractMode;
 import dev.aha.runtime.reward.FormatReward;
 import dev.aha.runtime.reward.RewardFunction;
 import dev.aha.runtime.reward.RewardInput;
+import dev.aha.runtime.rollout.BatchSampler;
 import dev.aha.runtime.sampling.Completion;
-import dev.aha.runtime.sandbox.CodeRunPool;
-import dev.aha.runtime.sampling.Sampler;
 import dev.aha.runtime.sampling.SamplingSettings;
+import dev.aha.runtime.sandbox.CodeRunPool;
 import dev.aha.runtime.task.PromptTemplate;
 import dev.aha.runtime.task.TaskPrompt;
 import dev.aha.runtime.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntConsumer;
 
@@ -108,20 +107,30 @@ public final class Evaluator {
         if (prompts.isEmpty()) {
             throw new IllegalArgumentException("no prompts to evaluate");
         }
-        Sampler sampled = new Sampler(policy, sampling, tokenizer.vocabSize(), tokenizer.endIds());
-        Sampler greedy = new Sampler(policy,
-                new SamplingSettings(0f, 1f, sampling.maxNewTokens()), tokenizer.vocabSize(), tokenizer.endIds());
-        Random rng = new Random(seed);
+        List<String> texts = new ArrayList<>(prompts.size());
+        List<int[]> ids = new ArrayList<>(prompts.size());
+        for (TaskPrompt prompt : prompts) {
+            String text = template.render(prompt.question());
+            texts.add(text);
+            ids.add(tokenizer.encode(text));
+        }
+        // Every prompt's k samples decode together, then every greedy decode: batched forwards, not one group at a time.
+        List<List<Completion>> sampledGroups = new BatchSampler(policy, sampling, tokenizer.vocabSize(),
+                tokenizer.endIds(), BatchSampler.DEFAULT_SLOTS).sample(ids, k, seed, progress);
+        List<List<Completion>> greedyGroups = greedyDecode
+                ? new BatchSampler(policy, new SamplingSettings(0f, 1f, sampling.maxNewTokens()),
+                        tokenizer.vocabSize(), tokenizer.endIds(), BatchSampler.DEFAULT_SLOTS)
+                        .sample(ids, 1, seed, null)
+                : null;
         double pass1 = 0;
         int greedyCorrect = 0;
         int consCorrect = 0;
         int formatted = 0;
         long tokens = 0;
-        int done = 0;
-        for (TaskPrompt prompt : prompts) {
-            String text = template.render(prompt.question());
-            int[] ids = tokenizer.encode(text);
-            List<Completion> samples = sampled.sampleGroup(ids, k, rng);
+        for (int p = 0; p < prompts.size(); p++) {
+            TaskPrompt prompt = prompts.get(p);
+            String text = texts.get(p);
+            List<Completion> samples = sampledGroups.get(p);
             int correct = 0;
             MajorityVote votes = new MajorityVote(extract);
             List<RewardInput> inputs = new ArrayList<>(samples.size());
@@ -144,15 +153,11 @@ public final class Evaluator {
                 consCorrect++;
             }
             if (greedyDecode) {
-                Completion best = greedy.sampleGroup(ids, 1, rng).get(0);
+                Completion best = greedyGroups.get(p).get(0);
                 if (accuracy.score(new RewardInput(text, tokenizer.decode(best.tokens()), prompt.referenceAnswer()))
                         == 1.0) {
                     greedyCorrect++;
                 }
-            }
-            done++;
-            if (progress != null) {
-                progress.accept(done);
             }
         }
         int n = prompts.size();

@@ -14,6 +14,11 @@ final class SequenceSeeds {
         return new Random(mix(groupSeed + 0x9E3779B97F4A7C15L * (sample + 1)));
     }
 
+    /** The seed of group {@code group} of a batch sampled under one {@code seed}. */
+    static long ofGroup(long seed, int group) {
+        return mix(seed ^ 0xD1B54A32D192ED03L * (group + 1));
+    }
+
     /** SplitMix64's finaliser: nearby seeds give unrelated streams. */
     private static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
