@@ -2,7 +2,6 @@ package dev.aha.bench;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,6 +22,11 @@ import dev.aha.runtime.policy.SlotCache;
 import dev.aha.runtime.policy.hf.HfModel;
 import dev.aha.runtime.policy.hf.HfModelInit;
 import dev.aha.runtime.policy.llama.LlamaConfig;
+import dev.aha.runtime.policy.lora.LoraInit;
+import dev.aha.runtime.policy.lora.LoraMerge;
+import dev.aha.runtime.policy.lora.LoraPolicy;
+import dev.aha.runtime.policy.lora.LoraSettings;
+import dev.aha.runtime.policy.lora.LoraTargets;
 import dev.aha.runtime.sampling.Completion;
 import dev.aha.runtime.rollout.ContinuousBatcher;
 import dev.aha.runtime.sampling.SamplingSettings;
@@ -41,6 +45,10 @@ import picocli.CommandLine.Option;
  * batch (the rollout engine, each prompt prefilled once) and takes a GRPO step over them with the KL reference,
  * {@code --steps} times, on one device; then its snapshot crosses the weight plane over IPC against
  * one memcpy of the same bytes. Every figure is measured in this run.
+ *
+ * <p>With {@code --lora R} the policy trains adapters of rank R on every linear layer over its frozen base, which is
+ * also the KL reference (no second copy of the weights), as a LoRA run's learner does; the weight plane section adds
+ * one version of the adapters alone beside the whole snapshot.
  *
  * <p>Sampling and learning share the learner's policy here (a colocated device); in a run the rollout holds its own
  * replica. Random weights never emit an end token, so every completion runs to --max-new-tokens: the worst case.
@@ -95,13 +103,19 @@ public final class ModelBench implements Callable<Integer> {
     @Option(names = "--plane-repeat", defaultValue = "3", description = "Timed snapshot transfers (default ${DEFAULT-VALUE}).")
     int planeRepeat;
 
+    @Option(names = "--lora", defaultValue = "0", paramLabel = "R",
+            description = "Train LoRA adapters of rank R on every linear layer instead of every weight (default 0).")
+    int loraRank;
+
     @Mixin
     ConfigOptions config = new ConfigOptions();
 
     @Override
     public Integer call() throws Exception {
-        if (steps < 2 || groupSize < 2 || groups < 1 || promptTokens < 1 || maxNewTokens < 1 || planeRepeat < 1) {
-            throw new IllegalArgumentException("--steps and --group-size must be at least 2, the rest at least 1");
+        if (steps < 2 || groupSize < 2 || groups < 1 || promptTokens < 1 || maxNewTokens < 1 || planeRepeat < 1
+                || loraRank < 0) {
+            throw new IllegalArgumentException("--steps and --group-size must be at least 2, --lora at least 0, the "
+                    + "rest at least 1");
         }
         var conf = config.load();
         TrainPrecision learnerPrecision = TrainPrecision.parse(precision);
@@ -119,18 +133,31 @@ public final class ModelBench implements Callable<Integer> {
         out.put("threads", threads);
         out.put("precision", learnerPrecision.toString());
         out.put("cores", Runtime.getRuntime().availableProcessors());
+        LoraSettings lora = loraRank == 0 ? LoraSettings.OFF : new LoraSettings(loraRank, 2.0 * loraRank, 0,
+                List.of(LoraTargets.ALL_LINEAR), LoraInit.PEFT_DEFAULT, false);
 
         GrpoSettings grpo = GrpoSettings.fromConfig(conf.getConfig("aha.grpo"), maxNewTokens);
         Random rng = new Random(7);
         FlatWeights snapshot;
+        FlatWeights adapters = null;
         try (NDManager device = NDManager.newBaseManager()) {
             long t0 = System.nanoTime();
             Policy policy = model != null ? factory.create(device) : factory.blank(device);
             if (model == null) {
                 policy.importWeights(RandomModel.weights(shape.layout(), rng));
             }
-            Policy reference = factory.blank(device);
-            reference.copyWeightsFrom(policy);
+            Policy reference;
+            if (lora.enabled()) { // the frozen base is the reference, as TorchTrainer has it
+                LoraPolicy adapted = LoraPolicy.over(policy, lora, "bench", 7);
+                policy = adapted;
+                reference = adapted.base();
+                out.putObject("lora").put("rank", loraRank).put("targets", LoraTargets.ALL_LINEAR)
+                        .put("trainable_parameters", adapted.layout().totalElements())
+                        .put("adapter_bytes", adapted.layout().totalBytes());
+            } else {
+                reference = factory.blank(device);
+                reference.copyWeightsFrom(policy);
+            }
             // The random image and the copy's snapshot are garbage now; direct memory goes back only when the
             // collector runs, and at this size two dead images are 4 GB the steps need.
             System.gc();
@@ -163,59 +190,27 @@ public final class ModelBench implements Callable<Integer> {
                 }
             }
             summarise(perStep, out);
-            forwardBreakdown(policy, shape.vocabSize(), rng, out);
-            snapshot = policy.exportWeights();
-            reference.close();
+            ForwardBreakdown.write(policy, shape.vocabSize(), groupSize, promptTokens + maxNewTokens, rng, out);
+            if (policy instanceof LoraPolicy adapted) {
+                snapshot = LoraMerge.merged(adapted); // what the plane would carry each version without adapters
+                adapters = adapted.exportWeights();
+            } else {
+                snapshot = policy.exportWeights();
+                reference.close();
+            }
             policy.close();
         }
+        out.put("peak_rss_after_steps_bytes", ProcessMemory.peakRss()); // before the plane's buffers
 
-        log("weight plane: the " + snapshot.size() / (1 << 20) + " MiB snapshot over IPC, and memcpy...");
+        log("weight plane: the " + snapshot.size() / (1 << 20) + " MiB snapshot over IPC, and memcpy"
+                + (adapters == null ? "" : "; then the " + adapters.size() / (1 << 10) + " KiB of adapters") + "...");
         WeightPlaneSettings plane = WeightPlaneSettings.fromConfig(conf.getConfig("aha.weights"))
                 .withTransport(WeightPlaneSettings.Transport.IPC, 0, 0);
-        double memcpy = Stats.median(PlaneTimer.memcpy(snapshot, 1, planeRepeat));
-        PlaneTimer.Result ipc = PlaneTimer.aeron(snapshot, plane, 1, planeRepeat);
-        double ipcSeconds = Stats.median(ipc.seconds());
-        ObjectNode w = out.putObject("weight_plane");
-        w.put("wire_dtype", plane.wireDtype().name().toLowerCase());
-        w.put("ipc_seconds", ipcSeconds);
-        w.put("memcpy_seconds", memcpy);
-        w.put("ipc_over_memcpy_time", ipcSeconds / memcpy);
-        w.put("crc_ok", ipc.clean());
+        boolean clean = PlaneSection.write(out, plane, snapshot, adapters, planeRepeat);
         out.put("peak_rss_bytes", ProcessMemory.peakRss());
         out.set("blas", BlasSection.json());
         System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
-        return ipc.clean() ? 0 : 1;
-    }
-
-    /**
-     * Where a forward's time goes: the decoder (embedding, layers, final norm) against the output head, on a batch
-     * of G full-length rows, without gradients; medians of 3 after one warm-up.
-     */
-    private void forwardBreakdown(Policy policy, int vocabSize, Random rng, ObjectNode out) {
-        ComputeThreads.stopRecording();
-        int length = promptTokens + maxNewTokens;
-        double[] decoder = new double[3];
-        double[] head = new double[3];
-        for (int i = -1; i < 3; i++) {
-            try (NDManager scope = policy.manager().newSubManager()) {
-                var tokens = scope.create(rng.ints((long) groupSize * length, 0, vocabSize).toArray(),
-                        new Shape(groupSize, length));
-                long a = System.nanoTime();
-                var hidden = policy.hiddenStates(tokens);
-                hidden.toFloatArray(); // wait for the engine: DJL's PyTorch ops run eagerly, this is one copy
-                long b = System.nanoTime();
-                policy.outputHead(hidden).get("0, 0, 0").getFloat();
-                long c = System.nanoTime();
-                if (i >= 0) {
-                    decoder[i] = (b - a) / 1e9;
-                    head[i] = (c - b) / 1e9;
-                }
-            }
-        }
-        ObjectNode f = out.putObject("forward_" + groupSize + "x" + length);
-        f.put("decoder_seconds", Stats.median(decoder));
-        f.put("output_head_seconds", Stats.median(head));
-        f.put("output_head_share", Stats.median(head) / (Stats.median(head) + Stats.median(decoder)));
+        return clean ? 0 : 1;
     }
 
     /** The model the size options describe, known from its config alone (no files). */

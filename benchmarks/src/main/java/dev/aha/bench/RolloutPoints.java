@@ -8,6 +8,8 @@ import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.backend.TorchRolloutEngine;
 import dev.aha.runtime.policy.hf.HfModel;
 import dev.aha.runtime.policy.llama.LlamaConfig;
+import dev.aha.runtime.policy.lora.LoraApply;
+import dev.aha.runtime.policy.lora.LoraSettings;
 import dev.aha.runtime.sampling.SamplingSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +74,18 @@ final class RolloutPoints {
         }
     }
 
+    /**
+     * Adapters on the engine: a base and then {@code adapters} (rank and targets as {@code settings} say), applied as
+     * {@code apply} says.
+     */
+    record Lora(LoraSettings settings, LoraApply apply, FlatWeights adapters) {}
+
+    /** The points, and under LoRA the seconds each application of a new version of adapters took (else empty). */
+    record Measured(List<Point> points, double[] applySeconds) {}
+
+    /** A SHA-256 for the random base: the bench applies adapters to the base it loaded, whatever it is called. */
+    private static final String BASE_SHA = "0".repeat(64);
+
     private final HfModel factory;
     private final int promptTokens;
     private final int newTokens;
@@ -90,14 +104,28 @@ final class RolloutPoints {
      * @param weights the random model's image, or null to read the model directory's files
      */
     List<Point> measure(DataType type, FlatWeights weights, int[] sizes, Peer peer) {
+        return measure(type, weights, sizes, peer, null).points();
+    }
+
+    /**
+     * The same with {@code lora}'s adapters on the engine (null: none); then the time to apply a new version of
+     * them, {@code repeats} times after one warm-up.
+     */
+    Measured measure(DataType type, FlatWeights weights, int[] sizes, Peer peer, Lora lora) {
         int slots = java.util.Arrays.stream(sizes).max().orElseThrow();
         int vocab = factory.vocabSize();
         // greedy over all ids but the last, which is the end token: no sequence ends before it has drawn N
         SamplingSettings greedy = new SamplingSettings(0f, 1f, newTokens);
         List<Point> points = new ArrayList<>();
         try (TorchRolloutEngine engine = new TorchRolloutEngine(factory, Device.cpu(), type, slots, threads, greedy,
-                vocab - 1, new int[] {vocab - 1})) {
-            engine.loadWeights(weights != null ? weights : filesWeights(), 0);
+                vocab - 1, new int[] {vocab - 1}, lora != null ? lora.settings() : LoraSettings.OFF,
+                lora != null ? lora.apply() : LoraApply.MERGED)) {
+            if (lora == null) {
+                engine.loadWeights(weights != null ? weights : filesWeights(), 0);
+            } else {
+                engine.loadBase(weights != null ? weights : filesWeights(), BASE_SHA);
+                engine.loadAdapters(lora.adapters(), 0);
+            }
             Random rng = new Random(11);
             once(engine, Math.min(2, slots), rng, vocab); // first-touch allocation and libtorch's warm-up
             for (int s : sizes) {
@@ -118,11 +146,25 @@ final class RolloutPoints {
                 Point p = new Point(s, promptTokens, newTokens, Stats.median(prefill), Stats.median(decode), decode,
                         peers);
                 points.add(p);
-                System.err.printf(java.util.Locale.ROOT, "[rollout] %s x%d: %.1f generated tokens/s, prefill %.1f/s%n",
-                        type, s, p.generatedPerSecond(), p.prefillPerSecond());
+                System.err.printf(java.util.Locale.ROOT, "[rollout] %s%s x%d: %.1f generated tokens/s, prefill %.1f/s%n",
+                        type, lora == null ? "" : " LoRA " + lora.apply(), s, p.generatedPerSecond(),
+                        p.prefillPerSecond());
+            }
+            return new Measured(points, lora == null ? new double[0] : applySeconds(engine, lora));
+        }
+    }
+
+    /** Seconds per application of a new version of the adapters, after one warm-up: what a rollout pays per version. */
+    private double[] applySeconds(TorchRolloutEngine engine, Lora lora) {
+        double[] seconds = new double[repeats];
+        for (int r = -1; r < repeats; r++) {
+            long a = System.nanoTime();
+            engine.loadAdapters(lora.adapters(), r + 2);
+            if (r >= 0) {
+                seconds[r] = (System.nanoTime() - a) / 1e9;
             }
         }
-        return points;
+        return seconds;
     }
 
     /** Admits {@code s} prompts, then steps until every sequence has drawn N tokens: {prefill s, decode s}. */
