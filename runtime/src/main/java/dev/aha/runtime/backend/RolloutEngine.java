@@ -35,8 +35,8 @@ public interface RolloutEngine extends AutoCloseable {
 
     /** Why this replica will not take a snapshot labelled {@code label}, in one line; null when it will. */
     default String refusal(SnapshotLabel label) {
-        return label.kind() == SnapshotKind.FULL ? null : label.kind().description() + " arrived, but this rollout "
-                + "takes whole policies (aha.lora.rank = 0 here): every node must share aha.lora";
+        return label.kind() == SnapshotKind.FULL ? null
+                : "this rollout takes whole policies (aha.lora.rank = 0 here): every node must share aha.lora";
     }
 
     /** Under LoRA, loads the base of SHA-256 {@code sha256}; nothing samples from it before adapters come. */

@@ -194,10 +194,10 @@ class TorchRolloutEngineLoraTest {
             assertEquals("they were trained on the base of SHA-256 " + label.baseSha256().substring(0, 12) + "..., "
                     + "this rollout holds the base of SHA-256 eeeeeeeeeeee... (another model, or another starting "
                     + "point)", otherBase);
-            assertTrue(lora.refusal(SnapshotLabel.full()).startsWith("a whole policy arrived, but this rollout takes a "
-                    + "LoRA base and adapters"));
-            assertEquals("LoRA adapters arrived, but this rollout takes whole policies (aha.lora.rank = 0 here): every "
-                    + "node must share aha.lora", whole.refusal(label));
+            assertEquals("this rollout takes a LoRA base and adapters (aha.lora.rank 4): every node must share "
+                    + "aha.lora", lora.refusal(SnapshotLabel.full()));
+            assertEquals("this rollout takes whole policies (aha.lora.rank = 0 here): every node must share aha.lora",
+                    whole.refusal(label));
             assertFalse(List.of(layout, otherBase).stream().anyMatch(s -> s.contains("\n")), "one line each");
         }
     }

@@ -71,8 +71,8 @@ public final class RolloutAdapters implements AutoCloseable {
      */
     public String refusal(SnapshotLabel label) {
         return switch (label.kind()) {
-            case FULL -> "a whole policy arrived, but this rollout takes a LoRA base and adapters (aha.lora.rank "
-                    + adapted.settings().rank() + "): every node must share aha.lora";
+            case FULL -> "this rollout takes a LoRA base and adapters (aha.lora.rank " + adapted.settings().rank()
+                    + "): every node must share aha.lora";
             case LORA_BASE -> null;
             case LORA_ADAPTERS -> !label.layoutSha256().equals(layoutSha256)
                     ? "they are laid out for other LoRA settings (layout " + SnapshotLabel.abbreviated(
