@@ -37,8 +37,9 @@ import picocli.CommandLine.Option;
  * Aha and llama.cpp; medians are reported.
  *
  * <p>With {@code --lora R} the engine decodes under LoRA adapters of rank R on every linear layer, as a rollout of a
- * LoRA run does, applied each way {@code --lora-apply} names (and without adapters, "none", for comparison), and
- * reports the time one new version of adapters takes to apply; llama.cpp is left out.
+ * LoRA run does, applied each way {@code --lora-apply} names (and without adapters, "none", for comparison): one engine
+ * each, held together and run in turn at every repeat. It reports the time one new version of adapters takes to
+ * apply; llama.cpp is left out.
  */
 @Command(name = "rollout", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"The rollout engine: tokens/s against roofline and llama.cpp.",
@@ -169,21 +170,31 @@ public final class RolloutBench implements Callable<Integer> {
                 RolloutPoints.Peer side = peer == null ? null
                         : peer.forType(t == RolloutDtype.F32 ? GgmlType.F32 : GgmlType.F16, weights, threadCount,
                                 promptTokens, newTokens);
-                for (LoraApply apply : applies) {
-                    RolloutPoints.Measured measured = points.measure(t.dataType(), weights, sequences, side,
-                            apply == null ? null : new RolloutPoints.Lora(lora, apply, adapters));
-                    for (RolloutPoints.Point p : measured.points()) {
+                if (!lora.enabled()) {
+                    for (RolloutPoints.Point p : points.measure(t.dataType(), weights, sequences, side)) {
                         ObjectNode row = table.addObject();
                         row.put("dtype", name(t));
-                        if (lora.enabled()) {
-                            row.put("lora_apply", apply == null ? "none" : name(apply));
-                        }
                         p.write(row, config, t.dataType(), bandwidth, peaks.get(name(t)).asDouble());
                     }
-                    if (apply != null) {
-                        ObjectNode a = applyTimes.putObject(name(t) + "_" + name(apply));
-                        a.put("median", Stats.median(measured.applySeconds()));
-                        a.put("runs", Arrays.toString(measured.applySeconds()));
+                    continue;
+                }
+                List<RolloutPoints.Lora> variants = new ArrayList<>();
+                for (LoraApply apply : applies) {
+                    variants.add(apply == null ? null : new RolloutPoints.Lora(lora, apply, adapters));
+                }
+                List<RolloutPoints.Measured> measured = points.sideBySide(t.dataType(), weights, sequences, variants);
+                for (int v = 0; v < variants.size(); v++) {
+                    String how = variants.get(v) == null ? "none" : name(variants.get(v).apply());
+                    for (RolloutPoints.Point p : measured.get(v).points()) {
+                        ObjectNode row = table.addObject();
+                        row.put("dtype", name(t));
+                        row.put("lora_apply", how);
+                        p.write(row, config, t.dataType(), bandwidth, peaks.get(name(t)).asDouble());
+                    }
+                    if (variants.get(v) != null) {
+                        ObjectNode a = applyTimes.putObject(name(t) + "_" + how);
+                        a.put("median", Stats.median(measured.get(v).applySeconds()));
+                        a.put("runs", Arrays.toString(measured.get(v).applySeconds()));
                     }
                 }
             }

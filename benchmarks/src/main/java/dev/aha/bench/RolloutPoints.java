@@ -104,30 +104,12 @@ final class RolloutPoints {
      * @param weights the random model's image, or null to read the model directory's files
      */
     List<Point> measure(DataType type, FlatWeights weights, int[] sizes, Peer peer) {
-        return measure(type, weights, sizes, peer, null).points();
-    }
-
-    /**
-     * The same with {@code lora}'s adapters on the engine (null: none); then the time to apply a new version of
-     * them, {@code repeats} times after one warm-up.
-     */
-    Measured measure(DataType type, FlatWeights weights, int[] sizes, Peer peer, Lora lora) {
         int slots = java.util.Arrays.stream(sizes).max().orElseThrow();
         int vocab = factory.vocabSize();
-        // greedy over all ids but the last, which is the end token: no sequence ends before it has drawn N
-        SamplingSettings greedy = new SamplingSettings(0f, 1f, newTokens);
-        List<Point> points = new ArrayList<>();
-        try (TorchRolloutEngine engine = new TorchRolloutEngine(factory, Device.cpu(), type, slots, threads, greedy,
-                vocab - 1, new int[] {vocab - 1}, lora != null ? lora.settings() : LoraSettings.OFF,
-                lora != null ? lora.apply() : LoraApply.MERGED)) {
-            if (lora == null) {
-                engine.loadWeights(weights != null ? weights : filesWeights(), 0);
-            } else {
-                engine.loadBase(weights != null ? weights : filesWeights(), BASE_SHA);
-                engine.loadAdapters(lora.adapters(), 0);
-            }
+        try (TorchRolloutEngine engine = engine(type, slots, weights, null)) {
             Random rng = new Random(11);
             once(engine, Math.min(2, slots), rng, vocab); // first-touch allocation and libtorch's warm-up
+            List<Point> points = new ArrayList<>();
             for (int s : sizes) {
                 double[] prefill = new double[repeats];
                 double[] decode = new double[repeats];
@@ -143,28 +125,90 @@ final class RolloutPoints {
                         peers.add(peer.run(s));
                     }
                 }
-                Point p = new Point(s, promptTokens, newTokens, Stats.median(prefill), Stats.median(decode), decode,
-                        peers);
-                points.add(p);
-                System.err.printf(java.util.Locale.ROOT, "[rollout] %s%s x%d: %.1f generated tokens/s, prefill %.1f/s%n",
-                        type, lora == null ? "" : " LoRA " + lora.apply(), s, p.generatedPerSecond(),
-                        p.prefillPerSecond());
+                points.add(point(type, null, s, prefill, decode, peers));
             }
-            return new Measured(points, lora == null ? new double[0] : applySeconds(engine, lora));
+            return points;
         }
     }
 
-    /** Seconds per application of a new version of the adapters, after one warm-up: what a rollout pays per version. */
-    private double[] applySeconds(TorchRolloutEngine engine, Lora lora) {
-        double[] seconds = new double[repeats];
-        for (int r = -1; r < repeats; r++) {
-            long a = System.nanoTime();
-            engine.loadAdapters(lora.adapters(), r + 2);
-            if (r >= 0) {
-                seconds[r] = (System.nanoTime() - a) / 1e9;
+    /**
+     * Under LoRA: one engine per variant (null: no adapters), all held at once and run in turn at every repeat, the
+     * first one rotating, so that the load of a shared machine falls on every variant alike; then the time each
+     * takes to apply a new version of its adapters, {@code repeats} times after one warm-up, in turn the same way.
+     */
+    List<Measured> sideBySide(DataType type, FlatWeights weights, int[] sizes, List<Lora> variants) {
+        int slots = java.util.Arrays.stream(sizes).max().orElseThrow();
+        int vocab = factory.vocabSize();
+        int n = variants.size();
+        List<TorchRolloutEngine> engines = new ArrayList<>();
+        try {
+            for (Lora lora : variants) {
+                engines.add(engine(type, slots, weights, lora));
             }
+            Random rng = new Random(11);
+            engines.forEach(e -> once(e, Math.min(2, slots), rng, vocab));
+            List<List<Point>> points = new ArrayList<>();
+            variants.forEach(v -> points.add(new ArrayList<>()));
+            for (int s : sizes) {
+                double[][] prefill = new double[n][repeats];
+                double[][] decode = new double[n][repeats];
+                for (int r = 0; r < repeats; r++) {
+                    for (int k = 0; k < n; k++) {
+                        int v = (k + r) % n;
+                        double[] t = once(engines.get(v), s, rng, vocab);
+                        prefill[v][r] = t[0];
+                        decode[v][r] = t[1];
+                    }
+                }
+                for (int v = 0; v < n; v++) {
+                    points.get(v).add(point(type, variants.get(v), s, prefill[v], decode[v], List.of()));
+                }
+            }
+            double[][] apply = new double[n][repeats];
+            for (int r = -1; r < repeats; r++) {
+                for (int k = 0; k < n; k++) {
+                    int v = (k + Math.max(r, 0)) % n;
+                    if (variants.get(v) != null) {
+                        long a = System.nanoTime();
+                        engines.get(v).loadAdapters(variants.get(v).adapters(), r + 2);
+                        if (r >= 0) {
+                            apply[v][r] = (System.nanoTime() - a) / 1e9;
+                        }
+                    }
+                }
+            }
+            List<Measured> measured = new ArrayList<>();
+            for (int v = 0; v < n; v++) {
+                measured.add(new Measured(points.get(v), variants.get(v) == null ? new double[0] : apply[v]));
+            }
+            return measured;
+        } finally {
+            engines.forEach(TorchRolloutEngine::close);
         }
-        return seconds;
+    }
+
+    /** An engine with the weights loaded: the whole model, or under {@code lora} the base and its adapters. */
+    private TorchRolloutEngine engine(DataType type, int slots, FlatWeights weights, Lora lora) {
+        int vocab = factory.vocabSize();
+        // greedy over all ids but the last, which is the end token: no sequence ends before it has drawn N
+        SamplingSettings greedy = new SamplingSettings(0f, 1f, newTokens);
+        TorchRolloutEngine engine = new TorchRolloutEngine(factory, Device.cpu(), type, slots, threads, greedy,
+                vocab - 1, new int[] {vocab - 1}, lora != null ? lora.settings() : LoraSettings.OFF,
+                lora != null ? lora.apply() : LoraApply.MERGED);
+        if (lora == null) {
+            engine.loadWeights(weights != null ? weights : filesWeights(), 0);
+        } else {
+            engine.loadBase(weights != null ? weights : filesWeights(), BASE_SHA);
+            engine.loadAdapters(lora.adapters(), 0);
+        }
+        return engine;
+    }
+
+    private Point point(DataType type, Lora lora, int s, double[] prefill, double[] decode, List<LlamaCppBench> peers) {
+        Point p = new Point(s, promptTokens, newTokens, Stats.median(prefill), Stats.median(decode), decode, peers);
+        System.err.printf(java.util.Locale.ROOT, "[rollout] %s%s x%d: %.1f generated tokens/s, prefill %.1f/s%n",
+                type, lora == null ? "" : " LoRA " + lora.apply(), s, p.generatedPerSecond(), p.prefillPerSecond());
+        return p;
     }
 
     /** Admits {@code s} prompts, then steps until every sequence has drawn N tokens: {prefill s, decode s}. */
