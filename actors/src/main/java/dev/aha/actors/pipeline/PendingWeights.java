@@ -32,7 +32,10 @@ final class PendingWeights {
         }
     }
 
-    /** Whether admitting work must wait for the engine to drain first: for a base, or a version without in-flight updates. */
+    /**
+     * Whether admitting work must wait for the engine to drain first: for a base, or for a version without in-flight
+     * updates.
+     */
     boolean holdsAdmission(boolean inFlightUpdates) {
         return base != null || next != null && !inFlightUpdates;
     }

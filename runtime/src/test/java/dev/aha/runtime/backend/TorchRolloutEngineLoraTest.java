@@ -183,7 +183,8 @@ class TorchRolloutEngineLoraTest {
                 TorchRolloutEngine whole = engine(DataType.FLOAT32, LoraSettings.OFF, LoraApply.MERGED)) {
             String layout = other.refusal(label);
             assertTrue(layout.startsWith("they are laid out for other LoRA settings (layout "), layout);
-            assertTrue(layout.contains("; this rollout's aha.lora gives rank 4, scaling 0.25, 4 adapted layers, layout ")
+            assertTrue(layout.contains("; this rollout's aha.lora gives rank 4, scaling 0.25, 4 adapted layers, "
+                    + "layout ")
                     && layout.endsWith("): every node must share aha.lora"), layout);
 
             IllegalStateException early = assertThrows(IllegalStateException.class,
