@@ -22,6 +22,11 @@ import dev.aha.runtime.policy.SlotCache;
 import dev.aha.runtime.policy.hf.HfModel;
 import dev.aha.runtime.policy.hf.HfModelInit;
 import dev.aha.runtime.policy.llama.LlamaConfig;
+import dev.aha.runtime.policy.lora.LoraInit;
+import dev.aha.runtime.policy.lora.LoraMerge;
+import dev.aha.runtime.policy.lora.LoraPolicy;
+import dev.aha.runtime.policy.lora.LoraSettings;
+import dev.aha.runtime.policy.lora.LoraTargets;
 import dev.aha.runtime.sampling.Completion;
 import dev.aha.runtime.rollout.ContinuousBatcher;
 import dev.aha.runtime.sampling.SamplingSettings;
@@ -40,6 +45,10 @@ import picocli.CommandLine.Option;
  * batch (the rollout engine, each prompt prefilled once) and takes a GRPO step over them with the KL reference,
  * {@code --steps} times, on one device; then its snapshot crosses the weight plane over IPC against
  * one memcpy of the same bytes. Every figure is measured in this run.
+ *
+ * <p>With {@code --lora R} the policy trains adapters of rank R on every linear layer over its frozen base, which is
+ * also the KL reference (no second copy of the weights), as a LoRA run's learner does; the weight plane section adds
+ * one version of the adapters alone beside the whole snapshot.
  *
  * <p>Sampling and learning share the learner's policy here (a colocated device); in a run the rollout holds its own
  * replica. Random weights never emit an end token, so every completion runs to --max-new-tokens: the worst case.
@@ -94,13 +103,19 @@ public final class ModelBench implements Callable<Integer> {
     @Option(names = "--plane-repeat", defaultValue = "3", description = "Timed snapshot transfers (default ${DEFAULT-VALUE}).")
     int planeRepeat;
 
+    @Option(names = "--lora", defaultValue = "0", paramLabel = "R",
+            description = "Train LoRA adapters of rank R on every linear layer instead of every weight (default 0).")
+    int loraRank;
+
     @Mixin
     ConfigOptions config = new ConfigOptions();
 
     @Override
     public Integer call() throws Exception {
-        if (steps < 2 || groupSize < 2 || groups < 1 || promptTokens < 1 || maxNewTokens < 1 || planeRepeat < 1) {
-            throw new IllegalArgumentException("--steps and --group-size must be at least 2, the rest at least 1");
+        if (steps < 2 || groupSize < 2 || groups < 1 || promptTokens < 1 || maxNewTokens < 1 || planeRepeat < 1
+                || loraRank < 0) {
+            throw new IllegalArgumentException("--steps and --group-size must be at least 2, --lora at least 0, the "
+                    + "rest at least 1");
         }
         var conf = config.load();
         TrainPrecision learnerPrecision = TrainPrecision.parse(precision);
@@ -118,18 +133,31 @@ public final class ModelBench implements Callable<Integer> {
         out.put("threads", threads);
         out.put("precision", learnerPrecision.toString());
         out.put("cores", Runtime.getRuntime().availableProcessors());
+        LoraSettings lora = loraRank == 0 ? LoraSettings.OFF : new LoraSettings(loraRank, 2.0 * loraRank, 0,
+                List.of(LoraTargets.ALL_LINEAR), LoraInit.PEFT_DEFAULT, false);
 
         GrpoSettings grpo = GrpoSettings.fromConfig(conf.getConfig("aha.grpo"), maxNewTokens);
         Random rng = new Random(7);
         FlatWeights snapshot;
+        FlatWeights adapters = null;
         try (NDManager device = NDManager.newBaseManager()) {
             long t0 = System.nanoTime();
             Policy policy = model != null ? factory.create(device) : factory.blank(device);
             if (model == null) {
                 policy.importWeights(RandomModel.weights(shape.layout(), rng));
             }
-            Policy reference = factory.blank(device);
-            reference.copyWeightsFrom(policy);
+            Policy reference;
+            if (lora.enabled()) { // the frozen base is the reference, as TorchTrainer has it
+                LoraPolicy adapted = LoraPolicy.over(policy, lora, "bench", 7);
+                policy = adapted;
+                reference = adapted.base();
+                out.putObject("lora").put("rank", loraRank).put("targets", LoraTargets.ALL_LINEAR)
+                        .put("trainable_parameters", adapted.layout().totalElements())
+                        .put("adapter_bytes", adapted.layout().totalBytes());
+            } else {
+                reference = factory.blank(device);
+                reference.copyWeightsFrom(policy);
+            }
             // The random image and the copy's snapshot are garbage now; direct memory goes back only when the
             // collector runs, and at this size two dead images are 4 GB the steps need.
             System.gc();
@@ -163,46 +191,31 @@ public final class ModelBench implements Callable<Integer> {
                 }
             }
             summarise(perStep, out);
-            learnerSummary(perStep, shape, grpo.usesReference(), learnerPrecision, device, out);
+            int length = promptTokens + maxNewTokens;
+            double forward = ModelFlops.of(shape).forward((long) groupSize * groups, length, length, maxNewTokens);
+            log(LearnerRoofline.measure(perStep, forward, grpo.usesReference(), policy instanceof LoraPolicy,
+                    learnerPrecision, device, out));
             ForwardBreakdown.measure(policy, groupSize, promptTokens + maxNewTokens, rng, out);
-            snapshot = policy.exportWeights();
-            reference.close();
+            if (policy instanceof LoraPolicy adapted) {
+                snapshot = LoraMerge.merged(adapted); // what the plane would carry each version without adapters
+                adapters = adapted.exportWeights();
+            } else {
+                snapshot = policy.exportWeights();
+                reference.close();
+            }
             policy.close();
         }
+        out.put("peak_rss_after_steps_bytes", ProcessMemory.peakRss()); // before the plane's buffers
 
-        log("weight plane: the " + snapshot.size() / (1 << 20) + " MiB snapshot over IPC, and memcpy...");
+        log("weight plane: the " + snapshot.size() / (1 << 20) + " MiB snapshot over IPC, and memcpy"
+                + (adapters == null ? "" : "; then the " + adapters.size() / (1 << 10) + " KiB of adapters") + "...");
         WeightPlaneSettings plane = WeightPlaneSettings.fromConfig(conf.getConfig("aha.weights"))
                 .withTransport(WeightPlaneSettings.Transport.IPC, 0, 0);
-        double memcpy = Stats.median(PlaneTimer.memcpy(snapshot, 1, planeRepeat));
-        PlaneTimer.Result ipc = PlaneTimer.aeron(snapshot, plane, 1, planeRepeat);
-        double ipcSeconds = Stats.median(ipc.seconds());
-        ObjectNode w = out.putObject("weight_plane");
-        w.put("wire_dtype", plane.wireDtype().name().toLowerCase());
-        w.put("ipc_seconds", ipcSeconds);
-        w.put("memcpy_seconds", memcpy);
-        w.put("ipc_over_memcpy_time", ipcSeconds / memcpy);
-        w.put("crc_ok", ipc.clean());
+        boolean clean = PlaneSection.write(out, plane, snapshot, adapters, planeRepeat);
         out.put("peak_rss_bytes", ProcessMemory.peakRss());
         out.set("blas", BlasSection.json());
         System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
-        return ipc.clean() ? 0 : 1;
-    }
-
-    /**
-     * The learner's phases against the matmul peak of its precision, measured now; the batch is G x groups rows of
-     * prompt + completion tokens, scored at the completion's positions.
-     */
-    private void learnerSummary(ArrayNode perStep, LlamaConfig shape, boolean reference, TrainPrecision learner,
-            NDManager device, ObjectNode out) {
-        ComputeThreads.stopRecording();
-        DataType type = learner == TrainPrecision.BF16_MIXED ? DataType.BFLOAT16 : DataType.FLOAT32;
-        double peak = Stats.median(MatmulPeak.rates(device, 1024, 5, type));
-        int length = promptTokens + maxNewTokens;
-        double forward = ModelFlops.of(shape).forward((long) groupSize * groups, length, length, maxNewTokens);
-        ObjectNode l = LearnerRoofline.summary(perStep, forward, reference, peak, out);
-        log(String.format("learner: %.1f s a step, %.1f TFLOP, %.2fx its roofline at %.0f GFLOP/s (%s)",
-                l.get("seconds_p50").asDouble(), l.get("flops").asDouble() / 1e12, l.get("over_roofline").asDouble(),
-                peak / 1e9, learner));
+        return clean ? 0 : 1;
     }
 
     /** The model the size options describe, known from its config alone (no files). */

@@ -2,6 +2,7 @@ package dev.aha.bench;
 
 import dev.aha.protocol.weights.EmbeddedDriver;
 import dev.aha.protocol.weights.FlatWeights;
+import dev.aha.protocol.weights.SnapshotLabel;
 import dev.aha.protocol.weights.WeightPlaneSettings;
 import dev.aha.protocol.weights.WeightPublisher;
 import dev.aha.protocol.weights.WeightSubscriber;
@@ -21,19 +22,25 @@ final class PlaneTimer {
     private PlaneTimer() {}
 
     static Result aeron(FlatWeights image, WeightPlaneSettings s, int warmup, int repeat) throws Exception {
+        return aeron(image, s, SnapshotLabel.full(), warmup, repeat);
+    }
+
+    /** The same for an image {@code label} says what it is (LoRA adapters go with the adapter stream's settings). */
+    static Result aeron(FlatWeights image, WeightPlaneSettings s, SnapshotLabel label, int warmup, int repeat)
+            throws Exception {
         // The listener records the arrival time itself; the main thread blocks (never spins: on 2 cores a spinning
         // waiter would take the core the sender or the receiver needs). It keeps no snapshot: each is garbage at once.
         BlockingQueue<long[]> arrivals = new ArrayBlockingQueue<>(repeat + warmup + 1);
         try (EmbeddedDriver driver = EmbeddedDriver.launch("bench", s);
-                WeightSubscriber sub = new WeightSubscriber(driver.aeron(), s, "bench", "127.0.0.1", image.size(),
-                        snapshot -> // CRC32C already verified by the subscriber when it calls this
+                WeightSubscriber sub = new WeightSubscriber(driver.aeron(), s, "bench", "127.0.0.1", label.kind(),
+                        image.size(), snapshot -> // CRC32C already verified by the subscriber when it calls this
                                 arrivals.add(new long[] {snapshot.version(), System.nanoTime()}));
                 WeightPublisher pub = new WeightPublisher(driver.aeron(), s)) {
             double[] seconds = new double[repeat];
             for (int i = -warmup - 1; i < repeat; i++) {
                 long version = i + warmup + 2;
                 long t0 = System.nanoTime();
-                pub.publish(version, image); // the plane only reads it: the same image serves every version
+                pub.publish(version, image, label); // the plane only reads it: the same image serves every version
                 long[] arrival;
                 do {
                     arrival = arrivals.poll(60 + image.size() / (20L << 20), TimeUnit.SECONDS);

@@ -8,8 +8,10 @@ import dev.aha.runtime.policy.Policies;
 import dev.aha.runtime.policy.hf.HfModel;
 import dev.aha.runtime.policy.hf.HfModelInit;
 import dev.aha.runtime.policy.llama.LlamaConfig;
+import dev.aha.runtime.policy.lora.LinearModule;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -44,6 +46,25 @@ final class RandomModel {
                 if (!chunk.hasRemaining()) {
                     offset = flush(flat, chunk, offset);
                 }
+            }
+        }
+        flush(flat, chunk, offset);
+        return flat;
+    }
+
+    /**
+     * Adapters of rank {@code rank} on {@code modules}, A then B of each, every value normal(0, 0.02): B is not zero,
+     * so applying them changes every adapted weight (PEFT starts B at zero, which a merge could skip).
+     */
+    static FlatWeights adapters(List<LinearModule> modules, int rank, Random rng) {
+        long elements = modules.stream().mapToLong(m -> (long) rank * (m.in() + m.out())).sum();
+        FlatWeights flat = FlatWeights.allocate(elements * Float.BYTES);
+        ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        long offset = 0;
+        for (long k = 0; k < elements; k++) {
+            chunk.putFloat((float) (rng.nextGaussian() * HfModelInit.INITIALIZER_RANGE));
+            if (!chunk.hasRemaining()) {
+                offset = flush(flat, chunk, offset);
             }
         }
         flush(flat, chunk, offset);

@@ -10,6 +10,10 @@ import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.policy.gguf.GgmlType;
 import dev.aha.runtime.policy.hf.HfModel;
 import dev.aha.runtime.policy.llama.LlamaConfig;
+import dev.aha.runtime.policy.lora.LoraApply;
+import dev.aha.runtime.policy.lora.LoraInit;
+import dev.aha.runtime.policy.lora.LoraSettings;
+import dev.aha.runtime.policy.lora.LoraTargets;
 import dev.aha.runtime.rollout.RolloutSettings.RolloutDtype;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +35,11 @@ import picocli.CommandLine.Option;
  * roofline of a decode step is the slower of its bytes (the weights once, plus the KV cache the step reads) over the
  * measured read bandwidth and its FLOPs over the measured matmul peak in the point's dtype. Repeats alternate between
  * Aha and llama.cpp; medians are reported.
+ *
+ * <p>With {@code --lora R} the engine decodes under LoRA adapters of rank R on every linear layer, as a rollout of a
+ * LoRA run does, applied each way {@code --lora-apply} names (and without adapters, "none", for comparison): one engine
+ * each, held together and run in turn at every repeat. It reports the time one new version of adapters takes to
+ * apply; llama.cpp is left out.
  */
 @Command(name = "rollout", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"The rollout engine: tokens/s against roofline and llama.cpp.",
@@ -77,6 +86,15 @@ public final class RolloutBench implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the JSON here.")
     Path out;
 
+    @Option(names = "--lora", defaultValue = "0", paramLabel = "R",
+            description = "Decode under random LoRA adapters of rank R on every linear layer (default 0: none).")
+    int loraRank;
+
+    @Option(names = "--lora-apply", defaultValue = "none,merged,unmerged", split = ",", paramLabel = "HOW,...",
+            description = "With --lora: how the adapters are applied, each measured (aha.lora.rollout-apply; none = "
+                    + "no adapters; default ${DEFAULT-VALUE}).")
+    String[] loraApply;
+
     @Override
     public Integer call() throws Exception {
         if (promptTokens < 1 || newTokens < 2 || repeats < 1 || sequences.length == 0
@@ -86,6 +104,16 @@ public final class RolloutBench implements Callable<Integer> {
         }
         if (!llamaCpp.equals("auto") && !llamaCpp.equals("off")) {
             throw new IllegalArgumentException("--llama-cpp must be auto or off, was '" + llamaCpp + "'");
+        }
+        if (loraRank < 0) {
+            throw new IllegalArgumentException("--lora must be >= 0 (0: no adapters), was " + loraRank);
+        }
+        List<LoraApply> applies = new ArrayList<>();
+        for (String a : loraRank > 0 ? loraApply : new String[] {"none"}) {
+            if (!List.of("none", "merged", "unmerged").contains(a.trim())) {
+                throw new IllegalArgumentException("--lora-apply takes none, merged or unmerged, was '" + a + "'");
+            }
+            applies.add(a.trim().equals("none") ? null : LoraApply.parse(a));
         }
         List<RolloutDtype> types = new ArrayList<>();
         for (String d : dtypes) {
@@ -120,9 +148,21 @@ public final class RolloutBench implements Callable<Integer> {
             ObjectNode llama = result.putObject("llama_cpp");
             Path vocabulary = tokenizer != null ? tokenizer
                     : model != null && Files.exists(model.resolve("tokenizer.json")) ? model : null;
-            LlamaCppPeer peer = llamaCpp.equals("off") ? null : LlamaCppPeer.open(factory, vocabulary, llama);
-            if (llamaCpp.equals("off")) {
-                llama.put("status", "off (--llama-cpp off)");
+            boolean noPeer = llamaCpp.equals("off") || loraRank > 0;
+            LlamaCppPeer peer = noPeer ? null : LlamaCppPeer.open(factory, vocabulary, llama);
+            if (noPeer) {
+                llama.put("status", loraRank > 0 ? "off (--lora: Aha's adapters alone)" : "off (--llama-cpp off)");
+            }
+            LoraSettings lora = loraRank > 0 ? new LoraSettings(loraRank, 2.0 * loraRank, 0,
+                    List.of(LoraTargets.ALL_LINEAR), LoraInit.PEFT_DEFAULT, false) : LoraSettings.OFF;
+            FlatWeights adapters = null;
+            ObjectNode applyTimes = null;
+            if (lora.enabled()) {
+                adapters = RandomModel.adapters(LoraTargets.resolve(lora, config.modelType(), config.layout()),
+                        loraRank, new Random(8));
+                applyTimes = result.putObject("lora").put("rank", loraRank).put("targets", LoraTargets.ALL_LINEAR)
+                        .put("adapter_bytes", adapters.size()).put("snapshot_bytes", config.layout().totalBytes())
+                        .putObject("apply_seconds");
             }
             log("llama.cpp: " + llama.get("status").asText());
             ArrayNode table = result.putArray("points");
@@ -130,11 +170,32 @@ public final class RolloutBench implements Callable<Integer> {
                 RolloutPoints.Peer side = peer == null ? null
                         : peer.forType(t == RolloutDtype.F32 ? GgmlType.F32 : GgmlType.F16, weights, threadCount,
                                 promptTokens, newTokens);
-                List<RolloutPoints.Point> measured = points.measure(t.dataType(), weights, sequences, side);
-                for (RolloutPoints.Point p : measured) {
-                    ObjectNode row = table.addObject();
-                    row.put("dtype", name(t));
-                    p.write(row, config, t.dataType(), bandwidth, peaks.get(name(t)).asDouble());
+                if (!lora.enabled()) {
+                    for (RolloutPoints.Point p : points.measure(t.dataType(), weights, sequences, side)) {
+                        ObjectNode row = table.addObject();
+                        row.put("dtype", name(t));
+                        p.write(row, config, t.dataType(), bandwidth, peaks.get(name(t)).asDouble());
+                    }
+                    continue;
+                }
+                List<RolloutPoints.Lora> variants = new ArrayList<>();
+                for (LoraApply apply : applies) {
+                    variants.add(apply == null ? null : new RolloutPoints.Lora(lora, apply, adapters));
+                }
+                List<RolloutPoints.Measured> measured = points.sideBySide(t.dataType(), weights, sequences, variants);
+                for (int v = 0; v < variants.size(); v++) {
+                    String how = variants.get(v) == null ? "none" : name(variants.get(v).apply());
+                    for (RolloutPoints.Point p : measured.get(v).points()) {
+                        ObjectNode row = table.addObject();
+                        row.put("dtype", name(t));
+                        row.put("lora_apply", how);
+                        p.write(row, config, t.dataType(), bandwidth, peaks.get(name(t)).asDouble());
+                    }
+                    if (variants.get(v) != null) {
+                        ObjectNode a = applyTimes.putObject(name(t) + "_" + how);
+                        a.put("median", Stats.median(measured.get(v).applySeconds()));
+                        a.put("runs", Arrays.toString(measured.get(v).applySeconds()));
+                    }
                 }
             }
             if (peer != null) {
@@ -151,16 +212,17 @@ public final class RolloutBench implements Callable<Integer> {
         return 0;
     }
 
-    private static String name(RolloutDtype t) {
-        return t.name().toLowerCase(Locale.ROOT);
+    private static String name(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
     }
 
     private static void printTable(ObjectNode result) {
-        log(String.format("%-5s %5s %12s %10s %6s %12s %14s %8s", "dtype", "seqs", "gen tok/s", "roofline", "frac",
+        log(String.format("%-14s %5s %12s %10s %6s %12s %14s %8s", "dtype", "seqs", "gen tok/s", "roofline", "frac",
                 "prefill/s", "llama.cpp gen", "ratio"));
         for (var p : result.get("points")) {
             var l = p.get("llama_cpp");
-            log(String.format(Locale.ROOT, "%-5s %5d %12.1f %10.1f %5.0f%% %12.1f %14s %8s", p.get("dtype").asText(),
+            String dtype = p.get("dtype").asText() + (p.has("lora_apply") ? " " + p.get("lora_apply").asText() : "");
+            log(String.format(Locale.ROOT, "%-14s %5d %12.1f %10.1f %5.0f%% %12.1f %14s %8s", dtype,
                     p.get("sequences").asInt(), p.get("generated_tokens_per_second").asDouble(),
                     p.get("roofline_generated_tokens_per_second").asDouble(),
                     100 * p.get("fraction_of_roofline").asDouble(), p.get("prefill_tokens_per_second").asDouble(),
@@ -169,6 +231,9 @@ public final class RolloutBench implements Callable<Integer> {
                             p.get("aha_over_llama_cpp_generated").asDouble())));
         }
         log("llama.cpp: " + result.get("llama_cpp").get("status").asText());
+        if (result.has("lora")) {
+            log("LoRA: " + result.get("lora"));
+        }
     }
 
     private static void log(String line) {

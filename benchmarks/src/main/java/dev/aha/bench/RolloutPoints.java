@@ -8,6 +8,8 @@ import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.backend.TorchRolloutEngine;
 import dev.aha.runtime.policy.hf.HfModel;
 import dev.aha.runtime.policy.llama.LlamaConfig;
+import dev.aha.runtime.policy.lora.LoraApply;
+import dev.aha.runtime.policy.lora.LoraSettings;
 import dev.aha.runtime.sampling.SamplingSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +74,18 @@ final class RolloutPoints {
         }
     }
 
+    /**
+     * Adapters on the engine: a base and then {@code adapters} (rank and targets as {@code settings} say), applied as
+     * {@code apply} says.
+     */
+    record Lora(LoraSettings settings, LoraApply apply, FlatWeights adapters) {}
+
+    /** The points, and under LoRA the seconds each application of a new version of adapters took (else empty). */
+    record Measured(List<Point> points, double[] applySeconds) {}
+
+    /** A SHA-256 for the random base: the bench applies adapters to the base it loaded, whatever it is called. */
+    private static final String BASE_SHA = "0".repeat(64);
+
     private final HfModel factory;
     private final int promptTokens;
     private final int newTokens;
@@ -92,14 +106,10 @@ final class RolloutPoints {
     List<Point> measure(DataType type, FlatWeights weights, int[] sizes, Peer peer) {
         int slots = java.util.Arrays.stream(sizes).max().orElseThrow();
         int vocab = factory.vocabSize();
-        // greedy over all ids but the last, which is the end token: no sequence ends before it has drawn N
-        SamplingSettings greedy = new SamplingSettings(0f, 1f, newTokens);
-        List<Point> points = new ArrayList<>();
-        try (TorchRolloutEngine engine = new TorchRolloutEngine(factory, Device.cpu(), type, slots, threads, greedy,
-                vocab - 1, new int[] {vocab - 1})) {
-            engine.loadWeights(weights != null ? weights : filesWeights(), 0);
+        try (TorchRolloutEngine engine = engine(type, slots, weights, null)) {
             Random rng = new Random(11);
             once(engine, Math.min(2, slots), rng, vocab); // first-touch allocation and libtorch's warm-up
+            List<Point> points = new ArrayList<>();
             for (int s : sizes) {
                 double[] prefill = new double[repeats];
                 double[] decode = new double[repeats];
@@ -115,14 +125,90 @@ final class RolloutPoints {
                         peers.add(peer.run(s));
                     }
                 }
-                Point p = new Point(s, promptTokens, newTokens, Stats.median(prefill), Stats.median(decode), decode,
-                        peers);
-                points.add(p);
-                System.err.printf(java.util.Locale.ROOT, "[rollout] %s x%d: %.1f generated tokens/s, prefill %.1f/s%n",
-                        type, s, p.generatedPerSecond(), p.prefillPerSecond());
+                points.add(point(type, null, s, prefill, decode, peers));
             }
+            return points;
         }
-        return points;
+    }
+
+    /**
+     * Under LoRA: one engine per variant (null: no adapters), all held at once and run in turn at every repeat, the
+     * first one rotating, so that the load of a shared machine falls on every variant alike; then the time each
+     * takes to apply a new version of its adapters, {@code repeats} times after one warm-up, in turn the same way.
+     */
+    List<Measured> sideBySide(DataType type, FlatWeights weights, int[] sizes, List<Lora> variants) {
+        int slots = java.util.Arrays.stream(sizes).max().orElseThrow();
+        int vocab = factory.vocabSize();
+        int n = variants.size();
+        List<TorchRolloutEngine> engines = new ArrayList<>();
+        try {
+            for (Lora lora : variants) {
+                engines.add(engine(type, slots, weights, lora));
+            }
+            Random rng = new Random(11);
+            engines.forEach(e -> once(e, Math.min(2, slots), rng, vocab));
+            List<List<Point>> points = new ArrayList<>();
+            variants.forEach(v -> points.add(new ArrayList<>()));
+            for (int s : sizes) {
+                double[][] prefill = new double[n][repeats];
+                double[][] decode = new double[n][repeats];
+                for (int r = 0; r < repeats; r++) {
+                    for (int k = 0; k < n; k++) {
+                        int v = (k + r) % n;
+                        double[] t = once(engines.get(v), s, rng, vocab);
+                        prefill[v][r] = t[0];
+                        decode[v][r] = t[1];
+                    }
+                }
+                for (int v = 0; v < n; v++) {
+                    points.get(v).add(point(type, variants.get(v), s, prefill[v], decode[v], List.of()));
+                }
+            }
+            double[][] apply = new double[n][repeats];
+            for (int r = -1; r < repeats; r++) {
+                for (int k = 0; k < n; k++) {
+                    int v = (k + Math.max(r, 0)) % n;
+                    if (variants.get(v) != null) {
+                        long a = System.nanoTime();
+                        engines.get(v).loadAdapters(variants.get(v).adapters(), r + 2);
+                        if (r >= 0) {
+                            apply[v][r] = (System.nanoTime() - a) / 1e9;
+                        }
+                    }
+                }
+            }
+            List<Measured> measured = new ArrayList<>();
+            for (int v = 0; v < n; v++) {
+                measured.add(new Measured(points.get(v), variants.get(v) == null ? new double[0] : apply[v]));
+            }
+            return measured;
+        } finally {
+            engines.forEach(TorchRolloutEngine::close);
+        }
+    }
+
+    /** An engine with the weights loaded: the whole model, or under {@code lora} the base and its adapters. */
+    private TorchRolloutEngine engine(DataType type, int slots, FlatWeights weights, Lora lora) {
+        int vocab = factory.vocabSize();
+        // greedy over all ids but the last, which is the end token: no sequence ends before it has drawn N
+        SamplingSettings greedy = new SamplingSettings(0f, 1f, newTokens);
+        TorchRolloutEngine engine = new TorchRolloutEngine(factory, Device.cpu(), type, slots, threads, greedy,
+                vocab - 1, new int[] {vocab - 1}, lora != null ? lora.settings() : LoraSettings.OFF,
+                lora != null ? lora.apply() : LoraApply.MERGED);
+        if (lora == null) {
+            engine.loadWeights(weights != null ? weights : filesWeights(), 0);
+        } else {
+            engine.loadBase(weights != null ? weights : filesWeights(), BASE_SHA);
+            engine.loadAdapters(lora.adapters(), 0);
+        }
+        return engine;
+    }
+
+    private Point point(DataType type, Lora lora, int s, double[] prefill, double[] decode, List<LlamaCppBench> peers) {
+        Point p = new Point(s, promptTokens, newTokens, Stats.median(prefill), Stats.median(decode), decode, peers);
+        System.err.printf(java.util.Locale.ROOT, "[rollout] %s%s x%d: %.1f generated tokens/s, prefill %.1f/s%n",
+                type, lora == null ? "" : " LoRA " + lora.apply(), s, p.generatedPerSecond(), p.prefillPerSecond());
+        return p;
     }
 
     /** Admits {@code s} prompts, then steps until every sequence has drawn N tokens: {prefill s, decode s}. */

@@ -55,6 +55,24 @@ class RolloutBenchTest {
     }
 
     @Test
+    void underLoraEachWayOfApplyingTheAdaptersIsMeasuredWithTheTimeOfANewVersion(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("rollout.json");
+        assertEquals(0, run("--shape", "tiny-qwen3", "--lora", "4", "--lora-apply", "merged,unmerged", "--sequences",
+                "2", "--prompt-tokens", "3", "--new-tokens", "3", "--dtypes", "f32", "--repeats", "1", "--out",
+                out.toString()), err.toString());
+        JsonNode r = new ObjectMapper().readTree(out.toFile());
+        assertEquals("merged", r.path("points").get(0).path("lora_apply").asText(), r.toString());
+        assertEquals("unmerged", r.path("points").get(1).path("lora_apply").asText());
+        assertTrue(r.path("points").get(1).path("generated_tokens_per_second").asDouble() > 0);
+        // A [4, in] and B [out, 4] on q, k, v, o, gate, up and down of 2 layers of hidden 64, 4 heads of 16 over 2
+        // KV heads, MLP 96
+        assertEquals(2 * 4 * (64 + 64 + 2 * (64 + 32) + 64 + 64 + 2 * (64 + 96) + 96 + 64) * 4,
+                r.path("lora").path("adapter_bytes").asLong());
+        assertTrue(r.path("lora").path("apply_seconds").path("f32_merged").path("median").asDouble() > 0, r.toString());
+        assertTrue(r.path("llama_cpp").path("status").asText().startsWith("off (--lora"));
+    }
+
+    @Test
     void anUnknownShapeOrDtypeIsRefusedWithTheKnownOnesInOneLine() {
         assertNotEquals(0, run("--shape", "gpt-5"));
         assertTrue(err.toString().contains("unknown --shape 'gpt-5': known shapes are qwen2.5-0.5b,"), err.toString());
@@ -62,6 +80,9 @@ class RolloutBenchTest {
         assertTrue(err.toString().contains("must be f32, f16 or bf16, was 'f8'"), err.toString());
         assertNotEquals(0, run("--shape", "tiny-qwen3", "--llama-cpp", "maybe"));
         assertTrue(err.toString().contains("--llama-cpp must be auto or off, was 'maybe'"), err.toString());
+        assertNotEquals(0, run("--shape", "tiny-qwen3", "--lora", "4", "--lora-apply", "sideways"));
+        assertTrue(err.toString().contains("--lora-apply takes none, merged or unmerged, was 'sideways'"),
+                err.toString());
         assertNotEquals(0, run("--shape", "tiny-qwen3", "--new-tokens", "1"));
         assertTrue(err.toString().contains("--new-tokens at least 2"), err.toString());
     }

@@ -8,6 +8,7 @@ import dev.aha.runtime.grpo.GrpoSettings;
 import dev.aha.runtime.optim.AdamWSettings;
 import dev.aha.runtime.policy.Policies;
 import dev.aha.runtime.policy.PolicyFactory;
+import dev.aha.runtime.policy.lora.LoraApply;
 import dev.aha.runtime.policy.lora.LoraSettings;
 import dev.aha.runtime.policy.lora.LoraTargets;
 import dev.aha.runtime.rejection.RejectionSettings;
@@ -34,6 +35,7 @@ import dev.aha.runtime.tokenizer.TokenizerSpec;
  * @param rollout {@code aha.rollout}, the rollout engine: its sequence slots, weight type and in-flight updates
  * @param sandbox {@code aha.sandbox}, where a code task's programs run
  * @param lora {@code aha.lora}, low-rank adapters on the learner's policy (rank 0: off), checked against the policy
+ * @param loraApply {@code aha.lora.rollout-apply}: how this node's rollouts apply each version's adapters
  * @param purpose what the settings are for: training adds rules of its own
  * @param pekko the layered config itself, kept for Pekko alone: the actor system is created from it (Pekko reads
  *     its own {@code pekko.*} sections and the dispatchers {@code aha.compute-dispatcher} and
@@ -58,6 +60,7 @@ public record RunConfig(
         RejectionSettings reject,
         SandboxSettings sandbox,
         LoraSettings lora,
+        LoraApply loraApply,
         Purpose purpose,
         Config pekko) {
 
@@ -152,7 +155,7 @@ public record RunConfig(
     /** These settings with another policy (the one a checkpoint describes), checked again. */
     public RunConfig withPolicy(PolicyFactory other) {
         return new RunConfig(train, other, sampling, rollout, grpo, optimizer, reward, arithmetic, template, tokenizer,
-                backend, simulation, devices, weights, reject, sandbox, lora, purpose, pekko);
+                backend, simulation, devices, weights, reject, sandbox, lora, loraApply, purpose, pekko);
     }
 
     /**
@@ -162,7 +165,7 @@ public record RunConfig(
      */
     public RunConfig requireTrainable(boolean hostsRollouts) {
         return new RunConfig(train, policy, sampling, rollout, grpo, optimizer, reward, arithmetic, template, tokenizer,
-                backend, simulation, devices, weights, reject, sandbox, lora,
+                backend, simulation, devices, weights, reject, sandbox, lora, loraApply,
                 hostsRollouts ? Purpose.TRAINING_WITH_ROLLOUTS : Purpose.TRAINING, pekko);
     }
 
@@ -198,6 +201,7 @@ public record RunConfig(
                 RejectionSettings.fromConfig(c.getConfig("aha.reject")),
                 SandboxSettings.fromConfig(c.getConfig("aha.sandbox")),
                 LoraSettings.fromConfig(c.getConfig("aha.lora")),
+                LoraApply.fromConfig(c.getConfig("aha.lora")),
                 Purpose.ANY,
                 c);
     }

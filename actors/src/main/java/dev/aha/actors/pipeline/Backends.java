@@ -18,7 +18,8 @@ final class Backends {
 
     /**
      * A rollout's engine; call on the rollout's own thread. A simulated device gets the configured slots, or one
-     * group at a time when none are set (the model the simulation's costs describe).
+     * group at a time when none are set (the model the simulation's costs describe). Under LoRA a real one takes a
+     * base and adapters, as the learner publishes them.
      */
     static RolloutEngine engine(RunConfig c, Tokenizer tokenizer, int threads) {
         if (c.simulated()) {
@@ -28,7 +29,7 @@ final class Backends {
         Device device = c.devices().rollout();
         int slots = Math.max(c.rollout().sequencesFor(device.isGpu()), c.train().groupSize());
         return new TorchRolloutEngine(c.policy(), device, c.rollout().dtype().dataType(), slots, threads, c.sampling(),
-                tokenizer.vocabSize(), tokenizer.endIds());
+                tokenizer.vocabSize(), tokenizer.endIds(), c.lora(), c.loraApply());
     }
 
     /** The learner's device; call on the learner's own thread. */

@@ -29,9 +29,10 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 /**
  * The one learner: drops scored groups that lag more than max-staleness versions (and late duplicates of re-issued
  * prompts, and, with dynamic sampling, groups whose rewards are all equal), and when a batch is full takes a GRPO
- * step, bumps the version and publishes the new weights on the weight plane. It writes a metrics line every step,
- * checkpoints every N steps, evaluates on the held-out split every K steps, and finishes at its deadline (or at
- * aha.train.max-steps, whichever comes first) with a last evaluation and a checkpoint carrying the dispatcher's cursor.
+ * step, bumps the version and publishes the new weights on the weight plane (under LoRA: the base once, then the
+ * adapters alone). It writes a metrics line every step, checkpoints every N steps, evaluates on the held-out split
+ * every K steps, and finishes at its deadline (or at aha.train.max-steps, whichever comes first) with a last
+ * evaluation and a checkpoint carrying the dispatcher's cursor.
  *
  * <p>A stale or uniform group it drops closes its lease at the dispatcher, which sends a fresh prompt in its place
  * (an invalid one's lease times out and is re-issued). When every group comes back uniform (a policy that solves
@@ -66,6 +67,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     private final TrainSettings settings;
     private final ActorRef<Finished> parent;
     private final PolicyTrainer trainer;
+    private final Publications publications;
     private final MetricsLog metricsLog;
     private final LearnerMetrics metrics;
     private final GroupIntake intake;
@@ -89,6 +91,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         this.settings = setup.config().train();
         this.parent = parent;
         this.trainer = Backends.trainer(setup); // on this actor's pinned thread: DJL state is per thread
+        this.publications = new Publications(trainer, setup.weights());
         this.metricsLog = new MetricsLog(setup.outDir().resolve("metrics.jsonl"));
         this.metrics = new LearnerMetrics(setup.state().version(), setup.state().wallSeconds(), System::nanoTime);
         this.intake = new GroupIntake(settings.batchGroups(), settings.maxStaleness(),
@@ -217,7 +220,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
 
     private void publish() {
         metrics.published(version, WallClock.micros());
-        setup.weights().publish(version, trainer.exportWeights());
+        publications.publish(version);
     }
 
     private RunState state(long nextPromptId, long dispatchedThisSegment) {

@@ -33,9 +33,10 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  * leased prompts as G sequences each while slots are free, runs one batched decode step per {@link Step} message,
  * and streams each group to the reward pool the moment its last sequence ends: no barrier across prompts. New
  * weights apply between decode steps, to sequences in flight ({@code aha.rollout.in-flight-updates = on}), or once
- * the engine has drained (off: admission pauses so it drains). Its credits to the dispatcher are the groups that fit
- * its free slots plus {@code aha.train.rollout-queue} waiting beyond them, so a freed slot is refilled without a
- * round trip.
+ * the engine has drained (off: admission pauses so it drains). Under LoRA the replica takes the base once (when the
+ * engine is idle) and then each version's adapters; it samples nothing before both are in, and refuses, with one
+ * line, adapters of another base or layout. Its credits to the dispatcher are the groups that fit its free slots plus
+ * {@code aha.train.rollout-queue} waiting beyond them, so a freed slot is refilled without a round trip.
  *
  * <p>Runs on a pinned dispatcher: each step blocks its own thread, never Pekko's default dispatcher; one step is one
  * message, so weight swaps and new leases interleave between steps.
@@ -71,9 +72,8 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     private final VersionArrivals arrivals = new VersionArrivals();
     private final AutoCloseable subscription;
     private ActorRef<DispatcherMessage> dispatcher;
-    /** The newest snapshot not yet swapped in (an older one waiting is simply replaced), and when it arrived. */
-    private WeightSnapshot pending;
-    private long pendingReceivedMicros;
+    /** What arrived and is not yet swapped in. */
+    private final PendingWeights pending = new PendingWeights();
     private long version = -1;
     private boolean stepQueued;
     private boolean rewardsKnown;
@@ -93,7 +93,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
         this.rng = new Random(seed);
         this.rewards = context.spawn(Routers.group(Reward.KEY).withRoundRobinRouting(), "rewards");
         ActorRef<RolloutMessage> self = context.getSelf();
-        this.subscription = weights.subscribe(id, engine.weightBytes(),
+        this.subscription = weights.subscribe(id, engine.weightBytes(), engine.adapterBytes(),
                 s -> self.tell(new WeightsReady(s, WallClock.micros())));
         ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class, ListingFound::new);
         context.getSystem().receptionist().tell(Receptionist.subscribe(Dispatcher.KEY, listings));
@@ -149,11 +149,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     }
 
     private Behavior<RolloutMessage> onWeights(WeightsReady ready) {
-        long newest = pending != null ? pending.version() : version;
-        if (ready.snapshot().version() > newest) {
-            pending = ready.snapshot();
-            pendingReceivedMicros = ready.receivedMicros();
-        }
+        pending.offer(ready.snapshot(), ready.receivedMicros(), version);
         if (!stepQueued) {
             applyWeights();
             askForWork();
@@ -213,7 +209,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
         if (head == null || version < head.minVersion() || engine.freeSlots() < head.groupSize()) {
             return null;
         }
-        return pending != null && !inFlightUpdates ? null : head;
+        return pending.holdsAdmission(inFlightUpdates) ? null : head;
     }
 
     private void admitWaiting() {
@@ -248,15 +244,14 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
         }
     }
 
-    /** Swaps in the newest complete snapshot, if one waits and the engine may take it now. */
+    /** Swaps in what waits, if the engine may take it now (see {@link PendingWeights}). */
     private void applyWeights() {
-        if (pending == null || !(inFlightUpdates || engine.idle())) {
-            return;
+        long before = version;
+        version = pending.apply(engine, inFlightUpdates, version, line -> getContext().getLog().error("{}: {}", id,
+                line));
+        if (version >= 0 && version != before) {
+            arrivals.record(version, pending.appliedReceivedMicros());
         }
-        engine.loadWeights(pending.weights(), pending.version());
-        version = pending.version();
-        arrivals.record(version, pendingReceivedMicros);
-        pending = null;
     }
 
     /** Credits: the groups that fit all slots plus the queue beyond them, less the groups held now. */

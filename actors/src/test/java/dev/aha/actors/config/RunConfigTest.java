@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import com.typesafe.config.ConfigFactory;
 import dev.aha.runtime.config.AhaConfig;
 import dev.aha.runtime.engine.TrainPrecision;
+import dev.aha.runtime.policy.lora.LoraApply;
 import dev.aha.runtime.testing.TestData;
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +88,14 @@ class RunConfigTest {
         assertEquals(TrainPrecision.BF16_MIXED, load("aha.train.precision = bf16-mixed").train().precision());
         assertMessage("aha.train.precision must be f32 or bf16-mixed, was 'fp16'",
                 () -> load("aha.train.precision = fp16"));
+    }
+
+    @Test
+    void howRolloutsApplyLoraAdaptersIsReadAndABadWayRefused() {
+        assertEquals(LoraApply.MERGED, load("").loraApply());
+        assertEquals(LoraApply.UNMERGED, load("aha.lora.rollout-apply = unmerged").loraApply());
+        assertMessage("aha.lora.rollout-apply must be merged or unmerged, was 'sideways'",
+                () -> load("aha.lora.rollout-apply = sideways"));
     }
 
     @Test

@@ -8,9 +8,13 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.pipeline.Learner;
 import dev.aha.actors.pipeline.PipelineFixture;
 import dev.aha.actors.pipeline.RunState;
+import dev.aha.actors.weights.WeightPlane;
 import dev.aha.protocol.weights.FlatWeights;
+import dev.aha.protocol.weights.SnapshotLabel;
+import dev.aha.protocol.weights.WeightListener;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.metrics.MetricsLog;
@@ -18,13 +22,17 @@ import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.hf.SafetensorsFile;
 import dev.aha.runtime.policy.lora.LoraBase;
 import dev.aha.runtime.policy.lora.LoraPolicy;
+import dev.aha.runtime.policy.lora.LoraTargets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Training under LoRA: a run trains adapters over its cold start and checkpoints them naming that base; a resume
- * starts from the cold start as the base and leaves the adapters to the learner.
+ * Training under LoRA: a run trains adapters over its cold start and checkpoints them naming that base, with the
+ * base once and then adapters alone on the weight plane; a resume starts from the cold start as the base and leaves
+ * the adapters to the learner.
  */
 class LoraRunTest {
 
@@ -52,6 +60,49 @@ class LoraRunTest {
             assertEquals(LoraBase.sha256(coldStart), record.get("base").get("sha256").asText(),
                     "the adapters' base is the cold start");
         }
+    }
+
+    /** The learner's plane, recording what it publishes. */
+    private record Recording(WeightPlane plane, List<String> published) implements WeightPlane {
+        @Override
+        public void publish(long version, FlatWeights image) {
+            publish(version, image, SnapshotLabel.full());
+        }
+
+        @Override
+        public void publish(long version, FlatWeights image, SnapshotLabel label) {
+            published.add(label.kind() + " v" + version + " " + image.size());
+            plane.publish(version, image, label);
+        }
+
+        @Override
+        public AutoCloseable subscribe(String name, long byteLength, WeightListener listener) {
+            return plane.subscribe(name, byteLength, listener);
+        }
+
+        @Override
+        public AutoCloseable subscribe(String name, long byteLength, long adapterBytes, WeightListener listener) {
+            return plane.subscribe(name, byteLength, adapterBytes, listener);
+        }
+
+        @Override
+        public void close() {
+            plane.close();
+        }
+    }
+
+    @Test
+    void theWeightPlaneCarriesTheBaseOnceAndThenAdaptersAlone() throws Exception {
+        RunConfig config = PipelineFixture.config(LORA + "aha.train.max-steps = 2");
+        List<String> published = new CopyOnWriteArrayList<>();
+        Learner.Finished done = PipelineFixture.run(config, 60, config.reward().compose(), out,
+                plane -> new Recording(plane, published));
+        assertEquals(2, done.state().step(), "the rollouts sampled: base and adapters reached them");
+        long base = config.policy().layout().totalBytes();
+        long adapters = LoraTargets.resolve(config.lora(), "gpt", config.policy().layout()).stream()
+                .mapToLong(m -> 4L * (m.in() + m.out()) * Float.BYTES).sum(); // A [4, in] and B [out, 4] of each
+        assertEquals(List.of("LORA_BASE v0 " + base, "LORA_ADAPTERS v0 " + adapters, "LORA_ADAPTERS v1 " + adapters,
+                "LORA_ADAPTERS v2 " + adapters), published);
     }
 
     @Test

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dev.aha.protocol.weights.FlatWeights;
+import dev.aha.protocol.weights.SnapshotKind;
+import dev.aha.protocol.weights.SnapshotLabel;
 import dev.aha.protocol.weights.WeightPlaneSettings;
 import dev.aha.protocol.weights.WeightSnapshot;
 import java.io.File;
@@ -66,6 +68,46 @@ class AeronWeightPlaneTest {
         File[] left = new File("/dev/shm").listFiles((dir, f) -> f.startsWith("aha-" + name + "-"
                 + ProcessHandle.current().pid() + "-"));
         assertTrue(left == null || left.length == 0, "the plane's driver directory must be removed");
+    }
+
+    @Test
+    void shouldHandALoraListenerTheBaseAndEachVersionsAdaptersAndALateOneBoth() throws Exception {
+        WeightPlaneSettings s = WeightPlaneSettings.fromConfig(ConfigFactory.load().getConfig("aha.weights"));
+        SnapshotLabel base = SnapshotLabel.loraBase("ba".repeat(32));
+        SnapshotLabel adapters = SnapshotLabel.loraAdapters("ba".repeat(32), "1a".repeat(32));
+        int adapterBytes = 64 * 1024;
+        try (AeronWeightPlane plane = new AeronWeightPlane(s, "127.0.0.1", "loraplanetest")) {
+            List<WeightSnapshot> got = new CopyOnWriteArrayList<>();
+            CountDownLatch arrived = new CountDownLatch(2); // the base, and v1 (v0 may be superseded before it goes)
+            plane.subscribe("rollout", MIB, adapterBytes, snapshot -> {
+                got.add(snapshot);
+                if (snapshot.kind() == SnapshotKind.LORA_BASE || snapshot.version() == 1) {
+                    arrived.countDown();
+                }
+            });
+            plane.publish(0, filled(MIB, 9), base);
+            plane.publish(0, filled(adapterBytes, 0), adapters);
+            plane.publish(1, filled(adapterBytes, 1), adapters);
+            assertTrue(arrived.await(20, TimeUnit.SECONDS), "the base and the newest adapters: " + got);
+            WeightSnapshot heldBase = got.stream().filter(g -> g.kind() == SnapshotKind.LORA_BASE).findFirst()
+                    .orElseThrow();
+            assertEquals(base, heldBase.label());
+            assertTrue(heldBase.weights().contentEquals(filled(MIB, 9)));
+            WeightSnapshot newest = got.stream().filter(g -> g.kind() == SnapshotKind.LORA_ADAPTERS
+                    && g.version() == 1).findFirst().orElseThrow();
+            assertEquals(adapters, newest.label());
+            assertTrue(newest.weights().contentEquals(filled(adapterBytes, 1)));
+
+            List<WeightSnapshot> late = new CopyOnWriteArrayList<>();
+            plane.subscribe("late", MIB, adapterBytes, late::add);
+            assertEquals(2, late.size(), "a listener added later gets the base, then the newest adapters");
+            assertSame(heldBase, late.get(0));
+            assertEquals(1, late.get(1).version());
+            IllegalArgumentException whole = assertThrows(IllegalArgumentException.class,
+                    () -> plane.subscribe("whole", MIB, late::add));
+            assertTrue(whole.getMessage().contains("wants a whole policy of 1048576 bytes, but this node receives a "
+                    + "LoRA base of 1048576 bytes"), whole.getMessage());
+        }
     }
 
     /** An image whose every long is {@code version}. */

@@ -5,14 +5,14 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * The header in front of every chunk of a weight snapshot on the data stream, little-endian, 80 bytes (a multiple of
+ * The header in front of every chunk of a weight snapshot on the data stream, little-endian, 152 bytes (a multiple of
  * 8, so payloads stay 8-byte aligned in Aeron's 32-byte-aligned frames):
  *
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------------------------------------------------------+
- *  |                       Magic "AHW2" (32)                       |
+ *  |                       Magic "AHW3" (32)                       |
  *  +---------------------------------------------------------------+
  *  |                   Wire dtype (32): 1 f32, 2 bf16              |
  *  +---------------------------------------------------------------+
@@ -31,26 +31,38 @@ import org.agrona.MutableDirectBuffer;
  *  +---------------------------------------------------------------+
  *  |                 Flags (32): bit 0, MAC present                |
  *  +---------------------------------------------------------------+
- *  |               CRC32C of header bytes 0 to 43 (32)             |
+ *  |  Kind (32): 1 whole policy, 2 LoRA base, 3 LoRA adapters      |
  *  +---------------------------------------------------------------+
- *  |   HMAC-SHA256 of header bytes 0 to 47, then the payload (256) |
+ *  |   SHA-256 of the LoRA base (256), zero for a whole policy    ...
+ *  +---------------------------------------------------------------+
+ *  |   SHA-256 of the adapters' layout (256), zero unless adapters ...
+ *  +---------------------------------------------------------------+
+ *  |                        Reserved, zero (32)                    |
+ *  +---------------------------------------------------------------+
+ *  |              CRC32C of header bytes 0 to 115 (32)             |
+ *  +---------------------------------------------------------------+
+ *  |  HMAC-SHA256 of header bytes 0 to 119, then the payload (256) |
  *  |             (zero when aha.weights.secret is empty)          ...
  *  +---------------------------------------------------------------+
  *  |                      Payload ...                             ...
  * </pre>
  *
- * Every chunk repeats dtype, version and total length, so a subscriber that joins mid-transfer knows what it is
- * looking at and can ask for the whole version again, and one configured for another dtype or model size refuses the
- * version instead of misreading it. The image CRC travels in the last chunk only (0 in the others): the publisher
- * computes it while it sends, instead of reading the whole image once more before the first chunk. The header's own
- * CRC is checked before any field is read, so a damaged header cannot steer a payload to a wrong offset; it is no
- * defence against a forger, which the MAC is. Offsets and lengths are 64-bit: images pass 2 GiB. No chunk crosses a
- * multiple of {@link FlatWeights#MIN_SEGMENT_BYTES}, so each lands inside one segment of the receiver's buffer.
+ * Every chunk repeats dtype, kind, label, version and total length, so a subscriber that joins mid-transfer knows
+ * what it is looking at and can ask for the whole version again, and one configured for another dtype, kind or model
+ * size refuses the version instead of misreading it ({@link SnapshotLabel}: what a snapshot is). The image CRC
+ * travels in the last chunk only (0 in the others): the publisher computes it while it sends, instead of reading the
+ * whole image once more before the first chunk. The header's own CRC is checked before any field is read, so a
+ * damaged header cannot steer a payload to a wrong offset; it is no defence against a forger, which the MAC is.
+ * Offsets and lengths are 64-bit: images pass 2 GiB. No chunk crosses a multiple of
+ * {@link FlatWeights#MIN_SEGMENT_BYTES}, so each lands inside one segment of the receiver's buffer.
  */
 final class ChunkHeader {
 
-    /** "AHW2" read as a little-endian int: another layout (this one's predecessor included) is dropped, not parsed. */
-    static final int MAGIC = 'A' | 'H' << 8 | 'W' << 16 | '2' << 24;
+    /**
+     * "AHW3" read as a little-endian int: another layout (AHW2, before snapshots had kinds, included) is dropped, not
+     * parsed.
+     */
+    static final int MAGIC = 'A' | 'H' << 8 | 'W' << 16 | '3' << 24;
     static final int FLAG_MAC = 1;
 
     static final int MAGIC_OFFSET = 0;
@@ -61,15 +73,18 @@ final class ChunkHeader {
     static final int CRC_OFFSET = 32;
     static final int PAYLOAD_LENGTH_OFFSET = 36;
     static final int FLAGS_OFFSET = 40;
-    static final int HEADER_CRC_OFFSET = 44;
-    static final int MAC_OFFSET = 48;
+    static final int KIND_OFFSET = 44;
+    static final int DIGESTS_OFFSET = 48;
+    static final int RESERVED_OFFSET = DIGESTS_OFFSET + SnapshotLabel.DIGESTS_LENGTH;
+    static final int HEADER_CRC_OFFSET = RESERVED_OFFSET + 4;
+    static final int MAC_OFFSET = HEADER_CRC_OFFSET + 4;
     static final int LENGTH = MAC_OFFSET + PlaneMac.LENGTH;
 
     private ChunkHeader() {}
 
     /** Writes the fields, flags clear; {@link Seal#seal} adds MAC flag, header CRC and MAC once the payload is in. */
-    static void write(MutableDirectBuffer b, int at, WireDtype dtype, long version, long offset, long total, int crc,
-            int payload) {
+    static void write(MutableDirectBuffer b, int at, WireDtype dtype, SnapshotLabel label, long version, long offset,
+            long total, int crc, int payload) {
         b.putInt(at + MAGIC_OFFSET, MAGIC);
         b.putInt(at + DTYPE_OFFSET, dtype.code);
         b.putLong(at + VERSION_OFFSET, version);
@@ -78,6 +93,9 @@ final class ChunkHeader {
         b.putInt(at + CRC_OFFSET, crc);
         b.putInt(at + PAYLOAD_LENGTH_OFFSET, payload);
         b.putInt(at + FLAGS_OFFSET, 0);
+        b.putInt(at + KIND_OFFSET, label.kind().code);
+        label.writeDigests(b, at + DIGESTS_OFFSET);
+        b.putInt(at + RESERVED_OFFSET, 0);
     }
 
     static int magic(DirectBuffer b, int at) {
@@ -110,6 +128,36 @@ final class ChunkHeader {
 
     static int flags(DirectBuffer b, int at) {
         return b.getInt(at + FLAGS_OFFSET);
+    }
+
+    static int kindCode(DirectBuffer b, int at) {
+        return b.getInt(at + KIND_OFFSET);
+    }
+
+    static int reserved(DirectBuffer b, int at) {
+        return b.getInt(at + RESERVED_OFFSET);
+    }
+
+    /** The label the chunk at {@code at} carries, or null when its digests contradict {@code kind}. */
+    static SnapshotLabel label(DirectBuffer b, int at, SnapshotKind kind) {
+        return SnapshotLabel.read(b, at + DIGESTS_OFFSET, kind);
+    }
+
+    /** True if the chunk at {@code at} says the same kind and digests as the header bytes in {@code first}. */
+    static boolean sameLabel(DirectBuffer b, int at, byte[] first) {
+        for (int i = 0; i < first.length; i++) {
+            if (b.getByte(at + KIND_OFFSET + i) != first[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The kind and digest bytes of the chunk at {@code at}, to compare its transfer's later chunks with. */
+    static byte[] labelBytes(DirectBuffer b, int at) {
+        byte[] bytes = new byte[DIGESTS_OFFSET + SnapshotLabel.DIGESTS_LENGTH - KIND_OFFSET];
+        b.getBytes(at + KIND_OFFSET, bytes);
+        return bytes;
     }
 
     /**

@@ -12,8 +12,9 @@ import org.agrona.DirectBuffer;
  *
  * <p>Each chunk passes, in this order, before any of its bytes reach the buffer: its length, magic and header CRC
  * (before a field is read); its fields against each other, the MTU and the segment cut; whether its version is still
- * of interest; with a secret, its MAC; and only then the dtype and size this subscriber was made for. Nothing a
- * chunk says changes the assembly's state before the checks that could reject it have passed.
+ * of interest; with a secret, its MAC; then the kind, dtype and size this subscriber was made for; and the label
+ * (kind and digests) of the transfer's first chunk, which every later chunk must repeat. Nothing a chunk says
+ * changes the assembly's state before the checks that could reject it have passed.
  */
 final class SnapshotAssembly {
 
@@ -33,11 +34,12 @@ final class SnapshotAssembly {
         MALFORMED,
         /** With a secret: a chunk without a MAC or with one that does not verify (another secret, or a forger). */
         UNAUTHENTICATED,
-        /** A version this subscriber cannot read (another dtype, size or secret): see {@link #refusal()}. */
+        /** A version this subscriber cannot read (another kind, dtype, size or secret): see {@link #refusal()}. */
         REFUSED
     }
 
     private final WireDtype dtype;
+    private final SnapshotKind kind;
     private final long imageBytes;
     private final long wireBytes;
     private final int maxPayload;
@@ -54,16 +56,22 @@ final class SnapshotAssembly {
     private long lastApplied = -1;
     private long refusedVersion = -1;
     private int completedCrc;
+    /** The open (or last completed) transfer's label, and its header bytes that every chunk of it repeats. */
+    private SnapshotLabel label;
+    private byte[] labelBytes;
     private String refusal;
     private String malformation;
 
     /**
+     * @param kind the only kind of snapshot this subscriber takes
      * @param imageBytes size of the float32 image the listeners get (the wire image is smaller for bf16)
      * @param maxPayload the most payload a chunk may carry under this subscriber's MTU
      * @param mac the plane's MAC, or null when the plane runs without a secret
      */
-    SnapshotAssembly(WireDtype dtype, long imageBytes, int segmentShift, int maxPayload, PlaneMac mac) {
+    SnapshotAssembly(WireDtype dtype, SnapshotKind kind, long imageBytes, int segmentShift, int maxPayload,
+            PlaneMac mac) {
         this.dtype = dtype;
+        this.kind = kind;
         this.imageBytes = imageBytes;
         this.wireBytes = dtype.wireBytes(imageBytes);
         this.maxPayload = maxPayload;
@@ -90,8 +98,10 @@ final class SnapshotAssembly {
         int payload = ChunkHeader.payloadLength(b, at);
         int flags = ChunkHeader.flags(b, at);
         WireDtype sent = WireDtype.fromCode(ChunkHeader.dtypeCode(b, at));
-        if (sent == null || (flags & ~ChunkHeader.FLAG_MAC) != 0) {
-            return malformed("unknown dtype or flags");
+        SnapshotKind sentKind = SnapshotKind.fromCode(ChunkHeader.kindCode(b, at));
+        if (sent == null || sentKind == null || (flags & ~ChunkHeader.FLAG_MAC) != 0
+                || ChunkHeader.reserved(b, at) != 0) {
+            return malformed("unknown dtype, kind or flags");
         }
         if (v < 0 || payload <= 0 || payload > maxPayload || payload != length - ChunkHeader.LENGTH) {
             return malformed("version or payload length out of range");
@@ -111,15 +121,24 @@ final class SnapshotAssembly {
             return refuse(v, "version " + v + " comes signed: the publisher has an aha.weights.secret and this "
                     + "subscriber has none; every node must share it");
         }
+        if (sentKind != kind) {
+            return refuse(v, "version " + v + " is " + sentKind.description() + ", this subscriber takes "
+                    + kind.description() + ": every node must share aha.lora (adapters on every node or on none) "
+                    + "and the weight plane's stream ids");
+        }
         if (sent != dtype || total != wireBytes) {
             return refuse(v, "version " + v + " arrives as " + sent.configName() + ", " + total + " bytes on the wire; "
                     + "this subscriber expects " + dtype.configName() + ", " + wireBytes + " bytes (a float32 image of "
                     + imageBytes + "): every node must share aha.weights.wire-dtype and the model");
         }
         if (offset == 0) {
-            start(v); // a newer version replaces any half-assembled older one
+            SnapshotLabel first = ChunkHeader.label(b, at, sentKind);
+            if (first == null) {
+                return malformed("digests that contradict the kind");
+            }
+            start(v, first, ChunkHeader.labelBytes(b, at)); // a newer version replaces any half-assembled older one
         }
-        if (v != version || offset != expectedOffset) {
+        if (v != version || offset != expectedOffset || !ChunkHeader.sameLabel(b, at, labelBytes)) {
             boolean wasOpen = expectedOffset >= 0;
             expectedOffset = -1; // wait for the start of a transfer
             return wasOpen ? Outcome.TORN : Outcome.IGNORED;
@@ -154,8 +173,10 @@ final class SnapshotAssembly {
         return Outcome.REFUSED;
     }
 
-    private void start(long v) {
+    private void start(long v, SnapshotLabel first, byte[] firstBytes) {
         version = v;
+        label = first;
+        labelBytes = firstBytes;
         expectedOffset = 0;
         crc.reset();
     }
@@ -166,7 +187,7 @@ final class SnapshotAssembly {
      * would cost the page faults of touching it again), so the snapshot is valid until the next chunk is accepted.
      */
     WeightSnapshot snapshot() {
-        return new WeightSnapshot(lastApplied, delivered, completedCrc, dtype);
+        return new WeightSnapshot(lastApplied, delivered, completedCrc, dtype, label);
     }
 
     /** True while a transfer is open (its start seen, its end not yet). */

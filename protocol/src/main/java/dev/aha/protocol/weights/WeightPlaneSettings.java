@@ -16,6 +16,8 @@ import org.agrona.concurrent.IdleStrategy;
  * @param controlPort UDP port the publisher listens on for subscribers' requests
  * @param dataStreamId Aeron stream id of snapshot chunks
  * @param controlStreamId Aeron stream id of subscribers' requests
+ * @param adapterStreamId Aeron stream id of LoRA adapters' chunks (the base goes on the data stream)
+ * @param adapterControlStreamId Aeron stream id of requests for the adapters
  * @param mtu Aeron MTU: chunk size is the MTU less Aeron's and our headers
  * @param termLength Aeron term buffer length
  * @param receiverWindow UDP receiver window
@@ -38,6 +40,8 @@ public record WeightPlaneSettings(
         int controlPort,
         int dataStreamId,
         int controlStreamId,
+        int adapterStreamId,
+        int adapterControlStreamId,
         int mtu,
         int termLength,
         int receiverWindow,
@@ -114,12 +118,19 @@ public record WeightPlaneSettings(
         if (secret == null) {
             throw new IllegalArgumentException("aha.weights.secret must be given (an empty one for none)");
         }
+        if (java.util.stream.IntStream.of(dataStreamId, controlStreamId, adapterStreamId, adapterControlStreamId)
+                .distinct().count() < 4) {
+            throw new IllegalArgumentException("aha.weights.data-stream-id, control-stream-id, adapter-stream-id and "
+                    + "adapter-control-stream-id must differ, were " + dataStreamId + ", " + controlStreamId + ", "
+                    + adapterStreamId + " and " + adapterControlStreamId);
+        }
     }
 
     public static WeightPlaneSettings fromConfig(Config c) {
         return new WeightPlaneSettings(c.getEnum(Transport.class, "transport"), c.getString("host"),
                 c.getInt("data-port"), c.getInt("control-port"), c.getInt("data-stream-id"),
-                c.getInt("control-stream-id"), (int) c.getBytes("mtu").longValue(),
+                c.getInt("control-stream-id"), c.getInt("adapter-stream-id"), c.getInt("adapter-control-stream-id"),
+                (int) c.getBytes("mtu").longValue(),
                 (int) c.getBytes("term-length").longValue(), (int) c.getBytes("receiver-window").longValue(),
                 (int) c.getBytes("socket-buffer").longValue(), c.getDuration("send-timeout"),
                 c.getDuration("stall-timeout"), c.getInt("idle-spins"), c.getDuration("max-idle-park"),
@@ -128,30 +139,40 @@ public record WeightPlaneSettings(
     }
 
     public WeightPlaneSettings withTransport(Transport t, int dataPort, int controlPort) {
-        return new WeightPlaneSettings(t, host, dataPort, controlPort, dataStreamId, controlStreamId, mtu, termLength,
-                receiverWindow, socketBuffer, sendTimeout, stallTimeout, idleSpins, maxIdlePark, wireDtype,
-                resendInterval, secret);
+        return new WeightPlaneSettings(t, host, dataPort, controlPort, dataStreamId, controlStreamId, adapterStreamId,
+                adapterControlStreamId, mtu, termLength, receiverWindow, socketBuffer, sendTimeout, stallTimeout,
+                idleSpins, maxIdlePark, wireDtype, resendInterval, secret);
     }
 
     /** The same plane reaching a publisher on {@code learnerHost} (a joining node learns it from the cluster). */
     public WeightPlaneSettings withHost(String learnerHost) {
         return new WeightPlaneSettings(transport, learnerHost, dataPort, controlPort, dataStreamId, controlStreamId,
-                mtu, termLength, receiverWindow, socketBuffer, sendTimeout, stallTimeout, idleSpins, maxIdlePark,
-                wireDtype, resendInterval, secret);
+                adapterStreamId, adapterControlStreamId, mtu, termLength, receiverWindow, socketBuffer, sendTimeout,
+                stallTimeout, idleSpins, maxIdlePark, wireDtype, resendInterval, secret);
     }
 
     /** The same plane with another idle trade-off (the benchmark measures the low-latency end). */
     public WeightPlaneSettings withIdle(int spins, Duration maxPark) {
-        return new WeightPlaneSettings(transport, host, dataPort, controlPort, dataStreamId, controlStreamId, mtu,
-                termLength, receiverWindow, socketBuffer, sendTimeout, stallTimeout, spins, maxPark, wireDtype,
-                resendInterval, secret);
+        return new WeightPlaneSettings(transport, host, dataPort, controlPort, dataStreamId, controlStreamId,
+                adapterStreamId, adapterControlStreamId, mtu, termLength, receiverWindow, socketBuffer, sendTimeout,
+                stallTimeout, spins, maxPark, wireDtype, resendInterval, secret);
     }
 
     /** The same plane sending the image as {@code dtype}. */
     public WeightPlaneSettings withWireDtype(WireDtype dtype) {
-        return new WeightPlaneSettings(transport, host, dataPort, controlPort, dataStreamId, controlStreamId, mtu,
-                termLength, receiverWindow, socketBuffer, sendTimeout, stallTimeout, idleSpins, maxIdlePark, dtype,
-                resendInterval, secret);
+        return new WeightPlaneSettings(transport, host, dataPort, controlPort, dataStreamId, controlStreamId,
+                adapterStreamId, adapterControlStreamId, mtu, termLength, receiverWindow, socketBuffer, sendTimeout,
+                stallTimeout, idleSpins, maxIdlePark, dtype, resendInterval, secret);
+    }
+
+    /**
+     * The stream LoRA adapters travel on: the adapter stream ids in place of the data and control ones, on the same
+     * channels, and always float32 (megabytes: narrowing them would save nothing worth the adapters' precision).
+     */
+    public WeightPlaneSettings forAdapters() {
+        return new WeightPlaneSettings(transport, host, dataPort, controlPort, adapterStreamId, adapterControlStreamId,
+                dataStreamId, controlStreamId, mtu, termLength, receiverWindow, socketBuffer, sendTimeout,
+                stallTimeout, idleSpins, maxIdlePark, WireDtype.F32, resendInterval, secret);
     }
 
     /** The most payload one chunk carries: the MTU less Aeron's frame header and the chunk header. */

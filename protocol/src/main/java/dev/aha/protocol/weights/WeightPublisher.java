@@ -52,6 +52,7 @@ public final class WeightPublisher implements AutoCloseable {
 
     // written under lock by publish(), taken by the sender
     private FlatWeights spare;
+    private SnapshotLabel spareLabel;
     private long spareVersion = -1;
     private long lastPublishedVersion = -1;
 
@@ -71,7 +72,18 @@ public final class WeightPublisher implements AutoCloseable {
      * never apply a version at or below one they hold.
      */
     public void publish(long version, FlatWeights image) {
+        publish(version, image, SnapshotLabel.full());
+    }
+
+    /**
+     * The same for an image that {@code label} says what it is (under LoRA: the base, or a version's adapters); every
+     * chunk carries the label.
+     */
+    public void publish(long version, FlatWeights image, SnapshotLabel label) {
         settings.wireDtype().wireBytes(image.size()); // whole floats, not empty
+        if (label == null) {
+            throw new IllegalArgumentException("a published image needs a label");
+        }
         synchronized (lock) {
             if (version <= lastPublishedVersion) {
                 throw new IllegalArgumentException("version " + version + " after " + lastPublishedVersion
@@ -79,6 +91,7 @@ public final class WeightPublisher implements AutoCloseable {
             }
             lastPublishedVersion = version;
             spare = image;
+            spareLabel = label;
             spareVersion = version;
         }
     }
@@ -133,6 +146,7 @@ public final class WeightPublisher implements AutoCloseable {
         private final WireImage wire = new WireImage(settings.wireDtype());
         private final int maxPayload = settings.maxChunkPayload();
         private FlatWeights current;
+        private SnapshotLabel currentLabel;
         private long currentVersion = -1;
         private long sendingOffset = -1;
         private long lastProgressNanos;
@@ -181,12 +195,14 @@ public final class WeightPublisher implements AutoCloseable {
         /** Swaps a newly published image in; a transfer in progress of an older one is abandoned. */
         private int takeNewest() {
             FlatWeights image;
+            SnapshotLabel label;
             long version;
             synchronized (lock) {
                 if (spare == null) {
                     return 0;
                 }
                 image = spare;
+                label = spareLabel;
                 version = spareVersion;
                 spare = null;
             }
@@ -194,6 +210,7 @@ public final class WeightPublisher implements AutoCloseable {
                 transfersAbandoned.incrementAndGet();
             }
             current = wire.of(image);
+            currentLabel = label;
             currentVersion = version;
             inbox.answered();
             startTransfer();
@@ -253,7 +270,7 @@ public final class WeightPublisher implements AutoCloseable {
             b.putBytes(at + ChunkHeader.LENGTH, bytes, 0, payload);
             crc.update(bytes);
             boolean last = sendingOffset + payload == total;
-            ChunkHeader.write(b, at, settings.wireDtype(), currentVersion, sendingOffset, total,
+            ChunkHeader.write(b, at, settings.wireDtype(), currentLabel, currentVersion, sendingOffset, total,
                     last ? (int) crc.getValue() : 0, payload);
             seal.seal(b, at);
         }

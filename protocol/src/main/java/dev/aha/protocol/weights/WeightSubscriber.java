@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * stalled one is never applied: the subscriber asks the publisher for the current version again, and again each
  * stall timeout while nothing comes. Malformed chunks are dropped and counted; with a secret, so are chunks whose MAC
  * does not verify. A version in another wire dtype or of another size is refused and logged as an error, never
- * misread. Versions only move forward. A failing duty cycle or listener is logged and counted ({@link #errors()}):
+ * misread; so is a version of another kind (a LoRA base or adapters where whole policies are expected, and the other
+ * way round). Versions only move forward. A failing duty cycle or listener is logged and counted ({@link #errors()}):
  * the receiver drops the open transfer, asks again and carries on.
  *
  * <p>On the control stream the subscriber says hello first, under a random id, and again each stall timeout (so a
@@ -61,7 +62,17 @@ public final class WeightSubscriber implements AutoCloseable {
      */
     public WeightSubscriber(Aeron aeron, WeightPlaneSettings settings, String name, String localHost, long imageBytes,
             WeightListener listener) {
-        this(aeron, settings, name, localHost, imageBytes, listener, FlatWeights.SEGMENT_SHIFT, System::nanoTime);
+        this(aeron, settings, name, localHost, SnapshotKind.FULL, imageBytes, listener);
+    }
+
+    /**
+     * A subscriber that takes snapshots of {@code kind} only (under LoRA: the base on the data stream, adapters on
+     * theirs) and refuses the others.
+     */
+    public WeightSubscriber(Aeron aeron, WeightPlaneSettings settings, String name, String localHost,
+            SnapshotKind kind, long imageBytes, WeightListener listener) {
+        this(aeron, settings, name, localHost, kind, imageBytes, listener, FlatWeights.SEGMENT_SHIFT,
+                System::nanoTime);
     }
 
     /**
@@ -70,12 +81,17 @@ public final class WeightSubscriber implements AutoCloseable {
      */
     WeightSubscriber(Aeron aeron, WeightPlaneSettings settings, String name, String localHost, long imageBytes,
             WeightListener listener, int segmentShift, LongSupplier clock) {
+        this(aeron, settings, name, localHost, SnapshotKind.FULL, imageBytes, listener, segmentShift, clock);
+    }
+
+    WeightSubscriber(Aeron aeron, WeightPlaneSettings settings, String name, String localHost, SnapshotKind kind,
+            long imageBytes, WeightListener listener, int segmentShift, LongSupplier clock) {
         this.name = name;
         this.clock = clock;
         this.settings = settings;
         this.listener = listener;
         this.errors = new PlaneErrors(LOG, "weight receiver " + name);
-        Receiver receiver = new Receiver(imageBytes, segmentShift);
+        Receiver receiver = new Receiver(kind, imageBytes, segmentShift);
         this.data = aeron.addSubscription(settings.subscriberDataChannel(localHost), settings.dataStreamId());
         this.control = aeron.addExclusivePublication(settings.controlChannel(), settings.controlStreamId());
         this.runner = PlaneAgents.start(receiver, settings.idleStrategy(), errors);
@@ -106,7 +122,10 @@ public final class WeightSubscriber implements AutoCloseable {
         return unauthenticated.get();
     }
 
-    /** Versions refused because they came in another wire dtype, size or secret than this subscriber was made for. */
+    /**
+     * Versions refused because they came as another kind, wire dtype, size or secret than this subscriber was made
+     * for.
+     */
     public long refused() {
         return refused.get();
     }
@@ -164,9 +183,9 @@ public final class WeightSubscriber implements AutoCloseable {
         /** The reason of the last request sent, until a transfer answers it (0: none outstanding). */
         private int awaitedReason;
 
-        Receiver(long imageBytes, int segmentShift) {
-            assembly = new SnapshotAssembly(settings.wireDtype(), imageBytes, segmentShift, settings.maxChunkPayload(),
-                    mac);
+        Receiver(SnapshotKind kind, long imageBytes, int segmentShift) {
+            assembly = new SnapshotAssembly(settings.wireDtype(), kind, imageBytes, segmentShift,
+                    settings.maxChunkPayload(), mac);
         }
 
         @Override

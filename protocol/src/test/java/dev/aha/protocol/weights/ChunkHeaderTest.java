@@ -16,8 +16,13 @@ class ChunkHeaderTest {
 
     @Test
     void shouldCarry64BitOffsetsAndLengths() {
-        UnsafeBuffer b = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
-        ChunkHeader.write(b, 8, WireDtype.BF16, 42, 5 * GIB + 12, 6 * GIB, 0xcafe, MAX);
+        UnsafeBuffer b = new UnsafeBuffer(ByteBuffer.allocateDirect(ChunkHeader.LENGTH + 8));
+        SnapshotLabel label = SnapshotLabel.loraAdapters("0a".repeat(32), "b0".repeat(32));
+        ChunkHeader.write(b, 8, WireDtype.BF16, label, 42, 5 * GIB + 12, 6 * GIB, 0xcafe, MAX);
+        assertEquals(SnapshotKind.LORA_ADAPTERS, SnapshotKind.fromCode(ChunkHeader.kindCode(b, 8)));
+        assertEquals(label, ChunkHeader.label(b, 8, SnapshotKind.LORA_ADAPTERS));
+        assertTrue(ChunkHeader.sameLabel(b, 8, ChunkHeader.labelBytes(b, 8)));
+        assertEquals(0, ChunkHeader.LENGTH % 8, "payloads stay 8-byte aligned");
         assertEquals(ChunkHeader.MAGIC, ChunkHeader.magic(b, 8));
         assertEquals(WireDtype.BF16, WireDtype.fromCode(ChunkHeader.dtypeCode(b, 8)));
         assertEquals(42, ChunkHeader.version(b, 8));
@@ -48,7 +53,7 @@ class ChunkHeaderTest {
     @Test
     void shouldSeeAnyBitFlippedInTheSealedHeaderFields() {
         UnsafeBuffer b = new UnsafeBuffer(ByteBuffer.allocateDirect(ChunkHeader.LENGTH + 8));
-        ChunkHeader.write(b, 0, WireDtype.F32, 42, 5 * GIB, 6 * GIB, 0xcafe, 8);
+        ChunkHeader.write(b, 0, WireDtype.F32, SnapshotLabel.full(), 42, 5 * GIB, 6 * GIB, 0xcafe, 8);
         ChunkHeader.Seal seal = new ChunkHeader.Seal(null);
         seal.seal(b, 0);
         assertTrue(seal.headerCrcHolds(b, 0));

@@ -121,7 +121,7 @@ final class PlaneFixture implements AutoCloseable {
         @Override
         public void onReady(WeightSnapshot snapshot) {
             last = new WeightSnapshot(snapshot.version(), snapshot.weights().copy().asReadOnly(), snapshot.crc32c(),
-                    snapshot.wireDtype());
+                    snapshot.wireDtype(), snapshot.label());
             versions.add(snapshot.version());
         }
 

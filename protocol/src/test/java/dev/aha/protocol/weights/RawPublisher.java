@@ -45,7 +45,7 @@ final class RawPublisher implements AutoCloseable {
         for (long offset = 0; offset < total; ) {
             int payload = ChunkHeader.payloadAt(offset, total, maxPayload);
             boolean last = offset + payload == total;
-            ChunkHeader.write(scratch, 0, dtype, version, offset, total, last ? crc : 0, payload);
+            ChunkHeader.write(scratch, 0, dtype, SnapshotLabel.full(), version, offset, total, last ? crc : 0, payload);
             scratch.putBytes(ChunkHeader.LENGTH, wire.slice(offset, payload), 0, payload);
             tamper.apply(scratch, offset, last);
             seal();

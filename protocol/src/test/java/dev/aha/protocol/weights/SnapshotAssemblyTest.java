@@ -24,15 +24,27 @@ class SnapshotAssemblyTest {
     private final FlatWeights image = randomImage(IMAGE, 5);
     private final UnsafeBuffer chunk = new UnsafeBuffer(ByteBuffer.allocateDirect(ChunkHeader.LENGTH + 2 * PAYLOAD));
 
+    private static final String BASE = "ab".repeat(32);
+    private static final String LAYOUT = "cd".repeat(32);
+    private static final SnapshotLabel ADAPTERS = SnapshotLabel.loraAdapters(BASE, LAYOUT);
+
     private static SnapshotAssembly assembly(PlaneMac mac) {
-        return new SnapshotAssembly(WireDtype.F32, IMAGE, SMALL_SEGMENTS, PAYLOAD, mac);
+        return assembly(SnapshotKind.FULL, mac);
+    }
+
+    private static SnapshotAssembly assembly(SnapshotKind kind, PlaneMac mac) {
+        return new SnapshotAssembly(WireDtype.F32, kind, IMAGE, SMALL_SEGMENTS, PAYLOAD, mac);
     }
 
     /** Lays out chunk {@code index} of {@code version} as the publisher does, changes it, seals it with {@code mac}. */
     private int chunk(long version, int index, Consumer<UnsafeBuffer> change, PlaneMac mac) {
+        return chunk(SnapshotLabel.full(), version, index, change, mac);
+    }
+
+    private int chunk(SnapshotLabel label, long version, int index, Consumer<UnsafeBuffer> change, PlaneMac mac) {
         long offset = (long) index * PAYLOAD;
         boolean last = offset + PAYLOAD == IMAGE;
-        ChunkHeader.write(chunk, 0, WireDtype.F32, version, offset, IMAGE, last ? image.crc32c() : 0, PAYLOAD);
+        ChunkHeader.write(chunk, 0, WireDtype.F32, label, version, offset, IMAGE, last ? image.crc32c() : 0, PAYLOAD);
         chunk.putBytes(ChunkHeader.LENGTH, image.slice(offset, PAYLOAD), 0, PAYLOAD);
         change.accept(chunk);
         new ChunkHeader.Seal(mac).seal(chunk, 0);
@@ -67,7 +79,7 @@ class SnapshotAssemblyTest {
         assertEquals("header CRC32C mismatch", a.malformation());
         assertEquals(Outcome.MALFORMED, a.accept(chunk, 0, ChunkHeader.LENGTH - 1));
         assertEquals(Outcome.MALFORMED, a.accept(chunk, 0, chunk(1, 1) - 1), "a length the header does not say");
-        ChunkHeader.write(chunk, 0, WireDtype.F32, 1, PAYLOAD, IMAGE, 0, PAYLOAD + 8);
+        ChunkHeader.write(chunk, 0, WireDtype.F32, SnapshotLabel.full(), 1, PAYLOAD, IMAGE, 0, PAYLOAD + 8);
         new ChunkHeader.Seal(null).seal(chunk, 0);
         assertEquals(Outcome.MALFORMED, a.accept(chunk, 0, ChunkHeader.LENGTH + PAYLOAD + 8), "beyond the MTU's share");
         assertEquals("version or payload length out of range", a.malformation());
@@ -120,5 +132,54 @@ class SnapshotAssemblyTest {
         SnapshotAssembly a = assembly(null);
         assertEquals(Outcome.REFUSED, a.accept(chunk, 0, chunk(1, 0, c -> { }, PlaneMac.of(SECRET))));
         assertTrue(a.refusal().contains("aha.weights.secret"), a.refusal());
+    }
+
+    @Test
+    void shouldRefuseAnotherKindOnceNamingTheSettingsNodesMustShare() {
+        SnapshotAssembly wholeOnly = assembly(null);
+        assertEquals(Outcome.REFUSED, wholeOnly.accept(chunk, 0, chunk(SnapshotLabel.loraBase(BASE), 1, 0, c -> { },
+                null)));
+        assertEquals("version 1 is a LoRA base, this subscriber takes a whole policy: every node must share aha.lora "
+                + "(adapters on every node or on none) and the weight plane's stream ids", wholeOnly.refusal());
+        assertEquals(Outcome.IGNORED, wholeOnly.accept(chunk, 0, chunk(SnapshotLabel.loraBase(BASE), 1, 1, c -> { },
+                null)), "refused once, then ignored");
+
+        SnapshotAssembly adaptersOnly = assembly(SnapshotKind.LORA_ADAPTERS, null);
+        assertEquals(Outcome.REFUSED, adaptersOnly.accept(chunk, 0, chunk(2, 0)));
+        assertTrue(adaptersOnly.refusal().startsWith("version 2 is a whole policy, this subscriber takes LoRA "
+                + "adapters"), adaptersOnly.refusal());
+    }
+
+    @Test
+    void shouldDeliverTheLabelOfAnIntactTransferAndTearOneWhoseChunksChangeIt() {
+        SnapshotAssembly a = assembly(SnapshotKind.LORA_ADAPTERS, null);
+        for (int i = 0; i < 2; i++) {
+            assertEquals(Outcome.PLACED, a.accept(chunk, 0, chunk(ADAPTERS, 1, i, c -> { }, null)));
+        }
+        assertEquals(Outcome.COMPLETE, a.accept(chunk, 0, chunk(ADAPTERS, 1, 2, c -> { }, null)));
+        assertEquals(ADAPTERS, a.snapshot().label());
+        assertTrue(image.contentEquals(a.snapshot().weights()));
+
+        assertEquals(Outcome.PLACED, a.accept(chunk, 0, chunk(ADAPTERS, 2, 0, c -> { }, null)));
+        SnapshotLabel otherBase = SnapshotLabel.loraAdapters("ef".repeat(32), LAYOUT);
+        assertEquals(Outcome.TORN, a.accept(chunk, 0, chunk(otherBase, 2, 1, c -> { }, null)),
+                "a chunk must say what the transfer's first chunk said");
+        assertEquals(1, a.lastApplied());
+    }
+
+    @Test
+    void shouldDropChunksWhoseKindOrDigestsContradictThemselves() {
+        SnapshotAssembly a = assembly(SnapshotKind.LORA_ADAPTERS, null);
+        List<Consumer<UnsafeBuffer>> lies = List.of(
+                c -> c.putInt(ChunkHeader.KIND_OFFSET, 9),
+                c -> c.putInt(ChunkHeader.RESERVED_OFFSET, 1),
+                c -> c.setMemory(ChunkHeader.DIGESTS_OFFSET + 32, 32, (byte) 0)); // adapters without a layout
+        for (Consumer<UnsafeBuffer> lie : lies) {
+            assertEquals(Outcome.MALFORMED, a.accept(chunk, 0, chunk(ADAPTERS, 1, 0, lie, null)), a.malformation());
+        }
+        assertEquals(Outcome.MALFORMED, assembly(null).accept(chunk, 0, chunk(1, 0,
+                c -> c.putByte(ChunkHeader.DIGESTS_OFFSET, (byte) 1), null)), "a whole policy with a digest");
+        assertEquals("digests that contradict the kind", a.malformation());
+        assertEquals(Outcome.PLACED, a.accept(chunk, 0, chunk(ADAPTERS, 1, 0, c -> { }, null)), "nothing was held");
     }
 }

@@ -184,7 +184,7 @@ class WeightPlaneFuzzTest {
     }
 
     private void layOut(long version, long offset, long total, int payload) {
-        ChunkHeader.write(datagram, 0, WireDtype.F32, version, offset, total, 0, payload);
+        ChunkHeader.write(datagram, 0, WireDtype.F32, SnapshotLabel.full(), version, offset, total, 0, payload);
         randomBytes(ChunkHeader.LENGTH, payload);
     }
 

@@ -206,7 +206,7 @@ class WeightPlaneTest {
 
     /** Lays out a true header of version 2's first chunk, {@code payload} bytes long, in the raw scratch. */
     private static void layOut(RawPublisher raw, int payload) {
-        ChunkHeader.write(raw.scratch(), 0, WireDtype.F32, 2, 0, 2 * MIB, 0, payload);
+        ChunkHeader.write(raw.scratch(), 0, WireDtype.F32, SnapshotLabel.full(), 2, 0, 2 * MIB, 0, payload);
     }
 
     @Test

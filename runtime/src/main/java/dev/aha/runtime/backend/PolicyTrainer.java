@@ -7,6 +7,7 @@ import dev.aha.runtime.grpo.GrpoSample;
 import dev.aha.runtime.grpo.GrpoUpdateResult;
 import dev.aha.runtime.task.TaskPrompt;
 import dev.aha.protocol.weights.FlatWeights;
+import dev.aha.protocol.weights.SnapshotLabel;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,8 +20,24 @@ public interface PolicyTrainer extends AutoCloseable {
     /** One GRPO step on these samples; none may be left (all masked): then the weights do not move. */
     GrpoUpdateResult update(List<GrpoSample> samples);
 
-    /** The current weights, flat, in a new buffer the caller owns (it is handed to the weight plane). */
+    /** The current weights, flat, in a new buffer the caller owns (under LoRA: merged into the base). */
     FlatWeights exportWeights();
+
+    /**
+     * Under LoRA, the frozen base the adapters go onto, labelled with its SHA-256, in a new buffer the caller owns:
+     * the weight plane sends it once (and again to a node that joins later). Null when every weight trains.
+     */
+    default PlaneImage exportBase() {
+        return null;
+    }
+
+    /**
+     * The current version as the weight plane carries it, in a new buffer the caller owns: under LoRA the adapters
+     * alone, labelled with their base and layout; else every weight.
+     */
+    default PlaneImage exportVersion() {
+        return new PlaneImage(exportWeights(), SnapshotLabel.full());
+    }
 
     /** Writes policy, optimiser state and {@code state} as checkpoint {@code step}. */
     void checkpoint(CheckpointStore store, long step, ObjectNode state);

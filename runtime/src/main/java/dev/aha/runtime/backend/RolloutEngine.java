@@ -1,6 +1,8 @@
 package dev.aha.runtime.backend;
 
 import dev.aha.protocol.weights.FlatWeights;
+import dev.aha.protocol.weights.SnapshotKind;
+import dev.aha.protocol.weights.SnapshotLabel;
 import dev.aha.runtime.rollout.ContinuousBatcher.FinishedGroup;
 import java.util.List;
 
@@ -12,7 +14,7 @@ import java.util.List;
  */
 public interface RolloutEngine extends AutoCloseable {
 
-    /** Size of the flat weight snapshot this replica loads. */
+    /** Size of the flat weight snapshot this replica loads: the whole policy, or under LoRA its base. */
     long weightBytes();
 
     /**
@@ -20,6 +22,35 @@ public interface RolloutEngine extends AutoCloseable {
      * and values and continue under the new weights; tokens drawn from now on record {@code version}.
      */
     void loadWeights(FlatWeights flat, long version);
+
+    /** Under LoRA, the size of the adapters' image this replica applies each version; 0 when it loads whole ones. */
+    default long adapterBytes() {
+        return 0;
+    }
+
+    /** Under LoRA, true until a base is loaded: adapters wait for it. */
+    default boolean awaitsBase() {
+        return false;
+    }
+
+    /** Why this replica will not take a snapshot labelled {@code label}, in one line; null when it will. */
+    default String refusal(SnapshotLabel label) {
+        return label.kind() == SnapshotKind.FULL ? null
+                : "this rollout takes whole policies (aha.lora.rank = 0 here): every node must share aha.lora";
+    }
+
+    /** Under LoRA, loads the base of SHA-256 {@code sha256}; nothing samples from it before adapters come. */
+    default void loadBase(FlatWeights base, String sha256) {
+        throw new UnsupportedOperationException("this rollout engine takes whole policies only");
+    }
+
+    /**
+     * Under LoRA, applies a version's adapters, which {@link #refusal} passed, to the base: as {@link #loadWeights},
+     * sequences in flight continue under them and tokens drawn from now on record {@code version}.
+     */
+    default void loadAdapters(FlatWeights adapters, long version) {
+        throw new UnsupportedOperationException("this rollout engine takes whole policies only");
+    }
 
     /** Sequence slots in all. */
     int maxSequences();

@@ -4,11 +4,15 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.aha.protocol.weights.FlatWeights;
+import dev.aha.protocol.weights.SnapshotLabel;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.PolicyFactory;
 import dev.aha.runtime.policy.SlotCache;
 import dev.aha.runtime.policy.WeightMath;
+import dev.aha.runtime.policy.lora.LoraApply;
+import dev.aha.runtime.policy.lora.LoraSettings;
+import dev.aha.runtime.policy.lora.RolloutAdapters;
 import dev.aha.runtime.rollout.ContinuousBatcher;
 import dev.aha.runtime.rollout.ContinuousBatcher.FinishedGroup;
 import dev.aha.runtime.sampling.SamplingSettings;
@@ -16,12 +20,14 @@ import java.util.List;
 
 /**
  * The real replica: the policy, in the rollout's dtype, decoding up to {@code slots} sequences per batched step over
- * one KV cache allocated here, once.
+ * one KV cache allocated here, once. Under LoRA it takes a base and then each version's adapters
+ * ({@link RolloutAdapters}), which stay float32 whatever the dtype.
  */
 public final class TorchRolloutEngine implements RolloutEngine {
 
     private final NDManager manager;
     private final Policy policy;
+    private final RolloutAdapters lora;
     private final ContinuousBatcher<Long> batcher;
 
     /**
@@ -34,13 +40,30 @@ public final class TorchRolloutEngine implements RolloutEngine {
      */
     public TorchRolloutEngine(PolicyFactory factory, Device device, DataType type, int slots, int threads,
             SamplingSettings sampling, int vocabularyLimit, int[] endIds) {
+        this(factory, device, type, slots, threads, sampling, vocabularyLimit, endIds, LoraSettings.OFF,
+                LoraApply.MERGED);
+    }
+
+    /**
+     * The same under LoRA when {@code lora} is on ({@code aha.lora.rank > 0}): a base and adapters, applied as
+     * {@code apply} says.
+     */
+    public TorchRolloutEngine(PolicyFactory factory, Device device, DataType type, int slots, int threads,
+            SamplingSettings sampling, int vocabularyLimit, int[] endIds, LoraSettings lora, LoraApply apply) {
         ComputeThreads.prepare(threads);
         this.manager = NDManager.newBaseManager(device);
-        this.policy = factory.blank(manager, type);
-        NDManager engine = manager.newSubManager();
-        SlotCache cache = SlotCache.allocate(engine, factory.kvShape(), slots, factory.contextLength(),
-                WeightMath.activationType(type));
-        this.batcher = new ContinuousBatcher<>(policy, cache, engine, sampling, vocabularyLimit, endIds);
+        try {
+            this.policy = factory.blank(manager, type);
+            this.lora = lora.enabled() ? RolloutAdapters.over(policy, lora, apply) : null;
+            NDManager engine = manager.newSubManager();
+            SlotCache cache = SlotCache.allocate(engine, factory.kvShape(), slots, factory.contextLength(),
+                    WeightMath.activationType(type));
+            this.batcher = new ContinuousBatcher<>(this.lora != null ? this.lora.sampler() : policy, cache, engine,
+                    sampling, vocabularyLimit, endIds);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
     }
 
     @Override
@@ -50,7 +73,42 @@ public final class TorchRolloutEngine implements RolloutEngine {
 
     @Override
     public void loadWeights(FlatWeights flat, long version) {
+        if (lora != null) {
+            throw new IllegalStateException("this rollout takes a LoRA base and adapters, not a whole policy");
+        }
         policy.importWeights(flat);
+        batcher.setVersion(version);
+    }
+
+    @Override
+    public long adapterBytes() {
+        return lora == null ? 0 : lora.adapterBytes();
+    }
+
+    @Override
+    public boolean awaitsBase() {
+        return lora != null && !lora.hasBase();
+    }
+
+    @Override
+    public String refusal(SnapshotLabel label) {
+        return lora == null ? RolloutEngine.super.refusal(label) : lora.refusal(label);
+    }
+
+    @Override
+    public void loadBase(FlatWeights base, String sha256) {
+        if (lora == null) {
+            RolloutEngine.super.loadBase(base, sha256);
+        }
+        lora.loadBase(base, sha256);
+    }
+
+    @Override
+    public void loadAdapters(FlatWeights adapters, long version) {
+        if (lora == null) {
+            RolloutEngine.super.loadAdapters(adapters, version);
+        }
+        lora.loadAdapters(adapters);
         batcher.setVersion(version);
     }
 
@@ -87,6 +145,9 @@ public final class TorchRolloutEngine implements RolloutEngine {
     @Override
     public void close() {
         batcher.close();
+        if (lora != null) {
+            lora.close();
+        }
         policy.close();
         manager.close();
     }

@@ -20,6 +20,7 @@ import dev.aha.runtime.optim.AdamWSettings;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.PolicyFactory;
 import dev.aha.runtime.policy.lora.LoraBase;
+import dev.aha.runtime.policy.lora.LoraLabels;
 import dev.aha.runtime.policy.lora.LoraMerge;
 import dev.aha.runtime.policy.lora.LoraPolicy;
 import dev.aha.runtime.policy.lora.LoraSettings;
@@ -38,7 +39,8 @@ import java.util.Optional;
  * The real learner: GRPO on the policy with AdamW, a frozen reference for the KL term, and evaluations. Under LoRA
  * ({@code aha.lora.rank > 0}) the policy is its starting weights, frozen, with adapters ({@link LoraPolicy}): AdamW
  * trains the adapters alone, the reference is the same base with adapters off (no second copy of the weights),
- * checkpoints hold the adapters, and the weights it hands out are the merged model.
+ * checkpoints hold the adapters, and the weight plane carries the base once and then each version's adapters
+ * ({@link #exportBase}, {@link #exportVersion}); {@link #exportWeights} is the merged model.
  */
 public final class TorchTrainer implements PolicyTrainer {
 
@@ -114,6 +116,20 @@ public final class TorchTrainer implements PolicyTrainer {
     @Override
     public FlatWeights exportWeights() {
         return policy instanceof LoraPolicy adapted ? LoraMerge.merged(adapted) : policy.exportWeights();
+    }
+
+    @Override
+    public PlaneImage exportBase() {
+        return policy instanceof LoraPolicy adapted
+                ? new PlaneImage(adapted.base().exportWeights(), LoraLabels.base(adapted)) : null;
+    }
+
+    @Override
+    public PlaneImage exportVersion() {
+        if (policy instanceof LoraPolicy adapted) {
+            return new PlaneImage(adapted.exportWeights(), LoraLabels.adapters(adapted));
+        }
+        return PolicyTrainer.super.exportVersion();
     }
 
     @Override

@@ -46,13 +46,32 @@ public final class LoraPolicy implements Policy {
      * @throws IllegalArgumentException when the settings do not fit the base ({@link LoraTargets#resolve})
      */
     public static LoraPolicy over(Policy base, LoraSettings settings, String baseModel, long seed) {
+        AdaptablePolicy adaptable = adaptable(base);
+        List<LinearModule> modules = LoraTargets.resolve(settings, base.architecture(), base.layout());
+        LoraBase id = new LoraBase(baseModel, LoraBase.sha256(base));
+        return new LoraPolicy(adaptable, LoraAdapters.create(modules, settings, base.manager(), seed), id);
+    }
+
+    /**
+     * Adapters over a rollout's replica, whose base and adapters arrive over the weight plane: nothing is hashed
+     * here (the base's SHA-256 comes with the base), and A and B mean nothing until the first adapters are imported.
+     */
+    public static LoraPolicy onReplica(Policy replica, LoraSettings settings) {
+        AdaptablePolicy adaptable = adaptable(replica);
+        List<LinearModule> modules = LoraTargets.resolve(settings, replica.architecture(), replica.layout());
+        return new LoraPolicy(adaptable, LoraAdapters.create(modules, settings, replica.manager(), 0),
+                new LoraBase(REPLICA, ""));
+    }
+
+    /** What {@link #baseModel} names on a rollout's replica, whose base is known by its label alone. */
+    static final String REPLICA = "a rollout's replica";
+
+    private static AdaptablePolicy adaptable(Policy base) {
         if (!(base instanceof AdaptablePolicy adaptable)) {
             throw new IllegalArgumentException("this " + base.architecture() + " policy takes no LoRA adapters ("
                     + (base instanceof LoraPolicy ? "it has adapters already" : "no adaptable linear layers") + ")");
         }
-        List<LinearModule> modules = LoraTargets.resolve(settings, base.architecture(), base.layout());
-        LoraBase id = new LoraBase(baseModel, LoraBase.sha256(base));
-        return new LoraPolicy(adaptable, LoraAdapters.create(modules, settings, base.manager(), seed), id);
+        return adaptable;
     }
 
     /** The base with adapters off (the KL reference). Its weights are frozen: never train it. */
