@@ -7,7 +7,7 @@ dev.aha.runtime.engine.ScriptKernels: operations DJL 0.36 cannot express, or can
   float32 activations and return float32; oneDNN accumulates in float32. The *_mixed products are the learner's
   bf16-mixed precision (autocast's rule for linear layers): float32 weights rounded per call, run with autograd.
 - AdamW (dev.aha.runtime.optim.AdamW): one update in place, as torch.optim.AdamW's single-tensor path computes it
-  (the same order of operations), with one temporary instead of the ten DJL's out-of-place ops would allocate.
+  (the same order of operations), with no temporary (DJL's out-of-place ops would allocate ten per parameter).
 
 Regenerate with `/usr/bin/python3 runtime/src/main/python/script_kernels.py` (torch >= 1.13; libtorch loads modules
 saved by older versions). The file is the same wherever it is generated.
@@ -60,15 +60,19 @@ class ScriptKernels(torch.nn.Module):
 
     @torch.jit.export
     def adamw_(self, param: torch.Tensor, grad: torch.Tensor, exp_avg: torch.Tensor, exp_avg_sq: torch.Tensor,
-               clip: float, lr: float, beta1: float, beta2: float, eps: float, weight_decay: float,
-               bias_correction1: float, bias_correction2: float) -> int:
-        # The gradient is zeroed at the end, so clipping may scale it in place.
+               scratch: torch.Tensor, clip: float, lr: float, beta1: float, beta2: float, eps: float,
+               weight_decay: float, bias_correction1: float, bias_correction2: float) -> int:
+        # The gradient is zeroed at the end, so clipping may scale it in place. The denominator goes to the front
+        # of a scratch buffer the caller keeps: a fresh one per parameter would be mapped and page-faulted anew at
+        # every step once it passes the allocator's mmap threshold.
         if clip != 1.0:
             grad.mul_(clip)
         param.mul_(1.0 - lr * weight_decay)
         exp_avg.lerp_(grad, 1.0 - beta1)
         exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1.0 - beta2)
-        denom = (exp_avg_sq.sqrt() / (bias_correction2 ** 0.5)).add_(eps)
+        denom = scratch.narrow(0, 0, param.numel()).view(param.size())
+        torch.sqrt(exp_avg_sq, out=denom)
+        denom.div_(bias_correction2 ** 0.5).add_(eps)
         param.addcdiv_(exp_avg, denom, value=-(lr / bias_correction1))
         grad.zero_()
         return 0

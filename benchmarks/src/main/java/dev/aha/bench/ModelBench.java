@@ -155,7 +155,7 @@ public final class ModelBench implements Callable<Integer> {
                         .put("trainable_parameters", adapted.layout().totalElements())
                         .put("adapter_bytes", adapted.layout().totalBytes());
             } else {
-                reference = factory.blank(device);
+                reference = factory.blank(device, learnerPrecision.referenceType());
                 reference.copyWeightsFrom(policy);
             }
             // The random image and the copy's snapshot are garbage now; direct memory goes back only when the

@@ -90,7 +90,7 @@ public final class TorchTrainer implements PolicyTrainer {
             } else {
                 this.policy = start;
                 if (grpo.usesReference()) {
-                    ref = factory.blank(manager);
+                    ref = factory.blank(manager, precision.referenceType());
                     ref.importWeights(reference);
                 }
             }

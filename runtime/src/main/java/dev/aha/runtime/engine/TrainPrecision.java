@@ -1,5 +1,6 @@
 package dev.aha.runtime.engine;
 
+import ai.djl.ndarray.types.DataType;
 import java.util.Locale;
 
 /**
@@ -11,7 +12,7 @@ import java.util.Locale;
  *   <li>{@code bf16-mixed}: the products against weights (every linear layer and the output head) in bfloat16, as
  *       PyTorch's autocast runs them: inputs and weights rounded to bfloat16, accumulated in float32, and the
  *       gradient flows back to the float32 weights through the rounding. Embeddings, norms, attention, softmax and
- *       the loss stay float32.
+ *       the loss stay float32. The frozen KL reference keeps its matrices in bfloat16.
  * </ul>
  */
 public enum TrainPrecision {
@@ -25,6 +26,14 @@ public enum TrainPrecision {
             default -> throw new IllegalArgumentException("aha.train.precision must be f32 or bf16-mixed, was '"
                     + value + "'");
         };
+    }
+
+    /**
+     * The type the frozen KL reference stores its matrices in: bfloat16 under {@code bf16-mixed}, where its products
+     * would round them anyway (and the bf16 copy is made once, not at every forward), float32 otherwise.
+     */
+    public DataType referenceType() {
+        return this == BF16_MIXED ? DataType.BFLOAT16 : DataType.FLOAT32;
     }
 
     /** Turns this precision on for the products computed on this thread until the scope is closed. */

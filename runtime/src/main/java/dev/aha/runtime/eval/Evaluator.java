@@ -114,7 +114,7 @@ public final class Evaluator {
             texts.add(text);
             ids.add(tokenizer.encode(text));
         }
-        // Every prompt's k samples decode together, then every greedy decode: batched forwards, not one group at a time.
+        // Every prompt's k samples decode together, then every greedy decode: batched forwards, not a group at a time.
         List<List<Completion>> sampledGroups = new BatchSampler(policy, sampling, tokenizer.vocabSize(),
                 tokenizer.endIds(), BatchSampler.DEFAULT_SLOTS).sample(ids, k, seed, progress);
         List<List<Completion>> greedyGroups = greedyDecode

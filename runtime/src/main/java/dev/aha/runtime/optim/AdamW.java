@@ -3,6 +3,7 @@ package dev.aha.runtime.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.engine.ScriptKernels;
 import dev.aha.runtime.policy.PolicyParameter;
@@ -28,6 +29,8 @@ public final class AdamW implements AutoCloseable {
     private final NDManager state;
     private final List<NDArray> firstMoments = new ArrayList<>();
     private final List<NDArray> secondMoments = new ArrayList<>();
+    /** Where each update's denominator goes: as large as the largest parameter, made once. */
+    private final NDArray scratch;
     private long steps;
     private long skipped;
 
@@ -35,10 +38,13 @@ public final class AdamW implements AutoCloseable {
         this.settings = settings;
         this.parameters = parameters;
         this.state = parent.newSubManager();
+        long largest = 1;
         for (PolicyParameter p : parameters) {
             firstMoments.add(state.zeros(p.shape()));
             secondMoments.add(state.zeros(p.shape()));
+            largest = Math.max(largest, p.elementCount());
         }
+        this.scratch = state.zeros(new Shape(largest));
     }
 
     public long steps() {
@@ -107,9 +113,9 @@ public final class AdamW implements AutoCloseable {
                 double decay = w.getShape().dimension() >= 2 ? settings.weightDecay() : 0;
                 // In place, as torch.optim.AdamW: w <- w (1 - lr wd) - lr/c1 * m / (sqrt(v)/sqrt(c2) + eps),
                 // m <- lerp(m, g, 1 - b1), v <- b2 v + (1 - b2) g^2, then g <- 0.
-                ScriptKernels.run("adamw_", w, grads.get(i), firstMoments.get(i), secondMoments.get(i), (double) clip,
-                        settings.learningRate(), settings.beta1(), settings.beta2(), settings.eps(), decay,
-                        correction1, correction2);
+                ScriptKernels.run("adamw_", w, grads.get(i), firstMoments.get(i), secondMoments.get(i), scratch,
+                        (double) clip, settings.learningRate(), settings.beta1(), settings.beta2(), settings.eps(),
+                        decay, correction1, correction2);
             }
             return norm;
         }
