@@ -14,8 +14,9 @@ import ai.djl.ndarray.types.DataType;
  * attention and sampling stay in float32.
  *
  * <p>Arrays are made in the manager of the activation passed in (of the float32 source for {@link #narrow}), as every
- * op of the policies does. Products against bfloat16 weights run without autograd (they are for sampling); the
- * mixed products against float32 weights record it (they are for training).
+ * op of the policies does. Every product records autograd as the thread has it: a bfloat16 weight takes no gradient,
+ * but the activation's flows through it (a frozen bf16 base under adapters); the mixed products against float32
+ * weights take the weight's too (training under bf16-mixed).
  */
 public final class BFloat16 {
 
@@ -50,13 +51,13 @@ public final class BFloat16 {
      * rounded to bfloat16, their product accumulated in float32, (+ b) in float32.
      */
     public static NDArray mixedLinear(NDArray x, NDArray weight, NDArray bias) {
-        NDArray y = ScriptKernels.arrayWithGradient("linear_mixed", x.getManager(), x, weight);
+        NDArray y = ScriptKernels.array("linear_mixed", x.getManager(), x, weight);
         return bias == null ? y : y.add(bias);
     }
 
     /** x W against a float32 weight stored [in, out], computed in bfloat16 with autograd. */
     public static NDArray mixedMatMul(NDArray x, NDArray weight) {
-        return ScriptKernels.arrayWithGradient("matmul_mixed", x.getManager(), x, weight);
+        return ScriptKernels.array("matmul_mixed", x.getManager(), x, weight);
     }
 
     /** x W against a bfloat16 weight stored [in, out], float32 out. */
@@ -75,6 +76,6 @@ public final class BFloat16 {
     }
 
     private static NDArray call(String method, NDManager into, NDArray... args) {
-        return ScriptKernels.array(method, into, (Object[]) args);
+        return ScriptKernels.array(method, into, args);
     }
 }

@@ -21,9 +21,10 @@ import java.util.List;
  * Calls into {@code script-kernels.pt}, a TorchScript module bundled with the runtime (written by
  * {@code runtime/src/main/python/script_kernels.py}): operations DJL 0.36 cannot express (anything in bfloat16) or
  * can only express as many passes with a temporary each (an AdamW update). The module is loaded once per JVM and
- * holds no state, so every thread may call it. Its methods run without autograd.
+ * holds no state, so every thread may call it.
  *
- * <p>Arguments are arrays, doubles or longs; an array a method returns is made in the manager given.
+ * <p>Arguments are arrays, doubles or longs; an array a method returns is made in the manager given. Methods that
+ * update their arguments in place run in libtorch's inference mode.
  */
 public final class ScriptKernels {
 
@@ -31,22 +32,15 @@ public final class ScriptKernels {
 
     private ScriptKernels() {}
 
-    /** Runs {@code method} for the array it returns, made in {@code into}. */
-    public static NDArray array(String method, NDManager into, Object... args) {
-        IValue[] in = values(args);
-        try (IValue out = IValueUtils.runMethod(Module.INSTANCE, method, in)) {
-            return out.toTensor((PtNDManager) into);
-        } finally {
-            close(in);
-        }
-    }
-
     /**
-     * The same with autograd on: the result's gradient flows back to the array arguments that require one. DJL runs
-     * a module's other methods only through {@code forward}'s path, picking the method from an array named
-     * {@code module_method:<name>}; that array is not an argument, and the result is made in its manager.
+     * Runs {@code method} for the array it returns, made in {@code into}, with autograd as the thread has it: the
+     * result's gradient flows back to the arguments that require one (and none is recorded when none does).
+     *
+     * <p>Through DJL's {@code forward} path, which picks the method from an array named {@code module_method:<name>}
+     * (not passed as an argument; the result is made in its manager). DJL's other way to run a method does so in
+     * libtorch's inference mode, whose results refuse in-place updates and cannot join an autograd graph later.
      */
-    public static NDArray arrayWithGradient(String method, NDManager into, NDArray... args) {
+    public static NDArray array(String method, NDManager into, NDArray... args) {
         NDList inputs = new NDList(args.length + 1);
         List<NDArray> aliases = new ArrayList<>();
         NDArray selector = into.create(0f);

@@ -2,6 +2,8 @@ package dev.aha.runtime.policy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
+import dev.aha.runtime.engine.Autocast;
+import dev.aha.runtime.engine.BFloat16;
 
 /**
  * A policy's output head weight and the products of a slice of the vocabulary against it, in whichever layout the
@@ -61,10 +63,18 @@ public record OutputHeadWeight(NDArray weight, boolean vocabularyRows) {
         slice(gradient, from, to).addi(part); // a view of the gradient: the sum lands in it
     }
 
-    /** A view of the weight that shares its memory and records no gradient, owned by {@code hidden}'s manager. */
+    /**
+     * A view of the weight that shares its memory and records no gradient, owned by {@code hidden}'s manager. Under
+     * bf16-mixed ({@link Autocast}) a bfloat16 copy instead, made once here rather than by every chunk's product.
+     */
     NDArray detached(NDArray hidden) {
         NDArray view = weight.stopGradient();
         view.attach(hidden.getManager());
+        if (Autocast.bf16() && !BFloat16.holds(view)) {
+            NDArray narrow = BFloat16.narrow(view);
+            view.close();
+            return narrow;
+        }
         return view;
     }
 

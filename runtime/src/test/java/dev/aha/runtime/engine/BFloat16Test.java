@@ -107,6 +107,26 @@ class BFloat16Test {
         assertThrows(IllegalStateException.class, y::toFloatArray, "closed with its scope");
     }
 
+    /**
+     * Products are ordinary tensors: updated in place, and a frozen bfloat16 weight passes the gradient on to the
+     * activation (as a bf16 base under adapters needs), dL/dx = dL/dy W.
+     */
+    @Test
+    void aFrozenBfloat16WeightPassesTheGradientOnToItsInput() {
+        NDArray w = random(3, 4, 5);
+        NDArray w16 = BFloat16.narrow(w);
+        NDArray x = random(2, 4, 6);
+        x.setRequiresGradient(true);
+        try (ai.djl.training.GradientCollector collector = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+            NDArray y = BFloat16.linear(x, w16, null);
+            y.addi(0f); // in place: not an inference-mode tensor
+            collector.backward(y.sum());
+        }
+        // d sum(x W^T) / dx = ones(2, 3) W = the column sums of W, rounded to bfloat16 at the product
+        float[] expected = manager.ones(new Shape(2, 3)).matMul(BFloat16.widen(w16)).toFloatArray();
+        assertClose(expected, x.getGradient().toFloatArray(), 1e-2f);
+    }
+
     private static void assertClose(float[] expected, float[] actual, float relative) {
         assertEquals(expected.length, actual.length);
         for (int i = 0; i < expected.length; i++) {
