@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.protocol.weights.SnapshotLabel;
 import dev.aha.protocol.weights.WeightPlaneSettings;
+import dev.aha.runtime.rollout.KvBudget;
+import java.util.Locale;
 
 /**
  * The {@code weight_plane} section of {@code aha bench model}: one version of the model over the weight plane on IPC
@@ -22,7 +24,16 @@ final class PlaneSection {
             int repeat) throws Exception {
         ObjectNode w = out.putObject("weight_plane");
         w.put("wire_dtype", plane.wireDtype().configName());
-        boolean clean = transfer(w, "", plane, SnapshotLabel.full(), snapshot, repeat);
+        // The image, the publication's term buffers and the subscriber's assembly each hold a copy.
+        long needed = 3 * snapshot.size();
+        long available = KvBudget.availableHostBytes();
+        boolean clean = true;
+        if (available < needed) {
+            w.put("skipped", String.format(Locale.ROOT, "the %.1f GB snapshot: moving it needs about %.1f GB, "
+                    + "%.1f GB are available", snapshot.size() / 1e9, needed / 1e9, available / 1e9));
+        } else {
+            clean = transfer(w, "", plane, SnapshotLabel.full(), snapshot, repeat);
+        }
         if (adapters != null) {
             w.put("adapter_bytes", adapters.size());
             // the label's digests only name the adapters: the bench's subscriber takes any
