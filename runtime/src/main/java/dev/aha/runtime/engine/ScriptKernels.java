@@ -14,8 +14,6 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Calls into {@code script-kernels.pt}, a TorchScript module bundled with the runtime (written by
@@ -42,24 +40,24 @@ public final class ScriptKernels {
      */
     public static NDArray array(String method, NDManager into, NDArray... args) {
         NDList inputs = new NDList(args.length + 1);
-        List<NDArray> aliases = new ArrayList<>();
         NDArray selector = into.create(0f);
         selector.setName("module_method:" + method);
-        aliases.add(selector);
         inputs.add(selector);
-        for (NDArray a : args) {
-            // DJL turns named arrays ("h.0.attn.wqkv") into dictionary arguments; an unnamed view of the same memory,
-            // still on the autograd graph, goes as a plain tensor.
-            if (a.getName() != null) {
-                a = a.reshape(a.getShape());
-                aliases.add(a);
-            }
-            inputs.add(a);
+        // DJL turns named arrays ("h.0.attn.wqkv") into dictionary arguments: the names are lifted for the call (a
+        // Java field, no native work) and put back after. A policy's arrays are used by one thread at a time.
+        String[] names = new String[args.length];
+        for (int i = 0; i < args.length; i++) {
+            names[i] = args[i].getName();
+            args[i].setName(null);
+            inputs.add(args[i]);
         }
         try {
             return IValueUtils.forward(Module.INSTANCE, inputs, true).singletonOrThrow();
         } finally {
-            aliases.forEach(NDArray::close);
+            for (int i = 0; i < args.length; i++) {
+                args[i].setName(names[i]);
+            }
+            selector.close();
         }
     }
 
