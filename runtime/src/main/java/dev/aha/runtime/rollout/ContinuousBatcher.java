@@ -10,6 +10,7 @@ import dev.aha.runtime.policy.KvCache;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.SlotCache;
 import dev.aha.runtime.sampling.Completion;
+import dev.aha.runtime.sampling.EpisodeOutcome;
 import dev.aha.runtime.sampling.SamplingSettings;
 import dev.aha.runtime.sampling.TokenSampler;
 import java.util.ArrayList;
@@ -21,6 +22,11 @@ import java.util.List;
  * prompt ({@link SlotCache#admit}). Each sequence draws from its own RNG (seeded per group and sample), so what it
  * samples does not depend on what else shares the batch; each token records the weight version that sampled it, so
  * a new version may be loaded between steps while sequences are in flight.
+ *
+ * <p>Multi-turn episodes: a sequence admitted with a {@link TurnPartner} hands each turn it ends to its partner and
+ * leaves the batch while the partner answers on its own threads; the others keep decoding. Its slot stays reserved
+ * ({@link #freeSlots} counts it taken); when the answer comes back, the observation's ids join its trajectory and it
+ * is prefilled again (prompt and trajectory, once) into that slot: a waiting episode holds no KV rows.
  *
  * <p>Not thread-safe: one per rollout, on its compute thread (prepared with
  * {@link dev.aha.runtime.engine.ComputeThreads#prepare}).
@@ -43,7 +49,10 @@ public final class ContinuousBatcher<K> implements AutoCloseable {
     private final List<Sequence<K>> sequences = new ArrayList<>();
     /** Logits each active row samples its next token from, in row order; parts appended by admissions. */
     private final List<NDArray> pendingLogits = new ArrayList<>();
+    private final WaitingTurns<K> waiting = new WaitingTurns<>();
     private long version;
+    /** How long a step with nothing to decode waits for an environment's answer. */
+    private static final long IDLE_WAIT_MILLIS = 2;
 
     /**
      * @param slotCache preallocated by the caller (its size checked against memory at start-up)
@@ -77,8 +86,9 @@ public final class ContinuousBatcher<K> implements AutoCloseable {
         return version;
     }
 
+    /** Slots a new group may take: those free less those reserved for episodes waiting on their environment. */
     public int freeSlots() {
-        return slots.freeSlots();
+        return slots.freeSlots() - waiting.size();
     }
 
     public int maxSequences() {
@@ -89,8 +99,14 @@ public final class ContinuousBatcher<K> implements AutoCloseable {
         return slots.rows();
     }
 
+    /** Nothing to decode and no episode waiting on its environment. */
     public boolean idle() {
-        return slots.rows() == 0;
+        return slots.rows() == 0 && waiting.size() == 0;
+    }
+
+    /** Episodes whose turn is with their environment now. */
+    public int waitingEpisodes() {
+        return waiting.size();
     }
 
     /**
@@ -101,11 +117,23 @@ public final class ContinuousBatcher<K> implements AutoCloseable {
      *     slots; nothing is admitted then
      */
     public void admit(K key, int[] prompt, int groupSize, long seed) {
+        admit(key, prompt, groupSize, seed, null);
+    }
+
+    /**
+     * The same for a group of multi-turn episodes: sample g talks to {@code partners.get(g)} between its turns.
+     *
+     * @param partners one per sample, or null for single-turn sequences
+     */
+    public void admit(K key, int[] prompt, int groupSize, long seed, List<? extends TurnPartner> partners) {
+        if (partners != null && partners.size() != groupSize) {
+            throw new IllegalArgumentException(partners.size() + " episode partners for a group of " + groupSize);
+        }
         if (prompt.length == 0) {
             throw new IllegalArgumentException("prompt is empty");
         }
-        if (groupSize <= 0 || groupSize > slots.freeSlots()) {
-            throw new IllegalArgumentException("a group of " + groupSize + " does not fit the " + slots.freeSlots()
+        if (groupSize <= 0 || groupSize > freeSlots()) {
+            throw new IllegalArgumentException("a group of " + groupSize + " does not fit the " + freeSlots()
                     + " free of " + slots.slots() + " sequence slots");
         }
         int room = Math.min(policy.contextLength(), slots.capacity()) - prompt.length;
@@ -114,28 +142,29 @@ public final class ContinuousBatcher<K> implements AutoCloseable {
                     + Math.min(policy.contextLength(), slots.capacity()));
         }
         int maxNew = Math.min(sampling.maxNewTokens(), room);
-        try (NDManager scope = manager.newSubManager()) {
-            KvCache prefilled = policy.prefill(scope.create(prompt, new Shape(1, prompt.length)), 1);
-            slots.admit(prefilled, groupSize);
-            NDArray first = prefilled.lastLogits().repeat(0, groupSize); // each sample draws its own first token
-            first.attach(manager);
-            pendingLogits.add(first);
-        }
+        prefillRows(prompt, groupSize);
         Group<K> group = new Group<>(key, groupSize);
         for (int g = 0; g < groupSize; g++) {
-            sequences.add(new Sequence<>(group, g, maxNew, SequenceSeeds.of(seed, g)));
+            sequences.add(new Sequence<>(group, g, prompt, maxNew, room, SequenceSeeds.of(seed, g),
+                    partners == null ? null : partners.get(g)));
         }
     }
 
     /**
      * Draws one token for every active sequence, retires the sequences that ended, and runs one batched decode of the
-     * rest.
+     * rest. Episodes whose environment has answered come back first (or end, if it ended them); with nothing to decode,
+     * this waits a moment for such an answer instead.
      *
      * @return the groups whose last sequence ended in this step
      */
     public List<FinishedGroup<K>> step() {
         if (idle()) {
             return List.of();
+        }
+        List<FinishedGroup<K>> finished = new ArrayList<>();
+        resumeAnswered(finished);
+        if (slots.rows() == 0) {
+            return finished;
         }
         int rows = slots.rows();
         TokenSampler.Draw draw;
@@ -148,18 +177,22 @@ public final class ContinuousBatcher<K> implements AutoCloseable {
             draw = tokenSampler.sample(vocabularyLimit == policy.vocabSize() ? logits
                     : logits.get(new NDIndex(":, :{}", vocabularyLimit)), uniforms);
         }
-        List<FinishedGroup<K>> finished = new ArrayList<>();
         boolean[] ended = new boolean[rows];
         for (int r = 0; r < rows; r++) {
             Sequence<K> s = sequences.get(r);
             int token = draw.tokens()[r];
             boolean end = isEnd(token);
             s.record(token, draw.logProbs()[r], version);
-            ended[r] = end || s.full();
-            if (ended[r]) {
-                FinishedGroup<K> done = s.group.complete(s.index, s.toCompletion(end));
-                if (done != null) {
-                    finished.add(done);
+            if (s.partner == null) {
+                ended[r] = end || s.full();
+                if (ended[r]) s.group.complete(s.index, s.toCompletion(end), finished);
+            } else {
+                boolean turnOver = end || s.partner.endsTurn(token);
+                ended[r] = turnOver || s.full();
+                if (turnOver) {
+                    waiting.send(s, end);
+                } else if (ended[r]) { // a turn cut at its sampling limit or the context: the episode ends there
+                    s.group.complete(s.index, s.toEpisode(s.partner.cut(EpisodeOutcome.End.MAX_TOKENS)), finished);
                 }
             }
         }
@@ -173,15 +206,46 @@ public final class ContinuousBatcher<K> implements AutoCloseable {
                 }
             }
         }
-        if (!idle()) {
+        if (slots.rows() > 0) {
             decodeActive();
         }
         return finished;
     }
 
+    /** Prefills {@code context} once into {@code copies} new rows; each row draws its own next token from it. */
+    private void prefillRows(int[] context, int copies) {
+        try (NDManager scope = manager.newSubManager()) {
+            KvCache prefilled = policy.prefill(scope.create(context, new Shape(1, context.length)), 1);
+            slots.admit(prefilled, copies);
+            NDArray next = copies == 1 ? prefilled.lastLogits() : prefilled.lastLogits().repeat(0, copies);
+            next.attach(manager);
+            pendingLogits.add(next);
+        }
+    }
+
+    /**
+     * Takes the environments' answers: an episode they ended completes; one answered with an observation takes it
+     * into its trajectory and is prefilled back into its reserved slot, its next token drawn in this step.
+     */
+    private void resumeAnswered(List<FinishedGroup<K>> finished) {
+        for (WaitingTurns.Answer<K> a : waiting.take(slots.rows() == 0 ? IDLE_WAIT_MILLIS : 0)) {
+            Sequence<K> s = a.sequence();
+            if (a.failure() != null) {
+                s.group.complete(s.index, s.toEpisode(s.partner.cut(EpisodeOutcome.End.ERROR)), finished);
+            } else if (a.reply().ends()) {
+                s.group.complete(s.index, s.toEpisode(a.reply().outcome()), finished);
+            } else if (!s.observe(a.reply().observation(), s.lastVersion())) {
+                s.group.complete(s.index, s.toEpisode(s.partner.cut(EpisodeOutcome.End.MAX_TOKENS)), finished);
+            } else {
+                prefillRows(s.context(), 1);
+                sequences.add(s);
+            }
+        }
+    }
+
     /** Drops every sequence in flight; returns the keys of their groups, each once. */
     public List<K> abandonAll() {
-        java.util.LinkedHashSet<K> keys = new java.util.LinkedHashSet<>();
+        java.util.LinkedHashSet<K> keys = new java.util.LinkedHashSet<>(waiting.abandon());
         for (int r = slots.rows() - 1; r >= 0; r--) {
             keys.add(sequences.get(r).group.key());
             slots.evict(r);
@@ -222,9 +286,7 @@ public final class ContinuousBatcher<K> implements AutoCloseable {
 
     private boolean isEnd(int token) {
         for (int end : endIds) {
-            if (token == end) {
-                return true;
-            }
+            if (token == end) return true;
         }
         return false;
     }

@@ -2,6 +2,7 @@ package dev.aha.runtime.rollout;
 
 import dev.aha.runtime.sampling.Completion;
 import java.util.Arrays;
+import java.util.List;
 
 /** The G sequences of one prompt: the group is done when its last sequence ends. */
 final class Group<K> {
@@ -20,13 +21,15 @@ final class Group<K> {
         return key;
     }
 
-    /** Records sample {@code index}; returns the finished group when it was the last one, else null. */
-    ContinuousBatcher.FinishedGroup<K> complete(int index, Completion completion) {
+    /** Records sample {@code index}; adds the finished group to {@code finished} when it was the last one. */
+    void complete(int index, Completion completion, List<ContinuousBatcher.FinishedGroup<K>> finished) {
         if (completions[index] != null) {
             throw new IllegalStateException("sample " + index + " of a group completed twice");
         }
         completions[index] = completion;
         remaining--;
-        return remaining == 0 ? new ContinuousBatcher.FinishedGroup<>(key, Arrays.asList(completions)) : null;
+        if (remaining == 0) {
+            finished.add(new ContinuousBatcher.FinishedGroup<>(key, Arrays.asList(completions)));
+        }
     }
 }

@@ -6,10 +6,20 @@ package dev.aha.runtime.sampling;
  * no version was tracked, as in evaluation), and whether it ended on the end token (false: cut at the length limit).
  * Under in-flight weight updates one completion's tokens may come from several versions; its staleness counts from
  * the oldest.
+ *
+ * <p>A multi-turn episode's completion is its whole trajectory: the policy's turns and, between them, the
+ * environment's observations as the template renders them. {@code policyTokens} marks which tokens the policy
+ * sampled (only those are trained); an observation token has log-prob 0 and the version of the turn before it. For
+ * an episode, {@code finished} means its environment ended it, and {@code episode} says how.
+ *
+ * @param policyTokens one flag per token, true where the policy sampled it; empty when every token is the policy's
+ * @param episode how the episode went, or null for a single-turn completion
  */
-public record Completion(int[] tokens, float[] logProbs, long[] versions, boolean finished) {
+public record Completion(int[] tokens, float[] logProbs, long[] versions, boolean finished, boolean[] policyTokens,
+        EpisodeOutcome episode) {
 
     private static final long[] UNTRACKED = new long[0];
+    private static final boolean[] ALL_POLICY = new boolean[0];
 
     public Completion {
         if (tokens.length != logProbs.length) {
@@ -20,6 +30,15 @@ public record Completion(int[] tokens, float[] logProbs, long[] versions, boolea
             throw new IllegalArgumentException(
                     "versions (" + versions.length + ") must be empty or one per token (" + tokens.length + ")");
         }
+        if (policyTokens.length != 0 && policyTokens.length != tokens.length) {
+            throw new IllegalArgumentException("policyTokens (" + policyTokens.length
+                    + ") must be empty or one per token (" + tokens.length + ")");
+        }
+    }
+
+    /** A single-turn completion: every token the policy's. */
+    public Completion(int[] tokens, float[] logProbs, long[] versions, boolean finished) {
+        this(tokens, logProbs, versions, finished, ALL_POLICY, null);
     }
 
     /** A completion sampled outside a versioned rollout. */
@@ -34,5 +53,10 @@ public record Completion(int[] tokens, float[] logProbs, long[] versions, boolea
     /** The version of the first token (versions only grow along a completion), or {@code fallback} if untracked. */
     public long oldestVersion(long fallback) {
         return versions.length == 0 ? fallback : versions[0];
+    }
+
+    /** Whether token {@code i} is one the policy sampled (not an observation). */
+    public boolean isPolicyToken(int i) {
+        return policyTokens.length == 0 || policyTokens[i];
     }
 }
