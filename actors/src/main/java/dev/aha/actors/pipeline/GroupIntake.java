@@ -124,7 +124,7 @@ final class GroupIntake {
                     continue;
                 }
                 samples.add(new GrpoSample(g.promptTokens(), g.completions()[i], g.behaviourLogProbs()[i],
-                        s.advantages()[i], staleness));
+                        s.advantages()[i], staleness, g.policyTokens()[i]));
             }
         }
         return samples;

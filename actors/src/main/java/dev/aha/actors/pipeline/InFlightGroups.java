@@ -89,17 +89,19 @@ final class InFlightGroups {
         String[] texts = new String[g];
         boolean[] truncated = new boolean[g];
         long[][] spans = new long[g][];
+        boolean[][] policy = new boolean[g][];
         for (int i = 0; i < g; i++) {
             Completion c = completions.get(i);
             tokens[i] = c.tokens();
             logProbs[i] = c.logProbs();
-            texts[i] = tokenizer.decode(tokens[i]);
+            texts[i] = tokenizer.decode(c.policyOnlyTokens());
             truncated[i] = !c.finished();
             spans[i] = VersionArrivals.spans(c.versions(), oldest);
+            policy[i] = c.policyTokens();
         }
         RolloutWork work = a.work;
         return new SampledGroup(work.promptId(), work.attempt(), rolloutId, oldest, work.prompt(),
                 work.referenceAnswer(), a.promptTokens, tokens, logProbs, texts, truncated, nowMicros,
-                arrivals.receivedMicros(oldest), a.busyNanos, spans);
+                arrivals.receivedMicros(oldest), a.busyNanos, spans, policy, EpisodeFigures.of(completions));
     }
 }

@@ -77,6 +77,10 @@ final class MessageChecks {
             if (spans != null) {
                 return "completion " + i + ": " + spans;
             }
+            boolean[] policy = g.policyTokens()[i];
+            if (policy == null || (policy.length != 0 && policy.length != g.completions()[i].length)) {
+                return "completion " + i + ": policy-token flags must be empty or one per token";
+            }
         }
         return null;
     }

@@ -205,6 +205,9 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
                 onError.accept(scores[i].error());
             }
             rewards[i] += grpo.overlong().reward(group.completions()[i].length);
+            if (group.episodes() != null && !Double.isNaN(group.episodes().rewards()[i])) {
+                rewards[i] += group.episodes().rewards()[i]; // the environment's own reward, beside the rules'
+            }
         }
         float[] advantages = GroupAdvantages.compute(rewards, grpo.scaleAdvantagesByStd(), grpo.advantageEps());
         return new ScoredGroup(group, rewards, advantages, accuracy, format, failures);

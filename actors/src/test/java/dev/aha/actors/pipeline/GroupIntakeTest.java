@@ -68,7 +68,27 @@ class GroupIntakeTest {
             new Object[] {new ScoredGroup(group(1, 0).group(), new double[] {1, 0}, new float[] {1, -1},
                 new double[] {1, 0}, new double[] {1, 1}, 7), "reward failures"},
             new Object[] {new ScoredGroup(null, new double[0], new float[0], new double[0], new double[0], 0),
-                "no group"});
+                "no group"},
+            new Object[] {new ScoredGroup(episode(new boolean[][] {{true, false}, {}}), new double[] {1, 0},
+                new float[] {1, -1}, new double[] {1, 0}, new double[] {1, 1}, 0), "policy-token flags"});
+
+    /** {@link #group}'s completions as episodes whose policy-token flags are {@code policy}. */
+    private static SampledGroup episode(boolean[][] policy) {
+        SampledGroup g = group(1, 0).group();
+        return new SampledGroup(g.promptId(), g.attempt(), g.rolloutId(), g.policyVersion(), g.prompt(),
+                g.referenceAnswer(), g.promptTokens(), g.completions(), g.behaviourLogProbs(), g.completionTexts(),
+                g.truncated(), 0, 0, 0, g.versionSpans(), policy, null);
+    }
+
+    @Test
+    void anEpisodesObservationsReachTheLossFlaggedAsNotThePolicys() {
+        boolean[] flags = {true, false, true};
+        ScoredGroup s = new ScoredGroup(episode(new boolean[][] {flags, {}}), new double[] {1, 0},
+                new float[] {1, -1}, new double[] {1, 0}, new double[] {1, 1}, 0);
+        List<GrpoSample> samples = GroupIntake.samples(List.of(s), false, 0);
+        assertArrayEquals(flags, samples.get(0).policyTokens());
+        assertEquals(0, samples.get(1).policyTokens().length, "a single-turn completion is all the policy's");
+    }
 
     @Test
     void hostileGroupsAreDroppedAndCountedWithTheirProblem() {

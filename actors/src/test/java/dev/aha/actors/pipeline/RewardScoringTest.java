@@ -54,6 +54,18 @@ class RewardScoringTest {
     }
 
     @Test
+    void anEnvironmentsRewardIsAddedToTheRulesAndNaNLeavesThemAlone() {
+        SampledGroup g = group("a", "b", "c");
+        SampledGroup episodes = new SampledGroup(g.promptId(), g.attempt(), g.rolloutId(), g.policyVersion(),
+                g.prompt(), g.referenceAnswer(), g.promptTokens(), g.completions(), g.behaviourLogProbs(),
+                g.completionTexts(), g.truncated(), 0, 0, 0, g.versionSpans(), new boolean[3][0],
+                new dev.aha.protocol.pipeline.GroupEpisodes(new double[] {0.5, Double.NaN, -1}, new int[] {2, 1, 3},
+                        new int[] {1, 0, 2}, new int[] {0, 0, 1}, new boolean[3], 0));
+        ScoredGroup s = Reward.score(episodes, rule(t -> 1.0), GrpoSettings.paper(), e -> { });
+        assertArrayEquals(new double[] {1.5, 1.0, 0.0}, s.rewards(), 1e-12);
+    }
+
+    @Test
     void aNonFiniteRewardIsThatCompletionsErrorNotTheGroups() {
         List<RuntimeException> errors = new ArrayList<>();
         ScoredGroup s = Reward.score(group("good", "nan", "bad"), rule(t -> switch (t) {

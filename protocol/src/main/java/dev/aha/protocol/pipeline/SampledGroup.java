@@ -23,6 +23,10 @@ package dev.aha.protocol.pipeline;
  * @param samplingNanos time the rollout spent sampling it, for its busy fraction
  * @param versionSpans per completion, the versions that sampled it as (version, first token index) pairs in order;
  *     an empty row means every token came from {@code policyVersion} (the common case, so nothing is sent)
+ * @param policyTokens per completion, one flag per token, true where the policy sampled it; an empty row means every
+ *     token is the policy's (single-turn). In a multi-turn episode the observations are not, and only the policy's
+ *     tokens are trained
+ * @param episodes how each completion's episode went, or null for a single-turn group
  */
 public record SampledGroup(
         long promptId,
@@ -39,15 +43,29 @@ public record SampledGroup(
         long sampledAtMicros,
         long weightsReceivedMicros,
         long samplingNanos,
-        long[][] versionSpans) implements RewardMessage {
+        long[][] versionSpans,
+        boolean[][] policyTokens,
+        GroupEpisodes episodes) implements RewardMessage {
 
     public SampledGroup {
         if (completions.length != behaviourLogProbs.length || completions.length != completionTexts.length
                 || truncated == null || completions.length != truncated.length
-                || versionSpans == null || completions.length != versionSpans.length) {
-            throw new IllegalArgumentException(
-                    "a group needs as many log-prob rows, texts, truncation flags and version spans as completions");
+                || versionSpans == null || completions.length != versionSpans.length
+                || policyTokens == null || completions.length != policyTokens.length
+                || (episodes != null && episodes.size() != completions.length)) {
+            throw new IllegalArgumentException("a group needs as many log-prob rows, texts, truncation flags, version "
+                    + "spans, policy-token rows (and episodes) as completions");
         }
+    }
+
+    /** A single-turn group: every token the policy's. */
+    public SampledGroup(long promptId, int attempt, String rolloutId, long policyVersion, String prompt,
+            String referenceAnswer, int[] promptTokens, int[][] completions, float[][] behaviourLogProbs,
+            String[] completionTexts, boolean[] truncated, long sampledAtMicros, long weightsReceivedMicros,
+            long samplingNanos, long[][] versionSpans) {
+        this(promptId, attempt, rolloutId, policyVersion, prompt, referenceAnswer, promptTokens, completions,
+                behaviourLogProbs, completionTexts, truncated, sampledAtMicros, weightsReceivedMicros, samplingNanos,
+                versionSpans, new boolean[completions.length][0], null);
     }
 
     /** A group whose every token was sampled by {@code policyVersion}. */
@@ -57,7 +75,7 @@ public record SampledGroup(
             long samplingNanos) {
         this(promptId, attempt, rolloutId, policyVersion, prompt, referenceAnswer, promptTokens, completions,
                 behaviourLogProbs, completionTexts, truncated, sampledAtMicros, weightsReceivedMicros, samplingNanos,
-                new long[completions.length][0]);
+                new long[completions.length][0], new boolean[completions.length][0], null);
     }
 
     /** The newest version that sampled any of its tokens. */

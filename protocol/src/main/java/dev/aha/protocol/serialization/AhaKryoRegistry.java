@@ -3,6 +3,7 @@ package dev.aha.protocol.serialization;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
+import dev.aha.protocol.pipeline.GroupEpisodes;
 import dev.aha.protocol.pipeline.LeaseFailed;
 import dev.aha.protocol.pipeline.RequestWork;
 import dev.aha.protocol.pipeline.RolloutWork;
@@ -42,6 +43,7 @@ public final class AhaKryoRegistry {
         kryo.register(ActorRef.class, new ActorRefSerializer(resolver), id++);
         kryo.register(WorkDone.Outcome.class, id++);
         kryo.register(long[][].class, id++);
+        kryo.register(boolean[][].class, id++);
         // messages: 120 onwards
         id = 120;
         kryo.register(RequestWork.class, id++);
@@ -51,6 +53,7 @@ public final class AhaKryoRegistry {
         kryo.register(WorkDone.class, id++);
         kryo.register(VersionAdvanced.class, id++);
         kryo.register(LeaseFailed.class, id++);
+        kryo.register(GroupEpisodes.class, id++);
         return kryo;
     }
 

@@ -14,6 +14,7 @@ import dev.aha.protocol.AhaMessage;
 import dev.aha.protocol.pipeline.LeaseFailed;
 import dev.aha.protocol.pipeline.RequestWork;
 import dev.aha.protocol.pipeline.RolloutWork;
+import dev.aha.protocol.pipeline.GroupEpisodes;
 import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.pipeline.ScoredGroup;
 import dev.aha.protocol.pipeline.VersionAdvanced;
@@ -265,6 +266,16 @@ class KryoSerializerTest {
         assertEquals(a.weightsReceivedMicros(), b.weightsReceivedMicros());
         assertEquals(a.samplingNanos(), b.samplingNanos());
         assertArrayEquals(a.versionSpans(), b.versionSpans());
+        assertArrayEquals(a.policyTokens(), b.policyTokens());
+        assertEquals(a.episodes() == null, b.episodes() == null);
+        if (a.episodes() != null) {
+            assertArrayEquals(a.episodes().rewards(), b.episodes().rewards());
+            assertArrayEquals(a.episodes().turns(), b.episodes().turns());
+            assertArrayEquals(a.episodes().toolCalls(), b.episodes().toolCalls());
+            assertArrayEquals(a.episodes().toolErrors(), b.episodes().toolErrors());
+            assertArrayEquals(a.episodes().cut(), b.episodes().cut());
+            assertEquals(a.episodes().environmentNanos(), b.episodes().environmentNanos());
+        }
     }
 
     private static SampledGroup sampled(Random r) {
@@ -286,9 +297,19 @@ class KryoSerializerTest {
             spans[i] = tokens[i].length > 1 && r.nextBoolean()
                     ? new long[] {version, 0, version + 1, 1 + r.nextInt(tokens[i].length - 1)} : new long[0];
         }
+        boolean episodes = r.nextBoolean(); // a multi-turn group: observations flagged, episode figures beside
+        boolean[][] policy = new boolean[g][];
+        for (int i = 0; i < g; i++) {
+            policy[i] = new boolean[episodes ? tokens[i].length : 0];
+            for (int j = 0; j < policy[i].length; j++) {
+                policy[i][j] = r.nextInt(4) != 0;
+            }
+        }
+        GroupEpisodes figures = episodes ? new GroupEpisodes(doubles(r, g), r.ints(g, 1, 5).toArray(),
+                r.ints(g, 0, 3).toArray(), new int[g], truncated.clone(), r.nextLong()) : null;
         return new SampledGroup(r.nextLong(), r.nextInt(3), "rollout-" + r.nextInt(4), version, text(r), text(r),
                 r.ints(r.nextInt(40), 0, 100).toArray(), tokens, lps, texts, truncated, r.nextLong(), r.nextLong(),
-                r.nextLong(), spans);
+                r.nextLong(), spans, policy, figures);
     }
 
     private static String text(Random r) {

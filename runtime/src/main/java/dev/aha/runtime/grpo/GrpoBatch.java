@@ -11,7 +11,8 @@ import java.util.List;
  * GRPO samples packed for the learner (see {@link PackedSequences} for the layout).
  *
  * @param tokens (B, T) int32: prompt, completion, padding
- * @param mask (B, C) float: 1 where the column scores a completion token; C = T-1-firstColumn
+ * @param mask (B, C) float: 1 where the column scores a completion token the policy sampled (observations of
+ *     multi-turn episodes are 0); C = T-1-firstColumn
  * @param behaviourLogProbs (B, C) float: log pi_old of completion tokens, 0 elsewhere
  * @param advantages (B, 1) float
  * @param fresh (B, 1) float: 1 for a row the learner's current version sampled ({@link GrpoSample#fresh()})
@@ -51,17 +52,31 @@ public record GrpoBatch(NDArray tokens, NDArray mask, NDArray behaviourLogProbs,
         float[] behaviour = new float[b * columns];
         float[] advantages = new float[b];
         float[] fresh = new float[b];
+        float[] observations = null; // 1 at observation columns, where the completion mask must be 0
         for (int i = 0; i < b; i++) {
             GrpoSample s = samples.get(i);
             float[] lp = s.behaviourLogProbs();
-            System.arraycopy(lp, 0, behaviour,
-                    i * columns + PackedSequences.column(s.prompt().length, 0, packed.firstColumn()), lp.length);
+            int from = i * columns + PackedSequences.column(s.prompt().length, 0, packed.firstColumn());
+            System.arraycopy(lp, 0, behaviour, from, lp.length);
+            for (int j = 0; j < s.policyTokens().length; j++) {
+                if (!s.policyTokens()[j]) {
+                    observations = observations != null ? observations : new float[b * columns];
+                    observations[from + j] = 1f;
+                    behaviour[from + j] = 0f;
+                }
+            }
             advantages[i] = s.advantage();
             fresh[i] = s.fresh() ? 1f : 0f;
         }
+        NDArray mask = packed.completionMask();
+        if (observations != null) {
+            NDArray policyOnly = mask.sub(manager.create(observations, new Shape(b, columns)));
+            mask.close();
+            mask = policyOnly;
+        }
         return new GrpoBatch(
                 packed.tokens(),
-                packed.completionMask(),
+                mask,
                 manager.create(behaviour, new Shape(b, columns)),
                 manager.create(advantages, new Shape(b, 1)),
                 manager.create(fresh, new Shape(b, 1)),

@@ -55,6 +55,24 @@ public record Completion(int[] tokens, float[] logProbs, long[] versions, boolea
         return versions.length == 0 ? fallback : versions[0];
     }
 
+    /**
+     * The tokens the policy sampled, observations left out: what rewards and evaluations read, so an observation (a
+     * tool's output, the environment's text) never puts words such as an answer into the policy's mouth.
+     */
+    public int[] policyOnlyTokens() {
+        if (policyTokens.length == 0) {
+            return tokens;
+        }
+        int[] kept = new int[tokens.length];
+        int n = 0;
+        for (int i = 0; i < tokens.length; i++) {
+            if (policyTokens[i]) {
+                kept[n++] = tokens[i];
+            }
+        }
+        return java.util.Arrays.copyOf(kept, n);
+    }
+
     /** Whether token {@code i} is one the policy sampled (not an observation). */
     public boolean isPolicyToken(int i) {
         return policyTokens.length == 0 || policyTokens[i];
