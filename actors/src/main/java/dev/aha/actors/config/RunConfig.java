@@ -18,6 +18,8 @@ import dev.aha.runtime.rollout.RolloutSettings;
 import dev.aha.runtime.sampling.SamplingSettings;
 import dev.aha.runtime.sandbox.SandboxSettings;
 import dev.aha.runtime.simulation.SimulationSettings;
+import dev.aha.runtime.agent.AgentSettings;
+import dev.aha.runtime.agent.AgentTasks;
 import dev.aha.runtime.task.ArithmeticSettings;
 import dev.aha.runtime.task.Tasks;
 import dev.aha.runtime.task.PromptTemplate;
@@ -36,6 +38,8 @@ import dev.aha.runtime.tokenizer.TokenizerSpec;
  * @param sandbox {@code aha.sandbox}, where a code task's programs run
  * @param lora {@code aha.lora}, low-rank adapters on the learner's policy (rank 0: off), checked against the policy
  * @param loraApply {@code aha.lora.rollout-apply}: how this node's rollouts apply each version's adapters
+ * @param agent {@code aha.agent}, the limits of multi-turn episodes (the agent tasks)
+ * @param arithmeticTool {@code aha.task.arithmetic-tool}, the problems of task arithmetic-tool
  * @param purpose what the settings are for: training adds rules of its own
  * @param pekko the layered config itself, kept for Pekko alone: the actor system is created from it (Pekko reads
  *     its own {@code pekko.*} sections and the dispatchers {@code aha.compute-dispatcher} and
@@ -61,6 +65,8 @@ public record RunConfig(
         SandboxSettings sandbox,
         LoraSettings lora,
         LoraApply loraApply,
+        AgentSettings agent,
+        ArithmeticSettings arithmeticTool,
         Purpose purpose,
         Config pekko) {
 
@@ -155,7 +161,8 @@ public record RunConfig(
     /** These settings with another policy (the one a checkpoint describes), checked again. */
     public RunConfig withPolicy(PolicyFactory other) {
         return new RunConfig(train, other, sampling, rollout, grpo, optimizer, reward, arithmetic, template, tokenizer,
-                backend, simulation, devices, weights, reject, sandbox, lora, loraApply, purpose, pekko);
+                backend, simulation, devices, weights, reject, sandbox, lora, loraApply, agent, arithmeticTool, purpose,
+                pekko);
     }
 
     /**
@@ -165,7 +172,7 @@ public record RunConfig(
      */
     public RunConfig requireTrainable(boolean hostsRollouts) {
         return new RunConfig(train, policy, sampling, rollout, grpo, optimizer, reward, arithmetic, template, tokenizer,
-                backend, simulation, devices, weights, reject, sandbox, lora, loraApply,
+                backend, simulation, devices, weights, reject, sandbox, lora, loraApply, agent, arithmeticTool,
                 hostsRollouts ? Purpose.TRAINING_WITH_ROLLOUTS : Purpose.TRAINING, pekko);
     }
 
@@ -176,6 +183,11 @@ public record RunConfig(
     /** Whether the run's task is judged by running code (humaneval, tinycode). */
     public boolean codeTask() {
         return Tasks.isCode(train.task());
+    }
+
+    /** Whether the run's task rolls out multi-turn episodes (arithmetic-tool). */
+    public boolean agentTask() {
+        return Tasks.isAgent(train.task());
     }
 
     /** Reads every section of {@code c} (the layered config: defaults, file, -D overrides) and checks them. */
@@ -192,7 +204,7 @@ public record RunConfig(
                 AdamWSettings.fromConfig(c.getConfig("aha.optimizer")),
                 RewardSettings.fromConfig(c.getConfig("aha.reward")),
                 ArithmeticSettings.fromConfig(c.getConfig("aha.task.arithmetic")),
-                ChatPrompts.template(train.template(), c.getConfig("aha.train"), tokenizer),
+                agentTemplate(ChatPrompts.template(train.template(), c.getConfig("aha.train"), tokenizer), train),
                 tokenizer,
                 backend(c.getString("aha.backend")),
                 SimulationSettings.fromConfig(c.getConfig("aha.simulation")),
@@ -202,8 +214,16 @@ public record RunConfig(
                 SandboxSettings.fromConfig(c.getConfig("aha.sandbox")),
                 LoraSettings.fromConfig(c.getConfig("aha.lora")),
                 LoraApply.fromConfig(c.getConfig("aha.lora")),
+                AgentSettings.fromConfig(c.getConfig("aha.agent")),
+                ArithmeticSettings.fromConfig(c.getConfig("aha.task.arithmetic-tool")),
                 Purpose.ANY,
                 c);
+    }
+
+    /** A chat model's prompts of an agent task announce its tools to the chat template. */
+    private static PromptTemplate agentTemplate(PromptTemplate template, TrainSettings train) {
+        return Tasks.isAgent(train.task()) ? template.withChatFlag("tools", AgentTasks.toolSchemas(train.task()))
+                : template;
     }
 
     private static Backend backend(String name) {

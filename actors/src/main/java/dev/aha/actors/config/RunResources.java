@@ -1,5 +1,8 @@
 package dev.aha.actors.config;
 
+import dev.aha.runtime.agent.AgentTasks;
+import dev.aha.runtime.agent.EnvironmentPool;
+import dev.aha.runtime.agent.Episodes;
 import dev.aha.runtime.eval.Evaluator;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.reward.CodeExecutionReward;
@@ -30,12 +33,14 @@ public final class RunResources implements AutoCloseable {
     private final CodeRunPool evaluationPool;
     private final CodeExecutionReward trainingCode;
     private final CodeExecutionReward evaluationCode;
+    private final Episodes episodes;
     /** What close() releases, last opened first. */
     private final Deque<AutoCloseable> opened;
     private boolean closed;
 
     private RunResources(RunConfig config, Tokenizer tokenizer, Sandbox sandbox, CodeRunPool evaluationPool,
-            Deque<AutoCloseable> opened) {
+            Episodes episodes, Deque<AutoCloseable> opened) {
+        this.episodes = episodes;
         this.config = config;
         this.tokenizer = tokenizer;
         this.evaluationPool = evaluationPool;
@@ -59,7 +64,13 @@ public final class RunResources implements AutoCloseable {
                 sandbox = push(opened, Sandbox.start(config.sandbox()));
                 pool = push(opened, CodeRunPool.of(config.sandbox()));
             }
-            return new RunResources(config, tokenizer, sandbox, pool, opened);
+            Episodes episodes = null;
+            if (config.agentTask()) {
+                EnvironmentPool environments = push(opened, EnvironmentPool.of(config.agent()));
+                episodes = new Episodes(AgentTasks.environment(config.train().task()),
+                        AgentTasks.format(config.template(), tokenizer), config.agent(), environments);
+            }
+            return new RunResources(config, tokenizer, sandbox, pool, episodes, opened);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
@@ -74,6 +85,14 @@ public final class RunResources implements AutoCloseable {
     /** The settings these were opened from. */
     public RunConfig config() {
         return config;
+    }
+
+    /**
+     * Where an agent task's episodes are opened, on this run's environment pool (closed with these resources); null
+     * for a single-turn task.
+     */
+    public Episodes episodes() {
+        return episodes;
     }
 
     /** The run's tokenizer; closed with these resources. */
@@ -103,6 +122,7 @@ public final class RunResources implements AutoCloseable {
     public Evaluator evaluator(Policy policy, int k) {
         Evaluator evaluator = new Evaluator(policy, tokenizer, config.template(), config.sampling(), k,
                 config.train().seed() + 17, config.reward().extract());
+        evaluator = episodes != null ? evaluator.inEpisodes(episodes) : evaluator;
         return evaluationCode != null ? evaluator.scoringWith(evaluationCode, evaluationPool) : evaluator;
     }
 

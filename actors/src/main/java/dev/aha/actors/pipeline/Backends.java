@@ -43,6 +43,6 @@ final class Backends {
                 c.train().learnerThreads(), c.train().logitsBudget(), s.initialWeights(),
                 s.referenceWeights(), s.resumeFrom(), new TorchTrainer.EvalSettings(r.tokenizer(), c.template(),
                         c.sampling(), c.train().seed() + 17, c.reward().extract(), r.codeAccuracy(),
-                        r.evaluationPool()), c.train().precision());
+                        r.evaluationPool(), r.episodes()), c.train().precision());
     }
 }

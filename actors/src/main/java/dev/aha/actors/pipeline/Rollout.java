@@ -10,6 +10,7 @@ import dev.aha.protocol.pipeline.RewardMessage;
 import dev.aha.protocol.pipeline.RolloutMessage;
 import dev.aha.protocol.pipeline.RolloutWork;
 import dev.aha.protocol.weights.WeightSnapshot;
+import dev.aha.runtime.agent.Episodes;
 import dev.aha.runtime.backend.RolloutEngine;
 import dev.aha.runtime.rollout.ContinuousBatcher.FinishedGroup;
 import dev.aha.runtime.tokenizer.Tokenizer;
@@ -64,6 +65,10 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     private final TrainSettings settings;
     private final boolean inFlightUpdates;
     private final Tokenizer tokenizer;
+    /** Where an agent task's episodes open; null for single-turn tasks. */
+    private final Episodes episodes;
+    private static final int EPISODES_SHOWN = 3;
+    private int episodesShown;
     private final RolloutEngine engine;
     private final Random rng;
     private final ActorRef<RewardMessage> rewards;
@@ -88,6 +93,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
         this.settings = run.config().train();
         this.inFlightUpdates = run.config().rollout().inFlightUpdates();
         this.tokenizer = run.tokenizer();
+        this.episodes = run.episodes();
         // on this actor's pinned thread: DJL state is per thread
         this.engine = engineOnThisThread.get();
         this.rng = new Random(seed);
@@ -187,6 +193,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
                 List<FinishedGroup<Long>> done = engine.step();
                 inFlight.attribute(System.nanoTime() - start);
                 for (FinishedGroup<Long> group : done) {
+                    showFirstEpisodes(group);
                     rewards.tell(inFlight.finish(group, id, tokenizer, version, arrivals, WallClock.micros()));
                 }
             } catch (RuntimeException e) {
@@ -219,7 +226,9 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
             try {
                 int[] prompt = tokenizer.encode(work.prompt());
                 long ticket = inFlight.nextTicket();
-                engine.admit(ticket, prompt, work.groupSize(), rng.nextLong());
+                engine.admit(ticket, prompt, work.groupSize(), rng.nextLong(), episodes == null ? null
+                        : episodes.open(Long.toString(work.promptId()), work.prompt(), work.referenceAnswer(),
+                                work.groupSize()));
                 inFlight.admitted(ticket, work, prompt, System.nanoTime() - start);
             } catch (RuntimeException e) {
                 failed(work, e);
@@ -231,6 +240,16 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     private void failInFlight(RuntimeException e) {
         for (RolloutWork work : inFlight.remove(engine.abandonAll())) {
             failed(work, e);
+        }
+    }
+
+    /** Logs the first episodes' whole trajectories, observations included: what the tool calls look like. */
+    private void showFirstEpisodes(FinishedGroup<Long> group) {
+        var c = group.completions().get(0);
+        if (c.episode() != null && episodesShown++ < EPISODES_SHOWN) {
+            getContext().getLog().info("{} episode: {} turns, {} tool calls ({} errors), {}: {}", id, c.episode()
+                    .turns(), c.episode().toolCalls(), c.episode().toolErrors(), c.episode().end(),
+                    tokenizer.decode(c.tokens()).replace("\n", "\\n"));
         }
     }
 

@@ -60,6 +60,9 @@ final class RunSummary {
             run.codeOutcomes().forEach(s.putObject("code_outcomes")::put);
             run.evaluationCodeOutcomes().forEach(s.putObject("eval_code_outcomes")::put);
         }
+        if (run.episodes() != null) {
+            EpisodeSummary.write(s.putObject("episodes"), run.episodes().counters(), f.history());
+        }
         s.put("invalid_groups_dropped", f.invalidGroups());
         s.put("steps_non_finite", f.nonFiniteSteps());
         s.put("optimizer_skipped_steps", f.optimizerSkippedSteps());
@@ -121,6 +124,9 @@ final class RunSummary {
                 o.put("greedy_accuracy", e.result().greedyAccuracy());
             }
             o.put("cons_at_k", e.result().consK()).put("seconds", e.seconds());
+            if (Double.isFinite(e.result().toolCallsPerSample())) {
+                o.put("tool_calls_per_sample", e.result().toolCallsPerSample());
+            }
             if (e.periodic()) {
                 periodic += e.seconds();
             }
@@ -166,6 +172,9 @@ final class RunSummary {
         s.put("final_greedy_accuracy", last.greedyAccuracy());
         s.put("final_cons_at_k", last.consK());
         s.put("final_format_rate", last.formatRate());
+        if (Double.isFinite(last.toolCallsPerSample())) {
+            s.put("final_tool_calls_per_sample", last.toolCallsPerSample());
+        }
         s.put("eval_prompts", last.prompts());
         s.put("eval_k", last.k());
     }

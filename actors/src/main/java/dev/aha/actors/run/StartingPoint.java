@@ -155,8 +155,9 @@ public record StartingPoint(RunState state, Path resumeFrom, FlatWeights weights
             r = evaluator.evaluate(heldOut, bar::stepTo);
         }
         LOG.info(String.format("%s: held-out pass@1 %.3f, greedy %.3f, cons@%d %.3f, format %.3f on %d prompts "
-                + "(extract %s)", what, r.pass1(), r.greedyAccuracy(), r.k(), r.consK(), r.formatRate(),
-                r.prompts(), evaluator.extract().configName()));
+                + "(extract %s)%s", what, r.pass1(), r.greedyAccuracy(), r.k(), r.consK(), r.formatRate(),
+                r.prompts(), evaluator.extract().configName(), Double.isNaN(r.toolCallsPerSample()) ? ""
+                        : String.format(", %.2f tool calls per episode", r.toolCallsPerSample())));
         return r;
     }
 

@@ -83,7 +83,8 @@ final class EpisodePartner implements TurnPartner {
     }
 
     @Override
-    public EpisodeOutcome cut(EpisodeOutcome.End end) {
+    public EpisodeOutcome cut(EpisodeOutcome.End end, boolean midTurn) {
+        turns += midTurn ? 1 : 0;
         return outcome(Double.NaN, end);
     }
 

@@ -3,11 +3,11 @@ package dev.aha.runtime.agent;
 import java.math.BigInteger;
 
 /** An exact rational number in lowest terms, its denominator positive: the calculator's arithmetic. */
-record Fraction(BigInteger numerator, BigInteger denominator) {
+public record Fraction(BigInteger numerator, BigInteger denominator) {
 
     static final Fraction ZERO = new Fraction(BigInteger.ZERO, BigInteger.ONE);
 
-    Fraction {
+    public Fraction {
         if (denominator.signum() == 0) {
             throw new ArithmeticException("division by zero");
         }

@@ -4,6 +4,7 @@ import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.protocol.weights.SnapshotKind;
 import dev.aha.protocol.weights.SnapshotLabel;
 import dev.aha.runtime.rollout.ContinuousBatcher.FinishedGroup;
+import dev.aha.runtime.rollout.TurnPartner;
 import java.util.List;
 
 /**
@@ -68,6 +69,18 @@ public interface RolloutEngine extends AutoCloseable {
      *     group that does not fit the free slots; nothing is admitted then
      */
     void admit(long ticket, int[] prompt, int groupSize, long seed);
+
+    /**
+     * The same for a group of multi-turn episodes: sample g talks to {@code episodes.get(g)} between its turns.
+     *
+     * @param episodes one per sample, or null for single-turn sequences
+     */
+    default void admit(long ticket, int[] prompt, int groupSize, long seed, List<? extends TurnPartner> episodes) {
+        if (episodes != null) {
+            throw new UnsupportedOperationException("this rollout engine samples single turns only");
+        }
+        admit(ticket, prompt, groupSize, seed);
+    }
 
     /** One token for every sequence in flight; the groups whose last sequence ended. */
     List<FinishedGroup<Long>> step();

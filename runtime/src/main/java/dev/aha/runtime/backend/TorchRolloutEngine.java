@@ -15,6 +15,7 @@ import dev.aha.runtime.policy.lora.LoraSettings;
 import dev.aha.runtime.policy.lora.RolloutAdapters;
 import dev.aha.runtime.rollout.ContinuousBatcher;
 import dev.aha.runtime.rollout.ContinuousBatcher.FinishedGroup;
+import dev.aha.runtime.rollout.TurnPartner;
 import dev.aha.runtime.sampling.SamplingSettings;
 import java.util.List;
 
@@ -130,6 +131,11 @@ public final class TorchRolloutEngine implements RolloutEngine {
     @Override
     public void admit(long ticket, int[] prompt, int groupSize, long seed) {
         batcher.admit(ticket, prompt, groupSize, seed);
+    }
+
+    @Override
+    public void admit(long ticket, int[] prompt, int groupSize, long seed, List<? extends TurnPartner> episodes) {
+        batcher.admit(ticket, prompt, groupSize, seed, episodes);
     }
 
     @Override

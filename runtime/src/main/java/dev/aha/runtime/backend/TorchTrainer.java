@@ -9,6 +9,7 @@ import dev.aha.runtime.engine.Autocast;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.engine.TrainPrecision;
 import dev.aha.runtime.eval.EvalResult;
+import dev.aha.runtime.agent.Episodes;
 import dev.aha.runtime.eval.Evaluator;
 import dev.aha.runtime.grpo.GrpoLoss;
 import dev.aha.runtime.grpo.GrpoSample;
@@ -52,7 +53,15 @@ public final class TorchTrainer implements PolicyTrainer {
      * @param codePool where a code task's samples are judged side by side; null for other tasks
      */
     public record EvalSettings(Tokenizer tokenizer, PromptTemplate template, SamplingSettings sampling, long seed,
-                               ExtractMode extract, RewardFunction codeAccuracy, CodeRunPool codePool) {}
+                               ExtractMode extract, RewardFunction codeAccuracy, CodeRunPool codePool,
+                               Episodes episodes) {
+
+        /** For a single-turn task. */
+        public EvalSettings(Tokenizer tokenizer, PromptTemplate template, SamplingSettings sampling, long seed,
+                ExtractMode extract, RewardFunction codeAccuracy, CodeRunPool codePool) {
+            this(tokenizer, template, sampling, seed, extract, codeAccuracy, codePool, null);
+        }
+    }
 
     private final NDManager manager;
     private final Policy policy;
@@ -144,6 +153,9 @@ public final class TorchTrainer implements PolicyTrainer {
                 eval.seed(), eval.extract());
         if (eval.codeAccuracy() != null) {
             evaluator = evaluator.scoringWith(eval.codeAccuracy(), eval.codePool());
+        }
+        if (eval.episodes() != null) {
+            evaluator = evaluator.inEpisodes(eval.episodes());
         }
         if (!greedy) {
             evaluator = evaluator.withoutGreedy();

@@ -11,7 +11,15 @@ package dev.aha.runtime.eval;
  *     tasks, whose programs have no answer to vote on)
  * @param formatRate share of samples in the exact think/answer format
  * @param meanCompletionTokens mean sampled completion length in tokens
+ * @param toolCallsPerSample mean tool calls of a sampled episode (NaN for a single-turn task)
  */
 public record EvalResult(
         int prompts, int k, double pass1, double greedyAccuracy, double consK, double formatRate,
-        double meanCompletionTokens) {}
+        double meanCompletionTokens, double toolCallsPerSample) {
+
+    /** The figures of a single-turn task. */
+    public EvalResult(int prompts, int k, double pass1, double greedyAccuracy, double consK, double formatRate,
+            double meanCompletionTokens) {
+        this(prompts, k, pass1, greedyAccuracy, consK, formatRate, meanCompletionTokens, Double.NaN);
+    }
+}

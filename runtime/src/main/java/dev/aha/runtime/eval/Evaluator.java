@@ -6,7 +6,9 @@ import dev.aha.runtime.reward.ExtractMode;
 import dev.aha.runtime.reward.FormatReward;
 import dev.aha.runtime.reward.RewardFunction;
 import dev.aha.runtime.reward.RewardInput;
+import dev.aha.runtime.agent.Episodes;
 import dev.aha.runtime.rollout.BatchSampler;
+import dev.aha.runtime.rollout.TurnPartner;
 import dev.aha.runtime.sampling.Completion;
 import dev.aha.runtime.sampling.SamplingSettings;
 import dev.aha.runtime.sandbox.CodeRunPool;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 
 /**
  * Scores a policy on held-out prompts: k samples per prompt at the sampling temperature (pass@1 averaged over k,
@@ -40,17 +43,20 @@ public final class Evaluator {
     private final boolean answerVotes;
     private final CodeRunPool pool;
     private final FormatReward format = new FormatReward();
+    /** Where an agent task's episodes open; null for single turns. */
+    private final Episodes episodes;
 
     /** @param extract where a completion's final answer is found: the run's {@code aha.reward.extract} */
     public Evaluator(
             Policy policy, Tokenizer tokenizer, PromptTemplate template, SamplingSettings sampling, int k,
             long seed, ExtractMode extract) {
-        this(policy, tokenizer, template, sampling, k, seed, extract, true, new AccuracyReward(extract), true, null);
+        this(policy, tokenizer, template, sampling, k, seed, extract, true, new AccuracyReward(extract), true, null,
+                null);
     }
 
     private Evaluator(Policy policy, Tokenizer tokenizer, PromptTemplate template, SamplingSettings sampling, int k,
             long seed, ExtractMode extract, boolean greedyDecode, RewardFunction accuracy, boolean answerVotes,
-            CodeRunPool pool) {
+            CodeRunPool pool, Episodes episodes) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1, was " + k);
         }
@@ -65,6 +71,7 @@ public final class Evaluator {
         this.answerVotes = answerVotes;
         this.pool = pool;
         this.greedyDecode = greedyDecode;
+        this.episodes = episodes;
     }
 
     /**
@@ -75,7 +82,7 @@ public final class Evaluator {
      */
     public Evaluator scoringWith(RewardFunction codeAccuracy, CodeRunPool pool) {
         return new Evaluator(policy, tokenizer, template, sampling, k, seed, extract, greedyDecode, codeAccuracy, false,
-                pool);
+                pool, episodes);
     }
 
     /**
@@ -84,7 +91,16 @@ public final class Evaluator {
      */
     public Evaluator withoutGreedy() {
         return new Evaluator(policy, tokenizer, template, sampling, k, seed, extract, false, accuracy, answerVotes,
-                pool);
+                pool, episodes);
+    }
+
+    /**
+     * This evaluator sampling multi-turn episodes opened by {@code episodes} (an agent task), judged on the policy's
+     * own tokens; null leaves it single-turn.
+     */
+    public Evaluator inEpisodes(Episodes episodes) {
+        return new Evaluator(policy, tokenizer, template, sampling, k, seed, extract, greedyDecode, accuracy,
+                answerVotes, pool, episodes);
     }
 
     /** Where this evaluator finds a completion's final answer. */
@@ -116,17 +132,18 @@ public final class Evaluator {
         }
         // Every prompt's k samples decode together, then every greedy decode: batched forwards, not a group at a time.
         List<List<Completion>> sampledGroups = new BatchSampler(policy, sampling, tokenizer.vocabSize(),
-                tokenizer.endIds(), BatchSampler.DEFAULT_SLOTS).sample(ids, k, seed, progress);
+                tokenizer.endIds(), BatchSampler.DEFAULT_SLOTS).sample(ids, k, seed, progress, open(prompts, texts, k));
         List<List<Completion>> greedyGroups = greedyDecode
                 ? new BatchSampler(policy, new SamplingSettings(0f, 1f, sampling.maxNewTokens()),
                         tokenizer.vocabSize(), tokenizer.endIds(), BatchSampler.DEFAULT_SLOTS)
-                        .sample(ids, 1, seed, null)
+                        .sample(ids, 1, seed, null, open(prompts, texts, 1))
                 : null;
         double pass1 = 0;
         int greedyCorrect = 0;
         int consCorrect = 0;
         int formatted = 0;
         long tokens = 0;
+        long toolCalls = 0;
         for (int p = 0; p < prompts.size(); p++) {
             TaskPrompt prompt = prompts.get(p);
             String text = texts.get(p);
@@ -135,8 +152,9 @@ public final class Evaluator {
             MajorityVote votes = new MajorityVote(extract);
             List<RewardInput> inputs = new ArrayList<>(samples.size());
             for (Completion c : samples) {
-                inputs.add(new RewardInput(text, tokenizer.decode(c.tokens()), prompt.referenceAnswer()));
+                inputs.add(new RewardInput(text, tokenizer.decode(c.policyOnlyTokens()), prompt.referenceAnswer()));
                 tokens += c.length();
+                toolCalls += c.episode() == null ? 0 : c.episode().toolCalls();
             }
             double[] scores = judge(inputs);
             for (int i = 0; i < inputs.size(); i++) {
@@ -154,8 +172,8 @@ public final class Evaluator {
             }
             if (greedyDecode) {
                 Completion best = greedyGroups.get(p).get(0);
-                if (accuracy.score(new RewardInput(text, tokenizer.decode(best.tokens()), prompt.referenceAnswer()))
-                        == 1.0) {
+                String answer = tokenizer.decode(best.policyOnlyTokens());
+                if (accuracy.score(new RewardInput(text, answer, prompt.referenceAnswer())) == 1.0) {
                     greedyCorrect++;
                 }
             }
@@ -163,6 +181,13 @@ public final class Evaluator {
         int n = prompts.size();
         return new EvalResult(n, k, pass1 / n, greedyDecode ? (double) greedyCorrect / n : Double.NaN,
                 answerVotes ? (double) consCorrect / n : Double.NaN,
-                (double) formatted / (n * (long) k), (double) tokens / (n * (long) k));
+                (double) formatted / (n * (long) k), (double) tokens / (n * (long) k),
+                episodes == null ? Double.NaN : (double) toolCalls / (n * (long) k));
     }
+
+    private IntFunction<List<? extends TurnPartner>> open(List<TaskPrompt> prompts, List<String> texts, int group) {
+        return episodes == null ? null : p -> episodes.open(prompts.get(p).id(), texts.get(p),
+                prompts.get(p).referenceAnswer(), group);
+    }
+
 }

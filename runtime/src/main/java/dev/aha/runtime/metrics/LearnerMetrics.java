@@ -177,7 +177,7 @@ public final class LearnerMetrics {
                 sampledTokensSinceStep / interval, tokens / interval, learnerBusyFraction(now),
                 rolloutBusyFraction(now), uniformSinceStep, overlongMasked,
                 samplingNanosSinceStep > 0 ? sampledTokensSinceStep / (samplingNanosSinceStep / 1e9) : 0,
-                optimizerSkippedSteps, result.mismatch(), d.correctedFraction());
+                optimizerSkippedSteps, result.mismatch(), d.correctedFraction(), EpisodeMetrics.of(batch));
         stalenessSinceStep.clear();
         sampledTokensSinceStep = 0;
         samplingNanosSinceStep = 0;
@@ -285,6 +285,7 @@ public final class LearnerMetrics {
                 line += String.format(" (%.1f%% over cap)", 100 * m.correctedFraction());
             }
         }
+        line += EpisodeMetrics.describe(m.episodes());
         if (m.groupsDroppedUniform() > 0) {
             line += " | " + m.groupsDroppedUniform() + " uniform dropped";
         }

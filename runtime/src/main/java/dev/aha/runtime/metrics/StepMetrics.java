@@ -1,6 +1,7 @@
 package dev.aha.runtime.metrics;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.aha.runtime.grpo.RolloutMismatch;
 import java.util.SortedMap;
 
@@ -45,6 +46,8 @@ import java.util.SortedMap;
  * @param correctedFraction share of the batch's completion tokens whose importance weight pi_prox / pi_behaviour
  *     exceeded aha.grpo.rollout-correction-cap: truncated (tis) or masked out of the loss (mis); 0 with correction
  *     none
+ * @param episodes what the batch's multi-turn episodes did (turns, tool calls and errors, cut episodes, environment
+ *     time); null, and absent from metrics.jsonl, for a single-turn task
  */
 public record StepMetrics(
         long step,
@@ -72,11 +75,27 @@ public record StepMetrics(
         double samplingTokensPerSecond,
         long optimizerSkippedSteps,
         RolloutMismatch mismatch,
-        double correctedFraction) {
+        double correctedFraction,
+        @JsonInclude(JsonInclude.Include.NON_NULL) EpisodeMetrics episodes) {
 
     public StepMetrics {
         if (mismatch == null) { // a line written before the mismatch was measured
             mismatch = RolloutMismatch.NONE;
         }
+    }
+
+    /** A step of a single-turn task: no episode figures. */
+    public StepMetrics(long step, long version, double wallSeconds, double rewardMean, double rewardStd,
+            double accuracy, double formatRate, double kl, double clipFractionLow, double clipFractionHigh,
+            double meanRatio, double loss, double gradNorm, double responseLength,
+            SortedMap<Integer, Long> stalenessHistogram, double groupsPerSecond, double sampledTokensPerSecond,
+            double usedTokensPerSecond, double learnerBusyFraction, double rolloutBusyFraction,
+            long groupsDroppedUniform, long overlongMasked, double samplingTokensPerSecond,
+            long optimizerSkippedSteps, RolloutMismatch mismatch, double correctedFraction) {
+        this(step, version, wallSeconds, rewardMean, rewardStd, accuracy, formatRate, kl, clipFractionLow,
+                clipFractionHigh, meanRatio, loss, gradNorm, responseLength, stalenessHistogram, groupsPerSecond,
+                sampledTokensPerSecond, usedTokensPerSecond, learnerBusyFraction, rolloutBusyFraction,
+                groupsDroppedUniform, overlongMasked, samplingTokensPerSecond, optimizerSkippedSteps, mismatch,
+                correctedFraction, null);
     }
 }

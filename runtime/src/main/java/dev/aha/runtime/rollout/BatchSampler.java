@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 
 /**
  * Groups of completions for a whole list of prompts, decoded together by a {@link ContinuousBatcher}: each prompt
@@ -50,6 +51,15 @@ public final class BatchSampler {
      * @param progress told the number of groups done after each one finishes; may be null
      */
     public List<List<Completion>> sample(List<int[]> prompts, int groupSize, long seed, IntConsumer progress) {
+        return sample(prompts, groupSize, seed, progress, null);
+    }
+
+    /**
+     * The same with multi-turn episodes: prompt p's group talks to {@code episodes.apply(p)} (one partner per sample)
+     * between its turns; null for single turns.
+     */
+    public List<List<Completion>> sample(List<int[]> prompts, int groupSize, long seed, IntConsumer progress,
+            IntFunction<List<? extends TurnPartner>> episodes) {
         if (groupSize < 1 || groupSize > slots) {
             throw new IllegalArgumentException("a group of " + groupSize + " does not fit " + slots + " slots");
         }
@@ -67,7 +77,8 @@ public final class BatchSampler {
             int done = 0;
             while (next < prompts.size() || !batcher.idle()) {
                 while (next < prompts.size() && batcher.freeSlots() >= groupSize) {
-                    batcher.admit(next, prompts.get(next), groupSize, SequenceSeeds.ofGroup(seed, next));
+                    batcher.admit(next, prompts.get(next), groupSize, SequenceSeeds.ofGroup(seed, next),
+                            episodes == null ? null : episodes.apply(next));
                     next++;
                 }
                 for (ContinuousBatcher.FinishedGroup<Integer> f : batcher.step()) {

@@ -192,7 +192,8 @@ public final class ContinuousBatcher<K> implements AutoCloseable {
                 if (turnOver) {
                     waiting.send(s, end);
                 } else if (ended[r]) { // a turn cut at its sampling limit or the context: the episode ends there
-                    s.group.complete(s.index, s.toEpisode(s.partner.cut(EpisodeOutcome.End.MAX_TOKENS)), finished);
+                    EpisodeOutcome cut = s.partner.cut(EpisodeOutcome.End.MAX_TOKENS, true);
+                    s.group.complete(s.index, s.toEpisode(cut), finished);
                 }
             }
         }
@@ -223,19 +224,18 @@ public final class ContinuousBatcher<K> implements AutoCloseable {
         }
     }
 
-    /**
-     * Takes the environments' answers: an episode they ended completes; one answered with an observation takes it
-     * into its trajectory and is prefilled back into its reserved slot, its next token drawn in this step.
-     */
+    /** Ends the episodes their environments ended; the others take their observation and rejoin the batch. */
     private void resumeAnswered(List<FinishedGroup<K>> finished) {
         for (WaitingTurns.Answer<K> a : waiting.take(slots.rows() == 0 ? IDLE_WAIT_MILLIS : 0)) {
             Sequence<K> s = a.sequence();
             if (a.failure() != null) {
-                s.group.complete(s.index, s.toEpisode(s.partner.cut(EpisodeOutcome.End.ERROR)), finished);
+                s.group.complete(s.index, s.toEpisode(s.partner.cut(EpisodeOutcome.End.ERROR, false)),
+                        finished);
             } else if (a.reply().ends()) {
                 s.group.complete(s.index, s.toEpisode(a.reply().outcome()), finished);
             } else if (!s.observe(a.reply().observation(), s.lastVersion())) {
-                s.group.complete(s.index, s.toEpisode(s.partner.cut(EpisodeOutcome.End.MAX_TOKENS)), finished);
+                s.group.complete(s.index, s.toEpisode(s.partner.cut(EpisodeOutcome.End.MAX_TOKENS, false)),
+                        finished);
             } else {
                 prefillRows(s.context(), 1);
                 sequences.add(s);

@@ -25,8 +25,13 @@ public interface TurnPartner {
         return false;
     }
 
-    /** The engine ended the episode itself ({@code end}: a length or context limit); the partner's last call. */
-    EpisodeOutcome cut(EpisodeOutcome.End end);
+    /**
+     * The engine ended the episode itself ({@code end}: a length or context limit, or the partner's own failure);
+     * the partner's last call.
+     *
+     * @param midTurn whether it cut a turn the policy was sampling (a turn all the same) rather than after an answer
+     */
+    EpisodeOutcome cut(EpisodeOutcome.End end, boolean midTurn);
 
     /**
      * The environment's answer to a turn: the observation's ids to append before the policy's next turn, or the

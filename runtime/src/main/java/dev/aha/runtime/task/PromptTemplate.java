@@ -61,6 +61,26 @@ public final class PromptTemplate {
         return new PromptTemplate(other, chat, chatFlags);
     }
 
+    /** The chat template prompts go through, or null. */
+    public ChatTemplate chat() {
+        return chat;
+    }
+
+    /** The chat template's keyword flags (empty without one). */
+    public Map<String, Object> chatFlags() {
+        return chatFlags;
+    }
+
+    /** The same with one more chat-template flag (e.g. {@code tools}); unchanged without a chat template. */
+    public PromptTemplate withChatFlag(String key, Object value) {
+        if (chat == null) {
+            return this;
+        }
+        Map<String, Object> flags = new LinkedHashMap<>(chatFlags);
+        flags.put(key, value);
+        return new PromptTemplate(text, chat, flags);
+    }
+
     /** True when prompts go through a chat template. */
     public boolean isChat() {
         return chat != null;

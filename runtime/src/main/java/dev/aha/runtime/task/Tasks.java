@@ -5,7 +5,11 @@ import java.util.List;
 /** The built-in task names and their reference-answer conventions. */
 public final class Tasks {
 
-    public static final List<String> NAMES = List.of("arithmetic", "gsm8k", "jsonl", "humaneval", TinyCodeTask.NAME);
+    public static final List<String> NAMES = List.of("arithmetic", "gsm8k", "jsonl", "humaneval", TinyCodeTask.NAME,
+            ArithmeticToolTask.NAME);
+
+    /** The tasks whose rollouts are multi-turn episodes (aha.agent). */
+    public static final List<String> AGENT = List.of(ArithmeticToolTask.NAME);
 
     /** The tasks whose accuracy is code run against tests in the sandbox. */
     public static final List<String> CODE = List.of("humaneval", TinyCodeTask.NAME);
@@ -18,7 +22,7 @@ public final class Tasks {
      */
     public static String referenceAnswer(String name, String datasetAnswer) {
         return switch (requireKnown(name)) {
-            case "arithmetic" -> datasetAnswer.trim();
+            case "arithmetic", ArithmeticToolTask.NAME -> datasetAnswer.trim();
             case "humaneval", TinyCodeTask.NAME -> datasetAnswer; // the test program, as it is
             default -> JsonlTask.gsm8kReference(datasetAnswer);
         };
@@ -27,6 +31,11 @@ public final class Tasks {
     /** Whether task {@code name}'s accuracy reward runs code ({@link #CODE}). */
     public static boolean isCode(String name) {
         return CODE.contains(name);
+    }
+
+    /** Whether task {@code name} rolls out multi-turn episodes ({@link #AGENT}). */
+    public static boolean isAgent(String name) {
+        return AGENT.contains(name);
     }
 
     public static String requireKnown(String name) {

@@ -126,8 +126,6 @@ class ToolTrafficTest {
         TurnReply reply = qwenTurn(partner, call("{\"name\": \"calculator\", \"arguments\": {\"expression\": \"123*456\"}}"));
         String expected = "<|im_end|>\n<|im_start|>user\n<tool_response>\n56088\n</tool_response><|im_end|>\n"
                 + "<|im_start|>assistant\n";
-        assertEquals(List.of(qwen.encode(expected)).toString().length(), List.of(reply.observation()).toString()
-                .length());
         assertEquals(java.util.Arrays.toString(qwen.encode(expected)), java.util.Arrays.toString(reply.observation()));
         TurnReply end = qwenTurn(partner, "The product is <answer>56088</answer><|im_end|>");
         assertTrue(end.ends());

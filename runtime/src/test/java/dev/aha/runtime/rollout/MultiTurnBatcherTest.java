@@ -77,7 +77,7 @@ class MultiTurnBatcherTest {
         }
 
         @Override
-        public EpisodeOutcome cut(EpisodeOutcome.End end) {
+        public EpisodeOutcome cut(EpisodeOutcome.End end, boolean midTurn) {
             return new EpisodeOutcome(Double.NaN, turns, 0, 0, 0, end);
         }
     }
