@@ -3,6 +3,7 @@ package dev.aha.actors.run;
 import dev.aha.actors.config.RunConfig;
 import dev.aha.runtime.task.ArithmeticTask;
 import dev.aha.runtime.task.ArithmeticToolTask;
+import dev.aha.runtime.task.GuessNumberTask;
 import dev.aha.runtime.task.BadLinePolicy;
 import dev.aha.runtime.task.JsonlTask;
 import dev.aha.runtime.task.Task;
@@ -25,6 +26,7 @@ public final class TaskFactory {
             case "arithmetic" -> new ArithmeticTask(config.arithmetic());
             case TinyCodeTask.NAME -> new TinyCodeTask();
             case ArithmeticToolTask.NAME -> new ArithmeticToolTask(config.arithmeticTool(), config.agent().tools());
+            case GuessNumberTask.NAME -> new GuessNumberTask();
             case "humaneval" -> JsonlTask.humanEval(name, require(trainFile, "--train", name), evalFile,
                     BadLinePolicy.STOP);
             case "gsm8k" -> JsonlTask.gsm8k(require(trainFile, "--train", name), require(evalFile, "--eval", name),

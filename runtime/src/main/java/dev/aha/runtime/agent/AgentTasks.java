@@ -2,6 +2,7 @@ package dev.aha.runtime.agent;
 
 import dev.aha.runtime.chat.ChatTemplate;
 import dev.aha.runtime.task.ArithmeticToolTask;
+import dev.aha.runtime.task.GuessNumberTask;
 import dev.aha.runtime.task.PromptTemplate;
 import dev.aha.runtime.tokenizer.Tokenizer;
 import java.util.List;
@@ -16,6 +17,9 @@ public final class AgentTasks {
     public static Environment environment(String name) {
         if (name.equals(ArithmeticToolTask.NAME)) {
             return new ToolUseEnvironment(List.of(new CalculatorTool()));
+        }
+        if (name.equals(GuessNumberTask.NAME)) {
+            return new GuessNumberEnvironment();
         }
         throw new IllegalArgumentException("task " + name + " has no environment");
     }

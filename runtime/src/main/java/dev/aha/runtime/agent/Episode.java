@@ -1,5 +1,7 @@
 package dev.aha.runtime.agent;
 
+import java.util.List;
+
 /**
  * One conversation between the policy and an {@link Environment}. Called from the environment pool, one turn at a
  * time, never concurrently for the same episode.
@@ -15,4 +17,13 @@ public interface Episode {
      * @throws Exception ends the episode as an error (counted); it never stops the rollout
      */
     Reply respond(String turn, int turnIndex) throws Exception;
+
+    /**
+     * Tools of this episode alone, beside the environment's (a game's moves, which act on the episode's state); the
+     * environment's {@link Environment#tools} should list one of each for the chat template's {@code tools}. Their
+     * calls run on the pool one at a time per episode, like {@link #respond}.
+     */
+    default List<Tool> tools() {
+        return List.of();
+    }
 }

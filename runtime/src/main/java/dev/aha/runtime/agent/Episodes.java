@@ -30,7 +30,12 @@ public final class Episodes {
         List<TurnPartner> partners = new ArrayList<>(groupSize);
         for (int g = 0; g < groupSize; g++) {
             Episode episode = environment.start(new EpisodeStart(id, prompt, referenceAnswer, g));
-            partners.add(new EpisodePartner(episode, tools, format, settings, pool, counters));
+            Tool[] own = tools;
+            if (!episode.tools().isEmpty()) { // the episode's own first: they act on its state
+                own = java.util.stream.Stream.concat(episode.tools().stream(), java.util.Arrays.stream(tools))
+                        .toArray(Tool[]::new);
+            }
+            partners.add(new EpisodePartner(episode, own, format, settings, pool, counters));
         }
         return partners;
     }

@@ -6,10 +6,10 @@ import java.util.List;
 public final class Tasks {
 
     public static final List<String> NAMES = List.of("arithmetic", "gsm8k", "jsonl", "humaneval", TinyCodeTask.NAME,
-            ArithmeticToolTask.NAME);
+            ArithmeticToolTask.NAME, GuessNumberTask.NAME);
 
     /** The tasks whose rollouts are multi-turn episodes (aha.agent). */
-    public static final List<String> AGENT = List.of(ArithmeticToolTask.NAME);
+    public static final List<String> AGENT = List.of(ArithmeticToolTask.NAME, GuessNumberTask.NAME);
 
     /** The tasks whose accuracy is code run against tests in the sandbox. */
     public static final List<String> CODE = List.of("humaneval", TinyCodeTask.NAME);
@@ -22,7 +22,7 @@ public final class Tasks {
      */
     public static String referenceAnswer(String name, String datasetAnswer) {
         return switch (requireKnown(name)) {
-            case "arithmetic", ArithmeticToolTask.NAME -> datasetAnswer.trim();
+            case "arithmetic", ArithmeticToolTask.NAME, GuessNumberTask.NAME -> datasetAnswer.trim();
             case "humaneval", TinyCodeTask.NAME -> datasetAnswer; // the test program, as it is
             default -> JsonlTask.gsm8kReference(datasetAnswer);
         };
