@@ -18,7 +18,7 @@ import picocli.CommandLine;
         description = "Aha: an actor-based, asynchronous GRPO runtime for the JVM.",
         subcommands = {TrainCommand.class, SeedCommand.class, JoinCommand.class, SftCommand.class, EvalCommand.class,
             ScoreCommand.class, SampleCommand.class, RejectCommand.class, DistillCommand.class, PipelineCommand.class,
-            TokenizeCommand.class, InitModelCommand.class, GenerateCommand.class,
+            TokenizeCommand.class, InitModelCommand.class, GenerateCommand.class, ServeCommand.class,
             ExportCommand.class, ConfigCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Aha {
