@@ -102,7 +102,8 @@ public record RunConfig(
      *   <li>a GPU that a role asks for exists, when policies run on the engine;</li>
      *   <li>the reward's parts and weights compose;</li>
      *   <li>with LoRA on, its targets name layers of the policy and its rank fits them (checked beside this);</li>
-     *   <li>for training: a positive sampling temperature (the learner scores log-probs at it, so 0 would make every
+     *   <li>for training: an agent task on the real engine (the simulated one samples single turns), a positive
+ *       sampling temperature (the learner scores log-probs at it, so 0 would make every
      *       ratio NaN), room in the policy's context for a prompt next to max-new-tokens, and rollouts on a node that
      *       samples.</li>
      * </ul>
@@ -132,6 +133,10 @@ public record RunConfig(
         if (backend == Backend.TORCH && sampling.maxNewTokens() >= policy.contextLength()) {
             throw new IllegalArgumentException("aha.sampling.max-new-tokens (" + sampling.maxNewTokens()
                     + ") leaves no room for a prompt in the policy's context of " + policy.contextLength() + " tokens");
+        }
+        if (backend == Backend.SIMULATED && Tasks.isAgent(train.task())) {
+            throw new IllegalArgumentException("task " + train.task() + " samples multi-turn episodes, which the "
+                    + "simulated backend does not: use aha.backend = torch");
         }
         if (purpose == Purpose.TRAINING_WITH_ROLLOUTS && train.rollouts() < 1) {
             throw new IllegalArgumentException("aha.train.rollouts must be at least 1 on a node that samples, was "

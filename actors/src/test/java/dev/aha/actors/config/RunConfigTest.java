@@ -65,6 +65,20 @@ class RunConfigTest {
 
     /** A checkpoint's policy replaces the configured one: the rules are checked again against it. */
     @Test
+    void agentTasksReadTheirSettingsAndRefuseTheSimulatedBackend() {
+        RunConfig agent = load("aha.train.task = arithmetic-tool\naha.agent.tools = off");
+        assertFalse(agent.agent().tools());
+        assertTrue(agent.agentTask());
+        assertEquals(3, agent.arithmeticTool().maxDigits());
+        assertMessage("task guess-number samples multi-turn episodes, which the simulated backend does not: use "
+                + "aha.backend = torch", () -> load("aha.train.task = guess-number\naha.backend = simulated")
+                        .requireTrainable(true));
+        RunConfig chat = load("aha.tokenizer = \"" + QWEN3 + "\"\naha.train.task = arithmetic-tool");
+        assertTrue(chat.template().render("1+1").contains("\"name\": \"calculator\""),
+                "a chat model's prompts announce the task's tools");
+    }
+
+    @Test
     void theRolloutEngineIsSizedAndCheckedAtStartUp() {
         assertMessage("aha.rollout.dtype must be f32, f16 or bf16, was 'f8'", () -> load("aha.rollout.dtype = f8"));
         assertEquals(DataType.BFLOAT16, load("aha.rollout.dtype = bf16").rollout().dtype().dataType());
