@@ -227,6 +227,10 @@ public record RunConfig(
 
     /** A chat model's prompts of an agent task announce its tools to the chat template. */
     private static PromptTemplate agentTemplate(PromptTemplate template, TrainSettings train) {
+        if (train.task().equals(Tasks.GSM8K_PYTHON) && !template.isChat()) {
+            throw new IllegalArgumentException("task " + Tasks.GSM8K_PYTHON + " needs a chat model whose template has "
+                    + "tools (aha.tokenizer = a Hugging Face directory with a chat template)");
+        }
         return Tasks.isAgent(train.task()) ? template.withChatFlag("tools", AgentTasks.toolSchemas(train.task()))
                 : template;
     }

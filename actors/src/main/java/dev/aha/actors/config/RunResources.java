@@ -64,10 +64,14 @@ public final class RunResources implements AutoCloseable {
                 sandbox = push(opened, Sandbox.start(config.sandbox()));
                 pool = push(opened, CodeRunPool.of(config.sandbox()));
             }
+            Sandbox tools = sandbox;
+            if (config.agentTask() && AgentTasks.needsSandbox(config.train().task()) && tools == null) {
+                tools = push(opened, Sandbox.start(config.sandbox())); // the python tool's; no code rewards
+            }
             Episodes episodes = null;
             if (config.agentTask()) {
                 EnvironmentPool environments = push(opened, EnvironmentPool.of(config.agent()));
-                episodes = new Episodes(AgentTasks.environment(config.train().task()),
+                episodes = new Episodes(AgentTasks.environment(config.train().task(), tools),
                         AgentTasks.format(config.template(), tokenizer), config.agent(), environments);
             }
             return new RunResources(config, tokenizer, sandbox, pool, episodes, opened);

@@ -29,7 +29,7 @@ public final class TaskFactory {
             case GuessNumberTask.NAME -> new GuessNumberTask();
             case "humaneval" -> JsonlTask.humanEval(name, require(trainFile, "--train", name), evalFile,
                     BadLinePolicy.STOP);
-            case "gsm8k" -> JsonlTask.gsm8k(require(trainFile, "--train", name), require(evalFile, "--eval", name),
+            case "gsm8k", Tasks.GSM8K_PYTHON -> JsonlTask.gsm8k(require(trainFile, "--train", name), require(evalFile, "--eval", name),
                     BadLinePolicy.STOP);
             default -> JsonlTask.load(name, require(trainFile, "--train", name), evalFile, BadLinePolicy.STOP);
         };

@@ -73,6 +73,10 @@ class RunConfigTest {
         assertMessage("task guess-number samples multi-turn episodes, which the simulated backend does not: use "
                 + "aha.backend = torch", () -> load("aha.train.task = guess-number\naha.backend = simulated")
                         .requireTrainable(true));
+        assertMessage("task gsm8k-python needs a chat model whose template has tools",
+                () -> load("aha.train.task = gsm8k-python"));
+        assertTrue(load("aha.tokenizer = \"" + QWEN3 + "\"\naha.train.task = gsm8k-python").template().render("q")
+                .contains("\"name\": \"python\""));
         RunConfig chat = load("aha.tokenizer = \"" + QWEN3 + "\"\naha.train.task = arithmetic-tool");
         assertTrue(chat.template().render("1+1").contains("\"name\": \"calculator\""),
                 "a chat model's prompts announce the task's tools");

@@ -2,7 +2,9 @@ package dev.aha.runtime.agent;
 
 import dev.aha.runtime.chat.ChatTemplate;
 import dev.aha.runtime.task.ArithmeticToolTask;
+import dev.aha.runtime.sandbox.Sandbox;
 import dev.aha.runtime.task.GuessNumberTask;
+import dev.aha.runtime.task.Tasks;
 import dev.aha.runtime.task.PromptTemplate;
 import dev.aha.runtime.tokenizer.Tokenizer;
 import java.util.List;
@@ -13,8 +15,20 @@ public final class AgentTasks {
 
     private AgentTasks() {}
 
-    /** The environment of task {@code name}. */
-    public static Environment environment(String name) {
+    /** Whether task {@code name}'s tools run code in the sandbox (its runs start one). */
+    public static boolean needsSandbox(String name) {
+        return name.equals(Tasks.GSM8K_PYTHON);
+    }
+
+    /**
+     * The environment of task {@code name}.
+     *
+     * @param sandbox where the python tool runs, for a task that {@link #needsSandbox}; else unused (may be null)
+     */
+    public static Environment environment(String name, Sandbox sandbox) {
+        if (name.equals(Tasks.GSM8K_PYTHON)) {
+            return new ToolUseEnvironment(List.of(new PythonTool(sandbox)));
+        }
         if (name.equals(ArithmeticToolTask.NAME)) {
             return new ToolUseEnvironment(List.of(new CalculatorTool()));
         }
@@ -26,7 +40,7 @@ public final class AgentTasks {
 
     /** The chat template's {@code tools} for task {@code name}'s environment. */
     public static List<Map<String, Object>> toolSchemas(String name) {
-        return environment(name).tools().stream().map(Tool::schema).toList();
+        return environment(name, null).tools().stream().map(Tool::schema).toList();
     }
 
     /** The model's own format through its chat template, or the compact one for a model without one. */

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * A number game: the row's reference answer is the secret; each {@code guess} call is answered {@code lo} (the
- * guess is too low), {@code hi} (too high) or {@code yes} (short: the built-in GPT's context holds a whole game), and the turn that calls no tool is the answer, which ends the episode. The
+ * guess is too low), {@code hi} (too high) or {@code yes} (short: the built-in GPT's context holds a whole game),
+ * and the turn that calls no tool is the answer, which ends the episode. The
  * environment's reward is the turn shaping alone, {@code -0.1} per guess after the first when the answer is the
  * secret (0 otherwise); whether it is right is the accuracy reward's to say, as for any task. So a solved game in
  * fewer guesses earns more.

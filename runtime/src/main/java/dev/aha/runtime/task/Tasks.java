@@ -6,10 +6,14 @@ import java.util.List;
 public final class Tasks {
 
     public static final List<String> NAMES = List.of("arithmetic", "gsm8k", "jsonl", "humaneval", TinyCodeTask.NAME,
-            ArithmeticToolTask.NAME, GuessNumberTask.NAME);
+            ArithmeticToolTask.NAME, GuessNumberTask.NAME, Tasks.GSM8K_PYTHON);
 
     /** The tasks whose rollouts are multi-turn episodes (aha.agent). */
-    public static final List<String> AGENT = List.of(ArithmeticToolTask.NAME, GuessNumberTask.NAME);
+    public static final List<String> AGENT = List.of(ArithmeticToolTask.NAME, GuessNumberTask.NAME,
+            Tasks.GSM8K_PYTHON);
+
+    /** GSM8K whose episodes may run Python in the sandbox (a chat model's tool calls); answers as gsm8k's. */
+    public static final String GSM8K_PYTHON = "gsm8k-python";
 
     /** The tasks whose accuracy is code run against tests in the sandbox. */
     public static final List<String> CODE = List.of("humaneval", TinyCodeTask.NAME);
