@@ -1,5 +1,6 @@
 // The run's dashboard: fetches /api/run, then follows /events (server-sent events) and appends what changed.
 // The page's own state is on <body>: data-steps (step lines drawn) and data-updates (events received).
+// ?updates=N stops following after N events: a page that settles, for screenshots and headless browsers.
 (function () {
   'use strict';
   var CHARTS = [
@@ -18,6 +19,7 @@
   var staleness = {};
   var plots = [];
   var updates = 0;
+  var limit = Number(new URLSearchParams(location.search).get('updates')) || 0;
 
   function columns(chart) {
     var rows = chart.evals ? evals.map(function (e) { return {step: e.step, pass1: e.eval.pass1}; }) : steps;
@@ -107,6 +109,10 @@
       var run = JSON.parse(e.data);
       apply(run);
       status(run.source === 'files' ? 'following files' : 'live', 'live');
+      if (limit && updates >= limit) {
+        source.close();
+        status('stopped after ' + updates + ' updates', '');
+      }
     });
     source.onerror = function () { status('reconnecting', 'down'); };
   }
