@@ -4,7 +4,11 @@ import dev.aha.actors.pipeline.DispatcherStats;
 import dev.aha.actors.pipeline.EvalRecord;
 import dev.aha.runtime.metrics.StepMetrics;
 import java.util.ArrayList;
+import dev.aha.protocol.telemetry.NodeReport;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -21,6 +25,7 @@ public final class LiveRun {
     private volatile DispatcherStats dispatcher;
     private volatile RunInfo info;
     private volatile long revision;
+    private final Map<String, NodeReport> nodes = new ConcurrentHashMap<>();
 
     synchronized void step(StepMetrics m) {
         if (steps.size() >= MAX_STEPS) {
@@ -61,6 +66,20 @@ public final class LiveRun {
 
     public List<EvalRecord> evals() {
         return List.copyOf(evals);
+    }
+
+    void node(NodeReport report) {
+        nodes.put(report.node(), report);
+    }
+
+    /** Forgets the reports of nodes no longer listed. */
+    void keepNodes(Set<String> listed) {
+        nodes.keySet().removeIf(n -> !listed.contains(n));
+    }
+
+    /** The latest report of each node, by its address (host:port). */
+    public Map<String, NodeReport> nodes() {
+        return Map.copyOf(nodes);
     }
 
     /** Null before the dispatcher reported (or on a node without one). */

@@ -5,11 +5,13 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import dev.aha.protocol.telemetry.NodeReport;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.Extension;
 
@@ -23,6 +25,8 @@ public final class NodeTelemetry implements Extension {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PipelineMetrics metrics = new PipelineMetrics(registry);
     private final LiveRun live = new LiveRun();
+    private final NodeTotals totals = new NodeTotals();
+    private final LongAdder invalidReports = new LongAdder();
     private volatile String node = "unbound";
     private volatile Set<String> roles = Set.of();
     private volatile Supplier<List<Members.View>> members = List::of;
@@ -76,11 +80,30 @@ public final class NodeTelemetry implements Extension {
     }
 
     public RolloutTelemetry rollout() {
-        return new RolloutTelemetry(metrics, node);
+        return new RolloutTelemetry(metrics, node, totals);
     }
 
     public RewardTelemetry reward() {
-        return new RewardTelemetry(metrics, node);
+        return new RewardTelemetry(metrics, node, totals);
+    }
+
+    /** This node's own figures, for the seed. */
+    public NodeReport report() {
+        return totals.report(node, String.join(",", roles));
+    }
+
+    /** A node's report reached the seed: kept if sane, else dropped and counted. */
+    void gathered(NodeReport report) {
+        if (report.problem() == null) {
+            live.node(report);
+        } else {
+            invalidReports.increment();
+        }
+    }
+
+    /** Reports from other nodes dropped as not sane. */
+    public long invalidReports() {
+        return invalidReports.sum();
     }
 
     /** The dispatcher's latest books: its cumulative counts become counters, the rest gauges. */

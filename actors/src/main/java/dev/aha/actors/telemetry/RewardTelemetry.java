@@ -7,8 +7,10 @@ public final class RewardTelemetry {
 
     private final CounterDataPoint groups;
     private final CounterDataPoint failures;
+    private final NodeTotals totals;
 
-    RewardTelemetry(PipelineMetrics m, String node) {
+    RewardTelemetry(PipelineMetrics m, String node, NodeTotals totals) {
+        this.totals = totals;
         groups = m.groupsScored.labelValues(node, "reward");
         failures = m.rewardFailures.labelValues(node, "reward");
         failures.inc(0);
@@ -17,5 +19,7 @@ public final class RewardTelemetry {
     public void scored(int failedCompletions) {
         groups.inc();
         failures.inc(failedCompletions);
+        totals.groupsScored.increment();
+        totals.rewardFailures.add(failedCompletions);
     }
 }

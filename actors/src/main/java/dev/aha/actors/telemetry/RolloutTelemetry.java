@@ -10,8 +10,10 @@ public final class RolloutTelemetry {
     private final CounterDataPoint tokens;
     private final CounterDataPoint seconds;
     private final GaugeDataPoint version;
+    private final NodeTotals totals;
 
-    RolloutTelemetry(PipelineMetrics m, String node) {
+    RolloutTelemetry(PipelineMetrics m, String node, NodeTotals totals) {
+        this.totals = totals;
         groups = m.groupsSampled.labelValues(node, "rollout");
         tokens = m.tokensSampled.labelValues(node, "rollout");
         seconds = m.samplingSeconds.labelValues(node, "rollout");
@@ -21,13 +23,17 @@ public final class RolloutTelemetry {
     public void sampled(long completionTokens) {
         groups.inc();
         tokens.inc(completionTokens);
+        totals.groupsSampled.increment();
+        totals.sampledTokens.add(completionTokens);
     }
 
     public void decoded(long nanos) {
         seconds.inc(nanos / 1e9);
+        totals.samplingSeconds.add(nanos / 1e9);
     }
 
     public void version(long v) {
         version.set(v);
+        totals.rolloutVersion.accumulateAndGet(v, Math::max);
     }
 }

@@ -7,7 +7,9 @@ import dev.aha.actors.telemetry.NodeTelemetry;
 import dev.aha.actors.telemetry.RunInfo;
 import dev.aha.runtime.metrics.MetricsLog;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import dev.aha.protocol.telemetry.NodeReport;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The dashboard over this node's own telemetry, as the run goes. */
@@ -58,9 +60,20 @@ public final class LiveRunSource implements RunSource {
         return telemetry.live().dispatcher() == null ? null : MetricsLog.JSON.valueToTree(telemetry.live().dispatcher());
     }
 
+    /** Each member as the cluster sees it, with its own report (what it sampled and scored) once gathered. */
     @Override
     public List<JsonNode> members() {
-        return telemetry.members().stream().map(m -> (JsonNode) MetricsLog.JSON.valueToTree(m)).toList();
+        Map<String, NodeReport> reports = telemetry.live().nodes();
+        return telemetry.members().stream().map(m -> {
+            ObjectNode o = MetricsLog.JSON.valueToTree(m);
+            NodeReport r = reports.get(m.address());
+            if (r != null) {
+                o.put("groups_sampled", r.groupsSampled()).put("sampled_tokens", r.sampledTokens())
+                        .put("sampling_seconds", r.samplingSeconds()).put("groups_scored", r.groupsScored())
+                        .put("reward_failures", r.rewardFailures()).put("rollout_version", r.rolloutVersion());
+            }
+            return (JsonNode) o;
+        }).toList();
     }
 
     @Override

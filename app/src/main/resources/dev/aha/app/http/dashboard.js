@@ -86,7 +86,11 @@
     var warning = document.getElementById('warning');
     warning.hidden = !run.warning;
     warning.textContent = run.warning || '';
-    rows('members', run.members.map(function (m) { return [m.address, m.roles.join(', '), m.status]; }));
+    rows('members', run.members.map(function (m) {
+      var has = 'groups_sampled' in m;
+      return [m.address, m.roles.join(', '), m.status, has ? m.groups_sampled : '', has ? m.sampled_tokens : '',
+        has ? m.groups_scored : '', has ? m.reward_failures : '', has && m.rollout_version >= 0 ? m.rollout_version : ''];
+    }));
     var d = run.dispatcher || {};
     rows('dispatcher', ['dispatched', 'used', 'dropped_stale', 'dropped_uniform', 'reissued', 'outstanding', 'lost',
       'quarantined', 'invalid'].filter(function (k) { return k in d; }).map(function (k) { return [k, d[k]]; }));

@@ -110,6 +110,8 @@ class TrainingEndpointTest {
         assertTrue(api.get("members").size() == 1 && api.get("members").get(0).get("status").asText().equals("up"),
                 api.get("members").toString());
         assertTrue(api.has("dispatcher"), "the dispatcher's books: " + api);
+        assertTrue(api.get("members").get(0).path("groups_sampled").asLong() > 0,
+                "the node's own report, gathered through its reporter: " + api.get("members"));
 
         assertEquals(404, Http.get(base + "no/such/page").statusCode());
         assertTrue(Http.get(base + "uplot/uPlot.iife.min.js").body().contains("uPlot"), "the chart library is served");
