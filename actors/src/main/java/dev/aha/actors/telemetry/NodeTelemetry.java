@@ -3,7 +3,6 @@ package dev.aha.actors.telemetry;
 import dev.aha.actors.pipeline.DispatcherStats;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import dev.aha.protocol.telemetry.NodeReport;
 import java.util.HashMap;
@@ -17,7 +16,7 @@ import org.apache.pekko.actor.typed.Extension;
 
 /**
  * One node's telemetry: its Prometheus registry (the pipeline's metrics, the dispatcher's books, the cluster's
- * members and the JVM's own) and the {@link LiveRun} the dashboard reads. Actors feed it from their own threads
+ * members; the JVM's own are in {@link JvmRegistry}) and the {@link LiveRun} the dashboard reads. Actors feed it from their own threads
  * through lock-free counters and gauges; the registry is read only when {@code /metrics} is scraped.
  */
 public final class NodeTelemetry implements Extension {
@@ -32,7 +31,6 @@ public final class NodeTelemetry implements Extension {
     private volatile Supplier<List<Members.View>> members = List::of;
 
     public NodeTelemetry() {
-        JvmMetrics.builder().register(registry);
         registerDispatcherBooks();
         GaugeWithCallback.builder().name("aha_cluster_members")
                 .help("Members of the cluster this node sees, by status")

@@ -1,8 +1,10 @@
 package dev.aha.app.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aha.actors.telemetry.JvmRegistry;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,8 +65,11 @@ final class EndpointRoutes extends AllDirectives {
             return complete(StatusCodes.NOT_FOUND, "no metrics here: this dashboard reads a run's files\n");
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+        MetricSnapshots.Builder all = MetricSnapshots.builder();
+        registry.get().scrape().forEach(all::metricSnapshot);
+        JvmRegistry.get().scrape().forEach(all::metricSnapshot);
         try {
-            WRITER.write(out, registry.get().scrape());
+            WRITER.write(out, all.build());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
