@@ -7,16 +7,19 @@ import dev.aha.runtime.metrics.MetricsLog;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The dashboard over a run's folder ({@code aha dashboard --run DIR}), finished or still running: metrics.jsonl is
- * read again whenever it grew, up to its last complete line (a line still being written, or torn by a crash, waits
+ * The dashboard over a run's folder ({@code aha dashboard --run DIR}), finished or still running: what metrics.jsonl
+ * gained is read as it grows, up to its last complete line (a line still being written, or torn by a crash, waits
  * for its newline), and summary.json, once there, adds the dispatcher's final books. A line that is not JSON stops
  * the reading there, with a warning in the header naming it.
  */
@@ -24,10 +27,11 @@ public final class RunFiles implements RunSource {
 
     private final Path dir;
     private final Path metrics;
-    private long readSize = -1;
-    private long readModified = -1;
-    private List<JsonNode> steps = List.of();
-    private List<JsonNode> evals = List.of();
+    /** Bytes of metrics.jsonl read so far: whole lines only. */
+    private long consumed;
+    private int lines;
+    private final List<JsonNode> steps = new ArrayList<>();
+    private final List<JsonNode> evals = new ArrayList<>();
     private String warning;
 
     /** @throws IllegalArgumentException when {@code dir} is not a run's folder (no metrics.jsonl in it) */
@@ -44,47 +48,59 @@ public final class RunFiles implements RunSource {
         refresh();
     }
 
-    /** Reads metrics.jsonl again if it changed since the last read. */
+    /**
+     * Reads what metrics.jsonl gained since the last read, up to its last complete line. A file that shrank (a
+     * resumed run cuts a torn last line) is read again from its start.
+     */
     private synchronized void refresh() {
-        try {
-            long size = Files.size(metrics);
-            long modified = Files.getLastModifiedTime(metrics).toMillis();
-            if (size == readSize && modified == readModified) {
+        try (FileChannel c = FileChannel.open(metrics, StandardOpenOption.READ)) {
+            long size = c.size();
+            if (size < consumed) {
+                consumed = 0;
+                lines = 0;
+                steps.clear();
+                evals.clear();
+                warning = null;
+            }
+            if (size == consumed || warning != null) {
                 return;
             }
-            readSize = size;
-            readModified = modified;
-            read(Files.readString(metrics, StandardCharsets.UTF_8));
+            ByteBuffer bytes = ByteBuffer.allocate((int) Math.min(size - consumed, Integer.MAX_VALUE - 8));
+            while (bytes.hasRemaining() && c.read(bytes, consumed + bytes.position()) > 0) {
+                // read what is there
+            }
+            consumed += read(bytes.array(), bytes.position());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + metrics, e);
         }
     }
 
-    private void read(String text) {
-        List<JsonNode> s = new ArrayList<>();
-        List<JsonNode> e = new ArrayList<>();
-        warning = null;
-        int end = text.lastIndexOf('\n'); // what follows the last newline is not complete yet
-        String[] lines = end < 0 ? new String[0] : text.substring(0, end).split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            if (lines[i].isBlank()) {
+    /** @return the bytes of complete lines taken (what follows the last newline is not complete yet) */
+    private long read(byte[] bytes, int length) {
+        int start = 0;
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] != '\n') {
                 continue;
             }
-            JsonNode node;
-            try {
-                node = MetricsLog.JSON.readTree(lines[i]);
-            } catch (JsonProcessingException ex) {
-                warning = "metrics.jsonl line " + (i + 1) + " is not JSON: read up to it";
-                break;
+            String line = new String(bytes, start, i - start, StandardCharsets.UTF_8);
+            lines++;
+            if (!line.isBlank()) {
+                JsonNode node;
+                try {
+                    node = MetricsLog.JSON.readTree(line);
+                } catch (JsonProcessingException e) {
+                    warning = "metrics.jsonl line " + lines + " is not JSON: read up to it";
+                    return start;
+                }
+                if (node.has("eval")) {
+                    evals.add(node);
+                } else if (node.has("step") && !node.has("uniform_drops")) {
+                    steps.add(node);
+                }
             }
-            if (node.has("eval")) {
-                e.add(node);
-            } else if (node.has("step") && !node.has("uniform_drops")) {
-                s.add(node);
-            }
+            start = i + 1;
         }
-        steps = List.copyOf(s);
-        evals = List.copyOf(e);
+        return start;
     }
 
     private JsonNode summary() {
@@ -128,7 +144,7 @@ public final class RunFiles implements RunSource {
     @Override
     public synchronized List<JsonNode> evals() {
         refresh();
-        return evals;
+        return List.copyOf(evals);
     }
 
     /** The final books from summary.json, in the live dispatcher's shape; null while the run is going. */

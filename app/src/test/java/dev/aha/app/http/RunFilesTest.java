@@ -38,6 +38,19 @@ class RunFilesTest {
         ObjectNodeCheck.full(files);
     }
 
+    /** A resumed run cuts a torn last line off: a file that shrank is read again from its start. */
+    @Test
+    void aFileThatShrankIsReadAgainFromItsStart(@TempDir Path dir) throws Exception {
+        Path metrics = dir.resolve("metrics.jsonl");
+        Files.writeString(metrics, step(1) + step(2) + step(3));
+        RunFiles files = new RunFiles(dir);
+        assertEquals(3, files.stepsAfter(-1).size());
+        Files.writeString(metrics, step(1));
+        assertEquals(1, files.stepsAfter(-1).size());
+        Files.writeString(metrics, step(2), StandardOpenOption.APPEND);
+        assertEquals(2, files.stepsAfter(-1).size());
+    }
+
     @Test
     void aMalformedLineStopsTheReadingThereWithAWarningNamingIt(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("metrics.jsonl"), step(1) + "not json\n" + step(2));
