@@ -27,7 +27,7 @@ class BrowserDashboardTest {
         int port = Http.freePort();
         String base = "http://127.0.0.1:" + port + "/";
         StringWriter err = new StringWriter();
-        CompletableFuture<Integer> run = TrainingEndpointTest.train(dir.resolve("run"), port, 0.2, err);
+        CompletableFuture<Integer> run = TrainingEndpointTest.train(dir.resolve("run"), port, 25, err);
         TrainingEndpointTest.scrapeOnceStepping(base, run);
 
         List<String> headless = List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",

@@ -29,7 +29,7 @@ class PrometheusScrapeTest {
         int promPort = Http.freePort();
         String base = "http://127.0.0.1:" + port + "/";
         StringWriter err = new StringWriter();
-        CompletableFuture<Integer> run = TrainingEndpointTest.train(dir.resolve("run"), port, 0.3, err);
+        CompletableFuture<Integer> run = TrainingEndpointTest.train(dir.resolve("run"), port, 25, err);
         TrainingEndpointTest.scrapeOnceStepping(base, run);
 
         var promtool = ExternalTool.find("promtool");

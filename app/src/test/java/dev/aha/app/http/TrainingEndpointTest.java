@@ -30,14 +30,19 @@ class TrainingEndpointTest {
 
     static final Path METRICS_DOC = Path.of("..", "docs", "metrics.md");
 
-    /** Starts {@code aha train} in the background with the endpoint on {@code port}; the future holds its exit code. */
-    static CompletableFuture<Integer> train(Path out, int port, double minutes, StringWriter err) {
+    /**
+     * Starts {@code aha train} in the background with the endpoint on {@code port}, for {@code steps} learner steps
+     * (its minute is only a bound: on a loaded machine the steps take longer, never fewer); the future holds its exit
+     * code.
+     */
+    static CompletableFuture<Integer> train(Path out, int port, int steps, StringWriter err) {
         return CompletableFuture.supplyAsync(() -> {
             CommandLine cli = Aha.commandLine();
             cli.setOut(new PrintWriter(new StringWriter()));
             cli.setErr(new PrintWriter(err, true));
-            return cli.execute("train", "--backend", "simulated", "--minutes", String.valueOf(minutes), "--out",
-                    out.toString(), "--set", "aha.http.port=" + port, "--set", "aha.simulation.median-length=20");
+            return cli.execute("train", "--backend", "simulated", "--minutes", "1", "--out", out.toString(),
+                    "--set", "aha.http.port=" + port, "--set", "aha.simulation.median-length=20",
+                    "--set", "aha.train.max-steps=" + steps);
         });
     }
 
@@ -70,15 +75,25 @@ class TrainingEndpointTest {
         return names;
     }
 
+    private static boolean allMoved(List<String> counters, PrometheusText first, PrometheusText second) {
+        return counters.stream().allMatch(c -> second.sum(c) > first.sum(c));
+    }
+
     @Test
     void aShortRunServesEveryDocumentedMetricAndItsCountersMove(@TempDir Path dir) throws Exception {
         int port = Http.freePort();
         String base = "http://127.0.0.1:" + port + "/";
         StringWriter err = new StringWriter();
-        CompletableFuture<Integer> run = train(dir.resolve("run"), port, 0.15, err);
+        CompletableFuture<Integer> run = train(dir.resolve("run"), port, 20, err);
         PrometheusText first = scrapeOnceStepping(base, run);
-        Thread.sleep(1500);
-        PrometheusText second = PrometheusText.parse(Http.get(base + "metrics").body());
+        List<String> counters = List.of("aha_learner_steps_total", "aha_learner_used_tokens_total",
+                "aha_rollout_groups_sampled_total", "aha_reward_groups_scored_total",
+                "aha_dispatcher_prompts_dispatched_total");
+        PrometheusText second = first;
+        for (int i = 0; i < 100 && !allMoved(counters, first, second); i++) {
+            Thread.sleep(200); // the dispatcher's books are refreshed every second, the rest as it happens
+            second = PrometheusText.parse(Http.get(base + "metrics").body());
+        }
 
         List<String> documented = documentedMetrics();
         assertTrue(documented.size() > 30, "the table of docs/metrics.md: " + documented);
@@ -93,9 +108,7 @@ class TrainingEndpointTest {
                         served + " is served but not in docs/metrics.md");
             }
         }
-        for (String counter : List.of("aha_learner_steps_total", "aha_learner_used_tokens_total",
-                "aha_rollout_groups_sampled_total", "aha_reward_groups_scored_total",
-                "aha_dispatcher_prompts_dispatched_total")) {
+        for (String counter : counters) {
             assertTrue(second.sum(counter) > first.sum(counter),
                     counter + " did not move: " + first.sum(counter) + " -> " + second.sum(counter));
         }
