@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -40,11 +39,6 @@ class BrowserDashboardTest {
         assertTrue(Integer.parseInt(body.group(1)) >= 1, "the charts drew no step: " + body.group());
         assertEquals("2", body.group(2), "live updates received");
         assertTrue(dom.contains("<canvas"), "uPlot drew its canvases");
-
-        Path shot = Path.of("target", "dashboard.png").toAbsolutePath();
-        ExternalTool.run(concat(headless, "--window-size=1400,1100", "--screenshot=" + shot, base + "?updates=2"),
-                null, dir.resolve("chromium.log"), 90);
-        assertTrue(Files.size(shot) > 10_000, "a screenshot of the dashboard: " + shot);
         assertEquals(0, run.get(120, TimeUnit.SECONDS), err.toString());
     }
 
