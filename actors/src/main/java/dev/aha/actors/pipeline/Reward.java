@@ -1,5 +1,7 @@
 package dev.aha.actors.pipeline;
 
+import dev.aha.actors.telemetry.RewardTelemetry;
+import dev.aha.actors.telemetry.Telemetry;
 import dev.aha.protocol.pipeline.LearnerMessage;
 import dev.aha.protocol.pipeline.RewardMessage;
 import dev.aha.protocol.pipeline.SampledGroup;
@@ -82,6 +84,7 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
     /** Groups held while no learner is known yet; bounded by the dispatcher's in-flight cap. */
     private final Deque<ScoredGroup> waiting = new ArrayDeque<>();
     private final CompositeReward reward;
+    private final RewardTelemetry telemetry;
     private final GrpoSettings grpo;
     private final CodeRunPool pool;
     /** A rule failing on every completion must not flood the log. */
@@ -91,6 +94,7 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
 
     private Reward(ActorContext<RewardMessage> context, CompositeReward reward, GrpoSettings grpo, CodeRunPool pool) {
         super(context);
+        this.telemetry = Telemetry.get(context.getSystem()).reward();
         this.reward = reward;
         this.grpo = grpo;
         this.pool = pool;
@@ -159,6 +163,7 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
     }
 
     private void forward(ScoredGroup scored) {
+        telemetry.scored(scored.rewardFailures());
         if (learner == null) {
             waiting.add(scored);
         } else {

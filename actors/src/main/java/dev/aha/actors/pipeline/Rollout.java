@@ -2,6 +2,8 @@ package dev.aha.actors.pipeline;
 
 import dev.aha.actors.config.RunResources;
 import dev.aha.actors.config.TrainSettings;
+import dev.aha.actors.telemetry.RolloutTelemetry;
+import dev.aha.actors.telemetry.Telemetry;
 import dev.aha.actors.weights.WeightPlane;
 import dev.aha.protocol.pipeline.DispatcherMessage;
 import dev.aha.protocol.pipeline.LeaseFailed;
@@ -9,6 +11,7 @@ import dev.aha.protocol.pipeline.RequestWork;
 import dev.aha.protocol.pipeline.RewardMessage;
 import dev.aha.protocol.pipeline.RolloutMessage;
 import dev.aha.protocol.pipeline.RolloutWork;
+import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.weights.WeightSnapshot;
 import dev.aha.runtime.backend.RolloutEngine;
 import dev.aha.runtime.rollout.ContinuousBatcher.FinishedGroup;
@@ -61,6 +64,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     private record ListingFound(Receptionist.Listing listing) implements Command {}
 
     private final String id;
+    private final RolloutTelemetry telemetry;
     private final TrainSettings settings;
     private final boolean inFlightUpdates;
     private final Tokenizer tokenizer;
@@ -84,6 +88,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     private Rollout(ActorContext<RolloutMessage> context, String id, RunResources run, WeightPlane weights,
             long seed, int threads, Supplier<RolloutEngine> engineOnThisThread) {
         super(context);
+        this.telemetry = Telemetry.get(context.getSystem()).rollout();
         this.id = id;
         this.settings = run.config().train();
         this.inFlightUpdates = run.config().rollout().inFlightUpdates();
@@ -185,9 +190,13 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
             long start = System.nanoTime();
             try {
                 List<FinishedGroup<Long>> done = engine.step();
-                inFlight.attribute(System.nanoTime() - start);
+                long nanos = System.nanoTime() - start;
+                inFlight.attribute(nanos);
+                telemetry.decoded(nanos);
                 for (FinishedGroup<Long> group : done) {
-                    rewards.tell(inFlight.finish(group, id, tokenizer, version, arrivals, WallClock.micros()));
+                    SampledGroup sampled = inFlight.finish(group, id, tokenizer, version, arrivals, WallClock.micros());
+                    telemetry.sampled(sampled.completionTokens());
+                    rewards.tell(sampled);
                 }
             } catch (RuntimeException e) {
                 failInFlight(e);
@@ -251,6 +260,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
                 line));
         if (version >= 0 && version != before) {
             arrivals.record(version, pending.appliedReceivedMicros());
+            telemetry.version(version);
         }
     }
 

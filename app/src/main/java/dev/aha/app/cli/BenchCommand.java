@@ -1,6 +1,7 @@
 package dev.aha.app.cli;
 
 import dev.aha.app.bench.DistillVsRlBench;
+import dev.aha.app.bench.HttpOverheadBench;
 import dev.aha.bench.AsyncVsSyncBench;
 import dev.aha.bench.BlasBench;
 import dev.aha.bench.MicroBench;
@@ -18,6 +19,6 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print JSON.",
         subcommands = {WeightsBench.class, MicroBench.class, ThroughputBench.class, ScalingBench.class,
             AsyncVsSyncBench.class, OverheadBench.class, ModelBench.class, DistillVsRlBench.class,
-            SandboxBench.class, VsPyTorchBench.class, BlasBench.class, RolloutBench.class})
+            SandboxBench.class, VsPyTorchBench.class, BlasBench.class, RolloutBench.class, HttpOverheadBench.class})
 final class BenchCommand {
 }

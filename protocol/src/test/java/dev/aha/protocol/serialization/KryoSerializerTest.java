@@ -18,6 +18,8 @@ import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.pipeline.ScoredGroup;
 import dev.aha.protocol.pipeline.VersionAdvanced;
 import dev.aha.protocol.pipeline.WorkDone;
+import dev.aha.protocol.telemetry.NodeReport;
+import dev.aha.protocol.telemetry.ReportRequest;
 import java.io.NotSerializableException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -68,7 +70,10 @@ class KryoSerializerTest {
                 },
                 r -> new WorkDone(r.nextLong(), r.nextInt(4), WorkDone.Outcome.values()[r.nextInt(3)]),
                 r -> new VersionAdvanced(r.nextLong(), r.nextLong()),
-                r -> new LeaseFailed(r.nextLong(), r.nextInt(4), "rollout-" + r.nextInt(9), text(r)));
+                r -> new LeaseFailed(r.nextLong(), r.nextInt(4), "rollout-" + r.nextInt(9), text(r)),
+                r -> new NodeReport("10.0.0." + r.nextInt(9) + ":25520", "reward,rollout", r.nextLong(), r.nextLong(),
+                        r.nextDouble(), r.nextLong(), r.nextLong(), r.nextLong()),
+                r -> new ReportRequest(rollout.unsafeUpcast()));
     }
 
     @Test
