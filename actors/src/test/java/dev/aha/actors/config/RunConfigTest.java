@@ -121,6 +121,25 @@ class RunConfigTest {
                 qwen.policyDescription().get("tokenizer").asText());
     }
 
+    /** A learned reward is refused at start-up when it cannot be used: no model, several labels, a short context. */
+    @Test
+    void aRewardModelIsCheckedAtStartUp() {
+        assertMessage("aha.reward.route = model needs a reward model: set aha.reward.model.path",
+                () -> load("aha.reward.route = model"));
+        assertMessage("aha.reward.route must be rule, model or both", () -> load("aha.reward.route = judge"));
+        String labels = "aha.reward.route = both\naha.reward.model.path = \""
+                + java.nio.file.Path.of("../runtime/src/test/fixtures/reward-reference/llama").toAbsolutePath()
+                        .toString().replace("\\", "/") + "\"";
+        assertEquals(RunConfig.Purpose.ANY, load(labels).purpose(), "checked when the settings are for training");
+        assertMessage("num_labels = 2", () -> load(labels).requireTrainable(true));
+        String qwen2 = "aha.reward.route = model\naha.reward.model.path = \""
+                + java.nio.file.Path.of("../runtime/src/test/fixtures/reward-reference/qwen2").toAbsolutePath()
+                        .toString().replace("\\", "/") + "\"\naha.policy.context-length = 120";
+        assertMessage("does not say which tokenizer it reads with", () -> load(qwen2).requireTrainable(true));
+        assertMessage("reads at most 100 tokens", () -> load(qwen2 + "\naha.reward.model.context-length = 100")
+                .requireTrainable(true));
+    }
+
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable run) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, run);
         assertTrue(e.getMessage().contains(expected), e.getMessage());

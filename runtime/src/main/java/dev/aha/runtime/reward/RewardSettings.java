@@ -1,6 +1,7 @@
 package dev.aha.runtime.reward;
 
 import com.typesafe.config.Config;
+import dev.aha.runtime.rm.RewardModelSettings;
 import dev.aha.runtime.sandbox.Sandbox;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,12 +16,21 @@ import java.util.Objects;
  * @param language the target script of the language reward
  * @param extract where the accuracy reward looks for the final answer
  * @param codePartialCredit code tasks: the share of tests passed instead of all-or-nothing
+ * @param model the learned reward beside the rules, and which prompts it scores ({@code aha.reward.route})
  */
 public record RewardSettings(double accuracyWeight, double formatWeight, double languageWeight, TargetScript language,
-                             ExtractMode extract, boolean codePartialCredit) {
+                             ExtractMode extract, boolean codePartialCredit, RewardModelSettings model) {
 
     public RewardSettings {
         Objects.requireNonNull(extract, "extract");
+        Objects.requireNonNull(model, "model");
+    }
+
+    /** The rules alone. */
+    public RewardSettings(double accuracyWeight, double formatWeight, double languageWeight, TargetScript language,
+            ExtractMode extract, boolean codePartialCredit) {
+        this(accuracyWeight, formatWeight, languageWeight, language, extract, codePartialCredit,
+                RewardModelSettings.none());
     }
 
     /** All-or-nothing code rewards. */
@@ -34,12 +44,13 @@ public record RewardSettings(double accuracyWeight, double formatWeight, double 
         return new RewardSettings(reward.getDouble("accuracy-weight"), reward.getDouble("format-weight"),
                 reward.getDouble("language-weight"), reward.getEnum(TargetScript.class, "language"),
                 ExtractMode.parse(reward.getString("extract"), "aha.reward.extract"),
-                reward.getBoolean("code-partial-credit"));
+                reward.getBoolean("code-partial-credit"), RewardModelSettings.fromConfig(reward));
     }
 
     /** These settings with the accuracy reward reading answers in {@code mode} ({@code aha score --extract}). */
     public RewardSettings withExtract(ExtractMode mode) {
-        return new RewardSettings(accuracyWeight, formatWeight, languageWeight, language, mode, codePartialCredit);
+        return new RewardSettings(accuracyWeight, formatWeight, languageWeight, language, mode, codePartialCredit,
+                model);
     }
 
     /** Accuracy and format always (their scores are reported even at weight 0), language when weighted. */

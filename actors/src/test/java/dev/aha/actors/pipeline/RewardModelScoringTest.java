@@ -1,0 +1,123 @@
+package dev.aha.actors.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aha.protocol.pipeline.LearnerMessage;
+import dev.aha.protocol.pipeline.RewardMessage;
+import dev.aha.protocol.pipeline.SampledGroup;
+import dev.aha.protocol.pipeline.ScoredGroup;
+import dev.aha.runtime.checkpoint.CheckpointStore;
+import dev.aha.runtime.engine.ComputeThreads;
+import dev.aha.runtime.grpo.GrpoSettings;
+import dev.aha.runtime.policy.Policy;
+import dev.aha.runtime.policy.gpt.GptConfig;
+import dev.aha.runtime.policy.gpt.GptFactory;
+import dev.aha.runtime.policy.hf.SafetensorsDType;
+import dev.aha.runtime.reward.ExtractMode;
+import dev.aha.runtime.reward.RewardSettings;
+import dev.aha.runtime.reward.TargetScript;
+import dev.aha.runtime.rm.ModelReward;
+import dev.aha.runtime.rm.RewardModel;
+import dev.aha.runtime.rm.RewardModelSettings;
+import dev.aha.runtime.rm.RewardModelSource;
+import dev.aha.runtime.rm.RewardModelSources;
+import dev.aha.runtime.rm.RewardRoute;
+import dev.aha.runtime.tokenizer.CharTokenizer;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A reward actor with the node's reward model: the model's part joins the rules' (or replaces them) as the route
+ * says, and a group the model scores NaN is dropped, never sent to the learner.
+ */
+class RewardModelScoringTest {
+
+    @TempDir
+    static Path dir;
+
+    private static ActorTestKit kit;
+    private static TestProbe<LearnerMessage> learner;
+    private static Path model;
+    private static Path nanModel;
+
+    @BeforeAll
+    static void setUp() {
+        ComputeThreads.prepare(1);
+        GptFactory factory = new GptFactory(new GptConfig(new CharTokenizer().vocabSize(), 64, 32, 1, 2, 2, 3L));
+        try (NDManager base = NDManager.newBaseManager(); Policy policy = factory.create(base)) {
+            new CheckpointStore(dir.resolve("sft"), 1).describing(factory.describe().put("tokenizer", "char"))
+                    .savePolicy(1, policy, new ObjectMapper().createObjectNode());
+            RewardModelSource start = RewardModelSources.open(dir.resolve("sft"), 64, 0);
+            try (RewardModel rm = start.create(base, 5)) {
+                model = start.write(rm, dir.resolve("rm"), SafetensorsDType.F32);
+                rm.parameters().get(rm.parameters().size() - 1).array().set(new NDIndex("..."), Float.NaN);
+                nanModel = start.write(rm, dir.resolve("nan-rm"), SafetensorsDType.F32);
+            }
+        }
+        kit = ActorTestKit.create("reward-model-test");
+        learner = kit.createTestProbe(LearnerMessage.class);
+        kit.system().receptionist().tell(Receptionist.register(Learner.KEY, learner.ref()));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        kit.shutdownTestKit();
+    }
+
+    private static ModelReward host(Path path, RewardRoute route) {
+        return ModelReward.start(new RewardModelSettings(route, path.toString(), RewardModelSettings.Scope.FULL, 0.5,
+                RewardModelSettings.Normalize.NONE, 64), 64, Device.cpu());
+    }
+
+    private static SampledGroup group() {
+        String[] texts = {"<think>1+2=3</think> <answer>3</answer>", "<think>1+2=4</think> <answer>4</answer>"};
+        return new SampledGroup(7, 0, "r", 0, "1+2", "3", new int[] {1}, new int[][] {{1}, {1}},
+                new float[][] {{0f}, {0f}}, texts, new boolean[2], 0, 0, 0);
+    }
+
+    private static ActorRef<RewardMessage> spawn(ModelReward reward) {
+        RewardSettings rules = new RewardSettings(1.0, 0.0, 0.0, TargetScript.LATIN, ExtractMode.STRICT, false);
+        return kit.spawn(Reward.create(rules.compose(), GrpoSettings.paper(), null, reward));
+    }
+
+    @Test
+    void shouldAddTheModelsPartToTheRulesOrUseItAlone() throws Exception {
+        try (ModelReward both = host(model, RewardRoute.BOTH); ModelReward alone = host(model, RewardRoute.MODEL)) {
+            double[] parts = both.score("1+2", group().completionTexts()).get();
+            spawn(both).tell(group());
+            ScoredGroup summed = learner.expectMessageClass(ScoredGroup.class, Duration.ofSeconds(20));
+            assertArrayEquals(new double[] {1 + parts[0], parts[1]}, summed.rewards(), 1e-9,
+                    "the right answer's rule reward 1, plus half the model's score");
+            spawn(alone).tell(group());
+            ScoredGroup modelOnly = learner.expectMessageClass(ScoredGroup.class, Duration.ofSeconds(20));
+            assertArrayEquals(parts, modelOnly.rewards(), 1e-9);
+            assertEquals(0, modelOnly.rewardFailures());
+        }
+    }
+
+    @Test
+    void shouldDropAGroupTheModelScoresNaN() {
+        try (ModelReward nan = host(nanModel, RewardRoute.BOTH)) {
+            spawn(nan).tell(group());
+            learner.expectNoMessage(Duration.ofSeconds(2));
+        }
+        assertNull(Reward.modelProblem(new double[] {1, 2}, null, true));
+        assertTrue(Reward.modelProblem(new double[] {1, Double.POSITIVE_INFINITY}, null, true).contains("Infinity"));
+        assertTrue(Reward.modelProblem(null, new IllegalStateException("gone"), true).contains("failed"));
+    }
+}
