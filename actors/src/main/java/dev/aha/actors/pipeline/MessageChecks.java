@@ -1,5 +1,6 @@
 package dev.aha.actors.pipeline;
 
+import dev.aha.runtime.task.TaskPrompt;
 import dev.aha.protocol.pipeline.DispatcherMessage;
 import dev.aha.protocol.pipeline.LeaseFailed;
 import dev.aha.protocol.pipeline.RequestWork;
@@ -61,6 +62,9 @@ final class MessageChecks {
         }
         if (g.prompt() == null || g.referenceAnswer() == null || g.rolloutId() == null) {
             return "no prompt, reference answer or rollout id";
+        }
+        if (g.reward() != null && !TaskPrompt.ROUTES.contains(g.reward())) {
+            return "reward '" + g.reward() + "' is not rule, model or both";
         }
         for (String t : g.completionTexts()) {
             if (t == null) {

@@ -155,7 +155,12 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
             getContext().getLog().warn("dropped invalid group {} ({} so far): {}", group.promptId(), invalid, problem);
             return this;
         }
-        if (model != null && route.usesModel()) {
+        RewardRoute route = routeOf(group);
+        if (route.usesModel() && model == null) { // the run's settings check refuses such a dataset at start-up
+            drop(group, "it is routed to the reward model (reward = " + route.label() + ") and this node has none");
+            return this;
+        }
+        if (route.usesModel()) {
             CompletableFuture<CompletionScore[]> rules = route.usesRules() ? ruleScores(group)
                     : CompletableFuture.completedFuture(unscored(group.groupSize()));
             CompletableFuture<double[]> parts = model.score(group.prompt(), group.completionTexts());
@@ -199,18 +204,27 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
     }
 
     private Behavior<RewardMessage> onGroupScored(GroupScored scored) {
-        String problem = modelProblem(scored.model(), scored.modelError(), route.usesModel() && model != null);
+        RewardRoute route = routeOf(scored.group());
+        String problem = modelProblem(scored.model(), scored.modelError(), route.usesModel());
         if (problem != null) {
-            // Never trained on: its lease times out and the prompt is handed out again (or quarantined).
-            dropped++;
-            if (droppedLog.admit(System.nanoTime()) >= 0) {
-                getContext().getLog().warn("dropped group {} ({} so far): {}", scored.group().promptId(), dropped,
-                        problem);
-            }
+            drop(scored.group(), problem);
             return this;
         }
         forward(assemble(scored.group(), scored.scores(), grpo, this::failed, scored.model(), route.usesRules()));
         return this;
+    }
+
+    /** The group's own route, else the run's (checked at the boundary: {@link MessageChecks#sampledProblem}). */
+    private RewardRoute routeOf(SampledGroup group) {
+        return group.reward() == null ? route : RewardRoute.parse(group.reward(), "reward");
+    }
+
+    /** Never trained on: its lease times out and the prompt is handed out again (or quarantined). */
+    private void drop(SampledGroup group, String problem) {
+        dropped++;
+        if (droppedLog.admit(System.nanoTime()) >= 0) {
+            getContext().getLog().warn("dropped group {} ({} so far): {}", group.promptId(), dropped, problem);
+        }
     }
 
     /** Why a group's model part cannot be trained on, or null: the model failed, or scored NaN or infinity. */

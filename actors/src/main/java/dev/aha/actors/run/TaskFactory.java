@@ -20,6 +20,17 @@ public final class TaskFactory {
      *     hash)
      */
     public static Task create(String name, RunConfig config, Path trainFile, Path evalFile) {
+        Task task = load(name, config, trainFile, evalFile);
+        if (task instanceof JsonlTask rows && !config.reward().model().hasModel()) {
+            rows.firstRoutedToModel().ifPresent(p -> {
+                throw new IllegalArgumentException(p.id() + " is rewarded by the reward model (reward = " + p.reward()
+                        + ") and aha.reward.model.path is empty");
+            });
+        }
+        return task;
+    }
+
+    private static Task load(String name, RunConfig config, Path trainFile, Path evalFile) {
         return switch (Tasks.requireKnown(name)) {
             case "arithmetic" -> new ArithmeticTask(config.arithmetic());
             case TinyCodeTask.NAME -> new TinyCodeTask();

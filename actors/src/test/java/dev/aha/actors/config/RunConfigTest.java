@@ -140,6 +140,18 @@ class RunConfigTest {
                 .requireTrainable(true));
     }
 
+    /** A dataset whose rows ask for the reward model, in a run without one, is refused before it starts. */
+    @Test
+    void rowsRoutedToAMissingRewardModelAreRefused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path rows = dir.resolve("mixed.jsonl");
+        java.nio.file.Files.writeString(rows, "{\"question\":\"1+1\",\"answer\":\"2\"}\n"
+                + "{\"question\":\"Write a haiku\",\"reward\":\"model\"}\n");
+        assertMessage("jsonl/mixed.jsonl:2 is rewarded by the reward model (reward = model) and "
+                + "aha.reward.model.path is empty", () -> dev.aha.actors.run.TaskFactory.create("jsonl", load(""), rows,
+                        rows));
+    }
+
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable run) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, run);
         assertTrue(e.getMessage().contains(expected), e.getMessage());

@@ -85,9 +85,14 @@ class RewardModelScoringTest {
     }
 
     private static SampledGroup group() {
+        return group(null);
+    }
+
+    /** Two completions of "1+2", the first right, routed by {@code reward} (null: the node's route). */
+    private static SampledGroup group(String reward) {
         String[] texts = {"<think>1+2=3</think> <answer>3</answer>", "<think>1+2=4</think> <answer>4</answer>"};
         return new SampledGroup(7, 0, "r", 0, "1+2", "3", new int[] {1}, new int[][] {{1}, {1}},
-                new float[][] {{0f}, {0f}}, texts, new boolean[2], 0, 0, 0);
+                new float[][] {{0f}, {0f}}, texts, new boolean[2], 0, 0, 0, new long[2][0], reward);
     }
 
     private static ActorRef<RewardMessage> spawn(ModelReward reward) {
@@ -108,6 +113,25 @@ class RewardModelScoringTest {
             assertArrayEquals(parts, modelOnly.rewards(), 1e-9);
             assertEquals(0, modelOnly.rewardFailures());
         }
+    }
+
+    /** R1's last stage: the row's route wins over the node's. */
+    @Test
+    void shouldFollowEachGroupsOwnRoute() throws Exception {
+        try (ModelReward both = host(model, RewardRoute.BOTH)) {
+            double[] parts = both.score("1+2", group().completionTexts()).get();
+            ActorRef<RewardMessage> scorer = spawn(both);
+            scorer.tell(group("rule"));
+            assertArrayEquals(new double[] {1, 0}, learner.expectMessageClass(ScoredGroup.class,
+                    Duration.ofSeconds(20)).rewards(), 1e-9);
+            scorer.tell(group("model"));
+            assertArrayEquals(parts, learner.expectMessageClass(ScoredGroup.class, Duration.ofSeconds(20)).rewards(),
+                    1e-9);
+        }
+        spawn(null).tell(group("model"));
+        learner.expectNoMessage(Duration.ofMillis(500)); // no model on this node: dropped, never scored 0
+        spawn(null).tell(group("judge"));
+        learner.expectNoMessage(Duration.ofMillis(500)); // not a route: dropped at the boundary
     }
 
     @Test
