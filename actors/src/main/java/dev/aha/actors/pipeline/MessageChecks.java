@@ -126,6 +126,9 @@ final class MessageChecks {
                 || s.format().length != n) {
             return "rewards, advantages, accuracy or format not one per completion";
         }
+        if (s.modelRewards() == null || s.modelRewards().length != n) {
+            return "the reward model's parts are not one per completion";
+        }
         if (s.rewardFailures() < 0 || s.rewardFailures() > n) {
             return "reward failures " + s.rewardFailures() + " out of " + n;
         }

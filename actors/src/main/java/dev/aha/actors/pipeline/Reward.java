@@ -303,6 +303,7 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
             rewards[i] += grpo.overlong().reward(group.completions()[i].length);
         }
         float[] advantages = GroupAdvantages.compute(rewards, grpo.scaleAdvantagesByStd(), grpo.advantageEps());
-        return new ScoredGroup(group, rewards, advantages, accuracy, format, failures);
+        return new ScoredGroup(group, rewards, advantages, accuracy, format, failures,
+                model == null ? new double[g] : model.clone());
     }
 }

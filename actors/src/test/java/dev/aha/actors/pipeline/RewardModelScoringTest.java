@@ -108,6 +108,7 @@ class RewardModelScoringTest {
             ScoredGroup summed = learner.expectMessageClass(ScoredGroup.class, Duration.ofSeconds(20));
             assertArrayEquals(new double[] {1 + parts[0], parts[1]}, summed.rewards(), 1e-9,
                     "the right answer's rule reward 1, plus half the model's score");
+            assertArrayEquals(parts, summed.modelRewards(), 1e-12, "the model's part travels on for the metrics");
             spawn(alone).tell(group());
             ScoredGroup modelOnly = learner.expectMessageClass(ScoredGroup.class, Duration.ofSeconds(20));
             assertArrayEquals(parts, modelOnly.rewards(), 1e-9);

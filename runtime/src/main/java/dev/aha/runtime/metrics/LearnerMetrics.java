@@ -134,6 +134,7 @@ public final class LearnerMetrics {
         double rewardSquares = 0;
         double accuracy = 0;
         double format = 0;
+        double model = 0;
         long tokens = 0;
         int completions = 0;
         for (ScoredGroup s : batch) {
@@ -147,6 +148,7 @@ public final class LearnerMetrics {
                 rewardSquares += s.rewards()[i] * s.rewards()[i];
                 accuracy += s.accuracy()[i];
                 format += s.format()[i];
+                model += s.modelRewards()[i];
                 tokens += g.completions()[i].length;
                 long[] spans = g.versionSpans()[i];
                 if (spans.length > 2) { // the second span starts where a newer version took over
@@ -177,7 +179,7 @@ public final class LearnerMetrics {
                 sampledTokensSinceStep / interval, tokens / interval, learnerBusyFraction(now),
                 rolloutBusyFraction(now), uniformSinceStep, overlongMasked,
                 samplingNanosSinceStep > 0 ? sampledTokensSinceStep / (samplingNanosSinceStep / 1e9) : 0,
-                optimizerSkippedSteps, result.mismatch(), d.correctedFraction());
+                optimizerSkippedSteps, result.mismatch(), d.correctedFraction(), mean - model / n, model / n);
         stalenessSinceStep.clear();
         sampledTokensSinceStep = 0;
         samplingNanosSinceStep = 0;
