@@ -10,13 +10,12 @@ import dev.aha.runtime.grpo.GrpoSettings;
 import dev.aha.runtime.reward.CompositeReward;
 import dev.aha.runtime.reward.RewardBreakdown;
 import dev.aha.runtime.reward.RewardInput;
-import dev.aha.runtime.rm.ModelReward;
+import dev.aha.runtime.rm.LearnedReward;
 import dev.aha.runtime.rm.RewardRoute;
 import dev.aha.runtime.sandbox.CodeRunPool;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -59,8 +58,8 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
      * A group whose completions were scored off the actor's thread: by the rules (on the code-run pool), and by the
      * reward model when it has a part (else null), or the error that stopped the model.
      */
-    private record GroupScored(SampledGroup group, CompletionScore[] scores, double[] model, Throwable modelError)
-            implements Command {}
+    private record GroupScored(SampledGroup group, CompletionScore[] scores, LearnedReward.Scores model,
+            Throwable modelError) implements Command {}
 
     /** One completion's scores, or the error its rule threw (then all 0). */
     record CompletionScore(double reward, double accuracy, double format, RuntimeException error) {
@@ -91,7 +90,7 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
     private final CompositeReward reward;
     private final GrpoSettings grpo;
     private final CodeRunPool pool;
-    private final ModelReward model;
+    private final LearnedReward model;
     private final RewardRoute route;
     /** A rule failing on every completion must not flood the log. */
     private final LogThrottle failureLog = new LogThrottle(Duration.ofSeconds(10));
@@ -101,13 +100,13 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
     private long dropped;
 
     private Reward(ActorContext<RewardMessage> context, CompositeReward reward, GrpoSettings grpo, CodeRunPool pool,
-            ModelReward model) {
+            LearnedReward model) {
         super(context);
         this.reward = reward;
         this.grpo = grpo;
         this.pool = pool;
         this.model = model;
-        this.route = model == null ? RewardRoute.RULE : model.settings().route();
+        this.route = model == null ? RewardRoute.RULE : model.route();
         context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
         ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class, LearnersFound::new);
         context.getSystem().receptionist().tell(Receptionist.subscribe(Learner.KEY, listings));
@@ -123,11 +122,11 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
     }
 
     /**
-     * @param model the node's reward model, shared by its reward actors (it scores on a thread of its own), or null;
-     *     its settings' route says which prompts it scores
+     * @param model the node's reward model or judge, shared by its reward actors (it scores on a thread of its own),
+     *     or null; its route says which prompts it scores unless their rows say
      */
     public static Behavior<RewardMessage> create(CompositeReward reward, GrpoSettings grpo, CodeRunPool pool,
-            ModelReward model) {
+            LearnedReward model) {
         return Behaviors.setup(ctx -> new Reward(ctx, reward, grpo, pool, model));
     }
 
@@ -162,8 +161,8 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
         }
         if (route.usesModel()) {
             CompletableFuture<CompletionScore[]> rules = route.usesRules() ? ruleScores(group)
-                    : CompletableFuture.completedFuture(unscored(group.groupSize()));
-            CompletableFuture<double[]> parts = model.score(group.prompt(), group.completionTexts());
+                    : CompletableFuture.completedFuture(LearnedScoring.unscored(group.groupSize()));
+            CompletableFuture<LearnedReward.Scores> parts = model.score(group.prompt(), group.completionTexts());
             getContext().pipeToSelf(rules.thenCombine(parts, (r, m) -> new GroupScored(group, r, m, null)),
                     (scored, error) -> error != null ? new GroupScored(group, null, null, error) : scored);
             return this;
@@ -174,13 +173,6 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
         }
         forward(score(group, reward, grpo, this::failed));
         return this;
-    }
-
-    /** Zero rule scores without errors: a prompt the model alone rewards. */
-    private static CompletionScore[] unscored(int g) {
-        CompletionScore[] none = new CompletionScore[g];
-        Arrays.fill(none, new CompletionScore(0, 0, 0, null));
-        return none;
     }
 
     /** The rules' scores: on the code-run pool when there is one, else here and now. */
@@ -205,12 +197,14 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
 
     private Behavior<RewardMessage> onGroupScored(GroupScored scored) {
         RewardRoute route = routeOf(scored.group());
-        String problem = modelProblem(scored.model(), scored.modelError(), route.usesModel());
+        double[] parts = scored.model() == null ? null : scored.model().parts();
+        String problem = LearnedScoring.problem(parts, scored.modelError(), route.usesModel());
         if (problem != null) {
             drop(scored.group(), problem);
             return this;
         }
-        forward(assemble(scored.group(), scored.scores(), grpo, this::failed, scored.model(), route.usesRules()));
+        CompletionScore[] scores = LearnedScoring.withFailures(scored.scores(), scored.model());
+        forward(assemble(scored.group(), scores, grpo, this::failed, parts, route.usesRules()));
         return this;
     }
 
@@ -225,24 +219,6 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
         if (droppedLog.admit(System.nanoTime()) >= 0) {
             getContext().getLog().warn("dropped group {} ({} so far): {}", group.promptId(), dropped, problem);
         }
-    }
-
-    /** Why a group's model part cannot be trained on, or null: the model failed, or scored NaN or infinity. */
-    static String modelProblem(double[] parts, Throwable error, boolean expected) {
-        if (error != null) {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
-                    : error;
-            return "the reward model failed: " + cause;
-        }
-        if (!expected) {
-            return null;
-        }
-        for (double p : parts) {
-            if (!Double.isFinite(p)) {
-                return "the reward model scored " + p;
-            }
-        }
-        return null;
     }
 
     private void forward(ScoredGroup scored) {

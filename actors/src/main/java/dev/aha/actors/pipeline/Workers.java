@@ -7,6 +7,8 @@ import dev.aha.protocol.pipeline.RewardMessage;
 import dev.aha.protocol.pipeline.RolloutMessage;
 import dev.aha.runtime.reward.CodeExecutionReward;
 import dev.aha.runtime.reward.CompositeReward;
+import dev.aha.runtime.rm.JudgeReward;
+import dev.aha.runtime.rm.LearnedReward;
 import dev.aha.runtime.rm.ModelReward;
 import dev.aha.runtime.sandbox.CodeRunPool;
 import java.time.Duration;
@@ -61,8 +63,7 @@ public final class Workers {
      * @param reward the rule every reward actor scores with (tests inject failing ones)
      */
     public static void spawnRewards(ActorContext<?> ctx, RunConfig config, CompositeReward reward) {
-        ModelReward model = config.reward().model().hasModel() ? ModelReward.start(config.reward().model(),
-                config.policy().contextLength(), config.devices().rollout()) : null;
+        LearnedReward model = learnedReward(config);
         if (model != null) {
             ctx.getSystem().getWhenTerminated().thenRun(model::close);
         }
@@ -75,6 +76,19 @@ public final class Workers {
                     .onFailure(SupervisorStrategy.restart().withLimit(10, Duration.ofSeconds(10)));
             ctx.spawn(scorer, "reward-" + i, DispatcherSelector.fromConfig(REWARD_DISPATCHER));
         }
+    }
+
+    /** The node's reward model or judge (aha.reward.model / aha.reward.judge), loaded now; null for neither. */
+    private static LearnedReward learnedReward(RunConfig config) {
+        if (config.reward().model().hasModel()) {
+            return ModelReward.start(config.reward().model(), config.policy().contextLength(),
+                    config.devices().rollout());
+        }
+        if (config.reward().judge() != null && config.reward().judge().enabled()) {
+            return JudgeReward.start(config.reward().judge(), config.reward().model().route(),
+                    config.devices().rollout());
+        }
+        return null;
     }
 
     static boolean runsCode(CompositeReward reward) {

@@ -21,7 +21,9 @@ public final class TaskFactory {
      */
     public static Task create(String name, RunConfig config, Path trainFile, Path evalFile) {
         Task task = load(name, config, trainFile, evalFile);
-        if (task instanceof JsonlTask rows && !config.reward().model().hasModel()) {
+        boolean learned = config.reward().model().hasModel()
+                || config.reward().judge() != null && config.reward().judge().enabled();
+        if (task instanceof JsonlTask rows && !learned) {
             rows.firstRoutedToModel().ifPresent(p -> {
                 throw new IllegalArgumentException(p.id() + " is rewarded by the reward model (reward = " + p.reward()
                         + ") and aha.reward.model.path is empty");

@@ -140,6 +140,19 @@ class RunConfigTest {
                 .requireTrainable(true));
     }
 
+    /** An LLM judge is checked at start-up too, and a run names at most one learned reward. */
+    @Test
+    void aJudgeIsCheckedAtStartUp() {
+        assertMessage("aha.reward.judge.model: no such directory", () -> load(
+                "aha.reward.judge.model = /no/such/judge").requireTrainable(true));
+        assertMessage("aha.reward.judge.template must contain {response}", () -> load(
+                "aha.reward.judge.template = \"Rate it\""));
+        assertMessage("both name a learned reward: give one", () -> load(
+                "aha.reward.judge.model = /j\naha.reward.model.path = /m"));
+        assertEquals(RunConfig.Purpose.ANY, load("aha.reward.route = model\naha.reward.judge.model = /j").purpose(),
+                "a judge serves the model route");
+    }
+
     /** A dataset whose rows ask for the reward model, in a run without one, is refused before it starts. */
     @Test
     void rowsRoutedToAMissingRewardModelAreRefused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)

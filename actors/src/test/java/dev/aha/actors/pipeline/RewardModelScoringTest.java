@@ -23,6 +23,7 @@ import dev.aha.runtime.policy.hf.SafetensorsDType;
 import dev.aha.runtime.reward.ExtractMode;
 import dev.aha.runtime.reward.RewardSettings;
 import dev.aha.runtime.reward.TargetScript;
+import dev.aha.runtime.rm.LearnedReward;
 import dev.aha.runtime.rm.ModelReward;
 import dev.aha.runtime.rm.RewardModel;
 import dev.aha.runtime.rm.RewardModelSettings;
@@ -103,7 +104,7 @@ class RewardModelScoringTest {
     @Test
     void shouldAddTheModelsPartToTheRulesOrUseItAlone() throws Exception {
         try (ModelReward both = host(model, RewardRoute.BOTH); ModelReward alone = host(model, RewardRoute.MODEL)) {
-            double[] parts = both.score("1+2", group().completionTexts()).get();
+            double[] parts = both.score("1+2", group().completionTexts()).get().parts();
             spawn(both).tell(group());
             ScoredGroup summed = learner.expectMessageClass(ScoredGroup.class, Duration.ofSeconds(20));
             assertArrayEquals(new double[] {1 + parts[0], parts[1]}, summed.rewards(), 1e-9,
@@ -120,7 +121,7 @@ class RewardModelScoringTest {
     @Test
     void shouldFollowEachGroupsOwnRoute() throws Exception {
         try (ModelReward both = host(model, RewardRoute.BOTH)) {
-            double[] parts = both.score("1+2", group().completionTexts()).get();
+            double[] parts = both.score("1+2", group().completionTexts()).get().parts();
             ActorRef<RewardMessage> scorer = spawn(both);
             scorer.tell(group("rule"));
             assertArrayEquals(new double[] {1, 0}, learner.expectMessageClass(ScoredGroup.class,
@@ -135,14 +136,29 @@ class RewardModelScoringTest {
         learner.expectNoMessage(Duration.ofMillis(500)); // not a route: dropped at the boundary
     }
 
+    /** A judge's output with no rating: that completion's learned part is 0, and it counts as a reward failure. */
+    @Test
+    void aJudgeWithoutARatingIsACountedFailure() {
+        Reward.CompletionScore[] rules = {new Reward.CompletionScore(1, 1, 0, null),
+            new Reward.CompletionScore(0, 0, 0, null)};
+        LearnedReward.Scores judged = new LearnedReward.Scores(new double[] {0.7, 0}, new String[] {null, "no rating"});
+        java.util.List<RuntimeException> errors = new java.util.ArrayList<>();
+        ScoredGroup s = Reward.assemble(group(), LearnedScoring.withFailures(rules, judged), GrpoSettings.paper(),
+                errors::add, judged.parts(), true);
+        assertEquals(1, s.rewardFailures());
+        assertEquals("no rating", errors.get(0).getMessage());
+        assertArrayEquals(new double[] {1.7, 0}, s.rewards(), 1e-12);
+        assertNull(rules[1].error(), "the rules' own scores are left as they were");
+    }
+
     @Test
     void shouldDropAGroupTheModelScoresNaN() {
         try (ModelReward nan = host(nanModel, RewardRoute.BOTH)) {
             spawn(nan).tell(group());
             learner.expectNoMessage(Duration.ofSeconds(2));
         }
-        assertNull(Reward.modelProblem(new double[] {1, 2}, null, true));
-        assertTrue(Reward.modelProblem(new double[] {1, Double.POSITIVE_INFINITY}, null, true).contains("Infinity"));
-        assertTrue(Reward.modelProblem(null, new IllegalStateException("gone"), true).contains("failed"));
+        assertNull(LearnedScoring.problem(new double[] {1, 2}, null, true));
+        assertTrue(LearnedScoring.problem(new double[] {1, Double.POSITIVE_INFINITY}, null, true).contains("Infinity"));
+        assertTrue(LearnedScoring.problem(null, new IllegalStateException("gone"), true).contains("failed"));
     }
 }

@@ -25,7 +25,7 @@ import java.util.concurrent.Executors;
  * tokenizer splits text into more tokens than the policy's. A score that is not finite is returned as it is: the
  * caller drops the group.
  */
-public final class ModelReward implements AutoCloseable {
+public final class ModelReward implements LearnedReward {
 
     private static final String THINK_END = "</think>";
 
@@ -105,9 +105,15 @@ public final class ModelReward implements AutoCloseable {
         return settings;
     }
 
+    @Override
+    public RewardRoute route() {
+        return settings.route();
+    }
+
     /** The model parts of {@code completions}' rewards, in order, computed on the model's thread. */
-    public CompletableFuture<double[]> score(String prompt, String[] completions) {
-        return CompletableFuture.supplyAsync(() -> scoreNow(prompt, completions), thread);
+    @Override
+    public CompletableFuture<Scores> score(String prompt, String[] completions) {
+        return CompletableFuture.supplyAsync(() -> Scores.of(scoreNow(prompt, completions)), thread);
     }
 
     private double[] scoreNow(String prompt, String[] completions) {

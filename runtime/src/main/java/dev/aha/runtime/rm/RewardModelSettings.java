@@ -28,10 +28,6 @@ public record RewardModelSettings(RewardRoute route, String path, Scope scope, d
             throw new IllegalArgumentException("aha.reward.model.context-length must be at least 2, was "
                     + contextLength);
         }
-        if (route.usesModel() && path.isBlank()) {
-            throw new IllegalArgumentException("aha.reward.route = " + route.label() + " needs a reward model: set "
-                    + "aha.reward.model.path");
-        }
     }
 
     /** No reward model: the rules alone. */
@@ -52,7 +48,7 @@ public record RewardModelSettings(RewardRoute route, String path, Scope scope, d
         return !path.isBlank();
     }
 
-    private static <E extends Enum<E>> E parse(Class<E> type, String text, String key) {
+    static <E extends Enum<E>> E parse(Class<E> type, String text, String key) {
         try {
             return Enum.valueOf(type, text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {

@@ -71,8 +71,8 @@ class ModelRewardTest {
         try (ModelReward answer = ModelReward.start(settings("both", "answer", 2.0, "none", 48), 48, Device.cpu());
                 ModelReward full = ModelReward.start(settings("model", "full", 1.0, "sigmoid", 48), 48,
                         Device.cpu())) {
-            double[] a = answer.score(prompt, completions).get();
-            double[] f = full.score(prompt, completions).get();
+            double[] a = answer.score(prompt, completions).get().parts();
+            double[] f = full.score(prompt, completions).get().parts();
             assertEquals(2.0 * directReward(prompt + " <answer>3</answer>"), a[0], 1e-5);
             assertEquals(2.0 * directReward(prompt + "no reasoning"), a[1], 1e-5, "no </think>: all of it");
             assertEquals(1 / (1 + Math.exp(-directReward(prompt + completions[0]))), f[0], 1e-5);
@@ -85,8 +85,8 @@ class ModelRewardTest {
     void shouldKeepTheLastTokensOfATextBeyondItsContext() throws Exception {
         String tail = "x".repeat(40);
         try (ModelReward reward = ModelReward.start(settings("model", "full", 1.0, "none", 48), 40, Device.cpu())) {
-            double[] long_ = reward.score("a".repeat(30), new String[] {tail}).get();
-            double[] kept = reward.score("a".repeat(7), new String[] {tail}).get();
+            double[] long_ = reward.score("a".repeat(30), new String[] {tail}).get().parts();
+            double[] kept = reward.score("a".repeat(7), new String[] {tail}).get().parts();
             assertEquals(kept[0], long_[0], 1e-6, "the last 48 tokens: 7 + 40 characters and the end token");
         }
     }
@@ -98,10 +98,11 @@ class ModelRewardTest {
         assertTrue(shorter.getMessage().contains("reads at most 32 tokens") && shorter.getMessage().contains(
                 "up to 40 (aha.policy.context-length)"), shorter.getMessage());
         IllegalArgumentException noModel = assertThrows(IllegalArgumentException.class,
-                () -> RewardModelSettings.fromConfig(ConfigFactory.parseString(
-                        "route = model, model { path = \"\", scope = answer, weight = 1, normalize = none, "
-                                + "context-length = 64 }")));
-        assertEquals("aha.reward.route = model needs a reward model: set aha.reward.model.path", noModel.getMessage());
+                () -> new dev.aha.runtime.reward.RewardSettings(1, 0.2, 0, dev.aha.runtime.reward.TargetScript.LATIN,
+                        dev.aha.runtime.reward.ExtractMode.STRICT, false, new RewardModelSettings(RewardRoute.MODEL,
+                                "", RewardModelSettings.Scope.ANSWER, 1, RewardModelSettings.Normalize.NONE, 64)));
+        assertEquals("aha.reward.route = model needs a reward model: set aha.reward.model.path (or "
+                + "aha.reward.judge.model)", noModel.getMessage());
         IllegalArgumentException labels = assertThrows(IllegalArgumentException.class, () -> ModelReward.start(
                 new RewardModelSettings(RewardRoute.MODEL, "src/test/fixtures/reward-reference/llama",
                         RewardModelSettings.Scope.FULL, 1, RewardModelSettings.Normalize.NONE, 64), 40,
