@@ -162,9 +162,7 @@ public final class LearnerMetrics {
         if (!Float.isFinite(result.loss()) || !Float.isFinite(result.gradNorm())) {
             nonFiniteSteps++;
         }
-        if (result.optimizerSkipped()) {
-            optimizerSkippedSteps++;
-        }
+        optimizerSkippedSteps += result.optimizerSkipped() ? 1 : 0;
         usedTokens += tokens;
         double interval = Math.max(1e-9, (now - lastStepNanos) / 1e9);
         int n = Math.max(1, completions);
