@@ -7,5 +7,5 @@ import picocli.CommandLine.Command;
         description = {"Reward models: preference pairs, training, scoring.",
             "A reward model is a Hugging Face *ForSequenceClassification (llama, qwen2, qwen3) or the built-in GPT "
                     + "with a score head; see docs/reward-models.md."},
-        subcommands = {RmPairsCommand.class, RmTrainCommand.class, RmScoreCommand.class})
+        subcommands = {RmPairsCommand.class, RmTrainCommand.class, RmScoreCommand.class, RmMixedCommand.class})
 public final class RmCommand {}

@@ -3,6 +3,7 @@ package dev.aha.app.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aha.actors.config.RunConfig;
 import dev.aha.actors.run.TaskFactory;
+import dev.aha.runtime.rm.GeneralRequests;
 import dev.aha.runtime.rm.WrongStep;
 import dev.aha.runtime.task.PromptStream;
 import dev.aha.runtime.task.Task;
@@ -22,16 +23,20 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code aha rm pairs}: preference pairs from a task with worked solutions, in TRL's format. Chosen: the worked
- * solution; rejected: the same with one step's result or the answer wrong ({@link WrongStep}). The prompt is the
- * question as the run's prompt template renders it, so the reward model reads what the policy writes after.
+ * solution; rejected: the same with one step's result or the answer wrong ({@link WrongStep}). Or, with
+ * {@code --task general}, synthetic general requests and a better and a worse reply ({@link GeneralRequests}). The
+ * prompt is the question as the run's prompt template renders it, so the reward model reads what the policy writes
+ * after.
  */
 @Command(name = "pairs", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write preference pairs from a task's worked solutions.",
             "Each line: prompt, chosen, rejected (TRL's format).",
-            "Rejected = the chosen solution with one step's result or the answer changed."})
+            "Rejected = the chosen solution with one step's result or the answer changed; --task general: "
+                    + "synthetic requests with a better and a worse reply."})
 public final class RmPairsCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final String GENERAL = "general";
 
     @Mixin
     RunOptions run = new RunOptions();
@@ -50,6 +55,9 @@ public final class RmPairsCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (count < 1) {
             throw new IllegalArgumentException("--count must be positive, was " + count);
+        }
+        if (GENERAL.equals(run.task)) {
+            return general();
         }
         RunConfig config = run.load(Map.of());
         Task task = TaskFactory.create(config.train().task(), config, run.trainFile, run.evalFile);
@@ -82,6 +90,25 @@ public final class RmPairsCommand implements Callable<Integer> {
             }
         }
         System.err.printf("aha rm pairs: %,d pairs from the %s task -> %s%n", written, task.name(), out);
+        return 0;
+    }
+
+    /** Synthetic general requests (they repeat: the space is small, and that is no harm to a preference). */
+    private int general() throws IOException {
+        RunConfig config = run.model.load(Map.of()); // the prompt template; no task to build
+        Random rng = new Random(seed);
+        if (out.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(out.toAbsolutePath().getParent());
+        }
+        try (BufferedWriter w = Files.newBufferedWriter(out)) {
+            for (int i = 0; i < count; i++) {
+                GeneralRequests.Request r = GeneralRequests.draw(rng);
+                w.write(JSON.createObjectNode().put("prompt", config.template().render(r.question()))
+                        .put("chosen", r.chosen()).put("rejected", r.rejected()).toString());
+                w.newLine();
+            }
+        }
+        System.err.printf("aha rm pairs: %,d pairs of general requests -> %s%n", count, out);
         return 0;
     }
 }

@@ -106,6 +106,34 @@ class RewardModelCommandsTest {
         assertTrue(Double.isFinite(JSON.readTree(scored.out()).get("score").asDouble()), scored.out());
     }
 
+    /** R1's last stage: general requests for the reward model, mixed with arithmetic for the rules. */
+    @Test
+    void generalPairsAndAMixedDatasetAreWritten() throws Exception {
+        Path general = dir.resolve("general.jsonl");
+        assertEquals(0, CliRun.of("rm", "pairs", "--task", "general", "--count", "20", "--out", general.toString())
+                .code());
+        List<String> pairLines = Files.readAllLines(general);
+        assertEquals(20, pairLines.size());
+        JsonNode pair = JSON.readTree(pairLines.get(0));
+        assertNotEquals(pair.get("chosen").asText(), pair.get("rejected").asText());
+        Path mixed = dir.resolve("mixed.jsonl");
+        assertEquals(0, CliRun.of("rm", "mixed", "--count", "40", "--out", mixed.toString()).code());
+        int model = 0;
+        for (String line : Files.readAllLines(mixed)) {
+            JsonNode row = JSON.readTree(line);
+            if (row.get("reward").asText().equals("model")) {
+                model++;
+                assertTrue(!row.has("answer"), line);
+            } else {
+                assertEquals("rule", row.get("reward").asText());
+                assertTrue(row.has("answer"), line);
+            }
+        }
+        assertTrue(model > 5 && model < 35, "about half general: " + model);
+        assertRefused(List.of("train", "--task", "jsonl", "--train", mixed.toString(), "--eval", mixed.toString()),
+                "is rewarded by the reward model (reward = model) and aha.reward.model.path is empty");
+    }
+
     @Test
     void refusalsAreOneLine() throws Exception {
         Path bad = dir.resolve("bad.jsonl");
