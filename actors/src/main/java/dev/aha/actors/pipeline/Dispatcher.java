@@ -174,7 +174,7 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
         }
         TaskPrompt p = prompts.next();
         return new RolloutWork(leases.takePromptId(), 0, template.render(p.question()), p.referenceAnswer(),
-                settings.groupSize(), minVersion);
+                settings.groupSize(), minVersion, p.reward());
     }
 
     /**

@@ -100,6 +100,6 @@ final class InFlightGroups {
         RolloutWork work = a.work;
         return new SampledGroup(work.promptId(), work.attempt(), rolloutId, oldest, work.prompt(),
                 work.referenceAnswer(), a.promptTokens, tokens, logProbs, texts, truncated, nowMicros,
-                arrivals.receivedMicros(oldest), a.busyNanos, spans);
+                arrivals.receivedMicros(oldest), a.busyNanos, spans, work.reward());
     }
 }

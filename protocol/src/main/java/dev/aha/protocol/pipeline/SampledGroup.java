@@ -23,6 +23,7 @@ package dev.aha.protocol.pipeline;
  * @param samplingNanos time the rollout spent sampling it, for its busy fraction
  * @param versionSpans per completion, the versions that sampled it as (version, first token index) pairs in order;
  *     an empty row means every token came from {@code policyVersion} (the common case, so nothing is sent)
+ * @param reward what rewards it (rule, model or both, from its dataset row), or null for the run's route
  */
 public record SampledGroup(
         long promptId,
@@ -39,7 +40,8 @@ public record SampledGroup(
         long sampledAtMicros,
         long weightsReceivedMicros,
         long samplingNanos,
-        long[][] versionSpans) implements RewardMessage {
+        long[][] versionSpans,
+        String reward) implements RewardMessage {
 
     public SampledGroup {
         if (completions.length != behaviourLogProbs.length || completions.length != completionTexts.length
@@ -48,6 +50,16 @@ public record SampledGroup(
             throw new IllegalArgumentException(
                     "a group needs as many log-prob rows, texts, truncation flags and version spans as completions");
         }
+    }
+
+    /** A group rewarded as the run's route says. */
+    public SampledGroup(long promptId, int attempt, String rolloutId, long policyVersion, String prompt,
+            String referenceAnswer, int[] promptTokens, int[][] completions, float[][] behaviourLogProbs,
+            String[] completionTexts, boolean[] truncated, long sampledAtMicros, long weightsReceivedMicros,
+            long samplingNanos, long[][] versionSpans) {
+        this(promptId, attempt, rolloutId, policyVersion, prompt, referenceAnswer, promptTokens, completions,
+                behaviourLogProbs, completionTexts, truncated, sampledAtMicros, weightsReceivedMicros, samplingNanos,
+                versionSpans, null);
     }
 
     /** A group whose every token was sampled by {@code policyVersion}. */

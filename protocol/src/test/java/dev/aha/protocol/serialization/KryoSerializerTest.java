@@ -61,7 +61,8 @@ class KryoSerializerTest {
     static List<Function<Random, AhaMessage>> generators() {
         return List.of(
                 r -> new RequestWork("rollout-" + r.nextInt(9), r.nextLong(), 1 + r.nextInt(8), rollout),
-                r -> new RolloutWork(r.nextLong(), r.nextInt(5), text(r), text(r), 2 + r.nextInt(14), r.nextLong()),
+                r -> new RolloutWork(r.nextLong(), r.nextInt(5), text(r), text(r), 2 + r.nextInt(14), r.nextLong(),
+                        route(r)),
                 KryoSerializerTest::sampled,
                 r -> {
                     SampledGroup g = sampled(r);
@@ -270,6 +271,7 @@ class KryoSerializerTest {
         assertEquals(a.weightsReceivedMicros(), b.weightsReceivedMicros());
         assertEquals(a.samplingNanos(), b.samplingNanos());
         assertArrayEquals(a.versionSpans(), b.versionSpans());
+        assertEquals(a.reward(), b.reward());
     }
 
     private static SampledGroup sampled(Random r) {
@@ -293,7 +295,12 @@ class KryoSerializerTest {
         }
         return new SampledGroup(r.nextLong(), r.nextInt(3), "rollout-" + r.nextInt(4), version, text(r), text(r),
                 r.ints(r.nextInt(40), 0, 100).toArray(), tokens, lps, texts, truncated, r.nextLong(), r.nextLong(),
-                r.nextLong(), spans);
+                r.nextLong(), spans, route(r));
+    }
+
+    /** A row's reward route, or none (the run's). */
+    private static String route(Random r) {
+        return new String[] {null, "rule", "model", "both"}[r.nextInt(4)];
     }
 
     private static String text(Random r) {

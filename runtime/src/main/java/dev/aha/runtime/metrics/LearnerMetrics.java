@@ -135,6 +135,7 @@ public final class LearnerMetrics {
         double rewardSquares = 0;
         double accuracy = 0;
         double format = 0;
+        double model = 0;
         long tokens = 0;
         int completions = 0;
         for (ScoredGroup s : batch) {
@@ -148,6 +149,7 @@ public final class LearnerMetrics {
                 rewardSquares += s.rewards()[i] * s.rewards()[i];
                 accuracy += s.accuracy()[i];
                 format += s.format()[i];
+                model += s.modelRewards()[i];
                 tokens += g.completions()[i].length;
                 long[] spans = g.versionSpans()[i];
                 if (spans.length > 2) { // the second span starts where a newer version took over
@@ -161,9 +163,7 @@ public final class LearnerMetrics {
         if (!Float.isFinite(result.loss()) || !Float.isFinite(result.gradNorm())) {
             nonFiniteSteps++;
         }
-        if (result.optimizerSkipped()) {
-            optimizerSkippedSteps++;
-        }
+        optimizerSkippedSteps += result.optimizerSkipped() ? 1 : 0;
         usedTokens += tokens;
         double interval = Math.max(1e-9, (now - lastStepNanos) / 1e9);
         int n = Math.max(1, completions);
@@ -178,7 +178,7 @@ public final class LearnerMetrics {
                 sampledTokensSinceStep / interval, tokens / interval, learnerBusyFraction(now),
                 rolloutBusyFraction(now), uniformSinceStep, overlongMasked,
                 samplingNanosSinceStep > 0 ? sampledTokensSinceStep / (samplingNanosSinceStep / 1e9) : 0,
-                optimizerSkippedSteps, result.mismatch(), d.correctedFraction());
+                optimizerSkippedSteps, result.mismatch(), d.correctedFraction(), mean - model / n, model / n);
         stalenessSinceStep.clear();
         sampledTokensSinceStep = 0;
         samplingNanosSinceStep = 0;

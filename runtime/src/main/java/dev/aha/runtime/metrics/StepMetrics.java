@@ -45,6 +45,9 @@ import java.util.SortedMap;
  * @param correctedFraction share of the batch's completion tokens whose importance weight pi_prox / pi_behaviour
  *     exceeded aha.grpo.rollout-correction-cap: truncated (tis) or masked out of the loss (mis); 0 with correction
  *     none
+ * @param rewardRuleMean mean of the rules' part of the batch's rewards (all but the reward model's, the overlong
+ *     punishment included): {@code rewardMean} when no reward model is configured
+ * @param rewardModelMean mean of the reward model's part of the batch's rewards (aha.reward.model; 0 without one)
  */
 public record StepMetrics(
         long step,
@@ -72,11 +75,28 @@ public record StepMetrics(
         double samplingTokensPerSecond,
         long optimizerSkippedSteps,
         RolloutMismatch mismatch,
-        double correctedFraction) {
+        double correctedFraction,
+        double rewardRuleMean,
+        double rewardModelMean) {
 
     public StepMetrics {
         if (mismatch == null) { // a line written before the mismatch was measured
             mismatch = RolloutMismatch.NONE;
         }
+    }
+
+    /** A step rewarded by the rules alone. */
+    public StepMetrics(long step, long version, double wallSeconds, double rewardMean, double rewardStd,
+            double accuracy, double formatRate, double kl, double clipFractionLow, double clipFractionHigh,
+            double meanRatio, double loss, double gradNorm, double responseLength,
+            SortedMap<Integer, Long> stalenessHistogram, double groupsPerSecond, double sampledTokensPerSecond,
+            double usedTokensPerSecond, double learnerBusyFraction, double rolloutBusyFraction,
+            long groupsDroppedUniform, long overlongMasked, double samplingTokensPerSecond,
+            long optimizerSkippedSteps, RolloutMismatch mismatch, double correctedFraction) {
+        this(step, version, wallSeconds, rewardMean, rewardStd, accuracy, formatRate, kl, clipFractionLow,
+                clipFractionHigh, meanRatio, loss, gradNorm, responseLength, stalenessHistogram, groupsPerSecond,
+                sampledTokensPerSecond, usedTokensPerSecond, learnerBusyFraction, rolloutBusyFraction,
+                groupsDroppedUniform, overlongMasked, samplingTokensPerSecond, optimizerSkippedSteps, mismatch,
+                correctedFraction, rewardMean, 0);
     }
 }
