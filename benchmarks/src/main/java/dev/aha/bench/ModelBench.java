@@ -22,6 +22,7 @@ import dev.aha.runtime.policy.SlotCache;
 import dev.aha.runtime.policy.hf.HfModel;
 import dev.aha.runtime.policy.hf.HfModelInit;
 import dev.aha.runtime.policy.llama.LlamaConfig;
+import dev.aha.runtime.policy.lora.LoraBase;
 import dev.aha.runtime.policy.lora.LoraInit;
 import dev.aha.runtime.policy.lora.LoraMerge;
 import dev.aha.runtime.policy.lora.LoraPolicy;
@@ -46,12 +47,10 @@ import picocli.CommandLine.Option;
  * {@code --steps} times, on one device; then its snapshot crosses the weight plane over IPC against
  * one memcpy of the same bytes. Every figure is measured in this run.
  *
- * <p>With {@code --lora R} the policy trains adapters of rank R on every linear layer over its frozen base, which is
- * also the KL reference (no second copy of the weights), as a LoRA run's learner does; the weight plane section adds
- * one version of the adapters alone beside the whole snapshot.
- *
- * <p>Sampling and learning share the learner's policy here (a colocated device); in a run the rollout holds its own
- * replica. Random weights never emit an end token, so every completion runs to --max-new-tokens: the worst case.
+ * <p>With {@code --lora R} the policy trains adapters of rank R on every linear layer over its frozen base (bf16 under
+ * {@code --precision bf16-mixed}), also the KL reference, as a LoRA run's learner does; the weight plane section adds
+ * one version of the adapters alone. Sampling shares the learner's policy (in a run the rollout holds its own
+ * replica). Random weights never emit an end token, so every completion runs to --max-new-tokens: the worst case.
  */
 @Command(name = "model", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Sample and GRPO-step a random model of a real size.",
@@ -62,7 +61,6 @@ public final class ModelBench implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "DIR", description = "Bench this Hugging Face model instead of a random shape.")
     Path model;
-
     @Option(names = "--architecture", defaultValue = "qwen2") String architecture;
     @Option(names = "--hidden", defaultValue = "896") int hidden;
     @Option(names = "--layers", defaultValue = "24") int layers;
@@ -142,24 +140,34 @@ public final class ModelBench implements Callable<Integer> {
         FlatWeights adapters = null;
         try (NDManager device = NDManager.newBaseManager()) {
             long t0 = System.nanoTime();
-            Policy policy = model != null ? factory.create(device) : factory.blank(device);
+            // Under LoRA the frozen base is stored as TorchTrainer stores it: bf16 under bf16-mixed.
+            Policy policy = lora.enabled() ? factory.blank(device, learnerPrecision.referenceType())
+                    : model != null ? factory.create(device) : factory.blank(device);
+            FlatWeights image = null;
             if (model == null) {
-                policy.importWeights(RandomModel.weights(shape.layout(), rng));
+                image = RandomModel.weights(shape.layout(), rng);
+            } else if (lora.enabled()) {
+                try (Policy read = factory.create(device)) {
+                    image = read.exportWeights();
+                }
+            }
+            if (image != null) {
+                policy.importWeights(image);
             }
             Policy reference;
             if (lora.enabled()) { // the frozen base is the reference, as TorchTrainer has it
-                LoraPolicy adapted = LoraPolicy.over(policy, lora, "bench", 7);
+                LoraPolicy adapted = LoraPolicy.over(policy, lora, new LoraBase("bench", LoraBase.sha256(image)), 7);
                 policy = adapted;
                 reference = adapted.base();
                 out.putObject("lora").put("rank", loraRank).put("targets", LoraTargets.ALL_LINEAR)
+                        .put("base_dtype", learnerPrecision == TrainPrecision.BF16_MIXED ? "bf16" : "f32")
                         .put("trainable_parameters", adapted.layout().totalElements())
                         .put("adapter_bytes", adapted.layout().totalBytes());
             } else {
                 reference = factory.blank(device, learnerPrecision.referenceType());
                 reference.copyWeightsFrom(policy);
             }
-            // The random image and the copy's snapshot are garbage now; direct memory goes back only when the
-            // collector runs, and at this size two dead images are 4 GB the steps need.
+            image = null; // garbage now, with the copy's snapshot: direct memory goes back only when the collector runs
             System.gc();
             out.put("build_seconds", (System.nanoTime() - t0) / 1e9);
             log(String.format("%s, %,d parameters, built in %.1f s; %d steps of G = %d x %d new tokens",

@@ -67,6 +67,17 @@ class ModelBenchTest {
     }
 
     @Test
+    void loraUnderBf16MixedKeepsItsBaseInBfloat16AndSendsAdaptersAlone() throws Exception {
+        String json = run(with("--precision", "bf16-mixed", "--lora", "2"));
+        assertTrue(json != null, err.toString());
+        JsonNode r = new ObjectMapper().readTree(json.substring(json.indexOf('{')));
+        assertEquals("bf16", r.path("lora").path("base_dtype").asText(), r.toString());
+        assertEquals(r.path("lora").path("adapter_bytes").asLong(), 4 * r.path("lora").path("trainable_parameters")
+                .asLong());
+        assertTrue(r.path("steps").get(1).path("loss").isNumber(), r.toString());
+    }
+
+    @Test
     void anUnknownShapeOrPrecisionIsRefusedInOneLine() {
         assertEquals(null, run(with("--shape", "gpt-5")));
         assertTrue(err.toString().contains("unknown --shape 'gpt-5': known shapes are qwen2.5-0.5b,"), err.toString());

@@ -150,6 +150,40 @@ class K8sManifestsTest {
         assertPort(c, workload, "weights-ctl", 40602, "UDP");
     }
 
+    /** Prometheus' kubernetes_sd finds every pod by its annotations, on the port aha.conf serves /metrics on. */
+    @ParameterizedTest
+    @ValueSource(strings = {"aha-seed", "aha-rollout", "aha-reward"})
+    void everyPodIsAnnotatedForPrometheusOnItsMetricsPort(String workload) {
+        int port = ahaConf().resolve().getInt("aha.http.port");
+        assertEquals("0.0.0.0", ahaConf().resolve().getString("aha.http.host"), "reachable from Prometheus");
+        assertPort(container(workload), workload, "metrics", port, "TCP");
+        JsonNode annotations = workload(workload).at("/spec/template/metadata/annotations");
+        assertEquals("true", annotations.path("prometheus.io/scrape").asText(), workload);
+        assertEquals(String.valueOf(port), annotations.path("prometheus.io/port").asText(), workload);
+        assertEquals("/metrics", annotations.path("prometheus.io/path").asText(), workload);
+    }
+
+    /** Every metric a Grafana panel queries is one the nodes serve (docs/metrics.md lists them all). */
+    @Test
+    void theGrafanaDashboardQueriesOnlyDocumentedMetrics() throws IOException {
+        JsonNode dashboard = new ObjectMapper().readTree(Path.of("grafana", "aha.json").toFile());
+        String doc = Files.readString(Path.of("..", "docs", "metrics.md"));
+        java.util.regex.Pattern metric = java.util.regex.Pattern.compile("\\b((?:aha|jvm|process)_[a-z0-9_]+)");
+        int queries = 0;
+        for (JsonNode panel : dashboard.path("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                java.util.regex.Matcher m = metric.matcher(target.path("expr").asText());
+                while (m.find()) {
+                    String name = m.group(1).replaceAll("_(bucket|sum|count)$", "");
+                    assertTrue(doc.contains("`" + name + "`"), panel.path("title").asText() + ": " + name
+                            + " is not in docs/metrics.md");
+                    queries++;
+                }
+            }
+        }
+        assertTrue(queries >= 20, "the dashboard's queries: " + queries);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"aha-seed", "aha-rollout", "aha-reward"})
     void everyContainerKnowsItsPodIpAndNamespace(String workload) {

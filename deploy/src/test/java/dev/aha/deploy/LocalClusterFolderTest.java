@@ -42,4 +42,20 @@ class LocalClusterFolderTest {
         assertEquals("{\"step\":1}\n", Files.readString(out.resolve("run").resolve("metrics.jsonl")));
         assertFalse(Files.exists(out.resolve("seed.log")));
     }
+
+    @Test
+    void aBadHttpPortIsRefusedBeforeAnyNodeStarts() throws Exception {
+        Path bin = Files.createDirectories(root.resolve("bin"));
+        Files.copy(Path.of("bin", "aha-local-cluster"), bin.resolve("aha-local-cluster"));
+        Path calls = root.resolve("calls");
+        Files.writeString(bin.resolve("aha"), "#!/usr/bin/env bash\necho \"$@\" >> " + calls + "\n");
+        Files.setPosixFilePermissions(bin.resolve("aha"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Process p = new ProcessBuilder("bash", bin.resolve("aha-local-cluster").toString(), "--minutes", "1",
+                "--out", root.resolve("new").toString(), "--http-port", "nine").redirectErrorStream(true).start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, p.exitValue(), said);
+        assertTrue(said.contains("--http-port must be a port number"), said);
+        assertFalse(Files.exists(calls), "no node was started");
+    }
 }

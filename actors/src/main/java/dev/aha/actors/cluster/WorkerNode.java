@@ -3,6 +3,7 @@ package dev.aha.actors.cluster;
 import dev.aha.actors.config.RunResources;
 import dev.aha.actors.pipeline.Reward;
 import dev.aha.actors.pipeline.Workers;
+import dev.aha.actors.telemetry.TelemetryReporter;
 import dev.aha.actors.weights.AeronWeightPlane;
 import dev.aha.actors.weights.WeightPlane;
 import dev.aha.protocol.weights.WeightPlaneSettings;
@@ -30,6 +31,7 @@ final class WorkerNode {
         return Behaviors.setup(ctx -> {
             Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(ctx.getSelf(),
                     ClusterEvent.MemberEvent.class));
+            ctx.spawn(TelemetryReporter.create(), "telemetry");
             if (node.has(NodeRole.REWARD)) {
                 Workers.spawnRewards(ctx, run.config(), run.rewards());
             }

@@ -3,6 +3,10 @@ package dev.aha.actors.cluster;
 import dev.aha.actors.config.RunConfig;
 import dev.aha.actors.config.RunResources;
 import dev.aha.protocol.weights.WeightPlaneSettings;
+import dev.aha.actors.telemetry.NodeTelemetry;
+import dev.aha.actors.telemetry.Telemetry;
+import org.apache.pekko.actor.BootstrapSetup;
+import org.apache.pekko.actor.setup.ActorSystemSetup;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.slf4j.Logger;
@@ -17,6 +21,11 @@ public final class WorkerNodes {
 
     /** Blocks until this node's actor system terminates: the learner left, this node was downed, or SIGTERM. */
     public static void run(RunConfig config, ClusterNode node) throws InterruptedException {
+        run(config, node, new NodeTelemetry());
+    }
+
+    /** The same, reporting the node's metrics to {@code telemetry} (which an HTTP endpoint may serve). */
+    public static void run(RunConfig config, ClusterNode node, NodeTelemetry telemetry) throws InterruptedException {
         if (node.seed() == null && !node.kubernetesBootstrap()) {
             throw new IllegalArgumentException("a joining node needs --seed-node HOST:PORT or --bootstrap kubernetes");
         }
@@ -26,7 +35,9 @@ public final class WorkerNodes {
                 base.controlPort());
         try (RunResources run = RunResources.open(config)) {
             ActorSystem<?> system = ActorSystem.create(WorkerNode.create(run, node, plane), ClusterNode.SYSTEM,
-                    node.applyTo(config.pekko()));
+                    ActorSystemSetup.create(BootstrapSetup.create(node.applyTo(config.pekko())),
+                            Telemetry.setup(telemetry)));
+            Telemetry.get(system);
             node.join(system);
             LOG.info("node {} (roles {}{}) joining {}", Cluster.get(system).selfMember().address(), node.roles(),
                     config.simulated() ? ", SIMULATED devices" : "",

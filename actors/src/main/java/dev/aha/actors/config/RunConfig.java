@@ -13,6 +13,8 @@ import dev.aha.runtime.policy.lora.LoraSettings;
 import dev.aha.runtime.policy.lora.LoraTargets;
 import dev.aha.runtime.rejection.RejectionSettings;
 import dev.aha.runtime.reward.RewardSettings;
+import dev.aha.runtime.rm.JudgeReward;
+import dev.aha.runtime.rm.ModelReward;
 import dev.aha.runtime.rollout.KvBudget;
 import dev.aha.runtime.rollout.RolloutSettings;
 import dev.aha.runtime.sampling.SamplingSettings;
@@ -125,6 +127,12 @@ public record RunConfig(
         reward.compose(); // its weights are checked as the reward is built: at start-up, not at the first group
         if (purpose == Purpose.ANY) {
             return;
+        }
+        if (reward.model().hasModel()) {
+            ModelReward.check(reward.model(), policy.contextLength()); // reads config.json alone, not the weights
+        }
+        if (reward.judge() != null && reward.judge().enabled()) {
+            JudgeReward.check(reward.judge());
         }
         if (!(sampling.temperature() > 0)) {
             throw new IllegalArgumentException("aha.sampling.temperature must be > 0 to train (the learner scores "

@@ -1,6 +1,7 @@
 package dev.aha.actors.pipeline;
 
 import dev.aha.actors.config.TrainSettings;
+import dev.aha.actors.telemetry.Telemetry;
 import dev.aha.protocol.pipeline.DispatcherMessage;
 import dev.aha.protocol.pipeline.LeaseFailed;
 import dev.aha.protocol.pipeline.RequestWork;
@@ -50,7 +51,7 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
     public static final ServiceKey<DispatcherMessage> KEY = ServiceKey.create(DispatcherMessage.class, "aha-dispatcher");
 
     /** What the dispatcher sends itself, and the stats query of the learner in its JVM. */
-    sealed interface Command extends DispatcherMessage.Local permits GetStats, LeaseTick, RolloutStopped {}
+    sealed interface Command extends DispatcherMessage.Local permits GetStats, LeaseTick, RolloutStopped, BooksTick {}
 
     /** Asks for the accounting so far. */
     record GetStats(ActorRef<DispatcherStats> replyTo) implements Command {}
@@ -59,6 +60,9 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
     record LeaseTick() implements Command {}
 
     record RolloutStopped(ActorRef<RolloutWork> rollout) implements Command {}
+
+    /** Every second: the books go to the node's telemetry, for /metrics and the dashboard. */
+    record BooksTick() implements Command {}
 
     private final TrainSettings settings;
     private final PromptStream prompts;
@@ -96,6 +100,7 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
             PromptTemplate template, long firstPromptId, long learnerVersion, Path quarantineFile) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(new LeaseTick(), settings.leaseTimeout().dividedBy(4));
+            timers.startTimerWithFixedDelay(new BooksTick(), java.time.Duration.ofSeconds(1));
             return new Dispatcher(ctx, settings, prompts, template, firstPromptId, learnerVersion, quarantineFile);
         }));
     }
@@ -110,6 +115,10 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
                 .onMessage(LeaseTick.class, t -> onLeaseTick())
                 .onMessage(RolloutStopped.class, this::onRolloutStopped)
                 .onMessage(GetStats.class, this::onGetStats)
+                .onMessage(BooksTick.class, t -> {
+                    Telemetry.get(getContext().getSystem()).dispatcher(stats());
+                    return this;
+                })
                 .build();
     }
 
@@ -165,7 +174,7 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
         }
         TaskPrompt p = prompts.next();
         return new RolloutWork(leases.takePromptId(), 0, template.render(p.question()), p.referenceAnswer(),
-                settings.groupSize(), minVersion);
+                settings.groupSize(), minVersion, p.reward());
     }
 
     /**
@@ -252,7 +261,11 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
     }
 
     private Behavior<DispatcherMessage> onGetStats(GetStats get) {
-        get.replyTo().tell(leases.stats(learnerVersion, LostNodes.now(getContext().getSystem())));
+        get.replyTo().tell(stats());
         return this;
+    }
+
+    private DispatcherStats stats() {
+        return leases.stats(learnerVersion, LostNodes.now(getContext().getSystem()));
     }
 }

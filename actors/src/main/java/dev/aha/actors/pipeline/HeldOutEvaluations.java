@@ -1,5 +1,6 @@
 package dev.aha.actors.pipeline;
 
+import dev.aha.actors.telemetry.LearnerTelemetry;
 import dev.aha.runtime.backend.PolicyTrainer;
 import dev.aha.runtime.eval.EvalResult;
 import dev.aha.runtime.metrics.MetricsLog;
@@ -8,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 
-/** The learner's held-out evaluations: each logged, appended to metrics.jsonl and kept for the summary. */
+/**
+ * The learner's held-out evaluations: each logged, appended to metrics.jsonl, kept for the summary and told to the
+ * node's telemetry.
+ */
 final class HeldOutEvaluations {
 
     private final PolicyTrainer trainer;
@@ -16,8 +20,12 @@ final class HeldOutEvaluations {
     private final MetricsLog metricsLog;
     private final Logger log;
     private final List<EvalRecord> done = new ArrayList<>();
+    private final LearnerTelemetry telemetry;
 
-    HeldOutEvaluations(PolicyTrainer trainer, List<TaskPrompt> heldOut, MetricsLog metricsLog, Logger log) {
+    /** @param telemetry told of each evaluation as it is done */
+    HeldOutEvaluations(PolicyTrainer trainer, List<TaskPrompt> heldOut, MetricsLog metricsLog, Logger log,
+            LearnerTelemetry telemetry) {
+        this.telemetry = telemetry;
         this.trainer = trainer;
         this.heldOut = heldOut;
         this.metricsLog = metricsLog;
@@ -43,7 +51,9 @@ final class HeldOutEvaluations {
             return null;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        done.add(new EvalRecord(step, version, runSeconds, seconds, periodic, r));
+        EvalRecord record = new EvalRecord(step, version, runSeconds, seconds, periodic, r);
+        done.add(record);
+        telemetry.evaluated(record);
         metricsLog.appendEval(step, version, runSeconds, r);
         String greedy = Double.isFinite(r.greedyAccuracy()) ? String.format(" greedy %.3f", r.greedyAccuracy()) : "";
         log.info(String.format("eval at step %d (%.0fs into the run): pass@1 %.3f%s cons@%d %.3f format %.3f "

@@ -102,6 +102,7 @@ final class InFlightGroups {
         RolloutWork work = a.work;
         return new SampledGroup(work.promptId(), work.attempt(), rolloutId, oldest, work.prompt(),
                 work.referenceAnswer(), a.promptTokens, tokens, logProbs, texts, truncated, nowMicros,
-                arrivals.receivedMicros(oldest), a.busyNanos, spans, policy, EpisodeFigures.of(completions));
+                arrivals.receivedMicros(oldest), a.busyNanos, spans, policy, EpisodeFigures.of(completions),
+                work.reward());
     }
 }

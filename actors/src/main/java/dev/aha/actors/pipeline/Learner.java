@@ -1,6 +1,8 @@
 package dev.aha.actors.pipeline;
 
 import dev.aha.actors.config.TrainSettings;
+import dev.aha.actors.telemetry.LearnerTelemetry;
+import dev.aha.actors.telemetry.Telemetry;
 import dev.aha.protocol.pipeline.LearnerMessage;
 import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.pipeline.ScoredGroup;
@@ -73,6 +75,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     private final GroupIntake intake;
     private final HeldOutEvaluations evaluations;
     private final DispatcherLink dispatcher = new DispatcherLink();
+    private final LearnerTelemetry telemetry;
     private long step;
     private long version;
     private long used;
@@ -93,10 +96,12 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         this.trainer = Backends.trainer(setup); // on this actor's pinned thread: DJL state is per thread
         this.publications = new Publications(trainer, setup.weights());
         this.metricsLog = new MetricsLog(setup.outDir().resolve("metrics.jsonl"));
-        this.metrics = new LearnerMetrics(setup.state().version(), setup.state().wallSeconds(), System::nanoTime);
+        this.telemetry = Telemetry.get(context.getSystem()).learner(setup.state().version());
+        this.metrics = new LearnerMetrics(setup.state().version(), setup.state().wallSeconds(), System::nanoTime)
+                .onWeightSync(telemetry::weightSynced);
         this.intake = new GroupIntake(settings.batchGroups(), settings.maxStaleness(),
                 setup.config().policy().vocabSize(), setup.config().grpo().dropUniformGroups());
-        this.evaluations = new HeldOutEvaluations(trainer, setup.heldOut(), metricsLog, context.getLog());
+        this.evaluations = new HeldOutEvaluations(trainer, setup.heldOut(), metricsLog, context.getLog(), telemetry);
         this.step = setup.state().step();
         this.checkpointed = step;
         this.version = setup.state().version();
@@ -139,6 +144,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
             return this; // arrived after the deadline: neither used nor dropped; the stats say it was outstanding
         }
         GroupIntake.Verdict verdict = intake.offer(scored, version);
+        telemetry.received(scored, verdict.name());
         if (verdict == GroupIntake.Verdict.INVALID) { // counted; its lease times out and is re-issued
             getContext().getLog().warn("dropped an invalid group from another node: {}", intake.lastProblem());
             return this;
@@ -199,6 +205,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         dispatcher.versionAdvanced(step, version);
         StepMetrics m = metrics.step(step, version, trainedAt, groups, result, System.nanoTime() - start, nowMicros);
         metricsLog.append(m);
+        telemetry.stepped(m, groups, trainedAt, nowMicros);
         if (step % settings.progressEvery() == 0) {
             getContext().getLog().info(LearnerMetrics.progressLine(m));
         }

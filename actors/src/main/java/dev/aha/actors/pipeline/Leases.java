@@ -188,7 +188,8 @@ final class Leases<H> {
     }
 
     private static RolloutWork attempt(RolloutWork w, int attempt, long minVersion) {
-        return new RolloutWork(w.promptId(), attempt, w.prompt(), w.referenceAnswer(), w.groupSize(), minVersion);
+        return new RolloutWork(w.promptId(), attempt, w.prompt(), w.referenceAnswer(), w.groupSize(), minVersion,
+                w.reward());
     }
 
     /** A message from another node was dropped as invalid. */

@@ -1,5 +1,6 @@
 package dev.aha.actors.pipeline;
 
+import dev.aha.runtime.task.TaskPrompt;
 import dev.aha.protocol.pipeline.DispatcherMessage;
 import dev.aha.protocol.pipeline.LeaseFailed;
 import dev.aha.protocol.pipeline.RequestWork;
@@ -61,6 +62,9 @@ final class MessageChecks {
         }
         if (g.prompt() == null || g.referenceAnswer() == null || g.rolloutId() == null) {
             return "no prompt, reference answer or rollout id";
+        }
+        if (g.reward() != null && !TaskPrompt.ROUTES.contains(g.reward())) {
+            return "reward '" + g.reward() + "' is not rule, model or both";
         }
         for (String t : g.completionTexts()) {
             if (t == null) {
@@ -125,6 +129,9 @@ final class MessageChecks {
                 || s.rewards().length != n || s.advantages().length != n || s.accuracy().length != n
                 || s.format().length != n) {
             return "rewards, advantages, accuracy or format not one per completion";
+        }
+        if (s.modelRewards() == null || s.modelRewards().length != n) {
+            return "the reward model's parts are not one per completion";
         }
         if (s.rewardFailures() < 0 || s.rewardFailures() > n) {
             return "reward failures " + s.rewardFailures() + " out of " + n;

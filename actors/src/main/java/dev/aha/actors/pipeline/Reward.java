@@ -1,5 +1,7 @@
 package dev.aha.actors.pipeline;
 
+import dev.aha.actors.telemetry.RewardTelemetry;
+import dev.aha.actors.telemetry.Telemetry;
 import dev.aha.protocol.pipeline.LearnerMessage;
 import dev.aha.protocol.pipeline.RewardMessage;
 import dev.aha.protocol.pipeline.SampledGroup;
@@ -10,6 +12,8 @@ import dev.aha.runtime.grpo.GrpoSettings;
 import dev.aha.runtime.reward.CompositeReward;
 import dev.aha.runtime.reward.RewardBreakdown;
 import dev.aha.runtime.reward.RewardInput;
+import dev.aha.runtime.rm.LearnedReward;
+import dev.aha.runtime.rm.RewardRoute;
 import dev.aha.runtime.sandbox.CodeRunPool;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -52,8 +56,12 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
 
     private record LearnersFound(Receptionist.Listing listing) implements Command {}
 
-    /** A group whose completions were scored on the code-run pool. */
-    private record GroupScored(SampledGroup group, CompletionScore[] scores) implements Command {}
+    /**
+     * A group whose completions were scored off the actor's thread: by the rules (on the code-run pool), and by the
+     * reward model when it has a part (else null), or the error that stopped the model.
+     */
+    private record GroupScored(SampledGroup group, CompletionScore[] scores, LearnedReward.Scores model,
+            Throwable modelError) implements Command {}
 
     /** One completion's scores, or the error its rule threw (then all 0). */
     record CompletionScore(double reward, double accuracy, double format, RuntimeException error) {
@@ -82,18 +90,27 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
     /** Groups held while no learner is known yet; bounded by the dispatcher's in-flight cap. */
     private final Deque<ScoredGroup> waiting = new ArrayDeque<>();
     private final CompositeReward reward;
+    private final RewardTelemetry telemetry;
     private final GrpoSettings grpo;
     private final CodeRunPool pool;
+    private final LearnedReward model;
+    private final RewardRoute route;
     /** A rule failing on every completion must not flood the log. */
     private final LogThrottle failureLog = new LogThrottle(Duration.ofSeconds(10));
+    private final LogThrottle droppedLog = new LogThrottle(Duration.ofSeconds(10));
     private ActorRef<LearnerMessage> learner;
     private long invalid;
+    private long dropped;
 
-    private Reward(ActorContext<RewardMessage> context, CompositeReward reward, GrpoSettings grpo, CodeRunPool pool) {
+    private Reward(ActorContext<RewardMessage> context, CompositeReward reward, GrpoSettings grpo, CodeRunPool pool,
+            LearnedReward model) {
         super(context);
+        this.telemetry = Telemetry.get(context.getSystem()).reward();
         this.reward = reward;
         this.grpo = grpo;
         this.pool = pool;
+        this.model = model;
+        this.route = model == null ? RewardRoute.RULE : model.route();
         context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
         ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class, LearnersFound::new);
         context.getSystem().receptionist().tell(Receptionist.subscribe(Learner.KEY, listings));
@@ -105,7 +122,16 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
 
     /** @param pool where code rewards run, or null to score on the actor's own thread (rules that do not block) */
     public static Behavior<RewardMessage> create(CompositeReward reward, GrpoSettings grpo, CodeRunPool pool) {
-        return Behaviors.setup(ctx -> new Reward(ctx, reward, grpo, pool));
+        return create(reward, grpo, pool, null);
+    }
+
+    /**
+     * @param model the node's reward model or judge, shared by its reward actors (it scores on a thread of its own),
+     *     or null; its route says which prompts it scores unless their rows say
+     */
+    public static Behavior<RewardMessage> create(CompositeReward reward, GrpoSettings grpo, CodeRunPool pool,
+            LearnedReward model) {
+        return Behaviors.setup(ctx -> new Reward(ctx, reward, grpo, pool, model));
     }
 
     @Override
@@ -132,33 +158,75 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
             getContext().getLog().warn("dropped invalid group {} ({} so far): {}", group.promptId(), invalid, problem);
             return this;
         }
+        RewardRoute route = routeOf(group);
+        if (route.usesModel() && model == null) { // the run's settings check refuses such a dataset at start-up
+            drop(group, "it is routed to the reward model (reward = " + route.label() + ") and this node has none");
+            return this;
+        }
+        if (route.usesModel()) {
+            CompletableFuture<CompletionScore[]> rules = route.usesRules() ? ruleScores(group)
+                    : CompletableFuture.completedFuture(LearnedScoring.unscored(group.groupSize()));
+            CompletableFuture<LearnedReward.Scores> parts = model.score(group.prompt(), group.completionTexts());
+            getContext().pipeToSelf(rules.thenCombine(parts, (r, m) -> new GroupScored(group, r, m, null)),
+                    (scored, error) -> error != null ? new GroupScored(group, null, null, error) : scored);
+            return this;
+        }
         if (pool != null) {
-            scoreOnPool(group);
+            getContext().pipeToSelf(ruleScores(group), (scores, error) -> new GroupScored(group, scores, null, null));
             return this;
         }
         forward(score(group, reward, grpo, this::failed));
         return this;
     }
 
-    private void scoreOnPool(SampledGroup group) {
+    /** The rules' scores: on the code-run pool when there is one, else here and now. */
+    private CompletableFuture<CompletionScore[]> ruleScores(SampledGroup group) {
+        if (pool == null) {
+            CompletionScore[] scores = new CompletionScore[group.groupSize()];
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] = CompletionScore.of(reward, group, i);
+            }
+            return CompletableFuture.completedFuture(scores);
+        }
         List<CompletableFuture<CompletionScore>> runs = new ArrayList<>();
         for (int i = 0; i < group.groupSize(); i++) {
             int completion = i;
             runs.add(pool.submit(() -> CompletionScore.of(reward, group, completion))
                     .exceptionally(CompletionScore::failed));
         }
-        CompletableFuture<CompletionScore[]> all = CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new))
+        // Every run's failure is already its completion's score (exceptionally above), so this cannot fail.
+        return CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new))
                 .thenApply(done -> runs.stream().map(CompletableFuture::join).toArray(CompletionScore[]::new));
-        // Every run's failure is already its completion's score (exceptionally above), so `all` cannot fail.
-        getContext().pipeToSelf(all, (scores, error) -> new GroupScored(group, scores));
     }
 
     private Behavior<RewardMessage> onGroupScored(GroupScored scored) {
-        forward(assemble(scored.group(), scored.scores(), grpo, this::failed));
+        RewardRoute route = routeOf(scored.group());
+        double[] parts = scored.model() == null ? null : scored.model().parts();
+        String problem = LearnedScoring.problem(parts, scored.modelError(), route.usesModel());
+        if (problem != null) {
+            drop(scored.group(), problem);
+            return this;
+        }
+        CompletionScore[] scores = LearnedScoring.withFailures(scored.scores(), scored.model());
+        forward(assemble(scored.group(), scores, grpo, this::failed, parts, route.usesRules()));
         return this;
     }
 
+    /** The group's own route, else the run's (checked at the boundary: {@link MessageChecks#sampledProblem}). */
+    private RewardRoute routeOf(SampledGroup group) {
+        return group.reward() == null ? route : RewardRoute.parse(group.reward(), "reward");
+    }
+
+    /** Never trained on: its lease times out and the prompt is handed out again (or quarantined). */
+    private void drop(SampledGroup group, String problem) {
+        dropped++;
+        if (droppedLog.admit(System.nanoTime()) >= 0) {
+            getContext().getLog().warn("dropped group {} ({} so far): {}", group.promptId(), dropped, problem);
+        }
+    }
+
     private void forward(ScoredGroup scored) {
+        telemetry.scored(scored.rewardFailures());
         if (learner == null) {
             waiting.add(scored);
         } else {
@@ -191,13 +259,22 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
     /** The group's rewards (failures counted, each told to {@code onError}) and advantages. */
     static ScoredGroup assemble(SampledGroup group, CompletionScore[] scores, GrpoSettings grpo,
             Consumer<RuntimeException> onError) {
+        return assemble(group, scores, grpo, onError, null, true);
+    }
+
+    /**
+     * The same with the reward model's part of each reward ({@code model}, or null for none) added to the rules'
+     * (left out when {@code rules} is false: a prompt routed to the model alone).
+     */
+    static ScoredGroup assemble(SampledGroup group, CompletionScore[] scores, GrpoSettings grpo,
+            Consumer<RuntimeException> onError, double[] model, boolean rules) {
         int g = group.groupSize();
         double[] rewards = new double[g];
         double[] accuracy = new double[g];
         double[] format = new double[g];
         int failures = 0;
         for (int i = 0; i < g; i++) {
-            rewards[i] = scores[i].reward();
+            rewards[i] = (rules ? scores[i].reward() : 0) + (model == null ? 0 : model[i]);
             accuracy[i] = scores[i].accuracy();
             format[i] = scores[i].format();
             if (scores[i].error() != null) {
@@ -210,6 +287,7 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
             }
         }
         float[] advantages = GroupAdvantages.compute(rewards, grpo.scaleAdvantagesByStd(), grpo.advantageEps());
-        return new ScoredGroup(group, rewards, advantages, accuracy, format, failures);
+        return new ScoredGroup(group, rewards, advantages, accuracy, format, failures,
+                model == null ? new double[g] : model.clone());
     }
 }

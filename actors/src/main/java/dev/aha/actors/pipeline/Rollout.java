@@ -2,6 +2,8 @@ package dev.aha.actors.pipeline;
 
 import dev.aha.actors.config.RunResources;
 import dev.aha.actors.config.TrainSettings;
+import dev.aha.actors.telemetry.RolloutTelemetry;
+import dev.aha.actors.telemetry.Telemetry;
 import dev.aha.actors.weights.WeightPlane;
 import dev.aha.protocol.pipeline.DispatcherMessage;
 import dev.aha.protocol.pipeline.LeaseFailed;
@@ -9,6 +11,7 @@ import dev.aha.protocol.pipeline.RequestWork;
 import dev.aha.protocol.pipeline.RewardMessage;
 import dev.aha.protocol.pipeline.RolloutMessage;
 import dev.aha.protocol.pipeline.RolloutWork;
+import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.weights.WeightSnapshot;
 import dev.aha.runtime.agent.Episodes;
 import dev.aha.runtime.backend.RolloutEngine;
@@ -62,13 +65,13 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     private record ListingFound(Receptionist.Listing listing) implements Command {}
 
     private final String id;
+    private final RolloutTelemetry telemetry;
     private final TrainSettings settings;
     private final boolean inFlightUpdates;
     private final Tokenizer tokenizer;
     /** Where an agent task's episodes open; null for single-turn tasks. */
     private final Episodes episodes;
-    private static final int EPISODES_SHOWN = 3;
-    private int episodesShown;
+    private final FirstEpisodes firstEpisodes;
     private final RolloutEngine engine;
     private final Random rng;
     private final ActorRef<RewardMessage> rewards;
@@ -89,11 +92,13 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
     private Rollout(ActorContext<RolloutMessage> context, String id, RunResources run, WeightPlane weights,
             long seed, int threads, Supplier<RolloutEngine> engineOnThisThread) {
         super(context);
+        this.telemetry = Telemetry.get(context.getSystem()).rollout();
         this.id = id;
         this.settings = run.config().train();
         this.inFlightUpdates = run.config().rollout().inFlightUpdates();
         this.tokenizer = run.tokenizer();
         this.episodes = run.episodes();
+        this.firstEpisodes = new FirstEpisodes(id, tokenizer, context.getLog());
         // on this actor's pinned thread: DJL state is per thread
         this.engine = engineOnThisThread.get();
         this.rng = new Random(seed);
@@ -191,10 +196,14 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
             long start = System.nanoTime();
             try {
                 List<FinishedGroup<Long>> done = engine.step();
-                inFlight.attribute(System.nanoTime() - start);
+                long nanos = System.nanoTime() - start;
+                inFlight.attribute(nanos);
+                telemetry.decoded(nanos);
                 for (FinishedGroup<Long> group : done) {
-                    showFirstEpisodes(group);
-                    rewards.tell(inFlight.finish(group, id, tokenizer, version, arrivals, WallClock.micros()));
+                    firstEpisodes.show(group);
+                    SampledGroup sampled = inFlight.finish(group, id, tokenizer, version, arrivals, WallClock.micros());
+                    telemetry.sampled(sampled.completionTokens(), sampled.episodes());
+                    rewards.tell(sampled);
                 }
             } catch (RuntimeException e) {
                 failInFlight(e);
@@ -243,16 +252,6 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
         }
     }
 
-    /** Logs the first episodes' whole trajectories, observations included: what the tool calls look like. */
-    private void showFirstEpisodes(FinishedGroup<Long> group) {
-        var c = group.completions().get(0);
-        if (c.episode() != null && episodesShown++ < EPISODES_SHOWN) {
-            getContext().getLog().info("{} episode: {} turns, {} tool calls ({} errors), {}: {}", id, c.episode()
-                    .turns(), c.episode().toolCalls(), c.episode().toolErrors(), c.episode().end(),
-                    tokenizer.decode(c.tokens()).replace("\n", "\\n"));
-        }
-    }
-
     /** Reports the lease failed and carries on: the dispatcher decides whether the prompt goes out again. */
     private void failed(RolloutWork work, RuntimeException e) {
         String error = e.getClass().getName() + ": " + e.getMessage();
@@ -270,6 +269,7 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
                 line));
         if (version >= 0 && version != before) {
             arrivals.record(version, pending.appliedReceivedMicros());
+            telemetry.version(version);
         }
     }
 

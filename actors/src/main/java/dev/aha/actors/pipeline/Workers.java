@@ -7,6 +7,9 @@ import dev.aha.protocol.pipeline.RewardMessage;
 import dev.aha.protocol.pipeline.RolloutMessage;
 import dev.aha.runtime.reward.CodeExecutionReward;
 import dev.aha.runtime.reward.CompositeReward;
+import dev.aha.runtime.rm.JudgeReward;
+import dev.aha.runtime.rm.LearnedReward;
+import dev.aha.runtime.rm.ModelReward;
 import dev.aha.runtime.sandbox.CodeRunPool;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.Behavior;
@@ -53,18 +56,39 @@ public final class Workers {
      * reward actors, closed with the actor system): its runs block for up to the wall-time limit, never on a
      * dispatcher's thread.
      *
+     * A configured reward model (aha.reward.model) is loaded once for the node, on the rollout device, on a thread
+     * of its own that every reward actor of the node sends its groups to; it is refused here, before any actor
+     * starts, when it cannot score this run (see {@link ModelReward#start}).
+     *
      * @param reward the rule every reward actor scores with (tests inject failing ones)
      */
     public static void spawnRewards(ActorContext<?> ctx, RunConfig config, CompositeReward reward) {
+        LearnedReward model = learnedReward(config);
+        if (model != null) {
+            ctx.getSystem().getWhenTerminated().thenRun(model::close);
+        }
         CodeRunPool pool = runsCode(reward) ? CodeRunPool.of(config.sandbox()) : null;
         if (pool != null) {
             ctx.getSystem().getWhenTerminated().thenRun(pool::close);
         }
         for (int i = 0; i < config.train().rewardActors(); i++) {
-            Behavior<RewardMessage> scorer = Behaviors.supervise(Reward.create(reward, config.grpo(), pool))
+            Behavior<RewardMessage> scorer = Behaviors.supervise(Reward.create(reward, config.grpo(), pool, model))
                     .onFailure(SupervisorStrategy.restart().withLimit(10, Duration.ofSeconds(10)));
             ctx.spawn(scorer, "reward-" + i, DispatcherSelector.fromConfig(REWARD_DISPATCHER));
         }
+    }
+
+    /** The node's reward model or judge (aha.reward.model / aha.reward.judge), loaded now; null for neither. */
+    private static LearnedReward learnedReward(RunConfig config) {
+        if (config.reward().model().hasModel()) {
+            return ModelReward.start(config.reward().model(), config.policy().contextLength(),
+                    config.devices().rollout());
+        }
+        if (config.reward().judge() != null && config.reward().judge().enabled()) {
+            return JudgeReward.start(config.reward().judge(), config.reward().model().route(),
+                    config.devices().rollout());
+        }
+        return null;
     }
 
     static boolean runsCode(CompositeReward reward) {

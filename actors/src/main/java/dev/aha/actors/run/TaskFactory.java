@@ -22,6 +22,19 @@ public final class TaskFactory {
      *     hash)
      */
     public static Task create(String name, RunConfig config, Path trainFile, Path evalFile) {
+        Task task = load(name, config, trainFile, evalFile);
+        boolean learned = config.reward().model().hasModel()
+                || config.reward().judge() != null && config.reward().judge().enabled();
+        if (task instanceof JsonlTask rows && !learned) {
+            rows.firstRoutedToModel().ifPresent(p -> {
+                throw new IllegalArgumentException(p.id() + " is rewarded by the reward model (reward = " + p.reward()
+                        + ") and aha.reward.model.path is empty");
+            });
+        }
+        return task;
+    }
+
+    private static Task load(String name, RunConfig config, Path trainFile, Path evalFile) {
         return switch (Tasks.requireKnown(name)) {
             case "arithmetic" -> new ArithmeticTask(config.arithmetic());
             case TinyCodeTask.NAME -> new TinyCodeTask();

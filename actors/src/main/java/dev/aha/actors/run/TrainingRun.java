@@ -9,7 +9,10 @@ import dev.aha.actors.pipeline.Dispatcher;
 import dev.aha.actors.pipeline.Learner;
 import dev.aha.actors.pipeline.LearnerSetup;
 import dev.aha.actors.pipeline.Workers;
+import dev.aha.actors.telemetry.ClusterGatherer;
+import dev.aha.actors.telemetry.TelemetryReporter;
 import dev.aha.runtime.reward.CompositeReward;
+import java.time.Duration;
 import dev.aha.runtime.task.PromptStream;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -56,6 +59,8 @@ public final class TrainingRun {
             RunConfig config = setup.config();
             TrainSettings train = config.train();
             ctx.spawn(MembershipLog.create(membership), "membership");
+            ctx.spawn(TelemetryReporter.create(), "telemetry");
+            ctx.spawn(ClusterGatherer.create(Duration.ofSeconds(2)), "telemetry-gatherer");
             ctx.watch(ctx.spawn(Dispatcher.create(train, prompts, config.template(), setup.state().nextPromptId(),
                     setup.state().version(), setup.outDir().resolve("quarantine.jsonl")), "dispatcher"));
             ctx.watch(ctx.spawn(Learner.create(setup, ctx.getSelf()), "learner",

@@ -9,6 +9,9 @@ import dev.aha.actors.config.RunConfig;
 import dev.aha.actors.config.RunResources;
 import dev.aha.actors.pipeline.Learner;
 import dev.aha.actors.pipeline.LearnerSetup;
+import dev.aha.actors.telemetry.NodeTelemetry;
+import dev.aha.actors.telemetry.RunInfo;
+import dev.aha.actors.telemetry.Telemetry;
 import dev.aha.actors.weights.AeronWeightPlane;
 import dev.aha.actors.weights.WeightPlane;
 import dev.aha.protocol.weights.WeightPlaneSettings;
@@ -25,6 +28,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.BootstrapSetup;
+import org.apache.pekko.actor.setup.ActorSystemSetup;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.slf4j.Logger;
@@ -77,6 +82,7 @@ public final class TrainingSession {
     /** No other JVM joins: the weight plane runs over IPC. A seed always publishes over UDP, whatever its address. */
     private final boolean singleJvm;
     private long pipelineStartNanos;
+    private NodeTelemetry telemetry = new NodeTelemetry();
     private Learner.Finished finished;
 
     /** Every role in this JVM (aha train). */
@@ -115,6 +121,12 @@ public final class TrainingSession {
         this.node = node;
         this.benchmark = benchmark;
         this.singleJvm = singleJvm;
+    }
+
+    /** The run reports its metrics and progress to {@code telemetry} (which an HTTP endpoint may serve). */
+    public TrainingSession reportingTo(NodeTelemetry telemetry) {
+        this.telemetry = telemetry;
+        return this;
     }
 
     /** What the learner reported at the end of {@link #run()}. */
@@ -176,9 +188,12 @@ public final class TrainingSession {
             LearnerSetup setup = new LearnerSetup(resources, start.weights(), start.reference(), start.resumeFrom(),
                     start.state(), weights, checkpoints, options.out(), heldOut, deadline);
             pipelineStartNanos = System.nanoTime();
+            telemetry.live().info(runInfo());
             ActorSystem<Learner.Finished> system = ActorSystem.create(TrainingRun.create(setup, prompts,
                     resources.rewards(), finished, node, membership), ClusterNode.SYSTEM,
-                    node.applyTo(config.pekko()));
+                    ActorSystemSetup.create(BootstrapSetup.create(node.applyTo(config.pekko())),
+                            Telemetry.setup(telemetry)));
+            Telemetry.get(system); // labelled with this node's address before anything is scraped
             Cluster cluster = Cluster.get(system);
             node.join(system);
             if (singleJvm) {
@@ -212,6 +227,12 @@ public final class TrainingSession {
                 }
             }
         }
+    }
+
+    private RunInfo runInfo() {
+        var t = config.train();
+        return new RunInfo(t.task(), t.sync() ? "sync" : "async", config.simulated() ? "simulated" : "torch",
+                t.groupSize(), t.batchGroups(), t.maxStaleness(), options.minutes(), System.currentTimeMillis());
     }
 
     /** IPC within one JVM; UDP from this node's interface when other JVMs subscribe. */

@@ -139,6 +139,50 @@ class RunConfigTest {
                 qwen.policyDescription().get("tokenizer").asText());
     }
 
+    /** A learned reward is refused at start-up when it cannot be used: no model, several labels, a short context. */
+    @Test
+    void aRewardModelIsCheckedAtStartUp() {
+        assertMessage("aha.reward.route = model needs a reward model: set aha.reward.model.path",
+                () -> load("aha.reward.route = model"));
+        assertMessage("aha.reward.route must be rule, model or both", () -> load("aha.reward.route = judge"));
+        String labels = "aha.reward.route = both\naha.reward.model.path = \""
+                + java.nio.file.Path.of("../runtime/src/test/fixtures/reward-reference/llama").toAbsolutePath()
+                        .toString().replace("\\", "/") + "\"";
+        assertEquals(RunConfig.Purpose.ANY, load(labels).purpose(), "checked when the settings are for training");
+        assertMessage("num_labels = 2", () -> load(labels).requireTrainable(true));
+        String qwen2 = "aha.reward.route = model\naha.reward.model.path = \""
+                + java.nio.file.Path.of("../runtime/src/test/fixtures/reward-reference/qwen2").toAbsolutePath()
+                        .toString().replace("\\", "/") + "\"\naha.policy.context-length = 120";
+        assertMessage("does not say which tokenizer it reads with", () -> load(qwen2).requireTrainable(true));
+        assertMessage("reads at most 100 tokens", () -> load(qwen2 + "\naha.reward.model.context-length = 100")
+                .requireTrainable(true));
+    }
+
+    /** An LLM judge is checked at start-up too, and a run names at most one learned reward. */
+    @Test
+    void aJudgeIsCheckedAtStartUp() {
+        assertMessage("aha.reward.judge.model: no such directory", () -> load(
+                "aha.reward.judge.model = /no/such/judge").requireTrainable(true));
+        assertMessage("aha.reward.judge.template must contain {response}", () -> load(
+                "aha.reward.judge.template = \"Rate it\""));
+        assertMessage("both name a learned reward: give one", () -> load(
+                "aha.reward.judge.model = /j\naha.reward.model.path = /m"));
+        assertEquals(RunConfig.Purpose.ANY, load("aha.reward.route = model\naha.reward.judge.model = /j").purpose(),
+                "a judge serves the model route");
+    }
+
+    /** A dataset whose rows ask for the reward model, in a run without one, is refused before it starts. */
+    @Test
+    void rowsRoutedToAMissingRewardModelAreRefused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path rows = dir.resolve("mixed.jsonl");
+        java.nio.file.Files.writeString(rows, "{\"question\":\"1+1\",\"answer\":\"2\"}\n"
+                + "{\"question\":\"Write a haiku\",\"reward\":\"model\"}\n");
+        assertMessage("jsonl/mixed.jsonl:2 is rewarded by the reward model (reward = model) and "
+                + "aha.reward.model.path is empty", () -> dev.aha.actors.run.TaskFactory.create("jsonl", load(""), rows,
+                        rows));
+    }
+
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable run) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, run);
         assertTrue(e.getMessage().contains(expected), e.getMessage());

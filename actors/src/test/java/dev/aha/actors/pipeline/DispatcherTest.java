@@ -533,6 +533,7 @@ class DispatcherTest {
                 new LeaseFailed(0, 0, "a", "E"),
                 new Dispatcher.LeaseTick(),
                 new Dispatcher.RolloutStopped(a.ref()),
+                new Dispatcher.BooksTick(),
                 new Dispatcher.GetStats(reply.ref()));
         Set<Class<?>> types = new HashSet<>(leaves(DispatcherMessage.class));
         types.addAll(leaves(Dispatcher.Command.class));

@@ -19,7 +19,7 @@ import picocli.CommandLine;
         subcommands = {TrainCommand.class, SeedCommand.class, JoinCommand.class, SftCommand.class, EvalCommand.class,
             ScoreCommand.class, SampleCommand.class, RejectCommand.class, DistillCommand.class, PipelineCommand.class,
             TokenizeCommand.class, InitModelCommand.class, GenerateCommand.class, ServeCommand.class,
-            ExportCommand.class, ConfigCommand.class, BenchCommand.class,
+            ExportCommand.class, ConfigCommand.class, BenchCommand.class, DashboardCommand.class, RmCommand.class,
             CommandLine.HelpCommand.class})
 public final class Aha {
 

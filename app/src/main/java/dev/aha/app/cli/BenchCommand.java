@@ -1,11 +1,13 @@
 package dev.aha.app.cli;
 
 import dev.aha.app.bench.DistillVsRlBench;
+import dev.aha.app.bench.HttpOverheadBench;
 import dev.aha.bench.AsyncVsSyncBench;
 import dev.aha.bench.BlasBench;
 import dev.aha.bench.MicroBench;
 import dev.aha.bench.ModelBench;
 import dev.aha.bench.OverheadBench;
+import dev.aha.bench.RewardModelBench;
 import dev.aha.bench.RolloutBench;
 import dev.aha.bench.SandboxBench;
 import dev.aha.bench.ScalingBench;
@@ -18,6 +20,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print JSON.",
         subcommands = {WeightsBench.class, MicroBench.class, ThroughputBench.class, ScalingBench.class,
             AsyncVsSyncBench.class, OverheadBench.class, ModelBench.class, DistillVsRlBench.class,
-            SandboxBench.class, VsPyTorchBench.class, BlasBench.class, RolloutBench.class})
+            SandboxBench.class, VsPyTorchBench.class, BlasBench.class, RolloutBench.class, HttpOverheadBench.class,
+            RewardModelBench.class})
 final class BenchCommand {
 }

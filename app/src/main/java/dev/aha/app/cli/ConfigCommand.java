@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import dev.aha.actors.cluster.ArteryTls;
 import dev.aha.actors.cluster.NodeRole;
 import dev.aha.actors.config.RunConfig;
+import dev.aha.app.http.HttpSettings;
 import dev.aha.actors.config.RunResources;
 import dev.aha.actors.run.PromptFit;
 import dev.aha.actors.run.TaskFactory;
@@ -50,6 +51,7 @@ final class ConfigCommand {
             run.model.settings.useFile(file);
             RunConfig config = run.load(Map.of()).requireTrainable(parsed.contains(NodeRole.ROLLOUT));
             ArteryTls.check(config.pekko());
+            HttpSettings.fromConfig(config.pekko().getConfig("aha.http")); // the node's HTTP endpoint
             try (RunResources resources = RunResources.open(config)) { // the tokenizer, a code task's sandbox
                 if (parsed.contains(NodeRole.LEARNER) && !config.simulated()) {
                     Task task = TaskFactory.create(config.train().task(), config, run.trainFile, run.evalFile);

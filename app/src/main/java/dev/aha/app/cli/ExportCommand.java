@@ -42,7 +42,8 @@ import picocli.CommandLine.Option;
 public final class ExportCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
-            description = "An Aha checkpoint, or a folder of them (its latest), or a run's folder.")
+            description = "An Aha checkpoint, or a folder of them (its latest), or a run's folder; or a reward model "
+                    + "directory (aha rm train's).")
     Path checkpoint;
 
     @Option(names = "--format", defaultValue = "hf", paramLabel = "hf|gguf",
@@ -94,6 +95,13 @@ public final class ExportCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--dtype must be f32 or bf16 for --format hf, was '" + dtype
                     + "' (f16 and q8_0 are for --format gguf)");
         };
+        if (RewardModelExport.isRewardModel(checkpoint)) {
+            if (gguf || adapter || merge) {
+                throw new IllegalArgumentException(checkpoint + " is a reward model: it exports with --format hf only");
+            }
+            RewardModelExport.export(checkpoint, out, hfType);
+            return 0;
+        }
         Path dir = CheckpointStore.resolve(checkpoint);
         Optional<LoraRecord> adapters = CheckpointStore.adapters(dir);
         AdapterExport.Mode mode = AdapterExport.mode(dir, adapters, adapter, merge, gguf);

@@ -2,6 +2,7 @@ package dev.aha.app.cli;
 
 import dev.aha.runtime.policy.hf.HfModel;
 import dev.aha.runtime.policy.hf.HfModelInit;
+import dev.aha.runtime.policy.hf.HfSequenceClassification;
 import dev.aha.runtime.tokenizer.HfTokenizer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -52,6 +53,11 @@ public final class InitModelCommand implements Callable<Integer> {
     @Option(names = "--untied", description = "A separate lm_head (default: tied to the embedding, as small Qwen).")
     boolean untied;
 
+    @Option(names = "--reward-model",
+            description = "A reward model (*ForSequenceClassification, one label): the decoder and a score head "
+                    + "instead of an lm_head; pad_token_id is the tokenizer's.")
+    boolean rewardModel;
+
     @Option(names = "--max-positions", defaultValue = "4096", paramLabel = "N",
             description = "max_position_embeddings (default: ${DEFAULT-VALUE}).")
     int maxPositions;
@@ -67,6 +73,7 @@ public final class InitModelCommand implements Callable<Integer> {
         int vocabSize;
         Integer bos = null;
         Integer eos = null;
+        Integer pad = null;
         if (tokenizer != null) {
             try (HfTokenizer t = HfTokenizer.load(tokenizer)) {
                 vocabSize = vocab != null ? vocab : roundUp(t.vocabSize(), VOCAB_MULTIPLE);
@@ -75,6 +82,7 @@ public final class InitModelCommand implements Callable<Integer> {
                             + t.vocabSize() + " ids");
                 }
                 eos = t.endId();
+                pad = t.padId();
                 bos = t.bosToken() == null ? null : single(t.encode(t.bosToken()), t.bosToken());
             }
         } else if (vocab != null) {
@@ -88,10 +96,13 @@ public final class InitModelCommand implements Callable<Integer> {
         if (headDim != null) {
             spec = spec.withHeadDim(headDim);
         }
-        Path written = HfModelInit.write(spec, out, tokenizer);
+        Path written = rewardModel ? HfModelInit.writeRewardModel(spec, out, tokenizer, pad)
+                : HfModelInit.write(spec, out, tokenizer);
         HfModel model = HfModel.open(written, maxPositions);
-        System.err.printf("aha init-model: %s, %,d parameters (%.1f MB in float32), vocabulary %,d, seed %d: %s%n",
-                model.architecture(), model.layout().totalElements(), model.layout().totalBytes() / 1e6, vocabSize,
+        long parameters = rewardModel ? HfSequenceClassification.layout(model.config(), 1).totalElements()
+                : model.layout().totalElements();
+        System.err.printf("aha init-model: %s%s, %,d parameters (%.1f MB in float32), vocabulary %,d, seed %d: %s%n",
+                model.architecture(), rewardModel ? " reward model" : "", parameters, parameters * 4 / 1e6, vocabSize,
                 seed, written.toAbsolutePath());
         return 0;
     }

@@ -4,6 +4,7 @@ import dev.aha.actors.cluster.ClusterNode;
 import dev.aha.actors.cluster.NodeRole;
 import dev.aha.actors.cluster.WorkerNodes;
 import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.telemetry.NodeTelemetry;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -58,7 +59,10 @@ public final class JoinCommand implements Callable<Integer> {
         if ((seedNode == null) == !kubernetes) {
             throw new IllegalArgumentException("give either --seed-node HOST:PORT or --bootstrap kubernetes");
         }
-        WorkerNodes.run(config, new ClusterNode(host, port, parsed, seedNode, kubernetes));
+        NodeTelemetry telemetry = new NodeTelemetry();
+        try (NodeEndpoint http = NodeEndpoint.open(config, telemetry, "a " + roles + " node")) {
+            WorkerNodes.run(config, new ClusterNode(host, port, parsed, seedNode, kubernetes), telemetry);
+        }
         return 0;
     }
 

@@ -5,6 +5,7 @@ import dev.aha.actors.cluster.ClusterNode;
 import dev.aha.actors.cluster.NodeRole;
 import dev.aha.actors.config.RunConfig;
 import dev.aha.actors.run.TrainingSession;
+import dev.aha.actors.telemetry.NodeTelemetry;
 import dev.aha.runtime.metrics.MetricsLog;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -52,7 +53,11 @@ public final class SeedCommand implements Callable<Integer> {
         RunConfig config = run.load(Map.of());
         ClusterNode node = new ClusterNode(host, port, all, null, Bootstrap.kubernetes(bootstrap));
         Path target = session.folder(Path.of("runs/cluster"));
-        ObjectNode summary = new TrainingSession(config, session.options(target, run), node).run();
+        NodeTelemetry telemetry = new NodeTelemetry();
+        ObjectNode summary;
+        try (NodeEndpoint http = NodeEndpoint.open(config, telemetry, "the seed, run into " + target)) {
+            summary = new TrainingSession(config, session.options(target, run), node).reportingTo(telemetry).run();
+        }
         System.out.println(MetricsLog.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
         System.err.printf("aha seed: %d steps, %d nodes joined, %d lost, %d prompts lost; written to %s%n",
                 summary.get("steps").asLong(), summary.get("nodes_joined").asLong(),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.actors.config.RunConfig;
 import dev.aha.actors.run.TrainingSession;
+import dev.aha.actors.telemetry.NodeTelemetry;
 import dev.aha.runtime.metrics.MetricsLog;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -59,7 +60,11 @@ public final class TrainCommand implements Callable<Integer> {
         }
         RunConfig config = run.load(seed.over(overrides));
         Path target = session.folder(Path.of("runs/train"));
-        ObjectNode summary = new TrainingSession(config, session.options(target, run)).run();
+        NodeTelemetry telemetry = new NodeTelemetry();
+        ObjectNode summary;
+        try (NodeEndpoint http = NodeEndpoint.open(config, telemetry, "aha train into " + target)) {
+            summary = new TrainingSession(config, session.options(target, run)).reportingTo(telemetry).run();
+        }
         System.out.println(MetricsLog.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
         if (summary.has("final_pass1")) {
             System.err.printf("aha train: held-out pass@1 %.3f -> %.3f in %d steps%s; written to %s%n",

@@ -11,7 +11,15 @@ package dev.aha.protocol.pipeline;
  * @param referenceAnswer the bare reference answer, for the reward actors
  * @param groupSize G
  * @param minVersion the oldest policy version allowed to sample it (learner version - max-staleness at dispatch)
+ * @param reward what rewards it (rule, model or both, from its dataset row), or null for the run's route
  */
 public record RolloutWork(
-        long promptId, int attempt, String prompt, String referenceAnswer, int groupSize, long minVersion)
-        implements RolloutMessage {}
+        long promptId, int attempt, String prompt, String referenceAnswer, int groupSize, long minVersion,
+        String reward) implements RolloutMessage {
+
+    /** Work rewarded as the run's aha.reward.route says. */
+    public RolloutWork(long promptId, int attempt, String prompt, String referenceAnswer, int groupSize,
+            long minVersion) {
+        this(promptId, attempt, prompt, referenceAnswer, groupSize, minVersion, null);
+    }
+}

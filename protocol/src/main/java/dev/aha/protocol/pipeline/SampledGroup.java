@@ -27,6 +27,7 @@ package dev.aha.protocol.pipeline;
  *     token is the policy's (single-turn). In a multi-turn episode the observations are not, and only the policy's
  *     tokens are trained
  * @param episodes how each completion's episode went, or null for a single-turn group
+ * @param reward what rewards it (rule, model or both, from its dataset row), or null for the run's route
  */
 public record SampledGroup(
         long promptId,
@@ -45,7 +46,8 @@ public record SampledGroup(
         long samplingNanos,
         long[][] versionSpans,
         boolean[][] policyTokens,
-        GroupEpisodes episodes) implements RewardMessage {
+        GroupEpisodes episodes,
+        String reward) implements RewardMessage {
 
     public SampledGroup {
         if (completions.length != behaviourLogProbs.length || completions.length != completionTexts.length
@@ -58,14 +60,34 @@ public record SampledGroup(
         }
     }
 
-    /** A single-turn group: every token the policy's. */
+    /** An episode group rewarded as the run's route says. */
+    public SampledGroup(long promptId, int attempt, String rolloutId, long policyVersion, String prompt,
+            String referenceAnswer, int[] promptTokens, int[][] completions, float[][] behaviourLogProbs,
+            String[] completionTexts, boolean[] truncated, long sampledAtMicros, long weightsReceivedMicros,
+            long samplingNanos, long[][] versionSpans, boolean[][] policyTokens, GroupEpisodes episodes) {
+        this(promptId, attempt, rolloutId, policyVersion, prompt, referenceAnswer, promptTokens, completions,
+                behaviourLogProbs, completionTexts, truncated, sampledAtMicros, weightsReceivedMicros, samplingNanos,
+                versionSpans, policyTokens, episodes, null);
+    }
+
+    /** A single-turn group (every token the policy's) rewarded as {@code reward} says. */
+    public SampledGroup(long promptId, int attempt, String rolloutId, long policyVersion, String prompt,
+            String referenceAnswer, int[] promptTokens, int[][] completions, float[][] behaviourLogProbs,
+            String[] completionTexts, boolean[] truncated, long sampledAtMicros, long weightsReceivedMicros,
+            long samplingNanos, long[][] versionSpans, String reward) {
+        this(promptId, attempt, rolloutId, policyVersion, prompt, referenceAnswer, promptTokens, completions,
+                behaviourLogProbs, completionTexts, truncated, sampledAtMicros, weightsReceivedMicros, samplingNanos,
+                versionSpans, new boolean[completions.length][0], null, reward);
+    }
+
+    /** A single-turn group (every token the policy's) rewarded as the run's route says. */
     public SampledGroup(long promptId, int attempt, String rolloutId, long policyVersion, String prompt,
             String referenceAnswer, int[] promptTokens, int[][] completions, float[][] behaviourLogProbs,
             String[] completionTexts, boolean[] truncated, long sampledAtMicros, long weightsReceivedMicros,
             long samplingNanos, long[][] versionSpans) {
         this(promptId, attempt, rolloutId, policyVersion, prompt, referenceAnswer, promptTokens, completions,
                 behaviourLogProbs, completionTexts, truncated, sampledAtMicros, weightsReceivedMicros, samplingNanos,
-                versionSpans, new boolean[completions.length][0], null);
+                versionSpans, (String) null);
     }
 
     /** A group whose every token was sampled by {@code policyVersion}. */
@@ -75,7 +97,7 @@ public record SampledGroup(
             long samplingNanos) {
         this(promptId, attempt, rolloutId, policyVersion, prompt, referenceAnswer, promptTokens, completions,
                 behaviourLogProbs, completionTexts, truncated, sampledAtMicros, weightsReceivedMicros, samplingNanos,
-                new long[completions.length][0], new boolean[completions.length][0], null);
+                new long[completions.length][0]);
     }
 
     /** The newest version that sampled any of its tokens. */

@@ -11,6 +11,8 @@ import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.pipeline.ScoredGroup;
 import dev.aha.protocol.pipeline.VersionAdvanced;
 import dev.aha.protocol.pipeline.WorkDone;
+import dev.aha.protocol.telemetry.NodeReport;
+import dev.aha.protocol.telemetry.ReportRequest;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 
@@ -53,6 +55,8 @@ public final class AhaKryoRegistry {
         kryo.register(WorkDone.class, id++);
         kryo.register(VersionAdvanced.class, id++);
         kryo.register(LeaseFailed.class, id++);
+        kryo.register(NodeReport.class, id++);
+        kryo.register(ReportRequest.class, id++);
         kryo.register(GroupEpisodes.class, id++);
         return kryo;
     }

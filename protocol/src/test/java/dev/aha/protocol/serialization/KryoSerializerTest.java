@@ -11,14 +11,16 @@ import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import dev.aha.protocol.AhaMessage;
+import dev.aha.protocol.pipeline.GroupEpisodes;
 import dev.aha.protocol.pipeline.LeaseFailed;
 import dev.aha.protocol.pipeline.RequestWork;
 import dev.aha.protocol.pipeline.RolloutWork;
-import dev.aha.protocol.pipeline.GroupEpisodes;
 import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.pipeline.ScoredGroup;
 import dev.aha.protocol.pipeline.VersionAdvanced;
 import dev.aha.protocol.pipeline.WorkDone;
+import dev.aha.protocol.telemetry.NodeReport;
+import dev.aha.protocol.telemetry.ReportRequest;
 import java.io.NotSerializableException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -60,7 +62,8 @@ class KryoSerializerTest {
     static List<Function<Random, AhaMessage>> generators() {
         return List.of(
                 r -> new RequestWork("rollout-" + r.nextInt(9), r.nextLong(), 1 + r.nextInt(8), rollout),
-                r -> new RolloutWork(r.nextLong(), r.nextInt(5), text(r), text(r), 2 + r.nextInt(14), r.nextLong()),
+                r -> new RolloutWork(r.nextLong(), r.nextInt(5), text(r), text(r), 2 + r.nextInt(14), r.nextLong(),
+                        route(r)),
                 KryoSerializerTest::sampled,
                 r -> {
                     SampledGroup g = sampled(r);
@@ -69,7 +72,10 @@ class KryoSerializerTest {
                 },
                 r -> new WorkDone(r.nextLong(), r.nextInt(4), WorkDone.Outcome.values()[r.nextInt(3)]),
                 r -> new VersionAdvanced(r.nextLong(), r.nextLong()),
-                r -> new LeaseFailed(r.nextLong(), r.nextInt(4), "rollout-" + r.nextInt(9), text(r)));
+                r -> new LeaseFailed(r.nextLong(), r.nextInt(4), "rollout-" + r.nextInt(9), text(r)),
+                r -> new NodeReport("10.0.0." + r.nextInt(9) + ":25520", "reward,rollout", r.nextLong(), r.nextLong(),
+                        r.nextDouble(), r.nextLong(), r.nextLong(), r.nextLong()),
+                r -> new ReportRequest(rollout.unsafeUpcast()));
     }
 
     @Test
@@ -94,6 +100,19 @@ class KryoSerializerTest {
         var serialization = SerializationExtension.get(Adapter.toClassic(kit.system()));
         AhaMessage m = new WorkDone(1, 0, WorkDone.Outcome.USED);
         assertEquals(KryoSerializer.IDENTIFIER, serialization.findSerializerFor(m).identifier());
+    }
+
+    @Test
+    void shouldKeepEveryShippedIdWhereItIs() {
+        Kryo kryo = AhaKryoRegistry.create(ActorRefResolver.get(kit.system()));
+        List<Class<?>> messages = List.of(RequestWork.class, RolloutWork.class, SampledGroup.class, ScoredGroup.class,
+                WorkDone.class, VersionAdvanced.class, LeaseFailed.class, NodeReport.class, ReportRequest.class,
+                GroupEpisodes.class);
+        for (int i = 0; i < messages.size(); i++) {
+            assertEquals(120 + i, kryo.getRegistration(messages.get(i)).getId(), messages.get(i).getSimpleName());
+        }
+        assertEquals(110, kryo.getRegistration(long[][].class).getId());
+        assertEquals(111, kryo.getRegistration(boolean[][].class).getId());
     }
 
     @Test
@@ -276,6 +295,7 @@ class KryoSerializerTest {
             assertArrayEquals(a.episodes().cut(), b.episodes().cut());
             assertEquals(a.episodes().environmentNanos(), b.episodes().environmentNanos());
         }
+        assertEquals(a.reward(), b.reward());
     }
 
     private static SampledGroup sampled(Random r) {
@@ -309,7 +329,12 @@ class KryoSerializerTest {
                 r.ints(g, 0, 3).toArray(), new int[g], truncated.clone(), r.nextLong()) : null;
         return new SampledGroup(r.nextLong(), r.nextInt(3), "rollout-" + r.nextInt(4), version, text(r), text(r),
                 r.ints(r.nextInt(40), 0, 100).toArray(), tokens, lps, texts, truncated, r.nextLong(), r.nextLong(),
-                r.nextLong(), spans, policy, figures);
+                r.nextLong(), spans, policy, figures, route(r));
+    }
+
+    /** A row's reward route, or none (the run's). */
+    private static String route(Random r) {
+        return new String[] {null, "rule", "model", "both"}[r.nextInt(4)];
     }
 
     private static String text(Random r) {

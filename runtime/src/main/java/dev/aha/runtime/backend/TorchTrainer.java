@@ -89,14 +89,17 @@ public final class TorchTrainer implements PolicyTrainer {
         this.precision = precision;
         this.manager = NDManager.newBaseManager(device);
         try {
-            Policy start = factory.blank(manager);
-            start.importWeights(initial);
             Policy ref = null;
-            if (lora.enabled()) {
-                LoraPolicy adapted = LoraPolicy.over(start, lora, LoraBase.nameOf(factory), eval.seed());
+            if (lora.enabled()) { // the frozen base is stored as the reference would be: bf16 under bf16-mixed
+                Policy base = factory.blank(manager, precision.referenceType());
+                base.importWeights(initial);
+                LoraPolicy adapted = LoraPolicy.over(base, lora,
+                        new LoraBase(LoraBase.nameOf(factory), LoraBase.sha256(initial)), eval.seed());
                 this.policy = adapted;
                 ref = grpo.usesReference() ? adapted.base() : null;
             } else {
+                Policy start = factory.blank(manager);
+                start.importWeights(initial);
                 this.policy = start;
                 if (grpo.usesReference()) {
                     ref = factory.blank(manager, precision.referenceType());

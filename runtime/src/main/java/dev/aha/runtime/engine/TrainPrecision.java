@@ -12,7 +12,7 @@ import java.util.Locale;
  *   <li>{@code bf16-mixed}: the products against weights (every linear layer and the output head) in bfloat16, as
  *       PyTorch's autocast runs them: inputs and weights rounded to bfloat16, accumulated in float32, and the
  *       gradient flows back to the float32 weights through the rounding. Embeddings, norms, attention, softmax and
- *       the loss stay float32. The frozen KL reference keeps its matrices in bfloat16.
+ *       the loss stay float32. The frozen KL reference (under LoRA, the frozen base) keeps its matrices in bfloat16.
  * </ul>
  */
 public enum TrainPrecision {

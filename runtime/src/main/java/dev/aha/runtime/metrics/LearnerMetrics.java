@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 
@@ -28,8 +29,6 @@ public final class LearnerMetrics {
 
     /** Latencies above an hour are clamped: the histograms' range. */
     private static final long MAX_MICROS = 3_600_000_000L;
-    /** Publish times kept: versions older than this are far beyond any staleness bound. */
-    private static final int PUBLISHED_KEPT = 64;
 
     /**
      * Latencies and staleness over the whole segment: weight sync (publish of a version until a rollout's node holds
@@ -42,13 +41,10 @@ public final class LearnerMetrics {
     private final LongSupplier nanoClock;
     private final long segmentStartNanos;
     private final double wallSecondsBefore;
-    private final long firstVersion;
-    private final Histogram weightSyncMicros = new Histogram(MAX_MICROS, 3);
+    private final WeightSyncTimes weightSync;
     private final Histogram sampleToUseMicros = new Histogram(MAX_MICROS, 3);
     private final SortedMap<Integer, Long> stalenessSinceStep = new TreeMap<>();
     private final SortedMap<Integer, Long> stalenessTotal = new TreeMap<>();
-    private final Map<Long, Long> publishedMicros = new HashMap<>();
-    private final Map<String, Long> syncRecordedUpTo = new HashMap<>();
     private final Map<String, Long> rolloutStartNanos = new HashMap<>();
     private final List<StepMetrics> history = new ArrayList<>();
     private long lastStepNanos;
@@ -74,10 +70,16 @@ public final class LearnerMetrics {
      */
     public LearnerMetrics(long firstVersion, double wallSecondsBefore, LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
-        this.firstVersion = firstVersion;
+        this.weightSync = new WeightSyncTimes(firstVersion, MAX_MICROS);
         this.wallSecondsBefore = wallSecondsBefore;
         this.segmentStartNanos = nanoClock.getAsLong();
         this.lastStepNanos = segmentStartNanos;
+    }
+
+    /** Tells {@code listener} each weight-sync latency as it is recorded, in microseconds (the node's telemetry). */
+    public LearnerMetrics onWeightSync(LongConsumer listener) {
+        weightSync.listener(listener);
+        return this;
     }
 
     /** Every group that reached the learner, used or not: throughput counts what the rollouts produced. */
@@ -118,8 +120,7 @@ public final class LearnerMetrics {
 
     /** The learner published {@code version} at {@code atMicros} (wall clock, comparable across nodes). */
     public void published(long version, long atMicros) {
-        publishedMicros.put(version, atMicros);
-        publishedMicros.remove(version - PUBLISHED_KEPT);
+        weightSync.published(version, atMicros);
     }
 
     /**
@@ -134,6 +135,7 @@ public final class LearnerMetrics {
         double rewardSquares = 0;
         double accuracy = 0;
         double format = 0;
+        double model = 0;
         long tokens = 0;
         int completions = 0;
         for (ScoredGroup s : batch) {
@@ -147,6 +149,7 @@ public final class LearnerMetrics {
                 rewardSquares += s.rewards()[i] * s.rewards()[i];
                 accuracy += s.accuracy()[i];
                 format += s.format()[i];
+                model += s.modelRewards()[i];
                 tokens += g.completions()[i].length;
                 long[] spans = g.versionSpans()[i];
                 if (spans.length > 2) { // the second span starts where a newer version took over
@@ -160,9 +163,7 @@ public final class LearnerMetrics {
         if (!Float.isFinite(result.loss()) || !Float.isFinite(result.gradNorm())) {
             nonFiniteSteps++;
         }
-        if (result.optimizerSkipped()) {
-            optimizerSkippedSteps++;
-        }
+        optimizerSkippedSteps += result.optimizerSkipped() ? 1 : 0;
         usedTokens += tokens;
         double interval = Math.max(1e-9, (now - lastStepNanos) / 1e9);
         int n = Math.max(1, completions);
@@ -177,7 +178,8 @@ public final class LearnerMetrics {
                 sampledTokensSinceStep / interval, tokens / interval, learnerBusyFraction(now),
                 rolloutBusyFraction(now), uniformSinceStep, overlongMasked,
                 samplingNanosSinceStep > 0 ? sampledTokensSinceStep / (samplingNanosSinceStep / 1e9) : 0,
-                optimizerSkippedSteps, result.mismatch(), d.correctedFraction(), EpisodeMetrics.of(batch));
+                optimizerSkippedSteps, result.mismatch(), d.correctedFraction(), mean - model / n, model / n,
+                EpisodeMetrics.of(batch));
         stalenessSinceStep.clear();
         sampledTokensSinceStep = 0;
         samplingNanosSinceStep = 0;
@@ -190,17 +192,11 @@ public final class LearnerMetrics {
     }
 
     /**
-     * Sample-to-use for every used group; weight sync once per rollout and version, the first time a rollout's
-     * group shows a newer version than any recorded for it (a map bounded by the rollouts, not by the run).
+     * Sample-to-use for every used group; weight sync as {@link WeightSyncTimes} counts it.
      */
     private void recordLatencies(SampledGroup g, long nowMicros) {
         sampleToUseMicros.recordValue(clamp(nowMicros - g.sampledAtMicros()));
-        Long published = publishedMicros.get(g.policyVersion());
-        if (published != null && g.policyVersion() > firstVersion
-                && g.policyVersion() > syncRecordedUpTo.getOrDefault(g.rolloutId(), -1L)) {
-            syncRecordedUpTo.put(g.rolloutId(), g.policyVersion());
-            weightSyncMicros.recordValue(clamp(g.weightsReceivedMicros() - published));
-        }
+        weightSync.arrived(g, LearnerMetrics::clamp);
     }
 
     /** Into the histograms' range: clocks of two nodes may disagree by a little, never below 0. */
@@ -267,7 +263,7 @@ public final class LearnerMetrics {
     }
 
     public Timings timings() {
-        return new Timings(weightSyncMicros.copy(), sampleToUseMicros.copy(), new TreeMap<>(stalenessTotal));
+        return new Timings(weightSync.histogram(), sampleToUseMicros.copy(), new TreeMap<>(stalenessTotal));
     }
 
     /** The line the learner logs every few steps; what DAPO's options dropped or masked only when they did. */

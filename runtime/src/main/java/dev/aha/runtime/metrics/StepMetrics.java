@@ -46,6 +46,9 @@ import java.util.SortedMap;
  * @param correctedFraction share of the batch's completion tokens whose importance weight pi_prox / pi_behaviour
  *     exceeded aha.grpo.rollout-correction-cap: truncated (tis) or masked out of the loss (mis); 0 with correction
  *     none
+ * @param rewardRuleMean mean of the rules' part of the batch's rewards (all but the reward model's, the overlong
+ *     punishment and an episode's environment reward included): {@code rewardMean} when no reward model is configured
+ * @param rewardModelMean mean of the reward model's part of the batch's rewards (aha.reward.model; 0 without one)
  * @param episodes what the batch's multi-turn episodes did (turns, tool calls and errors, cut episodes, environment
  *     time); null, and absent from metrics.jsonl, for a single-turn task
  */
@@ -76,6 +79,8 @@ public record StepMetrics(
         long optimizerSkippedSteps,
         RolloutMismatch mismatch,
         double correctedFraction,
+        double rewardRuleMean,
+        double rewardModelMean,
         @JsonInclude(JsonInclude.Include.NON_NULL) EpisodeMetrics episodes) {
 
     public StepMetrics {
@@ -84,7 +89,7 @@ public record StepMetrics(
         }
     }
 
-    /** A step of a single-turn task: no episode figures. */
+    /** A single-turn step rewarded by the rules alone. */
     public StepMetrics(long step, long version, double wallSeconds, double rewardMean, double rewardStd,
             double accuracy, double formatRate, double kl, double clipFractionLow, double clipFractionHigh,
             double meanRatio, double loss, double gradNorm, double responseLength,
@@ -96,6 +101,6 @@ public record StepMetrics(
                 clipFractionHigh, meanRatio, loss, gradNorm, responseLength, stalenessHistogram, groupsPerSecond,
                 sampledTokensPerSecond, usedTokensPerSecond, learnerBusyFraction, rolloutBusyFraction,
                 groupsDroppedUniform, overlongMasked, samplingTokensPerSecond, optimizerSkippedSteps, mismatch,
-                correctedFraction, null);
+                correctedFraction, rewardMean, 0, null);
     }
 }

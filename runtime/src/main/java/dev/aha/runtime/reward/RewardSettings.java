@@ -1,6 +1,8 @@
 package dev.aha.runtime.reward;
 
 import com.typesafe.config.Config;
+import dev.aha.runtime.rm.JudgeSettings;
+import dev.aha.runtime.rm.RewardModelSettings;
 import dev.aha.runtime.sandbox.Sandbox;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,12 +17,37 @@ import java.util.Objects;
  * @param language the target script of the language reward
  * @param extract where the accuracy reward looks for the final answer
  * @param codePartialCredit code tasks: the share of tests passed instead of all-or-nothing
+ * @param model the reward model beside the rules, and which prompts a learned reward scores ({@code aha.reward.route})
+ * @param judge the LLM judge, the other learned reward (at most one of the two)
  */
 public record RewardSettings(double accuracyWeight, double formatWeight, double languageWeight, TargetScript language,
-                             ExtractMode extract, boolean codePartialCredit) {
+                             ExtractMode extract, boolean codePartialCredit, RewardModelSettings model,
+                             JudgeSettings judge) {
 
     public RewardSettings {
         Objects.requireNonNull(extract, "extract");
+        Objects.requireNonNull(model, "model");
+        if (model.hasModel() && judge != null && judge.enabled()) {
+            throw new IllegalArgumentException("aha.reward.model.path and aha.reward.judge.model both name a learned "
+                    + "reward: give one");
+        }
+        if (model.route().usesModel() && !model.hasModel() && (judge == null || !judge.enabled())) {
+            throw new IllegalArgumentException("aha.reward.route = " + model.route().label() + " needs a reward "
+                    + "model: set aha.reward.model.path (or aha.reward.judge.model)");
+        }
+    }
+
+    /** The rules, and a reward model or none. */
+    public RewardSettings(double accuracyWeight, double formatWeight, double languageWeight, TargetScript language,
+            ExtractMode extract, boolean codePartialCredit, RewardModelSettings model) {
+        this(accuracyWeight, formatWeight, languageWeight, language, extract, codePartialCredit, model, null);
+    }
+
+    /** The rules alone. */
+    public RewardSettings(double accuracyWeight, double formatWeight, double languageWeight, TargetScript language,
+            ExtractMode extract, boolean codePartialCredit) {
+        this(accuracyWeight, formatWeight, languageWeight, language, extract, codePartialCredit,
+                RewardModelSettings.none());
     }
 
     /** All-or-nothing code rewards. */
@@ -34,12 +61,14 @@ public record RewardSettings(double accuracyWeight, double formatWeight, double 
         return new RewardSettings(reward.getDouble("accuracy-weight"), reward.getDouble("format-weight"),
                 reward.getDouble("language-weight"), reward.getEnum(TargetScript.class, "language"),
                 ExtractMode.parse(reward.getString("extract"), "aha.reward.extract"),
-                reward.getBoolean("code-partial-credit"));
+                reward.getBoolean("code-partial-credit"), RewardModelSettings.fromConfig(reward),
+                JudgeSettings.fromConfig(reward.getConfig("judge")));
     }
 
     /** These settings with the accuracy reward reading answers in {@code mode} ({@code aha score --extract}). */
     public RewardSettings withExtract(ExtractMode mode) {
-        return new RewardSettings(accuracyWeight, formatWeight, languageWeight, language, mode, codePartialCredit);
+        return new RewardSettings(accuracyWeight, formatWeight, languageWeight, language, mode, codePartialCredit,
+                model, judge);
     }
 
     /** Accuracy and format always (their scores are reported even at weight 0), language when weighted. */

@@ -4,13 +4,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.zip.CRC32;
 
 /**
  * Problems from JSON Lines files, as the Hugging Face world writes them: each line an object with {@code question}
  * (or {@code prompt}), {@code answer} (string or number) and optionally {@code solution}. GSM8K's answers are
  * understood: the reference is the text after the last {@code "#### "} (thousands separators removed), and the
- * worked solution is the answer text with its {@code <<…>>} calculator annotations removed.
+ * worked solution is the answer text with its {@code <<…>>} calculator annotations removed. An optional
+ * {@code reward} field ({@code rule}, {@code model} or {@code both}) routes the line to the rules, the reward model
+ * or both (R1's last stage); a line rewarded by the model alone needs no {@code answer}.
  *
  * <p>Ids are {@code <task>/<file name>:<line>}. Without a held-out file, a line is held out when the CRC32 of its
  * question is 0 mod 10.
@@ -94,6 +97,11 @@ public final class JsonlTask implements Task {
         return gsm8kReference(datasetAnswer);
     }
 
+    /** The first training prompt whose own route sends it to the reward model, if any. */
+    public Optional<TaskPrompt> firstRoutedToModel() {
+        return train.stream().filter(TaskPrompt::routedToModel).findFirst();
+    }
+
     /** Lines read and skipped from the training file. */
     public JsonlReader.Summary trainSummary() {
         return trainSummary;
@@ -123,6 +131,14 @@ public final class JsonlTask implements Task {
 
     private static TaskPrompt toPrompt(String name, JsonlRecord r) {
         String question = r.requireText("question", "prompt");
+        String reward = r.optionalText("reward");
+        if (reward != null && !TaskPrompt.ROUTES.contains(reward)) {
+            throw r.problem("\"reward\" must be rule, model or both, was '" + reward + "'");
+        }
+        String id = name + "/" + r.path().getFileName() + ":" + r.lineNumber();
+        if ("model".equals(reward) && r.optionalText("answer") == null) {
+            return new TaskPrompt(id, question, "", null, reward);
+        }
         String answer = r.requireText("answer");
         String reference = gsm8kReference(answer);
         if (reference.isEmpty()) {
@@ -132,8 +148,7 @@ public final class JsonlTask implements Task {
         if (solution == null && answer.contains("####")) {
             solution = answer.replaceAll("<<[^>]*>>", "");
         }
-        String id = name + "/" + r.path().getFileName() + ":" + r.lineNumber();
-        return new TaskPrompt(id, question, reference, solution);
+        return new TaskPrompt(id, question, reference, solution, reward);
     }
 
     private static boolean hashHeldOut(String question) {

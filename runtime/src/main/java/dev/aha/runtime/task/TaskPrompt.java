@@ -7,12 +7,30 @@ package dev.aha.runtime.task;
  * @param question the raw problem, before templating
  * @param referenceAnswer the bare final answer the accuracy reward compares against ("18")
  * @param solution a worked solution in the think/answer format for SFT, or null if the source has none
+ * @param reward what rewards it: {@code rule}, {@code model} or {@code both} (its row's {@code reward} field), or
+ *     null for the run's aha.reward.route
  */
-public record TaskPrompt(String id, String question, String referenceAnswer, String solution) {
+public record TaskPrompt(String id, String question, String referenceAnswer, String solution, String reward) {
 
     public TaskPrompt {
         if (id == null || question == null || referenceAnswer == null) {
             throw new IllegalArgumentException("id, question and referenceAnswer must be set");
         }
+        if (reward != null && !ROUTES.contains(reward)) {
+            throw new IllegalArgumentException("reward must be rule, model or both, was '" + reward + "'");
+        }
+    }
+
+    /** The values of {@code reward}. */
+    public static final java.util.Set<String> ROUTES = java.util.Set.of("rule", "model", "both");
+
+    /** A prompt rewarded as the run's aha.reward.route says. */
+    public TaskPrompt(String id, String question, String referenceAnswer, String solution) {
+        this(id, question, referenceAnswer, solution, null);
+    }
+
+    /** Whether its own route sends it to the reward model. */
+    public boolean routedToModel() {
+        return "model".equals(reward) || "both".equals(reward);
     }
 }

@@ -20,12 +20,14 @@ import dev.aha.runtime.optim.AdamWSettings;
 import dev.aha.runtime.policy.gpt.GptConfig;
 import dev.aha.runtime.policy.gpt.GptFactory;
 import dev.aha.runtime.policy.gpt.GptPolicy;
+import dev.aha.runtime.policy.lora.LoraBase;
 import dev.aha.runtime.policy.lora.LoraInit;
 import dev.aha.runtime.policy.lora.LoraSettings;
 import dev.aha.runtime.reward.ExtractMode;
 import dev.aha.runtime.sampling.SamplingSettings;
 import dev.aha.runtime.task.PromptTemplate;
 import dev.aha.runtime.tokenizer.CharTokenizer;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -85,6 +87,42 @@ class TorchTrainerLoraTest {
             }
             assertFalse(initial.contentEquals(t.exportWeights()), "the adapters moved");
         }
+    }
+
+    /**
+     * Under bf16-mixed the frozen base is held in bfloat16 (half its memory) and goes out rounded so, still named by
+     * the float32 image it came from: its adapters resume onto the same model kept in float32.
+     */
+    @Test
+    void underBf16MixedTheBaseIsHeldInBfloat16AndNamedByItsFloat32Image() {
+        Path saved;
+        try (TorchTrainer t = trainer(RANK_4, initial, null, TrainPrecision.BF16_MIXED)) {
+            PlaneImage base = t.exportBase();
+            assertEquals(LoraBase.sha256(initial), base.label().baseSha256());
+            FloatBuffer rounded = base.weights().toByteBuffer().asFloatBuffer();
+            FloatBuffer exact = initial.toByteBuffer().asFloatBuffer();
+            int changed = 0;
+            for (int i = 0; i < exact.limit(); i++) { // matrices rounded, norms (and the GPT's tables) float32
+                float e = exact.get(i);
+                float r = rounded.get(i);
+                assertTrue(r == e || r == bfloat16(e), "weight " + i + ": " + e + " went out as " + r);
+                changed += r != e ? 1 : 0;
+            }
+            assertTrue(changed > exact.limit() / 2, "most weights lose bits in bfloat16: " + changed);
+            t.update(samples());
+            CheckpointStore store = new CheckpointStore(tmp.resolve("bf16-base"), 1);
+            t.checkpoint(store, 1, JsonNodeFactory.instance.objectNode().put("step", 1));
+            saved = store.latest().orElseThrow();
+        }
+        try (TorchTrainer resumed = trainer(RANK_4, initial, saved, TrainPrecision.F32)) {
+            assertEquals(LoraBase.sha256(initial), resumed.exportBase().label().baseSha256());
+        }
+    }
+
+    /** Round to nearest even, as torch's float-to-bfloat16 conversion (no NaNs here). */
+    private static float bfloat16(float x) {
+        int bits = Float.floatToRawIntBits(x);
+        return Float.intBitsToFloat((bits + 0x7FFF + ((bits >>> 16) & 1)) & 0xFFFF0000);
     }
 
     @Test

@@ -69,6 +69,21 @@ class LearnerMetricsTest {
         assertEquals(new TreeMap<>(Map.of(0, 2L, 1, 1L)), m.timings().staleness(), "groups per lag, whole segment");
     }
 
+    /** R1's last stage: the rules' and the reward model's parts of the reward, each averaged over the batch. */
+    @Test
+    void theRuleAndModelPartsOfTheRewardAreAveragedApart() {
+        LearnerMetrics m = metrics(0, 0);
+        ScoredGroup rules = group("r0", 0, SECOND, 0, 0); // rewards {1, 0}, no model part
+        ScoredGroup g = group("r1", 0, SECOND, 0, 0);
+        ScoredGroup both = new ScoredGroup(g.group(), new double[] {1.5, -0.25}, new float[] {1, -1},
+                new double[] {1, 0}, new double[] {1, 1}, 0, new double[] {0.5, -0.25});
+        now += SECOND;
+        StepMetrics s = m.step(1, 1, 0, List.of(rules, both), RESULT, 0, 0);
+        assertEquals((1 + 0 + 1.5 - 0.25) / 4, s.rewardMean(), 1e-9);
+        assertEquals(0.25 / 4, s.rewardModelMean(), 1e-9);
+        assertEquals((1 + 0 + 1 + 0) / 4.0, s.rewardRuleMean(), 1e-9);
+    }
+
     @Test
     void samplingRateIsTokensOverTheTimeTheRolloutsSpentSamplingThem() {
         LearnerMetrics m = metrics(0, 0);

@@ -88,7 +88,8 @@ class MetricsLogTest {
         String line = Files.readAllLines(file).get(0);
         assertTrue(line.contains("\"mismatch\":{\"all\":{\"tokens\":10,\"mean_abs_log_diff\":0.02,"
                 + "\"max_abs_log_diff\":0.3,\"kl\":0.0012,\"k3\":0.0011},\"fresh\":{\"tokens\":0,"), line);
-        assertTrue(line.endsWith(",\"corrected_fraction\":0.25}"), line);
+        assertTrue(line.endsWith(",\"corrected_fraction\":0.25,\"reward_rule_mean\":0.5,\"reward_model_mean\":0.0}"),
+                line);
         assertEquals(List.of(measured), MetricsLog.readSteps(file));
 
         String older = line.substring(0, line.indexOf(",\"mismatch\"")) + "}\n";

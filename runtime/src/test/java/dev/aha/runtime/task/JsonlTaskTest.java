@@ -48,6 +48,28 @@ class JsonlTaskTest {
         assertEquals("1000", task.referenceAnswer("#### 1,000"));
     }
 
+    /** R1's last stage: each row says whether the rules, the reward model or both reward it. */
+    @Test
+    void shouldReadEachRowsRewardRoute() throws IOException {
+        Path file = write("mixed.jsonl", "{\"question\":\"1+1\",\"answer\":\"2\"}",
+                "{\"question\":\"Write a haiku\",\"reward\":\"model\"}",
+                "{\"question\":\"2+2\",\"answer\":\"4\",\"reward\":\"both\"}");
+        JsonlTask task = JsonlTask.load("jsonl", file, file, BadLinePolicy.STOP);
+        List<TaskPrompt> rows = task.heldOut(3);
+        assertNull(rows.get(0).reward());
+        assertEquals("model", rows.get(1).reward());
+        assertEquals("", rows.get(1).referenceAnswer(), "a row the model alone rewards needs no answer");
+        assertEquals("both", rows.get(2).reward());
+        assertEquals("jsonl/mixed.jsonl:2", task.firstRoutedToModel().orElseThrow().id());
+        Path bad = write("bad.jsonl", "{\"question\":\"q\",\"answer\":\"1\",\"reward\":\"judge\"}");
+        JsonlFormatException e = assertThrows(JsonlFormatException.class,
+                () -> JsonlTask.load("jsonl", bad, bad, BadLinePolicy.STOP));
+        assertEquals(bad + ":1: \"reward\" must be rule, model or both, was 'judge'", e.getMessage());
+        Path noAnswer = write("both.jsonl", "{\"question\":\"q\",\"reward\":\"both\"}");
+        assertThrows(JsonlFormatException.class, () -> JsonlTask.load("jsonl", noAnswer, noAnswer, BadLinePolicy.STOP),
+                "the rules need an answer");
+    }
+
     @Test
     void shouldCycleThroughTrainingPromptsReshuffledEachEpoch() throws IOException {
         Path file = write("a.jsonl", "{\"question\":\"q1\",\"answer\":\"1\"}", "{\"question\":\"q2\",\"answer\":\"2\"}",

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -138,6 +139,14 @@ public final class HfCheckpoint implements AutoCloseable {
      * skipped, as transformers skips them (they are recomputed from the config).
      */
     public void requireExactly(ParameterLayout layout) {
+        requireExactly(layout, Set.of());
+    }
+
+    /**
+     * The same, allowing the stored tensors named in {@code ignored} besides the layout's: a causal model's
+     * {@code lm_head.weight} when its decoder becomes a reward model's.
+     */
+    public void requireExactly(ParameterLayout layout, Set<String> ignored) {
         for (int i = 0; i < layout.size(); i++) {
             String name = layout.names().get(i);
             SafetensorsFile file = tensors.get(name);
@@ -156,7 +165,8 @@ public final class HfCheckpoint implements AutoCloseable {
             }
         }
         for (Map.Entry<String, SafetensorsFile> e : tensors.entrySet()) {
-            if (layout.indexOf(e.getKey()) < 0 && !e.getKey().endsWith(".rotary_emb.inv_freq")) {
+            if (layout.indexOf(e.getKey()) < 0 && !e.getKey().endsWith(".rotary_emb.inv_freq")
+                    && !ignored.contains(e.getKey())) {
                 String hint = e.getKey().equals("lm_head.weight")
                         ? " (config.json says tie_word_embeddings: the head is model.embed_tokens.weight)" : "";
                 throw new HfFormatException("unexpected tensor " + e.getKey() + " in " + e.getValue().path()
@@ -167,8 +177,16 @@ public final class HfCheckpoint implements AutoCloseable {
 
     /** Copies every parameter of {@code policy} from the files, as float32; call {@link #requireExactly} first. */
     public void loadInto(Policy policy) {
-        requireExactly(policy.layout());
-        for (PolicyParameter p : policy.parameters()) {
+        loadInto(policy.parameters(), policy.layout(), Set.of());
+    }
+
+    /**
+     * Copies {@code parameters} (whose names and shapes are {@code layout}) from the files, as float32, after
+     * {@link #requireExactly(ParameterLayout, Set)}.
+     */
+    public void loadInto(List<PolicyParameter> parameters, ParameterLayout layout, Set<String> ignored) {
+        requireExactly(layout, ignored);
+        for (PolicyParameter p : parameters) {
             SafetensorsFile file = tensors.get(p.name());
             TensorBytes.fill(p.array(), (first, piece) -> file.readFloat32(p.name(), first, piece));
         }

@@ -86,8 +86,25 @@ public final class HfModelInit {
         LlamaConfig config = spec.config();
         ObjectNode json = config.toJson();
         LlamaConfig.parse(json, "generated config.json"); // the file must read back as this model
-        ParameterLayout layout = config.layout();
-        Random rng = new Random(spec.seed());
+        return write(json, config, config.layout(), spec.seed(), target, tokenizerDir);
+    }
+
+    /**
+     * The same model as a one-label reward model ({@code *ForSequenceClassification}): its decoder and a
+     * {@code score.weight} [1, hidden] drawn as nn.Linear weights are, no lm_head.
+     *
+     * @param padTokenId the config's pad_token_id (which token's positions the score skips), or null
+     */
+    public static Path writeRewardModel(Spec spec, Path target, Path tokenizerDir, Integer padTokenId) {
+        LlamaConfig config = spec.config();
+        ObjectNode json = HfSequenceClassification.rewardConfig(config.toJson(), config.modelType(), padTokenId);
+        LlamaConfig.parse(json, "generated config.json");
+        return write(json, config, HfSequenceClassification.layout(config, 1), spec.seed(), target, tokenizerDir);
+    }
+
+    private static Path write(ObjectNode json, LlamaConfig config, ParameterLayout layout, long seed, Path target,
+            Path tokenizerDir) {
+        Random rng = new Random(seed);
         List<SafetensorsWriter.Tensor> tensors = new ArrayList<>();
         for (int i = 0; i < layout.size(); i++) {
             String name = layout.names().get(i);

@@ -107,6 +107,22 @@ public final class HfModelWriter {
         return writeDirectory(target, out, config, tensors, options);
     }
 
+    /**
+     * Writes {@code parameters} under their own names with {@code configJson} as it is (a reward model: its decoder's
+     * weights and {@code score.weight}, with a {@code *ForSequenceClassification} config).
+     */
+    public static Path writeParameters(List<PolicyParameter> parameters, ObjectNode configJson, Path target,
+            Options options) {
+        List<SafetensorsWriter.Tensor> tensors = new ArrayList<>();
+        for (PolicyParameter p : parameters) {
+            tensors.add(new SafetensorsWriter.Tensor(p.name(), p.shape().getShape(),
+                    use -> TensorBytes.read(p.array(), use)));
+        }
+        ObjectNode out = configJson.deepCopy();
+        out.put("torch_dtype", options.dtype().torchName());
+        return writeDirectory(target, out, LlamaConfig.parse(configJson, "config.json"), tensors, options);
+    }
+
     /** The same for tensors from any source (random initialisation): {@code tensors} in layout order. */
     static Path writeDirectory(Path target, ObjectNode configJson, LlamaConfig config,
             List<SafetensorsWriter.Tensor> tensors, Options options) {

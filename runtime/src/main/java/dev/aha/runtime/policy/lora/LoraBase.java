@@ -1,5 +1,6 @@
 package dev.aha.runtime.policy.lora;
 
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.PolicyFactory;
 import dev.aha.runtime.policy.PolicyParameter;
@@ -29,15 +30,31 @@ public record LoraBase(String model, String sha256) {
 
     /** {@link #sha256} of {@code policy}'s weights, read in place (no copy of the weights on the CPU). */
     public static String sha256(Policy policy) {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        MessageDigest digest = digest();
         for (PolicyParameter p : policy.parameters()) {
             TensorBytes.read(p.array(), digest::update);
         }
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /**
+     * {@link #sha256} of a base's flat float32 image: the same hash as {@link #sha256(Policy)} of a float32 policy
+     * that imported it. A base stored narrower (bfloat16) is hashed from the image it was rounded from, so adapters
+     * name the model they were trained on, whatever precision the learner kept it in.
+     */
+    public static String sha256(FlatWeights image) {
+        MessageDigest digest = digest();
+        for (int i = 0; i < image.segmentCount(); i++) {
+            digest.update(image.segment(i));
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.aha.runtime.policy.lora;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.policy.AdaptablePolicy;
 import dev.aha.runtime.policy.AdapterSlot;
 import dev.aha.runtime.policy.KvCache;
@@ -46,10 +47,17 @@ public final class LoraPolicy implements Policy {
      * @throws IllegalArgumentException when the settings do not fit the base ({@link LoraTargets#resolve})
      */
     public static LoraPolicy over(Policy base, LoraSettings settings, String baseModel, long seed) {
+        return over(base, settings, new LoraBase(baseModel, LoraBase.sha256(base)), seed);
+    }
+
+    /**
+     * Adapters over {@code base} (which this policy then owns) whose identity is known already: a base stored in
+     * bfloat16 is named by the float32 image it was rounded from ({@link LoraBase#sha256(FlatWeights)}).
+     */
+    public static LoraPolicy over(Policy base, LoraSettings settings, LoraBase baseModel, long seed) {
         AdaptablePolicy adaptable = adaptable(base);
         List<LinearModule> modules = LoraTargets.resolve(settings, base.architecture(), base.layout());
-        LoraBase id = new LoraBase(baseModel, LoraBase.sha256(base));
-        return new LoraPolicy(adaptable, LoraAdapters.create(modules, settings, base.manager(), seed), id);
+        return new LoraPolicy(adaptable, LoraAdapters.create(modules, settings, base.manager(), seed), baseModel);
     }
 
     /**
