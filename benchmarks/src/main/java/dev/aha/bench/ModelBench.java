@@ -143,20 +143,17 @@ public final class ModelBench implements Callable<Integer> {
             // Under LoRA the frozen base is stored as TorchTrainer stores it: bf16 under bf16-mixed.
             Policy policy = lora.enabled() ? factory.blank(device, learnerPrecision.referenceType())
                     : model != null ? factory.create(device) : factory.blank(device);
-            FlatWeights image = null;
-            if (model == null) {
-                image = RandomModel.weights(shape.layout(), rng);
-            } else if (lora.enabled()) {
+            String imageSha256 = model == null ? RandomModel.fill(policy, rng) : null;
+            if (model != null && lora.enabled()) {
                 try (Policy read = factory.create(device)) {
-                    image = read.exportWeights();
+                    FlatWeights image = read.exportWeights();
+                    policy.importWeights(image);
+                    imageSha256 = LoraBase.sha256(image);
                 }
-            }
-            if (image != null) {
-                policy.importWeights(image);
             }
             Policy reference;
             if (lora.enabled()) { // the frozen base is the reference, as TorchTrainer has it
-                LoraPolicy adapted = LoraPolicy.over(policy, lora, new LoraBase("bench", LoraBase.sha256(image)), 7);
+                LoraPolicy adapted = LoraPolicy.over(policy, lora, new LoraBase("bench", imageSha256), 7);
                 policy = adapted;
                 reference = adapted.base();
                 out.putObject("lora").put("rank", loraRank).put("targets", LoraTargets.ALL_LINEAR)
@@ -167,8 +164,7 @@ public final class ModelBench implements Callable<Integer> {
                 reference = factory.blank(device, learnerPrecision.referenceType());
                 reference.copyWeightsFrom(policy);
             }
-            image = null; // garbage now, with the copy's snapshot: direct memory goes back only when the collector runs
-            System.gc();
+            System.gc(); // the copy's snapshot is garbage: direct memory goes back only when the collector runs
             out.put("build_seconds", (System.nanoTime() - t0) / 1e9);
             log(String.format("%s, %,d parameters, built in %.1f s; %d steps of G = %d x %d new tokens",
                     shape.modelType(), shape.layout().totalElements(), (System.nanoTime() - t0) / 1e9, steps,

@@ -4,13 +4,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.policy.ParameterLayout;
+import dev.aha.runtime.policy.Policy;
+import dev.aha.runtime.policy.PolicyParameter;
 import dev.aha.runtime.policy.Policies;
 import dev.aha.runtime.policy.hf.HfModel;
 import dev.aha.runtime.policy.hf.HfModelInit;
+import dev.aha.runtime.policy.hf.TensorBytes;
 import dev.aha.runtime.policy.llama.LlamaConfig;
 import dev.aha.runtime.policy.lora.LinearModule;
+import dev.aha.runtime.policy.lora.LoraBase;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 
@@ -40,9 +47,7 @@ final class RandomModel {
             String name = layout.names().get(i);
             long n = layout.shapes().get(i).size();
             for (long k = 0; k < n; k++) {
-                float v = name.contains("norm") ? 1f : name.endsWith(".bias") ? 0f
-                        : (float) (rng.nextGaussian() * HfModelInit.INITIALIZER_RANGE);
-                chunk.putFloat(v);
+                chunk.putFloat(draw(name, rng));
                 if (!chunk.hasRemaining()) {
                     offset = flush(flat, chunk, offset);
                 }
@@ -50,6 +55,35 @@ final class RandomModel {
         }
         flush(flat, chunk, offset);
         return flat;
+    }
+
+    /**
+     * The weights {@link #weights} would draw, drawn straight into {@code policy} tensor by tensor, in whatever type
+     * it stores them: no whole float32 image is ever held (at 3B's shape that image alone is 12 GB). Returns the
+     * SHA-256 of that image ({@link LoraBase#sha256(FlatWeights)}), which names the base under LoRA.
+     */
+    static String fill(Policy policy, Random rng) {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+        for (PolicyParameter p : policy.parameters()) { // layout order, as the flat image
+            TensorBytes.fill(p.array(), (first, piece) -> {
+                ByteBuffer out = piece.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+                while (out.hasRemaining()) {
+                    out.putFloat(draw(p.name(), rng));
+                }
+                digest.update(piece.duplicate());
+            });
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static float draw(String name, Random rng) {
+        return name.contains("norm") ? 1f : name.endsWith(".bias") ? 0f
+                : (float) (rng.nextGaussian() * HfModelInit.INITIALIZER_RANGE);
     }
 
     /**
