@@ -9,6 +9,7 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import dev.aha.runtime.engine.Autocast;
 import dev.aha.runtime.engine.BFloat16;
+import dev.aha.runtime.engine.ScriptKernels;
 
 /**
  * The products of a policy against its weights, whatever type the weights are stored in: float32 and float16 through
@@ -60,13 +61,12 @@ public final class WeightMath {
         return narrow;
     }
 
-    /** Overwrites {@code target}, a weight stored in any type, with the values of the float32 array {@code f32}. */
+    /**
+     * Overwrites {@code target}, a weight stored in any type on any device, with the values of the float32 array
+     * {@code f32}, in place and natively (torch's copy_ rounds to the target's type): no host copy in between.
+     */
     public static void assign(NDArray target, NDArray f32) {
-        if (BFloat16.holds(target)) {
-            BFloat16.copyInto(target, f32);
-        } else {
-            f32.toType(target.getDataType(), false).copyTo(target);
-        }
+        ScriptKernels.run("copy_into", target, f32);
     }
 
     /**
