@@ -1,5 +1,6 @@
 package dev.aha.app.bench;
 
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aha.actors.config.RunConfig;
 import dev.aha.actors.config.RunResources;
@@ -9,7 +10,6 @@ import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.rejection.RejectionSampler;
 import dev.aha.runtime.rejection.SampleRecord;
 import dev.aha.runtime.task.PromptStream;
-import ai.djl.ndarray.NDManager;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;

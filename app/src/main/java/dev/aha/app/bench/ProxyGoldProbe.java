@@ -13,6 +13,7 @@ import dev.aha.runtime.rejection.SampleRecord;
 import dev.aha.runtime.rm.LearnedReward;
 import dev.aha.runtime.task.TaskPrompt;
 import dev.aha.runtime.tokenizer.Tokenizer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -35,8 +36,13 @@ final class ProxyGoldProbe {
 
     private ProxyGoldProbe() {}
 
-    static Point measure(RunConfig config, java.nio.file.Path checkpoint, java.nio.file.Path start,
-            List<TaskPrompt> prompts, int k, long seed, LearnedReward proxy) {
+    /**
+     * @param checkpoint the policy measured
+     * @param start the starting policy, the KL's reference
+     * @param seed seeds each prompt's samples (the same at every point)
+     */
+    static Point measure(RunConfig config, Path checkpoint, Path start, List<TaskPrompt> prompts, int k, long seed,
+            LearnedReward proxy) {
         ComputeThreads.prepare(1);
         ComputeThreads.stopRecording();
         float temperature = (float) config.sampling().temperature();
