@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
  * apply; llama.cpp is left out.
  */
 @Command(name = "rollout", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"The rollout engine: tokens/s against roofline and llama.cpp.",
+        description = {"The rollout engine: tokens/s vs roofline and llama.cpp.",
             "Prints a table on stderr and one JSON object on stdout."})
 public final class RolloutBench implements Callable<Integer> {
 

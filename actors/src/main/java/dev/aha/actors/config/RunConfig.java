@@ -15,6 +15,7 @@ import dev.aha.runtime.rejection.RejectionSettings;
 import dev.aha.runtime.reward.RewardSettings;
 import dev.aha.runtime.rm.JudgeReward;
 import dev.aha.runtime.rm.ModelReward;
+import dev.aha.runtime.rm.RewardModelTrainSettings;
 import dev.aha.runtime.rollout.KvBudget;
 import dev.aha.runtime.rollout.RolloutSettings;
 import dev.aha.runtime.sampling.SamplingSettings;
@@ -42,6 +43,7 @@ import dev.aha.runtime.tokenizer.TokenizerSpec;
  * @param loraApply {@code aha.lora.rollout-apply}: how this node's rollouts apply each version's adapters
  * @param agent {@code aha.agent}, the limits of multi-turn episodes (the agent tasks)
  * @param arithmeticTool {@code aha.task.arithmetic-tool}, the problems of task arithmetic-tool
+ * @param rm {@code aha.rm}, how a reward model is trained on preference pairs
  * @param purpose what the settings are for: training adds rules of its own
  * @param pekko the layered config itself, kept for Pekko alone: the actor system is created from it (Pekko reads
  *     its own {@code pekko.*} sections and the dispatchers {@code aha.compute-dispatcher} and
@@ -69,6 +71,7 @@ public record RunConfig(
         LoraApply loraApply,
         AgentSettings agent,
         ArithmeticSettings arithmeticTool,
+        RewardModelTrainSettings rm,
         Purpose purpose,
         Config pekko) {
 
@@ -174,8 +177,8 @@ public record RunConfig(
     /** These settings with another policy (the one a checkpoint describes), checked again. */
     public RunConfig withPolicy(PolicyFactory other) {
         return new RunConfig(train, other, sampling, rollout, grpo, optimizer, reward, arithmetic, template, tokenizer,
-                backend, simulation, devices, weights, reject, sandbox, lora, loraApply, agent, arithmeticTool, purpose,
-                pekko);
+                backend, simulation, devices, weights, reject, sandbox, lora, loraApply, agent, arithmeticTool, rm,
+                purpose, pekko);
     }
 
     /**
@@ -185,7 +188,7 @@ public record RunConfig(
      */
     public RunConfig requireTrainable(boolean hostsRollouts) {
         return new RunConfig(train, policy, sampling, rollout, grpo, optimizer, reward, arithmetic, template, tokenizer,
-                backend, simulation, devices, weights, reject, sandbox, lora, loraApply, agent, arithmeticTool,
+                backend, simulation, devices, weights, reject, sandbox, lora, loraApply, agent, arithmeticTool, rm,
                 hostsRollouts ? Purpose.TRAINING_WITH_ROLLOUTS : Purpose.TRAINING, pekko);
     }
 
@@ -229,6 +232,7 @@ public record RunConfig(
                 LoraApply.fromConfig(c.getConfig("aha.lora")),
                 AgentSettings.fromConfig(c.getConfig("aha.agent")),
                 ArithmeticSettings.fromConfig(c.getConfig("aha.task.arithmetic-tool")),
+                RewardModelTrainSettings.fromConfig(c.getConfig("aha.rm")),
                 Purpose.ANY,
                 c);
     }

@@ -220,6 +220,7 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
     /** Never trained on: its lease times out and the prompt is handed out again (or quarantined). */
     private void drop(SampledGroup group, String problem) {
         dropped++;
+        telemetry.dropped();
         if (droppedLog.admit(System.nanoTime()) >= 0) {
             getContext().getLog().warn("dropped group {} ({} so far): {}", group.promptId(), dropped, problem);
         }

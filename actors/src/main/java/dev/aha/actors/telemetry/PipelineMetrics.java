@@ -49,6 +49,7 @@ final class PipelineMetrics {
     final Counter toolErrors;
     final Counter groupsScored;
     final Counter rewardFailures;
+    final Counter rewardGroupsDropped;
 
     PipelineMetrics(PrometheusRegistry registry) {
         steps = counter(registry, "aha_learner_steps", "GRPO steps the learner took");
@@ -98,6 +99,9 @@ final class PipelineMetrics {
         groupsScored = counter(registry, "aha_reward_groups_scored", "Groups a reward actor scored");
         rewardFailures = counter(registry, "aha_reward_failures",
                 "Completions whose reward function threw (each scored 0)");
+        rewardGroupsDropped = counter(registry, "aha_reward_groups_dropped", "Groups a reward actor dropped unscored "
+                + "(a reward model that failed or scored NaN or infinity; no model for the row's route): their leases "
+                + "time out and the prompts are handed out again");
     }
 
     private static Counter counter(PrometheusRegistry registry, String name, String help) {

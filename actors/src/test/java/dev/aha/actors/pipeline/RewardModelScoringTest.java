@@ -37,6 +37,9 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import dev.aha.actors.telemetry.Telemetry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,6 +81,16 @@ class RewardModelScoringTest {
     @AfterAll
     static void tearDown() {
         kit.shutdownTestKit();
+    }
+
+    /** The node's aha_reward_groups_dropped, every reward actor's together. */
+    private static double dropped() {
+        for (MetricSnapshot s : Telemetry.get(kit.system()).registry().scrape()) {
+            if (s.getMetadata().getName().equals("aha_reward_groups_dropped")) {
+                return ((CounterSnapshot) s).getDataPoints().stream().mapToDouble(p -> p.getValue()).sum();
+            }
+        }
+        throw new AssertionError("aha_reward_groups_dropped is not served");
     }
 
     private static ModelReward host(Path path, RewardRoute route) {
@@ -152,11 +165,13 @@ class RewardModelScoringTest {
     }
 
     @Test
-    void shouldDropAGroupTheModelScoresNaN() {
+    void shouldDropAGroupTheModelScoresNaNAndCountIt() {
+        double before = dropped();
         try (ModelReward nan = host(nanModel, RewardRoute.BOTH)) {
             spawn(nan).tell(group());
             learner.expectNoMessage(Duration.ofSeconds(2));
         }
+        assertEquals(before + 1, dropped(), "counted in aha_reward_groups_dropped");
         assertNull(LearnedScoring.problem(new double[] {1, 2}, null, true));
         assertTrue(LearnedScoring.problem(new double[] {1, Double.POSITIVE_INFINITY}, null, true).contains("Infinity"));
         assertTrue(LearnedScoring.problem(null, new IllegalStateException("gone"), true).contains("failed"));

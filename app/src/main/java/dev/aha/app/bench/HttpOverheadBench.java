@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
  * falls on both alike. The medians of steady groups/s are compared.
  */
 @Command(name = "http-overhead", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"The HTTP endpoint's cost: off against on, scraped each second.",
+        description = {"The HTTP endpoint's cost: off vs on, scraped each second.",
             "Interleaved runs of the same pipeline (default: the real tiny model); prints one JSON object with "
                     + "each run's groups/s and the medians' ratio."})
 public final class HttpOverheadBench implements Callable<Integer> {

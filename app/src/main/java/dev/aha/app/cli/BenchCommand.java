@@ -2,6 +2,7 @@ package dev.aha.app.cli;
 
 import dev.aha.app.bench.DistillVsRlBench;
 import dev.aha.app.bench.HttpOverheadBench;
+import dev.aha.app.bench.RmOveroptimizationBench;
 import dev.aha.bench.AsyncVsSyncBench;
 import dev.aha.bench.BlasBench;
 import dev.aha.bench.MicroBench;
@@ -21,6 +22,6 @@ import picocli.CommandLine.Command;
         subcommands = {WeightsBench.class, MicroBench.class, ThroughputBench.class, ScalingBench.class,
             AsyncVsSyncBench.class, OverheadBench.class, ModelBench.class, DistillVsRlBench.class,
             SandboxBench.class, VsPyTorchBench.class, BlasBench.class, RolloutBench.class, HttpOverheadBench.class,
-            RewardModelBench.class})
+            RewardModelBench.class, RmOveroptimizationBench.class})
 final class BenchCommand {
 }

@@ -1,17 +1,10 @@
 package dev.aha.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aha.actors.config.RunConfig;
-import dev.aha.runtime.rm.GeneralRequests;
-import dev.aha.runtime.task.ArithmeticTask;
-import dev.aha.runtime.task.PromptStream;
-import dev.aha.runtime.task.TaskPrompt;
-import java.io.BufferedWriter;
+import dev.aha.runtime.rm.MixedDataset;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,8 +19,6 @@ import picocli.CommandLine.Option;
         description = {"Write a mixed dataset: arithmetic rows for the rules, general requests for the reward model.",
             "Each line: question, answer (arithmetic only) and reward (rule or model)."})
 public final class RmMixedCommand implements Callable<Integer> {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Mixin
     ModelOptions model = new ModelOptions();
@@ -52,26 +43,7 @@ public final class RmMixedCommand implements Callable<Integer> {
                     + count + " and " + generalShare);
         }
         RunConfig config = model.load(Map.of());
-        PromptStream arithmetic = new ArithmeticTask(config.arithmetic()).trainStream(seed);
-        Random rng = new Random(seed * 31 + 11);
-        int general = 0;
-        if (out.toAbsolutePath().getParent() != null) {
-            Files.createDirectories(out.toAbsolutePath().getParent());
-        }
-        try (BufferedWriter w = Files.newBufferedWriter(out)) {
-            for (int i = 0; i < count; i++) {
-                if (rng.nextDouble() < generalShare) {
-                    w.write(JSON.createObjectNode().put("question", GeneralRequests.draw(rng).question())
-                            .put("reward", "model").toString());
-                    general++;
-                } else {
-                    TaskPrompt p = arithmetic.next();
-                    w.write(JSON.createObjectNode().put("question", p.question()).put("answer", p.referenceAnswer())
-                            .put("reward", "rule").toString());
-                }
-                w.newLine();
-            }
-        }
+        int general = MixedDataset.write(out, config.arithmetic(), count, generalShare, seed);
         System.err.printf("aha rm mixed: %,d rows (%,d general, %,d arithmetic) -> %s%n", count, general,
                 count - general, out);
         return 0;

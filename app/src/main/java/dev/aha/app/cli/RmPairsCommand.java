@@ -1,21 +1,12 @@
 package dev.aha.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aha.actors.config.RunConfig;
 import dev.aha.actors.run.TaskFactory;
-import dev.aha.runtime.rm.GeneralRequests;
-import dev.aha.runtime.rm.WrongStep;
-import dev.aha.runtime.task.PromptStream;
+import dev.aha.runtime.rm.PairFiles;
 import dev.aha.runtime.task.Task;
-import dev.aha.runtime.task.TaskPrompt;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,7 +26,6 @@ import picocli.CommandLine.Option;
                     + "synthetic requests with a better and a worse reply."})
 public final class RmPairsCommand implements Callable<Integer> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final String GENERAL = "general";
 
     @Mixin
@@ -61,53 +51,15 @@ public final class RmPairsCommand implements Callable<Integer> {
         }
         RunConfig config = run.load(Map.of());
         Task task = TaskFactory.create(config.train().task(), config, run.trainFile, run.evalFile);
-        PromptStream problems = task.trainStream(seed);
-        Random rng = new Random(seed * 31 + 7);
-        Set<String> seen = new HashSet<>();
-        int written = 0;
-        int draws = 0;
-        if (out.toAbsolutePath().getParent() != null) {
-            Files.createDirectories(out.toAbsolutePath().getParent());
-        }
-        try (BufferedWriter w = Files.newBufferedWriter(out)) {
-            while (written < count) {
-                if (++draws > 20 * count) {
-                    throw new IllegalArgumentException("the " + task.name() + " task gave only " + written
-                            + " distinct problems in " + (draws - 1) + " draws; ask for fewer pairs");
-                }
-                TaskPrompt p = problems.next();
-                if (p.solution() == null) {
-                    throw new IllegalArgumentException("the " + task.name() + " task has no worked solutions to "
-                            + "make pairs from (arithmetic has)");
-                }
-                if (!seen.add(p.question())) {
-                    continue;
-                }
-                w.write(JSON.createObjectNode().put("prompt", config.template().render(p.question()))
-                        .put("chosen", p.solution()).put("rejected", WrongStep.corrupt(p.solution(), rng)).toString());
-                w.newLine();
-                written++;
-            }
-        }
-        System.err.printf("aha rm pairs: %,d pairs from the %s task -> %s%n", written, task.name(), out);
+        PairFiles.fromTask(out, task.trainStream(seed), task.name(), config.template()::render, count, seed);
+        System.err.printf("aha rm pairs: %,d pairs from the %s task -> %s%n", count, task.name(), out);
         return 0;
     }
 
-    /** Synthetic general requests (they repeat: the space is small, and that is no harm to a preference). */
+    /** Synthetic general requests. */
     private int general() throws IOException {
         RunConfig config = run.model.load(Map.of()); // the prompt template; no task to build
-        Random rng = new Random(seed);
-        if (out.toAbsolutePath().getParent() != null) {
-            Files.createDirectories(out.toAbsolutePath().getParent());
-        }
-        try (BufferedWriter w = Files.newBufferedWriter(out)) {
-            for (int i = 0; i < count; i++) {
-                GeneralRequests.Request r = GeneralRequests.draw(rng);
-                w.write(JSON.createObjectNode().put("prompt", config.template().render(r.question()))
-                        .put("chosen", r.chosen()).put("rejected", r.rejected()).toString());
-                w.newLine();
-            }
-        }
+        PairFiles.general(out, config.template()::render, count, seed);
         System.err.printf("aha rm pairs: %,d pairs of general requests -> %s%n", count, out);
         return 0;
     }

@@ -18,9 +18,23 @@ import java.nio.file.Path;
  * @param summary the run's summary.json
  * @param charts the run's charts folder
  * @param note one line for the table, saying whether the run continued after an interruption
+ * @param rewards the rule and model parts of the reward as RL started and ended; null when not read
  */
 public record GrpoOutput(long steps, Double initialPass1, Double finalPass1, double wallSeconds, double groupsPerSecond,
-        long promptsUsed, double minutes, Path summary, Path charts, String note) implements StageOutput {
+        long promptsUsed, double minutes, Path summary, Path charts, String note, RewardParts rewards)
+        implements StageOutput {
+
+    public GrpoOutput(long steps, Double initialPass1, Double finalPass1, double wallSeconds, double groupsPerSecond,
+            long promptsUsed, double minutes, Path summary, Path charts, String note) {
+        this(steps, initialPass1, finalPass1, wallSeconds, groupsPerSecond, promptsUsed, minutes, summary, charts, note,
+                null);
+    }
+
+    /** The same with its reward parts (named in the note). */
+    GrpoOutput withRewards(RewardParts parts) {
+        return parts == null ? this : new GrpoOutput(steps, initialPass1, finalPass1, wallSeconds, groupsPerSecond,
+                promptsUsed, minutes, summary, charts, note + "; " + parts.text(), parts);
+    }
 
     @Override
     public ObjectNode toJson() {
@@ -31,9 +45,13 @@ public record GrpoOutput(long steps, Double initialPass1, Double finalPass1, dou
         if (finalPass1 != null) {
             o.put("final_pass1", finalPass1);
         }
-        return o.put("wall_seconds", wallSeconds).put("groups_per_second", groupsPerSecond)
+        o.put("wall_seconds", wallSeconds).put("groups_per_second", groupsPerSecond)
                 .put("prompts_used", promptsUsed).put("minutes", minutes).put("summary", summary.toString())
                 .put("charts", charts.toString()).put("note", note);
+        if (rewards != null) {
+            o.set("reward_parts", rewards.toJson());
+        }
+        return o;
     }
 
     /** Reads the figures from the outputs {@link #toJson} wrote, or from a run's summary.json (the rest given). */
@@ -44,8 +62,11 @@ public record GrpoOutput(long steps, Double initialPass1, Double finalPass1, dou
     }
 
     static GrpoOutput read(JsonNode o) {
-        return read(o, o.path("minutes").asDouble(), Path.of(o.path("summary").asText()),
+        GrpoOutput read = read(o, o.path("minutes").asDouble(), Path.of(o.path("summary").asText()),
                 Path.of(o.path("charts").asText()), o.path("note").asText());
+        RewardParts parts = RewardParts.read(o.get("reward_parts"));
+        return parts == null ? read : new GrpoOutput(read.steps, read.initialPass1, read.finalPass1, read.wallSeconds,
+                read.groupsPerSecond, read.promptsUsed, read.minutes, read.summary, read.charts, read.note, parts);
     }
 
     private static Double optional(JsonNode o, String key) {

@@ -51,6 +51,14 @@ final class RecipeCheck {
         if (s.kind() == StageKind.GRPO) {
             c.requireTrainable(true);
         }
+        if (s.generalShare() != null && !task.name().equals("arithmetic")) {
+            throw new IllegalArgumentException("general-share mixes general requests among arithmetic problems; the "
+                    + "task here is " + task.name());
+        }
+        if (s.kind() == StageKind.RM_TRAIN && s.from().equals(Recipe.INITIAL)) {
+            throw new IllegalArgumentException("a reward model starts from a trained checkpoint's decoder: give from = "
+                    + "an earlier stage, not " + Recipe.INITIAL);
+        }
         if (s.kind() == StageKind.DISTILL) {
             RunConfig student = context.student(s, c);
             Distillation.requireSharedTokenizer(c, student);

@@ -26,10 +26,22 @@ import java.nio.file.Path;
  * @param samplesFrom the stage whose samples a reject stage filters (given, or the nearest earlier one)
  * @param studentPath a Hugging Face model directory or a HOCON file (distill)
  * @param studentConfig aha.* overrides for the student (distill's {@code student { ... }})
+ * @param pairs what an rm-train stage generates its preference pairs from: {@link #TASK_PAIRS} or
+ *     {@link #GENERAL_PAIRS} (null with {@code data})
+ * @param count pairs an rm-train stage generates
+ * @param rewardModelFrom the rm-train stage whose reward model a grpo stage rewards with (aha.reward.model.path)
+ * @param generalShare a grpo stage trains on a mixed dataset of {@code prompts} rows, this share of them synthetic
+ *     general requests for the reward model and the rest the task's problems for the rules; null: the task alone
  */
 public record Stage(int index, String name, StageKind kind, Config block, Config config, String from,
         Integer steps, Double minutes, Integer k, Integer prompts, PromptSelection.Split split, Long seed,
-        Path data, String dataFrom, String samplesFrom, Path studentPath, Config studentConfig) {
+        Path data, String dataFrom, String samplesFrom, Path studentPath, Config studentConfig, String pairs,
+        Integer count, String rewardModelFrom, Double generalShare) {
+
+    /** {@code pairs = task}: the recipe task's worked solutions, one step made wrong in the rejected side. */
+    public static final String TASK_PAIRS = "task";
+    /** {@code pairs = general}: synthetic general requests with a better and a worse reply. */
+    public static final String GENERAL_PAIRS = "general";
 
     /** Its folder under the pipeline's output: {@code NN-name}, numbered from 01. */
     public String folder() {

@@ -10,5 +10,6 @@ import java.nio.file.Path;
  * @param figures that checkpoint's held-out figures; null when not measured (the initial policy)
  * @param samples the samples file of its {@code samples-from} stage (reject), else null
  * @param sftData the SFT data of its {@code data-from} stage (sft), else null
+ * @param rewardModel the reward model of its {@code reward-model-from} stage (grpo), else null
  */
-record StageInput(Path checkpoint, EvalResult figures, Path samples, Path sftData) {}
+record StageInput(Path checkpoint, EvalResult figures, Path samples, Path sftData, Path rewardModel) {}

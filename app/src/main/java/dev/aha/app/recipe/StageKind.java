@@ -10,7 +10,7 @@ public enum StageKind {
     /** Supervised fine-tuning: the cold start on the task's worked solutions, or on a file or a stage's kept data. */
     SFT("sft", "from", "steps", "minutes", "data", "data-from"),
     /** Reinforcement learning: an aha train run started from the previous checkpoint. */
-    GRPO("grpo", "from", "minutes"),
+    GRPO("grpo", "from", "minutes", "reward-model-from", "general-share", "prompts", "seed"),
     /** k scored completions per training prompt from the checkpoint: aha sample. */
     SAMPLE("sample", "from", "k", "prompts", "split", "seed"),
     /** Keeps the correct, readable samples of a sample stage as SFT data: aha reject. */
@@ -18,7 +18,12 @@ public enum StageKind {
     /** sample and reject in one stage. */
     REJECTION_SAMPLING("rejection-sampling", "from", "k", "prompts", "split", "seed"),
     /** Sample the checkpoint as a teacher, reject, fine-tune a student (another size, or a Hugging Face model). */
-    DISTILL("distill", "from", "student", "k", "prompts", "split", "seed", "steps", "minutes");
+    DISTILL("distill", "from", "student", "k", "prompts", "split", "seed", "steps", "minutes"),
+    /**
+     * A reward model trained on preference pairs (generated: the task's worked solutions or synthetic general
+     * requests; or a file) from the checkpoint's decoder with a fresh score head; the policy passes on unchanged.
+     */
+    RM_TRAIN("rm-train", "from", "pairs", "count", "data", "steps", "minutes", "seed");
 
     private final String label;
     private final List<String> keys;
@@ -52,6 +57,11 @@ public enum StageKind {
     /** Whether the stage writes SFT data ({@code data-from} may name it). */
     public boolean writesSftData() {
         return this == REJECT || this == REJECTION_SAMPLING || this == DISTILL;
+    }
+
+    /** Whether the stage writes a reward model ({@code reward-model-from} may name it). */
+    public boolean writesRewardModel() {
+        return this == RM_TRAIN;
     }
 
     /** Whether the stage reads a checkpoint ({@code from}). */

@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * are relative to the pipeline's folder.
  */
 public sealed interface StageOutput permits SftOutput, GrpoOutput, SampleOutput, RejectOutput, RejectionSamplingOutput,
-        DistillOutput {
+        DistillOutput, RmTrainOutput {
 
     /** One line for the pipeline's table. */
     String note();
@@ -26,6 +26,11 @@ public sealed interface StageOutput permits SftOutput, GrpoOutput, SampleOutput,
         Path sftData();
     }
 
+    /** A stage that wrote a reward model: a grpo stage's {@code reward-model-from} may name it. */
+    interface WritesRewardModel {
+        Path rewardModel();
+    }
+
     /** The outputs {@link #toJson} wrote for a stage of {@code kind}. */
     static StageOutput read(StageKind kind, JsonNode o) {
         return switch (kind) {
@@ -35,6 +40,7 @@ public sealed interface StageOutput permits SftOutput, GrpoOutput, SampleOutput,
             case REJECT -> RejectOutput.read(o);
             case REJECTION_SAMPLING -> RejectionSamplingOutput.read(o);
             case DISTILL -> DistillOutput.read(o);
+            case RM_TRAIN -> RmTrainOutput.read(o);
         };
     }
 
@@ -44,6 +50,14 @@ public sealed interface StageOutput permits SftOutput, GrpoOutput, SampleOutput,
             return w.samples();
         }
         throw new IllegalStateException("a " + o.getClass().getSimpleName() + " holds no samples");
+    }
+
+    /** The reward model of a stage that wrote one (the recipe's check allows no other). */
+    static Path rewardModelOf(StageOutput o) {
+        if (o instanceof WritesRewardModel w) {
+            return w.rewardModel();
+        }
+        throw new IllegalStateException("a " + o.getClass().getSimpleName() + " holds no reward model");
     }
 
     /** The SFT data of a stage that wrote some (the recipe's check allows no other). */

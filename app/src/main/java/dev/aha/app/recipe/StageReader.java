@@ -85,6 +85,8 @@ final class StageReader {
             }
         } else if (kind == StageKind.GRPO) {
             throw new IllegalArgumentException(where + ": a grpo stage needs minutes = N (its RL wall time)");
+        } else if (kind == StageKind.RM_TRAIN && steps == null) {
+            throw new IllegalArgumentException(where + ": an rm-train stage needs steps = N, minutes = N or both");
         }
         Integer k = positive(block, "k", where);
         Integer prompts = positive(block, "prompts", where);
@@ -153,8 +155,10 @@ final class StageReader {
             throw new IllegalArgumentException(where + ": a distill stage needs a student: a Hugging Face model "
                     + "folder, a HOCON file, or a block { aha.policy { model-dim = 64, layers = 2, heads = 2 } }");
         }
+        RewardModelKeys rm = RewardModelKeys.read(kind, block, where, data != null, prompts, byName);
         return new Stage(index, name, kind, block, config, from, steps, minutes, k, prompts, split, seed, data,
-                dataFrom, samplesFrom, studentPath, studentConfig);
+                dataFrom, samplesFrom, studentPath, studentConfig, rm.pairs(), rm.count(), rm.rewardModelFrom(),
+                rm.generalShare());
     }
 
     private static void requireEarlier(String name, Map<String, Stage> byName, String where, String key,

@@ -16,11 +16,18 @@ final class StageText {
                             : s.dataFrom() != null ? "the data kept by " + s.dataFrom()
                             : "the task's worked solutions");
             case GRPO -> minutes(s.minutes()) + " minutes of GRPO" + (s.from().equals(Recipe.INITIAL)
-                    ? " (no cold start)" : "");
+                    ? " (no cold start)" : "") + (s.generalShare() != null ? String.format(" on %,d mixed prompts "
+                    + "(%.0f%% general, rewarded by %s's reward model)", s.prompts() == null
+                    ? GrpoStage.MIXED_PROMPTS : s.prompts(), 100 * s.generalShare(), s.rewardModelFrom())
+                    : s.rewardModelFrom() != null ? " with " + s.rewardModelFrom() + "'s reward model" : "");
             case SAMPLE -> "sampling " + s.prompts() + " prompts";
             case REJECT -> "keeping the correct, readable samples of " + s.samplesFrom();
             case REJECTION_SAMPLING -> "sampling " + s.prompts() + " prompts and keeping the correct, readable samples";
             case DISTILL -> "sampling " + s.prompts() + " prompts as the teacher, SFT of the student on those kept";
+            case RM_TRAIN -> "a reward model from " + s.from() + "'s decoder on " + (s.data() != null
+                    ? s.data().toString() : String.format("%,d generated %s pairs", s.count(), s.pairs()))
+                    + (s.steps() != null ? ", " + s.steps() + " steps" : "")
+                    + (s.minutes() != null ? ", at most " + minutes(s.minutes()) + " minutes" : "");
         };
     }
 

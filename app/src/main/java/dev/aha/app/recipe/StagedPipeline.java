@@ -117,7 +117,7 @@ public final class StagedPipeline {
     /** The stages it reads from, each with the id of the run that finished it. */
     private Map<String, String> inputsOf(Stage s) {
         Map<String, String> inputs = new LinkedHashMap<>();
-        for (String name : new String[] {s.from(), s.dataFrom(), s.samplesFrom()}) {
+        for (String name : new String[] {s.from(), s.dataFrom(), s.samplesFrom(), s.rewardModelFrom()}) {
             if (name != null && !name.equals(Recipe.INITIAL)) {
                 inputs.put(name, done.get(name).id());
             }
@@ -138,7 +138,9 @@ public final class StagedPipeline {
                 : out.resolve(StageOutput.samplesOf(done.get(s.samplesFrom()).outputs()));
         Path sftData = s.dataFrom() == null ? null
                 : out.resolve(StageOutput.sftDataOf(done.get(s.dataFrom()).outputs()));
-        return new StageInput(checkpoint, figures, samples, sftData);
+        Path rewardModel = s.rewardModelFrom() == null ? null
+                : out.resolve(StageOutput.rewardModelOf(done.get(s.rewardModelFrom()).outputs()));
+        return new StageInput(checkpoint, figures, samples, sftData, rewardModel);
     }
 
     private StageRunner<?> runner(StageKind kind) {
@@ -150,6 +152,7 @@ public final class StagedPipeline {
             case REJECTION_SAMPLING -> new RejectionSamplingStage(new SampleStage(context),
                     new RejectStage(context, log));
             case DISTILL -> new DistillStage(context);
+            case RM_TRAIN -> new RmTrainStage(context, log);
         };
     }
 

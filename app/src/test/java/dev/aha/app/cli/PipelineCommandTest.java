@@ -44,9 +44,10 @@ class PipelineCommandTest {
         return Stream.of(
                 Arguments.of(HEAD + "stages = [" + ok + "{ name = b, kind = grpoo, minutes = 1 } ]",
                         "stage 2 'b': unknown kind 'grpoo' (kinds: sft, grpo, sample, reject, rejection-sampling, "
-                                + "distill)"),
+                                + "distill, rm-train)"),
                 Arguments.of(HEAD + "stages = [" + ok + "{ name = b, kind = grpo, minutes = 1, stepz = 3 } ]",
-                        "stage 2 'b': unknown key 'stepz' (a grpo stage takes name, kind, config, from, minutes)"),
+                        "stage 2 'b': unknown key 'stepz' (a grpo stage takes name, kind, config, from, minutes, "
+                                + "reward-model-from, general-share, prompts, seed)"),
                 Arguments.of(HEAD + "stagez = []\nstages = [" + ok + "]", "unknown top-level key 'stagez'"),
                 Arguments.of(HEAD + "eval.promts = 3\nstages = [" + ok + "]", "eval: unknown key 'promts'"),
                 Arguments.of(HEAD + "stages = [" + ok + "{ name = b, kind = grpo, minutes = 1, "

@@ -57,7 +57,15 @@ class StageOutputTest {
                 Arguments.of(StageKind.SAMPLE, SAMPLE),
                 Arguments.of(StageKind.REJECT, REJECT),
                 Arguments.of(StageKind.REJECTION_SAMPLING, new RejectionSamplingOutput(SAMPLE, REJECT)),
-                Arguments.of(StageKind.DISTILL, new DistillOutput(distilled)));
+                Arguments.of(StageKind.GRPO, new GrpoOutput(40, 0.25, 0.5, 3.6, 11.5, 41, 1,
+                        Path.of("05-all/summary.json"), Path.of("05-all/charts"), "40 learner steps")
+                        .withRewards(new RewardParts(40, 0.5, 0.75, true, -1.25, 2.5))),
+                Arguments.of(StageKind.GRPO, new GrpoOutput(40, 0.25, 0.5, 3.6, 11.5, 41, 1,
+                        Path.of("02-rl/summary.json"), Path.of("02-rl/charts"), "40 learner steps")
+                        .withRewards(new RewardParts(40, 0.5, 0.75, false, 0, 0))),
+                Arguments.of(StageKind.DISTILL, new DistillOutput(distilled)),
+                Arguments.of(StageKind.RM_TRAIN, new RmTrainOutput(Path.of("04-rm/reward-model"), "04-rm/pairs.jsonl",
+                        "general", 1800, 200, 0.5, 0.995, 300, 61.5)));
     }
 
     @ParameterizedTest
@@ -74,6 +82,7 @@ class StageOutputTest {
         assertEquals(figures, read.figures());
         assertEquals(kind.writesSamples(), read.outputs() instanceof StageOutput.WritesSamples, kind.label());
         assertEquals(kind.writesSftData(), read.outputs() instanceof StageOutput.WritesSftData, kind.label());
+        assertEquals(kind.writesRewardModel(), read.outputs() instanceof StageOutput.WritesRewardModel, kind.label());
     }
 
     /** The outputs of a rejection-sampling stage as the pipeline has always written them. */
