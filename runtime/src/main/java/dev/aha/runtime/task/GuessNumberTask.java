@@ -2,6 +2,7 @@ package dev.aha.runtime.task;
 
 import dev.aha.runtime.agent.CompactTurnFormat;
 import dev.aha.runtime.agent.GuessNumberEnvironment;
+import dev.aha.runtime.chat.Conversation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -54,14 +55,17 @@ public final class GuessNumberTask implements Task {
 
     private static TaskPrompt game(Random rng, String id) {
         int secret = 1 + rng.nextInt(MAX);
-        StringBuilder trace = new StringBuilder("<think>");
+        List<String> messages = new ArrayList<>(List.of("user", QUESTION));
+        StringBuilder trace = new StringBuilder();
         int low = 1;
         int high = MAX;
         for (int n = 0; ; n++) {
             int guess = n < RANDOM_GUESSES ? low + rng.nextInt(high - low + 1) : (low + high) / 2;
             String answer = GuessNumberEnvironment.answer(guess, secret);
-            trace.append(CompactTurnFormat.OPEN).append(GuessNumberEnvironment.TOOL).append(' ').append(guess)
-                    .append(CompactTurnFormat.CLOSE).append(CompactTurnFormat.RESULT).append(answer);
+            String call = (n == 0 ? "<think>" : "") + CompactTurnFormat.OPEN + GuessNumberEnvironment.TOOL + ' '
+                    + guess + CompactTurnFormat.CLOSE;
+            messages.addAll(List.of("assistant", call, "tool", answer));
+            trace.append(call).append(CompactTurnFormat.RESULT).append(answer);
             if (guess == secret) {
                 break;
             }
@@ -71,7 +75,10 @@ public final class GuessNumberTask implements Task {
                 high = guess - 1;
             }
         }
-        trace.append("</think> <answer>").append(secret).append("</answer>");
-        return new TaskPrompt(NAME + "/" + id + "/" + secret, QUESTION, Integer.toString(secret), trace.toString());
+        String answer = "</think> <answer>" + secret + "</answer>";
+        messages.addAll(List.of("assistant", answer));
+        trace.append(answer);
+        return new TaskPrompt(NAME + "/" + id + "/" + secret, QUESTION, Integer.toString(secret), trace.toString(),
+                null, Conversation.of(messages.toArray(String[]::new)));
     }
 }
