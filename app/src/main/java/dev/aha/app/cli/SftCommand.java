@@ -16,14 +16,15 @@ import picocli.CommandLine.Option;
         description = {"Supervised fine-tuning: R1's cold start.",
             "Trains on JSON Lines of {prompt, completion} or of conversations in TRL's format ({messages, tools}: "
                     + "the assistant's turns are trained, tool results and other turns are context) (--data), or on "
-                    + "the task's generated worked solutions (with a <think> trace). Writes a checkpoint folder that aha train --init and aha eval --checkpoint "
-                    + "take."})
+                    + "the task's generated worked solutions (with a <think> trace). Writes a checkpoint folder that "
+                    + "aha train --init and aha eval --checkpoint take."})
 public final class SftCommand implements Callable<Integer> {
 
     @Mixin
     RunOptions run = new RunOptions();
 
-    @Option(names = "--data", paramLabel = "FILE", description = "JSON Lines with prompt and completion (raw text), or with messages (and tools).")
+    @Option(names = "--data", paramLabel = "FILE",
+            description = "JSON Lines with prompt and completion (raw text), or with messages (and tools).")
     Path data;
 
     @Option(names = "--steps", description = "Optimiser steps (default: aha.train.cold-start.steps).")

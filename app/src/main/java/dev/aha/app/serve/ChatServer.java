@@ -35,7 +35,8 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 /**
  * An OpenAI-compatible HTTP endpoint on Pekko HTTP: {@code GET /v1/models}, {@code POST /v1/chat/completions} (with
  * {@code tools}: the chat template announces them, and {@code <tool_call>} in the output comes back as
- * {@code tool_calls}) and {@code POST /v1/completions}, either streamed as server-sent events ({@link EventStream}). Bad JSON or a request past the context is 400 with the
+ * {@code tool_calls}) and {@code POST /v1/completions}, either streamed as server-sent events
+ * ({@link EventStream}). Bad JSON or a request past the context is 400 with the
  * reason, a missing or wrong bearer token 401, a full generator queue 429; each is that request's answer alone and
  * the server keeps serving. Requests generate one at a time ({@link Generator}); the HTTP side never blocks.
  */

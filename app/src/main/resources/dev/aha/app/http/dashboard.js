@@ -116,8 +116,8 @@
     rows('members', run.members.map(function (m) {
       var has = 'groups_sampled' in m;
       return [m.address, m.roles.join(', '), m.status, has ? m.groups_sampled : '', has ? m.sampled_tokens : '',
-        has ? m.groups_scored : '', has ? m.reward_failures : '', has && m.rollout_version >= 0 ? m.rollout_version : '',
-        episodes(m)];
+        has ? m.groups_scored : '', has ? m.reward_failures : '',
+        has && m.rollout_version >= 0 ? m.rollout_version : '', episodes(m)];
     }));
     var d = run.dispatcher || {};
     rows('dispatcher', ['dispatched', 'used', 'dropped_stale', 'dropped_uniform', 'reissued', 'outstanding', 'lost',

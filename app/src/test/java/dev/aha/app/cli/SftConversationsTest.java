@@ -49,13 +49,15 @@ class SftConversationsTest {
                 "--heads", "2", "--kv-heads", "1", "--intermediate", "64", "--tokenizer",
                 TestData.tokenizer("qwen3").toString(), "--seed", "3", "--out", model.toString()).code());
         Path data = file("trl.jsonl", "{\"messages\": [{\"role\": \"user\", \"content\": \"What is 6*7?\"},"
-                + " {\"role\": \"assistant\", \"content\": null, \"tool_calls\": [{\"type\": \"function\", \"function\":"
+                + " {\"role\": \"assistant\", \"content\": null,"
+                + " \"tool_calls\": [{\"type\": \"function\", \"function\":"
                 + " {\"name\": \"calculator\", \"arguments\": {\"expression\": \"6*7\"}}}]},"
                 + " {\"role\": \"tool\", \"content\": \"42\"}, {\"role\": \"assistant\", \"content\": \"42.\"}],"
                 + " \"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"calculator\","
                 + " \"parameters\": {\"type\": \"object\"}}}]}");
         CliRun r = CliRun.of("sft", "--model", model.toString(), "--data", data.toString(), "--steps", "1", "--out",
-                dir.resolve("q3-sft").toString(), "--config", conf("aha.train.cold-start.batch-size = 1\naha.policy.context-length = 512").toString());
+                dir.resolve("q3-sft").toString(), "--config",
+                conf("aha.train.cold-start.batch-size = 1\naha.policy.context-length = 512").toString());
         assertEquals(0, r.code(), r.err());
     }
 

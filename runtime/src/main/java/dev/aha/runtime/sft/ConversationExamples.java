@@ -64,8 +64,8 @@ public final class ConversationExamples {
             // i < last and the last message is the assistant's, so a non-assistant i + 1 has an i + 2
             boolean observation = next.equals("tool") || next.equals("user");
             if (!observation || !c.role(i + 2).equals("assistant")) {
-                throw new IllegalArgumentException("message " + (observation ? i + 2 : i + 1) + ": between two assistant turns stands one "
-                        + "tool or user message (an episode makes one call per turn)");
+                throw new IllegalArgumentException("message " + (observation ? i + 2 : i + 1) + ": between two "
+                        + "assistant turns stands one tool or user message (an episode makes one call per turn)");
             }
             TurnFormat format = format(c);
             if (next.equals("tool")) {
