@@ -14,9 +14,14 @@ final class NodeTotals {
     final LongAdder groupsScored = new LongAdder();
     final LongAdder rewardFailures = new LongAdder();
     final AtomicLong rolloutVersion = new AtomicLong(-1);
+    final LongAdder episodes = new LongAdder();
+    final LongAdder episodeTurns = new LongAdder();
+    final LongAdder toolCalls = new LongAdder();
+    final LongAdder toolErrors = new LongAdder();
 
     NodeReport report(String node, String roles) {
         return new NodeReport(node, roles, groupsSampled.sum(), sampledTokens.sum(), samplingSeconds.sum(),
-                groupsScored.sum(), rewardFailures.sum(), rolloutVersion.get());
+                groupsScored.sum(), rewardFailures.sum(), rolloutVersion.get(), episodes.sum(), episodeTurns.sum(),
+                toolCalls.sum(), toolErrors.sum());
     }
 }

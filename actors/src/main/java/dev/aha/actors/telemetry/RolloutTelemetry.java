@@ -37,10 +37,14 @@ public final class RolloutTelemetry {
         sampled(completionTokens);
         if (episodes != null) {
             this.episodes.inc(episodes.size());
+            totals.episodes.add(episodes.size());
             for (int i = 0; i < episodes.size(); i++) {
                 turns.inc(episodes.turns()[i]);
                 toolCalls.inc(episodes.toolCalls()[i]);
                 toolErrors.inc(episodes.toolErrors()[i]);
+                totals.episodeTurns.add(episodes.turns()[i]);
+                totals.toolCalls.add(episodes.toolCalls()[i]);
+                totals.toolErrors.add(episodes.toolErrors()[i]);
             }
         }
     }

@@ -7,6 +7,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.aha.actors.cluster.ClusterNode;
 import dev.aha.actors.cluster.NodeRole;
+import dev.aha.protocol.pipeline.GroupEpisodes;
 import dev.aha.protocol.telemetry.NodeReport;
 import dev.aha.runtime.config.AhaConfig;
 import java.time.Duration;
@@ -57,7 +58,8 @@ class ClusterGathererTest {
             }), worker, workerTelemetry);
             RolloutTelemetry rollout = Telemetry.get(b).rollout();
             rollout.sampled(120);
-            rollout.sampled(80);
+            rollout.sampled(80, new GroupEpisodes(new double[] {0, 0}, new int[] {3, 5}, new int[] {2, 4},
+                    new int[] {0, 1}, new boolean[] {false, false}, 0));
             rollout.version(3);
             String workerAddress = Telemetry.get(b).node();
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -70,6 +72,10 @@ class ClusterGathererTest {
             assertEquals(2, got.groupsSampled());
             assertEquals(200, got.sampledTokens());
             assertEquals(3, got.rolloutVersion());
+            assertEquals(2, got.episodes(), "a multi-turn group's episodes travel with the report");
+            assertEquals(8, got.episodeTurns());
+            assertEquals(6, got.toolCalls());
+            assertEquals(1, got.toolErrors());
             assertEquals("rollout", got.roles());
             assertTrue(seedTelemetry.live().nodes().containsKey(seedAddress), "the seed reports to itself too");
         } finally {
@@ -87,12 +93,13 @@ class ClusterGathererTest {
     @Test
     void aReportThatIsNotSaneIsDroppedAndCounted() {
         NodeTelemetry t = new NodeTelemetry();
-        t.gathered(new NodeReport("10.0.0.2:25520", "rollout", -1, 0, 0, 0, 0, 0));
-        t.gathered(new NodeReport(null, "rollout", 1, 0, 0, 0, 0, 0));
-        t.gathered(new NodeReport("10.0.0.2:25520", "rollout", 1, 0, Double.NaN, 0, 0, 0));
-        assertEquals(3, t.invalidReports());
+        t.gathered(new NodeReport("10.0.0.2:25520", "rollout", -1, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        t.gathered(new NodeReport(null, "rollout", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        t.gathered(new NodeReport("10.0.0.2:25520", "rollout", 1, 0, Double.NaN, 0, 0, 0, 0, 0, 0, 0));
+        t.gathered(new NodeReport("10.0.0.2:25520", "rollout", 1, 0, 0, 0, 0, 0, 2, 8, -6, 1));
+        assertEquals(4, t.invalidReports());
         assertTrue(t.live().nodes().isEmpty());
-        t.gathered(new NodeReport("10.0.0.2:25520", "rollout", 1, 10, 0.5, 0, 0, 2));
+        t.gathered(new NodeReport("10.0.0.2:25520", "rollout", 1, 10, 0.5, 0, 0, 2, 0, 0, 0, 0));
         assertEquals(1, t.live().nodes().size());
         t.live().keepNodes(Set.of("10.0.0.3:25520"));
         assertTrue(t.live().nodes().isEmpty(), "a node whose reporter left is forgotten");

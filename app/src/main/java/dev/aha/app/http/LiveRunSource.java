@@ -71,6 +71,10 @@ public final class LiveRunSource implements RunSource {
                 o.put("groups_sampled", r.groupsSampled()).put("sampled_tokens", r.sampledTokens())
                         .put("sampling_seconds", r.samplingSeconds()).put("groups_scored", r.groupsScored())
                         .put("reward_failures", r.rewardFailures()).put("rollout_version", r.rolloutVersion());
+                if (r.episodes() > 0) { // a multi-turn task's
+                    o.put("episodes", r.episodes()).put("episode_turns", r.episodeTurns())
+                            .put("tool_calls", r.toolCalls()).put("tool_errors", r.toolErrors());
+                }
             }
             return (JsonNode) o;
         }).toList();

@@ -95,7 +95,8 @@ public final class Distillation {
         }
         Path studentDir = out.resolve(STUDENT);
         StageFiles.deleteTree(studentDir); // SFT restarts: never a mix of a killed run's checkpoint and this one's
-        SftRun.Result student = SftRun.run(plan.student(), null, SftData.file(data, plan.seed()), plan.steps(),
+        SftRun.Result student = SftRun.run(plan.student(), null,
+                SftData.file(data, plan.seed(), plan.student().template()), plan.steps(),
                 plan.timeLimit(), studentDir, label + " student sft");
         EvalResult figures = evalTask == null ? null
                 : HeldOut.evaluate(plan.student(), student.checkpoint(), evalTask, label + " eval student");

@@ -77,6 +77,7 @@ public final class SftRun {
                 Policy policy = init == null ? config.policy().create(manager) : config.policy().blank(manager);
                 ProgressBar bar = byTime ? Progress.bar(label + " (s)", timeLimit.toSeconds())
                         : Progress.bar(label, maxSteps)) {
+            data.check(tokenizer);
             if (init != null) {
                 CheckpointStore.load(init, policy, null);
             }

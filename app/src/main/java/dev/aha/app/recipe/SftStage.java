@@ -25,14 +25,14 @@ final class SftStage implements StageRunner<SftOutput> {
         RunConfig c = context.forCheckpoint(s, in.checkpoint());
         SftData data;
         if (s.data() != null) {
-            data = SftData.file(s.data(), c.train().seed());
+            data = SftData.file(s.data(), c.train().seed(), c.template());
         } else if (in.sftData() != null) {
             Path file = in.sftData();
             if (Files.isRegularFile(file) && fileIsEmpty(file)) {
                 throw new IllegalArgumentException(s.where() + ": " + s.dataFrom() + " kept no SFT data (" + file
                         + " is empty): nothing to fine-tune on");
             }
-            data = SftData.file(file, c.train().seed());
+            data = SftData.file(file, c.train().seed(), c.template());
         } else {
             data = SftData.workedSolutions(context.task(c), c);
         }

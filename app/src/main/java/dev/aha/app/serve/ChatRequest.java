@@ -19,9 +19,11 @@ import java.util.Map;
  * @param temperature the sampling temperature, or NaN for the server's default (0: greedy)
  * @param topP nucleus mass, or NaN for the server's default
  * @param seed fixes the draws
+ * @param stream whether the answer streams as server-sent events
+ * @param streamUsage whether a streamed answer ends with a usage chunk ({@code stream_options.include_usage})
  */
 record ChatRequest(List<Map<String, Object>> messages, String prompt, List<Object> tools, int maxTokens,
-        double temperature, double topP, long seed) {
+        double temperature, double topP, long seed, boolean stream, boolean streamUsage) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -57,8 +59,13 @@ record ChatRequest(List<Map<String, Object>> messages, String prompt, List<Objec
 
     private static ChatRequest sampling(JsonNode root, List<Map<String, Object>> messages, String prompt,
             List<Object> tools) {
-        if (root.path("stream").asBoolean(false)) {
-            throw new BadRequest("'stream' is not supported: ask without it");
+        JsonNode stream = root.path("stream");
+        if (!stream.isMissingNode() && !stream.isNull() && !stream.isBoolean()) {
+            throw new BadRequest("'stream' must be true or false");
+        }
+        JsonNode options = root.path("stream_options");
+        if (!options.isMissingNode() && !options.isNull() && (!options.isObject() || !stream.asBoolean(false))) {
+            throw new BadRequest("'stream_options' is an object, and only for 'stream': true");
         }
         if (root.path("n").asInt(1) != 1) {
             throw new BadRequest("'n' must be 1");
@@ -74,7 +81,8 @@ record ChatRequest(List<Map<String, Object>> messages, String prompt, List<Objec
             throw new BadRequest("'top_p' must be in (0, 1]");
         }
         long seed = root.path("seed").asLong(1);
-        return new ChatRequest(messages, prompt, tools, maxTokens, temperature, topP, seed);
+        return new ChatRequest(messages, prompt, tools, maxTokens, temperature, topP, seed, stream.asBoolean(false),
+                options.path("include_usage").asBoolean(false));
     }
 
     private static double number(JsonNode root, String field, double min, double max) {

@@ -35,7 +35,8 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 /**
  * An OpenAI-compatible HTTP endpoint on Pekko HTTP: {@code GET /v1/models}, {@code POST /v1/chat/completions} (with
  * {@code tools}: the chat template announces them, and {@code <tool_call>} in the output comes back as
- * {@code tool_calls}) and {@code POST /v1/completions}. Bad JSON or a request past the context is 400 with the
+ * {@code tool_calls}) and {@code POST /v1/completions}, either streamed as server-sent events
+ * ({@link EventStream}). Bad JSON or a request past the context is 400 with the
  * reason, a missing or wrong bearer token 401, a full generator queue 429; each is that request's answer alone and
  * the server keeps serving. Requests generate one at a time ({@link Generator}); the HTTP side never blocks.
  */
@@ -161,6 +162,10 @@ public final class ChatServer implements AutoCloseable {
             throw new BadRequest("the chat template cannot render these messages: " + e.getMessage());
         }
         long n = requests.incrementAndGet();
+        if (request.stream()) {
+            return EventStream.respond(system, generator, generator.tokenizer().encode(prompt), request,
+                    new StreamChunks(true, "chatcmpl-" + n, settings.modelName(), request.streamUsage()));
+        }
         return generator.generate(generator.tokenizer().encode(prompt), request).thenApply(g -> {
             ObjectNode message = ToolCallText.message(g.text(), Long.toString(n));
             ObjectNode out = envelope("chatcmpl-" + n, "chat.completion");
@@ -175,6 +180,10 @@ public final class ChatServer implements AutoCloseable {
     private CompletableFuture<HttpResponse> completion(String body) {
         ChatRequest request = ChatRequest.completion(body);
         long n = requests.incrementAndGet();
+        if (request.stream()) {
+            return EventStream.respond(system, generator, generator.tokenizer().encode(request.prompt()), request,
+                    new StreamChunks(false, "cmpl-" + n, settings.modelName(), request.streamUsage()));
+        }
         return generator.generate(generator.tokenizer().encode(request.prompt()), request).thenApply(g -> {
             ObjectNode out = envelope("cmpl-" + n, "text_completion");
             out.putArray("choices").addObject().put("index", 0).put("text", g.text()).putNull("logprobs")

@@ -17,6 +17,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * The policy behind the server, on one thread of its own (DJL state is per thread): requests run one at a time in
@@ -74,6 +76,16 @@ final class Generator implements AutoCloseable {
 
     /** Samples a completion of {@code prompt}; a full queue fails the future with RejectedExecutionException. */
     CompletableFuture<Generation> generate(int[] prompt, ChatRequest request) {
+        return generate(prompt, request, null);
+    }
+
+    /**
+     * The same, telling {@code onText} on the generator's thread each piece of text as its tokens are sampled (a
+     * piece that would end inside a character is told with the token that completes it).
+     *
+     * @param onText may be null
+     */
+    CompletableFuture<Generation> generate(int[] prompt, ChatRequest request, Consumer<String> onText) {
         SamplingSettings defaults = config.sampling();
         int room = policy.contextLength() - prompt.length;
         if (room < 1) {
@@ -86,8 +98,9 @@ final class Generator implements AutoCloseable {
                 Double.isNaN(request.topP()) ? defaults.topP() : (float) request.topP(), max);
         try {
             return CompletableFuture.supplyAsync(() -> {
+                IntConsumer tokens = onText == null ? null : new TextPieces(tokenizer, onText);
                 Completion c = new Sampler(policy, s, tokenizer.vocabSize(), tokenizer.endIds())
-                        .sampleGroup(prompt, 1, new Random(request.seed())).get(0);
+                        .sampleGroup(prompt, 1, new Random(request.seed()), tokens).get(0);
                 return new Generation(prompt.length, c.tokens(), tokenizer.decode(c.tokens()), c.finished());
             }, thread);
         } catch (RejectedExecutionException e) {
@@ -106,5 +119,32 @@ final class Generator implements AutoCloseable {
             // the process is ending: native memory goes with it
         }
         thread.shutdownNow();
+    }
+
+    /** Sampled tokens to new text: the whole decoded so far, less what was told, held while it ends mid-character. */
+    private static final class TextPieces implements IntConsumer {
+        private final Tokenizer tokenizer;
+        private final Consumer<String> onText;
+        private int[] ids = new int[16];
+        private int n;
+        private int told;
+
+        TextPieces(Tokenizer tokenizer, Consumer<String> onText) {
+            this.tokenizer = tokenizer;
+            this.onText = onText;
+        }
+
+        @Override
+        public void accept(int token) {
+            if (n == ids.length) {
+                ids = java.util.Arrays.copyOf(ids, n * 2);
+            }
+            ids[n++] = token;
+            String text = tokenizer.decode(java.util.Arrays.copyOf(ids, n));
+            if (text.length() > told && !text.endsWith("\uFFFD")) {
+                onText.accept(text.substring(told));
+                told = text.length();
+            }
+        }
     }
 }

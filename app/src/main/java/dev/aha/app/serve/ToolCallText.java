@@ -55,6 +55,22 @@ final class ToolCallText {
         return message;
     }
 
+    /** Where the first well-formed call of {@code text} begins, or its length when it has none. */
+    static int firstCall(String text) {
+        int from = 0;
+        while (true) {
+            int open = text.indexOf(ChatTurnFormat.CALL_OPEN, from);
+            int close = open < 0 ? -1 : text.indexOf(ChatTurnFormat.CALL_CLOSE, open);
+            if (close < 0) {
+                return text.length();
+            }
+            if (parse(text.substring(open + ChatTurnFormat.CALL_OPEN.length(), close)) != null) {
+                return open;
+            }
+            from = close + ChatTurnFormat.CALL_CLOSE.length();
+        }
+    }
+
     private static JsonNode parse(String json) {
         try {
             JsonNode call = JSON.readTree(json);

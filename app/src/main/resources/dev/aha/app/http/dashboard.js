@@ -1,5 +1,6 @@
 // The run's dashboard: fetches /api/run, then follows /events (server-sent events) and appends what changed.
-// The page's own state is on <body>: data-steps (step lines drawn) and data-updates (events received).
+// The page's own state is on <body>: data-steps (step lines drawn), data-episodes (those with a multi-turn task's
+// episode figures) and data-updates (events received).
 // ?updates=N stops following after N events: a page that settles, for screenshots and headless browsers.
 (function () {
   'use strict';
@@ -14,6 +15,10 @@
       ['used_tokens_per_second', 'used', '#d04a4a']]},
     {title: 'Held-out pass@1', evals: true, series: [['pass1', 'pass@1', '#a60']]}
   ];
+  // drawn once a step line carries episode figures: a multi-turn task's
+  var EPISODES = {title: 'Per episode: turns, tool calls, tool errors', episodes: true,
+    series: [['turns_per_episode', 'turns', '#555'], ['tool_calls_per_episode', 'tool calls', '#4a7bd0'],
+      ['tool_errors_per_episode', 'tool errors', '#d04a4a']]};
   var steps = [];
   var evals = [];
   var staleness = {};
@@ -21,29 +26,43 @@
   var updates = 0;
   var limit = Number(new URLSearchParams(location.search).get('updates')) || 0;
 
+  function withEpisodes() {
+    return steps.filter(function (s) { return s.episodes; });
+  }
+
   function columns(chart) {
-    var rows = chart.evals ? evals.map(function (e) { return {step: e.step, pass1: e.eval.pass1}; }) : steps;
+    var rows = chart.evals ? evals.map(function (e) { return {step: e.step, pass1: e.eval.pass1}; })
+      : chart.episodes ? withEpisodes().map(function (s) {
+        return {step: s.step, turns_per_episode: s.episodes.turns_per_episode,
+          tool_calls_per_episode: s.episodes.tool_calls_per_episode,
+          tool_errors_per_episode: s.episodes.tool_errors_per_episode};
+      }) : steps;
     var cols = [rows.map(function (r) { return r.step; })];
     chart.series.forEach(function (s) { cols.push(rows.map(function (r) { return r[s[0]]; })); });
     return cols;
   }
 
+  function makeChart(chart) {
+    var div = document.createElement('div');
+    div.className = 'chart';
+    document.getElementById('charts').appendChild(div);
+    var series = [{label: 'step'}].concat(chart.series.map(function (s) {
+      return {label: s[1], stroke: s[2], width: 1.5, points: {show: chart.evals}};
+    }));
+    var opts = {title: chart.title, width: 420, height: 200, series: series,
+      scales: {x: {time: false}}, axes: [{label: 'step'}, {}]};
+    plots.push(new uPlot(opts, columns(chart), div));
+  }
+
   function makeCharts() {
-    var box = document.getElementById('charts');
-    CHARTS.forEach(function (chart) {
-      var div = document.createElement('div');
-      div.className = 'chart';
-      box.appendChild(div);
-      var series = [{label: 'step'}].concat(chart.series.map(function (s) {
-        return {label: s[1], stroke: s[2], width: 1.5, points: {show: chart.evals}};
-      }));
-      var opts = {title: chart.title, width: 420, height: 200, series: series,
-        scales: {x: {time: false}}, axes: [{label: 'step'}, {}]};
-      plots.push(new uPlot(opts, columns(chart), div));
-    });
+    CHARTS.forEach(makeChart);
   }
 
   function redraw() {
+    if (CHARTS.indexOf(EPISODES) < 0 && withEpisodes().length > 0) {
+      CHARTS.push(EPISODES);
+      makeChart(EPISODES);
+    }
     plots.forEach(function (p, i) { p.setData(columns(CHARTS[i])); });
     var bars = document.getElementById('staleness');
     var max = 1;
@@ -58,6 +77,7 @@
       bars.appendChild(bar);
     });
     document.body.dataset.steps = String(steps.length);
+    document.body.dataset.episodes = String(withEpisodes().length);
     document.body.dataset.updates = String(updates);
   }
 
@@ -69,6 +89,13 @@
   }
 
   function fixed(x, n) { return typeof x === 'number' ? x.toFixed(n) : ''; }
+
+  // a node's multi-turn episodes: how many, and their turns, tool calls and tool errors per episode
+  function episodes(m) {
+    if (!m.episodes) { return ''; }
+    return m.episodes + ': ' + fixed(m.episode_turns / m.episodes, 2) + ' turns, ' +
+      fixed(m.tool_calls / m.episodes, 2) + ' tools, ' + fixed(m.tool_errors / m.episodes, 2) + ' errors';
+  }
 
   function apply(run) {
     if (run.after_step === -1) { steps = []; staleness = {}; }
@@ -89,7 +116,8 @@
     rows('members', run.members.map(function (m) {
       var has = 'groups_sampled' in m;
       return [m.address, m.roles.join(', '), m.status, has ? m.groups_sampled : '', has ? m.sampled_tokens : '',
-        has ? m.groups_scored : '', has ? m.reward_failures : '', has && m.rollout_version >= 0 ? m.rollout_version : ''];
+        has ? m.groups_scored : '', has ? m.reward_failures : '',
+        has && m.rollout_version >= 0 ? m.rollout_version : '', episodes(m)];
     }));
     var d = run.dispatcher || {};
     rows('dispatcher', ['dispatched', 'used', 'dropped_stale', 'dropped_uniform', 'reissued', 'outstanding', 'lost',

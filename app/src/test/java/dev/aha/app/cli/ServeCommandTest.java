@@ -21,12 +21,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
  * {@code aha serve} on a tiny random Qwen3 with the real Qwen3 tokenizer and chat template, driven over HTTP by the
- * JDK's client: the OpenAI shapes, a tool-call round trip in the conversation, and each refusal (400, 401, 429) while
- * the server keeps serving.
+ * JDK's client: the OpenAI shapes, a tool-call round trip in the conversation, streamed answers as server-sent events,
+ * and each refusal (400, 401, 429) while the server keeps serving.
  */
 class ServeCommandTest {
 
@@ -117,6 +119,56 @@ class ServeCommandTest {
         assertEquals("text_completion", JSON.readTree(r.body()).path("object").asText());
     }
 
+    /** The events of a streamed answer, its data lines in order. */
+    private static List<String> events(String path, String body) throws Exception {
+        HttpResponse<java.util.stream.Stream<String>> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, r.statusCode());
+        assertEquals("text/event-stream", r.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+        return r.body().filter(line -> !line.isEmpty()).toList();
+    }
+
+    @Test
+    void streamsAChatAsServerSentEventsWithTheSameTextAsWithoutStreaming() throws Exception {
+        String body = "{\"max_tokens\": 8, \"temperature\": 0, \"messages\": [{\"role\": \"user\", "
+                + "\"content\": \"Count to three.\"}]";
+        JsonNode whole = JSON.readTree(post("chat/completions", body + "}", TOKEN).body());
+        List<String> events = events("chat/completions", body + ", \"stream\": true}");
+        assertEquals("data: [DONE]", events.get(events.size() - 1));
+        StringBuilder text = new StringBuilder();
+        String id = null;
+        String finish = null;
+        for (String e : events.subList(0, events.size() - 1)) {
+            assertTrue(e.startsWith("data: "), e);
+            JsonNode chunk = JSON.readTree(e.substring(6));
+            assertEquals("chat.completion.chunk", chunk.path("object").asText());
+            id = id == null ? chunk.path("id").asText() : id;
+            assertEquals(id, chunk.path("id").asText(), "one id for the whole stream");
+            text.append(chunk.at("/choices/0/delta/content").asText(""));
+            finish = chunk.at("/choices/0/finish_reason").isTextual() ? chunk.at("/choices/0/finish_reason").asText()
+                    : finish;
+        }
+        assertEquals("assistant", JSON.readTree(events.get(0).substring(6)).at("/choices/0/delta/role").asText());
+        JsonNode choice = whole.path("choices").get(0);
+        if (!choice.path("message").has("tool_calls")) {
+            assertEquals(choice.at("/message/content").asText(), text.toString().strip());
+        }
+        assertEquals(choice.path("finish_reason").asText(), finish);
+    }
+
+    @Test
+    void streamsACompletionWithItsUsageWhenAsked() throws Exception {
+        List<String> events = events("completions", "{\"prompt\": \"2+3=\", \"max_tokens\": 3, \"stream\": true, "
+                + "\"stream_options\": {\"include_usage\": true}}");
+        JsonNode usage = JSON.readTree(events.get(events.size() - 2).substring(6));
+        assertTrue(usage.at("/usage/completion_tokens").asInt() <= 3, usage.toString());
+        assertEquals("text_completion", usage.path("object").asText());
+        HttpResponse<String> bad = post("completions", "{\"prompt\": \"x\", \"stream\": \"yes\"}", TOKEN);
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("'stream' must be true or false"), bad.body());
+    }
+
     @Test
     void refusesBadRequestsWithTheReasonAndKeepsServing() throws Exception {
         HttpResponse<String> badJson = post("chat/completions", "{\"messages\": [", TOKEN);
@@ -132,13 +184,14 @@ class ServeCommandTest {
         assertEquals(200, post("completions", "{\"prompt\": \"x\", \"max_tokens\": 1}", TOKEN).statusCode());
     }
 
-    @Test
-    void aFullQueueIsAnsweredTooManyRequests() throws Exception {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aFullQueueIsAnsweredTooManyRequests(boolean stream) throws Exception {
         List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             burst.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(base + "completions"))
                     .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"prompt\": \"count\", \"max_tokens\": 24}")).build(),
+                            "{\"prompt\": \"count\", \"max_tokens\": 24, \"stream\": " + stream + "}")).build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
         int tooMany = 0;

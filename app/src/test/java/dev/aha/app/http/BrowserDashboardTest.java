@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +22,33 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BrowserDashboardTest {
 
+    private static final Pattern STATE = Pattern.compile(
+            "<body data-steps=\"(\\d+)\" data-episodes=\"(\\d+)\" data-updates=\"(\\d+)\"");
+
+    /** A multi-turn run's step lines carry its episodes' figures: the page draws them on a chart of their own. */
+    @Test
+    void aMultiTurnRunsEpisodeFiguresGetTheirChart(@TempDir Path dir) throws Exception {
+        Path chromium = ExternalTool.require("chromium", "chromium", "chromium-browser", "google-chrome");
+        Path run = Files.createDirectories(dir.resolve("run"));
+        String episodes = ",\"episodes\":{\"episodes\":64,\"turns_per_episode\":%s,\"tool_calls_per_episode\":4.0,"
+                + "\"tool_errors_per_episode\":0.5,\"truncated_fraction\":0.1}}\n";
+        Files.writeString(run.resolve("metrics.jsonl"), RunFilesTest.step(1).strip().replaceAll("}$", "")
+                + episodes.formatted("5.5") + RunFilesTest.step(2).strip().replaceAll("}$", "")
+                + episodes.formatted("4.5"));
+        String dom;
+        try (HttpEndpoint endpoint = HttpEndpoint.start(new HttpSettings("127.0.0.1", 0, Duration.ofSeconds(1), 2,
+                256, Duration.ofSeconds(15)), new RunFiles(run), "the run")) {
+            dom = ExternalTool.run(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                    "--user-data-dir=" + dir.resolve("profile"), "--virtual-time-budget=10000", "--dump-dom",
+                    endpoint.url() + "?updates=1"), null, dir.resolve("chromium.log"), 60);
+        }
+        Matcher body = STATE.matcher(dom);
+        assertTrue(body.find(), "no dashboard state in the page: " + dom);
+        assertEquals("2", body.group(1));
+        assertEquals("2", body.group(2), "both steps' episode figures drawn");
+        assertTrue(dom.contains("Per episode: turns, tool calls, tool errors"), "the episodes' chart");
+    }
+
     @Test
     void theDashboardDrawsTheStepsOfARunningTrainingAndFollowsItsEvents(@TempDir Path dir) throws Exception {
         Path chromium = ExternalTool.require("chromium", "chromium", "chromium-browser", "google-chrome");
@@ -34,10 +63,11 @@ class BrowserDashboardTest {
         // ?updates=2: the page stops following after two events, so the browser's clock can run to the end
         String dom = ExternalTool.run(concat(headless, "--dump-dom", base + "?updates=2"), null,
                 dir.resolve("chromium.log"), 90);
-        Matcher body = Pattern.compile("<body data-steps=\"(\\d+)\" data-updates=\"(\\d+)\"").matcher(dom);
+        Matcher body = STATE.matcher(dom);
         assertTrue(body.find(), "no dashboard state in the page: " + dom);
         assertTrue(Integer.parseInt(body.group(1)) >= 1, "the charts drew no step: " + body.group());
-        assertEquals("2", body.group(2), "live updates received");
+        assertEquals("0", body.group(2), "a single-turn task has no episode figures");
+        assertEquals("2", body.group(3), "live updates received");
         assertTrue(dom.contains("<canvas"), "uPlot drew its canvases");
         assertEquals(0, run.get(120, TimeUnit.SECONDS), err.toString());
     }

@@ -74,7 +74,8 @@ class KryoSerializerTest {
                 r -> new VersionAdvanced(r.nextLong(), r.nextLong()),
                 r -> new LeaseFailed(r.nextLong(), r.nextInt(4), "rollout-" + r.nextInt(9), text(r)),
                 r -> new NodeReport("10.0.0." + r.nextInt(9) + ":25520", "reward,rollout", r.nextLong(), r.nextLong(),
-                        r.nextDouble(), r.nextLong(), r.nextLong(), r.nextLong()),
+                        r.nextDouble(), r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(), r.nextLong(),
+                        r.nextLong(), r.nextLong()),
                 r -> new ReportRequest(rollout.unsafeUpcast()));
     }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntConsumer;
 
 /**
  * Samples a group of G completions of one prompt in one batch: the prompt is run once (prefill), then each step
@@ -62,6 +63,16 @@ public final class Sampler {
      * @param rng the rollout's own seeded RNG
      */
     public List<Completion> sampleGroup(int[] prompt, int groupSize, Random rng) {
+        return sampleGroup(prompt, groupSize, rng, null);
+    }
+
+    /**
+     * The same, telling {@code firstTokens} each token of the first completion as it is drawn (its end token
+     * included): what a server streams.
+     *
+     * @param firstTokens may be null
+     */
+    public List<Completion> sampleGroup(int[] prompt, int groupSize, Random rng, IntConsumer firstTokens) {
         if (prompt.length == 0) {
             throw new IllegalArgumentException("prompt is empty");
         }
@@ -102,6 +113,9 @@ public final class Sampler {
                     tokens[g][step] = token;
                     logProbs[g][step] = draw.logProbs()[g];
                     lengths[g] = step + 1;
+                    if (g == 0 && firstTokens != null) {
+                        firstTokens.accept(token);
+                    }
                     if (isEnd(token)) {
                         finished[g] = true;
                     } else {

@@ -15,7 +15,8 @@ import java.util.function.Consumer;
 
 /**
  * Runs SFT for a number of steps on a stream of prompts with worked solutions: the cold start of R1, or SFT on any
- * JSON Lines of prompt and completion. The completion is the solution followed by the end token.
+ * JSON Lines of prompt and completion. The completion is the solution followed by the end token; a prompt whose
+ * worked solution is a multi-turn trace trains on the trace's assistant turns only ({@link ConversationExamples}).
  */
 public final class SftLoop {
 
@@ -61,14 +62,15 @@ public final class SftLoop {
         int s = 0;
         try (AdamW adam = new AdamW(policy.parameters(), optimizer, policy.manager())) {
             SupervisedFineTuner tuner = new SupervisedFineTuner(policy, adam, tokenizer.padId(), logitsBudget);
+            ConversationExamples conversations = new ConversationExamples(template, tokenizer);
             while (s < maxSteps && (s == 0 || System.nanoTime() < deadline)) {
                 List<SftExample> batch = new ArrayList<>(batchSize);
                 while (batch.size() < batchSize) {
                     TaskPrompt p = examples.next();
-                    if (p.solution() == null) {
+                    if (p.solution() == null && p.trace() == null) {
                         throw new IllegalArgumentException("prompt " + p.id() + " has no solution to fine-tune on");
                     }
-                    batch.add(example(tokenizer, template, p));
+                    batch.add(p.trace() != null ? conversations.example(p.trace()) : example(tokenizer, template, p));
                 }
                 float loss = tuner.step(batch);
                 if (s == losses.length) {
@@ -89,7 +91,11 @@ public final class SftLoop {
         return new Outcome(s, sum / tail);
     }
 
+    /** The example of {@code p}: its trace's turns when it has one (observations masked), else its solution. */
     public static SftExample example(Tokenizer tokenizer, PromptTemplate template, TaskPrompt p) {
+        if (p.trace() != null) {
+            return new ConversationExamples(template, tokenizer).example(p.trace());
+        }
         int[] completion = tokenizer.encode(p.solution());
         int[] withEnd = Arrays.copyOf(completion, completion.length + 1);
         withEnd[completion.length] = tokenizer.endId();

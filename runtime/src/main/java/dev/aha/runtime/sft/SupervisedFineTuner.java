@@ -17,10 +17,11 @@ import java.util.List;
 
 /**
  * Supervised fine-tuning: maximise the log-likelihood of each completion given its prompt (prompt tokens are
- * context, not targets). R1 uses it for the cold start before RL and again on rejection-sampled outputs.
+ * context, not targets). R1 uses it for the cold start before RL and again on rejection-sampled outputs. A multi-turn
+ * trace's observations ({@link SftExample#trained} false) are context too: out of the sum and out of its count.
  *
  * <pre>
- *   loss = - sum_{i,t in completion_i} log pi_theta(o_it | q_i, o_i,&lt;t) / (completion tokens in the batch)
+ *   loss = - sum_{i,t trained in completion_i} log pi_theta(o_it | q_i, o_i,&lt;t) / (trained tokens in the batch)
  * </pre>
  */
 public final class SupervisedFineTuner {
@@ -63,7 +64,8 @@ public final class SupervisedFineTuner {
         }
         try (NDManager scope = policy.manager().newSubManager()) {
             PackedSequences packed = PackedSequences.pack(scope, prompts, completions, padId);
-            float tokens = packed.completionMask().sum().getFloat();
+            NDArray targets = trainedOnly(scope, packed, batch);
+            float tokens = targets.sum().getFloat();
             int per = MicroBatches.rows(logitsBudget, packed.columns(), policy.vocabSize(), packed.rows());
             float value = 0;
             for (int from = 0; from < packed.rows(); from += per) {
@@ -71,7 +73,7 @@ public final class SupervisedFineTuner {
                 try (NDManager micro = scope.newSubManager()) {
                     NDIndex rows = new NDIndex("{}:{}", from, to);
                     NDArray part = packed.tokens().get(rows);
-                    NDArray mask = packed.completionMask().get(rows);
+                    NDArray mask = targets.get(rows);
                     part.attach(micro);
                     mask.attach(micro);
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -87,5 +89,21 @@ public final class SupervisedFineTuner {
             optimizer.step();
             return value;
         }
+    }
+
+    /** The completion mask with every observation column cleared (the mask itself when there is none). */
+    private static NDArray trainedOnly(NDManager scope, PackedSequences packed, List<SftExample> batch) {
+        float[] mask = null;
+        for (int i = 0; i < batch.size(); i++) {
+            SftExample e = batch.get(i);
+            int from = i * packed.columns() + PackedSequences.column(e.prompt().length, 0, packed.firstColumn());
+            for (int j = 0; j < e.trained().length; j++) {
+                if (!e.trained()[j]) {
+                    mask = mask != null ? mask : packed.completionMask().toFloatArray();
+                    mask[from + j] = 0f;
+                }
+            }
+        }
+        return mask == null ? packed.completionMask() : scope.create(mask, packed.completionMask().getShape());
     }
 }

@@ -1,5 +1,7 @@
 package dev.aha.runtime.task;
 
+import dev.aha.runtime.chat.Conversation;
+
 /**
  * One problem to roll out.
  *
@@ -9,8 +11,12 @@ package dev.aha.runtime.task;
  * @param solution a worked solution in the think/answer format for SFT, or null if the source has none
  * @param reward what rewards it: {@code rule}, {@code model} or {@code both} (its row's {@code reward} field), or
  *     null for the run's aha.reward.route
+ * @param trace the worked solution as a multi-turn conversation (the question, the assistant's turns and the
+ *     observations between them), which SFT trains on instead of {@code solution}, the observations masked; null for
+ *     a single-turn solution
  */
-public record TaskPrompt(String id, String question, String referenceAnswer, String solution, String reward) {
+public record TaskPrompt(String id, String question, String referenceAnswer, String solution, String reward,
+        Conversation trace) {
 
     public TaskPrompt {
         if (id == null || question == null || referenceAnswer == null) {
@@ -19,6 +25,11 @@ public record TaskPrompt(String id, String question, String referenceAnswer, Str
         if (reward != null && !ROUTES.contains(reward)) {
             throw new IllegalArgumentException("reward must be rule, model or both, was '" + reward + "'");
         }
+    }
+
+    /** A prompt with a single-turn solution. */
+    public TaskPrompt(String id, String question, String referenceAnswer, String solution, String reward) {
+        this(id, question, referenceAnswer, solution, reward, null);
     }
 
     /** The values of {@code reward}. */
