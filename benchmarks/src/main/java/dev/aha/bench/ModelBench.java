@@ -200,22 +200,24 @@ public final class ModelBench implements Callable<Integer> {
             log(LearnerRoofline.measure(perStep, forward, grpo.usesReference(), policy instanceof LoraPolicy,
                     learnerPrecision, device, out));
             ForwardBreakdown.measure(policy, groupSize, promptTokens + maxNewTokens, rng, out);
+            boolean fits = PlaneSection.fits(shape.layout().totalBytes()); // else not even the image is made
             if (policy instanceof LoraPolicy adapted) {
-                snapshot = LoraMerge.merged(adapted); // what the plane would carry each version without adapters
+                // what the plane would carry each version without adapters
+                snapshot = fits ? LoraMerge.merged(adapted) : null;
                 adapters = adapted.exportWeights();
             } else {
-                snapshot = policy.exportWeights();
+                snapshot = fits ? policy.exportWeights() : null;
                 reference.close();
             }
             policy.close();
         }
         out.put("peak_rss_after_steps_bytes", ProcessMemory.peakRss()); // before the plane's buffers
 
-        log("weight plane: the " + snapshot.size() / (1 << 20) + " MiB snapshot over IPC, and memcpy"
+        log("weight plane: the " + shape.layout().totalBytes() / (1 << 20) + " MiB snapshot over IPC, and memcpy"
                 + (adapters == null ? "" : "; then the " + adapters.size() / (1 << 10) + " KiB of adapters") + "...");
         WeightPlaneSettings plane = WeightPlaneSettings.fromConfig(conf.getConfig("aha.weights"))
                 .withTransport(WeightPlaneSettings.Transport.IPC, 0, 0);
-        boolean clean = PlaneSection.write(out, plane, snapshot, adapters, planeRepeat);
+        boolean clean = PlaneSection.write(out, plane, shape.layout().totalBytes(), snapshot, adapters, planeRepeat);
         out.put("peak_rss_bytes", ProcessMemory.peakRss());
         out.set("blas", BlasSection.json());
         System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));

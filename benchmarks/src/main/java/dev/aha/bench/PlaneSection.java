@@ -17,20 +17,27 @@ final class PlaneSection {
     private PlaneSection() {}
 
     /**
+     * Whether a snapshot of {@code bytes} can be moved here: the image, the publication's term buffers and the
+     * subscriber's assembly each hold a copy.
+     */
+    static boolean fits(long bytes) {
+        return KvBudget.availableHostBytes() >= 3 * bytes;
+    }
+
+    /**
+     * @param snapshot the whole image, or null where it does not {@link #fits}
      * @param adapters the adapters' image, or null without LoRA
      * @return whether every transfer arrived intact
      */
-    static boolean write(ObjectNode out, WeightPlaneSettings plane, FlatWeights snapshot, FlatWeights adapters,
-            int repeat) throws Exception {
+    static boolean write(ObjectNode out, WeightPlaneSettings plane, long snapshotBytes, FlatWeights snapshot,
+            FlatWeights adapters, int repeat) throws Exception {
         ObjectNode w = out.putObject("weight_plane");
         w.put("wire_dtype", plane.wireDtype().configName());
-        // The image, the publication's term buffers and the subscriber's assembly each hold a copy.
-        long needed = 3 * snapshot.size();
-        long available = KvBudget.availableHostBytes();
         boolean clean = true;
-        if (available < needed) {
+        if (snapshot == null) {
             w.put("skipped", String.format(Locale.ROOT, "the %.1f GB snapshot: moving it needs about %.1f GB, "
-                    + "%.1f GB are available", snapshot.size() / 1e9, needed / 1e9, available / 1e9));
+                    + "%.1f GB were available", snapshotBytes / 1e9, 3 * snapshotBytes / 1e9,
+                    KvBudget.availableHostBytes() / 1e9));
         } else {
             clean = transfer(w, "", plane, SnapshotLabel.full(), snapshot, repeat);
         }
