@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param rewardActors reward actors in this JVM
  * @param maxStaleness most versions a used sample may lag the learner
  * @param sync staleness 0 and a barrier per step
+ * @param staleness whether groups beyond max-staleness are dropped as they arrive, or leases paced so they arrive
+ *     within it (and dropped still, should one arrive late)
  * @param maxInFlightGroups leases outstanding at once
  * @param rolloutQueue groups a rollout holds beyond what its free sequence slots take
  * @param leaseTimeout when an open lease is handed out again
@@ -46,6 +48,7 @@ public record TrainSettings(
         int rewardActors,
         int maxStaleness,
         boolean sync,
+        StalenessPolicy staleness,
         int maxInFlightGroups,
         int rolloutQueue,
         Duration leaseTimeout,
@@ -90,6 +93,10 @@ public record TrainSettings(
         if (sync && maxStaleness != 0) {
             throw new IllegalArgumentException("sync mode means max-staleness = 0, was " + maxStaleness);
         }
+        if (sync && staleness == StalenessPolicy.PACE) {
+            throw new IllegalArgumentException("aha.train.staleness = pace paces asynchronous sampling, but sync = on "
+                    + "samples every group fresh: use staleness = drop or sync = off");
+        }
         if (!sync && maxInFlightGroups < batchGroups) {
             throw new IllegalArgumentException("max-in-flight-groups (" + maxInFlightGroups
                     + ") must be >= batch-groups (" + batchGroups + "), or no batch can ever fill");
@@ -103,7 +110,8 @@ public record TrainSettings(
     public static TrainSettings fromConfig(Config t) {
         return new TrainSettings(t.getString("task"), t.getString("template"), t.getInt("group-size"),
                 t.getInt("batch-groups"), t.getInt("rollouts"), t.getInt("reward-actors"), t.getInt("max-staleness"),
-                t.getBoolean("sync"), t.getInt("max-in-flight-groups"), t.getInt("rollout-queue"),
+                t.getBoolean("sync"), StalenessPolicy.of(t.getString("staleness")), t.getInt("max-in-flight-groups"),
+                t.getInt("rollout-queue"),
                 t.getDuration("lease-timeout"), t.getInt("checkpoint-every"), t.getInt("eval-every"),
                 t.getInt("eval-prompts"), t.getInt("eval-k"), t.getInt("eval-every-k"),
                 t.getInt("eval-every-prompts"), t.getLong("seed"), t.getInt("learner-threads"),

@@ -205,6 +205,7 @@ final class RunSummary {
         settings.put("batch_groups", config.train().batchGroups());
         settings.put("rollouts", config.train().rollouts());
         settings.put("max_staleness", config.train().maxStaleness());
+        settings.put("staleness", config.train().staleness().name().toLowerCase(java.util.Locale.ROOT));
         settings.put("algorithm", config.grpo().algorithm().configName());
         settings.put("beta", config.grpo().beta());
         settings.put("aggregation", config.grpo().aggregation().name());

@@ -1,0 +1,56 @@
+package dev.aha.actors.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The pacing rule on a clock of its own: batch-groups 2, max-staleness 2. */
+class LeasePacingTest {
+
+    private static final long SECOND = 1_000_000_000L;
+
+    @Test
+    void shouldCountTheBatchesAheadUntilTheRatesAreMeasured() {
+        LeasePacing p = new LeasePacing(2, 2);
+        assertEquals(2, p.ahead(5), "5 out: two whole batches first");
+        assertTrue(p.allows(0, 0, 5));
+        assertFalse(p.allows(0, 0, 6));
+        assertFalse(p.allows(1, 0, 4), "lag 1 + 2 batches ahead");
+        assertTrue(p.allows(5, 0, 1), "fewer than a batch out: always, or the learner could never step");
+    }
+
+    /**
+     * The learner steps every second and leases live 3.5 s from grant to close: a lease granted now is used about 3
+     * versions on, whatever few leases are out, so past the first batch nothing goes out.
+     */
+    @Test
+    void shouldCountTheLearnersStepsInALeasesLifetime() {
+        LeasePacing p = new LeasePacing(2, 2);
+        for (int v = 0; v <= 3; v++) {
+            p.stepped(v * SECOND);
+        }
+        p.granted(7, 0);
+        p.closed(7, 3 * SECOND + SECOND / 2);
+        assertEquals(3, p.ahead(2));
+        assertFalse(p.allows(0, 0, 2));
+        assertTrue(p.allows(0, 0, 1));
+        p.closed(99, 0); // a lease it never saw granted (from before a restart) changes nothing
+        assertEquals(3, p.ahead(0));
+    }
+
+    /** Running means: a faster lease pulls the lifetime down a quarter of the way. */
+    @Test
+    void shouldFollowTheRatesAsTheyChange() {
+        LeasePacing p = new LeasePacing(2, 2);
+        p.stepped(0);
+        p.stepped(SECOND);
+        p.granted(1, 0);
+        p.closed(1, 4 * SECOND);
+        assertEquals(4, p.ahead(0));
+        p.granted(2, 10 * SECOND);
+        p.closed(2, 10 * SECOND); // 0 s: 0.75 * 4 + 0.25 * 0 = 3
+        assertEquals(3, p.ahead(0));
+    }
+}
