@@ -38,6 +38,7 @@ import java.time.Duration;
  * @param maxSteps learner steps (counted from the run's start, across resumes) at which the run ends as at its
  *     deadline; 0 = the deadline alone
  * @param precision how the learner computes its GRPO steps (float32 master weights either way)
+ * @param hardPrompts a JSON Lines file labelling training prompts the cold start failed, or "" for none
  */
 public record TrainSettings(
         String task,
@@ -67,7 +68,8 @@ public record TrainSettings(
         long logitsBudget,
         int quarantineAfter,
         long maxSteps,
-        TrainPrecision precision) {
+        TrainPrecision precision,
+        String hardPrompts) {
 
     public TrainSettings {
         atLeast("group-size", groupSize, 2);
@@ -117,7 +119,8 @@ public record TrainSettings(
                 t.getInt("eval-every-prompts"), t.getLong("seed"), t.getInt("learner-threads"),
                 t.getInt("cold-start.steps"), t.getInt("cold-start.batch-size"),
                 t.getDouble("cold-start.learning-rate"), t.getInt("progress-every"), t.getBytes("logits-budget"),
-                t.getInt("quarantine-after"), t.getLong("max-steps"), TrainPrecision.parse(t.getString("precision")));
+                t.getInt("quarantine-after"), t.getLong("max-steps"), TrainPrecision.parse(t.getString("precision")),
+                t.getString("hard-prompts"));
     }
 
     private static void atLeast(String key, long value, long min) {

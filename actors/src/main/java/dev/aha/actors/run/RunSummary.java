@@ -54,6 +54,9 @@ final class RunSummary {
         s.put("version", end.version());
         s.put("wall_seconds", end.wallSeconds());
         putPrompts(s, end, f.dispatcherStats());
+        if (!config.train().hardPrompts().isBlank()) {
+            putHardShare(s.putObject("hard_prompts"), f.hardShare());
+        }
         s.put("late_duplicates", f.lateDuplicates());
         s.put("reward_failures", f.rewardFailures());
         if (config.codeTask()) { // how this run's programs ended: its reward actors' here, its evaluations' apart
@@ -179,6 +182,22 @@ final class RunSummary {
         }
         s.put("eval_prompts", last.prompts());
         s.put("eval_k", last.k());
+    }
+
+    /** The cold start's hard prompts among the groups trained on and dropped as stale (this segment). */
+    private static void putHardShare(ObjectNode o, dev.aha.actors.pipeline.HardShare h) {
+        o.put("used_labelled", h.usedLabelled()).put("used_hard", h.usedHard());
+        putFinite(o, "used_share", h.usedShare());
+        o.put("stale_labelled", h.staleLabelled()).put("stale_hard", h.staleHard());
+        putFinite(o, "stale_share", h.staleShare());
+    }
+
+    private static void putFinite(ObjectNode o, String key, double v) {
+        if (Double.isFinite(v)) {
+            o.put(key, v);
+        } else {
+            o.putNull(key);
+        }
     }
 
     /** The unbiased pass@j of an evaluation, keyed "pass@j", for every j it measured. */

@@ -120,6 +120,8 @@ class RunConfigTest {
                 () -> load("aha.grpo.algorithm = gspo\naha.grpo.aggregation = TOKEN_MEAN"));
         assertMessage("aha.grpo.rollout-correction (per-token weights) must be none, was mis",
                 () -> load("aha.grpo.algorithm = gspo\naha.grpo.rollout-correction = mis"));
+        assertMessage("aha.train.hard-prompts: no file /no/such/labels.jsonl",
+                () -> load("aha.train.hard-prompts = /no/such/labels.jsonl").requireTrainable(true));
     }
 
     @Test
