@@ -19,8 +19,27 @@ public record EvalResult(
         int prompts, int k, double pass1, double greedyAccuracy, double consK, double formatRate,
         double meanCompletionTokens, double toolCallsPerSample, double[] passAtK) {
 
+    private static final double[] NOT_MEASURED = new double[0];
+
     public EvalResult {
-        passAtK = passAtK == null ? new double[0] : passAtK;
+        passAtK = passAtK == null ? NOT_MEASURED : passAtK;
+    }
+
+    /** Figures are equal when every figure is, pass@k's included (a record compares arrays by identity). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EvalResult r && prompts == r.prompts && k == r.k
+                && Double.compare(pass1, r.pass1) == 0 && Double.compare(greedyAccuracy, r.greedyAccuracy) == 0
+                && Double.compare(consK, r.consK) == 0 && Double.compare(formatRate, r.formatRate) == 0
+                && Double.compare(meanCompletionTokens, r.meanCompletionTokens) == 0
+                && Double.compare(toolCallsPerSample, r.toolCallsPerSample) == 0
+                && java.util.Arrays.equals(passAtK, r.passAtK);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(prompts, k, pass1, greedyAccuracy, consK, formatRate, meanCompletionTokens,
+                toolCallsPerSample, java.util.Arrays.hashCode(passAtK));
     }
 
     /** Figures without pass@k. */

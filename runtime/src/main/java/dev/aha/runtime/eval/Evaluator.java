@@ -120,6 +120,15 @@ public final class Evaluator {
 
     /** @param progress told the number of prompts done after each one (for a progress bar); may be null */
     public EvalResult evaluate(List<TaskPrompt> prompts, IntConsumer progress) {
+        return evaluate(prompts, progress, null);
+    }
+
+    /**
+     * The same, telling each prompt's count of correct samples.
+     *
+     * @param correctPerPrompt null, or as long as {@code prompts}: entry p gets how many of prompt p's k samples were right
+     */
+    public EvalResult evaluate(List<TaskPrompt> prompts, IntConsumer progress, int[] correctPerPrompt) {
         if (prompts.isEmpty()) {
             throw new IllegalArgumentException("no prompts to evaluate");
         }
@@ -168,6 +177,9 @@ public final class Evaluator {
                 votes.add(inputs.get(i).completion());
             }
             pass1 += (double) correct / k;
+            if (correctPerPrompt != null) {
+                correctPerPrompt[p] = correct;
+            }
             double[] prompted = PassAtK.every(k, correct);
             for (int j = 0; j < k; j++) {
                 passAtK[j] += prompted[j] / prompts.size();
