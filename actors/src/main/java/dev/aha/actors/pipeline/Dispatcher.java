@@ -203,7 +203,7 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
     private Behavior<DispatcherMessage> onWorkDone(WorkDone done) {
         RolloutWork closed = leases.close(done);
         if (pacing != null) {
-            pacing.closed(done.promptId(), System.nanoTime());
+            pacing.closed(done.promptId(), System.nanoTime(), done.outcome() == WorkDone.Outcome.USED);
         }
         if (settings.sync() && done.outcome() == WorkDone.Outcome.DROPPED_UNIFORM && closed != null
                 && closed.minVersion() == learnerVersion) {

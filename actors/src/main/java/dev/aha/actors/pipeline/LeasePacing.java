@@ -10,12 +10,15 @@ import java.util.Map;
  *
  * <pre>
  *   ahead     = max(open / batchGroups,                      batches the leases already out make first
- *                   floor(leaseSeconds / secondsPerStep))    the learner's steps in a lease's lifetime
+ *                   ceil(leaseSeconds / secondsPerStep))     the learner's steps in a lease's lifetime
  *   grant iff open &lt; batchGroups  or  (u - v) + ahead &lt;= maxStaleness
  * </pre>
  *
  * Both rates are running means (the lifetime from grant to close, the step time from the learner's version
- * announcements) and count only once measured. A batch's worth of leases always goes out: the learner cannot step,
+ * announcements) and count only once measured. The lifetime's steps round up: groups finish out of order, and a
+ * lease that lives 2.4 steps on average is used 3 versions on about as often as 2; a default in-flight bound of
+ * (max-staleness + 1) batches already keeps the count term within the bound, so this is where pace differs from
+ * drop. A batch's worth of leases always goes out: the learner cannot step,
  * so no lease can age, without one.
  */
 final class LeasePacing {
@@ -29,22 +32,29 @@ final class LeasePacing {
     private double leaseSeconds = Double.NaN;
     private double secondsPerStep = Double.NaN;
     private long lastStepNanos = Long.MIN_VALUE;
+    /** Leases closed as used since the learner's last version announcement. */
+    private int usedSinceVersion;
 
     LeasePacing(int batchGroups, int maxStaleness) {
         this.batchGroups = batchGroups;
         this.maxStaleness = maxStaleness;
     }
 
-    /** Whether a lease for a rollout at {@code rolloutVersion} may go out now, with {@code open} leases out. */
+    /**
+     * Whether a lease for a rollout at {@code rolloutVersion} may go out now, with {@code open} leases out. The
+     * learner closes a batch's leases just before it announces the version the batch made: the first lease closed
+     * as used since the last announcement is already that step (one more per batch's worth).
+     */
     boolean allows(long learnerVersion, long rolloutVersion, int open) {
-        return open < batchGroups || Math.max(0, learnerVersion - rolloutVersion) + ahead(open) <= maxStaleness;
+        long learner = learnerVersion + (usedSinceVersion + batchGroups - 1) / batchGroups;
+        return open < batchGroups || Math.max(0, learner - rolloutVersion) + ahead(open) <= maxStaleness;
     }
 
     /** The learner's steps before a lease granted now is used. */
     long ahead(int open) {
         long byCount = open / batchGroups;
         long byTime = Double.isNaN(leaseSeconds) || Double.isNaN(secondsPerStep) || secondsPerStep <= 0 ? 0
-                : (long) Math.floor(leaseSeconds / secondsPerStep);
+                : (long) Math.ceil(leaseSeconds / secondsPerStep - 1e-9);
         return Math.max(byCount, byTime);
     }
 
@@ -52,7 +62,9 @@ final class LeasePacing {
         grantedAt.put(promptId, nanos);
     }
 
-    void closed(long promptId, long nanos) {
+    /** @param used whether the learner trained on the group (else it was dropped) */
+    void closed(long promptId, long nanos, boolean used) {
+        usedSinceVersion += used ? 1 : 0;
         Long from = grantedAt.remove(promptId);
         if (from != null) {
             leaseSeconds = mean(leaseSeconds, (nanos - from) / 1e9);
@@ -61,6 +73,7 @@ final class LeasePacing {
 
     /** The learner announced a new version: one step's time is measured from the one before. */
     void stepped(long nanos) {
+        usedSinceVersion = 0;
         if (lastStepNanos != Long.MIN_VALUE) {
             secondsPerStep = mean(secondsPerStep, (nanos - lastStepNanos) / 1e9);
         }

@@ -580,8 +580,8 @@ class DispatcherTest {
 
     /**
      * Max-staleness 2, batch-groups 2: the lease at position n among those out is used (n / 2) versions on, so a
-     * rollout at the learner's version gets 6 (n = 0..5). Once the learner is at v1, a rollout still at v0 already
-     * lags 1: with 4 out (2 batches ahead) nothing more, while a rollout at v1 gets two (n = 4, 5).
+     * rollout at the learner's version gets 6 (n = 0..5). Once the learner used a batch (v1), a rollout still at v0
+     * already lags 1: with 4 out (2 batches ahead) nothing more, while a rollout at v1 gets two (n = 4, 5).
      */
     @Test
     void shouldCountTheRolloutsLagAndTheBatchesAheadWithPace() {
@@ -590,9 +590,10 @@ class DispatcherTest {
         ask(d, old, 0, 8);
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L), ids(old.receiveSeveralMessages(6)));
         expectNothingMore(d, old);
-        d.tell(new VersionAdvanced(1, 1));
-        d.tell(new WorkDone(0, 0, Outcome.USED));
+        d.tell(new WorkDone(0, 0, Outcome.USED)); // the learner closes its batch's leases, then announces v1:
         d.tell(new WorkDone(1, 0, Outcome.USED));
+        expectNothingMore(d, old); // the batch closed is the step already, announced or not
+        d.tell(new VersionAdvanced(1, 1));
         expectNothingMore(d, old);
         TestProbe<RolloutWork> fresh = rollout();
         ask(d, fresh, 1, 4);
