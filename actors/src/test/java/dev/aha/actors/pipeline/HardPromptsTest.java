@@ -53,7 +53,8 @@ class HardPromptsTest {
     @Test
     void shouldReadNoLabelsFromNoFileAndRefuseABadLineInOneLine() throws Exception {
         assertEquals(HardPrompts.NONE, HardPrompts.load(""));
-        Path bad = Files.writeString(dir.resolve("bad.jsonl"), "{\"prompt\": \"Q\", \"correct\": 0}\n{\"prompt\": 3}\n");
+        Path bad = Files.writeString(dir.resolve("bad.jsonl"),
+                "{\"prompt\": \"Q\", \"correct\": 0}\n{\"prompt\": 3}\n");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> HardPrompts.load(bad.toString()));
         assertEquals("aha.train.hard-prompts: " + bad + " line 2: needs \"prompt\" (text) and \"correct\" (a count)",

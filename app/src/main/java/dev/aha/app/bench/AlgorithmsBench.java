@@ -32,8 +32,8 @@ import picocli.CommandLine.Option;
 @Command(name = "algorithms", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"GRPO, GSPO, RLOO, REINFORCE++: pass@1 against time.",
             "On the demo's task, from one cold start, each for the same minutes: held-out pass@1 against time, "
-                + "the seconds each first reached --threshold (\"not reached\" where it never did), a chart (algorithms.png) and one JSON object "
-                + "(algorithms.json). Run again with the same --out to continue."})
+                + "the seconds each first reached --threshold (\"not reached\" where it never did), a chart "
+                + "(algorithms.png) and one JSON object (algorithms.json). Run again with the same --out to continue."})
 public final class AlgorithmsBench implements Callable<Integer> {
 
     @Option(names = "--minutes", paramLabel = "M", defaultValue = "5",

@@ -22,8 +22,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code aha eval}: held-out pass@1 (from k samples), the unbiased pass@j for j &lt;= k, greedy accuracy and cons@k of a checkpoint, answers read as
- * {@code aha.reward.extract} (or {@code --extract}) says.
+ * {@code aha eval}: held-out pass@1 (from k samples), the unbiased pass@j for j &lt;= k, greedy accuracy and cons@k
+ * of a checkpoint, answers read as {@code aha.reward.extract} (or {@code --extract}) says.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluate a checkpoint on the task's held-out split.",
@@ -51,7 +51,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (k != null && k < 1) {
-            throw new IllegalArgumentException("--k must be at least 1 (the n of pass@k: samples per prompt), was " + k);
+            throw new IllegalArgumentException("--k must be at least 1 (the n of pass@k: samples per prompt), was "
+                    + k);
         }
         Map<String, Object> overrides = !extract.given() ? Map.of()
                 : Map.of("aha.reward.extract", extract.mode().configName());

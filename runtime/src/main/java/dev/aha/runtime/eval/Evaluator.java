@@ -24,8 +24,9 @@ import java.util.function.IntFunction;
 
 /**
  * Scores a policy on held-out prompts: k samples per prompt at the sampling temperature (pass@1 averaged over k,
- * the unbiased pass@j for every j &lt;= k, cons@k by majority vote over normalised answers) and one greedy decode, unless {@link #withoutGreedy}. Uses the
- * same reward code as training, reading answers as the run's {@code aha.reward.extract} says ({@link ExtractMode}):
+ * the unbiased pass@j for every j &lt;= k, cons@k by majority vote over normalised answers) and one greedy decode,
+ * unless {@link #withoutGreedy}. Uses the same reward code as training, reading answers as the run's
+ * {@code aha.reward.extract} says ({@link ExtractMode}):
  * pass@1, greedy accuracy and cons@k all find a completion's final answer in that mode. A code task's evaluator
  * ({@link #scoringWith}) judges with its code reward instead, and has no cons@k (NaN): programs have no answer to vote.
  */
@@ -126,7 +127,8 @@ public final class Evaluator {
     /**
      * The same, telling each prompt's count of correct samples.
      *
-     * @param correctPerPrompt null, or as long as {@code prompts}: entry p gets how many of prompt p's k samples were right
+     * @param correctPerPrompt null, or as long as {@code prompts}: entry p gets how many of prompt p's k samples
+     *     were right
      */
     public EvalResult evaluate(List<TaskPrompt> prompts, IntConsumer progress, int[] correctPerPrompt) {
         if (prompts.isEmpty()) {

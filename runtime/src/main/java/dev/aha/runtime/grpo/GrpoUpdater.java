@@ -34,7 +34,8 @@ public final class GrpoUpdater {
     private LearnerPhases lastPhases = LearnerPhases.NONE;
 
     /** The whole batch in one forward (a small vocabulary's logits are small). */
-    public GrpoUpdater(Policy policy, Policy reference, AdamW optimizer, PolicyLoss loss, float temperature, int padId) {
+    public GrpoUpdater(Policy policy, Policy reference, AdamW optimizer, PolicyLoss loss, float temperature,
+            int padId) {
         this(policy, reference, optimizer, loss, temperature, padId, Long.MAX_VALUE);
     }
 
