@@ -38,6 +38,9 @@ public final class GrpoLoss implements PolicyLoss {
     private final GrpoSettings settings;
 
     public GrpoLoss(GrpoSettings settings) {
+        if (settings.algorithm() == Algorithm.GSPO) {
+            throw new IllegalArgumentException("algorithm gspo trains with GspoLoss (PolicyLoss.of), not GrpoLoss");
+        }
         this.settings = settings;
     }
 

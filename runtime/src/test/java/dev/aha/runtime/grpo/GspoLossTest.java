@@ -106,6 +106,7 @@ class GspoLossTest {
         assertEquals("aha.grpo.algorithm must be grpo, gspo, rloo or reinforce-pp, was 'ppo'",
                 assertThrows(IllegalArgumentException.class, () -> Algorithm.of("ppo")).getMessage());
         assertThrows(IllegalArgumentException.class, () -> new GspoLoss(gspo(0).withAlgorithm(Algorithm.GRPO)));
+        assertThrows(IllegalArgumentException.class, () -> new GrpoLoss(gspo(0)), "GRPO's loss is not GSPO's");
     }
 
     private static GrpoSettings gspo(double beta) {
