@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dev.aha.actors.config.RunConfig;
 import dev.aha.actors.run.TaskFactory;
 import dev.aha.runtime.engine.ComputeThreads;
-import dev.aha.runtime.grpo.GrpoLoss;
+import dev.aha.runtime.grpo.PolicyLoss;
 import dev.aha.runtime.grpo.GrpoSample;
 import dev.aha.runtime.grpo.GrpoUpdater;
 import dev.aha.runtime.optim.AdamW;
@@ -61,7 +61,7 @@ final class LearnerLoad implements AutoCloseable {
                 Tokenizer tokenizer = c.tokenizer().open()) {
             List<GrpoSample> batch = batch(c, tokenizer, policy);
             GrpoUpdater updater = new GrpoUpdater(policy, c.grpo().usesReference() ? reference : null, adam,
-                    new GrpoLoss(c.grpo()), c.sampling().temperature(), tokenizer.padId(),
+                    PolicyLoss.of(c.grpo()), c.sampling().temperature(), tokenizer.padId(),
                     c.train().logitsBudget());
             updater.update(batch);
             ready.countDown();

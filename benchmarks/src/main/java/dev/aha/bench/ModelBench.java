@@ -10,7 +10,7 @@ import dev.aha.protocol.weights.WeightPlaneSettings;
 import dev.aha.runtime.engine.Autocast;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.engine.TrainPrecision;
-import dev.aha.runtime.grpo.GrpoLoss;
+import dev.aha.runtime.grpo.PolicyLoss;
 import dev.aha.runtime.grpo.GrpoSample;
 import dev.aha.runtime.grpo.GrpoSettings;
 import dev.aha.runtime.grpo.GrpoUpdateResult;
@@ -172,7 +172,7 @@ public final class ModelBench implements Callable<Integer> {
             ArrayNode perStep = out.putArray("steps");
             try (AdamW adam = new AdamW(policy.parameters(), AdamWSettings.fromConfig(conf.getConfig("aha.optimizer")),
                     device)) {
-                GrpoUpdater updater = new GrpoUpdater(policy, reference, adam, new GrpoLoss(grpo), 1f, 0);
+                GrpoUpdater updater = new GrpoUpdater(policy, reference, adam, PolicyLoss.of(grpo), 1f, 0);
                 for (int s = 0; s < steps; s++) {
                     long a = System.nanoTime();
                     ComputeThreads.stopRecording();

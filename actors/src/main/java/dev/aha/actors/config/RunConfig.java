@@ -149,6 +149,10 @@ public record RunConfig(
             throw new IllegalArgumentException("task " + train.task() + " samples multi-turn episodes, which the "
                     + "simulated backend does not: use aha.backend = torch");
         }
+        if (!train.hardPrompts().isBlank()
+                && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(train.hardPrompts()))) {
+            throw new IllegalArgumentException("aha.train.hard-prompts: no file " + train.hardPrompts());
+        }
         if (purpose == Purpose.TRAINING_WITH_ROLLOUTS && train.rollouts() < 1) {
             throw new IllegalArgumentException("aha.train.rollouts must be at least 1 on a node that samples, was "
                     + train.rollouts());

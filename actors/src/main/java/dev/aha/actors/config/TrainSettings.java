@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param rewardActors reward actors in this JVM
  * @param maxStaleness most versions a used sample may lag the learner
  * @param sync staleness 0 and a barrier per step
+ * @param staleness whether groups beyond max-staleness are dropped as they arrive, or leases paced so they arrive
+ *     within it (and dropped still, should one arrive late)
  * @param maxInFlightGroups leases outstanding at once
  * @param rolloutQueue groups a rollout holds beyond what its free sequence slots take
  * @param leaseTimeout when an open lease is handed out again
@@ -36,6 +38,7 @@ import java.time.Duration;
  * @param maxSteps learner steps (counted from the run's start, across resumes) at which the run ends as at its
  *     deadline; 0 = the deadline alone
  * @param precision how the learner computes its GRPO steps (float32 master weights either way)
+ * @param hardPrompts a JSON Lines file labelling training prompts the cold start failed, or "" for none
  */
 public record TrainSettings(
         String task,
@@ -46,6 +49,7 @@ public record TrainSettings(
         int rewardActors,
         int maxStaleness,
         boolean sync,
+        StalenessPolicy staleness,
         int maxInFlightGroups,
         int rolloutQueue,
         Duration leaseTimeout,
@@ -64,7 +68,8 @@ public record TrainSettings(
         long logitsBudget,
         int quarantineAfter,
         long maxSteps,
-        TrainPrecision precision) {
+        TrainPrecision precision,
+        String hardPrompts) {
 
     public TrainSettings {
         atLeast("group-size", groupSize, 2);
@@ -90,6 +95,10 @@ public record TrainSettings(
         if (sync && maxStaleness != 0) {
             throw new IllegalArgumentException("sync mode means max-staleness = 0, was " + maxStaleness);
         }
+        if (sync && staleness == StalenessPolicy.PACE) {
+            throw new IllegalArgumentException("aha.train.staleness = pace paces asynchronous sampling, but sync = on "
+                    + "samples every group fresh: use staleness = drop or sync = off");
+        }
         if (!sync && maxInFlightGroups < batchGroups) {
             throw new IllegalArgumentException("max-in-flight-groups (" + maxInFlightGroups
                     + ") must be >= batch-groups (" + batchGroups + "), or no batch can ever fill");
@@ -103,13 +112,15 @@ public record TrainSettings(
     public static TrainSettings fromConfig(Config t) {
         return new TrainSettings(t.getString("task"), t.getString("template"), t.getInt("group-size"),
                 t.getInt("batch-groups"), t.getInt("rollouts"), t.getInt("reward-actors"), t.getInt("max-staleness"),
-                t.getBoolean("sync"), t.getInt("max-in-flight-groups"), t.getInt("rollout-queue"),
+                t.getBoolean("sync"), StalenessPolicy.of(t.getString("staleness")), t.getInt("max-in-flight-groups"),
+                t.getInt("rollout-queue"),
                 t.getDuration("lease-timeout"), t.getInt("checkpoint-every"), t.getInt("eval-every"),
                 t.getInt("eval-prompts"), t.getInt("eval-k"), t.getInt("eval-every-k"),
                 t.getInt("eval-every-prompts"), t.getLong("seed"), t.getInt("learner-threads"),
                 t.getInt("cold-start.steps"), t.getInt("cold-start.batch-size"),
                 t.getDouble("cold-start.learning-rate"), t.getInt("progress-every"), t.getBytes("logits-budget"),
-                t.getInt("quarantine-after"), t.getLong("max-steps"), TrainPrecision.parse(t.getString("precision")));
+                t.getInt("quarantine-after"), t.getLong("max-steps"), TrainPrecision.parse(t.getString("precision")),
+                t.getString("hard-prompts"));
     }
 
     private static void atLeast(String key, long value, long min) {

@@ -1,5 +1,6 @@
 package dev.aha.actors.pipeline;
 
+import dev.aha.actors.config.StalenessPolicy;
 import dev.aha.actors.config.TrainSettings;
 import dev.aha.actors.telemetry.Telemetry;
 import dev.aha.protocol.pipeline.DispatcherMessage;
@@ -43,6 +44,9 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  * quarantine.jsonl with its error, and never dispatched again. The dispatcher itself is watched by the run's
  * guardian: if it fails, the run ends.
  *
+ * <p>Pace ({@code aha.train.staleness = pace}, {@link LeasePacing}): a request is also held while a group leased
+ * now would come back more than max-staleness versions behind the learner.
+ *
  * <p>Sync mode: exactly one batch of leases per policy version, handed only to rollouts at that version; the next
  * batch waits for {@link VersionAdvanced}.
  */
@@ -73,6 +77,8 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
     private final Set<ActorRef<RolloutWork>> watched = new HashSet<>();
     private long learnerVersion;
     private int dispatchedThisVersion;
+    /** aha.train.staleness = pace; null for drop. */
+    private final LeasePacing pacing;
 
     private Dispatcher(ActorContext<DispatcherMessage> context, TrainSettings settings, PromptStream prompts,
             PromptTemplate template, long firstPromptId, long learnerVersion, Path quarantineFile) {
@@ -83,6 +89,8 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
         this.leases = new Leases<>(settings.leaseTimeout(), firstPromptId, settings.quarantineAfter());
         this.quarantineFile = quarantineFile;
         this.learnerVersion = learnerVersion;
+        this.pacing = settings.staleness() == StalenessPolicy.PACE
+                ? new LeasePacing(settings.batchGroups(), settings.maxStaleness()) : null;
         context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
     }
 
@@ -139,9 +147,13 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
                 continue; // parked until the rollout reports a newer version
             }
             int credits = request.credits();
-            while (credits > 0 && capacity() > 0) {
+            while (credits > 0 && capacity() > 0 && paced(request.policyVersion())) {
                 RolloutWork work = nextWork();
-                leases.grant(work, request.replyTo(), System.nanoTime());
+                long now = System.nanoTime();
+                leases.grant(work, request.replyTo(), now);
+                if (pacing != null) {
+                    pacing.granted(work.promptId(), now);
+                }
                 request.replyTo().tell(work);
                 dispatchedThisVersion++;
                 credits--;
@@ -151,9 +163,16 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
             } else {
                 waiting.put(request.replyTo(), new RequestWork(request.rolloutId(), request.policyVersion(), credits,
                         request.replyTo()));
-                return; // out of capacity: later requests wait too
+                if (capacity() <= 0) {
+                    return; // out of capacity: later requests wait too
+                } // held by pace: a rollout at a newer version may still be served
             }
         }
+    }
+
+    /** With pace, whether a group leased now to a rollout at that version would arrive within max-staleness. */
+    private boolean paced(long rolloutVersion) {
+        return pacing == null || pacing.allows(learnerVersion, rolloutVersion, leases.open());
     }
 
     private boolean withinStaleness(long rolloutVersion) {
@@ -183,6 +202,9 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
      */
     private Behavior<DispatcherMessage> onWorkDone(WorkDone done) {
         RolloutWork closed = leases.close(done);
+        if (pacing != null) {
+            pacing.closed(done.promptId(), System.nanoTime(), done.outcome() == WorkDone.Outcome.USED);
+        }
         if (settings.sync() && done.outcome() == WorkDone.Outcome.DROPPED_UNIFORM && closed != null
                 && closed.minVersion() == learnerVersion) {
             dispatchedThisVersion--;
@@ -225,6 +247,9 @@ public final class Dispatcher extends AbstractBehavior<DispatcherMessage> {
         if (v.version() > learnerVersion) {
             learnerVersion = v.version();
             dispatchedThisVersion = 0;
+            if (pacing != null) {
+                pacing.stepped(System.nanoTime());
+            }
         }
         dispatch();
         return this;

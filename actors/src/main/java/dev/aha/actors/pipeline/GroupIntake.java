@@ -39,6 +39,11 @@ final class GroupIntake {
     private long stale;
     private long uniform;
     private String lastProblem;
+    private final HardPrompts hardPrompts;
+    private long usedLabelled;
+    private long usedHard;
+    private long staleLabelled;
+    private long staleHard;
 
     /** Every group with the right shape gets into the batch, uniform or not. */
     GroupIntake(int batchGroups, int maxStaleness, int vocabSize) {
@@ -50,6 +55,12 @@ final class GroupIntake {
      * @param dropUniform whether groups whose rewards are all equal are kept out (dynamic sampling)
      */
     GroupIntake(int batchGroups, int maxStaleness, int vocabSize, boolean dropUniform) {
+        this(batchGroups, maxStaleness, vocabSize, dropUniform, HardPrompts.NONE);
+    }
+
+    /** @param hardPrompts the cold start's labels of training prompts, counted in {@link #hardShare()} */
+    GroupIntake(int batchGroups, int maxStaleness, int vocabSize, boolean dropUniform, HardPrompts hardPrompts) {
+        this.hardPrompts = hardPrompts;
         this.batchGroups = batchGroups;
         this.maxStaleness = maxStaleness;
         this.vocabSize = vocabSize;
@@ -68,6 +79,9 @@ final class GroupIntake {
         }
         if (learnerVersion - s.group().policyVersion() > maxStaleness) {
             stale++;
+            Boolean hard = hardPrompts.hard(s.group().prompt());
+            staleLabelled += hard == null ? 0 : 1;
+            staleHard += Boolean.TRUE.equals(hard) ? 1 : 0;
             return Verdict.STALE;
         }
         if (dropUniform && GroupAdvantages.isUniform(s.rewards())) {
@@ -95,7 +109,12 @@ final class GroupIntake {
     List<ScoredGroup> take() {
         List<ScoredGroup> batch = List.copyOf(groups);
         groups.clear();
-        batch.forEach(s -> remember(s.group().promptId()));
+        for (ScoredGroup s : batch) {
+            remember(s.group().promptId());
+            Boolean hard = hardPrompts.hard(s.group().prompt());
+            usedLabelled += hard == null ? 0 : 1;
+            usedHard += Boolean.TRUE.equals(hard) ? 1 : 0;
+        }
         return batch;
     }
 
@@ -145,6 +164,17 @@ final class GroupIntake {
 
     long stale() {
         return stale;
+    }
+
+    /** The hard prompts among the groups trained on and dropped as stale so far. */
+    HardShare hardShare() {
+        return new HardShare(usedLabelled, usedHard, staleLabelled, staleHard);
+    }
+
+    /** The learner's intake, as the run's settings shape it. */
+    static GroupIntake of(dev.aha.actors.config.RunConfig c) {
+        return new GroupIntake(c.train().batchGroups(), c.train().maxStaleness(), c.policy().vocabSize(),
+                c.grpo().dropUniformGroups(), HardPrompts.load(c.train().hardPrompts()));
     }
 
     /** Groups dropped because their rewards were all equal. */

@@ -54,7 +54,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
     public record Finished(RunState state, EvalResult finalEval, List<StepMetrics> history,
             List<EvalRecord> evals, DispatcherStats dispatcherStats, long lateDuplicates, long rewardFailures,
             long invalidGroups, long nonFiniteSteps, long optimizerSkippedSteps, long groupsDroppedUniform,
-            LearnerMetrics.Timings timings, LearnerMetrics.Tokens tokens) {}
+            LearnerMetrics.Timings timings, LearnerMetrics.Tokens tokens, HardShare hardShare) {}
 
     /** What the learner sends itself: listings, its deadline, the dispatcher's final stats. */
     private sealed interface Command extends LearnerMessage.Local permits DispatchersFound, Deadline, FinalStats {}
@@ -99,8 +99,7 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         this.telemetry = Telemetry.get(context.getSystem()).learner(setup.state().version());
         this.metrics = new LearnerMetrics(setup.state().version(), setup.state().wallSeconds(), System::nanoTime)
                 .onWeightSync(telemetry::weightSynced);
-        this.intake = new GroupIntake(settings.batchGroups(), settings.maxStaleness(),
-                setup.config().policy().vocabSize(), setup.config().grpo().dropUniformGroups());
+        this.intake = GroupIntake.of(setup.config());
         this.evaluations = new HeldOutEvaluations(trainer, setup.heldOut(), metricsLog, context.getLog(), telemetry);
         this.step = setup.state().step();
         this.checkpointed = step;
@@ -278,7 +277,8 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         checkpointed = step;
         parent.tell(new Finished(end, f.finalEval(), metrics.history(), evaluations.done(), f.stats(),
                 intake.duplicates(), rewardFailures, intake.invalid(), metrics.nonFiniteSteps(),
-                metrics.optimizerSkippedSteps(), metrics.groupsDroppedUniform(), metrics.timings(), metrics.tokens()));
+                metrics.optimizerSkippedSteps(), metrics.groupsDroppedUniform(), metrics.timings(), metrics.tokens(),
+                intake.hardShare()));
         return Behaviors.stopped();
     }
 

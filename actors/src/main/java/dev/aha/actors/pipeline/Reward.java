@@ -7,7 +7,6 @@ import dev.aha.protocol.pipeline.RewardMessage;
 import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.pipeline.ScoredGroup;
 import dev.aha.protocol.util.LogThrottle;
-import dev.aha.runtime.grpo.GroupAdvantages;
 import dev.aha.runtime.grpo.GrpoSettings;
 import dev.aha.runtime.reward.CompositeReward;
 import dev.aha.runtime.reward.RewardBreakdown;
@@ -287,7 +286,7 @@ public final class Reward extends AbstractBehavior<RewardMessage> {
                 rewards[i] += group.episodes().rewards()[i]; // the environment's own reward, beside the rules'
             }
         }
-        float[] advantages = GroupAdvantages.compute(rewards, grpo.scaleAdvantagesByStd(), grpo.advantageEps());
+        float[] advantages = grpo.algorithm().groupAdvantages(rewards, grpo);
         return new ScoredGroup(group, rewards, advantages, accuracy, format, failures,
                 model == null ? new double[g] : model.clone());
     }

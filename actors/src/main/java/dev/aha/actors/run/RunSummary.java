@@ -54,6 +54,9 @@ final class RunSummary {
         s.put("version", end.version());
         s.put("wall_seconds", end.wallSeconds());
         putPrompts(s, end, f.dispatcherStats());
+        if (!config.train().hardPrompts().isBlank()) {
+            putHardShare(s.putObject("hard_prompts"), f.hardShare());
+        }
         s.put("late_duplicates", f.lateDuplicates());
         s.put("reward_failures", f.rewardFailures());
         if (config.codeTask()) { // how this run's programs ended: its reward actors' here, its evaluations' apart
@@ -124,6 +127,7 @@ final class RunSummary {
                 o.put("greedy_accuracy", e.result().greedyAccuracy());
             }
             o.put("cons_at_k", e.result().consK()).put("seconds", e.seconds());
+            putPassAtK(o, e.result());
             if (Double.isFinite(e.result().toolCallsPerSample())) {
                 o.put("tool_calls_per_sample", e.result().toolCallsPerSample());
             }
@@ -171,12 +175,36 @@ final class RunSummary {
         s.put("pass1_gain", last.pass1() - initialPass1);
         s.put("final_greedy_accuracy", last.greedyAccuracy());
         s.put("final_cons_at_k", last.consK());
+        putPassAtK(s.putObject("final_pass_at_k"), last);
         s.put("final_format_rate", last.formatRate());
         if (Double.isFinite(last.toolCallsPerSample())) {
             s.put("final_tool_calls_per_sample", last.toolCallsPerSample());
         }
         s.put("eval_prompts", last.prompts());
         s.put("eval_k", last.k());
+    }
+
+    /** The cold start's hard prompts among the groups trained on and dropped as stale (this segment). */
+    private static void putHardShare(ObjectNode o, dev.aha.actors.pipeline.HardShare h) {
+        o.put("used_labelled", h.usedLabelled()).put("used_hard", h.usedHard());
+        putFinite(o, "used_share", h.usedShare());
+        o.put("stale_labelled", h.staleLabelled()).put("stale_hard", h.staleHard());
+        putFinite(o, "stale_share", h.staleShare());
+    }
+
+    private static void putFinite(ObjectNode o, String key, double v) {
+        if (Double.isFinite(v)) {
+            o.put(key, v);
+        } else {
+            o.putNull(key);
+        }
+    }
+
+    /** The unbiased pass@j of an evaluation, keyed "pass@j", for every j it measured. */
+    private static void putPassAtK(ObjectNode o, EvalResult r) {
+        for (int j = 1; j <= r.passAtK().length; j++) {
+            o.put("pass@" + j, r.passAt(j));
+        }
     }
 
     private static void putPrompts(ObjectNode s, RunState end, DispatcherStats d) {
@@ -196,6 +224,8 @@ final class RunSummary {
         settings.put("batch_groups", config.train().batchGroups());
         settings.put("rollouts", config.train().rollouts());
         settings.put("max_staleness", config.train().maxStaleness());
+        settings.put("staleness", config.train().staleness().name().toLowerCase(java.util.Locale.ROOT));
+        settings.put("algorithm", config.grpo().algorithm().configName());
         settings.put("beta", config.grpo().beta());
         settings.put("aggregation", config.grpo().aggregation().name());
         settings.put("drop_uniform_groups", config.grpo().dropUniformGroups());

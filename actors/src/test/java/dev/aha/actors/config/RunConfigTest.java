@@ -109,6 +109,22 @@ class RunConfigTest {
     }
 
     @Test
+    void theAlgorithmIsReadAndTokenLevelOptionsRefusedWithGspo() {
+        assertEquals(dev.aha.runtime.grpo.Algorithm.GRPO, load("").grpo().algorithm());
+        assertEquals(dev.aha.runtime.grpo.Algorithm.REINFORCE_PP,
+                load("aha.grpo.algorithm = reinforce-pp").grpo().algorithm());
+        assertEquals(3e-4, load("aha.grpo.algorithm = gspo").grpo().epsLow());
+        assertMessage("aha.grpo.algorithm must be grpo, gspo, rloo or reinforce-pp, was 'ppo'",
+                () -> load("aha.grpo.algorithm = ppo"));
+        assertMessage("aha.grpo.aggregation must be SEQUENCE_MEAN, was TOKEN_MEAN",
+                () -> load("aha.grpo.algorithm = gspo\naha.grpo.aggregation = TOKEN_MEAN"));
+        assertMessage("aha.grpo.rollout-correction (per-token weights) must be none, was mis",
+                () -> load("aha.grpo.algorithm = gspo\naha.grpo.rollout-correction = mis"));
+        assertMessage("aha.train.hard-prompts: no file /no/such/labels.jsonl",
+                () -> load("aha.train.hard-prompts = /no/such/labels.jsonl").requireTrainable(true));
+    }
+
+    @Test
     void howRolloutsApplyLoraAdaptersIsReadAndABadWayRefused() {
         assertEquals(LoraApply.MERGED, load("").loraApply());
         assertEquals(LoraApply.UNMERGED, load("aha.lora.rollout-apply = unmerged").loraApply());

@@ -555,6 +555,63 @@ class DispatcherTest {
         }
     }
 
+    // pace
+
+    /**
+     * Pace with max-staleness 0: a lease beyond the first batch would be used a version later than it was sampled, so
+     * only one batch (batch-groups = 2) goes out; each closed lease lets one more through. Drop hands out all 8.
+     */
+    @Test
+    void shouldHoldLeasesBeyondWhatArrivesFreshWithPaceAndMaxStalenessZero() {
+        ActorRef<DispatcherMessage> paced = dispatcher("staleness = pace, max-staleness = 0");
+        TestProbe<RolloutWork> a = rollout();
+        ask(paced, a, 0, 8);
+        assertEquals(List.of(0L, 1L), ids(a.receiveSeveralMessages(2)));
+        expectNothingMore(paced, a);
+        paced.tell(new WorkDone(0, 0, Outcome.USED));
+        assertEquals(2, a.receiveMessage().promptId());
+        expectNothingMore(paced, a);
+        assertEquals(2, stats(paced).outstanding());
+
+        ActorRef<DispatcherMessage> dropping = dispatcher("staleness = drop, max-staleness = 0");
+        TestProbe<RolloutWork> b = rollout();
+        assertEquals(8, take(dropping, b, 0, 8).size(), "drop leases as far as max-in-flight-groups");
+    }
+
+    /**
+     * Max-staleness 2, batch-groups 2: the lease at position n among those out is used (n / 2) versions on, so a
+     * rollout at the learner's version gets 6 (n = 0..5). Once the learner used a batch (v1), a rollout still at v0
+     * already lags 1: with 4 out (2 batches ahead) nothing more, while a rollout at v1 gets two (n = 4, 5).
+     */
+    @Test
+    void shouldCountTheRolloutsLagAndTheBatchesAheadWithPace() {
+        ActorRef<DispatcherMessage> d = dispatcher("staleness = pace, max-staleness = 2");
+        TestProbe<RolloutWork> old = rollout();
+        ask(d, old, 0, 8);
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L), ids(old.receiveSeveralMessages(6)));
+        expectNothingMore(d, old);
+        d.tell(new WorkDone(0, 0, Outcome.USED)); // the learner closes its batch's leases, then announces v1:
+        d.tell(new WorkDone(1, 0, Outcome.USED));
+        expectNothingMore(d, old); // the batch closed is the step already, announced or not
+        d.tell(new VersionAdvanced(1, 1));
+        expectNothingMore(d, old);
+        TestProbe<RolloutWork> fresh = rollout();
+        ask(d, fresh, 1, 4);
+        assertEquals(List.of(6L, 7L), ids(fresh.receiveSeveralMessages(2)));
+        expectNothingMore(d, old, fresh);
+    }
+
+    @Test
+    void shouldRefusePaceWithSyncAndAnUnknownPolicyInOneLine() {
+        IllegalArgumentException sync = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> settings("staleness = pace, sync = on, max-staleness = 0"));
+        assertEquals("aha.train.staleness = pace paces asynchronous sampling, but sync = on samples every group "
+                + "fresh: use staleness = drop or sync = off", sync.getMessage());
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> settings("staleness = wait"));
+        assertEquals("aha.train.staleness must be drop or pace, was 'wait'", bad.getMessage());
+    }
+
     /** The concrete message classes under a sealed type (the open {@code Local} is extended by the actor's own). */
     private static Set<Class<?>> leaves(Class<?> sealed) {
         Set<Class<?>> out = new HashSet<>();

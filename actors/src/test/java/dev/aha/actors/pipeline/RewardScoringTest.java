@@ -66,6 +66,24 @@ class RewardScoringTest {
     }
 
     @Test
+    void theGroupsAdvantagesAreTheChosenAlgorithms() {
+        SampledGroup g = group("yes", "half", "no");
+        CompositeReward reward = rule(t -> switch (t) {
+            case "yes" -> 1.0;
+            case "half" -> 0.5;
+            default -> 0.0;
+        });
+        GrpoSettings rloo = GrpoSettings.paper().withAlgorithm(dev.aha.runtime.grpo.Algorithm.RLOO);
+        assertArrayEquals(new float[] {0.75f, 0f, -0.75f}, Reward.score(g, reward, rloo, e -> { }).advantages(),
+                1e-7f, "leave-one-out");
+        GrpoSettings pp = GrpoSettings.paper().withAlgorithm(dev.aha.runtime.grpo.Algorithm.REINFORCE_PP);
+        assertArrayEquals(new float[] {1f, 0.5f, 0f}, Reward.score(g, reward, pp, e -> { }).advantages(),
+                "the outcomes, normalised over the batch by the learner");
+        assertArrayEquals(new float[] {1f, 0f, -1f}, Reward.score(g, reward, GrpoSettings.paper(), e -> { })
+                .advantages(), 1e-3f, "grpo: (r - 0.5) / (0.5 + 1e-4)");
+    }
+
+    @Test
     void aNonFiniteRewardIsThatCompletionsErrorNotTheGroups() {
         List<RuntimeException> errors = new ArrayList<>();
         ScoredGroup s = Reward.score(group("good", "nan", "bad"), rule(t -> switch (t) {

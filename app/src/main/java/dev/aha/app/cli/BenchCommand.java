@@ -1,5 +1,6 @@
 package dev.aha.app.cli;
 
+import dev.aha.app.bench.AlgorithmsBench;
 import dev.aha.app.bench.DistillVsRlBench;
 import dev.aha.app.bench.HttpOverheadBench;
 import dev.aha.app.bench.RmOveroptimizationBench;
@@ -22,6 +23,6 @@ import picocli.CommandLine.Command;
         subcommands = {WeightsBench.class, MicroBench.class, ThroughputBench.class, ScalingBench.class,
             AsyncVsSyncBench.class, OverheadBench.class, ModelBench.class, DistillVsRlBench.class,
             SandboxBench.class, VsPyTorchBench.class, BlasBench.class, RolloutBench.class, HttpOverheadBench.class,
-            RewardModelBench.class, RmOveroptimizationBench.class})
+            RewardModelBench.class, RmOveroptimizationBench.class, AlgorithmsBench.class})
 final class BenchCommand {
 }

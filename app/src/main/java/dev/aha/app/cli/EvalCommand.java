@@ -22,13 +22,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code aha eval}: held-out pass@1 (from k samples), greedy accuracy and cons@k of a checkpoint, answers read as
- * {@code aha.reward.extract} (or {@code --extract}) says.
+ * {@code aha eval}: held-out pass@1 (from k samples), the unbiased pass@j for j &lt;= k, greedy accuracy and cons@k
+ * of a checkpoint, answers read as {@code aha.reward.extract} (or {@code --extract}) says.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluate a checkpoint on the task's held-out split.",
-            "Held-out pass@1 (from --k samples per prompt), greedy accuracy and cons@k, on prompts never used in "
-                    + "training."})
+            "Held-out pass@1 (from --k samples per prompt), the unbiased pass@j for every j <= k, greedy accuracy "
+                    + "and cons@k, on prompts never used in training."})
 public final class EvalCommand implements Callable<Integer> {
 
     @Mixin
@@ -38,7 +38,8 @@ public final class EvalCommand implements Callable<Integer> {
             description = "A checkpoint folder, or a folder of them (its latest is used): a run's checkpoints/.")
     Path checkpoint;
 
-    @Option(names = "--k", description = "Samples per prompt (default: aha.train.eval-k).")
+    @Option(names = "--k", description = "Samples per prompt, n of pass@k; pass@1..pass@k are reported "
+            + "(default: aha.train.eval-k).")
     Integer k;
 
     @Option(names = "--prompts", description = "Held-out prompts (default: aha.train.eval-prompts, at least 200).")
@@ -49,6 +50,10 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (k != null && k < 1) {
+            throw new IllegalArgumentException("--k must be at least 1 (the n of pass@k: samples per prompt), was "
+                    + k);
+        }
         Map<String, Object> overrides = !extract.given() ? Map.of()
                 : Map.of("aha.reward.extract", extract.mode().configName());
         Path dir = CheckpointStore.resolve(checkpoint);
@@ -63,6 +68,10 @@ public final class EvalCommand implements Callable<Integer> {
             Evaluator evaluator = resources.evaluator(policy, k != null ? k : config.train().evalK());
             EvalResult r = evaluator.evaluate(heldOut, null);
             ObjectNode out = MetricsLog.JSON.valueToTree(r);
+            out.remove("pass_at_k");
+            for (int j = 1; j <= r.k(); j++) {
+                out.put("pass@" + j, r.passAt(j)); // unbiased (Chen et al. 2021), from the k samples of each prompt
+            }
             out.put("checkpoint", dir.toString());
             out.put("task", config.train().task());
             out.put("extract", evaluator.extract().configName());

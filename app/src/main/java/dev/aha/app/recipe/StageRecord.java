@@ -71,6 +71,12 @@ public record StageRecord(int index, String name, String kind, String id, String
         f.put("cons_k", r.consK());
         f.put("format_rate", r.formatRate());
         f.put("mean_completion_tokens", r.meanCompletionTokens());
+        if (r.passAtK().length > 0) { // pass@1..pass@k; absent from records written before it was measured
+            com.fasterxml.jackson.databind.node.ArrayNode passAtK = f.putArray("pass_at_k");
+            for (double v : r.passAtK()) {
+                passAtK.add(v);
+            }
+        }
         return f;
     }
 
@@ -78,7 +84,16 @@ public record StageRecord(int index, String name, String kind, String id, String
         JsonNode greedy = f.path("greedy_accuracy");
         return new EvalResult(f.path("prompts").asInt(), f.path("k").asInt(), f.path("pass1").asDouble(),
                 greedy.isNumber() ? greedy.asDouble() : Double.NaN, f.path("cons_k").asDouble(),
-                f.path("format_rate").asDouble(), f.path("mean_completion_tokens").asDouble());
+                f.path("format_rate").asDouble(), f.path("mean_completion_tokens").asDouble(), Double.NaN,
+                passAtK(f.path("pass_at_k")));
+    }
+
+    private static double[] passAtK(JsonNode a) {
+        double[] out = new double[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a.get(i).asDouble();
+        }
+        return out;
     }
 
     /** The record in {@code stageDir}, or null when the stage has not finished there. */

@@ -72,6 +72,20 @@ class EvalExtractTest {
     }
 
     @Test
+    void reportsTheUnbiasedPassAtEveryKUpToTheSamplesAndRefusesNone() throws Exception {
+        JsonNode out = eval("--k", "8");
+        assertEquals(8, out.get("k").asInt());
+        assertEquals(out.get("pass1").asDouble(), out.get("pass@1").asDouble(), 1e-12);
+        for (int j = 2; j <= 8; j++) {
+            assertTrue(out.get("pass@" + j).asDouble() >= out.get("pass@" + (j - 1)).asDouble(), out.toString());
+        }
+        assertFalse(out.has("pass@9"));
+        CliRun r = CliRun.of("eval", "--checkpoint", checkpoint.toString(), "--task", "arithmetic", "--k", "0");
+        assertEquals(1, r.code(), r.err());
+        assertEquals("aha eval: --k must be at least 1 (the n of pass@k: samples per prompt), was 0", r.err().strip());
+    }
+
+    @Test
     void shouldRefuseAnUnknownModeInOneLine() {
         CliRun r = CliRun.of("eval", "--checkpoint", checkpoint.toString(), "--task", "arithmetic", "--prompts", "1",
                 "--k", "1", "--extract", "loose");
@@ -83,8 +97,11 @@ class EvalExtractTest {
 
     private static JsonNode eval(String... options) throws Exception {
         List<String> line = new ArrayList<>(List.of("eval", "--checkpoint", checkpoint.toString(), "--task",
-                "arithmetic", "--prompts", "3", "--k", "2"));
+                "arithmetic", "--prompts", "3"));
         line.addAll(List.of(options));
+        if (!line.contains("--k")) {
+            line.addAll(List.of("--k", "2"));
+        }
         CliRun r = CliRun.of(line.toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
         JsonNode out = JSON.readTree(r.out());

@@ -39,6 +39,12 @@ class TinyCodeTrainTest {
         assertTrue(finalCons == null || finalCons.isNull() || "NaN".equals(finalCons.asText()),
                 "code tasks have no answer vote: " + finalCons);
         assertFalse(summary.get("final_pass1").isMissingNode());
+        JsonNode passAtK = summary.get("final_pass_at_k");
+        assertEquals(summary.get("final_pass1").asDouble(), passAtK.get("pass@1").asDouble(), 1e-12);
+        assertTrue(passAtK.get("pass@2").asDouble() >= passAtK.get("pass@1").asDouble(), passAtK.toString());
+        for (JsonNode e : summary.get("evals")) {
+            assertTrue(e.has("pass@1"), "every evaluation while training has its pass@k: " + e);
+        }
         long steps = summary.get("steps").asLong();
         long scored = total(summary.get("code_outcomes"));
         assertTrue(scored >= 4L * steps, "each step's G = 4 completions ran in the sandbox: " + summary);

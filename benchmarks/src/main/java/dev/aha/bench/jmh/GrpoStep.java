@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dev.aha.runtime.config.AhaConfig;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.grpo.GroupAdvantages;
-import dev.aha.runtime.grpo.GrpoLoss;
+import dev.aha.runtime.grpo.PolicyLoss;
 import dev.aha.runtime.grpo.GrpoSample;
 import dev.aha.runtime.grpo.GrpoSettings;
 import dev.aha.runtime.grpo.GrpoUpdateResult;
@@ -70,7 +70,7 @@ public class GrpoStep {
             reference.setTrainable(false);
         }
         optimizer = new AdamW(policy.parameters(), AdamWSettings.fromConfig(aha.getConfig("optimizer")), base);
-        updater = new GrpoUpdater(policy, reference, optimizer, new GrpoLoss(settings), 1f, tokenizer.padId());
+        updater = new GrpoUpdater(policy, reference, optimizer, PolicyLoss.of(settings), 1f, tokenizer.padId());
         samples = group(tokenizer, settings, groupSize, new Random(3));
     }
 

@@ -11,7 +11,7 @@ import dev.aha.runtime.engine.TrainPrecision;
 import dev.aha.runtime.eval.EvalResult;
 import dev.aha.runtime.agent.Episodes;
 import dev.aha.runtime.eval.Evaluator;
-import dev.aha.runtime.grpo.GrpoLoss;
+import dev.aha.runtime.grpo.PolicyLoss;
 import dev.aha.runtime.grpo.GrpoSample;
 import dev.aha.runtime.grpo.GrpoSettings;
 import dev.aha.runtime.grpo.GrpoUpdateResult;
@@ -110,7 +110,7 @@ public final class TorchTrainer implements PolicyTrainer {
             if (resumeFrom != null) {
                 CheckpointStore.load(resumeFrom, policy, optimizer);
             }
-            this.updater = new GrpoUpdater(policy, ref, optimizer, new GrpoLoss(grpo), eval.sampling().temperature(),
+            this.updater = new GrpoUpdater(policy, ref, optimizer, PolicyLoss.of(grpo), eval.sampling().temperature(),
                     eval.tokenizer().padId(), logitsBudget);
         } catch (RuntimeException e) {
             manager.close(); // a refused start (a checkpoint that does not fit) leaves no native memory behind

@@ -24,8 +24,9 @@ import java.util.function.IntFunction;
 
 /**
  * Scores a policy on held-out prompts: k samples per prompt at the sampling temperature (pass@1 averaged over k,
- * cons@k by majority vote over normalised answers) and one greedy decode, unless {@link #withoutGreedy}. Uses the
- * same reward code as training, reading answers as the run's {@code aha.reward.extract} says ({@link ExtractMode}):
+ * the unbiased pass@j for every j &lt;= k, cons@k by majority vote over normalised answers) and one greedy decode,
+ * unless {@link #withoutGreedy}. Uses the same reward code as training, reading answers as the run's
+ * {@code aha.reward.extract} says ({@link ExtractMode}):
  * pass@1, greedy accuracy and cons@k all find a completion's final answer in that mode. A code task's evaluator
  * ({@link #scoringWith}) judges with its code reward instead, and has no cons@k (NaN): programs have no answer to vote.
  */
@@ -120,6 +121,16 @@ public final class Evaluator {
 
     /** @param progress told the number of prompts done after each one (for a progress bar); may be null */
     public EvalResult evaluate(List<TaskPrompt> prompts, IntConsumer progress) {
+        return evaluate(prompts, progress, null);
+    }
+
+    /**
+     * The same, telling each prompt's count of correct samples.
+     *
+     * @param correctPerPrompt null, or as long as {@code prompts}: entry p gets how many of prompt p's k samples
+     *     were right
+     */
+    public EvalResult evaluate(List<TaskPrompt> prompts, IntConsumer progress, int[] correctPerPrompt) {
         if (prompts.isEmpty()) {
             throw new IllegalArgumentException("no prompts to evaluate");
         }
@@ -139,6 +150,7 @@ public final class Evaluator {
                         .sample(ids, 1, seed, null, open(prompts, texts, 1))
                 : null;
         double pass1 = 0;
+        double[] passAtK = new double[k];
         int greedyCorrect = 0;
         int consCorrect = 0;
         int formatted = 0;
@@ -167,6 +179,13 @@ public final class Evaluator {
                 votes.add(inputs.get(i).completion());
             }
             pass1 += (double) correct / k;
+            if (correctPerPrompt != null) {
+                correctPerPrompt[p] = correct;
+            }
+            double[] prompted = PassAtK.every(k, correct);
+            for (int j = 0; j < k; j++) {
+                passAtK[j] += prompted[j] / prompts.size();
+            }
             if (votes.majorityIs(prompt.referenceAnswer())) {
                 consCorrect++;
             }
@@ -182,7 +201,7 @@ public final class Evaluator {
         return new EvalResult(n, k, pass1 / n, greedyDecode ? (double) greedyCorrect / n : Double.NaN,
                 answerVotes ? (double) consCorrect / n : Double.NaN,
                 (double) formatted / (n * (long) k), (double) tokens / (n * (long) k),
-                episodes == null ? Double.NaN : (double) toolCalls / (n * (long) k));
+                episodes == null ? Double.NaN : (double) toolCalls / (n * (long) k), passAtK);
     }
 
     private IntFunction<List<? extends TurnPartner>> open(List<TaskPrompt> prompts, List<String> texts, int group) {

@@ -14,7 +14,7 @@ import java.util.List;
  * @param mask (B, C) float: 1 where the column scores a completion token the policy sampled (observations of
  *     multi-turn episodes are 0); C = T-1-firstColumn
  * @param behaviourLogProbs (B, C) float: log pi_old of completion tokens, 0 elsewhere
- * @param advantages (B, 1) float
+ * @param advantages (B, 1) float; (B, C) per token once REINFORCE++'s returns replace them
  * @param fresh (B, 1) float: 1 for a row the learner's current version sampled ({@link GrpoSample#fresh()})
  * @param firstColumn the first log-prob column (see {@link PackedSequences})
  */
@@ -33,6 +33,11 @@ public record GrpoBatch(NDArray tokens, NDArray mask, NDArray behaviourLogProbs,
             x.attach(manager);
         }
         return new GrpoBatch(t, m, b, a, f, to - from, firstColumn);
+    }
+
+    /** The same rows with other advantages: (B, 1) per sequence or (B, C) per token. */
+    public GrpoBatch withAdvantages(NDArray perRowOrToken) {
+        return new GrpoBatch(tokens, mask, behaviourLogProbs, perRowOrToken, fresh, size, firstColumn);
     }
 
     /** Packs {@code samples} into arrays of {@code manager}. */

@@ -30,16 +30,21 @@ import dev.aha.runtime.engine.Scalars;
  * need no count of the tokens masked in the others.
  *
  * <p>All arrays are (B, T-1) over the shifted token positions, with {@code mask} selecting completion tokens, and
- * {@code advantages} is (B, 1).
+ * {@code advantages} is (B, 1), or (B, T-1) per token (REINFORCE++). GRPO, RLOO and REINFORCE++ train with this loss
+ * (they differ in their advantages, {@link Algorithm}); REINFORCE++ has no k3 term: its KL is in the reward.
  */
-public final class GrpoLoss {
+public final class GrpoLoss implements PolicyLoss {
 
     private final GrpoSettings settings;
 
     public GrpoLoss(GrpoSettings settings) {
+        if (settings.algorithm() == Algorithm.GSPO) {
+            throw new IllegalArgumentException("algorithm gspo trains with GspoLoss (PolicyLoss.of), not GrpoLoss");
+        }
         this.settings = settings;
     }
 
+    @Override
     public GrpoSettings settings() {
         return settings;
     }
@@ -55,6 +60,7 @@ public final class GrpoLoss {
      * @param behaviourLogProbs log pi_old, recorded at sampling time
      * @param referenceLogProbs log pi_ref; must be null when beta = 0 (the reference is never run then)
      */
+    @Override
     public Output compute(
             NDArray logProbs, NDArray behaviourLogProbs, NDArray referenceLogProbs, NDArray mask, NDArray advantages) {
         return compute(logProbs, behaviourLogProbs, referenceLogProbs, mask, advantages,
@@ -62,6 +68,7 @@ public final class GrpoLoss {
     }
 
     /** The loss of some rows of a batch, normalised over the whole batch ({@code totals}). */
+    @Override
     public Output compute(NDArray logProbs, NDArray behaviourLogProbs, NDArray referenceLogProbs, NDArray mask,
             NDArray advantages, Totals totals) {
         return compute(logProbs, null, behaviourLogProbs, referenceLogProbs, mask, advantages, totals);
@@ -71,10 +78,11 @@ public final class GrpoLoss {
      * @param proximalLogProbs log pi_prox, without gradient; null = {@code logProbs} detached (one update per batch:
      *     the forward that records gradients is the policy before the update). Unused with correction none.
      */
+    @Override
     public Output compute(NDArray logProbs, NDArray proximalLogProbs, NDArray behaviourLogProbs,
             NDArray referenceLogProbs, NDArray mask, NDArray advantages, Totals totals) {
-        if (settings.usesReference() == (referenceLogProbs == null)) {
-            throw new IllegalArgumentException(settings.usesReference()
+        if (settings.klInLoss() == (referenceLogProbs == null)) {
+            throw new IllegalArgumentException(settings.klInLoss()
                     ? "beta = " + settings.beta() + " needs reference log-probs"
                     : "beta = 0: the reference must not be run, yet reference log-probs were given");
         }

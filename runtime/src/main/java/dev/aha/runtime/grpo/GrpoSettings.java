@@ -17,6 +17,8 @@ import com.typesafe.config.Config;
  *     dropped before the learner's batch and replaced by another prompt's group
  * @param overlong what a completion's length does to its reward and whether a truncated one is in the loss
  * @param correction how the loss corrects for rollout log-probs that differ from the learner's
+ * @param algorithm where advantages come from and which loss trains on them ({@link Algorithm}); with GSPO,
+ *     epsLow and epsHigh clip the sequence ratio
  */
 public record GrpoSettings(
         double epsLow,
@@ -28,7 +30,8 @@ public record GrpoSettings(
         int drGrpoNormalizer,
         boolean dropUniformGroups,
         OverlongShaping overlong,
-        RolloutCorrection correction) {
+        RolloutCorrection correction,
+        Algorithm algorithm) {
 
     public GrpoSettings {
         requireInRange("epsLow", epsLow, 0, 1);
@@ -52,6 +55,25 @@ public record GrpoSettings(
         if (correction == null) {
             throw new IllegalArgumentException("rollout correction must be set (RolloutCorrection.NONE for none)");
         }
+        if (algorithm == null) {
+            throw new IllegalArgumentException("algorithm must be set");
+        }
+        if (algorithm == Algorithm.GSPO && aggregation != LossAggregation.SEQUENCE_MEAN) {
+            throw new IllegalArgumentException("aha.grpo.algorithm = gspo takes one ratio per sequence: "
+                    + "aha.grpo.aggregation must be SEQUENCE_MEAN, was " + aggregation);
+        }
+        if (algorithm == Algorithm.GSPO && correction.corrects()) {
+            throw new IllegalArgumentException("aha.grpo.algorithm = gspo takes one ratio per sequence: "
+                    + "aha.grpo.rollout-correction (per-token weights) must be none, was " + correction.configName());
+        }
+    }
+
+    /** GRPO. */
+    public GrpoSettings(double epsLow, double epsHigh, double beta, LossAggregation aggregation,
+            boolean scaleAdvantagesByStd, double advantageEps, int drGrpoNormalizer, boolean dropUniformGroups,
+            OverlongShaping overlong, RolloutCorrection correction) {
+        this(epsLow, epsHigh, beta, aggregation, scaleAdvantagesByStd, advantageEps, drGrpoNormalizer,
+                dropUniformGroups, overlong, correction, Algorithm.GRPO);
     }
 
     /** No rollout correction: the ratio is taken to the behaviour policy. */
@@ -76,13 +98,17 @@ public record GrpoSettings(
      */
     public static GrpoSettings fromConfig(Config grpo, int maxNewTokens) {
         int normalizer = grpo.getInt("dr-grpo-normalizer");
+        Algorithm algorithm = Algorithm.of(grpo.getString("algorithm"));
+        String clip = algorithm == Algorithm.GSPO ? "gspo." : ""; // GSPO's ratio needs its own, far smaller range
         OverlongShaping overlong = new OverlongShaping(maxNewTokens, grpo.getInt("overlong.buffer"),
                 grpo.getDouble("overlong.penalty"), grpo.getBoolean("overlong.filter"));
-        return new GrpoSettings(grpo.getDouble("eps-low"), grpo.getDouble("eps-high"), grpo.getDouble("beta"),
+        return new GrpoSettings(grpo.getDouble(clip + "eps-low"), grpo.getDouble(clip + "eps-high"),
+                grpo.getDouble("beta"),
                 grpo.getEnum(LossAggregation.class, "aggregation"), grpo.getBoolean("scale-advantages-by-std"),
                 grpo.getDouble("advantage-eps"), normalizer > 0 ? normalizer : maxNewTokens,
                 grpo.getBoolean("drop-uniform-groups"), overlong,
-                RolloutCorrection.of(grpo.getString("rollout-correction"), grpo.getDouble("rollout-correction-cap")));
+                RolloutCorrection.of(grpo.getString("rollout-correction"), grpo.getDouble("rollout-correction-cap")),
+                algorithm);
     }
 
     /** The paper's defaults: eps 0.2 both sides, beta 0.04, sequence mean, std scaling; no DAPO changes. */
@@ -90,14 +116,26 @@ public record GrpoSettings(
         return new GrpoSettings(0.2, 0.2, 0.04, LossAggregation.SEQUENCE_MEAN, true, 1e-4, 0);
     }
 
+    /** Whether the learner runs the reference: for a KL term in the loss, or REINFORCE++'s in the reward. */
     public boolean usesReference() {
         return beta > 0;
+    }
+
+    /** Whether beta weighs a k3 term of the loss (REINFORCE++ puts its KL in the reward instead). */
+    public boolean klInLoss() {
+        return beta > 0 && algorithm.klInLoss();
     }
 
     /** The same objective with {@code c} as its rollout correction. */
     public GrpoSettings withCorrection(RolloutCorrection c) {
         return new GrpoSettings(epsLow, epsHigh, beta, aggregation, scaleAdvantagesByStd, advantageEps,
-                drGrpoNormalizer, dropUniformGroups, overlong, c);
+                drGrpoNormalizer, dropUniformGroups, overlong, c, algorithm);
+    }
+
+    /** The same objective trained by {@code a}. */
+    public GrpoSettings withAlgorithm(Algorithm a) {
+        return new GrpoSettings(epsLow, epsHigh, beta, aggregation, scaleAdvantagesByStd, advantageEps,
+                drGrpoNormalizer, dropUniformGroups, overlong, correction, a);
     }
 
     private static void requireInRange(String name, double value, double min, double max) {

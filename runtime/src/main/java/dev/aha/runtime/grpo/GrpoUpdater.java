@@ -2,6 +2,8 @@ package dev.aha.runtime.grpo;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.aha.runtime.optim.AdamW;
@@ -14,8 +16,8 @@ import java.util.List;
 
 /**
  * One learner update: pack the samples, run the reference (only when beta &gt; 0) and the policy, evaluate
- * {@link GrpoLoss}, backpropagate and step the optimiser. Every array of the step lives in one scope closed at the
- * end, so native memory stays flat however many steps run.
+ * the algorithm's loss ({@link PolicyLoss}), backpropagate and step the optimiser. Every array of the step lives in
+ * one scope closed at the end, so native memory stays flat however many steps run.
  *
  * <p>libtorch allows one gradient collector per process: one updater (one learner) per JVM.
  */
@@ -24,7 +26,7 @@ public final class GrpoUpdater {
     private final Policy policy;
     private final Policy reference;
     private final AdamW optimizer;
-    private final GrpoLoss loss;
+    private final PolicyLoss loss;
     private final float temperature;
     private final int padId;
     private final long logitsBudget;
@@ -32,7 +34,8 @@ public final class GrpoUpdater {
     private LearnerPhases lastPhases = LearnerPhases.NONE;
 
     /** The whole batch in one forward (a small vocabulary's logits are small). */
-    public GrpoUpdater(Policy policy, Policy reference, AdamW optimizer, GrpoLoss loss, float temperature, int padId) {
+    public GrpoUpdater(Policy policy, Policy reference, AdamW optimizer, PolicyLoss loss, float temperature,
+            int padId) {
         this(policy, reference, optimizer, loss, temperature, padId, Long.MAX_VALUE);
     }
 
@@ -47,7 +50,7 @@ public final class GrpoUpdater {
             Policy policy,
             Policy reference,
             AdamW optimizer,
-            GrpoLoss loss,
+            PolicyLoss loss,
             float temperature,
             int padId,
             long logitsBudget) {
@@ -60,7 +63,7 @@ public final class GrpoUpdater {
             Policy policy,
             Policy reference,
             AdamW optimizer,
-            GrpoLoss loss,
+            PolicyLoss loss,
             float temperature,
             int padId,
             long logitsBudget,
@@ -98,6 +101,9 @@ public final class GrpoUpdater {
             GrpoBatch batch = GrpoBatch.pack(scope, samples, padId);
             GrpoLoss.Totals totals = new GrpoLoss.Totals(batch.size(), batch.mask().sum().getFloat());
             int per = MicroBatches.rows(logitsBudget, batch.mask().getShape().get(1), policy.vocabSize(), batch.size());
+            if (loss.settings().algorithm() == Algorithm.REINFORCE_PP) {
+                batch = batch.withAdvantages(returns(scope, batch, per, clock));
+            }
             float lossValue = 0;
             List<GrpoDiagnostics> parts = new ArrayList<>();
             List<RolloutMismatch> mismatches = new ArrayList<>();
@@ -123,6 +129,27 @@ public final class GrpoUpdater {
     }
 
     /**
+     * REINFORCE++'s token advantages: the whole batch's statistics, so every micro-batch's reference forward first
+     * (without gradient; none when beta = 0).
+     */
+    private NDArray returns(NDManager scope, GrpoBatch batch, int per, LearnerPhases.Clock clock) {
+        NDArray referenceLogProbs = null;
+        clock.restart();
+        if (loss.settings().usesReference()) {
+            NDList parts = new NDList();
+            for (int from = 0; from < batch.size(); from += per) {
+                GrpoBatch part = batch.rows(scope, from, Math.min(batch.size(), from + per));
+                parts.add(reference.tokenLogProbs(part.tokens(), temperature, part.firstColumn()));
+            }
+            referenceLogProbs = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts);
+        }
+        clock.reference();
+        return ReinforcePlusPlus.advantages(batch.advantages(), batch.behaviourLogProbs(), referenceLogProbs,
+                batch.mask(),
+                loss.settings().beta(), loss.settings().advantageEps());
+    }
+
+    /**
      * One (micro-)batch: its loss, normalised over the whole batch, backpropagated into the accumulating gradients;
      * its rollout mismatch added to {@code mismatches}. One update per batch: the forward that records gradients is
      * the policy before the update, so its log-probs, detached, are the proximal policy's and the learner's own.
@@ -131,7 +158,7 @@ public final class GrpoUpdater {
             LearnerPhases.Clock clock) {
         NDArray referenceLogProbs = null;
         clock.restart();
-        if (loss.settings().usesReference()) {
+        if (loss.settings().klInLoss()) {
             referenceLogProbs = reference.tokenLogProbs(part.tokens(), temperature, part.firstColumn());
         }
         clock.reference();

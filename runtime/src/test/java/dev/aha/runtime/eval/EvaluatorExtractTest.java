@@ -68,6 +68,9 @@ class EvaluatorExtractTest {
         assertEquals(1.0, r.consK(), 1e-12, "18 outvotes 7, two to one");
         assertEquals(1.0, r.greedyAccuracy(), 1e-12);
         assertEquals(evaluate(ExtractMode.STRICT).formatRate(), r.formatRate(), 1e-12, "format is not extraction");
+        assertEquals(r.pass1(), r.passAt(1), 1e-12, "the unbiased pass@1 is the mean share correct");
+        assertEquals(1.0, r.passAt(3), 1e-12, "4 of 6 right: each prompt has a right one among its 3");
+        assertEquals(0.0, evaluate(ExtractMode.STRICT).passAt(3), 1e-12);
     }
 
     @Test

@@ -175,6 +175,40 @@ class GrpoUpdaterTest {
     }
 
     /**
+     * Every algorithm's step is the same in micro-batches of one row as in one: GSPO normalises over the batch's
+     * sequences, REINFORCE++ over the whole batch's tokens (its reference run for all rows before any loss).
+     */
+    @Test
+    void shouldTakeEveryAlgorithmsStepInMicroBatchesAsInOne() {
+        AdamWSettings linear = new AdamWSettings(1e-2, 0.9, 0.99, 1.0, 0.0, 0.0);
+        List<GrpoSample> batch = List.of(
+                new GrpoSample(TOKENIZER.encode("12+3="), TOKENIZER.encode("15"), new float[] {-4f, -3f}, 1f),
+                new GrpoSample(PROMPT, GOOD, new float[] {-4.5f}, 0f),
+                new GrpoSample(TOKENIZER.encode("9-1="), TOKENIZER.encode("8 ok"), new float[] {-4f, -4f, -5f, -4f},
+                        1f, 0, new boolean[] {true, false, false, true}),
+                new GrpoSample(PROMPT, BAD, new float[] {-4f}, -1f));
+        for (Algorithm algorithm : Algorithm.values()) {
+            GrpoSettings settings = new GrpoSettings(0.2, 0.28, 0.04, LossAggregation.SEQUENCE_MEAN, true, 1e-4, 8)
+                    .withAlgorithm(algorithm);
+            try (GptPolicy whole = GptPolicy.create(GptConfig.tiny(TOKENIZER.vocabSize()), base);
+                    GptPolicy micro = GptPolicy.create(GptConfig.tiny(TOKENIZER.vocabSize()), base);
+                    GptPolicy reference = GptPolicy.create(GptConfig.tiny(TOKENIZER.vocabSize()), base);
+                    AdamW adamWhole = new AdamW(whole.parameters(), linear, base);
+                    AdamW adamMicro = new AdamW(micro.parameters(), linear, base)) {
+                reference.parameters().get(0).array().muli(0.9f);
+                GrpoUpdateResult a = new GrpoUpdater(whole, reference, adamWhole, PolicyLoss.of(settings), 1f,
+                        TOKENIZER.padId()).update(batch);
+                GrpoUpdateResult b = new GrpoUpdater(micro, reference, adamMicro, PolicyLoss.of(settings), 1f,
+                        TOKENIZER.padId(), 1).update(batch);
+                assertTrue(a.gradNorm() > 0 && Float.isFinite(a.loss()), algorithm + " takes a step");
+                assertEquals(a.loss(), b.loss(), 1e-5f, algorithm + " loss");
+                assertEquals(a.gradNorm(), b.gradNorm(), 1e-4f * a.gradNorm(), algorithm + " gradient norm");
+                assertEquals(6, a.diagnostics().tokens(), algorithm + ": observations out");
+            }
+        }
+    }
+
+    /**
      * The output head in chunks (of three rows, vocabulary slices of a few columns), with and without micro-batches,
      * takes the step the whole logits take through autograd, at a sampling temperature other than 1, KL term on.
      */

@@ -73,7 +73,7 @@ class OverlongShapingTest {
                 "eps-low = 0.2, eps-high = 0.28, beta = 0, aggregation = TOKEN_MEAN, scale-advantages-by-std = on",
                 "advantage-eps = 1e-4, dr-grpo-normalizer = 0, drop-uniform-groups = on",
                 "overlong { buffer = 16, penalty = 0.5, filter = on }",
-                "rollout-correction = none, rollout-correction-cap = 2.0")), 64);
+                "rollout-correction = none, rollout-correction-cap = 2.0, algorithm = grpo")), 64);
         assertTrue(s.dropUniformGroups());
         assertEquals(new OverlongShaping(64, 16, 0.5, true), s.overlong());
         assertEquals(-0.5, s.overlong().reward(64), 1e-12);
