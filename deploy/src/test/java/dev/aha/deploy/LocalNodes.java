@@ -27,15 +27,6 @@ final class LocalNodes {
     /** The launcher users run. */
     static final Path LAUNCHER = Path.of("bin", "aha").toAbsolutePath();
 
-    /**
-     * JVM options of every test node: a dead node is unreachable after 3 s without heartbeats instead of 5 s and
-     * downed 2 s later instead of 5 s, so a SIGKILLed node is downed in about 6 s instead of 12 s, and so is a node
-     * whose seed ended its run before the node's own leave went through. 3 s is Pekko's default pause: short
-     * enough for the tests, long enough for a test node's GC pauses on two shared cores.
-     */
-    static final String FAST_DOWNING = "-Dpekko.cluster.failure-detector.acceptable-heartbeat-pause=3s"
-            + " -Dpekko.cluster.split-brain-resolver.stable-after=2s";
-
 
     private LocalNodes() {}
 
@@ -150,7 +141,7 @@ final class LocalNodes {
         Path log = out.resolve(name + ".log");
         ProcessBuilder pb = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
-        pb.environment().put("AHA_JAVA_OPTS", FAST_DOWNING + " " + javaOpts);
+        pb.environment().put("AHA_JAVA_OPTS", javaOpts);
         pb.environment().put("AHA_NO_BUILD", "1"); // this build made the distribution: never rebuild inside it
         Node node = new Node(name, port, pb.start(), log);
         nodes.add(node);
@@ -190,7 +181,6 @@ final class LocalNodes {
         line.addAll(List.of(args));
         line.addAll(List.of("--out", out.toString(), "--port", String.valueOf(arteryPortWithWeightPlane())));
         ProcessBuilder cluster = new ProcessBuilder(line);
-        cluster.environment().put("AHA_JAVA_OPTS", FAST_DOWNING);
         cluster.environment().put("AHA_NO_BUILD", "1"); // this build made the distribution: never rebuild inside it
         Path console = out.resolveSibling(out.getFileName() + ".console");
         Process p = cluster.redirectErrorStream(true).redirectOutput(console.toFile()).start();
