@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code aha bench throughput} on the torch backend reports the pipeline's sampling rate against sampling alone. */
-@Tag("slow") // a 12-second benchmark run: in verify
+@Tag("slow") // a 7-second benchmark run: in verify
 class ThroughputBenchTest {
 
     @Test
@@ -29,8 +29,8 @@ class ThroughputBenchTest {
         CommandLine cli = new CommandLine(new ThroughputBench());
         StringWriter out = new StringWriter();
         cli.setOut(new PrintWriter(out));
-        int rc = cli.execute("--config", config.toString(), "--seconds", "8", "--warmup", "2",
-                "--alone-seconds", "2", "--out", dir.resolve("run").toString());
+        int rc = cli.execute("--config", config.toString(), "--seconds", "4", "--warmup", "1",
+                "--alone-seconds", "1.5", "--out", dir.resolve("run").toString());
         assertEquals(0, rc, "stdout: " + out);
 
         JsonNode json = new ObjectMapper().readTree(out.toString());

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterTlsIT {
 
     private static final Path PROFILES = Path.of("conf").toAbsolutePath();
-    private static final double MINUTES = 0.6;
+    private static final double MINUTES = 0.5;
 
     @Test
     void onlyANodeWithACertificateTheSeedTrustsJoins(@TempDir Path keys) throws Exception {

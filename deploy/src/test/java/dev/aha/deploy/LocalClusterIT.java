@@ -25,8 +25,8 @@ class LocalClusterIT {
     void rolloutNodesJoinAndDieWhileTrainingGoesOn() throws Exception {
         List<String> shmBefore = LocalNodes.aeronDirectories();
         Path out = Path.of("target", "it-local-cluster").toAbsolutePath();
-        LocalNodes.runLocalCluster(out, "--rollouts", "2", "--rewards", "1", "--minutes", "1.25",
-                "--add-rollout-after", "22", "--kill-rollout-after", "45");
+        LocalNodes.runLocalCluster(out, "--rollouts", "2", "--rewards", "1", "--minutes", "1",
+                "--add-rollout-after", "14", "--kill-rollout-after", "30");
 
         JsonNode s = new ObjectMapper().readTree(out.resolve("run/summary.json").toFile());
         assertEquals("simulated", s.get("backend").asText());

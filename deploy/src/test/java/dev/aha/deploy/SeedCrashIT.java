@@ -67,7 +67,7 @@ class SeedCrashIT {
             }
 
             resumed = LocalNodes.start(nodes, out, "seed-2", seedPort, javaOpts, Map.of(), "seed", "--resume",
-                    run.toString(), "--minutes", "0.4", "--config", conf.toString(), "--backend", "torch");
+                    run.toString(), "--minutes", "0.3", "--config", conf.toString(), "--backend", "torch");
             LocalNodes.awaitLog(resumed, "seed node up at", 120);
             LocalNodes.start(nodes, out, "worker-2", ports[1], javaOpts, Map.of(), "join", "--seed-node", seedAt,
                     "--roles", "rollout,reward", "--config", conf.toString(), "--backend", "torch");

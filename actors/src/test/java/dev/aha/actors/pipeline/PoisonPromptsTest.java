@@ -34,10 +34,10 @@ class PoisonPromptsTest {
     };
 
     @Test
-    @Tag("slow") // 15 s of the pipeline: in verify
+    @Tag("slow") // 6 s of the pipeline (about 200 steps, 35 poison prompts quarantined): in verify
     void poisonPromptsAreQuarantinedAndEveryOtherPromptIsUsed(@TempDir Path out) throws Exception {
         RunConfig config = PipelineFixture.config("aha.train.max-staleness = 1");
-        Learner.Finished f = PipelineFixture.run(config, 15, config.reward().compose(), out, p -> p, POISON);
+        Learner.Finished f = PipelineFixture.run(config, 6, config.reward().compose(), out, p -> p, POISON);
 
         DispatcherStats d = f.dispatcherStats();
         System.out.printf("poison prompts: %d steps, %d prompts dispatched, %d used, %d quarantined, %d still out, "
