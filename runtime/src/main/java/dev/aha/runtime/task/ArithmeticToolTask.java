@@ -3,16 +3,15 @@ package dev.aha.runtime.task;
 import dev.aha.runtime.agent.CalculatorTool;
 import dev.aha.runtime.agent.CompactTurnFormat;
 import dev.aha.runtime.chat.Conversation;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Arithmetic the built-in GPT cannot do in its head (3-digit products, mixed operations: aha.task.arithmetic-tool)
- * with the {@code calculator} tool. The worked solutions of its cold start call the tool once per step, in the order
- * the usual precedence takes them, each call on the operands and the result before it, and copy the last result into
- * the answer: {@code <think>[calculator 123*456]=56088[calculator 56088+7]=56095</think> <answer>56095</answer>},
- * where each {@code =...} is the tool's observation in an episode: SFT trains on the conversation's policy turns, the
- * observations masked. With tools off (the control) they work the same steps in the head, as {@code arithmetic}'s do.
+ * with the {@code calculator} tool. The worked solutions of its cold start call the tool once on the whole
+ * expression in the compact format and copy its result into the answer:
+ * {@code <think>[calculator 123*456+7]=56095</think> <answer>56095</answer>}, where {@code =56095} is the tool's
+ * observation in an episode: SFT trains on that conversation's two turns, the observation masked. With tools off (the
+ * control) they work the steps in the head, as {@code arithmetic}'s do.
  * Problems, ids and the held-out split are {@link ArithmeticTask}'s for the same settings.
  */
 public final class ArithmeticToolTask implements Task {
@@ -53,21 +52,12 @@ public final class ArithmeticToolTask implements Task {
         if (!tools) {
             return new TaskPrompt(id, p.question(), p.referenceAnswer(), p.solution());
         }
-        List<String> messages = new ArrayList<>(List.of("user", p.question()));
-        StringBuilder solution = new StringBuilder();
-        String turn = "<think>";
-        for (ArithmeticProblem.Step step : ArithmeticProblem.parse(p.question()).steps()) {
-            String call = turn + CompactTurnFormat.OPEN + CalculatorTool.NAME + " " + step.operation()
-                    + CompactTurnFormat.CLOSE;
-            String result = Long.toString(step.result());
-            messages.addAll(List.of("assistant", call, "tool", result));
-            solution.append(call).append(CompactTurnFormat.RESULT).append(result);
-            turn = "";
-        }
+        String call = "<think>" + CompactTurnFormat.OPEN + CalculatorTool.NAME + " " + p.question()
+                + CompactTurnFormat.CLOSE;
         String answer = "</think> <answer>" + p.referenceAnswer() + "</answer>";
-        messages.addAll(List.of("assistant", answer));
-        solution.append(answer);
-        return new TaskPrompt(id, p.question(), p.referenceAnswer(), solution.toString(), null,
-                Conversation.of(messages.toArray(String[]::new)));
+        Conversation trace = Conversation.of("user", p.question(), "assistant", call, "tool", p.referenceAnswer(),
+                "assistant", answer);
+        return new TaskPrompt(id, p.question(), p.referenceAnswer(),
+                call + CompactTurnFormat.RESULT + p.referenceAnswer() + answer, null, trace);
     }
 }
