@@ -16,6 +16,7 @@ import dev.aha.runtime.rejection.RejectionSampler;
 import dev.aha.runtime.rejection.SampleFile;
 import dev.aha.runtime.rejection.SampleRecord;
 import dev.aha.runtime.task.TaskPrompt;
+import dev.aha.runtime.task.Tasks;
 import java.nio.file.Path;
 import java.util.List;
 import me.tongfei.progressbar.ProgressBar;
@@ -63,6 +64,11 @@ public final class Sampling {
             String label) {
         if (config.simulated()) {
             throw new IllegalArgumentException("sampling needs the real policy: aha.backend = torch");
+        }
+        if (Tasks.isAgent(config.train().task())) {
+            // one turn sampled here would make up the tool's answers: the samples would train on invented results
+            throw new IllegalArgumentException("task " + config.train().task() + " plays multi-turn episodes, which "
+                    + "offline sampling does not run (tools and environments answer in aha train and aha eval)");
         }
         try (RunResources resources = RunResources.open(config)) {
             return run(config, resources, checkpoint, selected, k, seed, out, label);

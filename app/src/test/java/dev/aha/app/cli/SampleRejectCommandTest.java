@@ -112,6 +112,17 @@ class SampleRejectCommandTest {
     }
 
     @Test
+    void refusesAnAgentTaskWhoseToolsItWouldNotRun(@TempDir Path dir) {
+        Path out = dir.resolve("samples.jsonl");
+        CliRun r = CliRun.of("sample", "--checkpoint", gpt.toString(), "--task", "arithmetic-tool", "--k", "2",
+                "--prompts", "4", "--out", out.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("task arithmetic-tool plays multi-turn episodes, which offline sampling does not "
+                + "run"), r.err());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void samplesAHuggingFaceCheckpointThroughItsChatTemplate() throws Exception {
         Path tokenizer = TestData.tokenizer("qwen3");
         Path model = dir.resolve("q3");
