@@ -92,12 +92,12 @@ public record TrainSettings(
         atLeast("logits-budget", logitsBudget, 1);
         atLeast("quarantine-after", quarantineAfter, 1);
         atLeast("max-steps", maxSteps, 0);
-        if (sync && maxStaleness != 0) {
-            throw new IllegalArgumentException("sync mode means max-staleness = 0, was " + maxStaleness);
-        }
         if (sync && staleness == StalenessPolicy.PACE) {
             throw new IllegalArgumentException("aha.train.staleness = pace paces asynchronous sampling, but sync = on "
                     + "samples every group fresh: use staleness = drop or sync = off");
+        }
+        if (sync && maxStaleness != 0) {
+            throw new IllegalArgumentException("sync mode means max-staleness = 0, was " + maxStaleness);
         }
         if (!sync && maxInFlightGroups < batchGroups) {
             throw new IllegalArgumentException("max-in-flight-groups (" + maxInFlightGroups

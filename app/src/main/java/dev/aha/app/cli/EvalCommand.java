@@ -69,6 +69,9 @@ public final class EvalCommand implements Callable<Integer> {
             EvalResult r = evaluator.evaluate(heldOut, null);
             ObjectNode out = MetricsLog.JSON.valueToTree(r);
             out.remove("pass_at_k");
+            if (Double.isNaN(r.toolCallsPerSample())) {
+                out.remove("tool_calls_per_sample"); // a single-turn task's episodes make no calls to count
+            }
             for (int j = 1; j <= r.k(); j++) {
                 out.put("pass@" + j, r.passAt(j)); // unbiased (Chen et al. 2021), from the k samples of each prompt
             }

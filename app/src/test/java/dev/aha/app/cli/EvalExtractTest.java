@@ -80,6 +80,7 @@ class EvalExtractTest {
             assertTrue(out.get("pass@" + j).asDouble() >= out.get("pass@" + (j - 1)).asDouble(), out.toString());
         }
         assertFalse(out.has("pass@9"));
+        assertFalse(out.has("tool_calls_per_sample"), "no tool calls to count in a single-turn task: " + out);
         CliRun r = CliRun.of("eval", "--checkpoint", checkpoint.toString(), "--task", "arithmetic", "--k", "0");
         assertEquals(1, r.code(), r.err());
         assertEquals("aha eval: --k must be at least 1 (the n of pass@k: samples per prompt), was 0", r.err().strip());
