@@ -44,6 +44,9 @@ final class RecipeCheck {
         Task task = context.task(c);
         boolean samples = s.kind() == StageKind.SAMPLE || s.kind() == StageKind.REJECTION_SAMPLING
                 || s.kind() == StageKind.DISTILL;
+        if (samples) {
+            Sampling.requireSingleTurn(task.name());
+        }
         if (samples && s.prompts() == null && !(task instanceof JsonlTask)) {
             throw new IllegalArgumentException("prompts = N is needed: the " + task.name() + " task's training "
                     + "prompts have no end");

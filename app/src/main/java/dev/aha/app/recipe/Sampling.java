@@ -56,6 +56,17 @@ public final class Sampling {
     private Sampling() {}
 
     /**
+     * Refuses an agent task: offline sampling takes one turn, so it would make up its tools' answers, and samples
+     * kept from it would train on invented results. Episodes run in aha train and aha eval.
+     */
+    static void requireSingleTurn(String task) {
+        if (Tasks.isAgent(task)) {
+            throw new IllegalArgumentException("task " + task + " plays multi-turn episodes, which offline sampling "
+                    + "does not run (tools and environments answer in aha train and aha eval)");
+        }
+    }
+
+    /**
      * @param checkpoint the policy to sample (its version is written on every line), or null for the configured
      *     policy's initial weights (a Hugging Face model as it comes)
      * @param seed seeds each prompt's sampling with its id
@@ -65,11 +76,7 @@ public final class Sampling {
         if (config.simulated()) {
             throw new IllegalArgumentException("sampling needs the real policy: aha.backend = torch");
         }
-        if (Tasks.isAgent(config.train().task())) {
-            // one turn sampled here would make up the tool's answers: the samples would train on invented results
-            throw new IllegalArgumentException("task " + config.train().task() + " plays multi-turn episodes, which "
-                    + "offline sampling does not run (tools and environments answer in aha train and aha eval)");
-        }
+        requireSingleTurn(config.train().task());
         try (RunResources resources = RunResources.open(config)) {
             return run(config, resources, checkpoint, selected, k, seed, out, label);
         }

@@ -57,7 +57,11 @@ class PipelineCommandTest {
                 Arguments.of(HEAD + "stages = [" + ok + "{ name = b, kind = sft, data-from = a } ]",
                         "stage 2 'b': data-from = a names a sft stage, which writes no SFT data"),
                 Arguments.of(HEAD + "stages = [" + ok + "{ name = b, kind = sample, k = 2 } ]",
-                        "stage 2 'b': prompts = N is needed"));
+                        "stage 2 'b': prompts = N is needed"),
+                Arguments.of(HEAD.replace("task = arithmetic", "task = arithmetic-tool") + "stages = [" + ok
+                        + "{ name = b, kind = rejection-sampling, prompts = 4, k = 2 } ]",
+                        "stage 2 'b': task arithmetic-tool plays multi-turn episodes, which offline sampling does not "
+                                + "run"));
     }
 
     @ParameterizedTest
