@@ -2,6 +2,7 @@ package dev.aha.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
+import dev.aha.runtime.engine.Float16;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.bench.llamacpp.LlamaCppBench;
 import dev.aha.protocol.weights.FlatWeights;
@@ -27,6 +28,21 @@ final class RolloutPoints {
      * One batch size's medians. Generated tokens are those the N - 1 decode forwards produce (the first comes from
      * the prefill's logits), as llama.cpp's driver counts them.
      */
+    /**
+     * The matmul peak a product of so many rows runs at in one dtype: float16 has two, its own kernel's below
+     * {@link Float16#WIDEN_FROM_ROWS} rows and float32's from there on (the weight widened, see {@link Float16}).
+     */
+    record Peaks(double narrow, double widened) {
+
+        static Peaks of(double peak) {
+            return new Peaks(peak, peak);
+        }
+
+        double atRows(int rows) {
+            return rows >= Float16.WIDEN_FROM_ROWS ? widened : narrow;
+        }
+    }
+
     record Point(int sequences, int promptTokens, int newTokens, double prefillSeconds, double decodeSeconds,
             double[] decodeRuns, List<LlamaCppBench> peer) {
 
@@ -42,7 +58,8 @@ final class RolloutPoints {
          * The point's figures and its roofline: a decode step reads the weights once and each sequence's cached keys
          * and values (on average P + N/2 positions), and does the model's FLOPs for S new positions.
          */
-        void write(ObjectNode row, LlamaConfig config, DataType type, double bandwidth, double peak) {
+        void write(ObjectNode row, LlamaConfig config, DataType type, double bandwidth, Peaks peaks) {
+            double peak = peaks.atRows(sequences);
             row.put("sequences", sequences);
             row.put("generated_tokens_per_second", generatedPerSecond());
             row.put("prefill_tokens_per_second", prefillPerSecond());
@@ -53,7 +70,10 @@ final class RolloutPoints {
             row.put("decode_step_bytes", r.bytes());
             row.put("decode_step_flops", r.flops());
             row.put("fraction_of_roofline", generatedPerSecond() / (sequences / r.seconds()));
-            double prefillRoof = promptTokens / (ModelFlops.of(config).forward(1, promptTokens, promptTokens, 1) / peak);
+            row.put("matmul_peak_flops", peak);
+            double prefillPeak = peaks.atRows(promptTokens);
+            double prefillRoof = promptTokens
+                    / (ModelFlops.of(config).forward(1, promptTokens, promptTokens, 1) / prefillPeak);
             row.put("roofline_prefill_tokens_per_second", prefillRoof);
             row.put("prefill_fraction_of_roofline", prefillPerSecond() / prefillRoof);
             if (!peer.isEmpty()) {

@@ -9,11 +9,12 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import dev.aha.runtime.engine.Autocast;
 import dev.aha.runtime.engine.BFloat16;
+import dev.aha.runtime.engine.Float16;
 import dev.aha.runtime.engine.ScriptKernels;
 
 /**
  * The products of a policy against its weights, whatever type the weights are stored in: float32 and float16 through
- * DJL's own ops (activations in the weights' type), bfloat16 through {@link BFloat16} (activations in float32, each
+ * DJL's own ops (activations in the weights' type; float16 widened for many rows, see {@link Float16}), bfloat16 through {@link BFloat16} (activations in float32, each
  * product rounding its input to bfloat16). Under {@link Autocast} (the learner's {@code bf16-mixed} precision) the
  * products against float32 weights run in bfloat16 too, with autograd.
  */
@@ -29,6 +30,9 @@ public final class WeightMath {
         if (Autocast.bf16()) {
             return BFloat16.mixedLinear(x, weight, bias);
         }
+        if (Float16.widens(x, weight)) {
+            return Float16.widenedLinear(x, weight, bias);
+        }
         return Linear.linear(x, weight, bias).singletonOrThrow();
     }
 
@@ -37,7 +41,10 @@ public final class WeightMath {
         if (BFloat16.holds(weight)) {
             return BFloat16.matMul(x, weight);
         }
-        return Autocast.bf16() ? BFloat16.mixedMatMul(x, weight) : x.matMul(weight);
+        if (Autocast.bf16()) {
+            return BFloat16.mixedMatMul(x, weight);
+        }
+        return Float16.widens(x, weight) ? Float16.widenedMatMul(x, weight) : x.matMul(weight);
     }
 
     /** The rows of {@code table} at {@code ids}. */
