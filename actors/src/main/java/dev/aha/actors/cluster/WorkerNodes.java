@@ -30,6 +30,7 @@ public final class WorkerNodes {
             throw new IllegalArgumentException("a joining node needs --seed-node HOST:PORT or --bootstrap kubernetes");
         }
         ArteryTls.check(config.pekko());
+        config.requireOwnReplicas("aha join");
         WeightPlaneSettings base = config.weights();
         WeightPlaneSettings plane = base.withTransport(WeightPlaneSettings.Transport.UDP, base.dataPort(),
                 base.controlPort());

@@ -1,6 +1,7 @@
 package dev.aha.actors.config;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import ai.djl.ndarray.types.DataType;
 import com.typesafe.config.Config;
 import dev.aha.protocol.weights.WeightPlaneSettings;
 import dev.aha.runtime.engine.DeviceSettings;
@@ -97,7 +98,47 @@ public record RunConfig(
         conclude(train, policy, sampling, rollout, reward, tokenizer, backend, devices, purpose);
         if (lora.enabled() && backend == Backend.TORCH) {
             LoraTargets.resolve(lora, policy.architecture(), policy.layout()); // the targets and rank fit the model
+            if (loraApply == LoraApply.SHARED) {
+                requireSharable(policy, rollout, train, devices);
+            }
         }
+    }
+
+    /**
+     * A rollout decodes over the learner's frozen base ({@code aha.lora.rollout-apply = shared}) only where it can use
+     * those very tensors: a Llama-family model, on the learner's device, in the type the base is stored in (bf16 under
+     * bf16-mixed, else f32). That the rollouts run in the learner's JVM is checked where nodes start.
+     */
+    private static void requireSharable(PolicyFactory policy, RolloutSettings rollout, TrainSettings train,
+            DeviceSettings devices) {
+        if ("gpt".equals(policy.architecture())) {
+            throw new IllegalArgumentException("aha.lora.rollout-apply = shared needs a llama, qwen2 or qwen3 model; "
+                    + "the built-in gpt takes merged or unmerged");
+        }
+        if (!devices.rollout().equals(devices.learner())) {
+            throw new IllegalArgumentException("aha.lora.rollout-apply = shared needs the rollouts on the learner's "
+                    + "device (" + devices.learner() + "), not " + devices.rollout());
+        }
+        DataType base = train.precision().referenceType();
+        if (rollout.dtype().dataType() != base) {
+            String name = base == DataType.BFLOAT16 ? "bf16" : "f32";
+            throw new IllegalArgumentException("aha.lora.rollout-apply = shared decodes over the learner's frozen "
+                    + "base, which aha.train.precision = " + train.precision().name().toLowerCase(java.util.Locale.ROOT)
+                    .replace('_', '-') + " stores in " + name + ": set aha.rollout.dtype = " + name);
+        }
+    }
+
+    /**
+     * Refuses {@code aha.lora.rollout-apply = shared} on a node whose rollouts cannot reach the learner's tensors:
+     * every node of a cluster ({@code aha seed}, {@code aha join}). {@code aha train} runs every role in one JVM.
+     */
+    public RunConfig requireOwnReplicas(String command) {
+        if (lora.enabled() && loraApply == LoraApply.SHARED && !simulated()) {
+            throw new IllegalArgumentException("aha.lora.rollout-apply = shared needs the rollouts in the learner's JVM "
+                    + "(aha train); in a cluster (" + command + ") each rollout holds a replica: use merged or "
+                    + "unmerged");
+        }
+        return this;
     }
 
     /**

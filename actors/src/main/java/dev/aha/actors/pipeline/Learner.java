@@ -16,6 +16,7 @@ import dev.aha.runtime.metrics.LearnerMetrics;
 import dev.aha.runtime.metrics.MetricsLog;
 import dev.aha.runtime.metrics.StepMetrics;
 import dev.aha.runtime.metrics.UniformDrops;
+import dev.aha.runtime.policy.lora.SharedBase;
 import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -93,8 +94,8 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         this.setup = setup;
         this.settings = setup.config().train();
         this.parent = parent;
-        this.trainer = Backends.trainer(setup); // on this actor's pinned thread: DJL state is per thread
-        this.publications = new Publications(trainer, setup.weights());
+        this.trainer = builtTrainer(setup); // on this actor's pinned thread: DJL state is per thread
+        this.publications = new Publications(trainer, setup.weights(), setup.sharedBase() != null);
         this.metricsLog = new MetricsLog(setup.outDir().resolve("metrics.jsonl"));
         this.telemetry = Telemetry.get(context.getSystem()).learner(setup.state().version());
         this.metrics = new LearnerMetrics(setup.state().version(), setup.state().wallSeconds(), System::nanoTime)
@@ -108,6 +109,28 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
         ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class, DispatchersFound::new);
         context.getSystem().receptionist().tell(Receptionist.subscribe(Dispatcher.KEY, listings));
         publish(); // rollouts start from the learner's current version
+    }
+
+    /**
+     * The learner's trainer; under a shared base, offered to this JVM's rollouts (which wait for it), or their wait
+     * failed if the trainer cannot be built.
+     */
+    private static PolicyTrainer builtTrainer(LearnerSetup setup) {
+        PolicyTrainer built;
+        try {
+            built = Backends.trainer(setup);
+        } catch (RuntimeException e) {
+            if (setup.sharedBase() != null) {
+                setup.sharedBase().fail(e);
+            }
+            throw e;
+        }
+        if (setup.sharedBase() != null) {
+            SharedBase.Offer base = built.frozenBase().orElseThrow(() -> new IllegalStateException(
+                    "aha.lora.rollout-apply = shared, but the learner holds no frozen LoRA base"));
+            setup.sharedBase().offer(base.base(), base.sha256());
+        }
+        return built;
     }
 
     public static Behavior<LearnerMessage> create(LearnerSetup setup, ActorRef<Finished> parent) {

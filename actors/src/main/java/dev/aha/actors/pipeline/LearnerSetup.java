@@ -6,6 +6,7 @@ import dev.aha.actors.weights.WeightPlane;
 import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.task.TaskPrompt;
+import dev.aha.runtime.policy.lora.SharedBase;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -22,6 +23,8 @@ import java.util.List;
  * @param outDir metrics.jsonl, charts and the evaluation log go here
  * @param heldOut the held-out prompts for evaluations
  * @param deadlineNanos System.nanoTime() at which to finish
+ * @param sharedBase where the learner offers its frozen LoRA base to the rollouts of its JVM
+ *     ({@code aha.lora.rollout-apply = shared}), or null: then the base goes out on the weight plane
  */
 public record LearnerSetup(
         RunResources resources,
@@ -33,7 +36,16 @@ public record LearnerSetup(
         CheckpointStore checkpoints,
         Path outDir,
         List<TaskPrompt> heldOut,
-        long deadlineNanos) {
+        long deadlineNanos,
+        SharedBase sharedBase) {
+
+    /** A setup whose rollouts take the base from the weight plane. */
+    public LearnerSetup(RunResources resources, FlatWeights initialWeights, FlatWeights referenceWeights,
+            Path resumeFrom, RunState state, WeightPlane weights, CheckpointStore checkpoints, Path outDir,
+            List<TaskPrompt> heldOut, long deadlineNanos) {
+        this(resources, initialWeights, referenceWeights, resumeFrom, state, weights, checkpoints, outDir, heldOut,
+                deadlineNanos, null);
+    }
 
     /** The run's settings. */
     public RunConfig config() {

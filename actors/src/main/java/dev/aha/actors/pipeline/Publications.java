@@ -6,7 +6,8 @@ import dev.aha.runtime.backend.PolicyTrainer;
 
 /**
  * What the learner puts on the weight plane for each version: every weight, or under LoRA the frozen base the first
- * time and then the adapters alone (the plane resends the base to nodes that join later).
+ * time and then the adapters alone (the plane resends the base to nodes that join later). A base shared in this JVM
+ * ({@code aha.lora.rollout-apply = shared}) is never published.
  */
 final class Publications {
 
@@ -14,9 +15,13 @@ final class Publications {
     private final WeightPlane plane;
     private boolean basePublished;
 
-    Publications(PolicyTrainer trainer, WeightPlane plane) {
+    /**
+     * @param baseShared the rollouts decode over the learner's own base in this JVM: only adapters go on the plane
+     */
+    Publications(PolicyTrainer trainer, WeightPlane plane, boolean baseShared) {
         this.trainer = trainer;
         this.plane = plane;
+        this.basePublished = baseShared;
     }
 
     void publish(long version) {

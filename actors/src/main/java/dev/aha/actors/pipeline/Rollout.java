@@ -15,6 +15,7 @@ import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.weights.WeightSnapshot;
 import dev.aha.runtime.agent.Episodes;
 import dev.aha.runtime.backend.RolloutEngine;
+import dev.aha.runtime.policy.lora.SharedBase;
 import dev.aha.runtime.rollout.ContinuousBatcher.FinishedGroup;
 import dev.aha.runtime.tokenizer.Tokenizer;
 import java.util.ArrayDeque;
@@ -121,8 +122,14 @@ public final class Rollout extends AbstractBehavior<RolloutMessage> {
      */
     public static Behavior<RolloutMessage> create(String id, RunResources run, WeightPlane weights, long seed,
             int threads) {
+        return create(id, run, weights, seed, threads, (SharedBase) null);
+    }
+
+    /** The same, decoding over the learner's own base when {@code sharedBase} is given (it waits for it). */
+    public static Behavior<RolloutMessage> create(String id, RunResources run, WeightPlane weights, long seed,
+            int threads, SharedBase sharedBase) {
         return create(id, run, weights, seed, threads,
-                () -> Backends.engine(run.config(), run.tokenizer(), threads));
+                () -> Backends.engine(run.config(), run.tokenizer(), threads, sharedBase));
     }
 
     /** The same with the engine {@code engine} makes on the actor's thread (tests wrap the real one). */

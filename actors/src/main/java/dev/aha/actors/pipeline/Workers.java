@@ -5,6 +5,7 @@ import dev.aha.actors.config.RunResources;
 import dev.aha.actors.weights.WeightPlane;
 import dev.aha.protocol.pipeline.RewardMessage;
 import dev.aha.protocol.pipeline.RolloutMessage;
+import dev.aha.runtime.policy.lora.SharedBase;
 import dev.aha.runtime.reward.CodeExecutionReward;
 import dev.aha.runtime.reward.CompositeReward;
 import dev.aha.runtime.rm.JudgeReward;
@@ -37,6 +38,15 @@ public final class Workers {
      * @param onSeed whether this is the learner's node (its rollouts are rollout-0, rollout-1, ...)
      */
     public static void spawnRollouts(ActorContext<?> ctx, RunResources run, boolean onSeed, WeightPlane weights) {
+        spawnRollouts(ctx, run, onSeed, weights, null);
+    }
+
+    /**
+     * The same; with {@code sharedBase} (aha.lora.rollout-apply = shared, in the learner's JVM) each rollout decodes
+     * over the base the learner offers there instead of a replica from the weight plane.
+     */
+    public static void spawnRollouts(ActorContext<?> ctx, RunResources run, boolean onSeed, WeightPlane weights,
+            SharedBase sharedBase) {
         RunConfig config = run.config();
         int port = Cluster.get(ctx.getSystem()).selfMember().address().getPort().orElse(0);
         // The learner's threads are its own; the rollouts share the cores it leaves.
@@ -46,7 +56,7 @@ public final class Workers {
             String id = onSeed ? "rollout-" + i : "rollout-" + port + "-" + i;
             long seed = onSeed ? config.train().seed() * 1000 + i
                     : config.train().seed() * 1_000_000 + port * 100L + i;
-            Behavior<RolloutMessage> rollout = Rollout.create(id, run, weights, seed, threads);
+            Behavior<RolloutMessage> rollout = Rollout.create(id, run, weights, seed, threads, sharedBase);
             ctx.spawn(rollout, id, DispatcherSelector.fromConfig(COMPUTE_DISPATCHER));
         }
     }

@@ -69,7 +69,7 @@ public final class TrainingRun {
                 Workers.spawnRewards(ctx, config, reward);
             }
             if (node.has(NodeRole.ROLLOUT)) {
-                Workers.spawnRollouts(ctx, setup.resources(), true, setup.weights());
+                Workers.spawnRollouts(ctx, setup.resources(), true, setup.weights(), setup.sharedBase());
             }
             return Behaviors.receive(Learner.Finished.class)
                     .onMessage(Learner.Finished.class, done -> {

@@ -17,6 +17,8 @@ import dev.aha.actors.weights.WeightPlane;
 import dev.aha.protocol.weights.WeightPlaneSettings;
 import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.eval.EvalResult;
+import dev.aha.runtime.policy.lora.LoraApply;
+import dev.aha.runtime.policy.lora.SharedBase;
 import dev.aha.runtime.task.PromptStream;
 import dev.aha.runtime.task.Task;
 import dev.aha.runtime.task.TaskPrompt;
@@ -116,6 +118,9 @@ public final class TrainingSession {
             throw new IllegalArgumentException("a simulated run has no policy: --resume and --init do not apply");
         }
         this.config = config.requireTrainable(node.has(NodeRole.ROLLOUT));
+        if (!singleJvm) {
+            config.requireOwnReplicas("aha seed");
+        }
         ArteryTls.check(config.pekko()); // before a cold start that may take minutes
         this.options = options;
         this.node = node;
@@ -186,7 +191,7 @@ public final class TrainingSession {
         WeightPlaneSettings planeSettings = weightPlane();
         try (WeightPlane weights = new AeronWeightPlane(planeSettings, node.host(), "learner")) {
             LearnerSetup setup = new LearnerSetup(resources, start.weights(), start.reference(), start.resumeFrom(),
-                    start.state(), weights, checkpoints, options.out(), heldOut, deadline);
+                    start.state(), weights, checkpoints, options.out(), heldOut, deadline, sharedBase());
             pipelineStartNanos = System.nanoTime();
             telemetry.live().info(runInfo());
             ActorSystem<Learner.Finished> system = ActorSystem.create(TrainingRun.create(setup, prompts,
@@ -227,6 +232,16 @@ public final class TrainingSession {
                 }
             }
         }
+    }
+
+    /**
+     * Where the learner hands its frozen LoRA base to this JVM's rollouts (aha.lora.rollout-apply = shared), or null
+     * when they take it from the weight plane.
+     */
+    private SharedBase sharedBase() {
+        boolean shared = singleJvm && !config.simulated() && config.lora().enabled()
+                && config.loraApply() == LoraApply.SHARED && node.has(NodeRole.ROLLOUT);
+        return shared ? new SharedBase() : null;
     }
 
     private RunInfo runInfo() {

@@ -128,7 +128,8 @@ class RunConfigTest {
     void howRolloutsApplyLoraAdaptersIsReadAndABadWayRefused() {
         assertEquals(LoraApply.MERGED, load("").loraApply());
         assertEquals(LoraApply.UNMERGED, load("aha.lora.rollout-apply = unmerged").loraApply());
-        assertMessage("aha.lora.rollout-apply must be merged or unmerged, was 'sideways'",
+        assertEquals(LoraApply.SHARED, load("aha.lora.rollout-apply = shared").loraApply());
+        assertMessage("aha.lora.rollout-apply must be merged, unmerged or shared, was 'sideways'",
                 () -> load("aha.lora.rollout-apply = sideways"));
     }
 

@@ -13,6 +13,8 @@ import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.config.AhaConfig;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.reward.CompositeReward;
+import dev.aha.runtime.policy.lora.LoraApply;
+import dev.aha.runtime.policy.lora.SharedBase;
 import dev.aha.runtime.task.ArithmeticTask;
 import dev.aha.runtime.task.PromptStream;
 import java.nio.file.Path;
@@ -68,7 +70,8 @@ public final class PipelineFixture {
             LearnerSetup setup = new LearnerSetup(resources, weights, weights, null, RunState.fresh(),
                     learnerPlane.apply(plane),
                     new CheckpointStore(out.resolve("checkpoints"), 1), out,
-                    task.heldOut(config.train().evalPrompts()), System.nanoTime() + (long) (seconds * 1e9));
+                    task.heldOut(config.train().evalPrompts()), System.nanoTime() + (long) (seconds * 1e9),
+                    config.lora().enabled() && config.loraApply() == LoraApply.SHARED ? new SharedBase() : null);
             kit.spawn(TrainingRun.create(setup, prompts.apply(task.trainStream(1)), reward, finished), "run");
             return finished.get((long) seconds + 120, TimeUnit.SECONDS);
         } finally {

@@ -19,6 +19,7 @@ import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.metrics.MetricsLog;
 import dev.aha.runtime.policy.Policy;
+import dev.aha.runtime.policy.hf.HfModelInit;
 import dev.aha.runtime.policy.hf.SafetensorsFile;
 import dev.aha.runtime.policy.lora.LoraBase;
 import dev.aha.runtime.policy.lora.LoraPolicy;
@@ -103,6 +104,50 @@ class LoraRunTest {
                 .mapToLong(m -> 4L * (m.in() + m.out()) * Float.BYTES).sum(); // A [4, in] and B [out, 4] of each
         assertEquals(List.of("LORA_BASE v0 " + base, "LORA_ADAPTERS v0 " + adapters, "LORA_ADAPTERS v1 " + adapters,
                 "LORA_ADAPTERS v2 " + adapters), published);
+    }
+
+    @Test
+    void rolloutsInTheLearnersJvmDecodeOverItsOwnBaseAndThePlaneCarriesAdaptersAlone() throws Exception {
+        Path model = HfModelInit.write(HfModelInit.Spec.of("qwen3", 32, 1, 2, 1, 64, 128, false, 5),
+                out.resolve("tiny-qwen3"), null);
+        RunConfig config = PipelineFixture.config("aha.policy { architecture = hf, model = \"" + model + "\" }\n"
+                + "aha.lora { rank = 4, alpha = 8, targets = [all-linear], rollout-apply = shared }\n"
+                + "aha.train.max-steps = 2");
+        List<String> published = new CopyOnWriteArrayList<>();
+        Learner.Finished done = PipelineFixture.run(config, 60, config.reward().compose(), out,
+                plane -> new Recording(plane, published));
+        assertEquals(2, done.state().step(), "the rollouts sampled over the learner's base");
+        assertEquals(3, published.size(), published.toString());
+        assertTrue(published.stream().allMatch(p -> p.startsWith("LORA_ADAPTERS")),
+                "no base on the plane: " + published);
+    }
+
+    @Test
+    void aSharedBaseIsRefusedWhereRolloutsCannotReachTheLearnersTensors() {
+        Path model = HfModelInit.write(HfModelInit.Spec.of("qwen3", 32, 1, 2, 1, 64, 128, false, 5),
+                out.resolve("tiny-qwen3"), null);
+        String hf = "aha.policy { architecture = hf, model = \"" + model + "\" }\n";
+        String shared = "aha.lora { rank = 4, alpha = 8, targets = [all-linear], rollout-apply = shared }\n";
+        assertRefused("aha.lora.rollout-apply = shared needs a llama, qwen2 or qwen3 model; the built-in gpt takes "
+                + "merged or unmerged", () -> PipelineFixture.config(shared));
+        assertRefused("aha.lora.rollout-apply = shared decodes over the learner's frozen base, which "
+                + "aha.train.precision = bf16-mixed stores in bf16: set aha.rollout.dtype = bf16",
+                () -> PipelineFixture.config(hf + shared + "aha.train.precision = bf16-mixed"));
+        assertRefused("aha.lora.rollout-apply = shared decodes over the learner's frozen base, which "
+                + "aha.train.precision = f32 stores in f32: set aha.rollout.dtype = f32",
+                () -> PipelineFixture.config(hf + shared + "aha.rollout.dtype = bf16"));
+        RunConfig fits = PipelineFixture.config(hf + shared + "aha.train.precision = bf16-mixed\n"
+                + "aha.rollout.dtype = bf16");
+        assertRefused("aha.lora.rollout-apply = shared needs the rollouts in the learner's JVM (aha train); in a "
+                + "cluster (aha join) each rollout holds a replica: use merged or unmerged",
+                () -> fits.requireOwnReplicas("aha join"));
+        // without LoRA there is no base to share, and nothing to refuse
+        PipelineFixture.config(hf + "aha.lora.rollout-apply = shared").requireOwnReplicas("aha seed");
+    }
+
+    private static void assertRefused(String message, org.junit.jupiter.api.function.Executable bad) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad);
+        assertEquals(message, e.getMessage());
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.aha.runtime.checkpoint.CheckpointStore;
 import dev.aha.runtime.eval.EvalResult;
 import dev.aha.runtime.grpo.GrpoSample;
 import dev.aha.runtime.grpo.GrpoUpdateResult;
+import dev.aha.runtime.policy.lora.SharedBase;
 import dev.aha.runtime.task.TaskPrompt;
 import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.protocol.weights.SnapshotLabel;
@@ -29,6 +30,14 @@ public interface PolicyTrainer extends AutoCloseable {
      */
     default PlaneImage exportBase() {
         return null;
+    }
+
+    /**
+     * Under LoRA, the frozen base itself (not a copy) and its SHA-256, for rollouts in this JVM to decode over
+     * ({@code aha.lora.rollout-apply = shared}); empty when every weight trains or the device has no policy.
+     */
+    default Optional<SharedBase.Offer> frozenBase() {
+        return Optional.empty();
     }
 
     /**

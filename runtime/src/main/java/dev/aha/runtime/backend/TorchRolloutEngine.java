@@ -5,14 +5,17 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.protocol.weights.SnapshotLabel;
+import dev.aha.runtime.engine.BFloat16;
 import dev.aha.runtime.engine.ComputeThreads;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.PolicyFactory;
+import dev.aha.runtime.policy.PolicyParameter;
 import dev.aha.runtime.policy.SlotCache;
 import dev.aha.runtime.policy.WeightMath;
 import dev.aha.runtime.policy.lora.LoraApply;
 import dev.aha.runtime.policy.lora.LoraSettings;
 import dev.aha.runtime.policy.lora.RolloutAdapters;
+import dev.aha.runtime.policy.lora.SharedBase;
 import dev.aha.runtime.rollout.ContinuousBatcher;
 import dev.aha.runtime.rollout.ContinuousBatcher.FinishedGroup;
 import dev.aha.runtime.rollout.TurnPartner;
@@ -51,20 +54,56 @@ public final class TorchRolloutEngine implements RolloutEngine {
      */
     public TorchRolloutEngine(PolicyFactory factory, Device device, DataType type, int slots, int threads,
             SamplingSettings sampling, int vocabularyLimit, int[] endIds, LoraSettings lora, LoraApply apply) {
+        this(factory, device, type, slots, threads, sampling, vocabularyLimit, endIds, lora, apply, null);
+    }
+
+    /**
+     * Under {@code aha.lora.rollout-apply = shared}: decodes over {@code shared}, the learner's own frozen base in this
+     * JVM (no replica of it), with each version's adapters beside it. Its weights are of the base's type.
+     */
+    public static TorchRolloutEngine overSharedBase(PolicyFactory factory, Device device, SharedBase.Offer shared,
+            int slots, int threads, SamplingSettings sampling, int vocabularyLimit, int[] endIds, LoraSettings lora) {
+        return new TorchRolloutEngine(factory, device, null, slots, threads, sampling, vocabularyLimit, endIds, lora,
+                LoraApply.SHARED, shared);
+    }
+
+    private TorchRolloutEngine(PolicyFactory factory, Device device, DataType type, int slots, int threads,
+            SamplingSettings sampling, int vocabularyLimit, int[] endIds, LoraSettings lora, LoraApply apply,
+            SharedBase.Offer shared) {
+        if ((apply == LoraApply.SHARED) != (shared != null) || shared != null && !lora.enabled()) {
+            throw new IllegalArgumentException("aha.lora.rollout-apply = shared decodes over the learner's base under "
+                    + "LoRA, and only so");
+        }
         ComputeThreads.prepare(threads);
         this.manager = NDManager.newBaseManager(device);
         try {
-            this.policy = factory.blank(manager, type);
-            this.lora = lora.enabled() ? RolloutAdapters.over(policy, lora, apply) : null;
+            if (shared != null) {
+                this.policy = factory.sharing(manager, shared.base());
+                this.lora = RolloutAdapters.overShared(policy, lora, shared.sha256());
+            } else {
+                this.policy = factory.blank(manager, type);
+                this.lora = lora.enabled() ? RolloutAdapters.over(policy, lora, apply) : null;
+            }
+            DataType stored = shared != null ? storedType(policy) : type;
             NDManager engine = manager.newSubManager();
             SlotCache cache = SlotCache.allocate(engine, factory.kvShape(), slots, factory.contextLength(),
-                    WeightMath.activationType(type));
+                    WeightMath.activationType(stored));
             this.batcher = new ContinuousBatcher<>(this.lora != null ? this.lora.sampler() : policy, cache, engine,
                     sampling, vocabularyLimit, endIds);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    /** The type a policy's matrices are stored in (DJL holds bfloat16 arrays as of unknown type). */
+    private static DataType storedType(Policy policy) {
+        for (PolicyParameter p : policy.parameters()) {
+            if (p.shape().dimension() == 2) {
+                return BFloat16.holds(p.array()) ? DataType.BFLOAT16 : p.array().getDataType();
+            }
+        }
+        return DataType.FLOAT32;
     }
 
     @Override

@@ -25,6 +25,7 @@ import dev.aha.runtime.policy.lora.LoraLabels;
 import dev.aha.runtime.policy.lora.LoraMerge;
 import dev.aha.runtime.policy.lora.LoraPolicy;
 import dev.aha.runtime.policy.lora.LoraSettings;
+import dev.aha.runtime.policy.lora.SharedBase;
 import dev.aha.runtime.reward.ExtractMode;
 import dev.aha.runtime.reward.RewardFunction;
 import dev.aha.runtime.sandbox.CodeRunPool;
@@ -134,6 +135,12 @@ public final class TorchTrainer implements PolicyTrainer {
     public PlaneImage exportBase() {
         return policy instanceof LoraPolicy adapted
                 ? new PlaneImage(adapted.base().exportWeights(), LoraLabels.base(adapted)) : null;
+    }
+
+    @Override
+    public Optional<SharedBase.Offer> frozenBase() {
+        return policy instanceof LoraPolicy adapted
+                ? Optional.of(new SharedBase.Offer(adapted.base(), adapted.baseModel().sha256())) : Optional.empty();
     }
 
     @Override

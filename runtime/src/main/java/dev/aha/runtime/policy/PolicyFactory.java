@@ -49,6 +49,17 @@ public interface PolicyFactory {
     }
 
     /**
+     * A policy over the weights of {@code base} (built by this factory), sharing their storage: a rollout decoding
+     * over the learner's frozen LoRA base in the same JVM ({@link dev.aha.runtime.policy.lora.SharedBase}).
+     *
+     * @throws IllegalArgumentException for architectures that cannot share
+     */
+    default Policy sharing(NDManager parent, Policy base) {
+        throw new IllegalArgumentException(architecture() + " policies cannot share their weights: "
+                + "aha.lora.rollout-apply = shared needs a llama, qwen2 or qwen3 model");
+    }
+
+    /**
      * What a checkpoint records (its {@code policy.json}) so that {@code aha eval}, {@code generate} and
      * {@code export} rebuild this architecture from the checkpoint alone; {@link Policies#fromDescription} reads it.
      */

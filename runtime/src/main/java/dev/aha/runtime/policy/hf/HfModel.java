@@ -163,6 +163,14 @@ public final class HfModel implements PolicyFactory {
         return LlamaPolicy.zeros(config, contextLength, parent, type);
     }
 
+    @Override
+    public LlamaPolicy sharing(NDManager parent, Policy base) {
+        if (!(base instanceof LlamaPolicy llama) || !llama.config().equals(config)) {
+            throw new IllegalArgumentException("a shared base must be a policy of this model, not " + base);
+        }
+        return LlamaPolicy.sharing(llama, parent);
+    }
+
     /**
      * Writes {@code policy} (built from this model, possibly trained since) as a Hugging Face directory with this
      * model's config.json.

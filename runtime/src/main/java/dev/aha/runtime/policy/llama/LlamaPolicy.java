@@ -128,6 +128,29 @@ public final class LlamaPolicy implements AdaptablePolicy {
         return new LlamaPolicy(config, contextLength, manager, params);
     }
 
+    /**
+     * A policy over {@code base}'s own weight tensors, without copying them: each weight is a view of the same
+     * storage, held by array objects of its own in a sub-manager of {@code parent} (so another thread may multiply
+     * through them while {@code base}'s owner uses its own), with adapter slots of its own. Closing it frees the
+     * views; the storage lives until {@code base} is closed too.
+     */
+    public static LlamaPolicy sharing(LlamaPolicy base, NDManager parent) {
+        NDManager manager = parent.newSubManager();
+        try {
+            List<PolicyParameter> params = new ArrayList<>();
+            for (PolicyParameter p : base.parameters) {
+                NDArray view = p.array().reshape(p.shape());
+                view.attach(manager);
+                view.setName(p.name());
+                params.add(new PolicyParameter(p.name(), p.shape(), view));
+            }
+            return new LlamaPolicy(base.config, base.contextLength, manager, params);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
     public LlamaConfig config() {
         return config;
     }

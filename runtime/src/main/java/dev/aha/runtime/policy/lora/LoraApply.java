@@ -19,7 +19,13 @@ public enum LoraApply {
      * Beside the weights: every adapted layer adds the rank-r product s (x A^T) B^T in float32 at every decode step
      * (PEFT's unmerged forward). A version costs a copy of megabytes; every step costs two small products per layer.
      */
-    UNMERGED;
+    UNMERGED,
+    /**
+     * Beside the learner's own frozen base: a rollout in the learner's JVM decodes over the very tensors the learner
+     * holds (no replica of the base, nothing of it on the weight plane), adding each version's adapters as
+     * {@link #UNMERGED} does. Only where every rollout runs in the learner's JVM, in the base's type.
+     */
+    SHARED;
 
     /** Reads {@code rollout-apply} of {@code aha.lora}. */
     public static LoraApply fromConfig(Config lora) {
@@ -30,8 +36,9 @@ public enum LoraApply {
         return switch (name.trim().toLowerCase(Locale.ROOT)) {
             case "merged" -> MERGED;
             case "unmerged" -> UNMERGED;
-            default -> throw new IllegalArgumentException("aha.lora.rollout-apply must be merged or unmerged, was '"
-                    + name + "'");
+            case "shared" -> SHARED;
+            default -> throw new IllegalArgumentException("aha.lora.rollout-apply must be merged, unmerged or shared, "
+                    + "was '" + name + "'");
         };
     }
 }

@@ -20,6 +20,7 @@ public final class RolloutAdapters implements AutoCloseable {
     private final String layoutSha256;
     private final String layoutInWords;
     private String baseSha256;
+    private boolean shared;
 
     private RolloutAdapters(Policy replica, LoraPolicy adapted, LoraApply apply) {
         this.replica = replica;
@@ -37,6 +38,17 @@ public final class RolloutAdapters implements AutoCloseable {
      */
     public static RolloutAdapters over(Policy replica, LoraSettings settings, LoraApply apply) {
         return new RolloutAdapters(replica, LoraPolicy.onReplica(replica, settings), apply);
+    }
+
+    /**
+     * Adapters beside a policy over the learner's own base ({@link LoraApply#SHARED}), whose SHA-256 is
+     * {@code baseSha256}: the base is there from the start, and no other may be loaded.
+     */
+    public static RolloutAdapters overShared(Policy sharing, LoraSettings settings, String baseSha256) {
+        RolloutAdapters adapters = over(sharing, settings, LoraApply.SHARED);
+        adapters.baseSha256 = baseSha256;
+        adapters.shared = true;
+        return adapters;
     }
 
     /** What decodes: the replica itself when adapters are merged into it, else the replica with adapters beside. */
@@ -58,6 +70,9 @@ public final class RolloutAdapters implements AutoCloseable {
      * whatever it held: it samples the base alone until the next adapters.
      */
     public void loadBase(FlatWeights base, String sha256) {
+        if (shared) {
+            throw new IllegalStateException("this rollout decodes over the learner's own base: it loads no other");
+        }
         replica.importWeights(base);
         if (merged != null) {
             merged.keepBase();
@@ -73,7 +88,8 @@ public final class RolloutAdapters implements AutoCloseable {
         return switch (label.kind()) {
             case FULL -> "this rollout takes a LoRA base and adapters (aha.lora.rank " + adapted.settings().rank()
                     + "): every node must share aha.lora";
-            case LORA_BASE -> null;
+            case LORA_BASE -> shared ? "this rollout decodes over the learner's own base in this JVM "
+                    + "(aha.lora.rollout-apply = shared)" : null;
             case LORA_ADAPTERS -> !label.layoutSha256().equals(layoutSha256)
                     ? "they are laid out for other LoRA settings (layout " + SnapshotLabel.abbreviated(
                             label.layoutSha256()) + "; this rollout's aha.lora gives " + layoutInWords + ", layout "
