@@ -8,6 +8,7 @@ import dev.aha.protocol.pipeline.SampledGroup;
 import dev.aha.protocol.pipeline.ScoredGroup;
 import dev.aha.protocol.pipeline.WorkDone;
 import dev.aha.protocol.util.LogThrottle;
+import dev.aha.protocol.weights.FlatWeights;
 import dev.aha.runtime.backend.PolicyTrainer;
 import dev.aha.runtime.eval.EvalResult;
 import dev.aha.runtime.grpo.GrpoSample;
@@ -130,7 +131,17 @@ public final class Learner extends AbstractBehavior<LearnerMessage> {
                     "aha.lora.rollout-apply = shared, but the learner holds no frozen LoRA base"));
             setup.sharedBase().offer(base.base(), base.sha256());
         }
+        // The trainer holds its own policy now (under LoRA its base, maybe narrowed). The starting images would stay
+        // in direct memory for the whole run otherwise: a model's size in float32, collected by no quiet heap.
+        release(setup.initialWeights());
+        release(setup.referenceWeights());
         return built;
+    }
+
+    private static void release(FlatWeights image) {
+        if (image != null && image.ownsMemory()) {
+            image.release();
+        }
     }
 
     public static Behavior<LearnerMessage> create(LearnerSetup setup, ActorRef<Finished> parent) {

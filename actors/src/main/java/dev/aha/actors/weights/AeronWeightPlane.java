@@ -62,8 +62,12 @@ public final class AeronWeightPlane implements WeightPlane {
     public synchronized AutoCloseable subscribe(String name, long byteLength, long adapterBytes,
             WeightListener listener) {
         boolean lora = adapterBytes > 0;
-        main.subscribe(name, lora ? SnapshotKind.LORA_BASE : SnapshotKind.FULL, byteLength,
-                s -> onReady(main, s));
+        // A rollout over the learner's own base (aha.lora.rollout-apply = shared) takes adapters alone: no receive
+        // buffer the size of the model for a base that never comes.
+        if (byteLength > 0 || !lora) {
+            main.subscribe(name, lora ? SnapshotKind.LORA_BASE : SnapshotKind.FULL, byteLength,
+                    s -> onReady(main, s));
+        }
         if (lora) {
             adapters.subscribe(name + "-adapters", SnapshotKind.LORA_ADAPTERS, adapterBytes, s -> onReady(adapters, s));
         }

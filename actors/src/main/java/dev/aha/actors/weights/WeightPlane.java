@@ -43,7 +43,8 @@ public interface WeightPlane extends AutoCloseable {
     /**
      * The same for a replica that takes LoRA adapters when {@code adapterBytes > 0}: its listener gets the base
      * ({@code byteLength} bytes) and each version's adapters ({@code adapterBytes}), late joiners both; with 0, whole
-     * policies as {@link #subscribe(String, long, WeightListener)}.
+     * policies as {@link #subscribe(String, long, WeightListener)}. A {@code byteLength} of 0 with adapters: the
+     * adapters alone (a replica that decodes over the learner's own base in the same JVM).
      */
     default AutoCloseable subscribe(String name, long byteLength, long adapterBytes, WeightListener listener) {
         if (adapterBytes > 0) {

@@ -73,7 +73,11 @@ public final class PipelineFixture {
                     task.heldOut(config.train().evalPrompts()), System.nanoTime() + (long) (seconds * 1e9),
                     config.lora().enabled() && config.loraApply() == LoraApply.SHARED ? new SharedBase() : null);
             kit.spawn(TrainingRun.create(setup, prompts.apply(task.trainStream(1)), reward, finished), "run");
-            return finished.get((long) seconds + 120, TimeUnit.SECONDS);
+            Learner.Finished done = finished.get((long) seconds + 120, TimeUnit.SECONDS);
+            if (!weights.isReleased()) { // every run checks it: the image is the model's size for the whole run
+                throw new AssertionError("the learner kept the starting image after building its policy");
+            }
+            return done;
         } finally {
             kit.shutdownTestKit();
         }

@@ -3,6 +3,7 @@ package dev.aha.protocol.weights;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
+import org.agrona.BufferUtil;
 
 /**
  * A policy's weights as one flat byte image (tensors back to back, little-endian), which may be longer than one
@@ -28,12 +29,16 @@ public final class FlatWeights {
     private final long size;
     private final int shift;
     private final boolean readOnly;
+    /** Allocated here (not a view of another image or of a caller's buffer): only then may it be released. */
+    private final boolean owned;
+    private volatile boolean released;
 
-    private FlatWeights(ByteBuffer[] segments, long size, int shift, boolean readOnly) {
+    private FlatWeights(ByteBuffer[] segments, long size, int shift, boolean readOnly, boolean owned) {
         this.segments = segments;
         this.size = size;
         this.shift = shift;
         this.readOnly = readOnly;
+        this.owned = owned;
     }
 
     /** Zeroed direct memory for {@code size} bytes in 1 GiB segments. */
@@ -60,7 +65,7 @@ public final class FlatWeights {
             long left = size - ((long) i << segmentShift);
             segments[i] = ByteBuffer.allocateDirect((int) Math.min(segmentBytes, left)).order(ByteOrder.LITTLE_ENDIAN);
         }
-        return new FlatWeights(segments, size, segmentShift, false);
+        return new FlatWeights(segments, size, segmentShift, false, true);
     }
 
     /** Views {@code buffer}'s remaining bytes (no copy) as a flat image; it must be at most 1 GiB. */
@@ -70,7 +75,7 @@ public final class FlatWeights {
                     + buffer.remaining() + ": allocate and put instead");
         }
         ByteBuffer view = buffer.slice().order(ByteOrder.LITTLE_ENDIAN);
-        return new FlatWeights(new ByteBuffer[] {view}, view.remaining(), SEGMENT_SHIFT, buffer.isReadOnly());
+        return new FlatWeights(new ByteBuffer[] {view}, view.remaining(), SEGMENT_SHIFT, buffer.isReadOnly(), false);
     }
 
     public long size() {
@@ -91,6 +96,45 @@ public final class FlatWeights {
     }
 
     /**
+     * Gives the memory back now instead of whenever the garbage collector finds the buffers (a quiet heap may never
+     * collect them: gigabytes held for a whole run). Idempotent. Any later use of this image throws; the caller
+     * guarantees that no view of it ({@link #asReadOnly}, {@link #segment}, {@link #slice}) is still in use.
+     *
+     * @throws IllegalStateException for an image that does not own its memory (a view, or a wrapped buffer)
+     */
+    public synchronized void release() {
+        if (!owned) {
+            throw new IllegalStateException("only an image allocated as such can be released, not a view");
+        }
+        if (released) {
+            return;
+        }
+        released = true;
+        for (int i = 0; i < segments.length; i++) {
+            ByteBuffer segment = segments[i];
+            segments[i] = null;
+            BufferUtil.free(segment);
+        }
+    }
+
+    public boolean isReleased() {
+        return released;
+    }
+
+    /** Whether this image owns its memory, so {@link #release} may give it back. */
+    public boolean ownsMemory() {
+        return owned;
+    }
+
+    private ByteBuffer live(int i) {
+        ByteBuffer segment = segments[i];
+        if (segment == null) {
+            throw new IllegalStateException("this weight image was released");
+        }
+        return segment;
+    }
+
+    /**
      * The same memory, read-only: puts throw {@link java.nio.ReadOnlyBufferException} and every view is read-only.
      * What the weight plane hands to listeners, so one listener cannot change what another reads.
      */
@@ -100,14 +144,14 @@ public final class FlatWeights {
         }
         ByteBuffer[] views = new ByteBuffer[segments.length];
         for (int i = 0; i < views.length; i++) {
-            views[i] = segments[i].asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            views[i] = live(i).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
         }
-        return new FlatWeights(views, size, shift, true);
+        return new FlatWeights(views, size, shift, true, false);
     }
 
     /** Segment {@code i} as a little-endian view from its start to its end (sharing the memory). */
     public ByteBuffer segment(int i) {
-        return segments[i].duplicate().clear().order(ByteOrder.LITTLE_ENDIAN);
+        return live(i).duplicate().clear().order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /**
@@ -118,11 +162,11 @@ public final class FlatWeights {
         check(offset, length);
         int index = (int) (offset >>> shift);
         int at = (int) (offset & ((1L << shift) - 1));
-        if (length > 0 && at + length > segments[index].capacity()) {
+        if (length > 0 && at + length > live(index).capacity()) {
             throw new IndexOutOfBoundsException("bytes [" + offset + ", " + (offset + length) + ") cross the end of "
                     + "segment " + index + " (" + (1L << shift) + "-byte segments)");
         }
-        return segments[index].slice(at, length).order(ByteOrder.LITTLE_ENDIAN);
+        return live(index).slice(at, length).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Copies {@code source}'s remaining bytes to {@code offset}, across segment ends; advances the source. */
@@ -204,7 +248,7 @@ public final class FlatWeights {
     }
 
     private ByteBuffer segmentAt(long offset) {
-        ByteBuffer seg = segments[(int) (offset >>> shift)].duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer seg = live((int) (offset >>> shift)).duplicate().order(ByteOrder.LITTLE_ENDIAN);
         seg.clear().position((int) (offset & ((1L << shift) - 1)));
         return seg;
     }

@@ -141,4 +141,26 @@ class FlatWeightsTest {
         new Random(seed).nextBytes(b);
         return b;
     }
+
+    @Test
+    void anImageGivesItsMemoryBackOnceAndIsUnusableAfter() {
+        FlatWeights image = FlatWeights.allocate(3L << 20, 20); // three segments
+        image.put(0, ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        assertTrue(image.ownsMemory());
+        image.release();
+        image.release(); // idempotent
+        assertTrue(image.isReleased());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> image.segment(2));
+        assertEquals("this weight image was released", e.getMessage());
+        assertThrows(IllegalStateException.class, () -> image.slice(0, 4));
+        assertThrows(IllegalStateException.class, image::copy);
+        assertThrows(IllegalStateException.class, image::asReadOnly);
+
+        FlatWeights kept = FlatWeights.allocate(1 << 20, 20);
+        FlatWeights view = kept.asReadOnly();
+        assertFalse(view.ownsMemory());
+        assertThrows(IllegalStateException.class, view::release, "a view never frees what it does not own");
+        assertFalse(FlatWeights.wrap(ByteBuffer.allocateDirect(16)).ownsMemory());
+        assertFalse(kept.isReleased());
+    }
 }

@@ -15,7 +15,10 @@ import java.util.List;
  */
 public interface RolloutEngine extends AutoCloseable {
 
-    /** Size of the flat weight snapshot this replica loads: the whole policy, or under LoRA its base. */
+    /**
+     * Size of the flat weight snapshot this replica loads: the whole policy, or under LoRA its base; 0 when it loads
+     * none (it decodes over the learner's base in the same JVM and takes adapters alone).
+     */
     long weightBytes();
 
     /**

@@ -33,6 +33,8 @@ public final class TorchRolloutEngine implements RolloutEngine {
     private final Policy policy;
     private final RolloutAdapters lora;
     private final ContinuousBatcher<Long> batcher;
+    /** Decodes over the learner's own base: takes no base from the weight plane. */
+    private final boolean sharesBase;
 
     /**
      * Call on the thread that will sample: DJL state is per thread. The replica starts blank; the weight plane fills
@@ -75,6 +77,7 @@ public final class TorchRolloutEngine implements RolloutEngine {
                     + "LoRA, and only so");
         }
         ComputeThreads.prepare(threads);
+        this.sharesBase = shared != null;
         this.manager = NDManager.newBaseManager(device);
         try {
             if (shared != null) {
@@ -108,7 +111,7 @@ public final class TorchRolloutEngine implements RolloutEngine {
 
     @Override
     public long weightBytes() {
-        return policy.layout().totalBytes();
+        return sharesBase ? 0 : policy.layout().totalBytes();
     }
 
     @Override

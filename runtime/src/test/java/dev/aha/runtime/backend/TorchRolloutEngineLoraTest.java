@@ -149,7 +149,7 @@ class TorchRolloutEngineLoraTest {
         try (TorchRolloutEngine whole = engine(DataType.BFLOAT16, LoraSettings.OFF, LoraApply.MERGED)) {
             whole.loadWeights(merged.get(0), 0);
             Completion expected = sample(whole).get(0);
-            for (LoraApply apply : LoraApply.values()) {
+            for (LoraApply apply : List.of(LoraApply.MERGED, LoraApply.UNMERGED)) { // the ways a replica takes adapters
                 try (TorchRolloutEngine lora = engine(DataType.BFLOAT16, ALL_LINEAR, apply)) {
                     lora.loadBase(base.weights(), base.label().baseSha256());
                     feed(lora, 0, 0);
