@@ -50,6 +50,9 @@ final class ConfigCommand {
             }
             run.model.settings.useFile(file);
             RunConfig config = run.load(Map.of()).requireTrainable(parsed.contains(NodeRole.ROLLOUT));
+            if (!parsed.contains(NodeRole.LEARNER)) {
+                config.requireOwnReplicas("aha join"); // a node without the learner has no base to share
+            }
             ArteryTls.check(config.pekko());
             HttpSettings.fromConfig(config.pekko().getConfig("aha.http")); // the node's HTTP endpoint
             try (RunResources resources = RunResources.open(config)) { // the tokenizer, a code task's sandbox

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aha.runtime.policy.hf.HfModelInit;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -151,6 +152,8 @@ class ConfigCheckTest {
                 Arguments.of("aha.lora.rank = 129", "aha.lora.rank 129 exceeds min(in, out) = 128 of h.0.attn.wqkv"),
                 Arguments.of("aha.lora.init = kaiming", "aha.lora.init must be true, false or gaussian"),
                 Arguments.of("aha.lora.rnk = 4", "did you mean aha.lora.rank"),
+                Arguments.of("aha.lora { rank = 4, rollout-apply = shared }",
+                        "aha.lora.rollout-apply = shared needs a llama, qwen2 or qwen3 model"),
                 Arguments.of("aha.policy.context-length = 80", "held-out prompts of task arithmetic do not fit"));
     }
 
@@ -179,6 +182,20 @@ class ConfigCheckTest {
         assertEquals(0, off.code(), off.err());
         Result on = check("aha.lora { rank = 8, alpha = 16, dropout = 0.05, targets = [wqkv, w2], rslora = on }");
         assertEquals(0, on.code(), on.err());
+    }
+
+    /** A rollout node of a cluster holds a replica: it has no learner's base in its JVM to decode over. */
+    @Test
+    void aNodeWithoutTheLearnerCannotShareItsBase() throws IOException {
+        Path model = HfModelInit.write(HfModelInit.Spec.of("qwen3", 32, 1, 2, 1, 64, 128, false, 5),
+                dir.resolve("tiny-qwen3"), null);
+        String shared = "aha.policy { architecture = hf, model = \"" + model + "\" }\n"
+                + "aha.lora { rank = 4, alpha = 8, targets = [all-linear], rollout-apply = shared }";
+        Result train = check(shared);
+        assertEquals(0, train.code(), train.err());
+        Result join = check(shared, "--roles", "rollout");
+        assertEquals(1, join.code(), join.err() + join.out());
+        assertTrue(join.err().contains("needs the rollouts in the learner's JVM (aha train)"), join.err());
     }
 
     /** Held-out prompts that fit, training prompts that mostly do not: the run could not learn, so it does not start. */
