@@ -8,7 +8,9 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.actors.config.RunConfig;
+import dev.aha.actors.config.RunResources;
 import dev.aha.actors.pipeline.Learner;
+import dev.aha.actors.pipeline.LearnerSetup;
 import dev.aha.actors.pipeline.PipelineFixture;
 import dev.aha.actors.pipeline.RunState;
 import dev.aha.actors.weights.WeightPlane;
@@ -24,9 +26,12 @@ import dev.aha.runtime.policy.hf.SafetensorsFile;
 import dev.aha.runtime.policy.lora.LoraBase;
 import dev.aha.runtime.policy.lora.LoraPolicy;
 import dev.aha.runtime.policy.lora.LoraTargets;
+import dev.aha.runtime.policy.lora.SharedBase;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,6 +148,29 @@ class LoraRunTest {
                 () -> fits.requireOwnReplicas("aha join"));
         // without LoRA there is no base to share, and nothing to refuse
         PipelineFixture.config(hf + "aha.lora.rollout-apply = shared").requireOwnReplicas("aha seed");
+    }
+
+    @Test
+    void aLearnerThatCannotBuildItsPolicyFailsTheRolloutsWaitingForItsBase() throws Exception {
+        Path model = HfModelInit.write(HfModelInit.Spec.of("qwen3", 32, 1, 2, 1, 64, 128, false, 5),
+                out.resolve("tiny-qwen3"), null);
+        RunConfig config = PipelineFixture.config("aha.policy { architecture = hf, model = \"" + model + "\" }\n"
+                + "aha.lora { rank = 4, alpha = 8, targets = [all-linear], rollout-apply = shared }");
+        SharedBase shared = new SharedBase();
+        ActorTestKit kit = ActorTestKit.create("shared-base", config.pekko());
+        try (RunResources resources = RunResources.open(config)) {
+            FlatWeights wrongSize = FlatWeights.allocate(16); // not this model's weights: the learner cannot start
+            LearnerSetup setup = new LearnerSetup(resources, wrongSize, wrongSize, null, RunState.fresh(), null,
+                    new CheckpointStore(out.resolve("checkpoints"), 1), out, List.of(),
+                    System.nanoTime() + 60_000_000_000L, shared);
+            kit.spawn(Learner.create(setup, kit.<Learner.Finished>createTestProbe().ref()), "learner");
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> shared.await(Duration.ofSeconds(60)));
+            assertTrue(e.getMessage().startsWith("the learner failed before its base could be shared"),
+                    e.getMessage());
+        } finally {
+            kit.shutdownTestKit();
+        }
     }
 
     private static void assertRefused(String message, org.junit.jupiter.api.function.Executable bad) {
