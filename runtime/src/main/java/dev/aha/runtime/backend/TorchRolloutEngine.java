@@ -72,7 +72,8 @@ public final class TorchRolloutEngine implements RolloutEngine {
     private TorchRolloutEngine(PolicyFactory factory, Device device, DataType type, int slots, int threads,
             SamplingSettings sampling, int vocabularyLimit, int[] endIds, LoraSettings lora, LoraApply apply,
             SharedBase.Offer shared) {
-        if ((apply == LoraApply.SHARED) != (shared != null) || shared != null && !lora.enabled()) {
+        // without LoRA there is no base to share, whatever aha.lora.rollout-apply says
+        if (lora.enabled() && (apply == LoraApply.SHARED) != (shared != null) || shared != null && !lora.enabled()) {
             throw new IllegalArgumentException("aha.lora.rollout-apply = shared decodes over the learner's base under "
                     + "LoRA, and only so");
         }

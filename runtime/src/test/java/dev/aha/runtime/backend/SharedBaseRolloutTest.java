@@ -194,6 +194,18 @@ class SharedBaseRolloutTest {
     }
 
     @Test
+    void sharedAsksForTheLearnersBaseUnderLoraAndMeansNothingWithout() {
+        try (TorchRolloutEngine plain = new TorchRolloutEngine(model, Device.cpu(),
+                ai.djl.ndarray.types.DataType.FLOAT32, 2, 1, GREEDY, VOCAB, new int[] {-1}, LoraSettings.OFF,
+                LoraApply.SHARED)) {
+            assertTrue(plain.weightBytes() > 0, "without LoRA a rollout takes whole policies from the plane");
+        }
+        assertThrows(IllegalArgumentException.class, () -> new TorchRolloutEngine(model, Device.cpu(),
+                ai.djl.ndarray.types.DataType.FLOAT32, 2, 1, GREEDY, VOCAB, new int[] {-1}, ALL_LINEAR,
+                LoraApply.SHARED), "under LoRA, shared needs the learner's base");
+    }
+
+    @Test
     void aRolloutWaitingForABaseTheLearnerNeverBuiltFailsInsteadOfWaiting() {
         SharedBase handoff = new SharedBase();
         handoff.fail(new IllegalArgumentException("no such model"));
