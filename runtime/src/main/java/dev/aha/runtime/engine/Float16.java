@@ -17,8 +17,8 @@ import ai.djl.nn.core.Linear;
  * and float16 reads half the bytes); for a batch of sequences it does. So from {@link #WIDEN_FROM_ROWS} rows on, a
  * product widens the weight to float32 (exact) a slice at a time into a scratch buffer the thread keeps, multiplies
  * in float32 and rounds the result to float16: the narrow copy keeps its memory and its one-row speed, and a batch
- * runs near the float32 peak. The result differs from the narrow kernel's by float16 rounding (that kernel rounds
- * its inputs; this rounds its output).
+ * runs near the float32 peak. Both paths take the float16 values exactly, sum in float32 and round the result to
+ * float16: they differ only in the order of the sums.
  *
  * <p>The scratch buffer ({@value #SCRATCH_ELEMENTS} floats) belongs to the weight's manager, so it is freed with the
  * policy; a fresh buffer per product would be mapped and page-faulted anew every time (the head alone is hundreds of
