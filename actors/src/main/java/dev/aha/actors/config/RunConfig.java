@@ -1,7 +1,7 @@
 package dev.aha.actors.config;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import dev.aha.protocol.weights.WeightPlaneSettings;
 import dev.aha.runtime.engine.DeviceSettings;
@@ -123,8 +123,8 @@ public record RunConfig(
         if (rollout.dtype().dataType() != base) {
             String name = base == DataType.BFLOAT16 ? "bf16" : "f32";
             throw new IllegalArgumentException("aha.lora.rollout-apply = shared decodes over the learner's frozen "
-                    + "base, which aha.train.precision = " + train.precision().name().toLowerCase(java.util.Locale.ROOT)
-                    .replace('_', '-') + " stores in " + name + ": set aha.rollout.dtype = " + name);
+                    + "base, which aha.train.precision = " + train.precision() + " stores in " + name
+                    + ": set aha.rollout.dtype = " + name);
         }
     }
 

@@ -17,6 +17,8 @@ import dev.aha.runtime.grpo.GrpoSample;
 import dev.aha.runtime.grpo.GrpoSettings;
 import dev.aha.runtime.grpo.LossAggregation;
 import dev.aha.runtime.optim.AdamWSettings;
+import dev.aha.runtime.policy.gpt.GptConfig;
+import dev.aha.runtime.policy.gpt.GptFactory;
 import dev.aha.runtime.policy.hf.HfModel;
 import dev.aha.runtime.policy.hf.HfModelInit;
 import dev.aha.runtime.policy.lora.LoraApply;
@@ -24,13 +26,11 @@ import dev.aha.runtime.policy.lora.LoraInit;
 import dev.aha.runtime.policy.lora.LoraSettings;
 import dev.aha.runtime.policy.lora.SharedBase;
 import dev.aha.runtime.reward.ExtractMode;
-import dev.aha.runtime.rollout.ContinuousBatcher.FinishedGroup;
 import dev.aha.runtime.sampling.Completion;
 import dev.aha.runtime.sampling.SamplingSettings;
 import dev.aha.runtime.task.PromptTemplate;
 import dev.aha.runtime.tokenizer.CharTokenizer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -102,14 +102,7 @@ class SharedBaseRolloutTest {
     }
 
     private static List<Completion> sample(RolloutEngine engine) {
-        engine.admit(1, PROMPT, 2, 3);
-        List<Completion> done = new ArrayList<>();
-        while (!engine.idle()) {
-            for (FinishedGroup<Long> g : engine.step()) {
-                done.addAll(g.completions());
-            }
-        }
-        return done;
+        return EngineRuns.group(engine, PROMPT, 2);
     }
 
     private void feed(RolloutEngine engine, long version) {
@@ -203,6 +196,23 @@ class SharedBaseRolloutTest {
         assertThrows(IllegalArgumentException.class, () -> new TorchRolloutEngine(model, Device.cpu(),
                 ai.djl.ndarray.types.DataType.FLOAT32, 2, 1, GREEDY, VOCAB, new int[] {-1}, ALL_LINEAR,
                 LoraApply.SHARED), "under LoRA, shared needs the learner's base");
+    }
+
+    @Test
+    void onlyAPolicyOfTheSameLlamaFamilyModelCanBeShared() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            HfModel other = HfModel.open(HfModelInit.write(HfModelInit.Spec.of("qwen3", 32, 1, 2, 1, 64, VOCAB,
+                    false, 3), dir.resolve("one-layer-" + System.nanoTime()), null), 64);
+            IllegalArgumentException foreign = assertThrows(IllegalArgumentException.class,
+                    () -> model.sharing(m, other.blank(m)));
+            assertTrue(foreign.getMessage().startsWith("a shared base must be a policy of this model"),
+                    foreign.getMessage());
+            GptFactory gpt = new GptFactory(GptConfig.tiny(VOCAB));
+            IllegalArgumentException builtIn = assertThrows(IllegalArgumentException.class,
+                    () -> gpt.sharing(m, gpt.blank(m)));
+            assertEquals("gpt policies cannot share their weights: aha.lora.rollout-apply = shared needs a llama, "
+                    + "qwen2 or qwen3 model", builtIn.getMessage());
+        }
     }
 
     @Test

@@ -24,7 +24,6 @@ import dev.aha.runtime.policy.lora.LoraApply;
 import dev.aha.runtime.policy.lora.LoraInit;
 import dev.aha.runtime.policy.lora.LoraSettings;
 import dev.aha.runtime.reward.ExtractMode;
-import dev.aha.runtime.rollout.ContinuousBatcher.FinishedGroup;
 import dev.aha.runtime.sampling.Completion;
 import dev.aha.runtime.sampling.SamplingSettings;
 import dev.aha.runtime.task.PromptTemplate;
@@ -91,14 +90,7 @@ class TorchRolloutEngineLoraTest {
 
     /** One group of two greedy completions of {@link #PROMPT}. */
     private static List<Completion> sample(RolloutEngine engine) {
-        engine.admit(1, PROMPT, 2, 3);
-        List<Completion> done = new ArrayList<>();
-        while (!engine.idle()) {
-            for (FinishedGroup<Long> g : engine.step()) {
-                done.addAll(g.completions());
-            }
-        }
-        return done;
+        return EngineRuns.group(engine, PROMPT, 2);
     }
 
     /** Applies the adapters of learner version {@code learner} as engine version {@code version}. */
