@@ -30,11 +30,10 @@ public final class Episodes {
         List<TurnPartner> partners = new ArrayList<>(groupSize);
         for (int g = 0; g < groupSize; g++) {
             Episode episode = environment.start(new EpisodeStart(id, prompt, referenceAnswer, g));
-            Tool[] own = tools;
-            if (!episode.tools().isEmpty()) { // the episode's own first: they act on its state
-                own = java.util.stream.Stream.concat(episode.tools().stream(), java.util.Arrays.stream(tools))
-                        .toArray(Tool[]::new);
-            }
+            // The episode's own tools first (they act on its state), then the environment's, each as this episode
+            // uses it (a tool with memory gets a fresh one).
+            Tool[] own = java.util.stream.Stream.concat(episode.tools().stream(), java.util.Arrays.stream(tools))
+                    .map(Tool::forEpisode).toArray(Tool[]::new);
             partners.add(new EpisodePartner(episode, own, format, settings, pool, counters));
         }
         return partners;

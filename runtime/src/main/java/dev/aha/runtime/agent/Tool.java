@@ -32,6 +32,14 @@ public interface Tool {
      */
     String call(JsonNode arguments) throws Exception;
 
+    /**
+     * The tool as one episode uses it. A tool that remembers something between an episode's calls returns a new
+     * instance, so episodes never share that memory; a stateless tool returns itself (the default).
+     */
+    default Tool forEpisode() {
+        return this;
+    }
+
     /** The tool as a chat template's {@code tools} entry: OpenAI's function form. */
     default Map<String, Object> schema() {
         return Map.of("type", "function", "function",

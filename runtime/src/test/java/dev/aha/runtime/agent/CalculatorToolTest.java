@@ -50,4 +50,23 @@ class CalculatorToolTest {
         assertEquals("56088", tool.call(json.readTree("{\"expression\": \"123*456\"}")));
         assertThrows(ToolException.class, () -> tool.call(json.readTree("{\"expr\": 1}")));
     }
+
+    @Test
+    void ansIsThePreviousResultOfTheSameEpisode() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Tool episode = new CalculatorTool().forEpisode();
+        ToolException none = assertThrows(ToolException.class,
+                () -> episode.call(json.readTree("{\"expression\": \"ans+1\"}")));
+        assertEquals("ans has no value: no earlier call in this episode", none.getMessage());
+        assertEquals("56088", episode.call(json.readTree("{\"expression\": \"123*456\"}")));
+        assertEquals("56095", episode.call(json.readTree("{\"expression\": \"ans+7\"}")));
+        assertEquals("-56085", episode.call(json.readTree("{\"expression\": \"10-ans\"}")));
+        assertEquals("1/2", episode.call(json.readTree("{\"expression\": \"ans*0-(-1/2)\"}")));
+        // A refused call leaves the memory as it was.
+        assertThrows(ToolException.class, () -> episode.call(json.readTree("{\"expression\": \"ans/0\"}")));
+        assertEquals("1", episode.call(json.readTree("{\"expression\": \"ans*2\"}")));
+        Tool another = new CalculatorTool().forEpisode();
+        assertThrows(ToolException.class, () -> another.call(json.readTree("{\"expression\": \"ans\"}")));
+        assertThrows(ToolException.class, () -> CalculatorTool.evaluate("ans+1"));
+    }
 }

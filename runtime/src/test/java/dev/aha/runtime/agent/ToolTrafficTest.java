@@ -212,4 +212,20 @@ class ToolTrafficTest {
         assertTrue(chars.decode(unknown.observation()).contains("no tool named 'shell'"));
         assertEquals(2, episodes.counters().toolErrors());
     }
+
+    @Test
+    void eachEpisodeHasItsOwnCalculatorMemory() throws Exception {
+        Tokenizer chars = new CharTokenizer();
+        Episodes episodes = new Episodes(new Answers(), new CompactTurnFormat(chars), settings, pool);
+        List<TurnPartner> group = episodes.open("p", "prompt", "1", 2);
+        TurnReply first = group.get(0).reply(chars.encode("<think>[calculator 123*456]"), false, 30).get();
+        assertEquals("=56088", chars.decode(first.observation()));
+        TurnReply then = group.get(0).reply(chars.encode("[calculator ans+7]"), false, 40).get();
+        assertEquals("=56095", chars.decode(then.observation()));
+        // The other sample of the group made no call yet: its ans has no value.
+        TurnReply other = group.get(1).reply(chars.encode("<think>[calculator ans+7]"), false, 30).get();
+        assertTrue(chars.decode(other.observation()).startsWith("=error: ans has no value"),
+                chars.decode(other.observation()));
+        assertEquals(1, episodes.counters().toolErrors());
+    }
 }
