@@ -2,8 +2,8 @@ package dev.aha.runtime.task;
 
 import dev.aha.runtime.agent.CalculatorTool;
 import dev.aha.runtime.agent.CompactTurnFormat;
-import dev.aha.runtime.chat.Conversation;
 import dev.aha.runtime.agent.ToolException;
+import dev.aha.runtime.chat.Conversation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
