@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.runtime.engine.BlasPath;
 import dev.aha.runtime.engine.ComputeThreads;
+import dev.aha.runtime.engine.NativeKernels;
 
 /**
  * The {@code blas} object of every benchmark's JSON: which path libtorch's BLAS took in this process (MKL's generic
@@ -58,6 +59,8 @@ public final class BlasSection {
         out.put("bypass", path.bypass());
         out.put("reason", path.reason());
         path.features().forEach(out.putArray("features")::add);
+        // not the BLAS, but the other native path a decode step's products take: one float16 row, whose loop is ours
+        out.put("f16_one_row_product", NativeKernels.describe());
         return out;
     }
 }

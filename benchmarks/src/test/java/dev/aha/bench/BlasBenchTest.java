@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aha.runtime.engine.BlasPath;
 import dev.aha.runtime.engine.ComputeThreads;
+import dev.aha.runtime.engine.NativeKernels;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -36,6 +37,7 @@ class BlasBenchTest {
         assertEquals(here.reason(), blas.path("reason").asText(), blas.toString());
         assertFalse(blas.path("cpu").asText().isEmpty(), blas.toString());
         assertTrue(blas.path("features").isArray(), blas.toString());
+        assertEquals(NativeKernels.describe(), blas.path("f16_one_row_product").asText(), blas.toString());
         JsonNode matmul = blas.path("matmul_f32");
         assertTrue(matmul.path("median_gflops").asDouble() > 0 && matmul.path("best_gflops").asDouble() > 0,
                 blas.toString());

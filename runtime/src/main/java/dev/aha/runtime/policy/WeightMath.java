@@ -10,11 +10,13 @@ import ai.djl.nn.core.Linear;
 import dev.aha.runtime.engine.Autocast;
 import dev.aha.runtime.engine.BFloat16;
 import dev.aha.runtime.engine.Float16;
+import dev.aha.runtime.engine.HalfGemv;
 import dev.aha.runtime.engine.ScriptKernels;
 
 /**
  * The products of a policy against its weights, whatever type the weights are stored in: float32 and float16 through
- * DJL's own ops (activations in the weights' type; float16 widened for many rows, see {@link Float16}), bfloat16 through {@link BFloat16} (activations in float32, each
+ * DJL's own ops (activations in the weights' type; float16 widened for many rows, see {@link Float16}, and one row
+ * through {@link HalfGemv}'s loop), bfloat16 through {@link BFloat16} (activations in float32, each
  * product rounding its input to bfloat16). Under {@link Autocast} (the learner's {@code bf16-mixed} precision) the
  * products against float32 weights run in bfloat16 too, with autograd.
  */
@@ -29,6 +31,9 @@ public final class WeightMath {
         }
         if (Autocast.bf16()) {
             return BFloat16.mixedLinear(x, weight, bias);
+        }
+        if (HalfGemv.applies(x, weight, bias)) {
+            return HalfGemv.linear(x, weight, bias);
         }
         if (Float16.widens(x, weight)) {
             return Float16.widenedLinear(x, weight, bias);

@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import dev.aha.runtime.policy.WeightMath;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,12 +30,7 @@ class Float16Test {
     }
 
     private NDArray random16(Shape shape, long seed) {
-        Random rng = new Random(seed);
-        float[] v = new float[Math.toIntExact(shape.size())];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) (rng.nextGaussian() * 0.1);
-        }
-        return manager.create(v, shape).toType(DataType.FLOAT16, false);
+        return HalfArrays.random16(manager, shape, seed);
     }
 
     /** The exact float32 product of the float16 values, rounded once to float16. */
@@ -46,16 +40,6 @@ class Float16Test {
         NDArray y = stored ? Linear.linear(x32, w32, b == null ? null : b.toType(DataType.FLOAT32, false))
                 .singletonOrThrow() : x32.matMul(w32);
         return y.toType(DataType.FLOAT16, false).toType(DataType.FLOAT32, false).toFloatArray();
-    }
-
-    private static void assertClose(float[] expected, NDArray actual) {
-        assertEquals(DataType.FLOAT16, actual.getDataType());
-        float[] got = actual.toType(DataType.FLOAT32, false).toFloatArray();
-        assertEquals(expected.length, got.length);
-        for (int i = 0; i < got.length; i++) {
-            // one float16 rounding of the same float32 sum; summation order may move it by one unit
-            assertEquals(expected[i], got[i], 1e-3f * Math.max(1f, Math.abs(expected[i])), "element " + i);
-        }
     }
 
     @Test
@@ -74,8 +58,8 @@ class Float16Test {
         NDArray b = random16(new Shape(40), 7);
         NDArray y = WeightMath.linear(x, w, b);
         assertEquals(new Shape(2, 8, 40), y.getShape());
-        assertClose(reference(x, w, b, true), y);
-        assertClose(reference(x, w, null, true), Float16.widenedLinear(x, w, null));
+        HalfArrays.assertClose(reference(x, w, b, true), y);
+        HalfArrays.assertClose(reference(x, w, null, true), Float16.widenedLinear(x, w, null));
     }
 
     @Test
@@ -86,12 +70,12 @@ class Float16Test {
         NDArray w = random16(new Shape(out, in), 9);
         NDArray y = Float16.widenedLinear(x, w, null);
         assertEquals(new Shape(8, out), y.getShape());
-        assertClose(reference(x, w, null, true), y);
+        HalfArrays.assertClose(reference(x, w, null, true), y);
 
         NDArray columns = random16(new Shape(in, out), 10); // [in, out], sliced along its columns
         NDArray z = WeightMath.matMul(x, columns);
         assertEquals(new Shape(8, out), z.getShape());
-        assertClose(reference(x, columns, null, false), z);
+        HalfArrays.assertClose(reference(x, columns, null, false), z);
     }
 
     @Test
@@ -100,9 +84,9 @@ class Float16Test {
         try (NDManager policy = manager.newSubManager()) {
             NDArray w = random16(new Shape(40, 24), 12);
             w.attach(policy);
-            assertClose(reference(x, w, null, true), Float16.widenedLinear(x, w, null));
+            HalfArrays.assertClose(reference(x, w, null, true), Float16.widenedLinear(x, w, null));
         } // the scratch is freed with it; the next product makes another
         NDArray w = random16(new Shape(40, 24), 13);
-        assertClose(reference(x, w, null, true), Float16.widenedLinear(x, w, null));
+        HalfArrays.assertClose(reference(x, w, null, true), Float16.widenedLinear(x, w, null));
     }
 }

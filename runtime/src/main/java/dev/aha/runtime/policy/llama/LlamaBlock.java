@@ -102,14 +102,20 @@ final class LlamaBlock {
             v = cache.values(index);
         }
         long s = k.getShape().get(2);
-        NDArray scores = q.reshape(b, kvHeads, groups * t, hd).matMul(k.transpose(0, 1, 3, 2))
-                .toType(DataType.FLOAT32, false).mul(scaling);
+        // One sequence's decode step multiplies a few rows by a few: libtorch hands float16 products of that size to
+        // oneDNN at several times the cost of float32 ones (and the scores go to float32 anyway). Batches keep
+        // float16: widening every row's cache would cost more than it saves.
+        boolean wide = t == 1 && b == 1 && x.getDataType() == DataType.FLOAT16;
+        DataType productType = wide ? DataType.FLOAT32 : x.getDataType();
+        NDArray scores = q.reshape(b, kvHeads, groups * t, hd).toType(productType, false)
+                .matMul(k.toType(productType, false).transpose(0, 1, 3, 2)).toType(DataType.FLOAT32, false)
+                .mul(scaling);
         scores = scores.reshape(b, kvHeads, groups, t, s); // (B, kv, g, T, S)
         if (mask != null) {
             scores = scores.add(mask);
         }
-        NDArray attended = scores.softmax(-1).toType(x.getDataType(), false).reshape(b, kvHeads, groups * t, s)
-                .matMul(v); // (B, kv, g*T, hd)
+        NDArray attended = scores.softmax(-1).toType(productType, false).reshape(b, kvHeads, groups * t, s)
+                .matMul(v.toType(productType, false)).toType(x.getDataType(), false); // (B, kv, g*T, hd)
         NDArray merged = attended.reshape(b, kvHeads, groups, t, hd).transpose(0, 3, 1, 2, 4)
                 .reshape(b, t, (long) config.numAttentionHeads() * hd);
         return adapters.add(names.oWeight, merged, linear(merged, oWeight, oBias));

@@ -1,0 +1,128 @@
+package dev.aha.runtime.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.aha.runtime.policy.WeightMath;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class HalfGemvTest {
+
+    private NDManager manager;
+
+    @BeforeEach
+    void setUp() {
+        ComputeThreads.prepare(2);
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterEach
+    void tearDown() {
+        ComputeThreads.prepare(1);
+        manager.close();
+    }
+
+    private NDArray random16(Shape shape, long seed) {
+        return HalfArrays.random16(manager, shape, seed);
+    }
+
+    /** The float32 product of the float16 values (plus bias), rounded once to float16. */
+    private static float[] reference(NDArray x, NDArray w, NDArray b) {
+        NDArray y = Linear.linear(x.toType(DataType.FLOAT32, false), w.toType(DataType.FLOAT32, false),
+                b == null ? null : b.toType(DataType.FLOAT32, false)).singletonOrThrow();
+        return y.toType(DataType.FLOAT16, false).toType(DataType.FLOAT32, false).toFloatArray();
+    }
+
+    @Test
+    void theKernelsAreBuiltAndLoadedOnLinuxX86WithAvx2() throws Exception {
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        boolean x86 = System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64");
+        boolean avx2 = x86 && Files.isReadable(cpuinfo) && Files.readString(cpuinfo).contains(" avx2 ")
+                && Files.readString(cpuinfo).contains(" fma ");
+        if (avx2 && System.getenv(NativeKernels.SWITCH) == null) {
+            assertTrue(NativeKernels.available(), "libaha_kernels.so is missing or failed to load ("
+                    + NativeKernels.describe() + "): the runtime module's build needs a C compiler (cc)");
+            assertTrue(NativeKernels.describe().startsWith("aha f16 gemv"), NativeKernels.describe());
+            assertTrue(NativeKernels.describe().contains("libtorch's OpenMP threads"), NativeKernels.describe());
+        }
+    }
+
+    @Test
+    void oneRowIsTheFloat32ProductRoundedOnceWithOddSizesAndBias() {
+        // 203 rows: not a multiple of the kernel's 8-row blocks; 77 columns: not a multiple of its vector width
+        NDArray w = random16(new Shape(203, 77), 1);
+        NDArray b = random16(new Shape(203), 2);
+        NDArray x = random16(new Shape(1, 1, 77), 3);
+        assertTrue(HalfGemv.applies(x, w, b) || !NativeKernels.available());
+        NDArray y = WeightMath.linear(x, w, b);
+        assertEquals(new Shape(1, 1, 203), y.getShape());
+        HalfArrays.assertClose(reference(x, w, b), y);
+        NDArray flat = WeightMath.linear(x.reshape(77), w, null);
+        assertEquals(new Shape(203), flat.getShape());
+        HalfArrays.assertClose(reference(x, w, null), flat);
+    }
+
+    @Test
+    void aModelSizedRowMatchesToo() {
+        NDArray w = random16(new Shape(1152, 896), 4);
+        NDArray x = random16(new Shape(1, 896), 5);
+        HalfArrays.assertClose(reference(x, w, null), WeightMath.linear(x, w, null));
+    }
+
+    @Test
+    void theResultDoesNotDependOnTheThreadCount() {
+        NDArray w = random16(new Shape(1000, 136), 6);
+        NDArray x = random16(new Shape(1, 136), 7);
+        ComputeThreads.prepare(1);
+        float[] one = HalfGemv.linear(x, w, null).toType(DataType.FLOAT32, false).toFloatArray();
+        ComputeThreads.prepare(2);
+        float[] two = HalfGemv.linear(x, w, null).toType(DataType.FLOAT32, false).toFloatArray();
+        assertArrayEquals(one, two);
+    }
+
+    @Test
+    void manyRowsOtherTypesAndAutogradStayWithLibtorch() {
+        NDArray w = random16(new Shape(64, 32), 8);
+        assertFalse(HalfGemv.applies(random16(new Shape(2, 32), 9), w, null), "two rows");
+        assertFalse(HalfGemv.applies(random16(new Shape(1, 32), 9).toType(DataType.FLOAT32, false),
+                w.toType(DataType.FLOAT32, false), null), "float32");
+        assertFalse(HalfGemv.applies(random16(new Shape(1, 31), 9), random16(new Shape(64, 31), 9),
+                random16(new Shape(63), 9)), "a bias of the wrong size");
+        JniUtils.setGradMode(true);
+        try {
+            assertFalse(HalfGemv.applies(random16(new Shape(1, 32), 9), w, null), "recording gradients");
+        } finally {
+            JniUtils.setGradMode(false);
+        }
+    }
+
+    @Test
+    void aNonContiguousRowIsReadThroughACopy() {
+        NDArray w = random16(new Shape(96, 48), 10);
+        NDArray wide = random16(new Shape(48, 2), 11);
+        NDArray x = wide.transpose().get("0:1"); // (1, 48), a strided view
+        HalfArrays.assertClose(reference(x, w, null), WeightMath.linear(x, w, null));
+    }
+
+    @Test
+    void theSwitchTurnsTheKernelsOffAndRefusesOtherValues() {
+        NativeKernels.State off = NativeKernels.load("libtorch");
+        assertEquals(0, off.level());
+        assertTrue(off.description().startsWith("libtorch"), off.description());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NativeKernels.load("fast"));
+        assertTrue(e.getMessage().contains("aha or libtorch"), e.getMessage());
+    }
+}
