@@ -40,7 +40,7 @@ class RewardModelTrainerTest {
                 before = trainer.evaluate(heldOut, 32).accuracy();
                 String head = model.parameters().get(model.parameters().size() - 2).name();
                 float[] gptHead = model.parameters().get(model.parameters().size() - 2).array().toFloatArray();
-                for (int s = 0; s < 60; s++) {
+                for (int s = 0; s < 120; s++) {
                     List<PreferencePair> batch = train.subList((s * 16) % train.size(), (s * 16) % train.size() + 16);
                     RewardModelTrainer.Step step = trainer.step(batch);
                     assertTrue(Float.isFinite(step.loss()));
