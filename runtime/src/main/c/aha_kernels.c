@@ -1,12 +1,14 @@
 /*
- * libaha_kernels.so: the float16 matrix-vector product behind dev.aha.runtime.engine.HalfGemv.
+ * libaha_kernels.so: the float16 matrix-vector products behind dev.aha.runtime.engine.HalfGemv.
  *
  * Decoding one sequence multiplies every weight matrix by one row of activations: the step reads the whole model
  * once and does two FLOPs per weight, so its speed is the speed of reading the weights. libtorch 2.7 sends a float16
  * product of one row through oneDNN's matmul on CPUs with AVX-512 FP16 (its weights as the "source", the row as the
  * "weights", N = 1), and elsewhere through its own dot-product loop; on a Sapphire-Rapids-class Xeon both read well
  * under half the memory bandwidth. This loop reads each weight row once, widens it to float32 in registers
- * (vcvtph2ps), accumulates in float32 and rounds each output once to float16, as libtorch's own loop does.
+ * (vcvtph2ps), accumulates in float32 and rounds each output once to float16, as libtorch's own loop does. One call
+ * also takes what surrounds the products of a decoder layer's input, which would otherwise be a dozen small libtorch
+ * ops: the RMS norm before them, several weights against the same row (q, k and v), and the SwiGLU gate after them.
  *
  * The rows are shared among the OpenMP threads libtorch already runs (found among the loaded libraries, called
  * through GOMP_parallel, the entry point gcc's "#pragma omp parallel" compiles to): a pool of our own would spin
@@ -20,6 +22,7 @@
 #include <dlfcn.h>
 #include <jni.h>
 #include <link.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,75 +206,176 @@ JNIEXPORT jstring JNICALL Java_dev_aha_runtime_engine_NativeKernels_openmp(JNIEn
 #if defined(__x86_64__)
 /* Fewer rows than this per thread are not worth waking another. */
 #define MIN_ROWS_PER_THREAD 64
+/* Weights one call multiplies by the same row: q, k and v, or gate and up. */
+#define MAX_WEIGHTS 4
 
-struct product {
-    const uint16_t *w;
+/* One call's products: the weights' rows stacked, y in the same order (or, gated, silu(gate) * up). */
+struct products {
+    const uint16_t *w[MAX_WEIGHTS];
+    const uint16_t *bias[MAX_WEIGHTS];
+    long rows[MAX_WEIGHTS];
+    int weights;
+    long total;
     const float *x;
-    const uint16_t *bias;
-    uint16_t *y;
     long cols;
-    long rows;
+    uint16_t *y;
+    uint16_t *scratch; /* gated: the gate's and the up projection's outputs, rows[0] each */
+    int gated;
     int isa;
 };
 
-static void rows_of(struct product *p, long begin, long end) {
+static void rows_of(const struct products *p, const uint16_t *w, const uint16_t *bias, uint16_t *y, long begin,
+        long end) {
     if (p->isa == 2) {
-        rows_avx512(p->w, p->x, p->bias, p->y, p->cols, begin, end);
+        rows_avx512(w, p->x, bias, y, p->cols, begin, end);
     } else {
-        rows_avx2(p->w, p->x, p->bias, p->y, p->cols, begin, end);
+        rows_avx2(w, p->x, bias, y, p->cols, begin, end);
     }
 }
 
-/* One thread's share: blocks of 8 rows, split evenly. */
+__attribute__((target("f16c"))) static inline uint16_t round16(float f) {
+    return _cvtss_sh(f, _MM_FROUND_TO_NEAREST_INT);
+}
+
+/*
+ * silu(g) * u over outputs [begin, end), each step rounded to float16 as the unfused ops round it:
+ * s = sigmoid(g), a = g * s, h = a * u.
+ */
+__attribute__((target("f16c"))) static void gate_rows(const struct products *p, long begin, long end) {
+    const uint16_t *g = p->scratch;
+    const uint16_t *u = p->scratch + p->rows[0];
+    for (long j = begin; j < end; j++) {
+        float gj = _cvtsh_ss(g[j]);
+        float s = _cvtsh_ss(round16(1.0f / (1.0f + expf(-gj))));
+        float a = _cvtsh_ss(round16(gj * s));
+        p->y[j] = round16(a * _cvtsh_ss(u[j]));
+    }
+}
+
+/* Outputs [begin, end) of the stacked products, each weight's share of it. */
+static void outputs(const struct products *p, long begin, long end) {
+    if (p->gated) {
+        rows_of(p, p->w[0], NULL, p->scratch, begin, end);
+        rows_of(p, p->w[1], NULL, p->scratch + p->rows[0], begin, end);
+        gate_rows(p, begin, end);
+        return;
+    }
+    long offset = 0;
+    for (int i = 0; i < p->weights; i++) {
+        long lo = begin > offset ? begin : offset;
+        long hi = end < offset + p->rows[i] ? end : offset + p->rows[i];
+        if (lo < hi) {
+            rows_of(p, p->w[i], p->bias[i], p->y + offset, lo - offset, hi - offset);
+        }
+        offset += p->rows[i];
+    }
+}
+
+/* One thread's share: blocks of 8 outputs, split evenly. */
 static void share(void *arg) {
-    struct product *p = arg;
+    const struct products *p = arg;
     long n = omp_threads();
     long t = omp_thread();
-    long per = ((p->rows + n - 1) / n + 7) / 8 * 8;
-    long begin = t * per < p->rows ? t * per : p->rows;
-    long end = begin + per < p->rows ? begin + per : p->rows;
+    long per = ((p->total + n - 1) / n + 7) / 8 * 8;
+    long begin = t * per < p->total ? t * per : p->total;
+    long end = begin + per < p->total ? begin + per : p->total;
     if (begin < end) {
-        rows_of(p, begin, end);
+        outputs(p, begin, end);
+    }
+}
+
+/*
+ * x, widened to float32 in xf; normalised first when norm is given, as the unfused ops do it: x / sqrt(mean(x^2) +
+ * eps) in float32, rounded to float16, times the norm's weight, rounded again.
+ */
+__attribute__((target("f16c"))) static void prepare_row(const uint16_t *x, const uint16_t *norm, float eps, float *xf,
+        long cols) {
+    widen(x, xf, cols);
+    if (norm == NULL) {
+        return;
+    }
+    float squares = 0.0f;
+    for (long i = 0; i < cols; i++) {
+        squares += xf[i] * xf[i];
+    }
+    float root = sqrtf(squares / (float) cols + eps);
+    for (long i = 0; i < cols; i++) {
+        float normed = _cvtsh_ss(round16(xf[i] / root));
+        xf[i] = _cvtsh_ss(round16(normed * _cvtsh_ss(norm[i])));
     }
 }
 #endif
 
-/* y = W x (+ b) for all rows. Returns 0, or -1 when a buffer is not direct or the CPU lacks the instructions (nothing
- * written). Sizes are checked on the Java side. */
-JNIEXPORT jint JNICALL Java_dev_aha_runtime_engine_NativeKernels_halfGemv(JNIEnv *env, jclass type, jobject weight,
-        jobject x, jobject bias, jobject y, jint rows, jint cols) {
+/*
+ * y = W_i x (+ b_i) for each weight W_i (rows_i, cols), the outputs stacked in y; or, gated (two weights, gate and
+ * up), y = silu(gate x) * (up x). x (cols) is float16, normalised first when norm (cols) is given. Returns 0, or -1
+ * when a buffer is not direct, memory runs out or the CPU lacks the instructions (nothing written). Sizes are checked
+ * on the Java side.
+ */
+JNIEXPORT jint JNICALL Java_dev_aha_runtime_engine_NativeKernels_halfProducts(JNIEnv *env, jclass type, jobject x,
+        jobject norm, jfloat eps, jobjectArray weights, jobjectArray biases, jobject y, jint cols, jboolean gated) {
     (void) type;
-    const uint16_t *w = (*env)->GetDirectBufferAddress(env, weight);
+#if defined(__x86_64__)
+    struct products p;
+    memset(&p, 0, sizeof(p));
+    p.isa = level();
+    p.weights = (*env)->GetArrayLength(env, weights);
+    p.cols = cols;
+    p.gated = gated == JNI_TRUE;
     const uint16_t *xh = (*env)->GetDirectBufferAddress(env, x);
-    const uint16_t *b = bias == NULL ? NULL : (*env)->GetDirectBufferAddress(env, bias);
-    uint16_t *out = (*env)->GetDirectBufferAddress(env, y);
-    if (w == NULL || xh == NULL || out == NULL || (bias != NULL && b == NULL)) {
+    const uint16_t *nh = norm == NULL ? NULL : (*env)->GetDirectBufferAddress(env, norm);
+    p.y = (*env)->GetDirectBufferAddress(env, y);
+    if (p.isa == 0 || xh == NULL || p.y == NULL || (norm != NULL && nh == NULL) || p.weights < 1
+            || p.weights > MAX_WEIGHTS || (p.gated && p.weights != 2)) {
         return -1;
     }
-#if defined(__x86_64__)
-    int isa = level();
-    if (isa == 0) {
-        return -1;
+    for (int i = 0; i < p.weights; i++) {
+        jobject w = (*env)->GetObjectArrayElement(env, weights, i);
+        jobject b = biases == NULL ? NULL : (*env)->GetObjectArrayElement(env, biases, i);
+        p.w[i] = w == NULL ? NULL : (*env)->GetDirectBufferAddress(env, w);
+        p.rows[i] = w == NULL ? 0 : (*env)->GetDirectBufferCapacity(env, w) / 2 / cols;
+        p.bias[i] = b == NULL ? NULL : (*env)->GetDirectBufferAddress(env, b);
+        if (p.w[i] == NULL || (b != NULL && p.bias[i] == NULL)) {
+            return -1;
+        }
+        p.total += p.rows[i];
+    }
+    if (p.gated) {
+        p.total = p.rows[0];
     }
     float stack[STACK_COLUMNS];
     float *xf = cols <= STACK_COLUMNS ? stack : malloc(sizeof(float) * (size_t) cols);
-    if (xf == NULL) {
+    uint16_t *scratch = p.gated ? malloc(sizeof(uint16_t) * 2 * (size_t) p.rows[0]) : NULL;
+    if (xf == NULL || (p.gated && scratch == NULL)) {
+        if (xf != stack) {
+            free(xf);
+        }
+        free(scratch);
         return -1;
     }
-    widen(xh, xf, cols);
-    struct product p = {w, xf, b, out, cols, rows, isa};
-    if (omp_parallel != NULL && rows >= 2 * MIN_ROWS_PER_THREAD) {
+    prepare_row(xh, nh, eps, xf, cols);
+    p.x = xf;
+    p.scratch = scratch;
+    if (omp_parallel != NULL && p.total >= 2 * MIN_ROWS_PER_THREAD) {
         omp_parallel(share, &p, 0, 0); /* 0: as many threads as this thread's intra-op setting */
     } else {
-        rows_of(&p, 0, rows);
+        outputs(&p, 0, p.total);
     }
     if (xf != stack) {
         free(xf);
     }
+    free(scratch);
     return 0;
 #else
-    (void) rows;
+    (void) env;
+    (void) x;
+    (void) norm;
+    (void) eps;
+    (void) weights;
+    (void) biases;
+    (void) y;
     (void) cols;
+    (void) gated;
     return -1;
 #endif
 }

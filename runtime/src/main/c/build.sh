@@ -18,4 +18,4 @@ if ! command -v "$cc" >/dev/null 2>&1; then
 fi
 mkdir -p "$out"
 exec "$cc" -O3 -shared -fPIC -Wall -I"$jdk/include" -I"$jdk/include/linux" \
-  -o "$out/libaha_kernels.so" "$here/aha_kernels.c"
+  -o "$out/libaha_kernels.so" "$here/aha_kernels.c" -lm

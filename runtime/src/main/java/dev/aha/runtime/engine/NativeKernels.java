@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code libaha_kernels.so}: Aha's own native loops, where libtorch's are far from the machine's limit (today one:
- * the float16 matrix-vector product of {@link HalfGemv}). Built from {@code runtime/src/main/c} in the compile phase
+ * {@code libaha_kernels.so}: Aha's own native loops, where libtorch's are far from the machine's limit (today the
+ * float16 one-row products of {@link HalfGemv}, with the norm and gate around them). Built from {@code runtime/src/main/c} in the compile phase
  * and carried in the jar; loaded once per JVM from a temporary copy.
  *
  * <p>{@code AHA_F16_KERNEL=libtorch} leaves the library unloaded, so libtorch computes every product (for comparison,
@@ -41,14 +41,18 @@ public final class NativeKernels {
     }
 
     /**
-     * y = W x (+ b): {@code weight} (rows, cols) float16, {@code x} (cols) float16, {@code bias} (rows) float16 or
-     * null, {@code y} (rows) float16, all direct buffers in native order. Sums in float32 and rounds each output once;
+     * y = W_i x (+ b_i) for each weight, the outputs stacked in {@code y}; or, {@code gated} (two weights, gate and
+     * up), y = silu(gate x) * (up x). Everything float16 in direct buffers in native order: {@code x} (cols),
+     * normalised first (RMS norm with weight {@code norm}, {@code eps}) unless {@code norm} is null; each weight (rows,
+     * cols); {@code biases} null or one per weight, each null or (rows). Sums in float32 and rounds each output once;
      * the rows are shared among libtorch's OpenMP threads, as many as this thread's intra-op setting. The caller
      * checks the sizes.
      *
-     * @return 0, or -1 when a buffer was not direct or the CPU lacks the instructions (nothing written)
+     * @return 0, or -1 when a buffer was not direct, memory ran out or the CPU lacks the instructions (nothing
+     *     written)
      */
-    static native int halfGemv(ByteBuffer weight, ByteBuffer x, ByteBuffer bias, ByteBuffer y, int rows, int cols);
+    static native int halfProducts(ByteBuffer x, ByteBuffer norm, float eps, ByteBuffer[] weights, ByteBuffer[] biases,
+            ByteBuffer y, int cols, boolean gated);
 
     private static native int level();
 

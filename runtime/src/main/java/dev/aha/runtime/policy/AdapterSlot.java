@@ -28,6 +28,11 @@ public final class AdapterSlot {
         return current == null ? y : current.add(weight, x, y);
     }
 
+    /** Whether no adapters are in the slot: every linear layer is the base's alone. */
+    public boolean isEmpty() {
+        return current == null;
+    }
+
     /** Puts {@code adapters} in the slot for the calls that follow, until {@link #empty}. */
     public void fill(Adapters adapters) {
         current = adapters;

@@ -82,6 +82,54 @@ class HalfGemvTest {
         HalfArrays.assertClose(reference(x, w, null), WeightMath.linear(x, w, null));
     }
 
+    /** rmsNorm(x) * norm as the unfused ops compute it: in float32, rounded to float16, times the weight. */
+    private static NDArray normed(NDArray x, NDArray norm, float eps) {
+        NDArray x32 = x.toType(DataType.FLOAT32, false);
+        NDArray variance = x32.square().mean(new int[] {-1}, true);
+        return x32.div(variance.add(eps).sqrt()).toType(DataType.FLOAT16, false).mul(norm);
+    }
+
+    @Test
+    void normAndSeveralWeightsInOneCallStackTheProductsOfTheNormedRow() {
+        NDArray x = random16(new Shape(1, 1, 96), 20).mul(30); // far from unit scale, so the norm matters
+        NDArray norm = random16(new Shape(96), 21).add(1);
+        NDArray q = random16(new Shape(96, 96), 22);
+        NDArray k = random16(new Shape(24, 96), 23);
+        NDArray v = random16(new Shape(24, 96), 24);
+        NDArray qBias = random16(new Shape(96), 25);
+        assertTrue(HalfGemv.appliesNormed(x, norm, q, k, v));
+        NDArray qkv = HalfGemv.normLinear(x, norm, 1e-6f, new NDArray[] {q, k, v}, new NDArray[] {qBias, null, null});
+        assertEquals(new Shape(1, 1, 144), qkv.getShape());
+        NDArray n = normed(x, norm, 1e-6f);
+        float[] expected = reference(n, q.concat(k).concat(v), qBias.concat(manager.zeros(new Shape(48),
+                DataType.FLOAT16)));
+        HalfArrays.assertClose(expected, qkv);
+        assertThrows(IllegalArgumentException.class, () -> HalfGemv.normLinear(x, norm, 1e-6f, new NDArray[] {q},
+                new NDArray[] {random16(new Shape(95), 26)}), "a bias of the wrong size");
+    }
+
+    @Test
+    void theGatedCallIsSiluOfTheGateTimesUpOfTheNormedRow() {
+        NDArray x = random16(new Shape(1, 1, 64), 30).mul(8);
+        NDArray norm = random16(new Shape(64), 31).add(1);
+        NDArray gate = random16(new Shape(200, 64), 32).mul(10); // gate values around +-3: silu's curved part
+        NDArray up = random16(new Shape(200, 64), 33);
+        assertTrue(HalfGemv.appliesNormed(x, norm, gate, up));
+        NDArray h = HalfGemv.normGated(x, norm, 1e-6f, gate, up);
+        assertEquals(new Shape(1, 1, 200), h.getShape());
+        NDArray n = normed(x, norm, 1e-6f);
+        NDArray g = Linear.linear(n, gate, null).singletonOrThrow();
+        NDArray u = Linear.linear(n, up, null).singletonOrThrow();
+        NDArray unfused = g.mul(ai.djl.nn.Activation.sigmoid(g)).mul(u);
+        float[] expected = unfused.toType(DataType.FLOAT32, false).toFloatArray();
+        float[] got = h.toType(DataType.FLOAT32, false).toFloatArray();
+        for (int i = 0; i < got.length; i++) {
+            // each of four roundings may land one unit apart after a different summation order
+            assertEquals(expected[i], got[i], 4e-3f * Math.max(1f, Math.abs(expected[i])), "element " + i);
+        }
+        assertFalse(HalfGemv.appliesNormed(x, random16(new Shape(63), 34), gate, up), "a norm of the wrong size");
+    }
+
     @Test
     void theResultDoesNotDependOnTheThreadCount() {
         NDArray w = random16(new Shape(1000, 136), 6);

@@ -181,6 +181,40 @@ class ContinuousBatcherTest {
         }
     }
 
+    /**
+     * One float16 sequence decodes through the native one-row path (each layer's norm and q/k/v in one call, its norm,
+     * gate and up in another); two copies of it in one batch go op by op through libtorch. Both draw the float32
+     * policy's greedy tokens, and the one-row path's log-probs stay within float16's rounding of float32's.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"llama", "qwen2", "qwen3"})
+    void oneFloat16SequenceDecodesAsTheFloat32PolicyAndAsABatch(String model) {
+        SamplingSettings greedy = new SamplingSettings(0f, 1f, 10);
+        PolicyFactory factory = factory(model);
+        try (Policy exact = policy(factory, DataType.FLOAT32);
+                Policy policy = policy(factory, DataType.FLOAT16);
+                ContinuousBatcher<Integer> reference = batcher(exact, 1, greedy);
+                ContinuousBatcher<Integer> alone = batcher(policy, 1, greedy);
+                ContinuousBatcher<Integer> pair = batcher(policy, 2, greedy)) {
+            reference.admit(0, PROMPTS[0], 1, 1L);
+            alone.admit(0, PROMPTS[0], 1, 1L);
+            pair.admit(0, PROMPTS[0], 2, 1L);
+            Completion expected = drain(reference).get(0).get(0);
+            Completion one = drain(alone).get(0).get(0);
+            assertArrayEquals(expected.tokens(), one.tokens(), model);
+            // a flat distribution can move one log-prob by ~0.01 on one unlucky rounding; a systematic error moves all
+            double total = 0;
+            for (int i = 0; i < one.logProbs().length; i++) {
+                assertEquals(expected.logProbs()[i], one.logProbs()[i], 0.02f, model + " token " + i);
+                total += Math.abs(expected.logProbs()[i] - one.logProbs()[i]);
+            }
+            assertTrue(total / one.logProbs().length < 0.004, model + " mean deviation " + total / one.logProbs().length);
+            for (Completion c : drain(pair).get(0)) {
+                assertArrayEquals(one.tokens(), c.tokens(), model);
+            }
+        }
+    }
+
     /** Under 16-bit weights the first draw sees the same prompt: its log-prob differs by the weights' rounding. */
     @ParameterizedTest
     @CsvSource({"gpt, FLOAT16, 0.002", "qwen3, FLOAT16, 0.002", "gpt, BFLOAT16, 0.005", "qwen3, BFLOAT16, 0.005"})

@@ -3,6 +3,7 @@ package dev.aha.runtime.policy.llama;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
+import dev.aha.runtime.engine.HalfGemv;
 import dev.aha.runtime.policy.AdapterSlot;
 import dev.aha.runtime.policy.LayerCache;
 import dev.aha.runtime.policy.WeightMath;
@@ -68,29 +69,49 @@ final class LlamaBlock {
     }
 
     /**
-     * x + attention(input_norm(x)), then + mlp(post_attention_norm(x)).
+     * hidden + attention(input_norm(hidden)), then + mlp(post_attention_norm(hidden)).
      *
      * @param rotation cos and sin against q (B, kv, g, T, hd), then against k (B, kv, T, hd)
      * @param mask added to the scores (B, kv, g, T, S), or null
      * @param cache where this layer's keys and values go, or null
      */
     NDArray forward(NDArray hidden, NDArray[] rotation, NDArray mask, LayerCache cache) {
-        hidden = hidden.add(attention(rmsNorm(hidden, inputNorm, eps), rotation, mask, cache));
-        return hidden.add(mlp(rmsNorm(hidden, postAttentionNorm, eps)));
+        hidden = hidden.add(attention(hidden, rotation, mask, cache));
+        return hidden.add(mlp(hidden));
     }
 
-    private NDArray attention(NDArray x, NDArray[] rotation, NDArray mask, LayerCache cache) {
-        long b = x.getShape().get(0);
-        long t = x.getShape().get(1);
+    /**
+     * q, k and v of input_norm(hidden): for one float16 row without adapters in one native call (norm and the three
+     * products, see {@link HalfGemv#normLinear}), else op by op.
+     */
+    private NDArray[] projections(NDArray hidden) {
+        if (adapters.isEmpty() && HalfGemv.appliesNormed(hidden, inputNorm, qWeight, kWeight, vWeight)) {
+            NDArray qkv = HalfGemv.normLinear(hidden, inputNorm, eps, new NDArray[] {qWeight, kWeight, vWeight},
+                    new NDArray[] {qBias, kBias, vBias});
+            if (qkv != null) {
+                long q = qWeight.getShape().get(0);
+                return qkv.split(new long[] {q, q + kWeight.getShape().get(0)}, qkv.getShape().dimension() - 1)
+                        .toArray(new NDArray[0]);
+            }
+        }
+        NDArray x = rmsNorm(hidden, inputNorm, eps);
+        return new NDArray[] {adapters.add(names.qWeight, x, linear(x, qWeight, qBias)),
+            adapters.add(names.kWeight, x, linear(x, kWeight, kBias)),
+            adapters.add(names.vWeight, x, linear(x, vWeight, vBias))};
+    }
+
+    private NDArray attention(NDArray hidden, NDArray[] rotation, NDArray mask, LayerCache cache) {
+        long b = hidden.getShape().get(0);
+        long t = hidden.getShape().get(1);
         int kvHeads = config.numKeyValueHeads();
         int groups = config.groups();
         int hd = config.headDim();
 
         // (B, T, heads*hd) viewed as (B, T, kv, g, hd): query head kv*g + j belongs to kv head kv, as in repeat_kv.
-        NDArray q = adapters.add(names.qWeight, x, linear(x, qWeight, qBias)).reshape(b, t, kvHeads, groups, hd);
-        NDArray k = adapters.add(names.kWeight, x, linear(x, kWeight, kBias)).reshape(b, t, kvHeads, hd);
-        NDArray v = adapters.add(names.vWeight, x, linear(x, vWeight, vBias)).reshape(b, t, kvHeads, hd)
-                .transpose(0, 2, 1, 3);
+        NDArray[] qkv = projections(hidden);
+        NDArray q = qkv[0].reshape(b, t, kvHeads, groups, hd);
+        NDArray k = qkv[1].reshape(b, t, kvHeads, hd);
+        NDArray v = qkv[2].reshape(b, t, kvHeads, hd).transpose(0, 2, 1, 3);
         if (config.qkNorm()) {
             q = rmsNorm(q, qNorm, eps); // over head_dim, before RoPE (Qwen3Attention)
             k = rmsNorm(k, kNorm, eps);
@@ -105,8 +126,9 @@ final class LlamaBlock {
         // One sequence's decode step multiplies a few rows by a few: libtorch hands float16 products of that size to
         // oneDNN at several times the cost of float32 ones (and the scores go to float32 anyway). Batches keep
         // float16: widening every row's cache would cost more than it saves.
-        boolean wide = t == 1 && b == 1 && x.getDataType() == DataType.FLOAT16;
-        DataType productType = wide ? DataType.FLOAT32 : x.getDataType();
+        DataType type = hidden.getDataType();
+        boolean wide = t == 1 && b == 1 && type == DataType.FLOAT16;
+        DataType productType = wide ? DataType.FLOAT32 : type;
         NDArray scores = q.reshape(b, kvHeads, groups * t, hd).toType(productType, false)
                 .matMul(k.toType(productType, false).transpose(0, 1, 3, 2)).toType(DataType.FLOAT32, false)
                 .mul(scaling);
@@ -115,14 +137,24 @@ final class LlamaBlock {
             scores = scores.add(mask);
         }
         NDArray attended = scores.softmax(-1).toType(productType, false).reshape(b, kvHeads, groups * t, s)
-                .matMul(v.toType(productType, false)).toType(x.getDataType(), false); // (B, kv, g*T, hd)
+                .matMul(v.toType(productType, false)).toType(type, false); // (B, kv, g*T, hd)
         NDArray merged = attended.reshape(b, kvHeads, groups, t, hd).transpose(0, 3, 1, 2, 4)
                 .reshape(b, t, (long) config.numAttentionHeads() * hd);
         return adapters.add(names.oWeight, merged, linear(merged, oWeight, oBias));
     }
 
-    /** down_proj(silu(gate_proj(x)) * up_proj(x)), silu(z) = z * sigmoid(z). */
-    private NDArray mlp(NDArray x) {
+    /**
+     * down_proj(silu(gate_proj(x)) * up_proj(x)) of x = post_attention_norm(hidden), silu(z) = z * sigmoid(z); for
+     * one float16 row without adapters, the norm, both products and the gate in one native call.
+     */
+    private NDArray mlp(NDArray hidden) {
+        if (adapters.isEmpty() && HalfGemv.appliesNormed(hidden, postAttentionNorm, gate, up)) {
+            NDArray h = HalfGemv.normGated(hidden, postAttentionNorm, eps, gate, up);
+            if (h != null) {
+                return linear(h, down, null);
+            }
+        }
+        NDArray x = rmsNorm(hidden, postAttentionNorm, eps);
         NDArray g = adapters.add(names.gate, x, linear(x, gate, null));
         NDArray h = g.mul(Activation.sigmoid(g)).mul(adapters.add(names.up, x, linear(x, up, null)));
         return adapters.add(names.down, h, linear(h, down, null));
