@@ -16,7 +16,9 @@
  * calling thread's intra-op setting (at::set_num_threads) decides how many share. Each row is summed by one thread
  * in one order, so the result does not depend on the thread count.
  *
- * Built by build.sh (Maven's compile phase) for linux-x86_64; picks the AVX-512 or the AVX2 loop at run time.
+ * Built by build.sh (Maven's compile phase) for linux-x86_64. The loop is written for AVX-512; on CPUs without it
+ * libtorch keeps every product (there its own float16 loop is not misrouted: oneDNN takes float16 only with
+ * AVX-512 FP16).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -85,48 +87,6 @@ __attribute__((target("avx512f,f16c"))) static void rows_avx512(const uint16_t *
     }
 }
 
-__attribute__((target("avx2,fma,f16c"))) static float sum8(__m256 v) {
-    __m128 h = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    h = _mm_hadd_ps(h, h);
-    h = _mm_hadd_ps(h, h);
-    return _mm_cvtss_f32(h);
-}
-
-__attribute__((target("avx2,fma,f16c"))) static void rows_avx2(const uint16_t *w, const float *x,
-        const uint16_t *bias, uint16_t *y, long cols, long begin, long end) {
-    long full = cols & ~7L;
-    long r = begin;
-    for (; r + ROWS <= end; r += ROWS) {
-        const uint16_t *block = w + r * cols;
-        const char *next = (const char *) (block + ROWS * cols);
-        __m256 acc[ROWS];
-        for (int i = 0; i < ROWS; i++) {
-            acc[i] = _mm256_setzero_ps();
-        }
-        for (long c = 0; c < full; c += 8) {
-            _mm_prefetch(next + c * 2 * ROWS, _MM_HINT_T0);
-            _mm_prefetch(next + c * 2 * ROWS + 64, _MM_HINT_T0);
-            __m256 xv = _mm256_loadu_ps(x + c);
-            for (int i = 0; i < ROWS; i++) {
-                __m128i h = _mm_loadu_si128((const __m128i *) (block + i * cols + c));
-                acc[i] = _mm256_fmadd_ps(_mm256_cvtph_ps(h), xv, acc[i]);
-            }
-        }
-        for (int i = 0; i < ROWS; i++) {
-            y[r + i] = finish(sum8(acc[i]), block + i * cols, x, full, cols, bias, r + i);
-        }
-    }
-    for (; r < end; r++) {
-        const uint16_t *row = w + r * cols;
-        __m256 acc = _mm256_setzero_ps();
-        for (long c = 0; c < full; c += 8) {
-            acc = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *) (row + c))),
-                    _mm256_loadu_ps(x + c), acc);
-        }
-        y[r] = finish(sum8(acc), row, x, full, cols, bias, r);
-    }
-}
-
 __attribute__((target("f16c"))) static void widen(const uint16_t *h, float *f, long n) {
     long i = 0;
     for (; i + 8 <= n; i += 8) {
@@ -137,13 +97,12 @@ __attribute__((target("f16c"))) static void widen(const uint16_t *h, float *f, l
     }
 }
 
-/* 2: AVX-512F, 1: AVX2 with FMA (and F16C, which every such CPU has), 0: neither (libtorch keeps the product). */
+/* 1: AVX-512F (with F16C, which every such CPU has), 0: not (libtorch keeps the products). */
 static int level(void) {
     static int known = -1;
     if (known < 0) {
         __builtin_cpu_init();
-        known = __builtin_cpu_supports("avx512f") ? 2
-                : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0;
+        known = __builtin_cpu_supports("avx512f") ? 1 : 0;
     }
     return known;
 }
@@ -221,16 +180,11 @@ struct products {
     uint16_t *y;
     uint16_t *scratch; /* gated: the gate's and the up projection's outputs, rows[0] each */
     int gated;
-    int isa;
 };
 
 static void rows_of(const struct products *p, const uint16_t *w, const uint16_t *bias, uint16_t *y, long begin,
         long end) {
-    if (p->isa == 2) {
-        rows_avx512(w, p->x, bias, y, p->cols, begin, end);
-    } else {
-        rows_avx2(w, p->x, bias, y, p->cols, begin, end);
-    }
+    rows_avx512(w, p->x, bias, y, p->cols, begin, end);
 }
 
 __attribute__((target("f16c"))) static inline uint16_t round16(float f) {
@@ -318,14 +272,13 @@ JNIEXPORT jint JNICALL Java_dev_aha_runtime_engine_NativeKernels_halfProducts(JN
 #if defined(__x86_64__)
     struct products p;
     memset(&p, 0, sizeof(p));
-    p.isa = level();
     p.weights = (*env)->GetArrayLength(env, weights);
     p.cols = cols;
     p.gated = gated == JNI_TRUE;
     const uint16_t *xh = (*env)->GetDirectBufferAddress(env, x);
     const uint16_t *nh = norm == NULL ? NULL : (*env)->GetDirectBufferAddress(env, norm);
     p.y = (*env)->GetDirectBufferAddress(env, y);
-    if (p.isa == 0 || xh == NULL || p.y == NULL || (norm != NULL && nh == NULL) || p.weights < 1
+    if (level() == 0 || xh == NULL || p.y == NULL || (norm != NULL && nh == NULL) || p.weights < 1
             || p.weights > MAX_WEIGHTS || (p.gated && p.weights != 2)) {
         return -1;
     }

@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.nio.ByteBuffer;
@@ -33,7 +32,8 @@ public final class HalfGemv {
      * 1) and everything is float16 on the CPU, and this thread records no gradients.
      */
     public static boolean applies(NDArray x, NDArray weight, NDArray bias) {
-        return oneRow(x, weight) && (bias == null || isHalfVector(bias, weight.getShape().get(0)));
+        return oneRow(x, weight) && (bias == null || isHalfVector(bias, weight.getShape().get(0)))
+                && !JniUtils.isGradMode();
     }
 
     /** Whether {@link #normLinear} and {@link #normGated} take x, a norm weight and these weights. */
@@ -47,7 +47,7 @@ public final class HalfGemv {
                 return false;
             }
         }
-        return true;
+        return !JniUtils.isGradMode();
     }
 
     /**
@@ -55,15 +55,13 @@ public final class HalfGemv {
      * the last axis {@code out}, in x's manager.
      */
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
-        NDArray y = products(x, null, 0f, new NDArray[] {weight}, new NDArray[] {bias}, false);
-        return y != null ? y : Linear.linear(x, weight, bias).singletonOrThrow();
+        return products(x, null, 0f, new NDArray[] {weight}, new NDArray[] {bias}, false);
     }
 
     /**
      * n = rmsNorm(x) * norm, then n W_i^T (+ b_i) for each weight, stacked along the last axis (q, k and v in one
      * call): x's shape with the last axis the sum of the weights' rows. {@code biases} holds one entry per weight,
-     * null where it has none. For arrays {@link #appliesNormed} accepts; null when the kernels refuse them (the
-     * caller then computes the same with libtorch).
+     * null where it has none. For arrays {@link #appliesNormed} accepts.
      */
     public static NDArray normLinear(NDArray x, NDArray norm, float eps, NDArray[] weights, NDArray[] biases) {
         return products(x, norm, eps, weights, biases, false);
@@ -71,7 +69,7 @@ public final class HalfGemv {
 
     /**
      * n = rmsNorm(x) * norm, then silu(n G^T) * (n U^T), the input of a SwiGLU MLP's down projection. For arrays
-     * {@link #appliesNormed} accepts; null when the kernels refuse them.
+     * {@link #appliesNormed} accepts.
      */
     public static NDArray normGated(NDArray x, NDArray norm, float eps, NDArray gate, NDArray up) {
         return products(x, norm, eps, new NDArray[] {gate, up}, new NDArray[] {null, null}, true);
@@ -99,8 +97,8 @@ public final class HalfGemv {
         int status = NativeKernels.halfProducts(view(x), norm == null ? null : view(norm), eps, w, b, view(y), cols,
                 gated);
         if (status != 0) {
-            y.close();
-            return null;
+            y.close(); // only native memory running out gets here: the checks above rule out every other refusal
+            throw new IllegalStateException("the native float16 product failed (out of native memory?)");
         }
         return y;
     }
@@ -117,7 +115,7 @@ public final class HalfGemv {
             return false;
         }
         return Device.Type.CPU.equals(weight.getDevice().getDeviceType())
-                && Device.Type.CPU.equals(x.getDevice().getDeviceType()) && !JniUtils.isGradMode();
+                && Device.Type.CPU.equals(x.getDevice().getDeviceType());
     }
 
     private static boolean isHalfVector(NDArray a, long size) {

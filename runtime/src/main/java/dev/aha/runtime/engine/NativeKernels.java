@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code AHA_F16_KERNEL=libtorch} leaves the library unloaded, so libtorch computes every product (for comparison,
  * or should the loop misbehave on some CPU). Without the library (no C compiler at build time, another platform) or
- * without AVX2 and FMA, the same happens, and {@link #describe()} says why.
+ * without AVX-512, the same happens, and {@link #describe()} says why.
  */
 public final class NativeKernels {
 
@@ -49,7 +49,8 @@ public final class NativeKernels {
      * checks the sizes.
      *
      * @return 0, or -1 when a buffer was not direct, memory ran out or the CPU lacks the instructions (nothing
-     *     written)
+     *     written; the first and last cannot happen to a caller that checked {@link #available()} and passes
+     *     {@code toByteBuffer(true)} views)
      */
     static native int halfProducts(ByteBuffer x, ByteBuffer norm, float eps, ByteBuffer[] weights, ByteBuffer[] biases,
             ByteBuffer y, int cols, boolean gated);
@@ -98,14 +99,14 @@ public final class NativeKernels {
         }
         int level = level();
         if (level == 0) {
-            return new State(0, "libtorch (this CPU has neither AVX-512 nor AVX2 with FMA)");
+            return new State(0, "libtorch (this CPU has no AVX-512, which Aha's loop is written for)");
         }
         String openmp = openmp();
         if (openmp == null) {
             LOG.warn("libtorch's OpenMP runtime is not among the loaded libraries: Aha's float16 product runs on the "
                     + "calling thread alone");
         }
-        return new State(level, "aha f16 gemv (" + (level == 2 ? "AVX-512" : "AVX2") + ") on "
+        return new State(level, "aha f16 gemv (AVX-512) on "
                 + (openmp == null ? "the calling thread alone" : "libtorch's OpenMP threads (" + openmp + ")"));
     }
 }

@@ -88,11 +88,9 @@ final class LlamaBlock {
         if (adapters.isEmpty() && HalfGemv.appliesNormed(hidden, inputNorm, qWeight, kWeight, vWeight)) {
             NDArray qkv = HalfGemv.normLinear(hidden, inputNorm, eps, new NDArray[] {qWeight, kWeight, vWeight},
                     new NDArray[] {qBias, kBias, vBias});
-            if (qkv != null) {
-                long q = qWeight.getShape().get(0);
-                return qkv.split(new long[] {q, q + kWeight.getShape().get(0)}, qkv.getShape().dimension() - 1)
-                        .toArray(new NDArray[0]);
-            }
+            long q = qWeight.getShape().get(0);
+            return qkv.split(new long[] {q, q + kWeight.getShape().get(0)}, qkv.getShape().dimension() - 1)
+                    .toArray(new NDArray[0]);
         }
         NDArray x = rmsNorm(hidden, inputNorm, eps);
         return new NDArray[] {adapters.add(names.qWeight, x, linear(x, qWeight, qBias)),
@@ -149,10 +147,7 @@ final class LlamaBlock {
      */
     private NDArray mlp(NDArray hidden) {
         if (adapters.isEmpty() && HalfGemv.appliesNormed(hidden, postAttentionNorm, gate, up)) {
-            NDArray h = HalfGemv.normGated(hidden, postAttentionNorm, eps, gate, up);
-            if (h != null) {
-                return linear(h, down, null);
-            }
+            return linear(HalfGemv.normGated(hidden, postAttentionNorm, eps, gate, up), down, null);
         }
         NDArray x = rmsNorm(hidden, postAttentionNorm, eps);
         NDArray g = adapters.add(names.gate, x, linear(x, gate, null));
