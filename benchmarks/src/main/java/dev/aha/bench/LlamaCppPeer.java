@@ -67,9 +67,16 @@ final class LlamaCppPeer implements AutoCloseable {
         return new LlamaCppPeer(llama, factory, vocabulary);
     }
 
-    /** A GGUF file of {@code weights} (or the model's files when null) in {@code type}, and a runner over it. */
+    /**
+     * A GGUF file of {@code weights} (or the model's files when null) in {@code type}, and a runner over it. One run
+     * benchmarks one set of weights, so a type asked for again (Aha's bf16 and f16 both face llama.cpp's f16) reuses
+     * the file written first.
+     */
     RolloutPoints.Peer forType(GgmlType type, FlatWeights weights, int threads, int promptTokens, int newTokens) {
         Path gguf = work.resolve("model-" + type.name().toLowerCase(java.util.Locale.ROOT) + ".gguf");
+        if (Files.exists(gguf)) {
+            return sequences -> llamaCpp.bench(gguf, threads, sequences, promptTokens, newTokens);
+        }
         System.err.println("[rollout] writing " + gguf.getFileName() + " for llama.cpp...");
         try (NDManager scope = NDManager.newBaseManager(); Policy policy = weights == null ? factory.create(scope)
                 : factory.blank(scope)) {

@@ -166,53 +166,57 @@ public final class RolloutBench implements Callable<Integer> {
             if (noPeer) {
                 llama.put("status", loraRank > 0 ? "off (--lora: Aha's adapters alone)" : "off (--llama-cpp off)");
             }
-            LoraSettings lora = loraRank > 0 ? new LoraSettings(loraRank, 2.0 * loraRank, 0,
-                    List.of(LoraTargets.ALL_LINEAR), LoraInit.PEFT_DEFAULT, false) : LoraSettings.OFF;
-            FlatWeights adapters = null;
-            ObjectNode applyTimes = null;
-            if (lora.enabled()) {
-                adapters = RandomModel.adapters(LoraTargets.resolve(lora, config.modelType(), config.layout()),
-                        loraRank, new Random(8));
-                applyTimes = result.putObject("lora").put("rank", loraRank).put("targets", LoraTargets.ALL_LINEAR)
-                        .put("adapter_bytes", adapters.size()).put("snapshot_bytes", config.layout().totalBytes())
-                        .putObject("apply_seconds");
-            }
-            log("llama.cpp: " + llama.get("status").asText());
-            ArrayNode table = result.putArray("points");
-            for (RolloutDtype t : types) {
-                RolloutPoints.Peer side = peer == null ? null
-                        : peer.forType(t == RolloutDtype.F32 ? GgmlType.F32 : GgmlType.F16, weights, threadCount,
-                                promptTokens, newTokens);
-                if (!lora.enabled()) {
-                    for (RolloutPoints.Point p : points.measure(t.dataType(), weights, sequences, side)) {
-                        ObjectNode row = table.addObject();
-                        row.put("dtype", name(t));
-                        p.write(row, config, t.dataType(), bandwidth, peakOf.get(t));
-                    }
-                    continue;
+            try { // the GGUF files are temporary, a failed point included
+                LoraSettings lora = loraRank > 0 ? new LoraSettings(loraRank, 2.0 * loraRank, 0,
+                        List.of(LoraTargets.ALL_LINEAR), LoraInit.PEFT_DEFAULT, false) : LoraSettings.OFF;
+                FlatWeights adapters = null;
+                ObjectNode applyTimes = null;
+                if (lora.enabled()) {
+                    adapters = RandomModel.adapters(LoraTargets.resolve(lora, config.modelType(), config.layout()),
+                            loraRank, new Random(8));
+                    applyTimes = result.putObject("lora").put("rank", loraRank).put("targets", LoraTargets.ALL_LINEAR)
+                            .put("adapter_bytes", adapters.size()).put("snapshot_bytes", config.layout().totalBytes())
+                            .putObject("apply_seconds");
                 }
-                List<RolloutPoints.Lora> variants = new ArrayList<>();
-                for (LoraApply apply : applies) {
-                    variants.add(apply == null ? null : new RolloutPoints.Lora(lora, apply, adapters));
-                }
-                List<RolloutPoints.Measured> measured = points.sideBySide(t.dataType(), weights, sequences, variants);
-                for (int v = 0; v < variants.size(); v++) {
-                    String how = variants.get(v) == null ? "none" : name(variants.get(v).apply());
-                    for (RolloutPoints.Point p : measured.get(v).points()) {
-                        ObjectNode row = table.addObject();
-                        row.put("dtype", name(t));
-                        row.put("lora_apply", how);
-                        p.write(row, config, t.dataType(), bandwidth, peakOf.get(t));
+                log("llama.cpp: " + llama.get("status").asText());
+                ArrayNode table = result.putArray("points");
+                for (RolloutDtype t : types) {
+                    RolloutPoints.Peer side = peer == null ? null
+                            : peer.forType(t == RolloutDtype.F32 ? GgmlType.F32 : GgmlType.F16, weights, threadCount,
+                                    promptTokens, newTokens);
+                    if (!lora.enabled()) {
+                        for (RolloutPoints.Point p : points.measure(t.dataType(), weights, sequences, side)) {
+                            ObjectNode row = table.addObject();
+                            row.put("dtype", name(t));
+                            p.write(row, config, t.dataType(), bandwidth, peakOf.get(t));
+                        }
+                        continue;
                     }
-                    if (variants.get(v) != null) {
-                        ObjectNode a = applyTimes.putObject(name(t) + "_" + how);
-                        a.put("median", Stats.median(measured.get(v).applySeconds()));
-                        a.put("runs", Arrays.toString(measured.get(v).applySeconds()));
+                    List<RolloutPoints.Lora> variants = new ArrayList<>();
+                    for (LoraApply apply : applies) {
+                        variants.add(apply == null ? null : new RolloutPoints.Lora(lora, apply, adapters));
+                    }
+                    List<RolloutPoints.Measured> measured =
+                            points.sideBySide(t.dataType(), weights, sequences, variants);
+                    for (int v = 0; v < variants.size(); v++) {
+                        String how = variants.get(v) == null ? "none" : name(variants.get(v).apply());
+                        for (RolloutPoints.Point p : measured.get(v).points()) {
+                            ObjectNode row = table.addObject();
+                            row.put("dtype", name(t));
+                            row.put("lora_apply", how);
+                            p.write(row, config, t.dataType(), bandwidth, peakOf.get(t));
+                        }
+                        if (variants.get(v) != null) {
+                            ObjectNode a = applyTimes.putObject(name(t) + "_" + how);
+                            a.put("median", Stats.median(measured.get(v).applySeconds()));
+                            a.put("runs", Arrays.toString(measured.get(v).applySeconds()));
+                        }
                     }
                 }
-            }
-            if (peer != null) {
-                peer.close();
+            } finally {
+                if (peer != null) {
+                    peer.close();
+                }
             }
         }
         result.set("blas", BlasSection.json());

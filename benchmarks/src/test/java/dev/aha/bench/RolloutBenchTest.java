@@ -54,6 +54,24 @@ class RolloutBenchTest {
         }
     }
 
+    /** bf16 and f16 both face llama.cpp's f16 file: the default dtypes (bf16,f16,f32) run in one go. */
+    @Test
+    void bf16AndF16ShareLlamaCppsF16File(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("rollout.json");
+        assertEquals(0, run("--shape", "tiny-qwen3", "--sequences", "1", "--prompt-tokens", "3", "--new-tokens", "3",
+                "--dtypes", "bf16,f16", "--repeats", "1", "--out", out.toString()), err.toString());
+        JsonNode r = new ObjectMapper().readTree(out.toFile());
+        assertEquals(2, r.path("points").size(), r.toString());
+        String status = r.path("llama_cpp").path("status").asText();
+        if (status.equals("compared")) {
+            for (JsonNode p : r.path("points")) {
+                assertTrue(p.path("llama_cpp").path("generated_tokens_per_second").asDouble() > 0, p.toString());
+            }
+        } else {
+            System.err.println("SKIPPED (llama.cpp side of aha bench rollout): " + status);
+        }
+    }
+
     @Test
     void underLoraEachWayOfApplyingTheAdaptersIsMeasuredWithTheTimeOfANewVersion(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("rollout.json");
