@@ -1,5 +1,6 @@
 #!/bin/sh
-# Builds libaha_kernels.so (aha_kernels.c) into the directory $1 against the JNI headers of the JDK at $2; Maven runs
+# Builds libaha_kernels.so (aha_kernels.c, the JNI entry points for any x86-64 CPU; aha_products.c and aha_decode.c,
+# compiled for AVX-512 and entered only on CPUs that have it) into the directory $1 against the JNI headers of the JDK at $2; Maven runs
 # it in the runtime module's compile phase. Where it cannot (no C compiler, not linux-x86_64) it says so and builds
 # nothing: dev.aha.runtime.engine.NativeKernels then reports the kernels missing and libtorch keeps every product.
 # The compiler is $CC, else cc.
@@ -17,5 +18,10 @@ if ! command -v "$cc" >/dev/null 2>&1; then
   exit 0
 fi
 mkdir -p "$out"
-exec "$cc" -O3 -shared -fPIC -Wall -I"$jdk/include" -I"$jdk/include/linux" \
-  -o "$out/libaha_kernels.so" "$here/aha_kernels.c" -lm
+objects="$(mktemp -d)"
+trap 'rm -rf "$objects"' EXIT
+flags="-O3 -fPIC -Wall -Wextra -Wno-unused-parameter"
+"$cc" $flags -I"$jdk/include" -I"$jdk/include/linux" -c "$here/aha_kernels.c" -o "$objects/aha_kernels.o" &&
+  "$cc" $flags -mavx512f -mf16c -mfma -c "$here/aha_products.c" -o "$objects/aha_products.o" &&
+  "$cc" $flags -mavx512f -mf16c -mfma -c "$here/aha_decode.c" -o "$objects/aha_decode.o" &&
+  "$cc" -shared -o "$out/libaha_kernels.so" "$objects"/*.o -lm

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aha.runtime.engine.BlasPath;
 import dev.aha.runtime.engine.ComputeThreads;
+import dev.aha.runtime.engine.HalfSequenceStep;
 import dev.aha.runtime.engine.NativeKernels;
 
 /**
@@ -61,6 +62,7 @@ public final class BlasSection {
         path.features().forEach(out.putArray("features")::add);
         // not the BLAS, but the other native path a decode step's products take: one float16 row, whose loop is ours
         out.put("f16_one_row_product", NativeKernels.describe());
+        out.put("f16_one_sequence_step", HalfSequenceStep.describe());
         return out;
     }
 }

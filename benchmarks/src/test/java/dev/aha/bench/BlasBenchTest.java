@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aha.runtime.engine.BlasPath;
 import dev.aha.runtime.engine.ComputeThreads;
+import dev.aha.runtime.engine.HalfSequenceStep;
 import dev.aha.runtime.engine.NativeKernels;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -38,6 +39,7 @@ class BlasBenchTest {
         assertFalse(blas.path("cpu").asText().isEmpty(), blas.toString());
         assertTrue(blas.path("features").isArray(), blas.toString());
         assertEquals(NativeKernels.describe(), blas.path("f16_one_row_product").asText(), blas.toString());
+        assertEquals(HalfSequenceStep.describe(), blas.path("f16_one_sequence_step").asText(), blas.toString());
         JsonNode matmul = blas.path("matmul_f32");
         assertTrue(matmul.path("median_gflops").asDouble() > 0 && matmul.path("best_gflops").asDouble() > 0,
                 blas.toString());

@@ -11,12 +11,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code libaha_kernels.so}: Aha's own native loops, where libtorch's are far from the machine's limit (today the
- * float16 one-row products of {@link HalfGemv}, with the norm and gate around them). Built from {@code runtime/src/main/c} in the compile phase
- * and carried in the jar; loaded once per JVM from a temporary copy.
+ * {@code libaha_kernels.so}: Aha's own native loops, where libtorch's are far from the machine's limit: the float16
+ * one-row products of {@link HalfGemv} (with the norm and gate around them), and a whole decode step of one float16
+ * sequence of a Llama-family model ({@link HalfSequenceStep}). Built from {@code runtime/src/main/c} in the compile
+ * phase and carried in the jar; loaded once per JVM from a temporary copy.
  *
- * <p>{@code AHA_F16_KERNEL=libtorch} leaves the library unloaded, so libtorch computes every product (for comparison,
- * or should the loop misbehave on some CPU). Without the library (no C compiler at build time, another platform) or
+ * <p>{@code AHA_F16_KERNEL=libtorch} leaves the library unloaded, so libtorch computes every product and op (for
+ * comparison, or should the loops misbehave on some CPU). Without the library (no C compiler at build time, another platform) or
  * without AVX-512, the same happens, and {@link #describe()} says why.
  */
 public final class NativeKernels {
@@ -30,7 +31,7 @@ public final class NativeKernels {
 
     private NativeKernels() {}
 
-    /** Whether {@link #halfGemv} may be called. */
+    /** Whether the native products and decode step may be called. */
     public static boolean available() {
         return STATE.level > 0;
     }
@@ -54,6 +55,21 @@ public final class NativeKernels {
      */
     static native int halfProducts(ByteBuffer x, ByteBuffer norm, float eps, ByteBuffer[] weights, ByteBuffer[] biases,
             ByteBuffer y, int cols, boolean gated);
+
+    /**
+     * One decode step of one float16 sequence of a Llama-family model, every layer in one call (see
+     * {@link HalfSequenceStep}, which builds the tables and checks every size and address): {@code layers} holds
+     * {@link HalfSequenceStep#LAYER_TENSORS} addresses per layer (0 for an absent bias or norm), {@code model} the
+     * embedding, final norm and output head, {@code sizes} the model's sizes; {@code cos} and {@code sin} are the rotary
+     * tables at {@code position}; {@code logits} receives vocabulary-many float32s.
+     *
+     * @return 0, or -1 when memory ran out (nothing written)
+     */
+    static native int halfDecodeStep(long[] layers, long[] model, int[] sizes, int token, int position, float[] cos,
+            float[] sin, float eps, float scaling, ByteBuffer logits);
+
+    /** The address of a direct buffer's memory, or 0. */
+    static native long address(ByteBuffer buffer);
 
     private static native int level();
 

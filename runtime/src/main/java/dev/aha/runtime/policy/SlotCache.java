@@ -241,6 +241,35 @@ public final class SlotCache implements LayerCache {
         return valueViews[layer];
     }
 
+    /**
+     * Every layer's key buffer, (slots, kv heads, capacity, head dim), for a decode step that writes the single
+     * active row's keys itself ({@link #advanceSingleRow}); {@link #valueBuffers} are the values'.
+     */
+    public NDArray[] keyBuffers() {
+        return keys;
+    }
+
+    /** Every layer's value buffer, as {@link #keyBuffers}. */
+    public NDArray[] valueBuffers() {
+        return values;
+    }
+
+    /** The buffers' element type: the rollout's dtype. */
+    public DataType type() {
+        return keys[0].getDataType();
+    }
+
+    /**
+     * Ends a step begun by {@link #beginStep} whose keys and values a native step wrote into row 0 of every layer's
+     * buffers at {@link #length length(0)}, instead of through {@link #append}: the row's length grows by one.
+     */
+    public void advanceSingleRow() {
+        if (rows != 1) {
+            throw new IllegalStateException("a single-row step with " + rows + " active rows");
+        }
+        lengths[0]++;
+    }
+
     /** A copy of active row {@code row}'s keys in {@code layer}, (kv heads, length, head dim): for inspection. */
     NDArray keysOf(int layer, int row) {
         checkRow(row);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import dev.aha.runtime.engine.HalfGemv;
+import dev.aha.runtime.engine.HalfSequenceStep;
 import dev.aha.runtime.policy.AdapterSlot;
 import dev.aha.runtime.policy.LayerCache;
 import dev.aha.runtime.policy.WeightMath;
@@ -66,6 +67,12 @@ final class LlamaBlock {
         this.gate = weights.get(n.gate);
         this.up = weights.get(n.up);
         this.down = weights.get(n.down);
+    }
+
+    /** This layer's tensors for a native decode step (see {@link HalfSequenceStep}). */
+    HalfSequenceStep.Layer tensors() {
+        return new HalfSequenceStep.Layer(inputNorm, qWeight, qBias, kWeight, kBias, vWeight, vBias, qNorm, kNorm,
+                oWeight, oBias, postAttentionNorm, gate, up, down);
     }
 
     /**

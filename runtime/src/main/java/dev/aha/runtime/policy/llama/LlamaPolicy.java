@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.aha.runtime.engine.HalfSequenceStep;
 import dev.aha.runtime.engine.Scalars;
 import dev.aha.runtime.policy.AdaptablePolicy;
 import dev.aha.runtime.policy.AdapterSlot;
@@ -23,6 +25,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Llama-family decoder (llama, qwen2, qwen3) computed as transformers' {@code LlamaForCausalLM},
@@ -56,6 +60,8 @@ import java.util.Map;
  */
 public final class LlamaPolicy implements AdaptablePolicy {
 
+    private static final Logger LOG = LoggerFactory.getLogger(LlamaPolicy.class);
+
     private final LlamaConfig config;
     private final int contextLength;
     private final ParameterLayout layout;
@@ -68,6 +74,9 @@ public final class LlamaPolicy implements AdaptablePolicy {
     private final RotaryEmbedding rope;
     private final float eps;
     private final AdapterSlot adapters = new AdapterSlot();
+    /** One float16 sequence's decode step in one native call; built on first use, null when it cannot be. */
+    private HalfSequenceStep halfStep;
+    private boolean halfStepTried;
 
     private LlamaPolicy(LlamaConfig config, int contextLength, NDManager manager, List<PolicyParameter> parameters) {
         this.config = config;
@@ -236,6 +245,10 @@ public final class LlamaPolicy implements AdaptablePolicy {
     @Override
     public NDArray decode(SlotCache cache, NDArray next) {
         NDManager scope = next.getManager();
+        if (cache.rows() == 1 && next.size() == 1 && cache.type() == DataType.FLOAT16 && adapters.isEmpty()
+                && !JniUtils.isGradMode() && halfStep() != null) {
+            return decodeNatively(cache, next, scope);
+        }
         cache.beginStep(scope);
         NDArray tokens = next.getShape().dimension() == 1 ? next.expandDims(1) : next; // (B, 1)
         long b = tokens.getShape().get(0);
@@ -249,6 +262,44 @@ public final class LlamaPolicy implements AdaptablePolicy {
                 cosSin[0].reshape(b, 1, 1, hd), cosSin[1].reshape(b, 1, 1, hd), // against k (B, kv, 1, hd)
                 mask, cache);
         return logitsF32(lmHead(hidden)).squeeze(1);
+    }
+
+    /** One float16 sequence without adapters: every layer in one native call, as the layers compute it op by op. */
+    private NDArray decodeNatively(SlotCache cache, NDArray next, NDManager scope) {
+        cache.beginStep(scope);
+        if (!halfStep.isBoundTo(cache.keyBuffers())) {
+            halfStep.bind(cache.keyBuffers(), cache.valueBuffers());
+        }
+        int position = cache.length(0);
+        requireContext(position + 1);
+        float[][] tables = rope.tablesAt(position);
+        NDArray logits = halfStep.decode(next.toArray()[0].intValue(), position, tables[0], tables[1],
+                scope);
+        cache.advanceSingleRow();
+        return logits;
+    }
+
+    /** The native step over this policy's weights, made on first call; null (and said once) where it cannot be. */
+    private HalfSequenceStep halfStep() {
+        if (!halfStepTried) {
+            halfStepTried = true;
+            List<HalfSequenceStep.Layer> tensors = new ArrayList<>();
+            for (LlamaBlock layer : layers) {
+                tensors.add(layer.tensors());
+            }
+            HalfSequenceStep.Built built = HalfSequenceStep.of(
+                    new HalfSequenceStep.Sizes(config.hiddenSize(), config.numAttentionHeads(),
+                            config.numKeyValueHeads(), config.headDim(), config.intermediateSize(),
+                            config.vocabSize()),
+                    eps, (float) Math.pow(config.headDim(), -0.5), embedTokens, finalNorm, lmHead, tensors);
+            halfStep = built.step();
+            if (halfStep == null) {
+                LOG.info("one float16 sequence decodes op by op: {}", built.reason());
+            } else {
+                LOG.info("one float16 sequence decodes in one native call per step");
+            }
+        }
+        return halfStep;
     }
 
     /**

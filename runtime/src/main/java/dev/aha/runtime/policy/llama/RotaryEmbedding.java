@@ -71,6 +71,14 @@ final class RotaryEmbedding {
         return new NDArray[] {AlignedArrays.of(scope, c, shape), AlignedArrays.of(scope, s, shape)};
     }
 
+    /** cos and sin at {@code position} as two float32 rows of d, for a native step. */
+    float[][] tablesAt(int position) {
+        ensure(position + 1);
+        int from = position * headDim;
+        return new float[][] {Arrays.copyOfRange(cos, from, from + headDim), Arrays.copyOfRange(sin, from,
+                from + headDim)};
+    }
+
     /** x * cos + rotate_half(x) * sin, broadcasting the (T, d) tables over x's leading axes (..., T, d). */
     static NDArray apply(NDArray x, NDArray cos, NDArray sin) {
         return x.mul(cos).add(rotateHalf(x).mul(sin));
