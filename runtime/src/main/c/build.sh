@@ -1,8 +1,9 @@
 #!/bin/sh
 # Builds libaha_kernels.so (aha_kernels.c, the JNI entry points for any x86-64 CPU; aha_products.c and aha_decode.c,
-# compiled for AVX-512 and entered only on CPUs that have it) into the directory $1 against the JNI headers of the JDK at $2; Maven runs
-# it in the runtime module's compile phase. Where it cannot (no C compiler, not linux-x86_64) it says so and builds
-# nothing: dev.aha.runtime.engine.NativeKernels then reports the kernels missing and libtorch keeps every product.
+# compiled for AVX-512 and entered only on CPUs that have it) into the directory $1 against the JNI headers of the
+# JDK at $2; Maven runs it in the runtime module's compile phase. Where it cannot (no C compiler, not linux-x86_64) it
+# says so and builds nothing: dev.aha.runtime.engine.NativeKernels then reports the kernels missing and libtorch
+# keeps every product.
 # The compiler is $CC, else cc.
 set -u
 out="$1"

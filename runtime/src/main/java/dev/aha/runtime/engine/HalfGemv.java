@@ -11,9 +11,10 @@ import java.nio.ByteBuffer;
 /**
  * Products of one row of float16 activations with float16 weights, through {@link NativeKernels}' loop: the products
  * of a one-row step that {@link HalfSequenceStep} does not take whole (LoRA adapters in the slot, a step through a
- * shared-position cache), and a prompt's last output head. libtorch's float16 matrix-vector product reads its weights at a fraction of
- * the memory bandwidth on some CPUs (oneDNN's matmul with N = 1 where AVX-512 FP16 is present); this one streams each
- * weight row once, sums in float32 and rounds each output once to float16, as libtorch's own loop does.
+ * shared-position cache), and a prompt's last output head. libtorch's float16 matrix-vector product reads its
+ * weights at a fraction of the memory bandwidth on some CPUs (oneDNN's matmul with N = 1 where AVX-512 FP16 is
+ * present); this one streams each weight row once, sums in float32 and rounds each output once to float16, as
+ * libtorch's own loop does.
  *
  * <p>Besides x W^T (+ b) ({@link #linear}), one call can take what surrounds a decoder layer's input products, each
  * step rounded as the separate ops round it: the RMS norm before them and several weights against the same row

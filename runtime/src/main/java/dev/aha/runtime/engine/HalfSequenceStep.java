@@ -18,8 +18,10 @@ import java.util.List;
  * rounded to float16 where the op-by-op path rounds it, so both agree to float16's rounding.
  *
  * <p>The weights' addresses are resolved once ({@link #of}): only arrays that own contiguous memory are taken, since
- * DJL's view of any other array is a copy that an in-place weight update would not reach; the weights must stay
- * open while this lives (they are the policy's). A {@link #bind bound} key/value cache is written in place.
+ * DJL's view of any other array is a copy that an in-place weight update would not reach (finding that out leaves
+ * two such copies in the array's manager; a policy's weights are contiguous as loaded). The weights must stay open
+ * while this lives (they are the policy's); a closed embedding or cache is refused before each step. A
+ * {@link #bind bound} key/value cache is written in place.
  *
  * <p>Not thread-safe; used from the rollout's compute thread.
  */
@@ -211,8 +213,8 @@ public final class HalfSequenceStep {
         }
         if (a.getDataType() != DataType.FLOAT16 || !Device.Type.CPU.equals(a.getDevice().getDeviceType())
                 || !a.getShape().equals(shape)) {
-            problems.add(what + " is " + a.getDataType() + " " + a.getShape() + " on " + a.getDevice() + ", not float16 "
-                    + shape + " on the CPU");
+            problems.add(what + " is " + a.getDataType() + " " + a.getShape() + " on " + a.getDevice()
+                    + ", not float16 " + shape + " on the CPU");
             return 0;
         }
         long first = NativeKernels.address(((PtNDArray) a).toByteBuffer(true));

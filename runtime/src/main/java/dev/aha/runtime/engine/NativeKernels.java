@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * phase and carried in the jar; loaded once per JVM from a temporary copy.
  *
  * <p>{@code AHA_F16_KERNEL=libtorch} leaves the library unloaded, so libtorch computes every product and op (for
- * comparison, or should the loops misbehave on some CPU). Without the library (no C compiler at build time, another platform) or
- * without AVX-512, the same happens, and {@link #describe()} says why.
+ * comparison, or should the loops misbehave on some CPU). Without the library (no C compiler at build time, another
+ * platform) or without AVX-512, the same happens, and {@link #describe()} says why.
  */
 public final class NativeKernels {
 
@@ -60,8 +60,8 @@ public final class NativeKernels {
      * One decode step of one float16 sequence of a Llama-family model, every layer in one call (see
      * {@link HalfSequenceStep}, which builds the tables and checks every size and address): {@code layers} holds
      * {@link HalfSequenceStep#LAYER_TENSORS} addresses per layer (0 for an absent bias or norm), {@code model} the
-     * embedding, final norm and output head, {@code sizes} the model's sizes; {@code cos} and {@code sin} are the rotary
-     * tables at {@code position}; {@code logits} receives vocabulary-many float32s.
+     * embedding, final norm and output head, {@code sizes} the model's sizes; {@code cos} and {@code sin} are the
+     * rotary tables at {@code position}; {@code logits} receives vocabulary-many float32s.
      *
      * @return 0, or -1 when memory ran out (nothing written)
      */

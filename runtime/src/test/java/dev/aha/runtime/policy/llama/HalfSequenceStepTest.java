@@ -21,6 +21,7 @@ import dev.aha.runtime.engine.NativeKernels;
 import dev.aha.runtime.policy.KvCache;
 import dev.aha.runtime.policy.Policy;
 import dev.aha.runtime.policy.PolicyFactory;
+import dev.aha.runtime.policy.PolicyParameter;
 import dev.aha.runtime.policy.SlotCache;
 import dev.aha.runtime.policy.hf.HfModel;
 import java.util.List;
@@ -79,6 +80,14 @@ class HalfSequenceStepTest {
         return logits.get(row).logSoftmax(-1).toFloatArray();
     }
 
+    private static double largestDifference(float[] a, float[] b) {
+        double largest = 0;
+        for (int i = 0; i < a.length; i++) {
+            largest = Math.max(largest, Math.abs(a[i] - b[i]));
+        }
+        return largest;
+    }
+
     private static int argmax(float[] x) {
         int best = 0;
         for (int i = 1; i < x.length; i++) {
@@ -109,10 +118,8 @@ class HalfSequenceStepTest {
                     policy.adapterSlot().empty();
                     float[] opByOp = expected.toFloatArray();
                     float[] batch = policy.decode(pair, scope.create(new int[] {token, token})).get(0).toFloatArray();
-                    for (int i = 0; i < opByOp.length; i++) {
-                        worst[0] = Math.max(worst[0], Math.abs(natively[i] - opByOp[i]));
-                        worst[1] = Math.max(worst[1], Math.abs(batch[i] - opByOp[i]));
-                    }
+                    worst[0] = Math.max(worst[0], largestDifference(natively, opByOp));
+                    worst[1] = Math.max(worst[1], largestDifference(batch, opByOp));
                     token = argmax(logSoftmax(expected, 0));
                 }
             }
@@ -141,6 +148,30 @@ class HalfSequenceStepTest {
         for (int i = 0; i < e.length; i++) {
             // a few float16 steps apart at most: the paths sum in different orders
             assertEquals(e[i], a[i], 0.01 + 0.004 * Math.abs(e[i]), what + " element " + i);
+        }
+    }
+
+    /** New weights arrive in place (as the weight plane writes them): the step, built before, reads them. */
+    @Test
+    void readsWeightsImportedAfterItWasBuilt() {
+        PolicyFactory factory = HfModel.open(LlamaFixtures.model("qwen3"), 64);
+        try (LlamaPolicy policy = policy("qwen3"); Policy changed = factory.create(base);
+                NDManager scope = base.newSubManager()) {
+            float[] before = policy.decode(prefilled(policy, 1), scope.create(new int[] {11})).toFloatArray();
+            for (PolicyParameter p : changed.parameters()) {
+                if (p.array().getShape().dimension() == 2) {
+                    p.array().muli(0.5);
+                }
+            }
+            policy.importWeights(changed.exportWeights());
+            float[] natively = policy.decode(prefilled(policy, 1), scope.create(new int[] {11})).toFloatArray();
+            policy.adapterSlot().fill((weight, x, y) -> y);
+            float[] opByOp = policy.decode(prefilled(policy, 1), scope.create(new int[] {11})).toFloatArray();
+            policy.adapterSlot().empty();
+            double fromOpByOp = largestDifference(natively, opByOp);
+            double fromBefore = largestDifference(natively, before);
+            assertTrue(fromOpByOp < 0.02, "after the import the paths differ by " + fromOpByOp);
+            assertTrue(fromBefore > 0.1, "the new weights changed nothing: " + fromBefore);
         }
     }
 
@@ -244,12 +275,8 @@ class HalfSequenceStepTest {
             float[] single = logSoftmax(policy.decode(prefilled(policy, 1), scope.create(new int[] {11})), 0);
             float[] pair = logSoftmax(policy.decode(prefilled(policy, 2), scope.create(new int[] {11, 11})), 0);
             policy.adapterSlot().empty();
-            double fromPair = 0;
-            double fromPlain = 0;
-            for (int i = 0; i < single.length; i++) {
-                fromPair = Math.max(fromPair, Math.abs(single[i] - pair[i]));
-                fromPlain = Math.max(fromPlain, Math.abs(single[i] - plain[i]));
-            }
+            double fromPair = largestDifference(single, pair);
+            double fromPlain = largestDifference(single, plain);
             assertTrue(fromPlain > 10 * fromPair, "with the adapter term, one row differs from the batch by " + fromPair
                     + " and from the policy without it by " + fromPlain);
         }
