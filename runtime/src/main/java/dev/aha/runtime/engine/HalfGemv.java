@@ -129,7 +129,7 @@ public final class HalfGemv {
      * The array's memory: its own when contiguous, else that of a contiguous copy DJL makes in the array's manager
      * (so it lives as long as the array's scope).
      */
-    private static ByteBuffer view(NDArray a) {
+    static ByteBuffer view(NDArray a) {
         return ((PtNDArray) a).toByteBuffer(true);
     }
 }

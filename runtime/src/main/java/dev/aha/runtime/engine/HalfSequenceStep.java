@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
@@ -193,7 +192,7 @@ public final class HalfSequenceStep {
             sizes.vocabulary(), capacity, layers.length / LAYER_TENSORS};
         NDArray logits = scope.create(new Shape(1, sizes.vocabulary()), DataType.FLOAT32);
         int status = NativeKernels.halfDecodeStep(layers, model, shape, token, position, cos, sin, eps, scaling,
-                ((PtNDArray) logits).toByteBuffer(true));
+                HalfGemv.view(logits));
         if (status != 0) {
             logits.close();
             throw new IllegalStateException("the native decode step failed (out of native memory?)");
@@ -217,8 +216,8 @@ public final class HalfSequenceStep {
                     + ", not float16 " + shape + " on the CPU");
             return 0;
         }
-        long first = NativeKernels.address(((PtNDArray) a).toByteBuffer(true));
-        long second = NativeKernels.address(((PtNDArray) a).toByteBuffer(true));
+        long first = NativeKernels.address(HalfGemv.view(a));
+        long second = NativeKernels.address(HalfGemv.view(a));
         if (first == 0 || first != second) {
             problems.add(what + " does not own contiguous memory");
             return 0;

@@ -102,4 +102,16 @@ class SlotCacheTest {
         assertThrows(IllegalArgumentException.class, () -> SlotCache.allocate(manager, ONE_LAYER, 0, 4,
                 DataType.FLOAT32));
     }
+
+    /** A native single-row step's end is refused while more than one row is active, and advances the one row. */
+    @Test
+    void aSingleRowStepAdvancesOnlyWhenOneRowIsActive() {
+        SlotCache slots = SlotCache.allocate(manager, ONE_LAYER, 2, 8, DataType.FLOAT32);
+        slots.admit(prefilled(3, 1), 2);
+        assertThrows(IllegalStateException.class, slots::advanceSingleRow);
+        assertArrayEquals(new int[] {3, 3}, slots.positions());
+        slots.evict(1);
+        slots.advanceSingleRow();
+        assertArrayEquals(new int[] {4}, slots.positions());
+    }
 }

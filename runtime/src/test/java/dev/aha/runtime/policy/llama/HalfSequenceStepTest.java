@@ -242,6 +242,23 @@ class HalfSequenceStepTest {
         assertNotNull(tiny(half(16, 16)).step());
     }
 
+    /** Sizes that are not a grouped-query layout, and a q norm without its k norm, are not taken either. */
+    @Test
+    void refusesALayoutItDoesNotImplement() {
+        NDArray norm = base.ones(new Shape(16), DataType.FLOAT16);
+        HalfSequenceStep.Built uneven = HalfSequenceStep.of(new HalfSequenceStep.Sizes(16, 3, 2, 8, 32, 10), 1e-6f,
+                0.35f, half(10, 16), norm, half(10, 16), List.of());
+        assertNull(uneven.step());
+        assertTrue(uneven.reason().contains("grouped-query"), uneven.reason());
+        HalfSequenceStep.Layer onlyQ = new HalfSequenceStep.Layer(norm, half(16, 16), null, half(8, 16), null,
+                half(8, 16), null, base.ones(new Shape(8), DataType.FLOAT16), null, half(16, 16), null, norm,
+                half(32, 16), half(32, 16), half(16, 32));
+        HalfSequenceStep.Built halfNormed = HalfSequenceStep.of(TINY, 1e-6f, 0.35f, half(10, 16), norm, half(10, 16),
+                List.of(onlyQ));
+        assertNull(halfNormed.step());
+        assertTrue(halfNormed.reason().contains("without the other"), halfNormed.reason());
+    }
+
     /** A step needs a bound cache of the decoder's layout, still open, and runs without autograd. */
     @Test
     void refusesToStepWithoutAnOpenCacheOrUnderAutograd() {
@@ -256,6 +273,7 @@ class HalfSequenceStepTest {
             step.bind(keys, cacheBuffers(1));
             assertEquals(new Shape(1, 10), step.decode(1, 0, table, table, scope).getShape());
             assertThrows(IllegalArgumentException.class, () -> step.decode(1, 4, table, table, scope));
+            assertThrows(IllegalArgumentException.class, () -> step.decode(1, 1, new float[4], table, scope));
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 assertThrows(IllegalStateException.class, () -> step.decode(1, 1, table, table, scope));
             }
